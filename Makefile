@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+# XTCP: build the module against one or both kernels, and drive the QEMU rig.
+# `make help` lists the targets.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+SHELL := /bin/bash
+
+# The kernel to build against by default: the running one's build tree when it
+# exists, otherwise the newest Debian headers installed.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+BUILD ?= $(TOP)/build
+W ?= 1
+
+MODULE_SRCS := Kbuild $(wildcard module/*.[ch] kunit/*.[ch] include/uapi/linux/*.h)
+
+.PHONY: all modules deps kernel stock debug tools check checkpatch kunit \
+	itest demo bench clean help
+
+all: modules tools
+
+# Sources are copied per kernel so that two builds never share objects.
+modules:
+	@test -n "$(KDIR)" -a -d "$(KDIR)" || { echo "no kernel tree (KDIR); run: make deps" >&2; exit 1; }
+	@scripts/build-module.sh "$(KDIR)" "$(BUILD)/$(notdir $(KDIR))" W=$(W) $(if $(C),C=$(C))
+
+deps:
+	@scripts/deps.sh
+
+kernel:
+	@scripts/build-kernel.sh >/dev/null
+
+# The module for each guest kernel: Debian's stock 6.1 and the 6.12 debug kernel.
+stock:
+	@scripts/build-module.sh "$$(. scripts/lib.sh; xtcp_stock_headers)" "$(BUILD)/stock" W=$(W) $(if $(C),C=$(C))
+
+debug: kernel
+	@scripts/build-module.sh "$$(scripts/build-kernel.sh)" "$(BUILD)/debug" W=$(W) $(if $(C),C=$(C))
+
+tools:
+	@$(MAKE) -s -C tools
+	@$(MAKE) -s -C tests
+
+checkpatch:
+	@scripts/checkpatch.sh
+
+kunit: debug
+	@scripts/run-kunit.sh
+
+itest: stock debug tools
+	@scripts/run-itests.sh $(if $(KERNEL),$(KERNEL),stock debug)
+
+check:
+	@scripts/check.sh
+
+demo: stock tools
+	@scripts/vm-run.sh --kernel stock -- scripts/demo.sh
+
+clean:
+	rm -rf $(BUILD)
+	@$(MAKE) -s -C tools clean
+	@$(MAKE) -s -C tests clean
+
+help:
+	@echo "make            build xtcp.ko (and xtcp_test.ko if KDIR has KUnit) against KDIR, and the user programs"
+	@echo "make deps       install the Debian packages the build and the tests need"
+	@echo "make kernel     build (or reuse from the cache) the 6.12 debug test kernel"
+	@echo "make stock      build the module against Debian's 6.1 headers into build/stock"
+	@echo "make debug      build the module and its KUnit tests against the 6.12 debug kernel into build/debug"
+	@echo "make checkpatch run checkpatch.pl --strict on the sources"
+	@echo "make kunit      run the KUnit suites in the 6.12 debug guest"
+	@echo "make itest      run the integration tests in both guests (KERNEL=stock or debug for one)"
+	@echo "make check      everything above, ending with 'N passed, N failed'"
+	@echo "make demo       boot the stock guest and run the demo program"
+	@echo "make clean      remove build outputs"

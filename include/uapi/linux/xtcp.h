@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * XTCP: a connection-oriented, reliable byte-stream transport with its own
+ * socket family and IP protocol number.  User programs need only this
+ * header and libc:
+ *
+ *	int fd = socket(AF_XTCP, SOCK_STREAM, 0);
+ *	struct sockaddr_xtcp a = { .sxtcp_family = AF_XTCP,
+ *				   .sxtcp_port = htons(7000) };
+ *	bind(fd, (struct sockaddr *)&a, sizeof(a));
+ */
+#ifndef _UAPI_LINUX_XTCP_H
+#define _UAPI_LINUX_XTCP_H
+
+#include <linux/types.h>
+#include <linux/socket.h>
+
+/* Socket family: a slot no in-tree family uses (AF_WANPIPE was never merged). */
+#ifndef AF_XTCP
+#define AF_XTCP		25
+#endif
+#ifndef PF_XTCP
+#define PF_XTCP		AF_XTCP
+#endif
+
+/* IP protocol number: RFC 3692 experimentation and testing. */
+#define IPPROTO_XTCP	253
+/* Socket option level, equal to the protocol number as SOL_TCP is. */
+#define SOL_XTCP	IPPROTO_XTCP
+
+/*
+ * Socket address: byte for byte a struct sockaddr_in, with family AF_XTCP.
+ * Port and address are in network byte order.
+ */
+struct sockaddr_xtcp {
+	__kernel_sa_family_t	sxtcp_family;	/* AF_XTCP */
+	__be16			sxtcp_port;
+	__be32			sxtcp_addr;	/* IPv4 address */
+	unsigned char		sxtcp_zero[8];	/* pad to sizeof(sockaddr_in) */
+};
+
+/* Socket options at level SOL_XTCP, numbered as TCP's are. */
+#define XTCP_NODELAY		1	/* int: disable Nagle */
+#define XTCP_MAXSEG		2	/* int: MSS clamp, 0 = route's */
+#define XTCP_KEEPIDLE		4	/* int: s idle before keepalive probes */
+#define XTCP_KEEPINTVL		5	/* int: s between keepalive probes */
+#define XTCP_KEEPCNT		6	/* int: probes before dropping */
+#define XTCP_INFO		11	/* struct xtcp_info (read only) */
+#define XTCP_USER_TIMEOUT	18	/* int: ms unacked data may wait, 0 = off */
+
+#endif /* _UAPI_LINUX_XTCP_H */

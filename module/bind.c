@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP bind table: which local ports the sockets of a network namespace
+ * hold, the conflict rule that decides EADDRINUSE, and ephemeral port
+ * allocation from the namespace's ip_local_port_range.
+ */
+#include <linux/errno.h>
+#include <linux/random.h>
+#include <net/ip.h>
+
+#include "xtcp.h"
+
+/**
+ * xtcp_bind_conflict - may two sockets hold the same local port?
+ * @addr_a: local address of the socket already bound
+ * @reuse_a: SO_REUSEADDR on it
+ * @listen_a: it is listening
+ * @addr_b: local address the new socket asks for
+ * @reuse_b: SO_REUSEADDR on the new socket
+ *
+ * TCP's rule: distinct specific addresses never conflict; otherwise the port
+ * can be shared only when both set SO_REUSEADDR and the holder is not
+ * listening.
+ *
+ * Return: true if the new bind must fail with EADDRINUSE.
+ */
+bool xtcp_bind_conflict(__be32 addr_a, bool reuse_a, bool listen_a,
+			__be32 addr_b, bool reuse_b)
+{
+	if (addr_a != addr_b && addr_a != htonl(INADDR_ANY) &&
+	    addr_b != htonl(INADDR_ANY))
+		return false;
+	return !(reuse_a && reuse_b && !listen_a);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_bind_conflict, XTCP_NS);
+
+/**
+ * xtcp_ephemeral_candidate - the i-th port to try in [lo, hi]
+ * @lo: lowest port of the range
+ * @hi: highest port of the range
+ * @offset: random start, so that successive sockets do not collide
+ * @i: attempt number, 0 <= i <= hi - lo
+ *
+ * Return: a port in [lo, hi]; i = 0 .. hi - lo visits each exactly once.
+ */
+u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i)
+{
+	u32 span = hi - lo + 1;
+
+	return lo + (u32)(((u64)offset + i) % span);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_ephemeral_candidate, XTCP_NS);
+
+static struct hlist_head *xtcp_bind_bucket(struct xtcp_net *xn, u16 port)
+{
+	return &xn->bind_hash[port & (ARRAY_SIZE(xn->bind_hash) - 1)];
+}
+
+/* Caller holds xn->bind_lock. */
+static bool xtcp_port_conflicts(struct xtcp_net *xn, struct sock *sk,
+				__be32 addr, u16 port, bool any_holder)
+{
+	struct xtcp_sock *xs;
+
+	hlist_for_each_entry(xs, xtcp_bind_bucket(xn, port), bind_node) {
+		struct sock *other = (struct sock *)xs;
+
+		if (other == sk || inet_sk(other)->inet_num != port)
+			continue;
+		if (any_holder)
+			return true;
+		if (xtcp_bind_conflict(other->sk_rcv_saddr, other->sk_reuse,
+				       other->sk_state == TCP_LISTEN,
+				       addr, sk->sk_reuse))
+			return true;
+	}
+	return false;
+}
+
+/* Caller holds xn->bind_lock.  Return: a free port, or 0 if none is. */
+static u16 xtcp_pick_ephemeral(struct net *net, struct xtcp_net *xn,
+			       struct sock *sk, __be32 addr)
+{
+	u32 offset = get_random_u32();
+	int lo, hi;
+	u32 i;
+
+	inet_get_local_port_range(net, &lo, &hi);
+	if (lo < 1 || hi < lo)
+		return 0;
+	for (i = 0; i <= (u32)(hi - lo); i++) {
+		u16 port = xtcp_ephemeral_candidate(lo, hi, offset, i);
+
+		if (inet_is_local_reserved_port(net, port))
+			continue;
+		/* An ephemeral port is never shared, even under SO_REUSEADDR. */
+		if (!xtcp_port_conflicts(xn, sk, addr, port, true))
+			return port;
+	}
+	return 0;
+}
+
+/**
+ * xtcp_bind_port - give @sk the local address @addr and port @port
+ * @sk: an unbound socket, locked by the caller
+ * @addr: local address (network order), INADDR_ANY for all
+ * @port: local port (host order), 0 for an ephemeral one
+ *
+ * Return: 0, or -EADDRINUSE if the port is held or, for @port 0, if no
+ * ephemeral port is free (what bind(2) gives on TCP; connect's implicit
+ * bind turns the latter into -EADDRNOTAVAIL).
+ */
+int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
+{
+	struct net *net = sock_net(sk);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct inet_sock *inet = inet_sk(sk);
+	int err = 0;
+
+	spin_lock_bh(&xn->bind_lock);
+	if (!port) {
+		port = xtcp_pick_ephemeral(net, xn, sk, addr);
+		if (!port)
+			err = -EADDRINUSE;
+	} else if (xtcp_port_conflicts(xn, sk, addr, port, false)) {
+		err = -EADDRINUSE;
+	}
+	if (!err) {
+		inet->inet_rcv_saddr = addr;
+		inet->inet_saddr = addr;
+		inet->inet_num = port;
+		inet->inet_sport = htons(port);
+		hlist_add_head(&xtcp_sk(sk)->bind_node,
+			       xtcp_bind_bucket(xn, port));
+		xtcp_sk(sk)->bound = true;
+	}
+	spin_unlock_bh(&xn->bind_lock);
+	return err;
+}
+
+/**
+ * xtcp_unbind - release @sk's local port, if it holds one
+ * @sk: the socket, locked by the caller
+ */
+void xtcp_unbind(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (!xtcp_sk(sk)->bound)
+		return;
+	spin_lock_bh(&xn->bind_lock);
+	hlist_del_init(&xtcp_sk(sk)->bind_node);
+	xtcp_sk(sk)->bound = false;
+	inet->inet_num = 0;
+	inet->inet_sport = 0;
+	inet->inet_rcv_saddr = 0;
+	inet->inet_saddr = 0;
+	spin_unlock_bh(&xn->bind_lock);
+}

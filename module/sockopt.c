@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP socket options at level SOL_XTCP.  Names, numbers and limits follow
+ * TCP's (include/uapi/linux/tcp.h, net/ipv4/tcp.c do_tcp_setsockopt).
+ */
+#include <linux/errno.h>
+#include <linux/sockptr.h>
+#include <linux/uaccess.h>
+#include <net/sock.h>
+
+#include "xtcp.h"
+
+/* TCP's limits: TCP_MIN_MSS, MAX_TCP_WINDOW, MAX_TCP_KEEP{IDLE,INTVL,CNT}. */
+#define XTCP_MIN_MSS		88
+#define XTCP_MAX_MSS		32767
+#define XTCP_MAX_KEEPIDLE	32767
+#define XTCP_MAX_KEEPINTVL	32767
+#define XTCP_MAX_KEEPCNT	127
+
+/* What getsockopt reports before anything is set (TCP's defaults). */
+#define XTCP_MSS_DEFAULT	536
+#define XTCP_KEEPIDLE_DEFAULT	7200
+#define XTCP_KEEPINTVL_DEFAULT	75
+#define XTCP_KEEPCNT_DEFAULT	9
+
+/**
+ * xtcp_sockopt_check - may option @optname be set to @val?
+ * @optname: an XTCP_* option name
+ * @val: the int the caller passed
+ *
+ * Return: 0, -EINVAL for a value out of range, -ENOPROTOOPT for an option
+ * that cannot be set.
+ */
+int xtcp_sockopt_check(int optname, int val)
+{
+	switch (optname) {
+	case XTCP_NODELAY:
+		return 0;
+	case XTCP_MAXSEG:
+		return val && (val < XTCP_MIN_MSS || val > XTCP_MAX_MSS) ? -EINVAL : 0;
+	case XTCP_KEEPIDLE:
+		return val < 1 || val > XTCP_MAX_KEEPIDLE ? -EINVAL : 0;
+	case XTCP_KEEPINTVL:
+		return val < 1 || val > XTCP_MAX_KEEPINTVL ? -EINVAL : 0;
+	case XTCP_KEEPCNT:
+		return val < 1 || val > XTCP_MAX_KEEPCNT ? -EINVAL : 0;
+	case XTCP_USER_TIMEOUT:
+		return val < 0 ? -EINVAL : 0;
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_sockopt_check, XTCP_NS);
+
+int xtcp_setsockopt(struct socket *sock, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int val, err;
+
+	if (level != SOL_XTCP)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	err = xtcp_sockopt_check(optname, val);
+	if (err)
+		return err;
+
+	lock_sock(sk);
+	switch (optname) {
+	case XTCP_NODELAY:
+		xs->nodelay = !!val;
+		break;
+	case XTCP_MAXSEG:
+		xs->user_mss = val;
+		break;
+	case XTCP_KEEPIDLE:
+		xs->keepidle = val;
+		break;
+	case XTCP_KEEPINTVL:
+		xs->keepintvl = val;
+		break;
+	case XTCP_KEEPCNT:
+		xs->keepcnt = val;
+		break;
+	case XTCP_USER_TIMEOUT:
+		xs->user_timeout = val;
+		break;
+	}
+	release_sock(sk);
+	return 0;
+}
+
+int xtcp_getsockopt(struct socket *sock, int level, int optname,
+		    char __user *optval, int __user *optlen)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int len, val;
+
+	if (level != SOL_XTCP)
+		return -EOPNOTSUPP;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	len = min_t(unsigned int, len, sizeof(int));
+
+	lock_sock(sk);
+	switch (optname) {
+	case XTCP_NODELAY:
+		val = xs->nodelay;
+		break;
+	case XTCP_MAXSEG:
+		val = xs->user_mss ?: XTCP_MSS_DEFAULT;
+		break;
+	case XTCP_KEEPIDLE:
+		val = xs->keepidle ?: XTCP_KEEPIDLE_DEFAULT;
+		break;
+	case XTCP_KEEPINTVL:
+		val = xs->keepintvl ?: XTCP_KEEPINTVL_DEFAULT;
+		break;
+	case XTCP_KEEPCNT:
+		val = xs->keepcnt ?: XTCP_KEEPCNT_DEFAULT;
+		break;
+	case XTCP_USER_TIMEOUT:
+		val = xs->user_timeout;
+		break;
+	case XTCP_INFO:
+		/* struct xtcp_info comes with the data-transfer path. */
+		release_sock(sk);
+		return -EOPNOTSUPP;
+	default:
+		release_sock(sk);
+		return -ENOPROTOOPT;
+	}
+	release_sock(sk);
+
+	if (put_user(len, optlen))
+		return -EFAULT;
+	if (copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}

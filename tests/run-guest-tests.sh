@@ -1,0 +1,143 @@
+#!/bin/bash
+# Runs inside a test guest (scripts/vm-run.sh): the module's life cycle and
+# every integration test program, against the xtcp.ko in $XTCP_BUILD.
+# Prints "ok - GROUP: NAME" / "not ok - GROUP: NAME" per test; the host
+# (scripts/run-itests.sh) counts them.  $1, if given, selects tests whose
+# name contains it.
+set -u
+cd "$(dirname "$0")"
+ko=${XTCP_BUILD:?}/xtcp.ko
+filter=${1:-}
+log=$(mktemp)
+
+# t NAME COMMAND...: one test, passing when COMMAND exits 0.
+t() {
+	local name=$1
+	shift
+	case "$name" in *"$filter"*) ;; *) return 0 ;; esac
+	if "$@" >"$log" 2>&1; then
+		echo "ok - module: $name"
+	else
+		echo "not ok - module: $name"
+		sed 's/^/  | /' "$log"
+	fi
+}
+
+loaded() { [ -d /sys/module/xtcp ]; }
+unload() { ! loaded || rmmod xtcp; }
+# The kernel's message since the mark, for init failures.
+mark_log() { echo "xtcp-test: $1" >/dev/kmsg; }
+log_since() { dmesg | sed -n "/xtcp-test: $1/,\$p"; }
+
+# The rig itself: timers that user space relies on fire (tinyconfig once
+# dropped POSIX_TIMERS and froze such runs), and netem works across a veth
+# pair between two namespaces.
+rig_timers() {
+	local rc
+	timeout 1 sleep 10
+	rc=$?
+	[ $rc = 124 ] || { echo "timeout exited $rc, not 124"; return 1; }
+}
+
+rig_netem_veth() {
+	local rc=0
+	ip netns add xa && ip netns add xb &&
+	ip link add va netns xa type veth peer name vb netns xb &&
+	ip -n xa addr add 10.77.0.1/24 dev va && ip -n xb addr add 10.77.0.2/24 dev vb &&
+	ip -n xa link set va up && ip -n xb link set vb up &&
+	ip netns exec xa tc qdisc add dev va root netem loss 10% || rc=1
+	# 30 probes, one in ten lost: ping must still end on its own.
+	[ $rc = 0 ] && timeout 30 ip netns exec xa ping -c 30 -i 0.05 -W 1 -q 10.77.0.2
+	case $? in 0|1) ;; *) rc=1 ;; esac
+	ip netns del xa; ip netns del xb
+	return $rc
+}
+
+load_and_params() {
+	insmod "$ko" || return 1
+	[ "$(cat /sys/module/xtcp/parameters/ipproto)" = 253 ] || return 1
+	[ "$(cat /sys/module/xtcp/parameters/family)" = 25 ] || return 1
+	[ "$(stat -c %a /sys/module/xtcp/parameters/ipproto)" = 444 ] || return 1
+	[ "$(stat -c %a /sys/module/xtcp/parameters/family)" = 444 ] || return 1
+	! (echo 19 >/sys/module/xtcp/parameters/family) 2>/dev/null || return 1
+	grep -q '^XTCP ' /proc/net/protocols
+}
+
+rmmod_waits_for_sockets() {
+	local port
+	coproc HOLD { ./holdsock; }
+	read -r _ port <&"${HOLD[0]}" || return 1
+	echo "holding a socket on port $port"
+	[ "$(cat /sys/module/xtcp/refcnt)" -ge 1 ] || return 1
+	if rmmod xtcp 2>/dev/null; then echo "rmmod succeeded with a socket open"; return 1; fi
+	loaded || return 1
+	eval "exec ${HOLD[1]}>&-"
+	wait "$HOLD_PID"
+	[ "$(cat /sys/module/xtcp/refcnt)" = 0 ] || return 1
+	rmmod xtcp && ! loaded
+}
+
+unloaded_family_is_gone() {
+	[ "$(./sockcheck socket 25)" = "Address family not supported by protocol" ] &&
+		! grep -q '^XTCP ' /proc/net/protocols
+}
+
+# insmod ARGS must fail with ERRNO_TEXT and log MESSAGE, leaving nothing.
+init_fails_cleanly() {
+	local args=$1 want=$2 msg=$3 out
+	mark_log "$args"
+	out=$(insmod "$ko" "$args" 2>&1) && { echo "insmod $args succeeded"; unload; return 1; }
+	echo "$out"
+	echo "$out" | grep -q "$want" || return 1
+	log_since "$args" | grep -q "xtcp: $msg" || { log_since "$args"; return 1; }
+	! loaded && ! grep -q '^XTCP ' /proc/net/protocols || return 1
+	# the slot that was taken still belongs to its owner
+	./sockcheck unix && ./sockcheck tcp || return 1
+	# and a normal load works afterwards
+	insmod "$ko" && ./sockcheck socket 25 && rmmod xtcp
+}
+
+other_family_slot() {
+	insmod "$ko" family=19 || return 1
+	./sockcheck socket 19 || { unload; return 1; }
+	[ "$(./sockcheck socket 25)" = "Address family not supported by protocol" ] || { unload; return 1; }
+	./socket_test bind_ || { unload; return 1; }
+	rmmod xtcp
+}
+
+autoload_by_family() {
+	# A module tree holding only xtcp.ko, mounted over the real one for the
+	# test: depmod over all of Debian's modules takes a minute under TCG.
+	local rel=$(uname -r) root=/tmp/modroot rc=0
+	mkdir -p "$root/lib/modules/$rel/extra" "/lib/modules/$rel" &&
+		cp "$ko" "$root/lib/modules/$rel/extra/" &&
+		depmod -b "$root" "$rel" 2>/dev/null &&
+		mount --bind "$root/lib/modules/$rel" "/lib/modules/$rel" || return 1
+	modinfo -F alias "$root/lib/modules/$rel/extra/xtcp.ko" | grep -qx 'net-pf-25' || rc=1
+	loaded && rc=1
+	[ $rc = 0 ] && ./sockcheck socket 25 && loaded || rc=1
+	unload
+	umount "/lib/modules/$rel"
+	return $rc
+}
+
+t rig_timers rig_timers
+t rig_netem_veth rig_netem_veth
+t load_and_params load_and_params
+if loaded; then
+	./socket_test $filter 2>&1
+	./ipproto_test $filter 2>&1
+fi
+t rmmod_waits_for_sockets rmmod_waits_for_sockets
+t unloaded_family_is_gone unloaded_family_is_gone
+if [ -z "$filter" ] || [ "$filter" = ipproto ]; then
+	./ipproto_test xtcp_protocol_follows_module | sed 's/module$/module_unloaded/'
+fi
+t init_fails_family_taken init_fails_cleanly family=1 "File exists" "socket family 1 is taken"
+t init_fails_ipproto_taken init_fails_cleanly ipproto=6 "Device or resource busy" "IP protocol 6 is taken"
+t init_fails_bad_family init_fails_cleanly family=46 "Invalid parameters" "family=46 is not"
+t init_fails_bad_ipproto init_fails_cleanly ipproto=255 "Invalid parameters" "ipproto=255 is not"
+t other_family_slot other_family_slot
+t autoload_by_family autoload_by_family
+unload
+rm -f "$log"

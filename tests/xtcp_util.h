@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by XTCP's user-space tests and tools. */
+#ifndef XTCP_UTIL_H
+#define XTCP_UTIL_H
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/xtcp.h>
+
+/* The family the loaded module registered (its family= parameter). */
+static inline int xt_family(void)
+{
+	FILE *f = fopen("/sys/module/xtcp/parameters/family", "r");
+	int fam = AF_XTCP;
+
+	if (f) {
+		if (fscanf(f, "%d", &fam) != 1)
+			fam = AF_XTCP;
+		fclose(f);
+	}
+	return fam;
+}
+
+static inline struct sockaddr_xtcp xt_addr(const char *ip, unsigned short port)
+{
+	struct sockaddr_xtcp a;
+
+	memset(&a, 0, sizeof(a));
+	a.sxtcp_family = xt_family();
+	a.sxtcp_port = htons(port);
+	inet_pton(AF_INET, ip, &a.sxtcp_addr);
+	return a;
+}
+
+static inline int xt_socket(void)
+{
+	return socket(xt_family(), SOCK_STREAM, 0);
+}
+
+static inline int xt_bind(int fd, const char *ip, unsigned short port)
+{
+	struct sockaddr_xtcp a = xt_addr(ip, port);
+
+	return bind(fd, (struct sockaddr *)&a, sizeof(a));
+}
+
+/* The local port of @fd, or -1. */
+static inline int xt_local_port(int fd)
+{
+	struct sockaddr_xtcp a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fd, (struct sockaddr *)&a, &len) || len != sizeof(a))
+		return -1;
+	return ntohs(a.sxtcp_port);
+}
+
+#endif /* XTCP_UTIL_H */
