@@ -9,7 +9,7 @@ mount -t proc proc /proc
 mark() { echo "xtcp-stage2: $1" >/dev/kmsg; }
 mark start
 mount -t sysfs sysfs /sys
-mount -t tmpfs tmpfs /tmp
+# /tmp stays the host's (under the overlay): the clone under test may live there.
 mount -t tmpfs tmpfs /run
 mkdir -p /dev/pts /dev/shm /run/netns
 mount -t devpts devpts /dev/pts
