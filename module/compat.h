@@ -20,4 +20,11 @@
 #define XTCP_NS XTCP_INTERNAL
 #endif
 
+/* get_unaligned_be16() and friends moved to <linux/unaligned.h> in 6.12. */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 #endif /* _XTCP_COMPAT_H */

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The XTCP state machine, one function per state, in the order of RFC 9293
+ * §3.10.7 ("SEGMENT ARRIVES").  Pure logic: the TCB in, the TCB updated, a
+ * reply and XTCP_EV_* bits out.  See state.h.
+ *
+ *                     +---------+ ---------\      active OPEN
+ *                     |  CLOSED |            \    -----------
+ *                     +---------+<---------\   \   create TCB
+ *                       |     ^              \   \  snd SYN
+ *          passive OPEN |     |   CLOSE        \   \
+ *          ------------ |     | ----------       \   \
+ *           create TCB  |     | delete TCB         \   \
+ *                       V     |                      \   \
+ *   rcv RST (note 1)  +---------+            CLOSE    |    \
+ *  -------------------|  LISTEN |          ---------- |     |
+ * /                   +---------+          delete TCB |     |
+ * |        rcv SYN      |     |     SEND              |     |
+ * |       -----------   |     |    -------            |     V
+ * +--------+ snd SYN,ACK  /       \   snd SYN          +--------+
+ * |        |<-----------------           ------------------>|        |
+ * |  SYN   |                    rcv SYN                     |  SYN   |
+ * |  RCVD  |<-----------------------------------------------|  SENT  |
+ * |        |                  snd SYN,ACK                   |        |
+ * |        |------------------           -------------------|        |
+ * +--------+   rcv ACK of SYN  \       /  rcv SYN,ACK       +--------+
+ *    |         --------------   |     |   -----------
+ *    |                x         |     |     snd ACK
+ *    |                          V     V
+ *    |  CLOSE                 +---------+
+ *    | -------                |  ESTAB  |   (RFC 9293 figure 5; the
+ *    |  snd FIN               +---------+    close side is in §3.10.4)
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <net/tcp_states.h>
+
+#include "compat.h"
+#include "seq.h"
+#include "state.h"
+
+static const char *const xtcp_state_names[XTCP_NR_STATES] = {
+	[XTCP_CLOSED]		= "CLOSED",
+	[XTCP_LISTEN]		= "LISTEN",
+	[XTCP_SYN_SENT]		= "SYN_SENT",
+	[XTCP_SYN_RECEIVED]	= "SYN_RECEIVED",
+	[XTCP_ESTABLISHED]	= "ESTABLISHED",
+	[XTCP_FIN_WAIT_1]	= "FIN_WAIT_1",
+	[XTCP_FIN_WAIT_2]	= "FIN_WAIT_2",
+	[XTCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[XTCP_CLOSING]		= "CLOSING",
+	[XTCP_LAST_ACK]		= "LAST_ACK",
+	[XTCP_TIME_WAIT]	= "TIME_WAIT",
+};
+
+/*
+ * sk_state carries TCP's numbers, which core code reads; TIME_WAIT never
+ * goes there (a full socket in TCP_TIME_WAIT would be freed as a minisock).
+ */
+static const u8 xtcp_tcp_states[XTCP_NR_STATES] = {
+	[XTCP_CLOSED]		= TCP_CLOSE,
+	[XTCP_LISTEN]		= TCP_LISTEN,
+	[XTCP_SYN_SENT]		= TCP_SYN_SENT,
+	[XTCP_SYN_RECEIVED]	= TCP_SYN_RECV,
+	[XTCP_ESTABLISHED]	= TCP_ESTABLISHED,
+	[XTCP_FIN_WAIT_1]	= TCP_FIN_WAIT1,
+	[XTCP_FIN_WAIT_2]	= TCP_FIN_WAIT2,
+	[XTCP_CLOSE_WAIT]	= TCP_CLOSE_WAIT,
+	[XTCP_CLOSING]		= TCP_CLOSING,
+	[XTCP_LAST_ACK]		= TCP_LAST_ACK,
+	[XTCP_TIME_WAIT]	= TCP_CLOSE,
+};
+
+const char *xtcp_state_name(enum xtcp_state state)
+{
+	return state < XTCP_NR_STATES ? xtcp_state_names[state] : "?";
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_state_name, XTCP_NS);
+
+int xtcp_state_to_tcp(enum xtcp_state state)
+{
+	return state < XTCP_NR_STATES ? xtcp_tcp_states[state] : TCP_CLOSE;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_state_to_tcp, XTCP_NS);
+
+/* SEG.LEN: payload plus one for each of SYN and FIN (§3.4). */
+u32 xtcp_seg_len(const struct xtcp_seg *seg)
+{
+	return seg->len + !!(seg->flags & XTCP_SYN) + !!(seg->flags & XTCP_FIN);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_seg_len, XTCP_NS);
+
+/* §3.10.7.4: the four cases of the segment acceptability test. */
+bool xtcp_seq_acceptable(u32 seq, u32 seg_len, u32 rcv_nxt, u32 rcv_wnd)
+{
+	if (!seg_len)
+		return rcv_wnd ? xtcp_seq_in(seq, rcv_nxt, rcv_nxt + rcv_wnd)
+			       : seq == rcv_nxt;
+	if (!rcv_wnd)
+		return false;
+	return xtcp_seq_in(seq, rcv_nxt, rcv_nxt + rcv_wnd) ||
+	       xtcp_seq_in(seq + seg_len - 1, rcv_nxt, rcv_nxt + rcv_wnd);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_seq_acceptable, XTCP_NS);
+
+/*
+ * §3.10.7.1: the answer to a segment for no connection (or CLOSED):
+ * with ACK, <SEQ=SEG.ACK><CTL=RST>; without, <SEQ=0><ACK=SEG.SEQ+SEG.LEN>
+ * <CTL=RST,ACK>.  A RST is never answered.
+ */
+void xtcp_reset_reply(const struct xtcp_seg *seg, struct xtcp_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (seg->flags & XTCP_RST)
+		return;
+	if (seg->flags & XTCP_ACK) {
+		r->flags = XTCP_RST;
+		r->seq = seg->ack;
+	} else {
+		r->flags = XTCP_RST | XTCP_ACK;
+		r->ack = seg->seq + xtcp_seg_len(seg);
+	}
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_reset_reply, XTCP_NS);
+
+static void xtcp_reply(struct xtcp_reply *r, u8 flags, u32 seq, u32 ack)
+{
+	r->flags = flags;
+	r->seq = seq;
+	r->ack = ack;
+}
+
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, the answer to most oddities */
+static void xtcp_reply_ack(const struct xtcp_tcb *tcb, struct xtcp_reply *r)
+{
+	xtcp_reply(r, XTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt);
+}
+
+/* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+static void xtcp_reply_synack(const struct xtcp_tcb *tcb, struct xtcp_reply *r)
+{
+	xtcp_reply(r, XTCP_SYN | XTCP_ACK, tcb->iss, tcb->rcv_nxt);
+}
+
+void xtcp_tcb_init(struct xtcp_tcb *tcb, u16 mss, u32 rcv_wnd, u8 rcv_wscale)
+{
+	memset(tcb, 0, sizeof(*tcb));
+	tcb->state = XTCP_CLOSED;
+	tcb->mss = mss;
+	tcb->snd_mss = min_t(u16, mss, XTCP_DEFAULT_MSS);
+	tcb->rcv_wnd = rcv_wnd;
+	tcb->rcv_wscale = min_t(u8, rcv_wscale, XTCP_MAX_WSCALE);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_init, XTCP_NS);
+
+/* OPEN, passive (§3.10.1): CLOSED -> LISTEN */
+void xtcp_tcb_listen(struct xtcp_tcb *tcb)
+{
+	tcb->state = XTCP_LISTEN;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_listen, XTCP_NS);
+
+/*
+ * OPEN, active (§3.10.1), and SEND in LISTEN (§3.10.2): CLOSED or LISTEN
+ * -> SYN_SENT, sending <SEQ=ISS><CTL=SYN>.
+ */
+void xtcp_tcb_connect(struct xtcp_tcb *tcb, u32 iss, struct xtcp_reply *r)
+{
+	tcb->state = XTCP_SYN_SENT;
+	tcb->passive = false;
+	tcb->iss = iss;
+	tcb->snd_una = iss;
+	tcb->snd_nxt = iss + 1;		/* a SYN takes one sequence number */
+	xtcp_reply(r, XTCP_SYN, iss, 0);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_connect, XTCP_NS);
+
+/* The options of the peer's SYN or SYN|ACK (RFC 9293 §3.7.1, RFC 7323). */
+static void xtcp_tcb_syn_options(struct xtcp_tcb *tcb, const struct xtcp_seg *seg)
+{
+	u16 peer_mss = seg->opts.mss ?: XTCP_DEFAULT_MSS;
+
+	tcb->snd_mss = min(tcb->mss, peer_mss);
+	tcb->wscale_ok = seg->opts.wscale_ok;
+	if (tcb->wscale_ok) {
+		tcb->snd_wscale = min_t(u8, seg->opts.wscale, XTCP_MAX_WSCALE);
+	} else {
+		tcb->snd_wscale = 0;
+		tcb->rcv_wscale = 0;
+	}
+	/* The window of a SYN is never scaled (RFC 7323 §2.2). */
+	tcb->snd_wnd = seg->wnd;
+	tcb->snd_wl1 = seg->seq;
+	tcb->snd_wl2 = seg->ack;
+	tcb->irs = seg->seq;
+	tcb->rcv_nxt = seg->seq + 1;
+}
+
+/*
+ * LISTEN + SYN (§3.10.7.2, third): the child's TCB.  It enters SYN_RECEIVED
+ * and sends <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
+ */
+void xtcp_tcb_accept_syn(struct xtcp_tcb *child, const struct xtcp_seg *syn,
+			 u32 iss, struct xtcp_reply *r)
+{
+	xtcp_tcb_syn_options(child, syn);
+	child->state = XTCP_SYN_RECEIVED;
+	child->passive = true;
+	child->iss = iss;
+	child->snd_una = iss;
+	child->snd_nxt = iss + 1;
+	xtcp_reply_synack(child, r);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_accept_syn, XTCP_NS);
+
+/* §3.10.7.1 CLOSED: everything but a RST draws a RST. */
+static unsigned int xtcp_closed_input(struct xtcp_tcb *tcb,
+				      const struct xtcp_seg *seg,
+				      struct xtcp_reply *r)
+{
+	xtcp_reset_reply(seg, r);
+	return XTCP_EV_DROP;
+}
+
+/* §3.10.7.2 LISTEN */
+static unsigned int xtcp_listen_input(struct xtcp_tcb *tcb,
+				      const struct xtcp_seg *seg,
+				      struct xtcp_reply *r)
+{
+	/* first, check for a RST: ignore it */
+	if (seg->flags & XTCP_RST)
+		return XTCP_EV_DROP;
+	/* second, an ACK is bad here: <SEQ=SEG.ACK><CTL=RST> */
+	if (seg->flags & XTCP_ACK) {
+		xtcp_reply(r, XTCP_RST, seg->ack, 0);
+		return XTCP_EV_DROP;
+	}
+	/* third, a SYN: the caller makes a child in SYN_RECEIVED */
+	if (seg->flags & XTCP_SYN)
+		return XTCP_EV_NEW_CHILD | XTCP_EV_DROP;
+	/* fourth, anything else: drop */
+	return XTCP_EV_DROP;
+}
+
+/* §3.10.7.3 SYN_SENT */
+static unsigned int xtcp_syn_sent_input(struct xtcp_tcb *tcb,
+					const struct xtcp_seg *seg,
+					struct xtcp_reply *r)
+{
+	bool ack_ok = false;
+
+	/* first, the ACK: unacceptable unless ISS < SEG.ACK =< SND.NXT */
+	if (seg->flags & XTCP_ACK) {
+		if (!xtcp_seq_in_ack(seg->ack, tcb->iss, tcb->snd_nxt)) {
+			if (!(seg->flags & XTCP_RST))
+				xtcp_reply(r, XTCP_RST, seg->ack, 0);
+			return XTCP_EV_DROP;
+		}
+		ack_ok = true;
+	}
+	/* second, RST: with an acceptable ACK the connection is refused */
+	if (seg->flags & XTCP_RST) {
+		if (!ack_ok)
+			return XTCP_EV_DROP;
+		tcb->state = XTCP_CLOSED;
+		return XTCP_EV_REFUSED | XTCP_EV_DROP;
+	}
+	/* fourth, SYN (the third, security, does not apply) */
+	if (!(seg->flags & XTCP_SYN))
+		return XTCP_EV_DROP;
+	xtcp_tcb_syn_options(tcb, seg);
+	if (ack_ok) {
+		tcb->snd_una = seg->ack;
+		/* our SYN is acknowledged: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT> */
+		tcb->state = XTCP_ESTABLISHED;
+		xtcp_reply_ack(tcb, r);
+		return XTCP_EV_ESTABLISHED | XTCP_EV_ACKED | XTCP_EV_DROP;
+	}
+	/* simultaneous open: SYN_RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+	tcb->state = XTCP_SYN_RECEIVED;
+	xtcp_reply_synack(tcb, r);
+	return XTCP_EV_SYN_RECEIVED | XTCP_EV_DROP;
+}
+
+/* The window update of §3.10.7.4 (fifth, ESTABLISHED). */
+static void xtcp_tcb_update_window(struct xtcp_tcb *tcb,
+				   const struct xtcp_seg *seg)
+{
+	if (xtcp_seq_before(tcb->snd_wl1, seg->seq) ||
+	    (tcb->snd_wl1 == seg->seq && xtcp_seq_leq(tcb->snd_wl2, seg->ack))) {
+		tcb->snd_wnd = (u32)seg->wnd << tcb->snd_wscale;
+		tcb->snd_wl1 = seg->seq;
+		tcb->snd_wl2 = seg->ack;
+	}
+}
+
+/*
+ * §3.10.7.4, every state from SYN_RECEIVED on.  Segment text and FIN are
+ * left to the receive path (XTCP_EV_TEXT).
+ */
+static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
+				      const struct xtcp_seg *seg,
+				      struct xtcp_reply *r)
+{
+	unsigned int ev = 0;
+
+	/* A retransmitted SYN: our SYN,ACK was lost, send it again. */
+	if (tcb->state == XTCP_SYN_RECEIVED &&
+	    (seg->flags & (XTCP_SYN | XTCP_ACK | XTCP_RST)) == XTCP_SYN &&
+	    seg->seq == tcb->irs) {
+		xtcp_reply_synack(tcb, r);
+		return XTCP_EV_DROP;
+	}
+
+	/* first, the sequence number */
+	if (!xtcp_seq_acceptable(seg->seq, xtcp_seg_len(seg), tcb->rcv_nxt,
+				 tcb->rcv_wnd)) {
+		if (!(seg->flags & XTCP_RST))
+			xtcp_reply_ack(tcb, r);
+		return XTCP_EV_DROP;
+	}
+
+	/* second, RST (RFC 5961 §3: only the exact one resets) */
+	if (seg->flags & XTCP_RST) {
+		if (seg->seq != tcb->rcv_nxt) {
+			xtcp_reply_ack(tcb, r);
+			return XTCP_EV_CHALLENGE | XTCP_EV_DROP;
+		}
+		if (tcb->state == XTCP_SYN_RECEIVED) {
+			ev = tcb->passive ? XTCP_EV_CHILD_RESET : XTCP_EV_REFUSED;
+			tcb->state = XTCP_CLOSED;
+			return ev | XTCP_EV_DROP;
+		}
+		tcb->state = XTCP_CLOSED;
+		return XTCP_EV_RESET | XTCP_EV_DROP;
+	}
+
+	/* fourth, SYN (third, security, does not apply) */
+	if (seg->flags & XTCP_SYN) {
+		if (tcb->state == XTCP_SYN_RECEIVED && tcb->passive) {
+			/* a new SYN in the window: return to LISTEN */
+			tcb->state = XTCP_CLOSED;
+			return XTCP_EV_CHILD_RESET | XTCP_EV_DROP;
+		}
+		/* RFC 5961 §4: challenge ACK */
+		xtcp_reply_ack(tcb, r);
+		return XTCP_EV_CHALLENGE | XTCP_EV_DROP;
+	}
+
+	/* fifth, ACK: without it, drop */
+	if (!(seg->flags & XTCP_ACK))
+		return XTCP_EV_DROP;
+
+	if (tcb->state == XTCP_SYN_RECEIVED) {
+		if (!xtcp_seq_in_ack(seg->ack, tcb->snd_una, tcb->snd_nxt)) {
+			xtcp_reply(r, XTCP_RST, seg->ack, 0);
+			return XTCP_EV_DROP;
+		}
+		tcb->state = XTCP_ESTABLISHED;
+		tcb->snd_wnd = (u32)seg->wnd << tcb->snd_wscale;
+		tcb->snd_wl1 = seg->seq;
+		tcb->snd_wl2 = seg->ack;
+		ev |= XTCP_EV_ESTABLISHED;
+	}
+
+	/* ESTABLISHED and on: an ACK of something not yet sent */
+	if (xtcp_seq_after(seg->ack, tcb->snd_nxt)) {
+		xtcp_reply_ack(tcb, r);
+		return ev | XTCP_EV_DROP;
+	}
+	if (xtcp_seq_after(seg->ack, tcb->snd_una)) {
+		tcb->snd_una = seg->ack;
+		ev |= XTCP_EV_ACKED;
+	}
+	if (xtcp_seq_leq(tcb->snd_una, seg->ack))
+		xtcp_tcb_update_window(tcb, seg);
+
+	/* sixth to eighth: URG, text, FIN belong to the receive path */
+	if (seg->len || (seg->flags & XTCP_FIN))
+		ev |= XTCP_EV_TEXT;
+	return ev;
+}
+
+/**
+ * xtcp_tcb_input - SEGMENT ARRIVES (§3.10.7) for a connection's TCB
+ * @tcb: the connection
+ * @seg: the segment
+ * @r: filled with the segment to send in answer (flags 0: none)
+ *
+ * Return: XTCP_EV_* bits.
+ */
+unsigned int xtcp_tcb_input(struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
+			    struct xtcp_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	switch (tcb->state) {
+	case XTCP_CLOSED:
+		return xtcp_closed_input(tcb, seg, r);
+	case XTCP_LISTEN:
+		return xtcp_listen_input(tcb, seg, r);
+	case XTCP_SYN_SENT:
+		return xtcp_syn_sent_input(tcb, seg, r);
+	case XTCP_TIME_WAIT:	/* kept by the TIME_WAIT table, not a TCB */
+	case XTCP_NR_STATES:
+		return XTCP_EV_DROP;
+	default:
+		return xtcp_synced_input(tcb, seg, r);
+	}
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_input, XTCP_NS);
+
+/**
+ * xtcp_tcb_retransmit - what the retransmission timer resends
+ * @tcb: the connection
+ * @r: the segment
+ *
+ * Return: false if the state has nothing to retransmit.
+ */
+bool xtcp_tcb_retransmit(const struct xtcp_tcb *tcb, struct xtcp_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	switch (tcb->state) {
+	case XTCP_SYN_SENT:
+		xtcp_reply(r, XTCP_SYN, tcb->iss, 0);
+		return true;
+	case XTCP_SYN_RECEIVED:
+		xtcp_reply_synack(tcb, r);
+		return true;
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_retransmit, XTCP_NS);
+
+/*
+ * ABORT (§3.10.5): a synchronized connection (and SYN_RECEIVED) sends
+ * <SEQ=SND.NXT><CTL=RST>; LISTEN and SYN_SENT just close.
+ */
+void xtcp_tcb_abort(struct xtcp_tcb *tcb, struct xtcp_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	switch (tcb->state) {
+	case XTCP_SYN_RECEIVED:
+	case XTCP_ESTABLISHED:
+	case XTCP_FIN_WAIT_1:
+	case XTCP_FIN_WAIT_2:
+	case XTCP_CLOSE_WAIT:
+		xtcp_reply(r, XTCP_RST, tcb->snd_nxt, 0);
+		break;
+	default:
+		break;
+	}
+	tcb->state = XTCP_CLOSED;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_abort, XTCP_NS);
+
+/* The window field to send: SYNs are never scaled (RFC 7323 §2.2). */
+u16 xtcp_tcb_window(const struct xtcp_tcb *tcb, u8 flags)
+{
+	u32 wnd = tcb->rcv_wnd;
+
+	if (!(flags & XTCP_SYN))
+		wnd >>= tcb->rcv_wscale;
+	return min_t(u32, wnd, U16_MAX);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_window, XTCP_NS);

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP wire format: header validation, option parsing and writing, and the
+ * Internet checksum over the TCP-style pseudo-header (RFC 9293 §3.1) with
+ * protocol number xtcp_ipproto.
+ */
+#include <linux/module.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+
+#include "compat.h"
+#include "wire.h"
+
+u8 xtcp_flags(const struct tcphdr *th)
+{
+	return ((const u8 *)th)[13];
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_flags, XTCP_NS);
+
+/**
+ * xtcp_parse_options - parse the options area of a header
+ * @opt: first option byte
+ * @len: bytes of options (data offset * 4 - 20)
+ * @out: the options understood; others are skipped by their length
+ *
+ * Return: 0, or -EINVAL when an option runs past the area or has a bad
+ * length.
+ */
+int xtcp_parse_options(const u8 *opt, int len, struct xtcp_opts *out)
+{
+	memset(out, 0, sizeof(*out));
+	while (len > 0) {
+		u8 kind = opt[0], olen;
+
+		if (kind == XTCP_OPT_EOL)
+			break;
+		if (kind == XTCP_OPT_NOP) {
+			opt++;
+			len--;
+			continue;
+		}
+		if (len < 2)
+			return -EINVAL;
+		olen = opt[1];
+		if (olen < 2 || olen > len)
+			return -EINVAL;
+		switch (kind) {
+		case XTCP_OPT_MSS:
+			if (olen != XTCP_OPTLEN_MSS)
+				return -EINVAL;
+			out->mss = get_unaligned_be16(opt + 2);
+			break;
+		case XTCP_OPT_WSCALE:
+			if (olen != XTCP_OPTLEN_WSCALE)
+				return -EINVAL;
+			/* RFC 7323 §2.3: larger shifts are treated as 14 */
+			out->wscale = min_t(u8, opt[2], XTCP_MAX_WSCALE);
+			out->wscale_ok = true;
+			break;
+		default:
+			break;
+		}
+		opt += olen;
+		len -= olen;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_parse_options, XTCP_NS);
+
+/**
+ * xtcp_check_header - validate a received header before anything else
+ * @th: the header, linear for @len bytes or for the data offset if shorter
+ * @len: bytes of the segment (header and payload)
+ * @opts: filled with the parsed options
+ *
+ * Return: XTCP_DROP_NONE, or why the segment must be dropped.
+ */
+enum xtcp_drop xtcp_check_header(const struct tcphdr *th, unsigned int len,
+				 struct xtcp_opts *opts)
+{
+	unsigned int hlen;
+
+	if (len < XTCP_HLEN)
+		return XTCP_DROP_SHORT;
+	hlen = th->doff * 4;
+	if (hlen < XTCP_HLEN || hlen > len)
+		return XTCP_DROP_DOFF;
+	if (xtcp_parse_options((const u8 *)(th + 1), hlen - XTCP_HLEN, opts))
+		return XTCP_DROP_OPTS;
+	return XTCP_DROP_NONE;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_check_header, XTCP_NS);
+
+/**
+ * xtcp_write_syn_options - the options of a SYN or SYN|ACK
+ * @opt: where to write, XTCP_SYN_OPTLEN bytes
+ * @mss: the MSS to advertise
+ * @wscale_ok: add the window scale option
+ * @wscale: its shift
+ *
+ * Return: bytes written, a multiple of 4.
+ */
+int xtcp_write_syn_options(u8 *opt, u16 mss, bool wscale_ok, u8 wscale)
+{
+	opt[0] = XTCP_OPT_MSS;
+	opt[1] = XTCP_OPTLEN_MSS;
+	put_unaligned_be16(mss, opt + 2);
+	if (!wscale_ok)
+		return XTCP_OPTLEN_MSS;
+	opt[4] = XTCP_OPT_NOP;
+	opt[5] = XTCP_OPT_WSCALE;
+	opt[6] = XTCP_OPTLEN_WSCALE;
+	opt[7] = wscale;
+	return XTCP_SYN_OPTLEN;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_write_syn_options, XTCP_NS);
+
+/**
+ * xtcp_checksum - the checksum field for a linear segment
+ * @seg: header and payload, with the checksum field zero
+ * @len: their length
+ * @saddr: IPv4 source
+ * @daddr: IPv4 destination
+ * @proto: the IP protocol number in the pseudo-header
+ *
+ * Return: the value for the checksum field; recomputing over a segment
+ * that carries it gives 0.
+ */
+__sum16 xtcp_checksum(const void *seg, unsigned int len, __be32 saddr,
+		      __be32 daddr, u8 proto)
+{
+	return csum_tcpudp_magic(saddr, daddr, len, proto,
+				 csum_partial(seg, len, 0));
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_checksum, XTCP_NS);

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The XTCP segment on the wire: RFC 9293 §3.1's TCP header, byte for byte,
+ * carried in IPv4 under protocol number xtcp_ipproto.
+ */
+#ifndef _XTCP_WIRE_H
+#define _XTCP_WIRE_H
+
+#include <linux/types.h>
+#include <linux/tcp.h>
+
+/* The header is struct tcphdr; its flag bits are TCP's. */
+#define XTCP_FIN	0x01
+#define XTCP_SYN	0x02
+#define XTCP_RST	0x04
+#define XTCP_PSH	0x08
+#define XTCP_ACK	0x10
+#define XTCP_URG	0x20
+
+#define XTCP_HLEN		20	/* header without options */
+#define XTCP_MAX_HLEN		60
+#define XTCP_OPT_EOL		0
+#define XTCP_OPT_NOP		1
+#define XTCP_OPT_MSS		2
+#define XTCP_OPT_WSCALE		3
+#define XTCP_OPTLEN_MSS		4
+#define XTCP_OPTLEN_WSCALE	3
+#define XTCP_MAX_WSCALE		14	/* RFC 7323 §2.3 */
+#define XTCP_DEFAULT_MSS	536	/* RFC 9293 §3.7.1, without the option */
+#define XTCP_SYN_OPTLEN		8	/* MSS + NOP + window scale */
+
+/* The options XTCP understands, as parsed from one header. */
+struct xtcp_opts {
+	u16	mss;		/* 0: no MSS option */
+	u8	wscale;
+	bool	wscale_ok;	/* the window scale option was present */
+};
+
+/* Why a segment was dropped before reaching a socket (per-netns counters). */
+enum xtcp_drop {
+	XTCP_DROP_NONE,
+	XTCP_DROP_SHORT,	/* shorter than the header */
+	XTCP_DROP_DOFF,		/* data offset < 5 or past the packet */
+	XTCP_DROP_OPTS,		/* an option runs past the header or has a bad length */
+	XTCP_DROP_CSUM,		/* bad checksum */
+};
+
+int xtcp_parse_options(const u8 *opt, int len, struct xtcp_opts *out);
+enum xtcp_drop xtcp_check_header(const struct tcphdr *th, unsigned int len,
+				 struct xtcp_opts *opts);
+int xtcp_write_syn_options(u8 *opt, u16 mss, bool wscale_ok, u8 wscale);
+__sum16 xtcp_checksum(const void *seg, unsigned int len, __be32 saddr,
+		      __be32 daddr, u8 proto);
+u8 xtcp_flags(const struct tcphdr *th);
+
+#endif /* _XTCP_WIRE_H */
