@@ -21,7 +21,7 @@
 #endif
 
 /* get_unaligned_be16() and friends moved to <linux/unaligned.h> in 6.12. */
-#if __has_include(<linux/unaligned.h>)
+#if __has_include("linux/unaligned.h")
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
