@@ -14,6 +14,8 @@
 #include <linux/net.h>
 #include <net/protocol.h>
 
+#include "isn.h"
+
 #include "xtcp.h"
 
 int xtcp_ipproto __read_mostly = IPPROTO_XTCP;
@@ -53,6 +55,7 @@ static int __init xtcp_init(void)
 		return -EBUSY;
 	}
 
+	xtcp_isn_init();
 	err = xtcp_pernet_init();
 	if (err)
 		return err;

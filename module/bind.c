@@ -139,6 +139,39 @@ int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
 }
 
 /**
+ * xtcp_bind_recheck - may bound @sk start listening?
+ * @sk: the socket, locked by the caller
+ *
+ * A port shared under SO_REUSEADDR cannot have two listeners on
+ * overlapping addresses (TCP's inet_csk_listen_start() check).
+ *
+ * Return: 0 or -EADDRINUSE.
+ */
+int xtcp_bind_recheck(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs;
+	u16 port = inet_sk(sk)->inet_num;
+	int err = 0;
+
+	spin_lock_bh(&xn->bind_lock);
+	hlist_for_each_entry(xs, xtcp_bind_bucket(xn, port), bind_node) {
+		struct sock *other = xtcp_to_sk(xs);
+
+		if (other == sk || inet_sk(other)->inet_num != port)
+			continue;
+		if (xtcp_bind_conflict(other->sk_rcv_saddr, other->sk_reuse,
+				       other->sk_state == TCP_LISTEN,
+				       sk->sk_rcv_saddr, sk->sk_reuse)) {
+			err = -EADDRINUSE;
+			break;
+		}
+	}
+	spin_unlock_bh(&xn->bind_lock);
+	return err;
+}
+
+/**
  * xtcp_unbind - release @sk's local port, if it holds one
  * @sk: the socket, locked by the caller
  */

@@ -20,11 +20,63 @@
 #define XTCP_NS XTCP_INTERNAL
 #endif
 
-/* get_unaligned_be16() and friends moved to <linux/unaligned.h> in 6.12. */
-#if __has_include("linux/unaligned.h")
+/*
+ * get_unaligned_be16() and friends moved to <linux/unaligned.h> in 6.12
+ * (sparse 0.6.4 cannot evaluate __has_include, so the version decides).
+ */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
 #endif
+
+/* hrtimer_setup() replaced hrtimer_init() + setting ->function in 6.13. */
+#include <linux/hrtimer.h>
+static inline void xtcp_hrtimer_setup(struct hrtimer *t,
+				      enum hrtimer_restart (*fn)(struct hrtimer *),
+				      clockid_t clock, enum hrtimer_mode mode)
+{
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+	hrtimer_setup(t, fn, clock, mode);
+#else
+	hrtimer_init(t, clock, mode);
+	t->function = fn;
+#endif
+}
+
+/* proto_ops.accept takes struct proto_accept_arg from 6.10 on. */
+#include <linux/net.h>
+#include <net/sock.h>
+int xtcp_do_accept(struct socket *sock, struct socket *newsock, int flags,
+		   bool kern);
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+static inline int xtcp_accept(struct socket *sock, struct socket *newsock,
+			      struct proto_accept_arg *arg)
+{
+	return xtcp_do_accept(sock, newsock, arg->flags, arg->kern);
+}
+#else
+static inline int xtcp_accept(struct socket *sock, struct socket *newsock,
+			      int flags, bool kern)
+{
+	return xtcp_do_accept(sock, newsock, flags, kern);
+}
+#endif
+
+/*
+ * register_net_sysctl() became a macro over register_net_sysctl_sz() in
+ * 6.6; with the size given, the table needs no sentinel entry.
+ */
+#include <net/net_namespace.h>
+static inline struct ctl_table_header *
+xtcp_register_net_sysctl(struct net *net, const char *path,
+			 struct ctl_table *table, size_t n)
+{
+#ifdef register_net_sysctl
+	return register_net_sysctl_sz(net, path, table, n);
+#else
+	return register_net_sysctl(net, path, table);
+#endif
+}
 
 #endif /* _XTCP_COMPAT_H */

@@ -1,24 +1,199 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP input: the handler IPv4 calls for every datagram carrying protocol
- * number xtcp_ipproto.
- *
- * Segment processing (header validation, lookup, the state machine) is not
- * built yet: every segment is consumed and dropped.  Consuming it, rather
- * than leaving the protocol slot empty, is what keeps IPv4 from answering
- * with ICMP protocol-unreachable while the module is loaded.
+ * number xtcp_ipproto (softirq, under RCU).  Validate the header and the
+ * checksum before anything else (drop silently and count), find the
+ * connection or the listener, and hand the segment to it: at once when no
+ * user holds the socket, through its backlog otherwise.  A segment for no
+ * socket draws a RST (RFC 9293 §3.10.7.1).
  */
 #include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/xfrm.h>
 
 #include "xtcp.h"
 
+static const enum xtcp_mib xtcp_drop_mib[] = {
+	[XTCP_DROP_SHORT]	= XTCP_MIB_IN_SHORT,
+	[XTCP_DROP_DOFF]	= XTCP_MIB_IN_BAD_DOFF,
+	[XTCP_DROP_OPTS]	= XTCP_MIB_IN_BAD_OPTS,
+	[XTCP_DROP_CSUM]	= XTCP_MIB_IN_CSUM_ERRORS,
+};
+
+/* Header, options and checksum; on success the segment is in the cb. */
+static enum xtcp_drop xtcp_validate(struct sk_buff *skb)
+{
+	struct xtcp_seg *seg = &XTCP_SKB_CB(skb)->seg;
+	struct xtcp_opts opts;
+	struct tcphdr *th;
+	enum xtcp_drop why;
+	unsigned int hlen;
+
+	if (!pskb_may_pull(skb, XTCP_HLEN))
+		return XTCP_DROP_SHORT;
+	th = tcp_hdr(skb);
+	hlen = th->doff * 4;
+	if (hlen < XTCP_HLEN || hlen > skb->len)
+		return XTCP_DROP_DOFF;
+	if (!pskb_may_pull(skb, hlen))
+		return XTCP_DROP_SHORT;
+	th = tcp_hdr(skb);
+	why = xtcp_check_header(th, skb->len, &opts);
+	if (why)
+		return why;
+	if (skb_checksum_init(skb, xtcp_ipproto, inet_compute_pseudo) ||
+	    skb_checksum_complete(skb))
+		return XTCP_DROP_CSUM;
+
+	seg->seq = ntohl(th->seq);
+	seg->ack = ntohl(th->ack_seq);
+	seg->len = skb->len - hlen;
+	seg->wnd = ntohs(th->window);
+	seg->flags = xtcp_flags(th);
+	seg->opts = opts;
+	return XTCP_DROP_NONE;
+}
+
 int xtcp_v4_rcv(struct sk_buff *skb)
 {
+	struct net *net = dev_net(skb->dev);
+	const struct iphdr *iph;
+	const struct tcphdr *th;
+	enum xtcp_drop why;
+	struct xtcp_reply r;
+	struct sock *sk;
+
+	xtcp_inc(net, XTCP_MIB_IN_SEGS);
+	if (skb->pkt_type != PACKET_HOST)
+		goto discard;
+	why = xtcp_validate(skb);
+	if (why) {
+		xtcp_inc(net, xtcp_drop_mib[why]);
+		goto discard;
+	}
+	iph = ip_hdr(skb);
+	th = tcp_hdr(skb);
+
+	sk = xtcp_lookup_connection(net, iph->daddr, th->dest, iph->saddr,
+				    th->source);
+	if (!sk)
+		sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
+	if (!sk) {
+		xtcp_inc(net, XTCP_MIB_NO_SOCKET);
+		xtcp_reset_reply(&XTCP_SKB_CB(skb)->seg, &r);
+		xtcp_send_ctl(net, skb, &r);
+		goto discard;
+	}
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+		sock_put(sk);
+		goto discard;
+	}
+	nf_reset_ct(skb);
+	/* The filter may trim payload, never the header. */
+	return __sk_receive_skb(sk, skb, 0, tcp_hdr(skb)->doff * 4, true);
+
+discard:
 	kfree_skb(skb);
 	return 0;
 }
 
+/* ICMP errors: path MTU and unreachables come with the data path. */
 int xtcp_v4_err(struct sk_buff *skb, u32 info)
 {
+	return 0;
+}
+
+/* Is @skb for the connection @sk has now?  It may have changed since lookup. */
+static bool xtcp_skb_matches(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	return inet->inet_daddr == ip_hdr(skb)->saddr &&
+	       inet->inet_dport == tcp_hdr(skb)->source;
+}
+
+static void xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct xtcp_reply r;
+	unsigned int ev;
+
+	/* A full accept queue: drop the ACK, the child retransmits SYN,ACK. */
+	if (xs->parent && xs->tcb.state == XTCP_SYN_RECEIVED &&
+	    sk_acceptq_is_full(xs->parent)) {
+		xtcp_inc(net, XTCP_MIB_LISTEN_OVERFLOWS);
+		return;
+	}
+
+	ev = xtcp_tcb_input(&xs->tcb, &XTCP_SKB_CB(skb)->seg, &r);
+	if (r.flags) {
+		if (ev & XTCP_EV_CHALLENGE)
+			xtcp_inc(net, XTCP_MIB_CHALLENGE_ACKS);
+		xtcp_send(sk, &r);
+	}
+	if (ev & XTCP_EV_SYN_RECEIVED) {
+		/* simultaneous open: the timer now resends SYN,ACK */
+		xtcp_set_state(sk, XTCP_SYN_RECEIVED);
+		xs->retries = 0;
+		xs->rto_ms = READ_ONCE(xtcp_pernet(net)->rto_init_ms);
+		xtcp_rtx_arm(sk);
+	}
+	if (ev & XTCP_EV_ESTABLISHED)
+		xtcp_established(sk);
+	if (ev & XTCP_EV_REFUSED) {
+		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
+		xtcp_done(sk, ECONNREFUSED);
+	}
+	if (ev & XTCP_EV_RESET) {
+		xtcp_inc(net, XTCP_MIB_ESTAB_RESETS);
+		xtcp_done(sk, ECONNRESET);
+	}
+	if (ev & XTCP_EV_CHILD_RESET) {
+		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
+		xtcp_child_drop(sk);
+	}
+	/* XTCP_EV_TEXT: payload and FIN are taken by the data path (to come). */
+}
+
+static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_reply r;
+	unsigned int ev;
+
+	ev = xtcp_tcb_input(&xtcp_sk(sk)->tcb, &XTCP_SKB_CB(skb)->seg, &r);
+	xtcp_send_ctl(sock_net(sk), skb, &r);
+	if (ev & XTCP_EV_NEW_CHILD)
+		xtcp_new_child(sk, skb);
+}
+
+/*
+ * sk_backlog_rcv: the socket is ours (BH-locked, or owned and draining its
+ * backlog in process context).
+ */
+int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_reply r;
+
+	switch (xtcp_sk(sk)->tcb.state) {
+	case XTCP_LISTEN:
+		xtcp_listen_rcv(sk, skb);
+		break;
+	case XTCP_CLOSED:
+		/* closed since the lookup: answer as for no socket */
+		xtcp_reset_reply(&XTCP_SKB_CB(skb)->seg, &r);
+		xtcp_send_ctl(sock_net(sk), skb, &r);
+		break;
+	default:
+		if (xtcp_skb_matches(sk, skb)) {
+			xtcp_conn_rcv(sk, skb);
+		} else {
+			xtcp_reset_reply(&XTCP_SKB_CB(skb)->seg, &r);
+			xtcp_send_ctl(sock_net(sk), skb, &r);
+		}
+		break;
+	}
+	consume_skb(skb);
 	return 0;
 }

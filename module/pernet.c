@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP per network namespace state: each namespace has its own tables.
+ * XTCP per network namespace state: each namespace has its own tables,
+ * control socket, sysctls, counters and /proc files.
  */
 #include <linux/bug.h>
+#include <net/inet_common.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -15,15 +17,51 @@ struct xtcp_net *xtcp_pernet(const struct net *net)
 	return net_generic(net, xtcp_net_id);
 }
 
+static void xtcp_net_defaults(struct xtcp_net *xn)
+{
+	xn->syn_retries = 6;		/* 127 s, as TCP */
+	xn->synack_retries = 5;
+	xn->rto_init_ms = 1000;		/* RFC 6298 (2.1) */
+	xn->rto_min_ms = 200;
+	xn->rto_max_ms = 120000;
+	xn->max_syn_backlog = 256;
+	xn->rst_ratelimit = 1000;
+}
+
 static int __net_init xtcp_net_init(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	int i;
+	int i, err;
 
 	spin_lock_init(&xn->bind_lock);
 	for (i = 0; i < ARRAY_SIZE(xn->bind_hash); i++)
 		INIT_HLIST_HEAD(&xn->bind_hash[i]);
+	xtcp_net_defaults(xn);
+	xn->rst_stamp = jiffies;
+
+	err = xtcp_table_init(xn);
+	if (err)
+		return err;
+	/* A raw socket of the built-in raw_prot: it does not pin the module. */
+	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW, xtcp_ipproto,
+				   net);
+	if (err)
+		goto out_table;
+	err = xtcp_sysctl_register(net);
+	if (err)
+		goto out_ctl;
+	err = xtcp_proc_init(net);
+	if (err)
+		goto out_sysctl;
 	return 0;
+
+out_sysctl:
+	xtcp_sysctl_unregister(net);
+out_ctl:
+	inet_ctl_sock_destroy(xn->ctl_sk);
+out_table:
+	xtcp_table_destroy(xn);
+	return err;
 }
 
 static void __net_exit xtcp_net_exit(struct net *net)
@@ -31,7 +69,11 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	struct xtcp_net *xn = xtcp_pernet(net);
 	int i;
 
-	/* Every socket holds its namespace, so none can be bound here. */
+	xtcp_proc_exit(net);
+	xtcp_sysctl_unregister(net);
+	inet_ctl_sock_destroy(xn->ctl_sk);
+	/* Every socket holds its namespace, so none can be left here. */
+	xtcp_table_destroy(xn);
 	for (i = 0; i < ARRAY_SIZE(xn->bind_hash); i++)
 		WARN_ON_ONCE(!hlist_empty(&xn->bind_hash[i]));
 }

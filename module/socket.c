@@ -1,36 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP socket calls: socket(2) for AF_XTCP and the proto_ops behind bind,
- * getsockname, poll, setsockopt and close.  Calls whose protocol machinery
- * does not exist yet (listen, accept, connect, send, receive, shutdown)
- * return EOPNOTSUPP.
+ * listen, accept, connect, getsockname/getpeername, poll, setsockopt and
+ * close.  Send, receive and shutdown come with the data path and return
+ * EOPNOTSUPP until then.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
 #include <linux/net.h>
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
 
+#include "isn.h"
 #include "xtcp.h"
 
 static struct proto xtcp_prot = {
 	.name		= "XTCP",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct xtcp_sock),
+	.release_cb	= xtcp_release_cb,
 };
 
+struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)
+{
+	struct sock *sk = sk_alloc(net, xtcp_family, gfp, &xtcp_prot, kern);
+
+	if (!sk)
+		return NULL;
+	sock_init_data(NULL, sk);
+	xtcp_sock_init(sk);
+	return sk;
+}
+
+/*
+ * close(2).  LISTEN and SYN_SENT close quietly (RFC 9293 §3.10.4); until
+ * the close side of the state machine exists, a synchronized connection is
+ * aborted with RST (§3.10.5).
+ */
 static int xtcp_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
+	struct xtcp_reply r;
 
 	if (!sk)
 		return 0;
 	lock_sock(sk);
+	if (xtcp_sk(sk)->tcb.state == XTCP_LISTEN)
+		xtcp_listener_stop(sk);
+	xtcp_tcb_abort(&xtcp_sk(sk)->tcb, &r);
+	if (r.flags)
+		xtcp_send(sk, &r);
+	xtcp_set_state(sk, XTCP_CLOSED);
+	xtcp_unhash(sk);
+	xtcp_rtx_stop_sync(sk);
 	xtcp_unbind(sk);
-	sk->sk_shutdown = SHUTDOWN_MASK;
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sock_orphan(sk);
 	release_sock(sk);
 	sock->sk = NULL;
@@ -99,7 +127,8 @@ static int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	sa->sxtcp_family = xtcp_family;
 	lock_sock(sk);
 	if (peer) {
-		if (!inet->inet_dport) {
+		if (!inet->inet_dport ||
+		    (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT | TCPF_LISTEN)) {
 			release_sock(sk);
 			return -ENOTCONN;
 		}
@@ -113,26 +142,315 @@ static int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	return sizeof(*sa);
 }
 
-/* The mask tcp_poll() gives for the states that exist so far. */
+/* tcp_poll()'s answer for the states that exist so far. */
 static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 			  poll_table *wait)
 {
 	struct sock *sk = sock->sk;
-	u8 shutdown;
 	__poll_t mask = 0;
+	int state;
+	u8 shutdown;
 
 	sock_poll_wait(file, sock, wait);
+	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN)
+		return READ_ONCE(sk->sk_ack_backlog) ? EPOLLIN | EPOLLRDNORM : 0;
+
 	shutdown = READ_ONCE(sk->sk_shutdown);
-	if (shutdown == SHUTDOWN_MASK || inet_sk_state_load(sk) == TCP_CLOSE)
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
 		mask |= EPOLLHUP;
 	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
-	if (!(shutdown & SEND_SHUTDOWN))
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV &&
+	    !(shutdown & SEND_SHUTDOWN))
 		mask |= EPOLLOUT | EPOLLWRNORM;
+	/* pairs with sk_error_report() after sk_err is set */
+	smp_rmb();
 	if (READ_ONCE(sk->sk_err) ||
 	    !skb_queue_empty_lockless(&sk->sk_error_queue))
 		mask |= EPOLLERR;
 	return mask;
+}
+
+/* listen(2): CLOSED -> LISTEN (RFC 9293 §3.10.1, passive OPEN). */
+static int xtcp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err = 0;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED) {
+		err = -EINVAL;
+		goto out;
+	}
+	backlog = min(max(backlog, 0),
+		      READ_ONCE(sock_net(sk)->core.sysctl_somaxconn));
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	if (xs->tcb.state == XTCP_LISTEN)
+		goto out;	/* a new backlog is all */
+	if (xs->tcb.state != XTCP_CLOSED) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (!xs->bound) {
+		err = xtcp_bind_port(sk, htonl(INADDR_ANY), 0);
+		if (err)
+			goto out;
+	}
+	/* SO_REUSEADDR sharers may not both listen (TCP's rule). */
+	err = xtcp_bind_recheck(sk);
+	if (err)
+		goto out;
+	xs->queues_closed = false;
+	xtcp_tcb_listen(&xs->tcb);
+	xtcp_set_state(sk, XTCP_LISTEN);
+	err = xtcp_hash_listener(sk);
+	if (err)
+		xtcp_set_state(sk, XTCP_CLOSED);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Wait for @sk to leave SYN_SENT/SYN_RECEIVED; lock held, dropped while asleep. */
+static long xtcp_wait_connect(struct sock *sk, long timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		release_sock(sk);
+		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
+		lock_sock(sk);
+		if (signal_pending(current) || !timeo)
+			break;
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return timeo;
+}
+
+/* Route to @daddr and settle the local address; fills inet->cork.fl. */
+static int xtcp_connect_route(struct sock *sk, __be32 daddr, __be16 dport)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+	struct rtable *rt;
+
+	flowi4_init_output(fl4, sk->sk_bound_dev_if, sk->sk_mark, 0,
+			   RT_SCOPE_UNIVERSE, sk->sk_protocol, 0, daddr,
+			   inet->inet_saddr, dport, inet->inet_sport, sk->sk_uid);
+	rt = ip_route_output_flow(sock_net(sk), fl4, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!inet->inet_saddr)
+		inet->inet_saddr = fl4->saddr;
+	if (!inet->inet_rcv_saddr)
+		inet->inet_rcv_saddr = fl4->saddr;
+	sk_setup_caps(sk, &rt->dst);
+	return 0;
+}
+
+/* Start an active open: route, bind, hash, send SYN (RFC 9293 §3.10.1). */
+static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_reply r;
+	int err;
+
+	if (xs->tcb.state == XTCP_LISTEN) {
+		/* SEND in LISTEN (§3.10.2): passive turns active, if nothing is pending */
+		spin_lock_bh(&xs->queue_lock);
+		err = list_empty(&xs->syn_queue) && list_empty(&xs->accept_queue) ?
+		      0 : -EISCONN;
+		if (!err)
+			xs->queues_closed = true;
+		spin_unlock_bh(&xs->queue_lock);
+		if (err)
+			return err;
+		xtcp_listener_stop(sk);
+		xtcp_set_state(sk, XTCP_CLOSED);
+	}
+
+	err = xtcp_connect_route(sk, sa->sxtcp_addr, sa->sxtcp_port);
+	if (err)
+		return err;
+	if (!xs->bound) {
+		err = xtcp_bind_port(sk, inet->inet_saddr, 0);
+		if (err) {
+			sk_dst_reset(sk);
+			return -EADDRNOTAVAIL;
+		}
+	}
+	/* the route's destination: connecting to 0.0.0.0 reaches this host */
+	inet->inet_daddr = inet->cork.fl.u.ip4.daddr;
+	inet->inet_dport = sa->sxtcp_port;
+	err = xtcp_hash_connection(sk);
+	if (err) {
+		inet->inet_daddr = 0;
+		inet->inet_dport = 0;
+		sk_dst_reset(sk);
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			xtcp_unbind(sk);
+		return err;
+	}
+
+	xs->tcb.mss = xtcp_route_mss(sk);
+	xtcp_tcb_connect(&xs->tcb,
+			 xtcp_isn(inet->inet_saddr, inet->inet_daddr,
+				  inet->inet_sport, inet->inet_dport), &r);
+	xtcp_set_state(sk, XTCP_SYN_SENT);
+	WRITE_ONCE(sk->sk_err, 0);
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	xs->retries = 0;
+	xs->rto_ms = READ_ONCE(xn->rto_init_ms);
+	xtcp_inc(sock_net(sk), XTCP_MIB_ACTIVE_OPENS);
+	xtcp_send(sk, &r);
+	xtcp_rtx_arm(sk);
+	return 0;
+}
+
+/* connect(2), with TCP's errnos and its blocking/non-blocking behaviour. */
+static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
+			int addr_len, int flags)
+{
+	const struct sockaddr_xtcp *sa = (const struct sockaddr_xtcp *)uaddr;
+	struct sock *sk = sock->sk;
+	long timeo;
+	int err;
+
+	if (addr_len < (int)sizeof(*sa))
+		return -EINVAL;
+	if (sa->sxtcp_family != xtcp_family)
+		return -EAFNOSUPPORT;
+
+	lock_sock(sk);
+	switch (sock->state) {
+	case SS_CONNECTED:
+		err = -EISCONN;
+		goto out;
+	case SS_CONNECTING:
+		if (sk->sk_state == TCP_ESTABLISHED) {
+			/* a non-blocking connect that has completed */
+			sock->state = SS_CONNECTED;
+			err = 0;
+			goto out;
+		}
+		if (sk->sk_state == TCP_CLOSE)
+			goto sock_error;
+		err = -EALREADY;
+		break;
+	default:
+		err = xtcp_connect_start(sk, sa);
+		if (err)
+			goto out;
+		sock->state = SS_CONNECTING;
+		err = -EINPROGRESS;
+		break;
+	}
+
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+		if (!timeo)
+			goto out;	/* -EINPROGRESS or -EALREADY */
+		timeo = xtcp_wait_connect(sk, timeo);
+		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)) {
+			err = signal_pending(current) ? sock_intr_errno(timeo) :
+			      -EINPROGRESS;
+			goto out;
+		}
+	}
+	if (sk->sk_state == TCP_CLOSE)
+		goto sock_error;
+	sock->state = SS_CONNECTED;
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+
+sock_error:
+	err = sock_error(sk) ? : -ECONNABORTED;
+	sock->state = SS_UNCONNECTED;
+	goto out;
+}
+
+/* Wait for a child on the accept queue; lock held, dropped while asleep. */
+static int xtcp_wait_child(struct sock *sk, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	while (!READ_ONCE(sk->sk_ack_backlog)) {
+		if (!*timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		release_sock(sk);
+		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
+		lock_sock(sk);
+		if (sk->sk_state != TCP_LISTEN) {
+			err = -EINVAL;
+			break;
+		}
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+/* accept(2) and accept4(2): the first established child. */
+int xtcp_do_accept(struct socket *sock, struct socket *newsock, int flags,
+		   bool kern)
+{
+	struct sock *sk = sock->sk, *child = NULL;
+	struct xtcp_sock *xs = xtcp_sk(sk), *cxs;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_LISTEN) {
+		err = -EINVAL;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	err = xtcp_wait_child(sk, &timeo);
+	if (err)
+		goto out;
+	spin_lock_bh(&xs->queue_lock);
+	cxs = list_first_entry_or_null(&xs->accept_queue, struct xtcp_sock,
+				       child_node);
+	if (cxs) {
+		list_del_init(&cxs->child_node);
+		sk_acceptq_removed(sk);
+		child = xtcp_to_sk(cxs);
+	}
+	spin_unlock_bh(&xs->queue_lock);
+	if (!child) {
+		err = -EAGAIN;
+		goto out;
+	}
+	release_sock(sk);
+
+	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
+	sock_graft(child, newsock);
+	newsock->state = SS_CONNECTED;
+	cxs->parent = NULL;
+	release_sock(child);
+	sock_put(sk);		/* the child's reference on its listener */
+	return 0;
+out:
+	release_sock(sk);
+	return err;
 }
 
 static const struct proto_ops xtcp_stream_ops = {
@@ -141,13 +459,13 @@ static const struct proto_ops xtcp_stream_ops = {
 	.owner		= THIS_MODULE,
 	.release	= xtcp_release,
 	.bind		= xtcp_bind,
-	.connect	= sock_no_connect,
+	.connect	= xtcp_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
+	.accept		= xtcp_accept,
 	.getname	= xtcp_getname,
 	.poll		= xtcp_poll,
 	.ioctl		= sock_no_ioctl,
-	.listen		= sock_no_listen,
+	.listen		= xtcp_listen,
 	.shutdown	= sock_no_shutdown,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
@@ -172,8 +490,7 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 	sock->state = SS_UNCONNECTED;
 	sock->ops = &xtcp_stream_ops;
 	sock_init_data(sock, sk);
-	sk->sk_protocol = xtcp_ipproto;
-	INIT_HLIST_NODE(&xtcp_sk(sk)->bind_node);
+	xtcp_sock_init(sk);
 	return 0;
 }
 

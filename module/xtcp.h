@@ -5,17 +5,39 @@
 #ifndef _XTCP_H
 #define _XTCP_H
 
-#include <linux/types.h>
+#include <linux/hrtimer.h>
 #include <linux/list.h>
+#include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/types.h>
 #include <net/inet_sock.h>
 #include <uapi/linux/xtcp.h>
 
 #include "compat.h"
+#include "state.h"
 
 /* Module parameters (read-only after load), in af_xtcp.c. */
 extern int xtcp_ipproto;
 extern int xtcp_family;
+
+/* A connection's addresses, in the order the tables hash them. */
+struct xtcp_key {
+	__be32	laddr;
+	__be16	lport;
+	__be16	rport;		/* 0 for a listener */
+	__be32	raddr;		/* 0 for a listener */
+};
+
+enum xtcp_hashed {
+	XTCP_UNHASHED,
+	XTCP_HASHED_LISTEN,	/* in xtcp_net.lhash */
+	XTCP_HASHED_CONN,	/* in xtcp_net.ehash */
+};
+
+/* xtcp_sock.flags bits */
+enum {
+	XTCP_RTX_DEFERRED,	/* the retransmission timer fired while user-owned */
+};
 
 /*
  * Per-socket state.  struct inet_sock comes first so that the IPv4 output
@@ -24,9 +46,32 @@ extern int xtcp_family;
  */
 struct xtcp_sock {
 	struct inet_sock	inet;
+	struct xtcp_tcb		tcb;
 
+	/* tables (table.c) */
+	struct xtcp_key		key;
+	struct rhash_head	hnode;		/* in lhash or ehash */
+	struct list_head	all_node;	/* in xtcp_net.all, for /proc */
+	enum xtcp_hashed	hashed;
 	struct hlist_node	bind_node;	/* in xtcp_net.bind_hash */
 	bool			bound;
+
+	/* a listener's children (conn.c), under queue_lock */
+	spinlock_t		queue_lock;
+	struct list_head	syn_queue;	/* children in SYN_RECEIVED */
+	struct list_head	accept_queue;	/* established, not accepted */
+	u32			syn_qlen;
+	bool			queues_closed;	/* closing or turned active */
+
+	/* a child of a listener, until accept() */
+	struct list_head	child_node;	/* in its parent's queues */
+	struct sock		*parent;	/* referenced while queued */
+
+	/* the retransmission timer (timer.c) */
+	struct hrtimer		rtx_timer;
+	u32			rto_ms;
+	u8			retries;
+	unsigned long		flags;
 
 	/* SOL_XTCP options (sockopt.c) */
 	bool			nodelay;
@@ -42,21 +87,75 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 	return (struct xtcp_sock *)sk;
 }
 
+static inline struct sock *xtcp_to_sk(struct xtcp_sock *xs)
+{
+	return &xs->inet.sk;
+}
+
+/* Per-netns counters, shown in /proc/net/xtcp_stats. */
+enum xtcp_mib {
+	XTCP_MIB_IN_SEGS,
+	XTCP_MIB_OUT_SEGS,
+	XTCP_MIB_RETRANS_SEGS,
+	XTCP_MIB_IN_SHORT,
+	XTCP_MIB_IN_BAD_DOFF,
+	XTCP_MIB_IN_BAD_OPTS,
+	XTCP_MIB_IN_CSUM_ERRORS,
+	XTCP_MIB_NO_SOCKET,
+	XTCP_MIB_OUT_RSTS,
+	XTCP_MIB_RST_RATELIMITED,
+	XTCP_MIB_ACTIVE_OPENS,
+	XTCP_MIB_PASSIVE_OPENS,
+	XTCP_MIB_ATTEMPT_FAILS,
+	XTCP_MIB_ESTAB_RESETS,
+	XTCP_MIB_LISTEN_OVERFLOWS,
+	XTCP_MIB_SYN_TIMEOUTS,
+	XTCP_MIB_CHALLENGE_ACKS,
+	XTCP_MIB_MAX
+};
+
 #define XTCP_BIND_HASH_BITS	8
 
 /* Per network namespace state (pernet.c). */
 struct xtcp_net {
 	spinlock_t		bind_lock;	/* guards bind_hash */
 	struct hlist_head	bind_hash[1 << XTCP_BIND_HASH_BITS];
+
+	struct rhashtable	ehash;		/* connections, by 4-tuple */
+	struct rhashtable	lhash;		/* listeners, by (addr, port) */
+	spinlock_t		all_lock;	/* guards all */
+	struct list_head	all;		/* every hashed socket */
+
+	struct sock		*ctl_sk;	/* raw socket for RSTs */
+	unsigned long		rst_stamp;	/* RST rate limit: this second */
+	atomic_t		rst_count;	/* ...and RSTs sent in it */
+
+	/* sysctls, /proc/sys/net/xtcp/ */
+	struct ctl_table_header	*sysctl_hdr;
+	int			syn_retries;
+	int			synack_retries;
+	int			rto_init_ms;
+	int			rto_min_ms;
+	int			rto_max_ms;
+	int			max_syn_backlog;
+	int			rst_ratelimit;	/* RSTs per second, 0: none */
+
+	atomic_long_t		mib[XTCP_MIB_MAX];
 };
 
 struct xtcp_net *xtcp_pernet(const struct net *net);
 int xtcp_pernet_init(void);
 void xtcp_pernet_exit(void);
 
+static inline void xtcp_inc(struct net *net, enum xtcp_mib m)
+{
+	atomic_long_inc(&xtcp_pernet(net)->mib[m]);
+}
+
 /* socket.c: the socket family and its calls */
 int xtcp_socket_init(void);
 void xtcp_socket_exit(void);
+struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
 
 /* addr.c: socket address validation */
 int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len, int family);
@@ -66,7 +165,42 @@ bool xtcp_bind_conflict(__be32 addr_a, bool reuse_a, bool listen_a,
 			__be32 addr_b, bool reuse_b);
 u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i);
 int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port);
+int xtcp_bind_recheck(struct sock *sk);
 void xtcp_unbind(struct sock *sk);
+
+/* table.c: listener and connection tables */
+int xtcp_table_init(struct xtcp_net *xn);
+void xtcp_table_destroy(struct xtcp_net *xn);
+void xtcp_key_set(struct sock *sk);
+int xtcp_hash_listener(struct sock *sk);
+int xtcp_hash_connection(struct sock *sk);
+void xtcp_unhash(struct sock *sk);
+struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
+				    __be32 raddr, __be16 rport);
+struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport);
+
+/* conn.c: connection life cycle on the socket side */
+void xtcp_set_state(struct sock *sk, enum xtcp_state state);
+void xtcp_sock_init(struct sock *sk);
+void xtcp_done(struct sock *sk, int err);
+void xtcp_established(struct sock *sk);
+void xtcp_new_child(struct sock *listener, struct sk_buff *skb);
+void xtcp_child_drop(struct sock *child);
+void xtcp_listener_stop(struct sock *sk);
+u16 xtcp_route_mss(struct sock *sk);
+
+/* output.c */
+int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
+void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
+		   const struct xtcp_reply *r);
+
+/* timer.c */
+void xtcp_timer_init(struct sock *sk);
+void xtcp_rtx_arm(struct sock *sk);
+void xtcp_rtx_stop(struct sock *sk);
+void xtcp_rtx_stop_sync(struct sock *sk);
+void xtcp_release_cb(struct sock *sk);
+s64 xtcp_rtx_remaining_ms(struct sock *sk);
 
 /* sockopt.c: SOL_XTCP options */
 int xtcp_sockopt_check(int optname, int val);
@@ -76,7 +210,20 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		    char __user *optval, int __user *optlen);
 
 /* input.c: the IP protocol handler */
+struct xtcp_skb_cb {
+	struct xtcp_seg	seg;
+};
+
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_v4_err(struct sk_buff *skb, u32 info);
+int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* sysctl.c, proc.c */
+int xtcp_sysctl_register(struct net *net);
+void xtcp_sysctl_unregister(struct net *net);
+int xtcp_proc_init(struct net *net);
+void xtcp_proc_exit(struct net *net);
 
 #endif /* _XTCP_H */

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP connections on the socket side: what the state machine's events mean
+ * for a struct sock.  A listener's children are full sockets: a SYN makes
+ * one in SYN_RECEIVED on the listener's SYN queue; the ACK of its SYN,ACK
+ * moves it to the accept queue; accept() hands it to the user.
+ *
+ * Ownership: the listener's queues hold one reference on each child, and
+ * each queued child holds one on its listener.  Whoever unlinks a child
+ * from the queues (under queue_lock) owns both references.  Once the
+ * listener has set queues_closed, only the listener's closer unlinks.
+ */
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/sock.h>
+
+#include "isn.h"
+#include "xtcp.h"
+
+#define XTCP_INIT_RCV_WND	65535	/* until the receive path sizes it */
+#define XTCP_RCV_WSCALE		7	/* what our SYN offers */
+#define XTCP_MIN_MSS		88
+
+void xtcp_set_state(struct sock *sk, enum xtcp_state state)
+{
+	xtcp_sk(sk)->tcb.state = state;
+	/* inet_sk_state_store() without its tracepoint, which is not exported */
+	smp_store_release(&sk->sk_state, xtcp_state_to_tcp(state));
+}
+
+/* What every XTCP socket needs, user-created or a listener's child. */
+void xtcp_sock_init(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+
+	sk->sk_type = SOCK_STREAM;
+	sk->sk_protocol = xtcp_ipproto;
+	sk->sk_backlog_rcv = xtcp_do_rcv;
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	inet->uc_ttl = -1;
+	inet->mc_ttl = 1;
+	INIT_HLIST_NODE(&xs->bind_node);
+	INIT_LIST_HEAD(&xs->all_node);
+	INIT_LIST_HEAD(&xs->syn_queue);
+	INIT_LIST_HEAD(&xs->accept_queue);
+	INIT_LIST_HEAD(&xs->child_node);
+	spin_lock_init(&xs->queue_lock);
+	xtcp_timer_init(sk);
+	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
+		      XTCP_RCV_WSCALE);
+	xtcp_set_state(sk, XTCP_CLOSED);
+}
+
+/* The MSS to advertise: the route's MTU less the headers, or XTCP_MAXSEG. */
+u16 xtcp_route_mss(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+	u32 mtu = dst ? dst_mtu(dst) : 576;
+	u32 mss = mtu - sizeof(struct iphdr) - XTCP_HLEN;
+	u16 user = xtcp_sk(sk)->user_mss;
+
+	if (user && user < mss)
+		mss = user;
+	return clamp_t(u32, mss, XTCP_MIN_MSS, U16_MAX);
+}
+
+/*
+ * The connection is over (refused, reset, timed out): CLOSED, out of the
+ * tables, timer stopped, an implicitly bound port released, waiters told.
+ */
+void xtcp_done(struct sock *sk, int err)
+{
+	xtcp_set_state(sk, XTCP_CLOSED);
+	xtcp_unhash(sk);
+	xtcp_rtx_stop(sk);
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		xtcp_unbind(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	if (err) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+	}
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+}
+
+/* A passive child reached ESTABLISHED: SYN queue -> accept queue. */
+static void xtcp_child_ready(struct sock *child)
+{
+	struct xtcp_sock *cxs = xtcp_sk(child);
+	struct sock *parent = cxs->parent;
+	struct xtcp_sock *pxs = xtcp_sk(parent);
+
+	spin_lock_bh(&pxs->queue_lock);
+	if (pxs->queues_closed) {
+		/* the listener is closing; its closer resets this child */
+		spin_unlock_bh(&pxs->queue_lock);
+		return;
+	}
+	list_move_tail(&cxs->child_node, &pxs->accept_queue);
+	pxs->syn_qlen--;
+	sk_acceptq_added(parent);
+	spin_unlock_bh(&pxs->queue_lock);
+	parent->sk_data_ready(parent);
+}
+
+/* The handshake completed (SYN_SENT or SYN_RECEIVED -> ESTABLISHED). */
+void xtcp_established(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_rtx_stop(sk);
+	xs->retries = 0;
+	xtcp_set_state(sk, XTCP_ESTABLISHED);
+	if (xs->parent) {
+		xtcp_child_ready(sk);
+	} else {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	}
+}
+
+/*
+ * A passive child in SYN_RECEIVED dies (RST, a new SYN, SYN,ACK retries
+ * exhausted); the listener goes on listening.  The child is locked.
+ */
+void xtcp_child_drop(struct sock *child)
+{
+	struct xtcp_sock *cxs = xtcp_sk(child);
+	struct sock *parent = cxs->parent;
+	struct xtcp_sock *pxs;
+	bool owner;
+
+	xtcp_set_state(child, XTCP_CLOSED);
+	xtcp_unhash(child);
+	xtcp_rtx_stop(child);
+	if (!parent)
+		return;
+	pxs = xtcp_sk(parent);
+	spin_lock_bh(&pxs->queue_lock);
+	owner = !pxs->queues_closed;
+	if (owner) {
+		list_del_init(&cxs->child_node);
+		pxs->syn_qlen--;
+	}
+	spin_unlock_bh(&pxs->queue_lock);
+	if (!owner)
+		return;
+	cxs->parent = NULL;
+	sock_put(parent);
+	sock_put(child);	/* the queue's reference; the caller holds one */
+}
+
+/* Make the child of @listener for the SYN in @skb; the listener is locked. */
+static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct net *net = sock_net(listener);
+	struct xtcp_sock *lxs = xtcp_sk(listener), *cxs;
+	struct inet_sock *inet;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	struct sock *child;
+
+	child = xtcp_sk_alloc(net, GFP_ATOMIC, 0);
+	if (!child)
+		return NULL;
+	cxs = xtcp_sk(child);
+	inet = inet_sk(child);
+	child->sk_uid = listener->sk_uid;
+	child->sk_mark = listener->sk_mark;
+	child->sk_priority = listener->sk_priority;
+	child->sk_bound_dev_if = listener->sk_bound_dev_if;
+	child->sk_rcvbuf = listener->sk_rcvbuf;
+	child->sk_sndbuf = listener->sk_sndbuf;
+	child->sk_userlocks = listener->sk_userlocks;
+	cxs->nodelay = lxs->nodelay;
+	cxs->user_mss = lxs->user_mss;
+	cxs->keepidle = lxs->keepidle;
+	cxs->keepintvl = lxs->keepintvl;
+	cxs->keepcnt = lxs->keepcnt;
+	cxs->user_timeout = lxs->user_timeout;
+
+	inet->inet_saddr = iph->daddr;
+	inet->inet_rcv_saddr = iph->daddr;
+	inet->inet_daddr = iph->saddr;
+	inet->inet_sport = th->dest;
+	inet->inet_dport = th->source;
+	inet->inet_num = ntohs(th->dest);
+
+	flowi4_init_output(&fl4, child->sk_bound_dev_if, child->sk_mark, 0,
+			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
+			   iph->daddr, th->source, th->dest, child->sk_uid);
+	rt = ip_route_output_flow(net, &fl4, child);
+	if (IS_ERR(rt)) {
+		sk_free(child);
+		return NULL;
+	}
+	sk_setup_caps(child, &rt->dst);
+	cxs->tcb.mss = xtcp_route_mss(child);
+	cxs->rto_ms = READ_ONCE(xtcp_pernet(net)->rto_init_ms);
+	return child;
+}
+
+/*
+ * LISTEN + SYN (RFC 9293 §3.10.7.2): a child in SYN_RECEIVED, hashed by its
+ * 4-tuple, sends SYN,ACK and arms its retransmission timer.  With the SYN
+ * queue or the accept queue full, the SYN is dropped (the peer retries).
+ */
+void xtcp_new_child(struct sock *listener, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_net *xn = xtcp_pernet(sock_net(listener));
+	struct xtcp_sock *lxs = xtcp_sk(listener), *cxs;
+	struct xtcp_reply r;
+	struct sock *child;
+	bool queued = false;
+	u32 max_syn;
+
+	max_syn = min_t(u32, READ_ONCE(xn->max_syn_backlog),
+			max_t(u32, READ_ONCE(listener->sk_max_ack_backlog), 1));
+	if (sk_acceptq_is_full(listener) || READ_ONCE(lxs->syn_qlen) >= max_syn) {
+		xtcp_inc(sock_net(listener), XTCP_MIB_LISTEN_OVERFLOWS);
+		return;
+	}
+	child = xtcp_child_create(listener, skb);
+	if (!child)
+		return;
+	cxs = xtcp_sk(child);
+	xtcp_tcb_accept_syn(&cxs->tcb, &XTCP_SKB_CB(skb)->seg,
+			    xtcp_isn(iph->daddr, iph->saddr, th->dest, th->source),
+			    &r);
+	xtcp_set_state(child, XTCP_SYN_RECEIVED);
+
+	sock_hold(child);	/* ours, until the end of this function */
+	local_bh_disable();
+	bh_lock_sock_nested(child);
+	spin_lock(&lxs->queue_lock);
+	if (!lxs->queues_closed) {
+		sock_hold(listener);
+		cxs->parent = listener;
+		list_add_tail(&cxs->child_node, &lxs->syn_queue);
+		lxs->syn_qlen++;
+		queued = true;
+	}
+	spin_unlock(&lxs->queue_lock);
+	if (queued && xtcp_hash_connection(child) == 0) {
+		xtcp_inc(sock_net(child), XTCP_MIB_PASSIVE_OPENS);
+		xtcp_send(child, &r);
+		xtcp_rtx_arm(child);
+	} else if (queued) {
+		/* The 4-tuple already has a child (a racing SYN): drop this one. */
+		xtcp_child_drop(child);
+	} else {
+		xtcp_set_state(child, XTCP_CLOSED);
+		sock_put(child);	/* sk_alloc's: it was never queued */
+	}
+	bh_unlock_sock(child);
+	local_bh_enable();
+	sock_put(child);
+}
+
+/* Reset and release one child of a closing listener (process context). */
+static void xtcp_child_abort(struct sock *listener, struct sock *child)
+{
+	struct xtcp_sock *cxs = xtcp_sk(child);
+	struct xtcp_reply r;
+
+	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
+	xtcp_tcb_abort(&cxs->tcb, &r);
+	if (r.flags)
+		xtcp_send(child, &r);
+	xtcp_set_state(child, XTCP_CLOSED);
+	xtcp_unhash(child);
+	xtcp_rtx_stop_sync(child);
+	sock_set_flag(child, SOCK_DEAD);
+	release_sock(child);
+	cxs->parent = NULL;
+	sock_put(listener);
+	sock_put(child);
+}
+
+/*
+ * Stop listening: out of the listener table, and every child, half-open or
+ * waiting for accept(), is reset.  Process context, @sk locked.
+ */
+void xtcp_listener_stop(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk), *cxs, *tmp;
+	LIST_HEAD(children);
+
+	xtcp_unhash(sk);
+	spin_lock_bh(&xs->queue_lock);
+	xs->queues_closed = true;
+	list_splice_init(&xs->syn_queue, &children);
+	list_splice_init(&xs->accept_queue, &children);
+	xs->syn_qlen = 0;
+	WRITE_ONCE(sk->sk_ack_backlog, 0);
+	spin_unlock_bh(&xs->queue_lock);
+
+	list_for_each_entry_safe(cxs, tmp, &children, child_node) {
+		list_del_init(&cxs->child_node);
+		xtcp_child_abort(sk, xtcp_to_sk(cxs));
+	}
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP output: building segments and handing them to IPv4.  A connection
+ * sends through its own socket (ip_queue_xmit); answers with no connection
+ * behind them (RST to a closed port, RST from LISTEN) go out through the
+ * namespace's raw control socket, which does not pin the module.
+ */
+#include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "seq.h"
+#include "xtcp.h"
+
+/* Headroom for the link layer and IPv4 in front of our header. */
+#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HLEN)
+
+static struct sk_buff *xtcp_alloc_segment(unsigned int hlen, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	memset(skb->data, 0, hlen);
+	return skb;
+}
+
+/* Fill a header; the checksum is computed by the caller once IPs are known. */
+static void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
+			     __be16 dport, const struct xtcp_reply *r, u16 wnd)
+{
+	th->source = sport;
+	th->dest = dport;
+	th->seq = htonl(r->seq);
+	th->ack_seq = htonl(r->flags & XTCP_ACK ? r->ack : 0);
+	th->doff = hlen / 4;
+	((u8 *)th)[13] = r->flags;
+	th->window = htons(wnd);
+}
+
+/**
+ * xtcp_send - send a segment described by @r on connection @sk
+ * @sk: a socket with both addresses and ports set, locked
+ * @r: flags, seq and ack; a SYN gets the MSS (and window scale) options
+ *
+ * Return: 0 or a negative errno from the IP layer.
+ */
+int xtcp_send(struct sock *sk, const struct xtcp_reply *r)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
+	bool syn = r->flags & XTCP_SYN;
+	unsigned int hlen = XTCP_HLEN;
+	u8 opts[XTCP_SYN_OPTLEN];
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	int olen = 0;
+
+	if (syn) {
+		/* A SYN,ACK offers window scale only if the SYN did (RFC 7323). */
+		bool ws = !(r->flags & XTCP_ACK) || tcb->wscale_ok;
+
+		olen = xtcp_write_syn_options(opts, tcb->mss, ws, tcb->rcv_wscale);
+		hlen += olen;
+	}
+	skb = xtcp_alloc_segment(hlen, GFP_ATOMIC);
+	if (!skb)
+		return -ENOBUFS;
+	th = tcp_hdr(skb);
+	xtcp_fill_header(th, hlen, inet->inet_sport, inet->inet_dport, r,
+			 r->flags & XTCP_RST ? 0 : xtcp_tcb_window(tcb, r->flags));
+	memcpy(th + 1, opts, olen);
+	th->check = xtcp_checksum(th, hlen, inet->inet_saddr, inet->inet_daddr,
+				  sk->sk_protocol);
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_set_owner_w(skb, sk);
+	xtcp_inc(sock_net(sk), XTCP_MIB_OUT_SEGS);
+	if (r->flags & XTCP_RST)
+		xtcp_inc(sock_net(sk), XTCP_MIB_OUT_RSTS);
+	return ip_queue_xmit(sk, skb, &inet->cork.fl);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_send, XTCP_NS);
+
+/* At most rst_ratelimit RSTs a second from the control socket. */
+static bool xtcp_rst_allowed(struct xtcp_net *xn)
+{
+	int limit = READ_ONCE(xn->rst_ratelimit);
+	unsigned long now = jiffies;
+
+	if (!limit)
+		return true;
+	if (time_after_eq(now, READ_ONCE(xn->rst_stamp) + HZ)) {
+		WRITE_ONCE(xn->rst_stamp, now);
+		atomic_set(&xn->rst_count, 0);
+	}
+	return atomic_inc_return(&xn->rst_count) <= limit;
+}
+
+/**
+ * xtcp_send_ctl - answer @in_skb with no connection behind the answer
+ * @net: the namespace @in_skb arrived in
+ * @in_skb: the segment being answered (addresses and ports are swapped)
+ * @r: what to send, usually a RST from xtcp_reset_reply()
+ */
+void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
+		   const struct xtcp_reply *r)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	const struct iphdr *iph = ip_hdr(in_skb);
+	const struct tcphdr *in_th = tcp_hdr(in_skb);
+	struct sock *ctl = xn->ctl_sk;
+	struct flowi4 fl4;
+	struct sk_buff *skb;
+	struct rtable *rt;
+	struct tcphdr *th;
+
+	if (!r->flags || !ctl)
+		return;
+	if ((r->flags & XTCP_RST) && !xtcp_rst_allowed(xn)) {
+		xtcp_inc(net, XTCP_MIB_RST_RATELIMITED);
+		return;
+	}
+	skb = xtcp_alloc_segment(XTCP_HLEN, GFP_ATOMIC);
+	if (!skb)
+		return;
+	th = tcp_hdr(skb);
+	xtcp_fill_header(th, XTCP_HLEN, in_th->dest, in_th->source, r, 0);
+	th->check = xtcp_checksum(th, XTCP_HLEN, iph->daddr, iph->saddr,
+				  ctl->sk_protocol);
+	skb->ip_summed = CHECKSUM_NONE;
+
+	flowi4_init_output(&fl4, inet_iif(in_skb), 0, 0, RT_SCOPE_UNIVERSE,
+			   ctl->sk_protocol, 0, iph->saddr, iph->daddr,
+			   in_th->source, in_th->dest, sock_net_uid(net, NULL));
+	rt = ip_route_output_flow(net, &fl4, ctl);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_dst_set(skb, &rt->dst);
+	xtcp_inc(net, XTCP_MIB_OUT_SEGS);
+	if (r->flags & XTCP_RST)
+		xtcp_inc(net, XTCP_MIB_OUT_RSTS);
+	local_bh_disable();
+	bh_lock_sock(ctl);
+	ip_build_and_send_pkt(skb, ctl, fl4.saddr, fl4.daddr, NULL, 0);
+	bh_unlock_sock(ctl);
+	local_bh_enable();
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_send_ctl, XTCP_NS);

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/net/xtcp, one line per socket in exactly /proc/net/tcp's format and
+ * state codes, and /proc/net/xtcp_stats, the namespace's counters.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "xtcp.h"
+
+#define XTCP_PROC_WIDTH	149	/* /proc/net/tcp's TMPSZ - 1 */
+
+static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
+	__acquires(&xn->all_lock)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+
+	spin_lock_bh(&xn->all_lock);
+	return seq_list_start_head(&xn->all, *pos);
+}
+
+static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+
+	return seq_list_next(v, &xn->all, pos);
+}
+
+static void xtcp_seq_stop(struct seq_file *seq, void *v)
+	__releases(&xn->all_lock)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+
+	spin_unlock_bh(&xn->all_lock);
+}
+
+static void xtcp_seq_show_sock(struct seq_file *f, struct sock *sk, int sl)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	int state = inet_sk_state_load(sk);
+	s64 left = xtcp_rtx_remaining_ms(sk);
+	u32 tx, rx;
+
+	if (state == TCP_LISTEN) {
+		tx = 0;
+		rx = READ_ONCE(sk->sk_ack_backlog);
+	} else {
+		tx = READ_ONCE(xs->tcb.snd_nxt) - READ_ONCE(xs->tcb.snd_una);
+		rx = 0;
+	}
+	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
+		   sl, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
+		   inet->inet_daddr, ntohs(inet->inet_dport), state, tx, rx,
+		   left ? 1 : 0, jiffies_delta_to_clock_t(msecs_to_jiffies(left)),
+		   xs->retries, from_kuid_munged(seq_user_ns(f), sock_i_uid(sk)),
+		   0, sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
+		   jiffies_to_clock_t(msecs_to_jiffies(xs->rto_ms)), 0UL, 0U, 0U,
+		   state == TCP_LISTEN ? 0 : -1);
+}
+
+static int xtcp_seq_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+
+	seq_setwidth(seq, XTCP_PROC_WIDTH);
+	if (v == &xn->all)
+		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+	else
+		xtcp_seq_show_sock(seq, xtcp_to_sk(list_entry(v, struct xtcp_sock,
+							      all_node)),
+				   seq->index - 1);
+	seq_pad(seq, '\n');
+	return 0;
+}
+
+static const struct seq_operations xtcp_seq_ops = {
+	.start	= xtcp_seq_start,
+	.next	= xtcp_seq_next,
+	.stop	= xtcp_seq_stop,
+	.show	= xtcp_seq_show,
+};
+
+static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
+	[XTCP_MIB_IN_SEGS]		= "InSegs",
+	[XTCP_MIB_OUT_SEGS]		= "OutSegs",
+	[XTCP_MIB_RETRANS_SEGS]		= "RetransSegs",
+	[XTCP_MIB_IN_SHORT]		= "InShort",
+	[XTCP_MIB_IN_BAD_DOFF]		= "InBadDataOffset",
+	[XTCP_MIB_IN_BAD_OPTS]		= "InBadOptions",
+	[XTCP_MIB_IN_CSUM_ERRORS]	= "InCsumErrors",
+	[XTCP_MIB_NO_SOCKET]		= "InNoSocket",
+	[XTCP_MIB_OUT_RSTS]		= "OutRsts",
+	[XTCP_MIB_RST_RATELIMITED]	= "OutRstsRateLimited",
+	[XTCP_MIB_ACTIVE_OPENS]		= "ActiveOpens",
+	[XTCP_MIB_PASSIVE_OPENS]	= "PassiveOpens",
+	[XTCP_MIB_ATTEMPT_FAILS]	= "AttemptFails",
+	[XTCP_MIB_ESTAB_RESETS]		= "EstabResets",
+	[XTCP_MIB_LISTEN_OVERFLOWS]	= "ListenOverflows",
+	[XTCP_MIB_SYN_TIMEOUTS]		= "SynTimeouts",
+	[XTCP_MIB_CHALLENGE_ACKS]	= "ChallengeAcks",
+};
+
+static int xtcp_stats_show(struct seq_file *seq, void *v)
+{
+	struct xtcp_net *xn = xtcp_pernet(seq_file_single_net(seq));
+	int i;
+
+	for (i = 0; i < XTCP_MIB_MAX; i++)
+		seq_printf(seq, "%s %ld\n", xtcp_mib_names[i],
+			   atomic_long_read(&xn->mib[i]));
+	return 0;
+}
+
+int xtcp_proc_init(struct net *net)
+{
+	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
+			     sizeof(struct seq_net_private)))
+		return -ENOMEM;
+	if (!proc_create_net_single("xtcp_stats", 0444, net->proc_net,
+				    xtcp_stats_show, NULL)) {
+		remove_proc_entry("xtcp", net->proc_net);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void xtcp_proc_exit(struct net *net)
+{
+	remove_proc_entry("xtcp_stats", net->proc_net);
+	remove_proc_entry("xtcp", net->proc_net);
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP sysctls, per network namespace, under /proc/sys/net/xtcp/.
+ */
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "xtcp.h"
+
+static int xtcp_one = 1;
+static int xtcp_max_retries = 255;
+static int xtcp_max_ms = 3600 * 1000;
+static int xtcp_max_backlog = 65535;
+static int xtcp_int_max = INT_MAX;
+
+#define XTCP_SYSCTL(name, min, max) {					\
+	.procname	= #name,					\
+	.data		= (void *)offsetof(struct xtcp_net, name),	\
+	.maxlen		= sizeof(int),					\
+	.mode		= 0644,						\
+	.proc_handler	= proc_dointvec_minmax,				\
+	.extra1		= min,						\
+	.extra2		= max,						\
+}
+
+static struct ctl_table xtcp_sysctl_template[] = {
+	XTCP_SYSCTL(syn_retries, &xtcp_one, &xtcp_max_retries),
+	XTCP_SYSCTL(synack_retries, &xtcp_one, &xtcp_max_retries),
+	XTCP_SYSCTL(rto_init_ms, &xtcp_one, &xtcp_max_ms),
+	XTCP_SYSCTL(rto_min_ms, &xtcp_one, &xtcp_max_ms),
+	XTCP_SYSCTL(rto_max_ms, &xtcp_one, &xtcp_max_ms),
+	XTCP_SYSCTL(max_syn_backlog, &xtcp_one, &xtcp_max_backlog),
+	XTCP_SYSCTL(rst_ratelimit, SYSCTL_ZERO, &xtcp_int_max),
+	{ }
+};
+
+int xtcp_sysctl_register(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct ctl_table *t;
+	int i;
+
+	t = kmemdup(xtcp_sysctl_template, sizeof(xtcp_sysctl_template),
+		    GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	/* the template holds offsets into struct xtcp_net */
+	for (i = 0; i < ARRAY_SIZE(xtcp_sysctl_template) - 1; i++)
+		t[i].data = (char *)xn + (uintptr_t)t[i].data;
+	xn->sysctl_hdr = xtcp_register_net_sysctl(net, "net/xtcp", t,
+						  ARRAY_SIZE(xtcp_sysctl_template) - 1);
+	if (!xn->sysctl_hdr) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void xtcp_sysctl_unregister(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	const struct ctl_table *t = xn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(xn->sysctl_hdr);
+	kfree(t);
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP connection tables, one set per network namespace: listeners by
+ * (local address, local port) with a wildcard fallback, connections by
+ * 4-tuple.  Both are rhashtables; lookups run lock-free under RCU in the
+ * receive softirq and take a reference with refcount_inc_not_zero().
+ * Sockets are SOCK_RCU_FREE, so a socket found under RCU stays valid memory
+ * until the grace period ends even if it is being closed.
+ */
+#include <linux/rhashtable.h>
+#include <net/sock.h>
+
+#include "xtcp.h"
+
+static const struct rhashtable_params xtcp_ehash_params = {
+	.head_offset		= offsetof(struct xtcp_sock, hnode),
+	.key_offset		= offsetof(struct xtcp_sock, key),
+	.key_len		= sizeof(struct xtcp_key),
+	.automatic_shrinking	= true,
+};
+
+static const struct rhashtable_params xtcp_lhash_params = {
+	.head_offset		= offsetof(struct xtcp_sock, hnode),
+	.key_offset		= offsetof(struct xtcp_sock, key),
+	.key_len		= offsetof(struct xtcp_key, rport),
+	.automatic_shrinking	= true,
+};
+
+int xtcp_table_init(struct xtcp_net *xn)
+{
+	int err;
+
+	spin_lock_init(&xn->all_lock);
+	INIT_LIST_HEAD(&xn->all);
+	err = rhashtable_init(&xn->ehash, &xtcp_ehash_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&xn->lhash, &xtcp_lhash_params);
+	if (err)
+		rhashtable_destroy(&xn->ehash);
+	return err;
+}
+
+/* Every socket holds its namespace, so both tables are empty here. */
+void xtcp_table_destroy(struct xtcp_net *xn)
+{
+	WARN_ON_ONCE(!list_empty(&xn->all));
+	rhashtable_destroy(&xn->lhash);
+	rhashtable_destroy(&xn->ehash);
+}
+
+/* The table key from the socket's inet addresses. */
+void xtcp_key_set(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_key *k = &xtcp_sk(sk)->key;
+
+	memset(k, 0, sizeof(*k));
+	k->laddr = inet->inet_rcv_saddr;
+	k->lport = inet->inet_sport;
+	k->raddr = inet->inet_daddr;
+	k->rport = inet->inet_dport;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_key_set, XTCP_NS);
+
+static void xtcp_all_add(struct xtcp_net *xn, struct xtcp_sock *xs)
+{
+	spin_lock_bh(&xn->all_lock);
+	list_add_tail(&xs->all_node, &xn->all);
+	spin_unlock_bh(&xn->all_lock);
+}
+
+/**
+ * xtcp_hash_listener - make @sk findable by SYNs to its local address
+ * @sk: a bound socket entering LISTEN
+ *
+ * Return: 0, or -EADDRINUSE when another socket listens on the same
+ * address and port.
+ */
+int xtcp_hash_listener(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err;
+
+	xtcp_key_set(sk);
+	err = rhashtable_lookup_insert_fast(&xn->lhash, &xs->hnode,
+					    xtcp_lhash_params);
+	if (err)
+		return err == -EEXIST ? -EADDRINUSE : err;
+	xs->hashed = XTCP_HASHED_LISTEN;
+	xtcp_all_add(xn, xs);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_hash_listener, XTCP_NS);
+
+/**
+ * xtcp_hash_connection - make @sk findable by its 4-tuple
+ * @sk: a socket with local and remote address and port set
+ *
+ * Return: 0, or -EADDRNOTAVAIL when the 4-tuple is in use.
+ */
+int xtcp_hash_connection(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err;
+
+	xtcp_key_set(sk);
+	err = rhashtable_lookup_insert_fast(&xn->ehash, &xs->hnode,
+					    xtcp_ehash_params);
+	if (err)
+		return err == -EEXIST ? -EADDRNOTAVAIL : err;
+	xs->hashed = XTCP_HASHED_CONN;
+	xtcp_all_add(xn, xs);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_hash_connection, XTCP_NS);
+
+/* Remove @sk from whichever table holds it; idempotent. */
+void xtcp_unhash(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	switch (xs->hashed) {
+	case XTCP_HASHED_LISTEN:
+		rhashtable_remove_fast(&xn->lhash, &xs->hnode, xtcp_lhash_params);
+		break;
+	case XTCP_HASHED_CONN:
+		rhashtable_remove_fast(&xn->ehash, &xs->hnode, xtcp_ehash_params);
+		break;
+	case XTCP_UNHASHED:
+		return;
+	}
+	xs->hashed = XTCP_UNHASHED;
+	spin_lock_bh(&xn->all_lock);
+	list_del_init(&xs->all_node);
+	spin_unlock_bh(&xn->all_lock);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_unhash, XTCP_NS);
+
+/* Under RCU: take a reference unless the socket is already being freed. */
+static struct sock *xtcp_get(struct xtcp_sock *xs)
+{
+	struct sock *sk = xs ? xtcp_to_sk(xs) : NULL;
+
+	return sk && refcount_inc_not_zero(&sk->sk_refcnt) ? sk : NULL;
+}
+
+/**
+ * xtcp_lookup_connection - the socket of a 4-tuple
+ * @net: namespace
+ * @laddr: local address
+ * @lport: local port
+ * @raddr: remote address
+ * @rport: remote port
+ *
+ * Return: the socket with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
+				    __be32 raddr, __be16 rport)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_key k = {
+		.laddr = laddr, .lport = lport, .raddr = raddr, .rport = rport,
+	};
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = xtcp_get(rhashtable_lookup(&xn->ehash, &k, xtcp_ehash_params));
+	rcu_read_unlock();
+	return sk;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_lookup_connection, XTCP_NS);
+
+/**
+ * xtcp_lookup_listener - the listener for a local address and port
+ * @net: namespace
+ * @laddr: local address the segment was sent to
+ * @lport: local port
+ *
+ * A listener bound to @laddr wins over one bound to INADDR_ANY.
+ *
+ * Return: the socket with a reference held, or NULL.
+ */
+struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_key k = { .laddr = laddr, .lport = lport };
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = xtcp_get(rhashtable_lookup(&xn->lhash, &k, xtcp_lhash_params));
+	if (!sk && laddr != htonl(INADDR_ANY)) {
+		k.laddr = htonl(INADDR_ANY);
+		sk = xtcp_get(rhashtable_lookup(&xn->lhash, &k, xtcp_lhash_params));
+	}
+	rcu_read_unlock();
+	return sk;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_lookup_listener, XTCP_NS);

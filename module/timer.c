@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP timers: the retransmission timer, a soft-mode hrtimer (its callback
+ * runs in softirq, where bh_lock_sock() is legal).  Every armed timer holds
+ * a socket reference.  When the socket is owned by a user, the callback
+ * defers its work to release_cb (TCP's pattern, tcp_write_timer()).
+ *
+ * For now the timer drives SYN and SYN,ACK retransmission: initial RTO
+ * rto_init_ms (RFC 6298: 1 s), doubling up to rto_max_ms, at most
+ * syn_retries / synack_retries times; then connect() fails with ETIMEDOUT
+ * and a passive child is dropped.
+ */
+#include <linux/hrtimer.h>
+#include <net/sock.h>
+
+#include "xtcp.h"
+
+static void xtcp_rtx_timeout(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_reply r;
+	int limit;
+
+	switch (xs->tcb.state) {
+	case XTCP_SYN_SENT:
+		limit = READ_ONCE(xn->syn_retries);
+		break;
+	case XTCP_SYN_RECEIVED:
+		limit = READ_ONCE(xn->synack_retries);
+		break;
+	default:
+		return;		/* nothing outstanding: a stale expiry */
+	}
+	if (xs->retries >= limit) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_SYN_TIMEOUTS);
+		if (xs->parent)
+			xtcp_child_drop(sk);
+		else
+			xtcp_done(sk, ETIMEDOUT);
+		return;
+	}
+	xs->retries++;
+	xs->rto_ms = min_t(u32, xs->rto_ms * 2, READ_ONCE(xn->rto_max_ms));
+	if (xtcp_tcb_retransmit(&xs->tcb, &r)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+		xtcp_send(sk, &r);
+	}
+	xtcp_rtx_arm(sk);
+}
+
+static enum hrtimer_restart xtcp_rtx_timer_fn(struct hrtimer *t)
+{
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, rtx_timer);
+	struct sock *sk = xtcp_to_sk(xs);
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		xtcp_rtx_timeout(sk);
+	else if (!test_and_set_bit(XTCP_RTX_DEFERRED, &xs->flags))
+		sock_hold(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);		/* the armed timer's reference */
+	return HRTIMER_NORESTART;
+}
+
+/* Runs from release_sock() with the socket's spinlock held, BH off. */
+void xtcp_release_cb(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xs->flags)) {
+		xtcp_rtx_timeout(sk);
+		__sock_put(sk);
+	}
+}
+
+void xtcp_timer_init(struct sock *sk)
+{
+	xtcp_hrtimer_setup(&xtcp_sk(sk)->rtx_timer, xtcp_rtx_timer_fn,
+			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+}
+
+/* (Re)arm for rto_ms from now; the socket is locked (or BH-locked). */
+void xtcp_rtx_arm(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!hrtimer_is_queued(&xs->rtx_timer))
+		sock_hold(sk);
+	hrtimer_start(&xs->rtx_timer, ms_to_ktime(xs->rto_ms),
+		      HRTIMER_MODE_REL_SOFT);
+}
+
+/* Stop without waiting: any context.  A running callback drops its own ref. */
+void xtcp_rtx_stop(struct sock *sk)
+{
+	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->rtx_timer) == 1)
+		__sock_put(sk);
+}
+
+/*
+ * Stop and wait for a running callback: process context, never under the
+ * socket's spinlock (a callback spinning on it would never finish).  Under
+ * lock_sock() it is safe: the callback sees the owner and defers.
+ */
+void xtcp_rtx_stop_sync(struct sock *sk)
+{
+	if (hrtimer_cancel(&xtcp_sk(sk)->rtx_timer))
+		__sock_put(sk);
+}
+
+/* Time left on the timer, for /proc/net/xtcp; 0 when idle. */
+s64 xtcp_rtx_remaining_ms(struct sock *sk)
+{
+	struct hrtimer *t = &xtcp_sk(sk)->rtx_timer;
+
+	if (!hrtimer_is_queued(t))
+		return 0;
+	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(t)), 0);
+}
