@@ -160,7 +160,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	struct net *net = sock_net(listener);
 	struct xtcp_sock *lxs = xtcp_sk(listener), *cxs;
 	struct inet_sock *inet;
-	struct flowi4 fl4;
+	struct flowi4 *fl4;
 	struct rtable *rt;
 	struct sock *child;
 
@@ -190,10 +190,12 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	inet->inet_dport = th->source;
 	inet->inet_num = ntohs(th->dest);
 
-	flowi4_init_output(&fl4, child->sk_bound_dev_if, child->sk_mark, 0,
+	/* ip_queue_xmit() takes the addresses from cork.fl: route with it */
+	fl4 = &inet->cork.fl.u.ip4;
+	flowi4_init_output(fl4, child->sk_bound_dev_if, child->sk_mark, 0,
 			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
 			   iph->daddr, th->source, th->dest, child->sk_uid);
-	rt = ip_route_output_flow(net, &fl4, child);
+	rt = ip_route_output_flow(net, fl4, child);
 	if (IS_ERR(rt)) {
 		sk_free(child);
 		return NULL;

@@ -71,7 +71,7 @@ static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 		fflush(NULL);
 		pid = fork();
 		if (pid == 0) {
-			alarm(120);
+			alarm(60);
 			t[i].fn();
 			fflush(NULL);
 			_exit(xt_failed);

@@ -124,9 +124,31 @@ autoload_by_family() {
 t rig_timers rig_timers
 t rig_netem_veth rig_netem_veth
 t load_and_params load_and_params
+loaded || insmod "$ko"
+# Namespaces for connect_test: xa <-> xb over veth with 100 ms of netem
+# delay each way (simultaneous open needs SYNs in flight), and xc whose veth
+# peer xd drops everything (SYN timeout).
+netns_up() {
+	ip netns add xa && ip netns add xb && ip netns add xc && ip netns add xd &&
+	ip link add va netns xa type veth peer name vb netns xb &&
+	ip link add vc netns xc type veth peer name vd netns xd &&
+	ip -n xa addr add 10.77.0.1/24 dev va && ip -n xb addr add 10.77.0.2/24 dev vb &&
+	ip -n xc addr add 10.78.0.1/24 dev vc && ip -n xd addr add 10.78.0.2/24 dev vd &&
+	for ns in xa xb xc xd; do ip -n $ns link set lo up; done &&
+	ip -n xa link set va up && ip -n xb link set vb up &&
+	ip -n xc link set vc up && ip -n xd link set vd up &&
+	ip netns exec xa tc qdisc add dev va root netem delay 100ms &&
+	ip netns exec xb tc qdisc add dev vb root netem delay 100ms &&
+	ip netns exec xc tc qdisc add dev vc root netem loss 100%
+}
+netns_down() { for ns in xa xb xc xd; do ip netns del $ns 2>/dev/null; done; }
+
 if loaded; then
 	./socket_test $filter 2>&1
 	./ipproto_test $filter 2>&1
+	netns_up || echo "not ok - module: netns setup"
+	./connect_test $filter 2>&1
+	netns_down
 fi
 t rmmod_waits_for_sockets rmmod_waits_for_sockets
 t unloaded_family_is_gone unloaded_family_is_gone

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP connection establishment through real sockets: connect/accept over
+ * loopback and across namespaces, blocking and non-blocking, refusal,
+ * timeouts, simultaneous open, LISTEN -> SYN_SENT, /proc/net/xtcp.
+ * Needs xtcp.ko loaded; runs as root in a test guest.  The namespace tests
+ * expect the netns "xa" and "xb" joined by veth (set up by
+ * run-guest-tests.sh); they are skipped as passing when absent.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+#include "xtcp_util.h"
+
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int sysctl_set(const char *name, int val)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%d\n", val);
+	return fclose(f);
+}
+
+static int xt_connect(int fd, const char *ip, unsigned short port)
+{
+	struct sockaddr_xtcp a = xt_addr(ip, port);
+
+	return connect(fd, (struct sockaddr *)&a, sizeof(a));
+}
+
+static int listener(const char *ip, unsigned short port, int backlog)
+{
+	int fd = xt_socket();
+
+	if (fd < 0 || xt_bind(fd, ip, port) || listen(fd, backlog))
+		return -1;
+	return fd;
+}
+
+static int getint(int fd, int level, int name)
+{
+	socklen_t len = sizeof(int);
+	int v = -12345;
+
+	if (getsockopt(fd, level, name, &v, &len))
+		return -12345;
+	return v;
+}
+
+/*
+ * The /proc/net/xtcp state (hex, as /proc/net/tcp) of the socket with these
+ * local and remote ports (remote 0: a listener), or -1.
+ */
+static int proc_state(unsigned short lport, unsigned short rport)
+{
+	char line[256];
+	FILE *f = fopen("/proc/net/xtcp", "r");
+	int st = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int sl, la, lp, ra, rp, s;
+
+		if (sscanf(line, "%u: %x:%x %x:%x %x", &sl, &la, &lp, &ra, &rp, &s) == 6 &&
+		    lp == lport && rp == rport)
+			st = s;
+	}
+	fclose(f);
+	return st;
+}
+
+static void loopback_connect_accept(void)
+{
+	struct sockaddr_xtcp peer, me;
+	socklen_t len = sizeof(peer);
+	int l = listener("127.0.0.1", 41000, 8), c = xt_socket(), a;
+
+	CHECK(l >= 0);
+	CHECK(getint(l, SOL_SOCKET, SO_ACCEPTCONN) == 1);
+	CHECK(proc_state(41000, 0) == 0x0A);
+	CHECK_OK(xt_connect(c, "127.0.0.1", 41000));
+	a = accept(l, (struct sockaddr *)&peer, &len);
+	CHECK(a >= 0);
+	CHECK(len == sizeof(peer));
+	CHECK(peer.sxtcp_family == xt_family());
+	CHECK(ntohs(peer.sxtcp_port) == xt_local_port(c));
+	CHECK(peer.sxtcp_addr == htonl(INADDR_LOOPBACK));
+	len = sizeof(me);
+	CHECK_OK(getpeername(c, (struct sockaddr *)&me, &len));
+	CHECK(ntohs(me.sxtcp_port) == 41000);
+	CHECK(xt_local_port(a) == 41000);
+	CHECK(proc_state(xt_local_port(c), 41000) == 0x01);
+	CHECK(proc_state(41000, xt_local_port(c)) == 0x01);
+	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK(getint(a, SOL_SOCKET, SO_ACCEPTCONN) == 0);
+	/* a connected socket cannot connect again */
+	CHECK_ERRNO(xt_connect(c, "127.0.0.1", 41000), EISCONN);
+	close(c);
+	close(a);
+	close(l);
+	CHECK(proc_state(41000, 0) == -1);
+}
+
+static void connect_refused(void)
+{
+	int c = xt_socket();
+
+	CHECK_ERRNO(xt_connect(c, "127.0.0.1", 41001), ECONNREFUSED);
+	/* the error was reported once; the socket is CLOSED and can retry */
+	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK_ERRNO(xt_connect(c, "127.0.0.1", 41001), ECONNREFUSED);
+	close(c);
+}
+
+static void connect_bad_address(void)
+{
+	struct sockaddr_xtcp a = xt_addr("127.0.0.1", 41002);
+	int c = xt_socket();
+
+	CHECK_ERRNO(connect(c, (struct sockaddr *)&a, sizeof(a) - 1), EINVAL);
+	a.sxtcp_family = AF_INET;
+	CHECK_ERRNO(connect(c, (struct sockaddr *)&a, sizeof(a)), EAFNOSUPPORT);
+	/* no route: 192.0.2.0/24 is TEST-NET-1 and lo is the only interface */
+	CHECK_ERRNO(xt_connect(c, "192.0.2.1", 41002), ENETUNREACH);
+	close(c);
+}
+
+static void nonblocking_connect(void)
+{
+	int l = listener("127.0.0.1", 41003, 8), a;
+	int c = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct pollfd p = { .fd = c, .events = POLLOUT };
+	int r;
+
+	r = xt_connect(c, "127.0.0.1", 41003);
+	CHECK(r == 0 || (r == -1 && errno == EINPROGRESS));
+	CHECK(poll(&p, 1, 5000) == 1);
+	CHECK(p.revents & POLLOUT);
+	CHECK(!(p.revents & (POLLERR | POLLHUP)));
+	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0);
+	/* the second connect reports the completed connection, the third EISCONN */
+	if (r == -1)
+		CHECK_OK(xt_connect(c, "127.0.0.1", 41003));
+	CHECK_ERRNO(xt_connect(c, "127.0.0.1", 41003), EISCONN);
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0);
+	close(a);
+	close(c);
+	close(l);
+}
+
+static void nonblocking_refused(void)
+{
+	int c = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct pollfd p = { .fd = c, .events = POLLOUT | POLLIN };
+	int r;
+
+	r = xt_connect(c, "127.0.0.1", 41004);
+	CHECK(r == -1 && (errno == EINPROGRESS || errno == ECONNREFUSED));
+	if (r == -1 && errno == EINPROGRESS) {
+		CHECK(poll(&p, 1, 5000) == 1);
+		CHECK(p.revents & POLLERR);
+		CHECK(p.revents & POLLHUP);
+		CHECK(getint(c, SOL_SOCKET, SO_ERROR) == ECONNREFUSED);
+	}
+	close(c);
+}
+
+static void accept_nonblocking(void)
+{
+	int l = listener("127.0.0.1", 41005, 8), c = xt_socket(), a;
+	struct pollfd p = { .fd = l, .events = POLLIN };
+
+	CHECK_OK(fcntl(l, F_SETFL, O_NONBLOCK));
+	CHECK_ERRNO(accept(l, NULL, NULL), EAGAIN);
+	CHECK(poll(&p, 1, 0) == 0);
+	CHECK_OK(xt_connect(c, "127.0.0.1", 41005));
+	CHECK(poll(&p, 1, 5000) == 1 && (p.revents & POLLIN));
+	a = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	CHECK(a >= 0);
+	CHECK(fcntl(a, F_GETFL) & O_NONBLOCK);
+	CHECK(fcntl(a, F_GETFD) & FD_CLOEXEC);
+	CHECK_ERRNO(accept(l, NULL, NULL), EAGAIN);
+	close(a);
+	close(c);
+	close(l);
+}
+
+static void accept_timeout(void)
+{
+	struct timeval tv = { .tv_usec = 300000 };
+	int l = listener("127.0.0.1", 41006, 8);
+	long t0;
+
+	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	t0 = now_ms();
+	CHECK_ERRNO(accept(l, NULL, NULL), EAGAIN);
+	CHECK(now_ms() - t0 >= 250);
+	close(l);
+}
+
+static void accept_not_listening(void)
+{
+	int s = xt_socket();
+
+	CHECK_ERRNO(accept(s, NULL, NULL), EINVAL);
+	close(s);
+}
+
+static void listen_rules(void)
+{
+	int a = xt_socket(), b = xt_socket(), one = 1;
+
+	/* listen without bind takes an ephemeral port */
+	CHECK_OK(listen(a, 4));
+	CHECK(xt_local_port(a) > 0);
+	close(a);
+	/* SO_REUSEADDR sharers cannot both listen */
+	a = xt_socket();
+	setsockopt(a, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	CHECK_OK(xt_bind(a, "0.0.0.0", 41007));
+	CHECK_OK(xt_bind(b, "0.0.0.0", 41007));
+	CHECK_OK(listen(a, 4));
+	CHECK_ERRNO(listen(b, 4), EADDRINUSE);
+	/* listen twice just changes the backlog */
+	CHECK_OK(listen(a, 8));
+	close(a);
+	close(b);
+}
+
+/* Many sequential connections: tables, ports and timers are all released. */
+static void sequential_connections(void)
+{
+	int l = listener("127.0.0.1", 41008, 64), i, n = 10000;
+	long t0 = now_ms();
+
+	alarm(900);	/* the debug kernel (KASAN, lockdep) is slow under TCG */
+	for (i = 0; i < n; i++) {
+		int c = xt_socket(), a;
+
+		if (xt_connect(c, "127.0.0.1", 41008)) {
+			CHECK(!"connect failed");
+			fprintf(stderr, "  connection %d: %s\n", i, strerror(errno));
+			close(c);
+			break;
+		}
+		a = accept(l, NULL, NULL);
+		CHECK(a >= 0);
+		close(c);
+		close(a);
+	}
+	printf("# %d sequential connections in %ld ms\n", i, now_ms() - t0);
+	close(l);
+	CHECK(proc_state(41008, 0) == -1);
+}
+
+static void listen_then_connect(void)
+{
+	int l = listener("127.0.0.1", 41009, 8);
+	int s = listener("127.0.0.1", 41010, 8), a;
+	int c = xt_socket();
+
+	/* SEND in LISTEN: a listener with nothing pending turns active */
+	CHECK_OK(xt_connect(s, "127.0.0.1", 41009));
+	CHECK(getint(s, SOL_SOCKET, SO_ACCEPTCONN) == 0);
+	CHECK(xt_local_port(s) == 41010);
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0);
+	close(a);
+	close(s);
+
+	/* with a connection pending it refuses */
+	s = listener("127.0.0.1", 41011, 8);
+	CHECK_OK(xt_connect(c, "127.0.0.1", 41011));
+	CHECK_ERRNO(xt_connect(s, "127.0.0.1", 41009), EISCONN);
+	CHECK(getint(s, SOL_SOCKET, SO_ACCEPTCONN) == 1);
+	close(c);
+	close(s);
+	close(l);
+}
+
+/* Closing a listener resets the connections it had not handed out. */
+static void listener_close_resets_children(void)
+{
+	int l = listener("127.0.0.1", 41012, 8), c = xt_socket();
+	struct pollfd p = { .fd = c, .events = POLLIN };
+
+	CHECK_OK(xt_connect(c, "127.0.0.1", 41012));
+	close(l);
+	CHECK(poll(&p, 1, 5000) == 1);
+	CHECK(p.revents & POLLERR);
+	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == ECONNRESET);
+	close(c);
+}
+
+/* Switch to the network namespace /run/netns/NAME; -1 if it is absent. */
+static int enter_netns(const char *name)
+{
+	char path[64];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	r = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return r;
+}
+
+static void veth_connect_accept(void)
+{
+	int l, c, a;
+
+	if (enter_netns("xb"))
+		return;
+	l = listener("10.77.0.2", 41020, 8);
+	CHECK(l >= 0);
+	CHECK_OK(enter_netns("xa"));
+	c = xt_socket();
+	CHECK_OK(xt_connect(c, "10.77.0.2", 41020));
+	CHECK(proc_state(xt_local_port(c), 41020) == 0x01);
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0);
+	CHECK_OK(enter_netns("xb"));
+	CHECK(proc_state(41020, xt_local_port(c)) == 0x01);
+	close(a);
+	close(c);
+	close(l);
+}
+
+/*
+ * Simultaneous open (RFC 9293 figure 8) across the veth pair, whose netem
+ * delay keeps both SYNs in flight at once: each side goes SYN_SENT ->
+ * SYN_RECEIVED -> ESTABLISHED.
+ */
+static void simultaneous_open(void)
+{
+	int a, b, ra, rb, saw_synrecv = 0, i;
+	struct pollfd p[2];
+
+	if (enter_netns("xa"))
+		return;
+	a = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CHECK_OK(xt_bind(a, "10.77.0.1", 41030));
+	CHECK_OK(enter_netns("xb"));
+	b = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CHECK_OK(xt_bind(b, "10.77.0.2", 41031));
+	ra = xt_connect(b, "10.77.0.1", 41030);
+	CHECK_OK(enter_netns("xa"));
+	rb = xt_connect(a, "10.77.0.2", 41031);
+	CHECK(ra == -1 && errno == EINPROGRESS);
+	CHECK(rb == -1 && errno == EINPROGRESS);
+	CHECK(proc_state(41030, 41031) == 0x02);
+	/* watch a's state from the SYN's arrival to the end */
+	for (i = 0; i < 300; i++) {
+		int st = proc_state(41030, 41031);
+
+		saw_synrecv |= st == 0x03;
+		if (st == 0x01)
+			break;
+		usleep(10000);
+	}
+	CHECK(saw_synrecv);
+	p[0].fd = a;
+	p[1].fd = b;
+	p[0].events = p[1].events = POLLOUT;
+	CHECK(poll(p, 1, 5000) == 1 && p[0].revents == POLLOUT);
+	CHECK(poll(p + 1, 1, 5000) == 1 && p[1].revents == POLLOUT);
+	CHECK(getint(a, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK(getint(b, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK(proc_state(41030, 41031) == 0x01);
+	close(a);
+	close(b);
+}
+
+/*
+ * A peer that never answers: the SYN is retransmitted at rto_init_ms,
+ * doubling, syn_retries times, then connect fails with ETIMEDOUT.  The
+ * veth peer drops everything (netem loss 100% set by the runner on "xb").
+ */
+static void syn_timeout(void)
+{
+	int c;
+	long t0, dt;
+
+	if (enter_netns("xc"))
+		return;
+	CHECK_OK(sysctl_set("syn_retries", 2));
+	CHECK_OK(sysctl_set("rto_init_ms", 200));
+	c = xt_socket();
+	t0 = now_ms();
+	CHECK_ERRNO(xt_connect(c, "10.78.0.2", 41040), ETIMEDOUT);
+	dt = now_ms() - t0;
+	printf("# ETIMEDOUT after %ld ms (200 + 400 + 800 = 1400 expected)\n", dt);
+	CHECK(dt >= 1300 && dt <= 2500);
+	close(c);
+}
+
+static const struct xt_test tests[] = {
+	TEST(loopback_connect_accept),
+	TEST(connect_refused),
+	TEST(connect_bad_address),
+	TEST(nonblocking_connect),
+	TEST(nonblocking_refused),
+	TEST(accept_nonblocking),
+	TEST(accept_timeout),
+	TEST(accept_not_listening),
+	TEST(listen_rules),
+	TEST(listen_then_connect),
+	TEST(listener_close_resets_children),
+	TEST(veth_connect_accept),
+	TEST(simultaneous_open),
+	TEST(syn_timeout),
+	TEST(sequential_connections),
+};
+
+XT_MAIN("connect", tests)
