@@ -991,11 +991,10 @@ static void xtcp_state_syn_received_syn(struct kunit *test)
 
 /*
  * Simultaneous open, the peer's SYN|ACK <SEQ=IRS><ACK=ISS+1> reaching our
- * SYN_RECEIVED: its SYN is old (SEG.SEQ+SEG.LEN = RCV.NXT), so §3.10.7.4's
- * first check finds it unacceptable and answers an ACK; the connection is
- * completed by the peer's ACK of that (xtcp_state_simultaneous_open).
- * RFC 9293 figure 7 draws ESTABLISHED on this segment instead, which the
- * text of §3.10.7.4 does not give.
+ * SYN_RECEIVED: it acknowledges our SYN, so the connection is ESTABLISHED
+ * with no further segment (RFC 9293 figure 8, line 6; Linux's special case
+ * in tcp_validate_incoming()).  A SYN|ACK that does not ack ISS+1 is
+ * answered as an old segment.
  */
 static void xtcp_state_syn_received_synack_active(struct kunit *test)
 {
@@ -1005,6 +1004,12 @@ static void xtcp_state_syn_received_synack_active(struct kunit *test)
 
 	xtcp_fix_syn_received_active(test, &tcb, n);
 	xtcp_expect_input(test, &tcb, xtcp_mksyn(XTCP_SYN | XTCP_ACK, irs, iss + 1, true),
+			  XTCP_EV_ESTABLISHED | XTCP_EV_ACKED | XTCP_EV_DROP,
+			  XTCP_ESTABLISHED, XTCP_NO_REPLY);
+	KUNIT_EXPECT_EQ(test, tcb.snd_una, iss + 1);
+
+	xtcp_fix_syn_received_active(test, &tcb, n);
+	xtcp_expect_input(test, &tcb, xtcp_mksyn(XTCP_SYN | XTCP_ACK, irs, iss + 2, true),
 			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 }
 
@@ -1495,11 +1500,11 @@ static void xtcp_state_handshake(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a.snd_wnd, b.rcv_wnd);
 }
 
-/* Both connect() at once (RFC 9293 figure 7). */
+/* Both connect() at once (RFC 9293 figure 8). */
 static void xtcp_state_simultaneous_open(struct kunit *test)
 {
 	const struct xtcp_nums *n = test->param_value;
-	struct xtcp_seg syn_a, syn_b, synack_a, synack_b, ack_a, ack_b;
+	struct xtcp_seg syn_a, syn_b, synack_a, synack_b;
 	u32 iss = n->iss, irs = n->irs;
 	struct xtcp_tcb a, b;
 	struct xtcp_reply r;
@@ -1521,24 +1526,19 @@ static void xtcp_state_simultaneous_open(struct kunit *test)
 			      XTCP_REPLY(XTCP_SYN | XTCP_ACK, irs, iss + 1));
 	synack_b = xtcp_transmit(&b, &r, 0);
 
-	/* the SYN|ACKs cross: each is old by its sequence number, so an ACK */
-	r = xtcp_expect_input(test, &a, synack_b, XTCP_EV_DROP, XTCP_UNCHANGED,
-			      XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
-	ack_a = xtcp_transmit(&a, &r, 0);
-	r = xtcp_expect_input(test, &b, synack_a, XTCP_EV_DROP, XTCP_UNCHANGED,
-			      XTCP_REPLY(XTCP_ACK, irs + 1, iss + 1));
-	ack_b = xtcp_transmit(&b, &r, 0);
-
-	/* and the ACKs complete it */
-	xtcp_expect_input(test, &a, ack_b, XTCP_EV_ESTABLISHED | XTCP_EV_ACKED,
+	/* the SYN|ACKs cross and each completes its side: four segments in all */
+	xtcp_expect_input(test, &a, synack_b,
+			  XTCP_EV_ESTABLISHED | XTCP_EV_ACKED | XTCP_EV_DROP,
 			  XTCP_ESTABLISHED, XTCP_NO_REPLY);
-	xtcp_expect_input(test, &b, ack_a, XTCP_EV_ESTABLISHED | XTCP_EV_ACKED,
+	xtcp_expect_input(test, &b, synack_a,
+			  XTCP_EV_ESTABLISHED | XTCP_EV_ACKED | XTCP_EV_DROP,
 			  XTCP_ESTABLISHED, XTCP_NO_REPLY);
 	xtcp_expect_pair(test, &a, &b);
 	KUNIT_EXPECT_FALSE(test, a.passive);
 	KUNIT_EXPECT_FALSE(test, b.passive);
-	KUNIT_EXPECT_EQ(test, b.snd_wnd, a.rcv_wnd);
-	KUNIT_EXPECT_EQ(test, a.snd_wnd, b.rcv_wnd);
+	/* the windows came on SYN|ACKs, which are never scaled (RFC 7323) */
+	KUNIT_EXPECT_EQ(test, b.snd_wnd, min_t(u32, a.rcv_wnd, U16_MAX));
+	KUNIT_EXPECT_EQ(test, a.snd_wnd, min_t(u32, b.rcv_wnd, U16_MAX));
 }
 
 /* The SYN|ACK is lost: the SYN is retransmitted and answered again. */

@@ -274,6 +274,9 @@ static unsigned int xtcp_syn_sent_input(struct xtcp_tcb *tcb,
 		/* our SYN is acknowledged: ESTABLISHED, <SEQ=SND.NXT><ACK=RCV.NXT> */
 		tcb->state = XTCP_ESTABLISHED;
 		xtcp_reply_ack(tcb, r);
+		/* text or FIN on the SYN,ACK: continue at the sixth step */
+		if (seg->len || (seg->flags & XTCP_FIN))
+			return XTCP_EV_ESTABLISHED | XTCP_EV_ACKED | XTCP_EV_TEXT;
 		return XTCP_EV_ESTABLISHED | XTCP_EV_ACKED | XTCP_EV_DROP;
 	}
 	/* simultaneous open: SYN_RECEIVED, <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
@@ -310,6 +313,24 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 	    seg->seq == tcb->irs) {
 		xtcp_reply_synack(tcb, r);
 		return XTCP_EV_DROP;
+	}
+
+	/*
+	 * Simultaneous open (figure 8): the peer's SYN,ACK <SEQ=IRS><ACK=ISS+1>
+	 * is old by its sequence number, but it acknowledges our SYN: take it
+	 * as the ACK that completes the handshake (Linux does the same), so
+	 * the whole exchange is four segments.
+	 */
+	if (tcb->state == XTCP_SYN_RECEIVED && !tcb->passive &&
+	    (seg->flags & (XTCP_SYN | XTCP_ACK | XTCP_RST | XTCP_FIN)) ==
+	    (XTCP_SYN | XTCP_ACK) &&
+	    seg->seq == tcb->irs && seg->ack == tcb->snd_nxt) {
+		tcb->state = XTCP_ESTABLISHED;
+		tcb->snd_una = seg->ack;
+		tcb->snd_wnd = seg->wnd;	/* a SYN's window is not scaled */
+		tcb->snd_wl1 = seg->seq;
+		tcb->snd_wl2 = seg->ack;
+		return XTCP_EV_ESTABLISHED | XTCP_EV_ACKED | XTCP_EV_DROP;
 	}
 
 	/* first, the sequence number */

@@ -4,7 +4,8 @@
 # Optional $1: a kunit.filter_glob such as "xtcp_bind.*" to run one case.
 set -u
 ko=${XTCP_BUILD:?}
-[ -n "${1:-}" ] && echo "$1" >/sys/module/kunit/parameters/filter_glob
+# printf, not echo: the kernel would keep echo's newline in the glob
+[ -n "${1:-}" ] && printf %s "$1" >/sys/module/kunit/parameters/filter_glob
 insmod "$ko/xtcp.ko" || exit 1
 # The host parses the kernel log from this mark on (the boot's own empty
 # KUnit run comes before it).

@@ -87,7 +87,7 @@ timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
 	-nodefaults -no-reboot -display none -vga none -nic none \
 	-serial "file:$res/console.log" -monitor none \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 reboot=t panic=-1 oops=panic loglevel=7 printk.devkmsg=on" \
+	-append "console=ttyS0 reboot=t panic=-1 oops=panic loglevel=7 printk.devkmsg=on log_buf_len=8M" \
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 	-fsdev "local,id=share,path=$res,security_model=none,multidevs=remap" \
