@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xtcp-demo: what an XTCP socket does today, step by step, through the
- * ordinary socket calls and nothing but <linux/xtcp.h> and libc.
+ * xtcp-demo: what XTCP does today, through the ordinary socket calls and
+ * nothing but <linux/xtcp.h> and libc: a server and a client open a
+ * connection on loopback, /proc/net/xtcp shows the states, a connect to a
+ * closed port is refused, and send/recv are still to come.
  */
 #include <errno.h>
 #include <poll.h>
@@ -11,77 +13,83 @@
 
 #include "xtcp_util.h"
 
+static const char *const tcp_states[] = {
+	"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+	"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+};
+
 static void show(const char *what, int rc)
 {
-	printf("  %-46s -> %s\n", what, rc < 0 ? strerror(errno) : "ok");
+	printf("  %-44s -> %s\n", what, rc < 0 ? strerror(errno) : "ok");
 }
 
-static void show_name(int fd)
+/* /proc/net/xtcp, with the state column spelled out. */
+static void show_proc(const char *when)
 {
-	struct sockaddr_xtcp a;
-	socklen_t len = sizeof(a);
-	char ip[INET_ADDRSTRLEN];
+	FILE *f = fopen("/proc/net/xtcp", "r");
+	char line[256];
 
-	if (getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		printf("  %-46s -> %s:%u\n", "getsockname", inet_ntop(AF_INET,
-		       &a.sxtcp_addr, ip, sizeof(ip)), ntohs(a.sxtcp_port));
+	printf("\n/proc/net/xtcp %s:\n", when);
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned int sl, la, lp, ra, rp, st;
+
+		if (sscanf(line, "%u: %x:%x %x:%x %x", &sl, &la, &lp, &ra, &rp, &st) == 6)
+			printf("  %.62s  %s\n", line,
+			       st < sizeof(tcp_states) / sizeof(tcp_states[0]) ?
+			       tcp_states[st] : "?");
+		else
+			printf("  %.62s\n", line);
+	}
+	if (f)
+		fclose(f);
 }
 
 int main(void)
 {
-	struct sockaddr_xtcp peer = xt_addr("127.0.0.1", 7);
-	int a, b, c, v = 1;
+	struct sockaddr_xtcp srv = xt_addr("127.0.0.1", 7000), peer;
+	struct sockaddr_xtcp closed = xt_addr("127.0.0.1", 7001);
+	socklen_t len = sizeof(peer);
 	struct pollfd p;
-	char line[256];
-	FILE *f;
+	int l, c, a, r;
+	char ip[16];
 
-	printf("XTCP: family %d, IP protocol %d\n", xt_family(), IPPROTO_XTCP);
-	f = fopen("/proc/net/protocols", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "protocol", 8) || !strncmp(line, "XTCP ", 5))
-			printf("  /proc/net/protocols: %.60s...\n", line);
-	if (f)
-		fclose(f);
+	printf("XTCP: family %d, IP protocol %d\n\nserver and client:\n",
+	       xt_family(), IPPROTO_XTCP);
+	l = xt_socket();
+	show("server: socket(AF_XTCP, SOCK_STREAM, 0)", l);
+	show("server: bind(127.0.0.1:7000)", xt_bind(l, "127.0.0.1", 7000));
+	show("server: listen(8)", listen(l, 8));
+	show_proc("with the server listening");
 
-	printf("\nsockets:\n");
-	a = socket(xt_family(), SOCK_STREAM, 0);
-	show("socket(AF_XTCP, SOCK_STREAM, 0)", a);
-	show("socket(AF_XTCP, SOCK_DGRAM, 0)", socket(xt_family(), SOCK_DGRAM, 0));
-	show("socket(AF_XTCP, SOCK_STREAM, IPPROTO_TCP)",
-	     socket(xt_family(), SOCK_STREAM, 6));
+	c = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
+	r = connect(c, (struct sockaddr *)&srv, sizeof(srv));
+	show("client: connect(127.0.0.1:7000), non-blocking", r);
+	p.fd = c;
+	p.events = POLLOUT;
+	poll(&p, 1, 5000);
+	printf("  %-44s -> %s\n", "client: poll(POLLOUT)",
+	       p.revents & POLLOUT ? "writable: connected" : "not connected");
+	a = accept(l, (struct sockaddr *)&peer, &len);
+	show("server: accept()", a);
+	if (a >= 0)
+		printf("  %-44s -> %s:%u\n", "server: the peer",
+		       inet_ntop(AF_INET, &peer.sxtcp_addr, ip, sizeof(ip)),
+		       ntohs(peer.sxtcp_port));
+	show_proc("after the three-way handshake");
 
-	printf("\nbind:\n");
-	show("bind(a, 127.0.0.1:7000)", xt_bind(a, "127.0.0.1", 7000));
-	show_name(a);
-	b = xt_socket();
-	show("bind(b, 0.0.0.0:7000)", xt_bind(b, "0.0.0.0", 7000));
-	show("bind(b, 127.0.0.2:7000)", xt_bind(b, "127.0.0.2", 7000));
-	c = xt_socket();
-	show("bind(c, 0.0.0.0:0), an ephemeral port", xt_bind(c, "0.0.0.0", 0));
-	show_name(c);
-	show("bind(c, ...) again", xt_bind(c, "0.0.0.0", 0));
-
-	printf("\noptions and poll:\n");
-	show("setsockopt(XTCP_NODELAY, 1)",
-	     setsockopt(a, SOL_XTCP, XTCP_NODELAY, &v, sizeof(v)));
-	v = 10;
-	show("setsockopt(XTCP_KEEPCNT, 10)",
-	     setsockopt(a, SOL_XTCP, XTCP_KEEPCNT, &v, sizeof(v)));
-	v = 1000;
-	show("setsockopt(XTCP_KEEPCNT, 1000)",
-	     setsockopt(a, SOL_XTCP, XTCP_KEEPCNT, &v, sizeof(v)));
-	p.fd = a;
-	p.events = POLLIN | POLLOUT;
-	poll(&p, 1, 0);
-	printf("  %-46s -> %s%s%s\n", "poll(a)", p.revents & POLLIN ? "IN " : "",
-	       p.revents & POLLOUT ? "OUT " : "", p.revents & POLLHUP ? "HUP" : "");
-
-	printf("\nnot built yet (the connection-establishment issue adds them):\n");
-	show("listen(a, 8)", listen(a, 8));
-	show("connect(c, 127.0.0.1:7)",
-	     connect(c, (struct sockaddr *)&peer, sizeof(peer)));
-	close(a);
-	close(b);
+	printf("\nerrors as TCP gives them:\n");
+	show("client: connect() again: the result",
+	     connect(c, (struct sockaddr *)&srv, sizeof(srv)));
+	show("client: and once more",
+	     connect(c, (struct sockaddr *)&srv, sizeof(srv)));
 	close(c);
+	c = xt_socket();
+	show("connect(127.0.0.1:7001), no listener",
+	     connect(c, (struct sockaddr *)&closed, sizeof(closed)));
+	show("send() (the data path comes next)", send(a, "hi", 2, MSG_NOSIGNAL));
+	close(c);
+	close(a);
+	close(l);
+	show_proc("after close");
 	return 0;
 }
