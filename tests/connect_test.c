@@ -40,6 +40,8 @@ static int sysctl_set(const char *name, int val)
 	return fclose(f);
 }
 
+static int enter_netns(const char *name);
+
 static int xt_connect(int fd, const char *ip, unsigned short port)
 {
 	struct sockaddr_xtcp a = xt_addr(ip, port);
@@ -418,7 +420,54 @@ static void syn_timeout(void)
 	close(c);
 }
 
+/* Two SO_REUSEADDR sockets on one port cannot both reach one peer. */
+static void connect_tuple_in_use(void)
+{
+	int l = listener("127.0.0.1", 41050, 8), a = xt_socket(), b = xt_socket();
+	int one = 1;
+
+	setsockopt(a, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	CHECK_OK(xt_bind(a, "127.0.0.1", 41051));
+	CHECK_OK(xt_bind(b, "127.0.0.1", 41051));
+	CHECK_OK(xt_connect(a, "127.0.0.1", 41050));
+	CHECK_ERRNO(xt_connect(b, "127.0.0.1", 41050), EADDRNOTAVAIL);
+	/* and b is left usable: another destination works */
+	close(l);
+	l = listener("127.0.0.1", 41052, 8);
+	CHECK_OK(xt_connect(b, "127.0.0.1", 41052));
+	close(a);
+	close(b);
+	close(l);
+}
+
+/*
+ * SO_SNDTIMEO bounds a blocking connect: it returns EINPROGRESS (as TCP
+ * does) and the attempt goes on; a second connect says EALREADY.
+ */
+static void connect_sndtimeo(void)
+{
+	struct timeval tv = { .tv_usec = 300000 };
+	long t0;
+	int c;
+
+	if (enter_netns("xc"))
+		return;
+	c = xt_socket();
+	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	t0 = now_ms();
+	CHECK_ERRNO(xt_connect(c, "10.78.0.2", 41053), EINPROGRESS);
+	CHECK(now_ms() - t0 >= 250 && now_ms() - t0 < 1000);
+	CHECK(proc_state(xt_local_port(c), 41053) == 0x02);
+	CHECK_OK(fcntl(c, F_SETFL, O_NONBLOCK));
+	CHECK_ERRNO(xt_connect(c, "10.78.0.2", 41053), EALREADY);
+	close(c);
+	CHECK(proc_state(xt_local_port(c), 41053) == -1);
+}
+
 static const struct xt_test tests[] = {
+	TEST(connect_tuple_in_use),
+	TEST(connect_sndtimeo),
 	TEST(loopback_connect_accept),
 	TEST(connect_refused),
 	TEST(connect_bad_address),
