@@ -63,11 +63,23 @@ void xtcp_key_set(struct sock *sk)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_key_set, XTCP_NS);
 
-static void xtcp_all_add(struct xtcp_net *xn, struct xtcp_sock *xs)
+static int xtcp_hash(struct sock *sk, struct rhashtable *ht,
+		     const struct rhashtable_params params,
+		     enum xtcp_hashed kind, int in_use)
 {
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err;
+
+	xtcp_key_set(sk);
+	err = rhashtable_lookup_insert_fast(ht, &xs->hnode, params);
+	if (err)
+		return err == -EEXIST ? in_use : err;
+	xs->hashed = kind;
 	spin_lock_bh(&xn->all_lock);
 	list_add_tail(&xs->all_node, &xn->all);
 	spin_unlock_bh(&xn->all_lock);
+	return 0;
 }
 
 /**
@@ -79,18 +91,8 @@ static void xtcp_all_add(struct xtcp_net *xn, struct xtcp_sock *xs)
  */
 int xtcp_hash_listener(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	int err;
-
-	xtcp_key_set(sk);
-	err = rhashtable_lookup_insert_fast(&xn->lhash, &xs->hnode,
-					    xtcp_lhash_params);
-	if (err)
-		return err == -EEXIST ? -EADDRINUSE : err;
-	xs->hashed = XTCP_HASHED_LISTEN;
-	xtcp_all_add(xn, xs);
-	return 0;
+	return xtcp_hash(sk, &xtcp_pernet(sock_net(sk))->lhash,
+			 xtcp_lhash_params, XTCP_HASHED_LISTEN, -EADDRINUSE);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_hash_listener, XTCP_NS);
 
@@ -102,18 +104,8 @@ EXPORT_SYMBOL_NS_GPL(xtcp_hash_listener, XTCP_NS);
  */
 int xtcp_hash_connection(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	int err;
-
-	xtcp_key_set(sk);
-	err = rhashtable_lookup_insert_fast(&xn->ehash, &xs->hnode,
-					    xtcp_ehash_params);
-	if (err)
-		return err == -EEXIST ? -EADDRNOTAVAIL : err;
-	xs->hashed = XTCP_HASHED_CONN;
-	xtcp_all_add(xn, xs);
-	return 0;
+	return xtcp_hash(sk, &xtcp_pernet(sock_net(sk))->ehash,
+			 xtcp_ehash_params, XTCP_HASHED_CONN, -EADDRNOTAVAIL);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_hash_connection, XTCP_NS);
 
