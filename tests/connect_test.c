@@ -465,7 +465,116 @@ static void connect_sndtimeo(void)
 	CHECK(proc_state(xt_local_port(c), 41053) == -1);
 }
 
+/* The first line and the line width of /proc/net/xtcp are /proc/net/tcp's. */
+static void proc_format_matches_tcp(void)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	char xl[256], tl[256], xh[256], th[256];
+	int x = listener("127.0.0.1", 41070, 8);
+	int t = socket(AF_INET, SOCK_STREAM, 0);
+	FILE *xf, *tf;
+
+	in.sin_port = htons(41070);
+	in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK_OK(bind(t, (struct sockaddr *)&in, sizeof(in)));
+	CHECK_OK(listen(t, 8));
+	xf = fopen("/proc/net/xtcp", "r");
+	tf = fopen("/proc/net/tcp", "r");
+	CHECK(xf && tf);
+	if (!xf || !tf)
+		return;
+	CHECK(fgets(xh, sizeof(xh), xf) && fgets(th, sizeof(th), tf));
+	CHECK(strcmp(xh, th) == 0);
+	CHECK(fgets(xl, sizeof(xl), xf) && fgets(tl, sizeof(tl), tf));
+	CHECK(strlen(xl) == strlen(tl));
+	/* the same socket described the same way, up to the timer columns */
+	CHECK(strncmp(xl, tl, strlen("   0: 0100007F:A0BE 00000000:0000 0A")) == 0);
+	fprintf(stderr, "  xtcp: %.80s\n  tcp:  %.80s\n", xl, tl);
+	fclose(xf);
+	fclose(tf);
+	close(x);
+	close(t);
+}
+
+static int sysctl_get(const char *name)
+{
+	char path[128];
+	int v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* Each namespace has its own sysctls, with TCP's defaults and ranges. */
+static void sysctl_per_netns(void)
+{
+	static const struct { const char *name; int def; } d[] = {
+		{ "syn_retries", 6 }, { "synack_retries", 5 },
+		{ "rto_init_ms", 1000 }, { "rto_min_ms", 200 },
+		{ "rto_max_ms", 120000 }, { "max_syn_backlog", 256 },
+	};
+	unsigned int i;
+
+	CHECK_OK(sysctl_set("syn_retries", 3));
+	CHECK_OK(unshare(CLONE_NEWNET));
+	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+		CHECK(sysctl_get(d[i].name) == d[i].def);
+	CHECK(sysctl_set("syn_retries", 0) != 0);
+	CHECK(sysctl_set("rto_init_ms", -5) != 0);
+	CHECK(sysctl_get("syn_retries") == 6);
+}
+
+/*
+ * Close sockets whose timers are armed: SYN_SENT to a black hole, and a
+ * listener with children in SYN_RECEIVED (the veth's delay holds the ACKs
+ * back).  The runner unloads the module right after.
+ */
+static void close_with_timers_armed(void)
+{
+	int c[20], h[20], l, i, n = 0;
+	char line[256];
+	FILE *f;
+
+	if (enter_netns("xb"))
+		return;
+	l = listener("10.77.0.2", 41060, 64);
+	CHECK(l >= 0);
+	CHECK_OK(enter_netns("xa"));
+	for (i = 0; i < 20; i++) {
+		c[i] = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
+		xt_connect(c[i], "10.77.0.2", 41060);
+	}
+	CHECK_OK(enter_netns("xc"));
+	for (i = 0; i < 20; i++) {
+		h[i] = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
+		CHECK(xt_connect(h[i], "10.78.0.2", 41061) == -1 && errno == EINPROGRESS);
+	}
+	usleep(150000);
+	CHECK_OK(enter_netns("xb"));
+	f = fopen("/proc/net/xtcp", "r");
+	while (f && fgets(line, sizeof(line), f))
+		n += strstr(line, " 03 ") != NULL;
+	if (f)
+		fclose(f);
+	printf("# %d children in SYN_RECV when the listener closed\n", n);
+	CHECK(n > 0);
+	close(l);
+	for (i = 0; i < 20; i++) {
+		close(h[i]);
+		close(c[i]);
+	}
+}
+
 static const struct xt_test tests[] = {
+	TEST(proc_format_matches_tcp),
+	TEST(sysctl_per_netns),
 	TEST(connect_tuple_in_use),
 	TEST(connect_sndtimeo),
 	TEST(loopback_connect_accept),
@@ -483,6 +592,7 @@ static const struct xt_test tests[] = {
 	TEST(simultaneous_open),
 	TEST(syn_timeout),
 	TEST(sequential_connections),
+	TEST(close_with_timers_armed),
 };
 
 XT_MAIN("connect", tests)

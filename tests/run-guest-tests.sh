@@ -77,6 +77,17 @@ rmmod_waits_for_sockets() {
 	rmmod xtcp && ! loaded
 }
 
+# Sockets go after an RCU grace period: allow rmmod a moment, no more.
+rmmod_soon() {
+	local i
+	for i in $(seq 50); do
+		rmmod xtcp 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "xtcp still in use 5 s after its last socket closed: refcnt $(cat /sys/module/xtcp/refcnt)"
+	return 1
+}
+
 unloaded_family_is_gone() {
 	[ "$(./sockcheck socket 25)" = "Address family not supported by protocol" ] &&
 		! grep -q '^XTCP ' /proc/net/protocols
@@ -149,7 +160,9 @@ if loaded; then
 	netns_up || echo "not ok - module: netns setup"
 	./connect_test $filter 2>&1
 	netns_down
+	t rmmod_right_after_close rmmod_soon
 fi
+loaded || insmod "$ko"
 t rmmod_waits_for_sockets rmmod_waits_for_sockets
 t unloaded_family_is_gone unloaded_family_is_gone
 if [ -z "$filter" ] || [ "$filter" = ipproto ]; then
