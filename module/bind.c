@@ -172,6 +172,23 @@ int xtcp_bind_recheck(struct sock *sk)
 }
 
 /**
+ * xtcp_bind_set_addr - change the local address of a bound socket
+ * @sk: the socket, locked by the caller
+ * @addr: the new address: connect() narrows INADDR_ANY to the route's
+ *        source, a failed connect widens it back
+ */
+void xtcp_bind_set_addr(struct sock *sk, __be32 addr)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct inet_sock *inet = inet_sk(sk);
+
+	spin_lock_bh(&xn->bind_lock);
+	inet->inet_rcv_saddr = addr;
+	inet->inet_saddr = addr;
+	spin_unlock_bh(&xn->bind_lock);
+}
+
+/**
  * xtcp_unbind - release @sk's local port, if it holds one
  * @sk: the socket, locked by the caller
  */

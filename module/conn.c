@@ -66,6 +66,18 @@ u16 xtcp_route_mss(struct sock *sk)
 }
 
 /*
+ * Give back what connect() took implicitly: an ephemeral port, or the
+ * source address it chose for a socket bound to INADDR_ANY (as TCP does).
+ */
+void xtcp_put_local(struct sock *sk)
+{
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		xtcp_unbind(sk);
+	else if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		xtcp_bind_set_addr(sk, htonl(INADDR_ANY));
+}
+
+/*
  * The connection is over (refused, reset, timed out): CLOSED, out of the
  * tables, timer stopped, an implicitly bound port released, waiters told.
  */
@@ -74,8 +86,7 @@ void xtcp_done(struct sock *sk, int err)
 	xtcp_set_state(sk, XTCP_CLOSED);
 	xtcp_unhash(sk);
 	xtcp_rtx_stop(sk);
-	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
-		xtcp_unbind(sk);
+	xtcp_put_local(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (err) {
 		WRITE_ONCE(sk->sk_err, err);

@@ -203,6 +203,8 @@ static int xtcp_listen(struct socket *sock, int backlog)
 	if (err)
 		goto out;
 	xs->queues_closed = false;
+	inet_sk(sk)->inet_daddr = 0;	/* left over from a failed connect */
+	inet_sk(sk)->inet_dport = 0;
 	xtcp_tcb_listen(&xs->tcb);
 	xtcp_set_state(sk, XTCP_LISTEN);
 	err = xtcp_hash_listener(sk);
@@ -248,9 +250,7 @@ static int xtcp_connect_route(struct sock *sk, __be32 daddr, __be16 dport)
 		return -ENETUNREACH;
 	}
 	if (!inet->inet_saddr)
-		inet->inet_saddr = fl4->saddr;
-	if (!inet->inet_rcv_saddr)
-		inet->inet_rcv_saddr = fl4->saddr;
+		xtcp_bind_set_addr(sk, fl4->saddr);
 	sk_setup_caps(sk, &rt->dst);
 	return 0;
 }
@@ -285,6 +285,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 		err = xtcp_bind_port(sk, inet->inet_saddr, 0);
 		if (err) {
 			sk_dst_reset(sk);
+			xtcp_bind_set_addr(sk, htonl(INADDR_ANY));
 			return -EADDRNOTAVAIL;
 		}
 	}
@@ -296,8 +297,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 		inet->inet_daddr = 0;
 		inet->inet_dport = 0;
 		sk_dst_reset(sk);
-		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
-			xtcp_unbind(sk);
+		xtcp_put_local(sk);
 		return err;
 	}
 

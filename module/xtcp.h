@@ -166,6 +166,7 @@ bool xtcp_bind_conflict(__be32 addr_a, bool reuse_a, bool listen_a,
 u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i);
 int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port);
 int xtcp_bind_recheck(struct sock *sk);
+void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
 void xtcp_unbind(struct sock *sk);
 
 /* table.c: listener and connection tables */
@@ -183,6 +184,7 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport);
 void xtcp_set_state(struct sock *sk, enum xtcp_state state);
 void xtcp_sock_init(struct sock *sk);
 void xtcp_done(struct sock *sk, int err);
+void xtcp_put_local(struct sock *sk);
 void xtcp_established(struct sock *sk);
 void xtcp_new_child(struct sock *listener, struct sk_buff *skb);
 void xtcp_child_drop(struct sock *child);

@@ -131,6 +131,20 @@ static void connect_refused(void)
 	/* the error was reported once; the socket is CLOSED and can retry */
 	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0);
 	CHECK_ERRNO(xt_connect(c, "127.0.0.1", 41001), ECONNREFUSED);
+	/* an implicit port is given back... */
+	CHECK(xt_local_port(c) == 0);
+	close(c);
+	/* ...an explicit one is kept, and INADDR_ANY is restored */
+	c = xt_socket();
+	CHECK_OK(xt_bind(c, "0.0.0.0", 41013));
+	CHECK_ERRNO(xt_connect(c, "127.0.0.1", 41001), ECONNREFUSED);
+	{
+		struct sockaddr_xtcp me;
+		socklen_t len = sizeof(me);
+
+		CHECK_OK(getsockname(c, (struct sockaddr *)&me, &len));
+		CHECK(ntohs(me.sxtcp_port) == 41013 && me.sxtcp_addr == 0);
+	}
 	close(c);
 }
 
