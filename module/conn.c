@@ -37,6 +37,7 @@ void xtcp_sock_init(struct sock *sk)
 	sk->sk_type = SOCK_STREAM;
 	sk->sk_protocol = xtcp_ipproto;
 	sk->sk_backlog_rcv = xtcp_do_rcv;
+	sk->sk_write_space = xtcp_write_space;
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	inet->uc_ttl = -1;
 	inet->mc_ttl = 1;
@@ -86,6 +87,7 @@ void xtcp_done(struct sock *sk, int err)
 	xtcp_set_state(sk, XTCP_CLOSED);
 	xtcp_unhash(sk);
 	xtcp_rtx_stop(sk);
+	xtcp_send_queue_purge(sk);
 	xtcp_put_local(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (err) {
@@ -123,7 +125,15 @@ void xtcp_established(struct sock *sk)
 
 	xtcp_rtx_stop(sk);
 	xs->retries = 0;
+	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
 	xtcp_set_state(sk, XTCP_ESTABLISHED);
+	/* the data path starts after the SYNs */
+	xs->write_seq = xs->tcb.snd_nxt;
+	xs->copied_seq = xs->tcb.rcv_nxt;
+	xs->rcv_wup = xs->tcb.rcv_nxt;
+	xs->max_window = xs->tcb.snd_wnd;
+	/* RFC 6928's initial window; congestion control is still to come */
+	xs->cwnd = min(10 * xs->tcb.snd_mss, max(2 * xs->tcb.snd_mss, 14600U));
 	if (xs->parent) {
 		xtcp_child_ready(sk);
 	} else {

@@ -113,7 +113,8 @@ static bool xtcp_skb_matches(const struct sock *sk, const struct sk_buff *skb)
 	       inet->inet_dport == tcp_hdr(skb)->source;
 }
 
-static void xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
+/* Return: true if the receive path took @skb. */
+static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
@@ -124,7 +125,7 @@ static void xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	if (xs->parent && xs->tcb.state == XTCP_SYN_RECEIVED &&
 	    sk_acceptq_is_full(xs->parent)) {
 		xtcp_inc(net, XTCP_MIB_LISTEN_OVERFLOWS);
-		return;
+		return false;
 	}
 
 	ev = xtcp_tcb_input(&xs->tcb, &XTCP_SKB_CB(skb)->seg, &r);
@@ -154,7 +155,16 @@ static void xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
 		xtcp_child_drop(sk);
 	}
-	/* XTCP_EV_TEXT: payload and FIN are taken by the data path (to come). */
+	if (ev & XTCP_EV_ACKED && sk->sk_state == TCP_ESTABLISHED) {
+		xtcp_clean_acked(sk);
+		xtcp_push(sk);
+	}
+	/* a window update (or a zero window) may let queued data go */
+	if (!(ev & XTCP_EV_DROP) && xs->send_head)
+		xtcp_push(sk);
+	if (ev & XTCP_EV_TEXT)
+		return xtcp_data_rcv(sk, skb);
+	return false;
 }
 
 static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
@@ -175,6 +185,7 @@ static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_reply r;
+	bool taken = false;
 
 	switch (xtcp_sk(sk)->tcb.state) {
 	case XTCP_LISTEN:
@@ -187,13 +198,14 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	default:
 		if (xtcp_skb_matches(sk, skb)) {
-			xtcp_conn_rcv(sk, skb);
+			taken = xtcp_conn_rcv(sk, skb);
 		} else {
 			xtcp_reset_reply(&XTCP_SKB_CB(skb)->seg, &r);
 			xtcp_send_ctl(sock_net(sk), skb, &r);
 		}
 		break;
 	}
-	consume_skb(skb);
+	if (!taken)
+		consume_skb(skb);
 	return 0;
 }

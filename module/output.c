@@ -42,45 +42,71 @@ static void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
 }
 
 /**
- * xtcp_send - send a segment described by @r on connection @sk
+ * xtcp_xmit - send one segment on connection @sk
  * @sk: a socket with both addresses and ports set, locked
- * @r: flags, seq and ack; a SYN gets the MSS (and window scale) options
+ * @flags: XTCP_* flags; a SYN gets the MSS (and window scale) options, and
+ *	   with XTCP_ACK the segment acknowledges RCV.NXT
+ * @seq: its sequence number
+ * @ack: the acknowledgment number, if @flags has XTCP_ACK
+ * @data: payload source (a write-queue skb), or NULL
+ * @off: offset of the payload in @data
+ * @len: payload bytes
+ *
+ * The payload is copied, so the queued original can be sent again.
  *
  * Return: 0 or a negative errno from the IP layer.
  */
-int xtcp_send(struct sock *sk, const struct xtcp_reply *r)
+int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
+	      const struct sk_buff *data, u32 off, u32 len)
 {
 	struct inet_sock *inet = inet_sk(sk);
-	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
-	bool syn = r->flags & XTCP_SYN;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tcb *tcb = &xs->tcb;
 	unsigned int hlen = XTCP_HLEN;
+	struct xtcp_reply r = { .flags = flags, .seq = seq, .ack = ack };
 	u8 opts[XTCP_SYN_OPTLEN];
 	struct sk_buff *skb;
 	struct tcphdr *th;
 	int olen = 0;
 
-	if (syn) {
+	if (flags & XTCP_SYN) {
 		/* A SYN,ACK offers window scale only if the SYN did (RFC 7323). */
-		bool ws = !(r->flags & XTCP_ACK) || tcb->wscale_ok;
+		bool ws = !(flags & XTCP_ACK) || tcb->wscale_ok;
 
 		olen = xtcp_write_syn_options(opts, tcb->mss, ws, tcb->rcv_wscale);
 		hlen += olen;
 	}
-	skb = xtcp_alloc_segment(hlen, GFP_ATOMIC);
+	skb = alloc_skb(XTCP_MAX_HEADER + len, GFP_ATOMIC);
 	if (!skb)
 		return -ENOBUFS;
-	th = tcp_hdr(skb);
-	xtcp_fill_header(th, hlen, inet->inet_sport, inet->inet_dport, r,
-			 r->flags & XTCP_RST ? 0 : xtcp_tcb_window(tcb, r->flags));
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	if (len && skb_copy_bits(data, off, skb_put(skb, len), len)) {
+		kfree_skb(skb);
+		return -EFAULT;
+	}
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, hlen);
+	xtcp_fill_header(th, hlen, inet->inet_sport, inet->inet_dport, &r,
+			 flags & XTCP_RST ? 0 : xtcp_tcb_window(tcb, flags));
 	memcpy(th + 1, opts, olen);
-	th->check = xtcp_checksum(th, hlen, inet->inet_saddr, inet->inet_daddr,
-				  sk->sk_protocol);
+	th->check = xtcp_checksum(th, hlen + len, inet->inet_saddr,
+				  inet->inet_daddr, sk->sk_protocol);
 	skb->ip_summed = CHECKSUM_NONE;
 	skb_set_owner_w(skb, sk);
 	xtcp_inc(sock_net(sk), XTCP_MIB_OUT_SEGS);
-	if (r->flags & XTCP_RST)
+	xs->segs_out++;
+	if (flags & XTCP_RST)
 		xtcp_inc(sock_net(sk), XTCP_MIB_OUT_RSTS);
+	if (flags & XTCP_ACK)
+		xtcp_ack_sent(sk);
 	return ip_queue_xmit(sk, skb, &inet->cork.fl);
+}
+
+/* Send what the state machine asked for (no payload). */
+int xtcp_send(struct sock *sk, const struct xtcp_reply *r)
+{
+	return xtcp_xmit(sk, r->flags, r->seq, r->ack, NULL, 0, 0);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_send, XTCP_NS);
 

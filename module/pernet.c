@@ -26,6 +26,7 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->rto_max_ms = 120000;
 	xn->max_syn_backlog = 256;
 	xn->rst_ratelimit = 1000;
+	xn->retries2 = 15;		/* as tcp_retries2 */
 }
 
 static int __net_init xtcp_net_init(struct net *net)

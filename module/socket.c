@@ -57,6 +57,8 @@ static int xtcp_release(struct socket *sock)
 	xtcp_set_state(sk, XTCP_CLOSED);
 	xtcp_unhash(sk);
 	xtcp_rtx_stop_sync(sk);
+	xtcp_send_queue_purge(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_unbind(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sock_orphan(sk);
@@ -161,9 +163,21 @@ static __poll_t xtcp_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLHUP;
 	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
-	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV &&
-	    !(shutdown & SEND_SHUTDOWN))
-		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* recheck after the flag, as tcp_poll() does */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		}
+	}
 	/* pairs with sk_error_report() after sk_err is set */
 	smp_rmb();
 	if (READ_ONCE(sk->sk_err) ||
@@ -469,8 +483,8 @@ static const struct proto_ops xtcp_stream_ops = {
 	.shutdown	= sock_no_shutdown,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
-	.sendmsg	= sock_no_sendmsg,
-	.recvmsg	= sock_no_recvmsg,
+	.sendmsg	= xtcp_sendmsg,
+	.recvmsg	= xtcp_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 

@@ -32,6 +32,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(rto_max_ms, &xtcp_one, &xtcp_max_ms),
 	XTCP_SYSCTL(max_syn_backlog, &xtcp_one, &xtcp_max_backlog),
 	XTCP_SYSCTL(rst_ratelimit, SYSCTL_ZERO, &xtcp_int_max),
+	XTCP_SYSCTL(retries2, &xtcp_one, &xtcp_max_retries),
 	{ }
 };
 

@@ -73,6 +73,21 @@ struct xtcp_sock {
 	u8			retries;
 	unsigned long		flags;
 
+	/* the sender (send.c): sk_write_queue holds unacked and unsent data */
+	u32			write_seq;	/* after the last queued byte */
+	struct sk_buff		*send_head;	/* first unsent, or NULL */
+	u32			max_window;	/* largest window the peer offered */
+	u32			cwnd;		/* bytes the network may hold */
+	u32			total_retrans;
+	u64			bytes_acked;
+
+	/* the receiver (recv.c): sk_receive_queue holds in-order data */
+	u32			copied_seq;	/* first byte not yet read */
+	u32			rcv_wup;	/* RCV.NXT when the window was sent */
+	u64			bytes_received;
+	u32			segs_in;
+	u32			segs_out;
+
 	/* SOL_XTCP options (sockopt.c) */
 	bool			nodelay;
 	u16			user_mss;	/* 0: use the route's MSS */
@@ -139,6 +154,7 @@ struct xtcp_net {
 	int			rto_max_ms;
 	int			max_syn_backlog;
 	int			rst_ratelimit;	/* RSTs per second, 0: none */
+	int			retries2;	/* data retransmissions before ETIMEDOUT */
 
 	atomic_long_t		mib[XTCP_MIB_MAX];
 };
@@ -192,9 +208,27 @@ void xtcp_listener_stop(struct sock *sk);
 u16 xtcp_route_mss(struct sock *sk);
 
 /* output.c */
+int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
+	      const struct sk_buff *data, u32 off, u32 len);
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
 void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 		   const struct xtcp_reply *r);
+
+/* send.c: the sender */
+int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
+void xtcp_push(struct sock *sk);
+void xtcp_clean_acked(struct sock *sk);
+bool xtcp_retransmit_head(struct sock *sk);
+void xtcp_send_queue_purge(struct sock *sk);
+void xtcp_write_space(struct sock *sk);
+
+/* recv.c: the receiver */
+int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		 int flags);
+bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb);
+void xtcp_ack_sent(struct sock *sk);
+void xtcp_rcv_window_update(struct sock *sk);
+void xtcp_send_ack(struct sock *sk);
 
 /* timer.c */
 void xtcp_timer_init(struct sock *sk);

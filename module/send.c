@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP sender: sendmsg(2) fills the write queue with MSS-sized segments;
+ * xtcp_push() sends what the peer's window allows; ACKs free what they
+ * cover; the retransmission timer resends the oldest unacknowledged segment.
+ * Each queued skb holds a segment's payload, with its sequence number in
+ * XTCP_SKB_CB(skb)->seg.seq and its length in skb->len.
+ */
+#include <linux/sched/signal.h>
+#include <linux/skbuff.h>
+#include <net/sock.h>
+
+#include "seq.h"
+#include "xtcp.h"
+
+static u32 xtcp_skb_seq(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->seg.seq;
+}
+
+/* Wake writers when the queue has drained enough (sk_stream_write_space). */
+void xtcp_write_space(struct sock *sk)
+{
+	struct socket_wq *wq;
+
+	if (!sk_stream_is_writeable(sk) || !sk->sk_socket)
+		return;
+	clear_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+static void xtcp_free_queued(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	kfree_skb(skb);
+}
+
+void xtcp_send_queue_purge(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		xtcp_free_queued(sk, skb);
+	xtcp_sk(sk)->send_head = NULL;
+}
+
+/* Send one queued segment, new or again. */
+static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u8 flags = XTCP_ACK;
+
+	if (skb_queue_is_last(&sk->sk_write_queue, skb))
+		flags |= XTCP_PSH;
+	xtcp_xmit(sk, flags, xtcp_skb_seq(skb), xs->tcb.rcv_nxt, skb, 0,
+		  skb->len);
+}
+
+/*
+ * Send what may be sent now: within min(SND.WND, cwnd) of SND.UNA, and with
+ * Nagle (RFC 896) holding back a short segment while data is outstanding,
+ * unless XTCP_NODELAY.
+ */
+void xtcp_push(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tcb *tcb = &xs->tcb;
+	struct sk_buff *skb;
+
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		return;
+	while ((skb = xs->send_head)) {
+		u32 in_flight = tcb->snd_nxt - tcb->snd_una;
+		u32 wnd = min(tcb->snd_wnd, xs->cwnd);
+		u32 mss = tcb->snd_mss;
+
+		if (in_flight + skb->len > wnd)
+			break;
+		if (skb->len < mss && in_flight && !xs->nodelay &&
+		    skb_queue_is_last(&sk->sk_write_queue, skb))
+			break;
+		xtcp_xmit_skb(sk, skb);
+		tcb->snd_nxt = xtcp_skb_seq(skb) + skb->len;
+		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+				NULL : skb_queue_next(&sk->sk_write_queue, skb);
+		if (!hrtimer_is_queued(&xs->rtx_timer))
+			xtcp_rtx_arm(sk);
+	}
+	/* A zero window with nothing in flight: the timer probes it. */
+	if (xs->send_head && tcb->snd_nxt == tcb->snd_una &&
+	    !hrtimer_is_queued(&xs->rtx_timer))
+		xtcp_rtx_arm(sk);
+}
+
+/* Resend the oldest unacknowledged segment; false if there is none. */
+bool xtcp_retransmit_head(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb)
+		return false;
+	if (skb == xs->send_head) {
+		/*
+		 * Nothing in flight and data waiting: the window is closed.
+		 * Probe it with <SEQ=SND.UNA-1>, which the peer must answer
+		 * with an ACK carrying its window (RFC 9293 §3.8.6.1).
+		 */
+		if (xs->tcb.snd_wnd)
+			return false;
+		xtcp_xmit(sk, XTCP_ACK, xs->tcb.snd_una - 1, xs->tcb.rcv_nxt,
+			  NULL, 0, 0);
+		return true;
+	}
+	xtcp_xmit_skb(sk, skb);
+	xs->total_retrans++;
+	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+	return true;
+}
+
+/* SND.UNA advanced: free what it covers, restart or stop the timer. */
+void xtcp_clean_acked(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 una = xs->tcb.snd_una;
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
+		u32 end = xtcp_skb_seq(skb) + skb->len;
+
+		if (xtcp_seq_after(end, una)) {
+			/* partly acknowledged: keep the rest */
+			u32 done = una - xtcp_skb_seq(skb);
+
+			if (xtcp_seq_after(una, xtcp_skb_seq(skb)) &&
+			    pskb_pull(skb, done)) {
+				XTCP_SKB_CB(skb)->seg.seq = una;
+				xs->bytes_acked += done;
+			}
+			break;
+		}
+		xs->bytes_acked += skb->len;
+		__skb_unlink(skb, &sk->sk_write_queue);
+		xtcp_free_queued(sk, skb);
+	}
+	xs->retries = 0;
+	xs->max_window = max(xs->max_window, xs->tcb.snd_wnd);
+	xtcp_rtx_stop(sk);
+	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
+	if (xs->tcb.snd_nxt != una)
+		xtcp_rtx_arm(sk);
+	sk->sk_write_space(sk);
+}
+
+/* The tail skb if new data can still go into it, else NULL. */
+static struct sk_buff *xtcp_tail_with_room(struct sock *sk, u32 mss)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (!skb || !xs->send_head || skb->len >= mss || skb_tailroom(skb) == 0)
+		return NULL;
+	return skb;
+}
+
+static struct sk_buff *xtcp_new_segment(struct sock *sk, u32 mss)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(mss, sk->sk_allocation);
+	if (!skb)
+		return NULL;
+	memset(XTCP_SKB_CB(skb), 0, sizeof(*XTCP_SKB_CB(skb)));
+	XTCP_SKB_CB(skb)->seg.seq = xs->write_seq;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!xs->send_head)
+		xs->send_head = skb;
+	return skb;
+}
+
+/* sendmsg(2), send(2), write(2): queue the data and send what may go. */
+int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int flags = msg->msg_flags, err;
+	size_t copied = 0;
+	long timeo;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	while (msg_data_left(msg)) {
+		u32 mss = xs->tcb.snd_mss;
+		struct sk_buff *skb;
+		size_t chunk;
+
+		err = -EPIPE;
+		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+			goto out_err;
+		skb = xtcp_tail_with_room(sk, mss);
+		if (!skb) {
+			if (!sk_stream_memory_free(sk))
+				goto wait;
+			skb = xtcp_new_segment(sk, mss);
+			if (!skb)
+				goto wait;
+		}
+		chunk = min_t(size_t, msg_data_left(msg),
+			      min_t(u32, mss - skb->len, skb_tailroom(skb)));
+		if (!copy_from_iter_full(skb_put(skb, chunk), chunk,
+					 &msg->msg_iter)) {
+			skb_trim(skb, skb->len - chunk);
+			err = -EFAULT;
+			goto out_err;
+		}
+		xs->write_seq += chunk;
+		copied += chunk;
+		if (skb->len >= mss)
+			xtcp_push(sk);
+		continue;
+wait:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		xtcp_push(sk);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	xtcp_push(sk);
+	release_sock(sk);
+	return copied;
+
+out_err:
+	xtcp_push(sk);
+	if (copied) {
+		release_sock(sk);
+		return copied;
+	}
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
