@@ -170,6 +170,7 @@ int xtcp_bind_recheck(struct sock *sk)
 	spin_unlock_bh(&xn->bind_lock);
 	return err;
 }
+EXPORT_SYMBOL_NS_GPL(xtcp_bind_recheck, XTCP_NS);
 
 /**
  * xtcp_bind_set_addr - change the local address of a bound socket

@@ -16,6 +16,7 @@ struct xtcp_net *xtcp_pernet(const struct net *net)
 {
 	return net_generic(net, xtcp_net_id);
 }
+EXPORT_SYMBOL_NS_GPL(xtcp_pernet, XTCP_NS);
 
 static void xtcp_net_defaults(struct xtcp_net *xn)
 {
