@@ -18,7 +18,8 @@ void xtcp_rcv_window_update(struct sock *sk)
 	struct xtcp_tcb *tcb = &xs->tcb;
 	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
 	u32 promised = xs->rcv_wup + tcb->rcv_wnd - tcb->rcv_nxt;
-	u32 wnd = max(free, 0);
+	/* buffer space is counted in truesize: offer half of it as payload */
+	u32 wnd = max(free, 0) / 2;
 
 	if (xtcp_seq_before(xs->rcv_wup + tcb->rcv_wnd, tcb->rcv_nxt))
 		promised = 0;
@@ -157,13 +158,15 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			    signal_pending(current))
 				break;
 		} else {
-			if (sock_flag(sk, SOCK_DONE) ||
-			    (sk->sk_shutdown & RCV_SHUTDOWN))
+			/* tcp_recvmsg()'s order: FIN, then error, then shutdown */
+			if (sock_flag(sk, SOCK_DONE))
 				break;
 			if (sk->sk_err) {
 				err = sock_error(sk);
 				break;
 			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
 			if (sk->sk_state == TCP_CLOSE) {
 				err = -ENOTCONN;
 				break;

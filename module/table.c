@@ -71,6 +71,9 @@ static int xtcp_hash(struct sock *sk, struct rhashtable *ht,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int err;
 
+	/* the key of a hashed socket must not change under the table */
+	if (WARN_ON_ONCE(xs->hashed != XTCP_UNHASHED))
+		return -EINVAL;
 	xtcp_key_set(sk);
 	err = rhashtable_lookup_insert_fast(ht, &xs->hnode, params);
 	if (err)

@@ -159,6 +159,7 @@ if loaded; then
 	./ipproto_test $filter 2>&1
 	netns_up || echo "not ok - module: netns setup"
 	./connect_test $filter 2>&1
+	./data_test $filter 2>&1
 	netns_down
 	t rmmod_right_after_close rmmod_soon
 fi

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP data transfer through real sockets: send/recv, MSG_PEEK and
+ * MSG_WAITALL, non-blocking calls with poll, bulk transfers checked byte
+ * for byte, a reader that stalls (zero window) and resumes.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <netinet/in.h>
+
+#include "harness.h"
+#include "xtcp_util.h"
+
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A connected pair over loopback: *c the client, *a the accepted side. */
+static int pair(unsigned short port, int *c, int *a)
+{
+	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", port);
+	int l = xt_socket();
+
+	if (l < 0 || xt_bind(l, "127.0.0.1", port) || listen(l, 4))
+		return -1;
+	*c = xt_socket();
+	if (connect(*c, (struct sockaddr *)&sa, sizeof(sa)))
+		return -1;
+	*a = accept(l, NULL, NULL);
+	close(l);
+	return *a < 0 ? -1 : 0;
+}
+
+/* The byte at stream offset @i: a pattern no shifted copy matches. */
+static unsigned char pattern(unsigned long i)
+{
+	return (unsigned char)((i * 2654435761u) >> 13 ^ i >> 8);
+}
+
+static void small_exchange(void)
+{
+	int c, a;
+	char buf[16] = { 0 };
+
+	CHECK_OK(pair(42000, &c, &a));
+	CHECK(send(c, "hello", 5, 0) == 5);
+	CHECK(recv(a, buf, sizeof(buf), 0) == 5);
+	CHECK(memcmp(buf, "hello", 5) == 0);
+	CHECK(write(a, "world!", 6) == 6);
+	CHECK(read(c, buf, sizeof(buf)) == 6);
+	CHECK(memcmp(buf, "world!", 6) == 0);
+	close(c);
+	close(a);
+}
+
+static void peek_and_waitall(void)
+{
+	int c, a;
+	char buf[16] = { 0 };
+
+	CHECK_OK(pair(42001, &c, &a));
+	CHECK(send(c, "abcdef", 6, 0) == 6);
+	CHECK(recv(a, buf, 3, MSG_PEEK | MSG_WAITALL) == 3);
+	CHECK(memcmp(buf, "abc", 3) == 0);
+	CHECK(recv(a, buf, 2, 0) == 2);
+	CHECK(memcmp(buf, "ab", 2) == 0);
+	/* MSG_WAITALL waits for the rest */
+	CHECK(send(c, "ghij", 4, 0) == 4);
+	CHECK(recv(a, buf, 8, MSG_WAITALL) == 8);
+	CHECK(memcmp(buf, "cdefghij", 8) == 0);
+	/* MSG_TRUNC discards */
+	CHECK(send(c, "0123", 4, 0) == 4);
+	CHECK(recv(a, NULL, 2, MSG_TRUNC | MSG_WAITALL) == 2);
+	CHECK(recv(a, buf, 2, 0) == 2);
+	CHECK(memcmp(buf, "23", 2) == 0);
+	close(c);
+	close(a);
+}
+
+static void nonblocking_recv_poll(void)
+{
+	struct pollfd p;
+	char buf[8];
+	int c, a;
+
+	CHECK_OK(pair(42002, &c, &a));
+	CHECK_ERRNO(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	p.fd = a;
+	p.events = POLLIN;
+	CHECK(poll(&p, 1, 0) == 0);
+	CHECK(send(c, "x", 1, 0) == 1);
+	CHECK(poll(&p, 1, 5000) == 1 && (p.revents & POLLIN));
+	CHECK(recv(a, buf, sizeof(buf), MSG_DONTWAIT) == 1);
+	p.events = POLLOUT;
+	CHECK(poll(&p, 1, 0) == 1 && (p.revents & POLLOUT));
+	close(c);
+	close(a);
+}
+
+static void rcvtimeo(void)
+{
+	struct timeval tv = { .tv_usec = 200000 };
+	char buf[8];
+	long t0;
+	int c, a;
+
+	CHECK_OK(pair(42003, &c, &a));
+	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	t0 = now_ms();
+	CHECK_ERRNO(recv(a, buf, sizeof(buf), 0), EAGAIN);
+	CHECK(now_ms() - t0 >= 150);
+	close(c);
+	close(a);
+}
+
+struct bulk {
+	int fd;
+	unsigned long bytes;
+	unsigned long bad;	/* reader: first mismatching offset + 1 */
+	size_t chunk;
+};
+
+static void *bulk_writer(void *arg)
+{
+	struct bulk *b = arg;
+	unsigned char *buf = malloc(b->chunk);
+	unsigned long off = 0;
+
+	while (buf && off < b->bytes) {
+		size_t n = b->bytes - off < b->chunk ? b->bytes - off : b->chunk, i;
+		ssize_t w;
+
+		for (i = 0; i < n; i++)
+			buf[i] = pattern(off + i);
+		w = send(b->fd, buf, n, MSG_NOSIGNAL);
+		if (w <= 0)
+			break;
+		off += w;
+	}
+	free(buf);
+	b->bytes = off;
+	return NULL;
+}
+
+/* Read @want bytes from @fd checking the pattern; return bytes read. */
+static unsigned long bulk_read(struct bulk *b, unsigned long want, int delay_ms)
+{
+	unsigned char buf[65536];
+	unsigned long off = 0;
+
+	while (off < want) {
+		ssize_t n = recv(b->fd, buf, sizeof(buf), 0), i;
+
+		if (n <= 0)
+			break;
+		for (i = 0; i < n; i++)
+			if (buf[i] != pattern(off + i) && !b->bad)
+				b->bad = off + i + 1;
+		off += n;
+		if (delay_ms)
+			usleep(delay_ms * 1000);
+	}
+	return off;
+}
+
+static void bulk_transfer(unsigned short port, unsigned long bytes, size_t chunk)
+{
+	struct bulk w = { .bytes = bytes, .chunk = chunk }, r = { 0 };
+	pthread_t t;
+	long t0 = now_ms(), dt;
+	int c, a;
+	unsigned long got;
+
+	CHECK_OK(pair(port, &c, &a));
+	w.fd = c;
+	r.fd = a;
+	pthread_create(&t, NULL, bulk_writer, &w);
+	got = bulk_read(&r, bytes, 0);
+	pthread_join(t, NULL);
+	dt = now_ms() - t0;
+	printf("# %lu bytes in %ld ms (%.1f MB/s), chunk %zu\n", got, dt,
+	       dt ? got / 1000.0 / dt : 0.0, chunk);
+	CHECK(w.bytes == bytes);
+	CHECK(got == bytes);
+	CHECK(r.bad == 0);
+	if (r.bad)
+		fprintf(stderr, "  first bad byte at %lu\n", r.bad - 1);
+	close(c);
+	close(a);
+}
+
+static void bulk_10mb(void)
+{
+	bulk_transfer(42004, 10 << 20, 65536);
+}
+
+static void bulk_odd_chunks(void)
+{
+	bulk_transfer(42005, 1 << 20, 1111);
+}
+
+/* A reader that stops: the window closes, the writer blocks, then resumes. */
+static void stalled_reader(void)
+{
+	struct bulk w = { .bytes = 4 << 20, .chunk = 65536 }, r = { 0 };
+	struct pollfd p;
+	pthread_t t;
+	int c, a, i;
+	unsigned long got;
+
+	CHECK_OK(pair(42006, &c, &a));
+	w.fd = c;
+	r.fd = a;
+	pthread_create(&t, NULL, bulk_writer, &w);
+	/* no reading for a while: the sender must stop, not lose data */
+	for (i = 0; i < 10; i++)
+		usleep(100000);
+	p.fd = c;
+	p.events = POLLOUT;
+	CHECK(poll(&p, 1, 0) == 0);
+	got = bulk_read(&r, 4 << 20, 0);
+	pthread_join(t, NULL);
+	CHECK(got == 4 << 20);
+	CHECK(r.bad == 0);
+	close(c);
+	close(a);
+}
+
+static void sigpipe_after_reset(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+	char buf[4];
+	int c, a;
+
+	sigaction(SIGPIPE, &sa, NULL);
+	CHECK_OK(pair(42007, &c, &a));
+	close(a);	/* aborts: RST to c */
+	usleep(100000);
+	CHECK_ERRNO(recv(c, buf, sizeof(buf), 0), ECONNRESET);
+	CHECK_ERRNO(send(c, "x", 1, 0), EPIPE);
+	close(c);
+}
+
+static const struct xt_test tests[] = {
+	TEST(small_exchange),
+	TEST(peek_and_waitall),
+	TEST(nonblocking_recv_poll),
+	TEST(rcvtimeo),
+	TEST(bulk_10mb),
+	TEST(bulk_odd_chunks),
+	TEST(stalled_reader),
+	TEST(sigpipe_after_reset),
+};
+
+XT_MAIN("data", tests)
