@@ -28,6 +28,17 @@ void xtcp_set_state(struct sock *sk, enum xtcp_state state)
 	smp_store_release(&sk->sk_state, xtcp_state_to_tcp(state));
 }
 
+/*
+ * The last reference is gone: drop the cached route (inet_sock_destruct()
+ * does this for INET sockets; sock_init_data()'s default does nothing).
+ */
+static void xtcp_destruct(struct sock *sk)
+{
+	__skb_queue_purge(&sk->sk_receive_queue);
+	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
+	RCU_INIT_POINTER(sk->sk_dst_cache, NULL);
+}
+
 /* What every XTCP socket needs, user-created or a listener's child. */
 void xtcp_sock_init(struct sock *sk)
 {
@@ -38,6 +49,7 @@ void xtcp_sock_init(struct sock *sk)
 	sk->sk_protocol = xtcp_ipproto;
 	sk->sk_backlog_rcv = xtcp_do_rcv;
 	sk->sk_write_space = xtcp_write_space;
+	sk->sk_destruct = xtcp_destruct;
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	inet->uc_ttl = -1;
 	inet->mc_ttl = 1;
@@ -87,6 +99,7 @@ void xtcp_done(struct sock *sk, int err)
 	xtcp_set_state(sk, XTCP_CLOSED);
 	xtcp_unhash(sk);
 	xtcp_rtx_stop(sk);
+	xtcp_delack_stop(sk);
 	xtcp_send_queue_purge(sk);
 	xtcp_put_local(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
@@ -298,7 +311,7 @@ static void xtcp_child_abort(struct sock *listener, struct sock *child)
 		xtcp_send(child, &r);
 	xtcp_set_state(child, XTCP_CLOSED);
 	xtcp_unhash(child);
-	xtcp_rtx_stop_sync(child);
+	xtcp_timers_stop_sync(child);
 	sock_set_flag(child, SOCK_DEAD);
 	release_sock(child);
 	cxs->parent = NULL;

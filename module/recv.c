@@ -34,6 +34,10 @@ void xtcp_ack_sent(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->rcv_wup = xs->tcb.rcv_nxt;
+	if (xs->ack_pending) {
+		xs->ack_pending = 0;
+		xtcp_delack_stop(sk);
+	}
 }
 
 void xtcp_send_ack(struct sock *sk)
@@ -57,7 +61,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct xtcp_seg *seg = &XTCP_SKB_CB(skb)->seg;
-	bool queued = false;
+	bool queued = false, now = true;
 
 	xs->segs_in++;
 	if (!seg->len)
@@ -87,9 +91,15 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	tcb->rcv_nxt += seg->len;
 	xs->bytes_received += seg->len;
 	queued = true;
+	/* RFC 9293 §3.8.6.3: ACK every second full segment, else within 40 ms */
+	xs->ack_pending += seg->len;
+	now = xs->ack_pending >= 2 * tcb->mss;
 	sk->sk_data_ready(sk);
 ack:
-	xtcp_send_ack(sk);
+	if (now)
+		xtcp_send_ack(sk);
+	else
+		xtcp_delack_arm(sk);
 	return queued;
 }
 

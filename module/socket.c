@@ -56,7 +56,7 @@ static int xtcp_release(struct socket *sock)
 		xtcp_send(sk, &r);
 	xtcp_set_state(sk, XTCP_CLOSED);
 	xtcp_unhash(sk);
-	xtcp_rtx_stop_sync(sk);
+	xtcp_timers_stop_sync(sk);
 	xtcp_send_queue_purge(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_unbind(sk);

@@ -94,6 +94,35 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	return 0;
 }
 
+/* XTCP_INFO, filled under the socket lock. */
+static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_tcb *tcb = &xs->tcb;
+
+	memset(info, 0, sizeof(*info));
+	info->xtcpi_state = sk->sk_state;
+	info->xtcpi_xtcp_state = tcb->state;
+	info->xtcpi_retransmits = xs->retries;
+	info->xtcpi_snd_wscale = tcb->snd_wscale;
+	info->xtcpi_rcv_wscale = tcb->rcv_wscale;
+	info->xtcpi_rto = xs->rto_ms * USEC_PER_MSEC;
+	info->xtcpi_snd_mss = tcb->snd_mss;
+	info->xtcpi_rcv_mss = tcb->mss;
+	info->xtcpi_snd_una = tcb->snd_una;
+	info->xtcpi_snd_nxt = tcb->snd_nxt;
+	info->xtcpi_rcv_nxt = tcb->rcv_nxt;
+	info->xtcpi_snd_wnd = tcb->snd_wnd;
+	info->xtcpi_rcv_wnd = tcb->rcv_wnd;
+	info->xtcpi_snd_cwnd = xs->cwnd;
+	info->xtcpi_snd_ssthresh = U32_MAX;
+	info->xtcpi_total_retrans = xs->total_retrans;
+	info->xtcpi_bytes_acked = xs->bytes_acked;
+	info->xtcpi_bytes_received = xs->bytes_received;
+	info->xtcpi_segs_in = xs->segs_in;
+	info->xtcpi_segs_out = xs->segs_out;
+}
+
 int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		    char __user *optval, int __user *optlen)
 {
@@ -129,10 +158,19 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	case XTCP_USER_TIMEOUT:
 		val = xs->user_timeout;
 		break;
-	case XTCP_INFO:
-		/* struct xtcp_info comes with the data-transfer path. */
+	case XTCP_INFO: {
+		struct xtcp_info info;
+
+		xtcp_get_info(sk, &info);
 		release_sock(sk);
-		return -EOPNOTSUPP;
+		/* versioned by length, as TCP_INFO: copy what fits */
+		if (get_user(len, optlen))
+			return -EFAULT;
+		len = min_t(unsigned int, max(len, 0), sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
 	default:
 		release_sock(sk);
 		return -ENOPROTOOPT;

@@ -5,10 +5,11 @@
  * a socket reference.  When the socket is owned by a user, the callback
  * defers its work to release_cb (TCP's pattern, tcp_write_timer()).
  *
- * For now the timer drives SYN and SYN,ACK retransmission: initial RTO
- * rto_init_ms (RFC 6298: 1 s), doubling up to rto_max_ms, at most
+ * The retransmission timer resends SYN and SYN,ACK (initial RTO
+ * rto_init_ms, RFC 6298: 1 s, doubling up to rto_max_ms, at most
  * syn_retries / synack_retries times; then connect() fails with ETIMEDOUT
- * and a passive child is dropped.
+ * and a passive child is dropped) and data (retries2 times).  The delayed
+ * ACK timer sends an ACK held back for a second segment.
  */
 #include <linux/hrtimer.h>
 #include <net/sock.h>
@@ -91,6 +92,30 @@ static enum hrtimer_restart xtcp_rtx_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/* The delayed ACK is due (RFC 9293 §3.8.6.3: within 500 ms; we use 40). */
+static void xtcp_delack_timeout(struct sock *sk)
+{
+	if (xtcp_sk(sk)->ack_pending &&
+	    (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				   TCPF_FIN_WAIT2))
+		xtcp_send_ack(sk);
+}
+
+static enum hrtimer_restart xtcp_delack_timer_fn(struct hrtimer *t)
+{
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, delack_timer);
+	struct sock *sk = xtcp_to_sk(xs);
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		xtcp_delack_timeout(sk);
+	else if (!test_and_set_bit(XTCP_DELACK_DEFERRED, &xs->flags))
+		sock_hold(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return HRTIMER_NORESTART;
+}
+
 /* Runs from release_sock() with the socket's spinlock held, BH off. */
 void xtcp_release_cb(struct sock *sk)
 {
@@ -100,23 +125,44 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_rtx_timeout(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(XTCP_DELACK_DEFERRED, &xs->flags)) {
+		xtcp_delack_timeout(sk);
+		__sock_put(sk);
+	}
 }
 
 void xtcp_timer_init(struct sock *sk)
 {
 	xtcp_hrtimer_setup(&xtcp_sk(sk)->rtx_timer, xtcp_rtx_timer_fn,
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xtcp_hrtimer_setup(&xtcp_sk(sk)->delack_timer, xtcp_delack_timer_fn,
+			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+}
+
+/* Every armed timer holds a socket reference. */
+static void xtcp_timer_arm(struct sock *sk, struct hrtimer *t, u32 ms)
+{
+	if (!hrtimer_is_queued(t))
+		sock_hold(sk);
+	hrtimer_start(t, ms_to_ktime(ms), HRTIMER_MODE_REL_SOFT);
+}
+
+void xtcp_delack_arm(struct sock *sk)
+{
+	if (!hrtimer_is_queued(&xtcp_sk(sk)->delack_timer))
+		xtcp_timer_arm(sk, &xtcp_sk(sk)->delack_timer, XTCP_DELACK_MS);
+}
+
+void xtcp_delack_stop(struct sock *sk)
+{
+	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->delack_timer) == 1)
+		__sock_put(sk);
 }
 
 /* (Re)arm for rto_ms from now; the socket is locked (or BH-locked). */
 void xtcp_rtx_arm(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	if (!hrtimer_is_queued(&xs->rtx_timer))
-		sock_hold(sk);
-	hrtimer_start(&xs->rtx_timer, ms_to_ktime(xs->rto_ms),
-		      HRTIMER_MODE_REL_SOFT);
+	xtcp_timer_arm(sk, &xtcp_sk(sk)->rtx_timer, xtcp_sk(sk)->rto_ms);
 }
 
 /* Stop without waiting: any context.  A running callback drops its own ref. */
@@ -131,9 +177,11 @@ void xtcp_rtx_stop(struct sock *sk)
  * socket's spinlock (a callback spinning on it would never finish).  Under
  * lock_sock() it is safe: the callback sees the owner and defers.
  */
-void xtcp_rtx_stop_sync(struct sock *sk)
+void xtcp_timers_stop_sync(struct sock *sk)
 {
 	if (hrtimer_cancel(&xtcp_sk(sk)->rtx_timer))
+		__sock_put(sk);
+	if (hrtimer_cancel(&xtcp_sk(sk)->delack_timer))
 		__sock_put(sk);
 }
 

@@ -37,7 +37,10 @@ enum xtcp_hashed {
 /* xtcp_sock.flags bits */
 enum {
 	XTCP_RTX_DEFERRED,	/* the retransmission timer fired while user-owned */
+	XTCP_DELACK_DEFERRED,	/* so did the delayed-ACK timer */
 };
+
+#define XTCP_DELACK_MS	40
 
 /*
  * Per-socket state.  struct inet_sock comes first so that the IPv4 output
@@ -69,6 +72,8 @@ struct xtcp_sock {
 
 	/* the retransmission timer (timer.c) */
 	struct hrtimer		rtx_timer;
+	struct hrtimer		delack_timer;
+	u32			ack_pending;	/* bytes received, not yet ACKed */
 	u32			rto_ms;
 	u8			retries;
 	unsigned long		flags;
@@ -234,7 +239,9 @@ void xtcp_send_ack(struct sock *sk);
 void xtcp_timer_init(struct sock *sk);
 void xtcp_rtx_arm(struct sock *sk);
 void xtcp_rtx_stop(struct sock *sk);
-void xtcp_rtx_stop_sync(struct sock *sk);
+void xtcp_timers_stop_sync(struct sock *sk);
+void xtcp_delack_arm(struct sock *sk);
+void xtcp_delack_stop(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 s64 xtcp_rtx_remaining_ms(struct sock *sk);
 

@@ -191,6 +191,21 @@ static void bulk_transfer(unsigned short port, unsigned long bytes, size_t chunk
 	CHECK(w.bytes == bytes);
 	CHECK(got == bytes);
 	CHECK(r.bad == 0);
+	{
+		struct xtcp_info ci, ai;
+		socklen_t len = sizeof(ci);
+
+		CHECK_OK(getsockopt(c, SOL_XTCP, XTCP_INFO, &ci, &len));
+		len = sizeof(ai);
+		CHECK_OK(getsockopt(a, SOL_XTCP, XTCP_INFO, &ai, &len));
+		CHECK(ci.xtcpi_state == 1 && ai.xtcpi_state == 1);
+		CHECK(ci.xtcpi_bytes_acked == bytes);
+		CHECK(ai.xtcpi_bytes_received == bytes);
+		CHECK(ci.xtcpi_snd_una == ci.xtcpi_snd_nxt);
+		CHECK(ci.xtcpi_snd_nxt == ai.xtcpi_rcv_nxt);
+		printf("# sender: %u retransmits, rto %u us, %u segments out\n",
+		       ci.xtcpi_total_retrans, ci.xtcpi_rto, ci.xtcpi_segs_out);
+	}
 	if (r.bad)
 		fprintf(stderr, "  first bad byte at %lu\n", r.bad - 1);
 	close(c);

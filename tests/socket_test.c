@@ -354,7 +354,19 @@ static void sockopt_invalid(void)
 	CHECK_ERRNO(setsockopt(fd, SOL_XTCP, 99, &v, sizeof(v)), ENOPROTOOPT);
 	CHECK_ERRNO(setsockopt(fd, SOL_XTCP, XTCP_INFO, &v, sizeof(v)), ENOPROTOOPT);
 	CHECK_ERRNO(getsockopt(fd, SOL_XTCP, 99, &v, &len), ENOPROTOOPT);
-	CHECK_ERRNO(getsockopt(fd, SOL_XTCP, XTCP_INFO, &v, &len), EOPNOTSUPP);
+	{
+		struct xtcp_info info;
+		socklen_t ilen = sizeof(info);
+
+		/* XTCP_INFO is versioned by length, as TCP_INFO */
+		memset(&info, 0xff, sizeof(info));
+		CHECK_OK(getsockopt(fd, SOL_XTCP, XTCP_INFO, &info, &ilen));
+		CHECK(ilen == sizeof(info));
+		CHECK(info.xtcpi_state == 7 && info.xtcpi_xtcp_state == 0);
+		ilen = 2;
+		CHECK_OK(getsockopt(fd, SOL_XTCP, XTCP_INFO, &info, &ilen));
+		CHECK(ilen == 2);
+	}
 	/* rejected values left the defaults alone */
 	CHECK(getint(fd, SOL_XTCP, XTCP_MAXSEG) == 536);
 	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPCNT) == 9);

@@ -48,4 +48,42 @@ struct sockaddr_xtcp {
 #define XTCP_INFO		11	/* struct xtcp_info (read only) */
 #define XTCP_USER_TIMEOUT	18	/* int: ms unacked data may wait, 0 = off */
 
+/*
+ * getsockopt(fd, SOL_XTCP, XTCP_INFO, &info, &len): the connection's state,
+ * like TCP_INFO.  Versioned by length: fields are only ever added at the
+ * end, and the kernel copies min(len, sizeof(struct xtcp_info)) bytes and
+ * sets len to that.  Times are in microseconds, windows in bytes.
+ */
+struct xtcp_info {
+	__u8	xtcpi_state;		/* TCP_* numbering, as tcpi_state */
+	__u8	xtcpi_xtcp_state;	/* XTCP's own: 0 CLOSED .. 10 TIME_WAIT */
+	__u8	xtcpi_retransmits;	/* timeouts in a row */
+	__u8	xtcpi_backoff;		/* RTO doublings in force */
+	__u8	xtcpi_snd_wscale;
+	__u8	xtcpi_rcv_wscale;
+	__u16	xtcpi_pad;
+
+	__u32	xtcpi_rto;
+	__u32	xtcpi_ato;		/* delayed-ACK timeout */
+	__u32	xtcpi_srtt;
+	__u32	xtcpi_rttvar;
+
+	__u32	xtcpi_snd_mss;
+	__u32	xtcpi_rcv_mss;
+
+	__u32	xtcpi_snd_una;
+	__u32	xtcpi_snd_nxt;
+	__u32	xtcpi_rcv_nxt;
+	__u32	xtcpi_snd_wnd;
+	__u32	xtcpi_rcv_wnd;
+	__u32	xtcpi_snd_cwnd;
+	__u32	xtcpi_snd_ssthresh;
+	__u32	xtcpi_total_retrans;
+
+	__u64	xtcpi_bytes_acked;
+	__u64	xtcpi_bytes_received;
+	__u32	xtcpi_segs_in;
+	__u32	xtcpi_segs_out;
+};
+
 #endif /* _UAPI_LINUX_XTCP_H */
