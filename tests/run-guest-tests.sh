@@ -161,6 +161,8 @@ if loaded; then
 	./connect_test $filter 2>&1
 	./data_test $filter 2>&1
 	netns_down
+	# segments on the wire, through a tun device (xt0, 10.99.0.1/24)
+	/usr/bin/python3 ./wire_test.py $filter 2>&1
 	t rmmod_right_after_close rmmod_soon
 fi
 loaded || insmod "$ko"

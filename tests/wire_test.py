@@ -1,0 +1,957 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+XTCP on the wire: segments injected into and read from a tun device.
+
+The guest's kernel sees xt0 (10.99.0.1/24); this program is the peer
+10.99.0.2 behind it.  What the kernel sends to 10.99.0.2 is read from the tun
+fd; what is written to the fd arrives "from" 10.99.0.2.  XTCP sockets are
+driven through ctypes on libc (Python's socket module cannot bind an unknown
+family); segments are built and parsed with scapy, the checksum computed here
+over the pseudo-header with protocol 253 (scapy's TCP checksum hard-codes 6).
+
+Prints "ok - wire: NAME" / "not ok - wire: NAME" (with indented details) per
+test and exits 0; the host (scripts/run-itests.sh) counts the lines.
+argv[1], if given, selects the tests whose "wire: NAME" contains it (so
+"wire" selects all).  Needs root and xtcp.ko; takes ~12 s of test time.
+"""
+import ctypes
+import errno
+import fcntl
+import logging
+import os
+import select
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+import traceback
+
+T_START = time.monotonic()
+
+IP = TCP = Raw = None     # scapy's, imported by load_scapy() (~3 s under TCG)
+
+
+def module_param(name, default):
+    try:
+        with open("/sys/module/xtcp/parameters/" + name) as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return default
+
+
+AF_XTCP = module_param("family", 25)
+PROTO = module_param("ipproto", 253)
+
+
+def load_scapy():
+    global IP, TCP, Raw
+    logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+    from scapy.layers.inet import IP, TCP
+    from scapy.packet import Raw, bind_layers
+    bind_layers(IP, TCP, proto=PROTO)
+
+
+TUN = "xt0"
+LOCAL = "10.99.0.1"     # the kernel's side
+PEER = "10.99.0.2"      # ours, behind the tun
+
+FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
+FLAG_NAMES = [(SYN, "SYN"), (ACK, "ACK"), (FIN, "FIN"), (RST, "RST"), (PSH, "PSH")]
+MSS_WS = [("MSS", 1400), ("NOP", None), ("WScale", 5)]
+MSS_ONLY = [("MSS", 1400)]
+NO_REPLY_WAIT = 0.3     # seconds to wait for a reply that must not come
+
+
+def flag_str(f):
+    return "|".join(n for b, n in FLAG_NAMES if f & b) or "none"
+
+
+# ---------------------------------------------------------------- checksum
+
+def inet_sum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def xtcp_csum(src, dst, seg):
+    """The checksum field for SEG (its own field taken as zero)."""
+    seg = seg[:16] + b"\0\0" + seg[18:] if len(seg) >= 18 else seg
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + \
+        struct.pack("!BBH", 0, PROTO, len(seg))
+    return ~inet_sum(pseudo + seg) & 0xFFFF
+
+
+def xtcp_csum_ok(src, dst, seg):
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + \
+        struct.pack("!BBH", 0, PROTO, len(seg))
+    return inet_sum(pseudo + seg) == 0xFFFF
+
+
+# ---------------------------------------------------------------- segments
+
+class Seg:
+    """A segment the kernel sent, parsed with scapy, stamped on arrival."""
+
+    def __init__(self, t, raw):
+        self.t = t
+        ip = IP(raw)
+        self.src, self.dst = ip.src, ip.dst
+        ihl = ip.ihl * 4
+        self.seg = bytes(raw[ihl:ip.len])
+        th = ip[TCP]
+        self.sport, self.dport = th.sport, th.dport
+        self.seq, self.ack = th.seq, th.ack
+        self.flags = int(th.flags)
+        self.window = th.window
+        self.doff = th.dataofs
+        self.options = list(th.options)
+        self.payload = bytes(th.payload)
+        self.csum_ok = xtcp_csum_ok(self.src, self.dst, self.seg)
+
+    def opt(self, name):
+        for k, v in self.options:
+            if k == name:
+                return v
+        return None
+
+    def has_opt(self, name):
+        return any(k == name for k, _ in self.options)
+
+    def __str__(self):
+        return "%s:%d > %s:%d %s seq=%d ack=%d win=%d doff=%d opts=%s%s%s" % (
+            self.src, self.sport, self.dst, self.dport, flag_str(self.flags),
+            self.seq, self.ack, self.window, self.doff, self.options,
+            " len=%d" % len(self.payload) if self.payload else "",
+            "" if self.csum_ok else " BAD-CHECKSUM")
+
+
+def build(sport, dport, flags, seq=0, ack=0, window=65535, options=(),
+          payload=b"", raw_opts=None, doff=None, csum=None,
+          src=PEER, dst=LOCAL):
+    """An IPv4 datagram carrying an XTCP segment from SRC to DST.
+
+    options: scapy TCP options; raw_opts: option bytes taken as they are;
+    doff: a data offset to write instead of the true one; csum: a checksum
+    to write instead of the right one.
+    """
+    th = TCP(sport=sport, dport=dport, flags=flags, seq=seq, ack=ack,
+             window=window, options=list(options), chksum=0)
+    hdr = bytearray(bytes(th))
+    if raw_opts is not None:
+        hdr = hdr[:20] + bytearray(raw_opts)
+    hdr[12] = ((len(hdr) // 4 if doff is None else doff) << 4) | (hdr[12] & 0xF)
+    seg = bytes(hdr) + payload
+    c = xtcp_csum(src, dst, seg) if csum is None else csum
+    seg = seg[:16] + struct.pack("!H", c) + seg[18:]
+    return bytes(IP(src=src, dst=dst, proto=PROTO, ttl=64) / Raw(seg))
+
+
+class Tun:
+    """xt0: the kernel's packets to PEER come out here; ours go in."""
+
+    TUNSETIFF = 0x400454CA
+    IFF_TUN, IFF_NO_PI = 0x0001, 0x1000
+
+    def __init__(self, name):
+        self.name = name
+        if not os.path.exists("/dev/net/tun"):
+            subprocess.run(["modprobe", "tun"], stderr=subprocess.DEVNULL)
+        self.fd = os.open("/dev/net/tun", os.O_RDWR | os.O_NONBLOCK)
+        ifr = struct.pack("16sH22x", name.encode(), self.IFF_TUN | self.IFF_NO_PI)
+        fcntl.ioctl(self.fd, self.TUNSETIFF, ifr)
+        v6 = "/proc/sys/net/ipv6/conf/%s/disable_ipv6" % name
+        if os.path.exists(v6):
+            with open(v6, "w") as f:
+                f.write("1\n")
+        subprocess.run(["ip", "addr", "add", LOCAL + "/24", "dev", name], check=True)
+        subprocess.run(["ip", "link", "set", name, "up"], check=True)
+        self.mtu = int(open("/sys/class/net/%s/mtu" % name).read())
+
+    def send(self, pkt):
+        os.write(self.fd, pkt)
+
+    def _read(self, timeout):
+        """The next XTCP segment within TIMEOUT seconds, or None."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = max(0.0, deadline - time.monotonic())
+            r, _, _ = select.select([self.fd], [], [], left)
+            if not r:
+                return None
+            try:
+                raw = os.read(self.fd, 65536)
+            except BlockingIOError:
+                continue
+            t = time.monotonic()
+            if len(raw) < 20 or raw[0] >> 4 != 4 or raw[9] != PROTO:
+                continue        # IPv6 noise, ARP-less tun chatter, ...
+            return Seg(t, raw)
+
+    def recv(self, match, timeout):
+        """The next segment for which MATCH(seg) holds, within TIMEOUT s."""
+        deadline = time.monotonic() + timeout
+        while True:
+            s = self._read(deadline - time.monotonic())
+            if s is None or match(s):
+                return s
+            if time.monotonic() >= deadline:
+                return None
+
+    def collect(self, match, duration):
+        """Every matching segment in the next DURATION seconds."""
+        out = []
+        deadline = time.monotonic() + duration
+        while True:
+            s = self.recv(match, deadline - time.monotonic())
+            if s is None:
+                return out
+            out.append(s)
+
+    def drain(self):
+        while self._read(0.01) is not None:
+            pass
+
+    def close(self):
+        os.close(self.fd)
+        subprocess.run(["ip", "link", "del", self.name],
+                       stderr=subprocess.DEVNULL)
+
+
+def conn(lport, pport):
+    """Match segments of the connection LOCAL:lport <-> PEER:pport."""
+    return lambda s: (s.src == LOCAL and s.dst == PEER and
+                      s.sport == lport and s.dport == pport)
+
+
+# ---------------------------------------------------------------- sockets
+
+libc = ctypes.CDLL(None, use_errno=True)
+SOCK_STREAM, SOCK_NONBLOCK = 1, 0o4000
+SOL_SOCKET, SO_ERROR = 1, 4
+for fn, args in (("socket", [ctypes.c_int] * 3),
+                 ("bind", [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]),
+                 ("connect", [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]),
+                 ("listen", [ctypes.c_int, ctypes.c_int]),
+                 ("accept4", [ctypes.c_int, ctypes.c_char_p,
+                              ctypes.POINTER(ctypes.c_uint), ctypes.c_int]),
+                 ("getpeername", [ctypes.c_int, ctypes.c_char_p,
+                                  ctypes.POINTER(ctypes.c_uint)]),
+                 ("getsockname", [ctypes.c_int, ctypes.c_char_p,
+                                  ctypes.POINTER(ctypes.c_uint)]),
+                 ("getsockopt", [ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                 ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint)])):
+    getattr(libc, fn).argtypes = args
+    getattr(libc, fn).restype = ctypes.c_int
+
+
+def sockaddr(ip, port):
+    return struct.pack("=H", AF_XTCP) + struct.pack("!H", port) + \
+        socket.inet_aton(ip) + bytes(8)
+
+
+def unpack_sockaddr(buf):
+    fam, = struct.unpack("=H", buf[:2])
+    port, = struct.unpack("!H", buf[2:4])
+    return fam, socket.inet_ntoa(buf[4:8]), port
+
+
+class XSock:
+    """An AF_XTCP socket, non-blocking; calls return 0 or an errno."""
+
+    def __init__(self, ctx, fd=None):
+        if fd is None:
+            fd = libc.socket(AF_XTCP, SOCK_STREAM | SOCK_NONBLOCK, 0)
+            if fd < 0:
+                raise OSError(ctypes.get_errno(), "socket(AF_XTCP)")
+        self.fd = fd
+        ctx.socks.append(self)
+
+    @staticmethod
+    def _rc(r):
+        return 0 if r == 0 else ctypes.get_errno()
+
+    def bind(self, ip, port):
+        return self._rc(libc.bind(self.fd, sockaddr(ip, port), 16))
+
+    def connect(self, ip, port):
+        return self._rc(libc.connect(self.fd, sockaddr(ip, port), 16))
+
+    def listen(self, n=8):
+        return self._rc(libc.listen(self.fd, n))
+
+    def accept(self, ctx):
+        """(XSock, (family, ip, port)) or (None, errno)."""
+        buf = ctypes.create_string_buffer(16)
+        n = ctypes.c_uint(16)
+        fd = libc.accept4(self.fd, buf, ctypes.byref(n), SOCK_NONBLOCK)
+        if fd < 0:
+            return None, ctypes.get_errno()
+        return XSock(ctx, fd), unpack_sockaddr(buf.raw)
+
+    def _name(self, f):
+        buf = ctypes.create_string_buffer(16)
+        n = ctypes.c_uint(16)
+        if f(self.fd, buf, ctypes.byref(n)):
+            return None
+        return unpack_sockaddr(buf.raw)
+
+    def peername(self):
+        return self._name(libc.getpeername)
+
+    def sockname(self):
+        return self._name(libc.getsockname)
+
+    def so_error(self):
+        v = ctypes.c_int(-1)
+        n = ctypes.c_uint(4)
+        if libc.getsockopt(self.fd, SOL_SOCKET, SO_ERROR, ctypes.byref(v),
+                           ctypes.byref(n)):
+            return -ctypes.get_errno()
+        return v.value
+
+    def poll(self, events, timeout_ms):
+        p = select.poll()
+        p.register(self.fd, events)
+        r = p.poll(timeout_ms)
+        return r[0][1] if r else 0
+
+    def close(self):
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+# ---------------------------------------------------------------- /proc
+
+def proc_state(lport, rport):
+    """/proc/net/xtcp's state (hex st) for LOCAL ports; None if absent."""
+    st = None
+    with open("/proc/net/xtcp") as f:
+        next(f)
+        for line in f:
+            p = line.split()
+            if len(p) < 4:
+                continue
+            lp = int(p[1].split(":")[1], 16)
+            rp = int(p[2].split(":")[1], 16)
+            if lp == lport and rp == rport:
+                st = int(p[3], 16)
+    return st
+
+
+def wait_state(lport, rport, want, timeout=2.0):
+    """Poll /proc/net/xtcp until the state is WANT; the last state seen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        st = proc_state(lport, rport)
+        if st == want or time.monotonic() > deadline:
+            return st
+        time.sleep(0.02)
+
+
+def stats():
+    out = {}
+    with open("/proc/net/xtcp_stats") as f:
+        for line in f:
+            k, v = line.split()
+            out[k] = int(v)
+    return out
+
+
+SYSCTL = "/proc/sys/net/xtcp/"
+
+
+def sysctl_get(name):
+    with open(SYSCTL + name) as f:
+        return int(f.read())
+
+
+def sysctl_set(name, val):
+    with open(SYSCTL + name, "w") as f:
+        f.write("%d\n" % val)
+
+
+class Sysctls:
+    """with Sysctls(rto_init_ms=200): ...: set, and put back the old values."""
+
+    def __init__(self, **kv):
+        self.kv = kv
+        self.old = {}
+
+    def __enter__(self):
+        for k, v in self.kv.items():
+            self.old[k] = sysctl_get(k)
+            sysctl_set(k, v)
+        return self
+
+    def __exit__(self, *exc):
+        for k, v in self.old.items():
+            sysctl_set(k, v)
+        return False
+
+
+ST_ESTABLISHED, ST_SYN_SENT, ST_SYN_RECV, ST_LISTEN = 0x01, 0x02, 0x03, 0x0A
+
+
+# ---------------------------------------------------------------- harness
+
+class Fail(Exception):
+    pass
+
+
+class Timeout(Exception):
+    pass
+
+
+class Ctx:
+    def __init__(self, tun):
+        self.tun = tun
+        self.errors = []
+        self.notes = []
+        self.socks = []
+
+    def note(self, text):
+        """A "# " line printed after the test's result."""
+        self.notes.append(text)
+
+    def check(self, cond, what):
+        if not cond:
+            self.errors.append(what)
+        return cond
+
+    def need(self, cond, what):
+        if not cond:
+            raise Fail(what)
+
+    def eq(self, got, want, what):
+        return self.check(got == want, "%s: got %s, want %s" % (what, got, want))
+
+    def near(self, got_ms, want_ms, what, lo=0.6, hi=1.4):
+        return self.check(want_ms * lo <= got_ms <= want_ms * hi,
+                          "%s: %.0f ms, want %.0f ms (%.0f..%.0f)" %
+                          (what, got_ms, want_ms, want_ms * lo, want_ms * hi))
+
+    def expect(self, match, what, timeout=2.0):
+        s = self.tun.recv(match, timeout)
+        if s is None:
+            raise Fail("no %s within %.1f s" % (what, timeout))
+        return s
+
+    def expect_none(self, match, what, wait=NO_REPLY_WAIT):
+        got = self.tun.collect(match, wait)
+        for s in got:
+            self.errors.append("unexpected %s: %s" % (what, s))
+        return not got
+
+    def listener(self, port, backlog=8):
+        l = XSock(self)
+        self.need(l.bind(LOCAL, port) == 0, "bind %s:%d failed" % (LOCAL, port))
+        self.need(l.listen(backlog) == 0, "listen on %d failed" % port)
+        return l
+
+    def close(self):
+        for s in self.socks:
+            s.close()
+
+
+def check_csum(ctx, s, what):
+    ctx.check(s.csum_ok, "%s: bad checksum (protocol %d pseudo-header): %s" %
+              (what, PROTO, s))
+
+
+def syn_synack(ctx, lport, pport, x, options=MSS_WS):
+    """Send SYN <seq=x> from PEER:pport, return the SYN|ACK it draws."""
+    ctx.tun.send(build(pport, lport, SYN, seq=x, options=options))
+    s = ctx.expect(conn(lport, pport), "SYN|ACK")
+    ctx.need(s.flags == SYN | ACK, "want SYN|ACK, got %s" % s)
+    return s
+
+
+def handshake(ctx, lport, pport, x):
+    """SYN, SYN|ACK, ACK from PEER:pport; the SYN|ACK."""
+    sa = syn_synack(ctx, lport, pport, x)
+    ctx.tun.send(build(pport, lport, ACK, seq=x + 1, ack=(sa.seq + 1) & 0xFFFFFFFF))
+    return sa
+
+
+def accept_one(ctx, l, timeout_ms=2000):
+    """poll for POLLIN, then a non-blocking accept."""
+    ev = l.poll(select.POLLIN, timeout_ms)
+    ctx.need(ev & select.POLLIN, "listener not readable (revents %#x)" % ev)
+    a, peer = l.accept(ctx)
+    ctx.need(a is not None, "accept: %s" % (os.strerror(peer) if a is None else ""))
+    return a, peer
+
+
+# ---------------------------------------------------------------- tests
+
+def synack_with_wscale(ctx):
+    """SYN with MSS and window scale: SYN|ACK with ack x+1, MSS, WS."""
+    l = ctx.listener(42101)
+    x = 1000000
+    s = syn_synack(ctx, 42101, 51001, x, MSS_WS)
+    check_csum(ctx, s, "SYN|ACK")
+    ctx.eq(s.ack, x + 1, "SYN|ACK ack")
+    ctx.check(s.has_opt("MSS"), "no MSS option: %s" % s)
+    ctx.eq(s.opt("MSS"), ctx.tun.mtu - 40, "MSS (xt0 MTU %d - 40)" % ctx.tun.mtu)
+    ctx.check(s.has_opt("WScale"), "no window scale option though the SYN had one: %s" % s)
+    ctx.check(0 <= (s.opt("WScale") or 0) <= 14, "window scale > 14: %s" % s)
+    ctx.eq(s.doff * 4, 20 + 8, "header length (MSS, NOP, WS)")
+    ctx.check(s.window > 0, "zero window in SYN|ACK: %s" % s)
+    ctx.eq(proc_state(42101, 51001), ST_SYN_RECV, "/proc/net/xtcp state of the child")
+    l.close()
+
+
+def synack_without_wscale(ctx):
+    """SYN with MSS only: SYN|ACK with MSS and no window scale option."""
+    l = ctx.listener(42102)
+    x = 0xFFFFFFFF      # ack wraps to 0
+    s = syn_synack(ctx, 42102, 51002, x, MSS_ONLY)
+    check_csum(ctx, s, "SYN|ACK")
+    ctx.eq(s.ack, 0, "SYN|ACK ack (x = 2^32-1, x+1 wraps)")
+    ctx.check(s.has_opt("MSS"), "no MSS option: %s" % s)
+    ctx.check(not s.has_opt("WScale"),
+              "window scale option though the SYN offered none: %s" % s)
+    ctx.eq(s.doff * 4, 24, "header length (MSS only)")
+    l.close()
+
+
+def synack_window_unscaled(ctx):
+    """The SYN|ACK's window field is the same with and without scaling."""
+    l = ctx.listener(42103)
+    a = syn_synack(ctx, 42103, 51003, 5000, MSS_WS)
+    b = syn_synack(ctx, 42103, 51004, 6000, MSS_ONLY)
+    shift = a.opt("WScale") or 0
+    ctx.check(shift > 0, "the SYN|ACK offers no scaling (shift %d): cannot tell" % shift)
+    # Without window scaling nothing is ever scaled; RFC 7323 §2.2: a SYN's
+    # window is not scaled either, so the two must carry the same value.
+    ctx.check(a.window == b.window,
+              "SYN|ACK window %d with WS (shift %d), %d without: scaled?" %
+              (a.window, shift, b.window))
+    ctx.check(a.window > 0, "zero window")
+    l.close()
+
+
+def handshake_accept(ctx):
+    """SYN, SYN|ACK, ACK: accept() returns the connection from PEER:port."""
+    l = ctx.listener(42110)
+    x = 123456789
+    sa = handshake(ctx, 42110, 51010, x)
+    a, peer = accept_one(ctx, l)
+    ctx.eq(peer, (AF_XTCP, PEER, 51010), "accept's address")
+    ctx.eq(a.peername(), (AF_XTCP, PEER, 51010), "getpeername")
+    ctx.eq(a.sockname(), (AF_XTCP, LOCAL, 42110), "getsockname")
+    ctx.eq(proc_state(42110, 51010), ST_ESTABLISHED, "/proc/net/xtcp state")
+    ctx.eq(a.so_error(), 0, "SO_ERROR")
+    ctx.expect_none(conn(42110, 51010), "answer to the handshake's ACK")
+    ctx.check(sa.flags == SYN | ACK and sa.ack == x + 1, "SYN|ACK: %s" % sa)
+    e, err = l.accept(ctx)
+    ctx.check(e is None and err == errno.EAGAIN, "a second accept did not give EAGAIN")
+    a.close()
+    l.close()
+
+
+def rst_closed_syn(ctx):
+    """SYN to a closed port: <SEQ=0><ACK=x+1><CTL=RST,ACK>; with text x+1+len."""
+    x = 777
+    ctx.tun.send(build(51020, 42120, SYN, seq=x, options=MSS_WS))
+    r = ctx.expect(conn(42120, 51020), "RST for a SYN to a closed port")
+    check_csum(ctx, r, "RST")
+    ctx.eq(flag_str(r.flags), "ACK|RST", "flags")
+    ctx.eq(r.seq, 0, "RST seq")
+    ctx.eq(r.ack, x + 1, "RST ack (SYN counts one)")
+    ctx.eq(r.doff, 5, "data offset")
+    ctx.eq(len(r.payload), 0, "payload")
+    # SYN with 5 bytes of text: SEG.LEN = 6
+    ctx.tun.send(build(51021, 42120, SYN, seq=x, payload=b"hello"))
+    r = ctx.expect(conn(42120, 51021), "RST for a SYN with text")
+    ctx.eq(flag_str(r.flags), "ACK|RST", "flags (SYN with text)")
+    ctx.eq(r.ack, x + 6, "RST ack (SYN + 5 bytes)")
+    # FIN, no ACK, 3 bytes: SEG.LEN = 4
+    ctx.tun.send(build(51022, 42120, FIN | PSH, seq=x, payload=b"abc"))
+    r = ctx.expect(conn(42120, 51022), "RST for a FIN with text")
+    ctx.eq(flag_str(r.flags), "ACK|RST", "flags (FIN with text)")
+    ctx.eq(r.seq, 0, "RST seq (FIN with text)")
+    ctx.eq(r.ack, x + 4, "RST ack (3 bytes + FIN)")
+
+
+def rst_closed_ack(ctx):
+    """A segment with ACK to a closed port: <SEQ=SEG.ACK><CTL=RST>."""
+    ctx.tun.send(build(51030, 42130, ACK, seq=4242, ack=0xDEADBEEF))
+    r = ctx.expect(conn(42130, 51030), "RST for an ACK to a closed port")
+    check_csum(ctx, r, "RST")
+    ctx.eq(flag_str(r.flags), "RST", "flags (no ACK)")
+    ctx.eq(r.seq, 0xDEADBEEF, "RST seq = SEG.ACK")
+    # SYN|ACK: same rule
+    ctx.tun.send(build(51031, 42130, SYN | ACK, seq=1, ack=99, options=MSS_ONLY))
+    r = ctx.expect(conn(42130, 51031), "RST for a SYN|ACK to a closed port")
+    ctx.eq(flag_str(r.flags), "RST", "flags for SYN|ACK (no ACK)")
+    ctx.eq(r.seq, 99, "RST seq = SEG.ACK (SYN|ACK)")
+
+
+def rst_closed_rst(ctx):
+    """A RST (with or without ACK) to a closed port draws nothing."""
+    before = stats()
+    ctx.tun.send(build(51040, 42140, RST, seq=5))
+    ctx.tun.send(build(51041, 42140, RST | ACK, seq=5, ack=6))
+    ctx.expect_none(lambda s: s.sport == 42140, "answer to a RST")
+    after = stats()
+    ctx.eq(after["InNoSocket"] - before["InNoSocket"], 2,
+           "InNoSocket increase (both RSTs arrived)")
+    ctx.eq(after["OutRsts"] - before["OutRsts"], 0, "OutRsts increase")
+
+
+def rst_listen_ack(ctx):
+    """LISTEN + a bare ACK: <SEQ=SEG.ACK><CTL=RST>, no child."""
+    l = ctx.listener(42145)
+    ctx.tun.send(build(51045, 42145, ACK, seq=31337, ack=0x12345678))
+    r = ctx.expect(conn(42145, 51045), "RST for an ACK to a listener")
+    check_csum(ctx, r, "RST")
+    ctx.eq(flag_str(r.flags), "RST", "flags (no ACK)")
+    ctx.eq(r.seq, 0x12345678, "RST seq = SEG.ACK")
+    ctx.eq(proc_state(42145, 51045), None, "a /proc/net/xtcp entry for the ACK's sender")
+    ctx.eq(proc_state(42145, 0), ST_LISTEN, "listener state")
+    # the listener still answers a SYN
+    syn_synack(ctx, 42145, 51046, 1)
+    l.close()
+
+
+DROP_PORT = 42150
+
+
+def drop_case(ctx, pport, counter, pkt, good):
+    """PKT to the listener draws nothing and bumps COUNTER by one; GOOD,
+    the well-formed version from the same port, still gets a SYN|ACK."""
+    l = ctx.listener(DROP_PORT)
+    before = stats()
+    ctx.tun.send(pkt)
+    ctx.expect_none(conn(DROP_PORT, pport), "answer to a malformed segment")
+    after = stats()
+    for k in ("InCsumErrors", "InBadDataOffset", "InBadOptions", "InShort"):
+        ctx.eq(after[k] - before[k], 1 if k == counter else 0, "%s increase" % k)
+    ctx.eq(after["InSegs"] - before["InSegs"], 1, "InSegs increase")
+    ctx.eq(proc_state(DROP_PORT, pport), None, "a child for the malformed SYN")
+    ctx.tun.send(good)
+    s = ctx.expect(conn(DROP_PORT, pport), "SYN|ACK to the well-formed SYN")
+    ctx.eq(s.flags, SYN | ACK, "flags of the answer to the well-formed SYN")
+    l.close()
+
+
+def drop_bad_checksum(ctx):
+    good = build(51050, DROP_PORT, SYN, seq=10, options=MSS_WS)
+    c = struct.unpack("!H", good[36:38])[0]
+    bad = good[:36] + struct.pack("!H", c ^ 0x0100) + good[38:]
+    drop_case(ctx, 51050, "InCsumErrors", bad, good)
+
+
+def drop_doff_below_5(ctx):
+    drop_case(ctx, 51051, "InBadDataOffset",
+              build(51051, DROP_PORT, SYN, seq=10, doff=4),
+              build(51051, DROP_PORT, SYN, seq=10))
+
+
+def drop_doff_past_end(ctx):
+    # data offset 8 (32 bytes) in a 24-byte segment
+    drop_case(ctx, 51052, "InBadDataOffset",
+              build(51052, DROP_PORT, SYN, seq=10, doff=8, payload=b"abcd"),
+              build(51052, DROP_PORT, SYN, seq=10, payload=b"abcd"))
+
+
+def drop_option_past_header(ctx):
+    # a timestamps option (length 10) in a 4-byte options area
+    drop_case(ctx, 51053, "InBadOptions",
+              build(51053, DROP_PORT, SYN, seq=10, raw_opts=b"\x08\x0a\x00\x00"),
+              build(51053, DROP_PORT, SYN, seq=10, raw_opts=b"\x01\x01\x01\x00"))
+
+
+def drop_mss_bad_length(ctx):
+    # MSS with length 3, then a NOP
+    drop_case(ctx, 51054, "InBadOptions",
+              build(51054, DROP_PORT, SYN, seq=10, raw_opts=b"\x02\x03\x05\x01"),
+              build(51054, DROP_PORT, SYN, seq=10, raw_opts=b"\x02\x04\x05\x00"))
+
+
+def drop_short(ctx):
+    good = build(51055, DROP_PORT, SYN, seq=10)
+    ihl = 20
+    seg = good[ihl:ihl + 12]    # ports, seq, ack: 12 of the header's 20 bytes
+    short = bytes(IP(src=PEER, dst=LOCAL, proto=PROTO, ttl=64) / Raw(seg))
+    drop_case(ctx, 51055, "InShort", short, good)
+
+
+def simultaneous_open(ctx):
+    """SYN out, SYN in, SYN|ACK (same ISN) out, SYN|ACK in: ESTABLISHED."""
+    A, B = 42160, 51060
+    match = conn(A, B)
+    with Sysctls(rto_init_ms=5000):     # no retransmission mixes in
+        c = XSock(ctx)
+        ctx.need(c.bind(LOCAL, A) == 0, "bind")
+        rc = c.connect(PEER, B)
+        ctx.need(rc == errno.EINPROGRESS, "connect: %s" % os.strerror(rc))
+        seen = []
+        syn = ctx.expect(match, "SYN")
+        seen.append(syn)
+        ctx.need(syn.flags == SYN, "want SYN, got %s" % syn)
+        check_csum(ctx, syn, "SYN")
+        ctx.check(syn.has_opt("MSS") and syn.has_opt("WScale"),
+                  "SYN without MSS and window scale: %s" % syn)
+        ctx.eq(proc_state(A, B), ST_SYN_SENT, "state after connect")
+        s, y = syn.seq, 3000000000
+        ctx.tun.send(build(B, A, SYN, seq=y, options=MSS_WS))
+        sa = ctx.expect(match, "SYN|ACK")
+        seen.append(sa)
+        check_csum(ctx, sa, "SYN|ACK")
+        ctx.eq(flag_str(sa.flags), "SYN|ACK", "flags")
+        ctx.eq(sa.seq, s, "SYN|ACK seq (the same ISN as the SYN)")
+        ctx.eq(sa.ack, y + 1, "SYN|ACK ack")
+        ctx.eq(proc_state(A, B), ST_SYN_RECV, "state after the peer's SYN")
+        ev = c.poll(select.POLLOUT, 0)
+        ctx.check(not ev & select.POLLOUT, "writable in SYN_RECEIVED (revents %#x)" % ev)
+        ctx.tun.send(build(B, A, SYN | ACK, seq=y, ack=(s + 1) & 0xFFFFFFFF,
+                           options=MSS_WS))
+        ev = c.poll(select.POLLOUT, 2000)
+        ctx.check(ev == select.POLLOUT, "revents %#x, want POLLOUT only" % ev)
+        ctx.eq(c.so_error(), 0, "SO_ERROR")
+        ctx.eq(wait_state(A, B, ST_ESTABLISHED), ST_ESTABLISHED, "state after the SYN|ACK")
+        rest = ctx.tun.collect(match, 0.4)
+        for r in rest:
+            ctx.errors.append("a fifth segment: %s" % r)
+        rsts = [r for r in rest if r.flags & RST]
+        ctx.check(not rsts, "RST sent")
+        ctx.eq(c.connect(PEER, B), 0, "second connect reports the connection")
+        c.close()
+
+
+def rst_synrecv_child(ctx):
+    """RST <seq=x+1> kills a SYN_RECEIVED child; the listener goes on."""
+    with Sysctls(rto_init_ms=5000):
+        l = ctx.listener(42170)
+        x = 40000
+        syn_synack(ctx, 42170, 51070, x)
+        ctx.eq(proc_state(42170, 51070), ST_SYN_RECV, "child state")
+        ctx.tun.send(build(51070, 42170, RST, seq=x + 1))
+        ctx.expect_none(conn(42170, 51070), "answer to the RST")
+        ctx.eq(wait_state(42170, 51070, None), None, "child in /proc/net/xtcp after RST")
+        a, err = l.accept(ctx)
+        ctx.check(a is None and err == errno.EAGAIN,
+                  "accept after the reset child: %s" %
+                  ("a connection from %s" % (err,) if a else os.strerror(err)))
+        ctx.eq(proc_state(42170, 0), ST_LISTEN, "listener state")
+        # a fresh handshake from another port
+        handshake(ctx, 42170, 51071, 50000)
+        a, peer = accept_one(ctx, l)
+        ctx.eq(peer, (AF_XTCP, PEER, 51071), "the accepted connection")
+        a.close()
+        l.close()
+
+
+def rst_synrecv_challenge(ctx):
+    """An in-window, inexact RST to a SYN_RECEIVED child: challenge ACK."""
+    with Sysctls(rto_init_ms=5000):
+        l = ctx.listener(42175)
+        x = 60000
+        before = stats()
+        z = syn_synack(ctx, 42175, 51075, x).seq
+        ctx.tun.send(build(51075, 42175, RST, seq=x + 1 + 1000))
+        r = ctx.expect(conn(42175, 51075), "challenge ACK")
+        check_csum(ctx, r, "challenge ACK")
+        ctx.eq(flag_str(r.flags), "ACK", "flags")
+        ctx.eq(r.seq, (z + 1) & 0xFFFFFFFF, "challenge ACK seq (SND.NXT)")
+        ctx.eq(r.ack, x + 1, "challenge ACK ack (RCV.NXT)")
+        ctx.eq(stats()["ChallengeAcks"] - before["ChallengeAcks"], 1,
+               "ChallengeAcks increase")
+        ctx.eq(proc_state(42175, 51075), ST_SYN_RECV, "child state after the RST")
+        # and the child still completes
+        ctx.tun.send(build(51075, 42175, ACK, seq=x + 1, ack=(z + 1) & 0xFFFFFFFF))
+        a, peer = accept_one(ctx, l)
+        ctx.eq(peer, (AF_XTCP, PEER, 51075), "the accepted connection")
+        a.close()
+        l.close()
+
+
+def synack_retransmit(ctx):
+    """synack_retries=2, rto_init_ms=200: SYN|ACK at 0, 200, 600 ms; then
+    nothing, and the child is gone (at ~1400 ms)."""
+    match = conn(42180, 51080)
+    with Sysctls(synack_retries=2, rto_init_ms=200):
+        l = ctx.listener(42180)
+        x = 70000
+        ctx.tun.send(build(51080, 42180, SYN, seq=x, options=MSS_WS))
+        got, gone = [], None
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            s = ctx.tun.recv(match, 0.02)
+            if s:
+                got.append(s)
+                continue
+            if gone is None and got and proc_state(42180, 51080) is None:
+                gone = time.monotonic()
+                deadline = min(deadline, gone + 0.8)
+        ctx.need(got, "no SYN|ACK")
+        t0 = got[0].t
+        ctx.note("SYN|ACK at %s ms; child gone at %s ms" % (
+            ", ".join("%.0f" % ((s.t - t0) * 1000) for s in got),
+            "%.0f" % ((gone - t0) * 1000) if gone else "-"))
+        ctx.eq(len(got), 3, "SYN|ACK copies")
+        for s in got:
+            ctx.check(s.flags == SYN | ACK and s.seq == got[0].seq and s.ack == x + 1
+                      and s.csum_ok, "copy at %.0f ms: %s" % ((s.t - t0) * 1000, s))
+        if len(got) >= 3:
+            ctx.near((got[1].t - t0) * 1000, 200, "first retransmission")
+            ctx.near((got[2].t - got[1].t) * 1000, 400, "second retransmission")
+        ctx.check(gone is not None, "the child is still in /proc/net/xtcp")
+        if gone is not None:
+            ctx.near((gone - t0) * 1000, 1400, "child gone after", 0.6, 1.6)
+        l.close()
+
+
+def syn_retransmit_timeout(ctx):
+    """syn_retries=2, rto_init_ms=200: SYN at 0, 200, 600 ms; ETIMEDOUT at
+    ~1400 ms (POLLERR)."""
+    match = conn(42190, 51090)
+    with Sysctls(syn_retries=2, rto_init_ms=200):
+        c = XSock(ctx)
+        ctx.need(c.bind(LOCAL, 42190) == 0, "bind")
+        rc = c.connect(PEER, 51090)
+        ctx.need(rc == errno.EINPROGRESS, "connect: %s" % os.strerror(rc))
+        p = select.poll()
+        p.register(ctx.tun.fd, select.POLLIN)
+        p.register(c.fd, select.POLLOUT)
+        got, err_t, revents = [], None, 0
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            ready = dict(p.poll(max(1, int((deadline - time.monotonic()) * 1000))))
+            if ctx.tun.fd in ready:
+                s = ctx.tun.recv(match, 0)
+                if s:
+                    got.append(s)
+            if c.fd in ready and err_t is None:
+                err_t, revents = time.monotonic(), ready[c.fd]
+                p.unregister(c.fd)
+                deadline = min(deadline, err_t + 0.5)
+        ctx.need(got, "no SYN")
+        t0 = got[0].t
+        ctx.note("SYN at %s ms; poll event %s at %s ms" % (
+            ", ".join("%.0f" % ((s.t - t0) * 1000) for s in got), hex(revents),
+            "%.0f" % ((err_t - t0) * 1000) if err_t else "-"))
+        ctx.eq(len(got), 3, "SYNs")
+        for s in got:
+            ctx.check(s.flags == SYN and s.seq == got[0].seq and s.csum_ok,
+                      "copy at %.0f ms: %s" % ((s.t - t0) * 1000, s))
+        if len(got) >= 3:
+            ctx.near((got[1].t - t0) * 1000, 200, "first retransmission")
+            ctx.near((got[2].t - got[1].t) * 1000, 400, "second retransmission")
+        ctx.need(err_t is not None, "no poll event within 5 s")
+        ctx.check(revents & select.POLLERR, "revents %#x without POLLERR" % revents)
+        ctx.eq(c.so_error(), errno.ETIMEDOUT, "SO_ERROR")
+        if got:
+            ctx.near((err_t - got[-1].t) * 1000, 800, "ETIMEDOUT after the last SYN")
+        ctx.eq(proc_state(42190, 51090), None, "/proc/net/xtcp entry after ETIMEDOUT")
+        c.close()
+
+
+def syn_retransmitted_to_child(ctx):
+    """A retransmitted SYN to a SYN_RECEIVED child gets the same SYN|ACK."""
+    with Sysctls(rto_init_ms=5000):     # a reply within 1 s is no timer's
+        l = ctx.listener(42195)
+        x = 90000
+        first = syn_synack(ctx, 42195, 51095, x)
+        for i in range(2):
+            ctx.tun.send(build(51095, 42195, SYN, seq=x, options=MSS_WS))
+            s = ctx.expect(conn(42195, 51095), "SYN|ACK to retransmitted SYN %d" % (i + 1),
+                           timeout=1.0)
+            check_csum(ctx, s, "SYN|ACK")
+            ctx.eq(flag_str(s.flags), "SYN|ACK", "flags")
+            ctx.eq(s.seq, first.seq, "seq (the child's ISS)")
+            ctx.eq(s.ack, x + 1, "ack")
+            ctx.eq(s.options, first.options, "options")
+        ctx.eq(proc_state(42195, 51095), ST_SYN_RECV, "child state")
+        ctx.expect_none(conn(42195, 51095), "further segment", 0.2)
+        l.close()
+
+
+TESTS = [
+    synack_with_wscale,
+    synack_without_wscale,
+    synack_window_unscaled,
+    handshake_accept,
+    rst_closed_syn,
+    rst_closed_ack,
+    rst_closed_rst,
+    rst_listen_ack,
+    drop_bad_checksum,
+    drop_doff_below_5,
+    drop_doff_past_end,
+    drop_option_past_header,
+    drop_mss_bad_length,
+    drop_short,
+    simultaneous_open,
+    rst_synrecv_child,
+    rst_synrecv_challenge,
+    synack_retransmit,
+    syn_retransmit_timeout,
+    syn_retransmitted_to_child,
+]
+
+
+def on_alarm(signum, frame):
+    raise Timeout("test took longer than its alarm")
+
+
+def main():
+    sys.stdout.reconfigure(line_buffering=True)
+    filt = sys.argv[1] if len(sys.argv) > 1 else ""
+    # "wire" (the group) selects them all, as run-itests.sh --filter wire
+    tests = [t for t in TESTS if filt in "wire: " + t.__name__]
+    if not tests:
+        return 0
+    load_scapy()
+    t_start = time.monotonic()
+    try:
+        tun = Tun(TUN)
+    except Exception as e:
+        for t in tests:
+            print("not ok - wire: %s" % t.__name__)
+        print("  tun setup failed: %s" % e)
+        return 0
+    signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        for t in tests:
+            ctx = Ctx(tun)
+            tun.drain()
+            signal.alarm(15)
+            try:
+                t(ctx)
+            except Fail as e:
+                ctx.errors.append(str(e))
+            except Exception:
+                ctx.errors.append(traceback.format_exc().rstrip())
+            finally:
+                signal.alarm(0)
+                ctx.close()
+            if ctx.errors:
+                print("not ok - wire: %s" % t.__name__)
+                for e in ctx.errors:
+                    for line in e.splitlines():
+                        print("  | " + line)
+            else:
+                print("ok - wire: %s" % t.__name__)
+            for n in ctx.notes:
+                print("# %s: %s" % (t.__name__, n))
+    finally:
+        tun.close()
+    now = time.monotonic()
+    print("# wire_test: %d tests in %.1f s (%.1f s with scapy's import)" %
+          (len(tests), now - t_start, now - T_START))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
