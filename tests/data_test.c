@@ -195,6 +195,7 @@ static void bulk_transfer(unsigned short port, unsigned long bytes, size_t chunk
 		struct xtcp_info ci, ai;
 		socklen_t len = sizeof(ci);
 
+		usleep(100000);	/* the last ACK may be a delayed one */
 		CHECK_OK(getsockopt(c, SOL_XTCP, XTCP_INFO, &ci, &len));
 		len = sizeof(ai);
 		CHECK_OK(getsockopt(a, SOL_XTCP, XTCP_INFO, &ai, &len));
