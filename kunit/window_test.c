@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for window arithmetic (window.c): the header field, the
+ * receive window (scaling, rounding, the right edge never moving left,
+ * receiver SWS avoidance), the usable send window, the send decision
+ * (sender SWS avoidance and Nagle) and the persist timer.  Every vector is
+ * worked out by hand in the comment beside it.
+ */
+#include <kunit/test.h>
+#include <linux/kernel.h>
+
+#include "seq.h"
+#include "window.h"
+
+/* ---- the header field ------------------------------------------------- */
+
+struct xtcp_t_field {
+	u32	wnd;
+	u8	ws;
+	u16	field;
+};
+
+static const struct xtcp_t_field xtcp_t_fields[] = {
+	{ 0, 0, 0 },
+	{ 65535, 0, 65535 },
+	{ 65536, 0, 65535 },			/* too big unscaled: clamped */
+	{ 1048576, 7, 8192 },			/* 2^20 / 2^7 */
+	{ 1048575, 7, 8191 },			/* truncated: 8191.99 */
+	{ 127, 7, 0 },				/* below one unit */
+	{ 65535U << 14, 14, 65535 },		/* the largest window */
+	{ U32_MAX, 14, 65535 },			/* 262143 clamped */
+	{ 1 << 20, 20, 64 },			/* shift clamped to 14: 2^20 / 2^14 */
+};
+
+static void xtcp_window_field_vectors(struct kunit *test)
+{
+	const struct xtcp_t_field *v;
+
+	for (v = xtcp_t_fields; v < xtcp_t_fields + ARRAY_SIZE(xtcp_t_fields); v++)
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_window_field(v->wnd, v->ws), v->field,
+				    "field(%u, %u)", v->wnd, v->ws);
+}
+
+/* ---- the receive window -------------------------------------------------- */
+
+struct xtcp_t_rcv {
+	u32	free, buff, mss, left;
+	u8	ws;
+	u32	wnd;
+};
+
+/* Scaling, rounding down and clamping of a window that grows. */
+static const struct xtcp_t_rcv xtcp_t_rcv_scale[] = {
+	/* 100000 / 128 = 781.25: 781 * 128 = 99968 */
+	{ 100000, 200000, 1460, 0, 7, 99968 },
+	/* unscaled, at most 65535 */
+	{ 100000, 200000, 1460, 0, 0, 65535 },
+	/* shift 14: at most 65535 << 14 = 1073725440 */
+	{ 0x80000000, 0x80000000, 1460, 0, 14, 1073725440 },
+	/* shift 2: the largest is 262140 = 65535 * 4, 262143 rounds to it */
+	{ 262143, 524288, 1460, 0, 2, 262140 },
+	/* shift 7: 1000 rounds down to 896 = 7 * 128, still >= min(500, 1460) */
+	{ 1000, 1000, 1460, 0, 7, 896 },
+	/* shift above 14 is taken as 14: 2^20 free is 64 units of 2^14 */
+	{ 1 << 20, 1 << 21, 1460, 0, 20, 1 << 20 },
+};
+
+/* §3.8.6: the right edge does not move left, whatever the free space. */
+static const struct xtcp_t_rcv xtcp_t_rcv_edge[] = {
+	/* 5000 left, only 1000 free (the buffer filled faster): keep 5000 */
+	{ 1000, 65536, 1460, 5000, 0, 5000 },
+	/* no space at all: still 5000 */
+	{ 0, 65536, 1460, 5000, 0, 5000 },
+	/* scaled, 5000 = 39.06 units: up to 40 units, 5120, never 39 (4992) */
+	{ 1000, 65536, 1460, 5000, 7, 5120 },
+	/* an exact multiple is kept as it is */
+	{ 0, 65536, 1460, 128, 7, 128 },
+	/* a left-over bigger than any header can say: the largest */
+	{ 0, 65536, 1460, 70000, 0, 65535 },
+	/* the edge reached: window 0, zero window */
+	{ 0, 65536, 1460, 0, 0, 0 },
+};
+
+/* §3.8.6.2.2: grow only by min(RCV.BUFF / 2, Eff.snd.MSS) or more. */
+static const struct xtcp_t_rcv xtcp_t_rcv_sws[] = {
+	/* threshold min(32768, 1460) = 1460; 10000 left */
+	{ 11459, 65536, 1460, 10000, 0, 10000 },	/* +1459: no */
+	{ 11460, 65536, 1460, 10000, 0, 11460 },	/* +1460: yes, all of it */
+	/* a zero window stays shut until an MSS fits */
+	{ 1459, 65536, 1460, 0, 0, 0 },
+	{ 1460, 65536, 1460, 0, 0, 1460 },
+	/* a small buffer: threshold min(1000, 1460) = 1000 */
+	{ 999, 2000, 1460, 0, 0, 0 },
+	{ 1000, 2000, 1460, 0, 0, 1000 },
+	/*
+	 * Scaled by 128, 10112 (79 units) left; the increase counts after
+	 * rounding down: 11500 -> 11392 (+1280), 11600 -> 11520 (+1408),
+	 * 11700 -> 11648 (+1536, the first >= 1460).
+	 */
+	{ 11500, 65536, 1460, 10112, 7, 10112 },
+	{ 11600, 65536, 1460, 10112, 7, 10112 },
+	{ 11700, 65536, 1460, 10112, 7, 11648 },
+	/*
+	 * At the unscaled ceiling: 65000 left, plenty free, but 65535 is
+	 * only +535; once RCV.NXT has moved 925 on (64075 left), +1460.
+	 */
+	{ 1000000, 1000000, 1460, 65000, 0, 65000 },
+	{ 1000000, 1000000, 1460, 64075, 0, 65535 },
+};
+
+static void xtcp_t_rcv_check(struct kunit *test, const char *what,
+			     const struct xtcp_t_rcv *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, v++)
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_rcv_window(v->free, v->buff, v->mss,
+							  v->left, v->ws), v->wnd,
+				    "%s %zu: rcv_window(free %u, buff %u, mss %u, left %u, ws %u)",
+				    what, i, v->free, v->buff, v->mss, v->left, v->ws);
+}
+
+static void xtcp_window_rcv_scaling(struct kunit *test)
+{
+	xtcp_t_rcv_check(test, "scale", xtcp_t_rcv_scale, ARRAY_SIZE(xtcp_t_rcv_scale));
+}
+
+static void xtcp_window_rcv_never_shrinks(struct kunit *test)
+{
+	xtcp_t_rcv_check(test, "edge", xtcp_t_rcv_edge, ARRAY_SIZE(xtcp_t_rcv_edge));
+}
+
+static void xtcp_window_rcv_sws(struct kunit *test)
+{
+	xtcp_t_rcv_check(test, "sws", xtcp_t_rcv_sws, ARRAY_SIZE(xtcp_t_rcv_sws));
+}
+
+static u32 xtcp_t_rand(u32 *state)
+{
+	*state = *state * 1103515245 + 12345;
+	return *state >> 8;
+}
+
+/*
+ * A receiver over many steps, RCV.NXT crossing 2^32: the peer fills some
+ * of the window, the application reads some of the buffer, and the window
+ * is recomputed as the data path will.  Each time the edge must not move
+ * left, the window must be exactly representable, and a grown window must
+ * have grown by the SWS threshold and fit the free space.
+ */
+struct xtcp_t_rcv_run {
+	u8	ws;
+	u32	buff;
+	u32	mss;
+};
+
+static const struct xtcp_t_rcv_run xtcp_t_rcv_runs[] = {
+	{ 0, 50000, 1460 },
+	{ 0, 3000, 1460 },		/* threshold is half the buffer */
+	{ 7, 1 << 20, 1460 },
+	{ 14, 1 << 22, 9000 },		/* 4 MB in units of 16 KB */
+};
+
+static void xtcp_window_rcv_walk(struct kunit *test)
+{
+	const struct xtcp_t_rcv_run *run;
+
+	for (run = xtcp_t_rcv_runs; run < xtcp_t_rcv_runs + ARRAY_SIZE(xtcp_t_rcv_runs); run++) {
+		u32 rnd = 7, rcv_nxt = 0xfff00000, used = 0, grown = 0, i;
+		u32 thresh = min(run->buff / 2, run->mss);
+		u32 unit = 1U << run->ws, wnd, edge;
+
+		wnd = xtcp_rcv_window(run->buff, run->buff, run->mss, 0, run->ws);
+		KUNIT_EXPECT_GT(test, wnd, 0U);
+		edge = rcv_nxt + wnd;
+		for (i = 0; i < 5000; i++) {
+			u32 left = edge - rcv_nxt, keep;
+			u32 in = xtcp_t_rand(&rnd) % (left + 1);
+
+			/* the peer sends @in bytes, within the window... */
+			in = min(in, run->buff - used);
+			rcv_nxt += in;
+			used += in;
+			/* ...and the application reads some */
+			if (xtcp_t_rand(&rnd) % 3 == 0)
+				used -= xtcp_t_rand(&rnd) % (used + 1);
+
+			left = edge - rcv_nxt;
+			keep = round_up(left, unit);
+			wnd = xtcp_rcv_window(run->buff - used, run->buff, run->mss,
+					      left, run->ws);
+			KUNIT_ASSERT_TRUE_MSG(test, xtcp_seq_geq(rcv_nxt + wnd, edge),
+					      "ws %u step %u: edge %#x -> %#x", run->ws, i,
+					      edge, rcv_nxt + wnd);
+			KUNIT_ASSERT_EQ(test, wnd % unit, 0U);
+			KUNIT_ASSERT_EQ(test, (u32)xtcp_window_field(wnd, run->ws) << run->ws,
+					wnd);
+			if (wnd != keep) {
+				KUNIT_ASSERT_GE(test, wnd, keep + thresh);
+				KUNIT_ASSERT_LE(test, wnd, run->buff - used);
+				grown++;
+			}
+			edge = rcv_nxt + wnd;
+		}
+		/* the walk did open the window again, many times */
+		KUNIT_EXPECT_GT(test, grown, 100U);
+	}
+}
+
+/* ---- the sender ------------------------------------------------------------ */
+
+static void xtcp_window_snd_usable(struct kunit *test)
+{
+	/* 500 in flight of a 2000 window: 1500 */
+	KUNIT_EXPECT_EQ(test, xtcp_snd_usable(1000, 1500, 2000, U32_MAX), 1500U);
+	/* cwnd 800 is the smaller: 800 - 500 */
+	KUNIT_EXPECT_EQ(test, xtcp_snd_usable(1000, 1500, 2000, 800), 300U);
+	/* exactly full */
+	KUNIT_EXPECT_EQ(test, xtcp_snd_usable(1000, 1500, 500, U32_MAX), 0U);
+	/* the window shrank below what is in flight: 0, not 2^32 - 100 */
+	KUNIT_EXPECT_EQ(test, xtcp_snd_usable(1000, 1500, 400, U32_MAX), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_snd_usable(1000, 1500, 2000, 0), 0U);
+	/* zero window */
+	KUNIT_EXPECT_EQ(test, xtcp_snd_usable(1000, 1000, 0, U32_MAX), 0U);
+	/* across 2^32: 0x100 - 0xfffffe00 = 0x300 = 768 in flight, 1000 - 768 */
+	KUNIT_EXPECT_EQ(test, xtcp_snd_usable(0xfffffe00, 0x100, 1000, U32_MAX), 232U);
+}
+
+struct xtcp_t_snd {
+	u32	avail, usable, max_wnd;
+	bool	nodelay, outstanding, push;
+	bool	send;
+};
+
+/* MSS 1000 throughout. */
+static const struct xtcp_t_snd xtcp_t_snd_table[] = {
+	/* nothing to send, or no window (the persist timer's case) */
+	{ 0, 5000, 10000, true, false, true, false },
+	{ 500, 0, 10000, true, false, true, false },
+	/* (1) a full segment: whatever Nagle, push or outstanding data say */
+	{ 1000, 5000, 10000, false, true, false, true },
+	{ 3000, 1000, 10000, false, true, false, true },
+	/* (1) fails by a byte: U = 999, and Nagle holds the rest back */
+	{ 3000, 999, 10000, false, true, true, false },
+	/* (2) a pushed small segment: Nagle waits while data is outstanding */
+	{ 999, 5000, 10000, false, true, true, false },
+	{ 999, 5000, 10000, true, true, true, true },	/* NODELAY */
+	{ 999, 5000, 10000, false, false, true, true },	/* all acknowledged */
+	/* (2) needs the push: corked or MSG_MORE, wait (and (3): 1998 < 10000) */
+	{ 999, 5000, 10000, true, false, false, false },
+	/* (2) needs all of it to fit: D 600 > U 500; D = U = 500 does */
+	{ 600, 500, 10000, true, false, true, false },
+	{ 500, 500, 10000, true, false, true, true },
+	/*
+	 * (3) a peer whose largest window is 1600, less than two segments:
+	 * half of it, 800, may go with nothing outstanding; 799 may not.
+	 */
+	{ 3000, 800, 1600, false, false, false, true },
+	{ 3000, 799, 1600, false, false, false, false },
+	/* (3) carries Nagle's bracket too: outstanding data holds it back... */
+	{ 3000, 800, 1600, false, true, false, false },
+	/* ...unless NODELAY */
+	{ 3000, 800, 1600, true, true, false, true },
+};
+
+static void xtcp_window_snd_should_send(struct kunit *test)
+{
+	const struct xtcp_t_snd *v = xtcp_t_snd_table;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(xtcp_t_snd_table); i++, v++)
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_snd_should_send(v->avail, v->usable, 1000,
+							       v->max_wnd, v->nodelay,
+							       v->outstanding, v->push),
+				    v->send,
+				    "row %zu: D %u U %u max %u nodelay %d outstanding %d push %d",
+				    i, v->avail, v->usable, v->max_wnd, v->nodelay,
+				    v->outstanding, v->push);
+}
+
+/*
+ * Nagle end to end: a user writes 100 bytes at a time, MSS 1000, window
+ * 10000, no ACK coming back.  The first write goes at once (nothing
+ * outstanding); the next nine wait and pile up to 900 (never a small
+ * segment while one is in flight); the eleventh makes 1000, a full
+ * segment, which goes.
+ */
+static void xtcp_window_snd_nagle_writes(struct kunit *test)
+{
+	u32 una = 0, nxt = 0, queued = 0, sent_segs = 0, i;
+
+	for (i = 0; i < 11; i++) {
+		u32 u;
+
+		queued += 100;
+		u = xtcp_snd_usable(una, nxt, 10000, U32_MAX);
+		if (xtcp_snd_should_send(queued, u, 1000, 10000, false, nxt != una, true)) {
+			nxt += min3(queued, u, 1000U);
+			queued -= min3(queued, u, 1000U);
+			sent_segs++;
+		}
+		if (i == 0) {
+			KUNIT_EXPECT_EQ(test, nxt, 100U);
+			KUNIT_EXPECT_EQ(test, sent_segs, 1U);
+		} else if (i < 10) {
+			KUNIT_EXPECT_EQ(test, nxt, 100U);
+			KUNIT_EXPECT_EQ(test, queued, i * 100);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, sent_segs, 2U);
+	KUNIT_EXPECT_EQ(test, nxt, 1100U);
+	KUNIT_EXPECT_EQ(test, queued, 0U);
+}
+
+static void xtcp_window_persist(struct kunit *test)
+{
+	/* zero window, data waiting, nothing in flight: probe */
+	KUNIT_EXPECT_EQ(test, xtcp_need_persist(0, 100, false), XTCP_PERSIST_PROBE);
+	/* a pending FIN counts as something to send */
+	KUNIT_EXPECT_EQ(test, xtcp_need_persist(0, 1, false), XTCP_PERSIST_PROBE);
+	/* something in flight: its ACK or the retransmission timer will do */
+	KUNIT_EXPECT_EQ(test, xtcp_need_persist(0, 100, true), XTCP_PERSIST_NONE);
+	/* nothing waiting */
+	KUNIT_EXPECT_EQ(test, xtcp_need_persist(0, 0, false), XTCP_PERSIST_NONE);
+	KUNIT_EXPECT_EQ(test, xtcp_need_persist(5000, 0, false), XTCP_PERSIST_NONE);
+	/* open, but the sender held back with nothing in flight: override */
+	KUNIT_EXPECT_EQ(test, xtcp_need_persist(500, 100, false), XTCP_PERSIST_OVERRIDE);
+	KUNIT_EXPECT_EQ(test, xtcp_need_persist(500, 100, true), XTCP_PERSIST_NONE);
+}
+
+static struct kunit_case xtcp_window_cases[] = {
+	KUNIT_CASE(xtcp_window_field_vectors),
+	KUNIT_CASE(xtcp_window_rcv_scaling),
+	KUNIT_CASE(xtcp_window_rcv_never_shrinks),
+	KUNIT_CASE(xtcp_window_rcv_sws),
+	KUNIT_CASE(xtcp_window_rcv_walk),
+	KUNIT_CASE(xtcp_window_snd_usable),
+	KUNIT_CASE(xtcp_window_snd_should_send),
+	KUNIT_CASE(xtcp_window_snd_nagle_writes),
+	KUNIT_CASE(xtcp_window_persist),
+	{}
+};
+
+static struct kunit_suite xtcp_window_suite = {
+	.name = "xtcp_window",
+	.test_cases = xtcp_window_cases,
+};
+
+kunit_test_suites(&xtcp_window_suite);

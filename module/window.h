@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Window arithmetic, pure and in bytes (u32): the window the receiver
+ * offers (RFC 9293 §3.8.6, §3.8.6.2.2), whether the sender may send now
+ * (§3.8.6.2.1 and Nagle, §3.7.4), and when the persist timer must run
+ * (§3.8.6.1).  window.c implements it; the data path supplies the numbers.
+ */
+#ifndef _XTCP_WINDOW_H
+#define _XTCP_WINDOW_H
+
+#include <linux/types.h>
+
+/**
+ * enum xtcp_persist - what the persist timer is for, if anything
+ * @XTCP_PERSIST_NONE: no timer: nothing waits, or an ACK is on its way
+ * @XTCP_PERSIST_PROBE: the window is zero: probe it (§3.8.6.1)
+ * @XTCP_PERSIST_OVERRIDE: the window is open but sender SWS avoidance or
+ *	Nagle held the data back with nothing in flight: send what fits when
+ *	the timer fires (§3.8.6.2.1, the override timeout)
+ */
+enum xtcp_persist {
+	XTCP_PERSIST_NONE,
+	XTCP_PERSIST_PROBE,
+	XTCP_PERSIST_OVERRIDE,
+};
+
+u32 xtcp_rcv_window(u32 free_space, u32 rcv_buff, u32 rcv_mss,
+		    u32 cur_wnd_left, u8 rcv_wscale);
+u16 xtcp_window_field(u32 wnd, u8 wscale);
+u32 xtcp_snd_usable(u32 snd_una, u32 snd_nxt, u32 snd_wnd, u32 cwnd);
+bool xtcp_snd_should_send(u32 avail, u32 usable_wnd, u32 mss, u32 max_sndwnd,
+			  bool nodelay, bool data_outstanding, bool push);
+enum xtcp_persist xtcp_need_persist(u32 snd_wnd, u32 unsent, bool rtx_armed);
+
+#endif /* _XTCP_WINDOW_H */
