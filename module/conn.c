@@ -35,6 +35,7 @@ void xtcp_set_state(struct sock *sk, enum xtcp_state state)
 static void xtcp_destruct(struct sock *sk)
 {
 	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
 	RCU_INIT_POINTER(sk->sk_dst_cache, NULL);
 }
@@ -59,6 +60,7 @@ void xtcp_sock_init(struct sock *sk)
 	INIT_LIST_HEAD(&xs->accept_queue);
 	INIT_LIST_HEAD(&xs->child_node);
 	spin_lock_init(&xs->queue_lock);
+	xtcp_ofo_init(&xs->ofo);
 	xtcp_timer_init(sk);
 	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
 		      XTCP_RCV_WSCALE);
@@ -101,6 +103,7 @@ void xtcp_done(struct sock *sk, int err)
 	xtcp_rtx_stop(sk);
 	xtcp_delack_stop(sk);
 	xtcp_send_queue_purge(sk);
+	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	xtcp_put_local(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (err) {

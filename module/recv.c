@@ -50,24 +50,28 @@ void xtcp_send_ack(struct sock *sk)
 
 /*
  * Segment text (§3.10.7.4, seventh): in-order data joins the receive queue
- * and RCV.NXT advances; old bytes are trimmed.  Out-of-order data is dropped
- * for now (the sender's timer resends it).  Every data segment is answered
- * with an ACK.
+ * and RCV.NXT advances over it and over whatever the out-of-order queue can
+ * now add; old bytes are trimmed; data after a hole waits in the
+ * out-of-order queue, within the window.  An out-of-order segment, or one
+ * that fills a hole, is ACKed at once (RFC 5681 §4.2); other data every
+ * second full segment or after 40 ms.  FIN is left to the teardown.
  *
- * Return: true if the receive queue took @skb.
+ * Return: true if the receive path took @skb.
  */
 bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct xtcp_seg *seg = &XTCP_SKB_CB(skb)->seg;
-	bool queued = false, now = true;
+	bool taken = false, now = true;
+	u32 before, room;
 
 	xs->segs_in++;
 	if (!seg->len)
 		return false;	/* a FIN alone: the teardown's business */
-	/* from here on skb->data is the payload */
+	/* from here on skb->data is the payload; the FIN waits for teardown */
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
+	seg->flags &= ~XTCP_FIN;
 	if (xtcp_seq_before(seg->seq, tcb->rcv_nxt)) {
 		u32 old = tcb->rcv_nxt - seg->seq;
 
@@ -76,10 +80,12 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 		seg->seq += old;
 		seg->len -= old;
 	}
-	if (seg->seq != tcb->rcv_nxt)
-		goto ack;	/* out of order */
-	if (seg->len > tcb->rcv_wnd && !pskb_trim(skb, tcb->rcv_wnd))
-		seg->len = tcb->rcv_wnd;
+	/* keep what fits in the window: [RCV.NXT, RCV.NXT + RCV.WND) */
+	room = tcb->rcv_nxt + tcb->rcv_wnd - seg->seq;
+	if (xtcp_seq_after(seg->seq, tcb->rcv_nxt + tcb->rcv_wnd))
+		room = 0;
+	if (seg->len > room && !pskb_trim(skb, room))
+		seg->len = room;
 	/* the window bounds the bytes; this bounds their overhead */
 	if (!seg->len ||
 	    atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf))
@@ -87,20 +93,29 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	skb_dst_drop(skb);
 	skb_orphan(skb);
 	skb_set_owner_r(skb, sk);
+	taken = true;
+	if (seg->seq != tcb->rcv_nxt) {
+		/* after a hole; the queue frees what it does not keep */
+		xtcp_ofo_insert(&xs->ofo, skb, tcb->rcv_nxt, tcb->rcv_wnd);
+		goto ack;
+	}
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	before = tcb->rcv_nxt;
 	tcb->rcv_nxt += seg->len;
-	xs->bytes_received += seg->len;
-	queued = true;
-	/* RFC 9293 §3.8.6.3: ACK every second full segment, else within 40 ms */
-	xs->ack_pending += seg->len;
-	now = xs->ack_pending >= 2 * tcb->mss;
+	if (!xtcp_ofo_empty(&xs->ofo))
+		tcb->rcv_nxt = xtcp_ofo_drain(&xs->ofo, tcb->rcv_nxt,
+					      &sk->sk_receive_queue);
+	xs->bytes_received += tcb->rcv_nxt - before;
+	xs->ack_pending += tcb->rcv_nxt - before;
+	now = xs->ack_pending >= 2 * tcb->mss ||
+	      tcb->rcv_nxt - before != seg->len;
 	sk->sk_data_ready(sk);
 ack:
 	if (now)
 		xtcp_send_ack(sk);
 	else
 		xtcp_delack_arm(sk);
-	return queued;
+	return taken;
 }
 
 /* After the user read: reopen the window if it grew by an MSS or more. */

@@ -59,6 +59,7 @@ static int xtcp_release(struct socket *sock)
 	xtcp_timers_stop_sync(sk);
 	xtcp_send_queue_purge(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	xtcp_unbind(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	sock_orphan(sk);

@@ -14,6 +14,7 @@
 #include <uapi/linux/xtcp.h>
 
 #include "compat.h"
+#include "ofo.h"
 #include "state.h"
 
 /* Module parameters (read-only after load), in af_xtcp.c. */
@@ -87,6 +88,7 @@ struct xtcp_sock {
 	u64			bytes_acked;
 
 	/* the receiver (recv.c): sk_receive_queue holds in-order data */
+	struct xtcp_ofo		ofo;		/* data after a hole */
 	u32			copied_seq;	/* first byte not yet read */
 	u32			rcv_wup;	/* RCV.NXT when the window was sent */
 	u64			bytes_received;
