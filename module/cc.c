@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NewReno: RFC 5681 (slow start, congestion avoidance, fast retransmit and
+ * fast recovery) with RFC 6582's partial acknowledgments, in bytes.  See
+ * cc.h for the arguments.
+ *
+ * Where the RFCs leave a choice:
+ * - Initial window: RFC 6928 section 2, min(10 * SMSS, max(2 * SMSS,
+ *   14600)); ssthresh starts "arbitrarily high" (RFC 5681 section 3.1) as
+ *   U32_MAX, which no computed ssthresh (at most 2^31) can equal.
+ * - Slow start (cwnd < ssthresh): cwnd += min(N, SMSS) per ACK of N new
+ *   bytes, RFC 5681 (2), that is L = 1 SMSS; RFC 3465's L = 2 SMSS is
+ *   experimental.  Like RFC 5681, cwnd is not cut at ssthresh, so the last
+ *   increment may overshoot it by less than SMSS.
+ * - cwnd == ssthresh: congestion avoidance (RFC 5681 allows either).
+ * - Congestion avoidance: byte counting, RFC 5681 section 3.1's
+ *   recommendation, in RFC 3465 section 2.1's order: bytes_acked += N, and
+ *   when bytes_acked >= cwnd, bytes_acked -= cwnd and then cwnd += SMSS
+ *   (RFC 5681: "incremented by up to SMSS bytes"); at most one SMSS per
+ *   ACK, the rest of a large ACK's count is kept for the next.
+ *   bytes_acked restarts at 0 whenever cwnd is cut (fast retransmit,
+ *   timeout) or SMSS changes; nothing is counted during fast recovery.
+ * - Fast retransmit: on the third duplicate ACK (RFC 5681 section 3.2 step
+ *   2), only if the cumulative ACK covers more than recover (RFC 6582 3.2
+ *   step 2), which RFC 6582 spells "ack_number - 1 > recover": at least one
+ *   byte beyond the highest one sent at the last fast retransmit or
+ *   timeout.  recover_pending records that this has not happened yet; it is
+ *   cleared by the first ACK of new data that gets there.  This stands in
+ *   for step 1's "recover = ISS": with it, read with that same test, losing
+ *   the first data segment (duplicate ACKs for ISS + 1) could never be
+ *   fast retransmitted, and a recover left 2^31 bytes behind would compare
+ *   the wrong way round.  The heuristics of RFC 6582 section 4, which MAY
+ *   fast retransmit even then, are not used: such a loss waits for the
+ *   retransmission timer.
+ * - Full ACK, ending fast recovery (RFC 6582 3.2 step 3): option (1),
+ *   cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS), not (2) cwnd =
+ *   ssthresh: (2) can release a burst when little is in flight, and the
+ *   RFC then asks for a burst limit the sender does not have.
+ * - Partial ACK: cwnd -= N, += SMSS if N >= SMSS (RFC 6582 3.2 step 3),
+ *   never below one SMSS (a floor the RFC does not state; only a run of
+ *   partial ACKs of less than SMSS each can reach it).  "Reset the
+ *   retransmit timer" on it is the caller's, who restarts the timer on every
+ *   ACK of new data anyway (RFC 6298 (5.3)).
+ * - Timeout: ssthresh per RFC 5681 (4) and cwnd = LW = 1 SMSS (section
+ *   3.1), except that ssthresh is "held constant" when the segment has
+ *   already been retransmitted by the timer, which is the case when the
+ *   timer expires again with no new data acknowledged since (after_rto);
+ *   recover = the highest sequence number sent (RFC 6582 3.2 step 4).
+ * - Not here: limited transmit (RFC 3042) on the first two duplicate ACKs
+ *   and sending new data during recovery are the caller's, within
+ *   xtcp_cc_window(); the restart after idle of RFC 5681 section 4.1 is not
+ *   implemented.
+ * Every addition to cwnd saturates at U32_MAX.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+
+#include "cc.h"
+#include "compat.h"
+#include "seq.h"
+
+#define XTCP_CC_IW_BYTES	14600	/* RFC 6928 section 2 */
+
+static u32 xtcp_cc_add(u32 a, u32 b)
+{
+	return a > U32_MAX - b ? U32_MAX : a + b;
+}
+
+/* RFC 6928: IW = min(10 * MSS, max(2 * MSS, 14600)) */
+static u32 xtcp_cc_iw(u32 mss)
+{
+	return min(10 * mss, max(2 * mss, (u32)XTCP_CC_IW_BYTES));
+}
+
+/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS) */
+static u32 xtcp_cc_loss_ssthresh(const struct xtcp_cc *cc, u32 flight)
+{
+	return max(flight / 2, 2 * cc->mss);
+}
+
+void xtcp_cc_init(struct xtcp_cc *cc, u32 mss)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->mss = mss;
+	cc->cwnd = xtcp_cc_iw(mss);
+	cc->ssthresh = XTCP_CC_SSTHRESH_INF;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_cc_init, XTCP_NS);
+
+/*
+ * An ACK that advanced SND.UNA to ack, by acked bytes; flight is what is
+ * still outstanding after it.  Return: XTCP_CC_PARTIAL_ACK when the segment
+ * at the new SND.UNA must be retransmitted.
+ */
+enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
+				   u32 flight)
+{
+	if (!acked)
+		return XTCP_CC_NONE;
+	cc->dupacks = 0;
+	cc->after_rto = false;
+	/* RFC 6582 3.2 step 2: "covers more than recover" */
+	if (cc->recover_pending && xtcp_seq_after(ack - 1, cc->recover))
+		cc->recover_pending = false;
+
+	if (cc->in_recovery) {
+		/* RFC 6582 3.2 step 3: all data up to and including recover? */
+		if (xtcp_seq_geq(ack - 1, cc->recover)) {
+			/* full: option (1), leave fast recovery */
+			cc->cwnd = min(cc->ssthresh,
+				       xtcp_cc_add(max(flight, cc->mss), cc->mss));
+			cc->in_recovery = false;
+			return XTCP_CC_NONE;
+		}
+		/* partial: deflate by what left, add back SMSS for a segment */
+		cc->cwnd = cc->cwnd > acked ? cc->cwnd - acked : 0;
+		if (acked >= cc->mss)
+			cc->cwnd = xtcp_cc_add(cc->cwnd, cc->mss);
+		cc->cwnd = max(cc->cwnd, cc->mss);
+		return XTCP_CC_PARTIAL_ACK;
+	}
+
+	if (cc->cwnd < cc->ssthresh) {
+		/* RFC 5681 (2): slow start */
+		cc->cwnd = xtcp_cc_add(cc->cwnd, min(acked, cc->mss));
+		return XTCP_CC_NONE;
+	}
+	/* RFC 5681 section 3.1, RFC 3465 section 2.1: congestion avoidance */
+	cc->bytes_acked = xtcp_cc_add(cc->bytes_acked, acked);
+	if (cc->bytes_acked >= cc->cwnd) {
+		cc->bytes_acked -= cc->cwnd;
+		cc->cwnd = xtcp_cc_add(cc->cwnd, cc->mss);
+	}
+	return XTCP_CC_NONE;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_cc_on_ack, XTCP_NS);
+
+/*
+ * A duplicate ACK.  Return: XTCP_CC_FAST_RETRANSMIT on the third when the
+ * recover rule lets it start fast recovery.
+ */
+enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
+				      u32 snd_nxt)
+{
+	if (cc->dupacks < U8_MAX)
+		cc->dupacks++;
+	if (cc->in_recovery) {
+		/* RFC 5681 3.2 step 4: a segment has left the network */
+		cc->cwnd = xtcp_cc_add(cc->cwnd, cc->mss);
+		return XTCP_CC_NONE;
+	}
+	/* RFC 6582 3.2 step 2: not while the ACK is within recover */
+	if (cc->dupacks != XTCP_CC_DUPTHRESH || cc->recover_pending)
+		return XTCP_CC_NONE;
+	/* RFC 5681 3.2 steps 2 and 3 */
+	cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
+	cc->cwnd = xtcp_cc_add(cc->ssthresh, 3 * cc->mss);
+	cc->recover = snd_nxt - 1;
+	cc->recover_pending = true;
+	cc->in_recovery = true;
+	cc->bytes_acked = 0;
+	return XTCP_CC_FAST_RETRANSMIT;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_cc_on_dupack, XTCP_NS);
+
+/* The retransmission timer expired (RFC 5681 section 3.1, RFC 6582 step 4). */
+void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
+{
+	if (!cc->after_rto)
+		cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
+	cc->after_rto = true;
+	cc->cwnd = cc->mss;
+	cc->bytes_acked = 0;
+	cc->dupacks = 0;
+	cc->in_recovery = false;
+	cc->recover = snd_nxt - 1;
+	cc->recover_pending = true;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_cc_on_timeout, XTCP_NS);
+
+/* bytes in whole segments of old_mss, as segments of mss; at least @least */
+static u32 xtcp_cc_rescale(u32 bytes, u32 old_mss, u32 mss, u32 least)
+{
+	u64 segs = max(bytes / old_mss, least);
+
+	return min_t(u64, segs * mss, U32_MAX);
+}
+
+/*
+ * SMSS changed (the peer's MSS option, a path MTU change).  Before any
+ * growth (cwnd still the initial window, ssthresh still infinite) cwnd
+ * becomes RFC 6928's initial window for the new SMSS; after, cwnd and
+ * ssthresh keep their whole number of segments (rounded down, at least one
+ * and two) at the new size, as a window counted in segments would, and the
+ * congestion avoidance count restarts.
+ */
+void xtcp_cc_set_mss(struct xtcp_cc *cc, u32 mss)
+{
+	u32 old = cc->mss;
+
+	if (!mss || mss == old)
+		return;
+	cc->mss = mss;
+	if (!old || (cc->ssthresh == XTCP_CC_SSTHRESH_INF &&
+		     !cc->in_recovery && cc->cwnd == xtcp_cc_iw(old))) {
+		cc->cwnd = xtcp_cc_iw(mss);
+		return;
+	}
+	cc->cwnd = xtcp_cc_rescale(cc->cwnd, old, mss, 1);
+	if (cc->ssthresh != XTCP_CC_SSTHRESH_INF)
+		cc->ssthresh = xtcp_cc_rescale(cc->ssthresh, old, mss, 2);
+	cc->bytes_acked = 0;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_cc_set_mss, XTCP_NS);
+
+/* What congestion control lets the sender have in flight. */
+u32 xtcp_cc_window(const struct xtcp_cc *cc)
+{
+	return cc->cwnd;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_cc_window, XTCP_NS);
