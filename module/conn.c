@@ -148,8 +148,8 @@ void xtcp_established(struct sock *sk)
 	xs->copied_seq = xs->tcb.rcv_nxt;
 	xs->rcv_wup = xs->tcb.rcv_nxt;
 	xs->max_window = xs->tcb.snd_wnd;
-	/* RFC 6928's initial window; congestion control is still to come */
-	xs->cwnd = min(10 * xs->tcb.snd_mss, max(2 * xs->tcb.snd_mss, 14600U));
+	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
+	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
 	if (xs->parent) {
 		xtcp_child_ready(sk);
 	} else {

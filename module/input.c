@@ -113,10 +113,24 @@ static bool xtcp_skb_matches(const struct sock *sk, const struct sk_buff *skb)
 	       inet->inet_dport == tcp_hdr(skb)->source;
 }
 
+/*
+ * RFC 5681 §2's duplicate ACK: it acknowledges SND.UNA again, with data
+ * outstanding, carries no data, SYN or FIN, and leaves the window alone.
+ */
+static bool xtcp_is_dupack(const struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
+			   u32 prior_una, u32 prior_wnd)
+{
+	return (seg->flags & (XTCP_ACK | XTCP_SYN | XTCP_FIN | XTCP_RST)) ==
+	       XTCP_ACK && !seg->len && seg->ack == prior_una &&
+	       tcb->snd_nxt != tcb->snd_una && tcb->snd_wnd == prior_wnd;
+}
+
 /* Return: true if the receive path took @skb. */
 static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_seg *seg = &XTCP_SKB_CB(skb)->seg;
+	u32 prior_una = xs->tcb.snd_una, prior_wnd = xs->tcb.snd_wnd;
 	struct net *net = sock_net(sk);
 	struct xtcp_reply r;
 	unsigned int ev;
@@ -155,9 +169,13 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
 		xtcp_child_drop(sk);
 	}
-	if (ev & XTCP_EV_ACKED && sk->sk_state == TCP_ESTABLISHED) {
-		xtcp_clean_acked(sk);
+	if (ev & XTCP_EV_ACKED && sk->sk_state == TCP_ESTABLISHED &&
+	    !(ev & XTCP_EV_ESTABLISHED)) {
+		xtcp_clean_acked(sk, prior_una);
 		xtcp_push(sk);
+	} else if (!ev && sk->sk_state == TCP_ESTABLISHED &&
+		   xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd)) {
+		xtcp_dupack(sk);
 	}
 	/* a window update (or a zero window) may let queued data go */
 	if (!(ev & XTCP_EV_DROP) && xs->send_head)

@@ -6,6 +6,7 @@
  * Each queued skb holds a segment's payload, with its sequence number in
  * XTCP_SKB_CB(skb)->seg.seq and its length in skb->len.
  */
+#include <linux/ktime.h>
 #include <linux/sched/signal.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
@@ -16,6 +17,22 @@
 static u32 xtcp_skb_seq(const struct sk_buff *skb)
 {
 	return XTCP_SKB_CB(skb)->seg.seq;
+}
+
+static u64 xtcp_now_us(void)
+{
+	return ktime_to_us(ktime_get());
+}
+
+/* The RTO to arm next, from the estimator, in ms (at least 1). */
+static void xtcp_set_rto(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 us = xtcp_rtt_timeout_us(&xs->rtt,
+				     READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
+
+	xs->rto_ms = max_t(u32, DIV_ROUND_UP(us, USEC_PER_MSEC), 1);
 }
 
 /* Wake writers when the queue has drained enough (sk_stream_write_space). */
@@ -78,7 +95,7 @@ void xtcp_push(struct sock *sk)
 		return;
 	while ((skb = xs->send_head)) {
 		u32 in_flight = tcb->snd_nxt - tcb->snd_una;
-		u32 wnd = min(tcb->snd_wnd, xs->cwnd);
+		u32 wnd = min(tcb->snd_wnd, xtcp_cc_window(&xs->cc));
 		u32 mss = tcb->snd_mss;
 
 		if (in_flight + skb->len > wnd)
@@ -88,10 +105,13 @@ void xtcp_push(struct sock *sk)
 			break;
 		xtcp_xmit_skb(sk, skb);
 		tcb->snd_nxt = xtcp_skb_seq(skb) + skb->len;
+		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, xtcp_now_us(), false);
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb_queue_next(&sk->sk_write_queue, skb);
-		if (!hrtimer_is_queued(&xs->rtx_timer))
+		if (!hrtimer_is_queued(&xs->rtx_timer)) {
+			xtcp_set_rto(sk);
 			xtcp_rtx_arm(sk);
+		}
 	}
 	/* A zero window with nothing in flight: the timer probes it. */
 	if (xs->send_head && tcb->snd_nxt == tcb->snd_una &&
@@ -120,16 +140,59 @@ bool xtcp_retransmit_head(struct sock *sk)
 		return true;
 	}
 	xtcp_xmit_skb(sk, skb);
+	/* Karn: an ACK from now on may answer either copy */
+	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_seq(skb) + skb->len, xtcp_now_us(),
+			 true);
 	xs->total_retrans++;
 	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
 	return true;
 }
 
-/* SND.UNA advanced: free what it covers, restart or stop the timer. */
-void xtcp_clean_acked(struct sock *sk)
+/*
+ * The retransmission timer expired with data outstanding (RFC 6298 5.4-5.6,
+ * RFC 5681 (4)): shrink cwnd to one segment, resend the oldest segment,
+ * back off.
+ */
+void xtcp_data_rto(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 una = xs->tcb.snd_una;
+	struct xtcp_tcb *tcb = &xs->tcb;
+
+	xtcp_cc_on_timeout(&xs->cc, tcb->snd_nxt - tcb->snd_una, tcb->snd_nxt);
+	if (!xtcp_retransmit_head(sk))
+		return;
+	xs->retries++;
+	xtcp_rtt_backoff(&xs->rtt);
+	xtcp_set_rto(sk);
+	xtcp_rtx_arm(sk);
+}
+
+/*
+ * A duplicate ACK (RFC 5681 §2): the third starts fast retransmit and
+ * NewReno's fast recovery (RFC 6582); later ones inflate cwnd, which may
+ * let new data go.
+ */
+void xtcp_dupack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tcb *tcb = &xs->tcb;
+
+	if (xtcp_cc_on_dupack(&xs->cc, tcb->snd_nxt - tcb->snd_una,
+			      tcb->snd_nxt) == XTCP_CC_FAST_RETRANSMIT)
+		xtcp_retransmit_head(sk);
+	xtcp_push(sk);
+}
+
+/*
+ * SND.UNA advanced from @prior_una: free what it covers, feed the RTT
+ * estimator (Karn) and NewReno, restart or stop the timer (RFC 6298 5.2-5.3).
+ */
+void xtcp_clean_acked(struct sock *sk, u32 prior_una)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tcb *tcb = &xs->tcb;
+	u32 una = tcb->snd_una;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
@@ -140,21 +203,25 @@ void xtcp_clean_acked(struct sock *sk)
 			u32 done = una - xtcp_skb_seq(skb);
 
 			if (xtcp_seq_after(una, xtcp_skb_seq(skb)) &&
-			    pskb_pull(skb, done)) {
+			    pskb_pull(skb, done))
 				XTCP_SKB_CB(skb)->seg.seq = una;
-				xs->bytes_acked += done;
-			}
 			break;
 		}
-		xs->bytes_acked += skb->len;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_free_queued(sk, skb);
 	}
+	xs->bytes_acked += una - prior_una;
 	xs->retries = 0;
-	xs->max_window = max(xs->max_window, xs->tcb.snd_wnd);
+	xs->max_window = max(xs->max_window, tcb->snd_wnd);
+	xtcp_rtt_on_ack(&xs->rtt, una, xtcp_now_us(),
+			READ_ONCE(xn->rto_min_ms) * USEC_PER_MSEC,
+			READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
+	if (xtcp_cc_on_ack(&xs->cc, una, una - prior_una,
+			   tcb->snd_nxt - una) == XTCP_CC_PARTIAL_ACK)
+		xtcp_retransmit_head(sk);
 	xtcp_rtx_stop(sk);
-	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
-	if (xs->tcb.snd_nxt != una)
+	xtcp_set_rto(sk);
+	if (tcb->snd_nxt != una)
 		xtcp_rtx_arm(sk);
 	sk->sk_write_space(sk);
 }

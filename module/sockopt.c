@@ -107,6 +107,10 @@ static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->xtcpi_snd_wscale = tcb->snd_wscale;
 	info->xtcpi_rcv_wscale = tcb->rcv_wscale;
 	info->xtcpi_rto = xs->rto_ms * USEC_PER_MSEC;
+	info->xtcpi_backoff = xs->rtt.backoff;
+	info->xtcpi_srtt = xs->rtt.srtt_us;
+	info->xtcpi_rttvar = xs->rtt.rttvar_us;
+	info->xtcpi_ato = XTCP_DELACK_MS * USEC_PER_MSEC;
 	info->xtcpi_snd_mss = tcb->snd_mss;
 	info->xtcpi_rcv_mss = tcb->mss;
 	info->xtcpi_snd_una = tcb->snd_una;
@@ -114,8 +118,8 @@ static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->xtcpi_rcv_nxt = tcb->rcv_nxt;
 	info->xtcpi_snd_wnd = tcb->snd_wnd;
 	info->xtcpi_rcv_wnd = tcb->rcv_wnd;
-	info->xtcpi_snd_cwnd = xs->cwnd;
-	info->xtcpi_snd_ssthresh = U32_MAX;
+	info->xtcpi_snd_cwnd = xs->cc.cwnd;
+	info->xtcpi_snd_ssthresh = xs->cc.ssthresh;
 	info->xtcpi_total_retrans = xs->total_retrans;
 	info->xtcpi_bytes_acked = xs->bytes_acked;
 	info->xtcpi_bytes_received = xs->bytes_received;

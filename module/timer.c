@@ -17,26 +17,20 @@
 #include "xtcp.h"
 
 /*
- * RFC 6298 (5.4)-(5.6): resend the oldest unacknowledged segment (or probe
- * a closed window), back off, and give up with ETIMEDOUT after retries2
- * expiries in a row.
+ * Data outstanding (or a closed window to probe): give up with ETIMEDOUT
+ * after retries2 expiries in a row, else see xtcp_data_rto().
  */
 static void xtcp_data_timeout(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
-	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (skb_queue_empty(&sk->sk_write_queue))
 		return;
-	if (xs->retries >= READ_ONCE(xn->retries2)) {
+	if (xtcp_sk(sk)->retries >= READ_ONCE(xn->retries2)) {
 		xtcp_done(sk, ETIMEDOUT);
 		return;
 	}
-	if (!xtcp_retransmit_head(sk))
-		return;
-	xs->retries++;
-	xs->rto_ms = min_t(u32, xs->rto_ms * 2, READ_ONCE(xn->rto_max_ms));
-	xtcp_rtx_arm(sk);
+	xtcp_data_rto(sk);
 }
 
 static void xtcp_rtx_timeout(struct sock *sk)

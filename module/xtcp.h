@@ -13,8 +13,10 @@
 #include <net/inet_sock.h>
 #include <uapi/linux/xtcp.h>
 
+#include "cc.h"
 #include "compat.h"
 #include "ofo.h"
+#include "rtt.h"
 #include "state.h"
 
 /* Module parameters (read-only after load), in af_xtcp.c. */
@@ -83,7 +85,8 @@ struct xtcp_sock {
 	u32			write_seq;	/* after the last queued byte */
 	struct sk_buff		*send_head;	/* first unsent, or NULL */
 	u32			max_window;	/* largest window the peer offered */
-	u32			cwnd;		/* bytes the network may hold */
+	struct xtcp_rtt		rtt;		/* RFC 6298 estimator (rtt.c) */
+	struct xtcp_cc		cc;		/* NewReno (cc.c) */
 	u32			total_retrans;
 	u64			bytes_acked;
 
@@ -224,7 +227,9 @@ void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 /* send.c: the sender */
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
 void xtcp_push(struct sock *sk);
-void xtcp_clean_acked(struct sock *sk);
+void xtcp_clean_acked(struct sock *sk, u32 prior_una);
+void xtcp_dupack(struct sock *sk);
+void xtcp_data_rto(struct sock *sk);
 bool xtcp_retransmit_head(struct sock *sk);
 void xtcp_send_queue_purge(struct sock *sk);
 void xtcp_write_space(struct sock *sk);

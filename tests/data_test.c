@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -265,7 +266,89 @@ static void sigpipe_after_reset(void)
 	close(c);
 }
 
+/* Switch to the network namespace /run/netns/NAME; -1 if it is absent. */
+static int enter_netns(const char *name)
+{
+	char path[64];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	r = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return r;
+}
+
+/*
+ * Transfers across the veth pair ya <-> yb under netem: loss, reordering,
+ * duplication and corruption, each in its own run (both directions
+ * impaired).  Every byte must arrive, in order, and nothing may hang.
+ */
+static void impaired_transfers(void)
+{
+	static const char *const netem[] = {
+		"loss 1%", "loss 5%", "loss 10%",
+		"delay 2ms reorder 25% 50%", "duplicate 10%", "corrupt 5%",
+	};
+	unsigned int i;
+
+	alarm(900);	/* 10% loss without SACK is slow on the debug kernel */
+	if (enter_netns("yb"))
+		return;
+	for (i = 0; i < sizeof(netem) / sizeof(netem[0]); i++) {
+		struct bulk w = { .bytes = 1 << 20, .chunk = 65536 }, r = { 0 };
+		int l, c, a, rc;
+		char cmd[160];
+		unsigned long got;
+		pthread_t t;
+		long t0;
+
+		snprintf(cmd, sizeof(cmd),
+			 "ip netns exec ya tc qdisc replace dev vya root netem %s && "
+			 "ip netns exec yb tc qdisc replace dev vyb root netem %s",
+			 netem[i], netem[i]);
+		rc = system(cmd);
+		CHECK(rc == 0);
+		CHECK_OK(enter_netns("yb"));
+		l = xt_socket();
+		CHECK_OK(xt_bind(l, "10.79.0.2", 42100 + i));
+		CHECK_OK(listen(l, 4));
+		CHECK_OK(enter_netns("ya"));
+		c = xt_socket();
+		{
+			struct sockaddr_xtcp sa = xt_addr("10.79.0.2", 42100 + i);
+
+			CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+		}
+		a = accept(l, NULL, NULL);
+		CHECK(a >= 0);
+		t0 = now_ms();
+		w.fd = c;
+		r.fd = a;
+		pthread_create(&t, NULL, bulk_writer, &w);
+		got = bulk_read(&r, w.bytes, 0);
+		pthread_join(t, NULL);
+		{
+			struct xtcp_info ci;
+			socklen_t len = sizeof(ci);
+
+			getsockopt(c, SOL_XTCP, XTCP_INFO, &ci, &len);
+			printf("# netem %-26s %lu bytes in %ld ms, %u retransmits, cwnd %u\n",
+			       netem[i], got, now_ms() - t0, ci.xtcpi_total_retrans,
+			       ci.xtcpi_snd_cwnd);
+		}
+		CHECK(got == 1 << 20);
+		CHECK(r.bad == 0);
+		close(c);
+		close(a);
+		close(l);
+	}
+}
+
 static const struct xt_test tests[] = {
+	TEST(impaired_transfers),
 	TEST(small_exchange),
 	TEST(peek_and_waitall),
 	TEST(nonblocking_recv_poll),

@@ -150,9 +150,15 @@ netns_up() {
 	ip -n xc link set vc up && ip -n xd link set vd up &&
 	ip netns exec xa tc qdisc add dev va root netem delay 100ms &&
 	ip netns exec xb tc qdisc add dev vb root netem delay 100ms &&
-	ip netns exec xc tc qdisc add dev vc root netem loss 100%
+	ip netns exec xc tc qdisc add dev vc root netem loss 100% &&
+	# ya <-> yb: data_test's impaired transfers set netem on both ends
+	ip netns add ya && ip netns add yb &&
+	ip link add vya netns ya type veth peer name vyb netns yb &&
+	ip -n ya addr add 10.79.0.1/24 dev vya && ip -n yb addr add 10.79.0.2/24 dev vyb &&
+	ip -n ya link set vya up && ip -n yb link set vyb up &&
+	ip -n ya link set lo up && ip -n yb link set lo up
 }
-netns_down() { for ns in xa xb xc xd; do ip netns del $ns 2>/dev/null; done; }
+netns_down() { for ns in xa xb xc xd ya yb; do ip netns del $ns 2>/dev/null; done; }
 
 if loaded; then
 	./socket_test $filter 2>&1
