@@ -56,6 +56,10 @@ check:
 demo: stock tools
 	@scripts/vm-run.sh --kernel stock -- scripts/demo.sh
 
+# A benchmark, not a test: TCP and XTCP on loopback in one guest, as ratios.
+bench: stock tools
+	@scripts/vm-run.sh --kernel stock --name bench -- scripts/bench.sh
+
 clean:
 	rm -rf $(BUILD)
 	@$(MAKE) -s -C tools clean
@@ -72,4 +76,5 @@ help:
 	@echo "make itest      run the integration tests in both guests (KERNEL=stock or debug for one)"
 	@echo "make check      everything above, ending with 'N passed, N failed'"
 	@echo "make demo       boot the stock guest and run the demo program"
+	@echo "make bench      TCP vs XTCP on loopback in the stock guest: bulk, 1-byte RR, connect rate"
 	@echo "make clean      remove build outputs"
