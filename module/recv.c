@@ -9,23 +9,26 @@
 #include <net/sock.h>
 
 #include "seq.h"
+#include "window.h"
 #include "xtcp.h"
 
-/* The window to advertise: the free buffer, never less than promised. */
+/*
+ * The window to advertise (window.c): the free buffer, grown only in steps
+ * of min(buffer/2, MSS) (receiver SWS avoidance), never less than what was
+ * promised.  Buffer space is counted in truesize: offer half as payload.
+ */
 void xtcp_rcv_window_update(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
-	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	int free = rcvbuf - atomic_read(&sk->sk_rmem_alloc);
 	u32 promised = xs->rcv_wup + tcb->rcv_wnd - tcb->rcv_nxt;
-	/* buffer space is counted in truesize: offer half of it as payload */
-	u32 wnd = max(free, 0) / 2;
 
 	if (xtcp_seq_before(xs->rcv_wup + tcb->rcv_wnd, tcb->rcv_nxt))
 		promised = 0;
-	wnd = min_t(u32, wnd, (u32)U16_MAX << tcb->rcv_wscale);
-	wnd = round_down(wnd, 1U << tcb->rcv_wscale);
-	tcb->rcv_wnd = max(wnd, promised);
+	tcb->rcv_wnd = xtcp_rcv_window(max(free, 0) / 2, rcvbuf / 2, tcb->mss,
+				       promised, tcb->rcv_wscale);
 }
 
 /* Every segment with ACK carries RCV.NXT and the window: note what we sent. */

@@ -80,10 +80,27 @@ static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb)
 		  skb->len);
 }
 
+/* Cut @skb after @len bytes; the rest becomes the next queued segment. */
+static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct sk_buff *rest = alloc_skb(skb->len - len, GFP_ATOMIC);
+
+	if (!rest)
+		return -ENOMEM;
+	skb_split(skb, rest, len);
+	memset(XTCP_SKB_CB(rest), 0, sizeof(*XTCP_SKB_CB(rest)));
+	XTCP_SKB_CB(rest)->seg.seq = xtcp_skb_seq(skb) + len;
+	__skb_queue_after(&sk->sk_write_queue, skb, rest);
+	sk_wmem_queued_add(sk, rest->truesize);
+	return 0;
+}
+
 /*
  * Send what may be sent now: within min(SND.WND, cwnd) of SND.UNA, and with
  * Nagle (RFC 896) holding back a short segment while data is outstanding,
- * unless XTCP_NODELAY.
+ * unless XTCP_NODELAY.  With nothing in flight and a window smaller than
+ * the next segment, send what fits rather than wait for a window that may
+ * never grow (RFC 9293 §3.8.6.2.1's override).
  */
 void xtcp_push(struct sock *sk)
 {
@@ -98,8 +115,11 @@ void xtcp_push(struct sock *sk)
 		u32 wnd = min(tcb->snd_wnd, xtcp_cc_window(&xs->cc));
 		u32 mss = tcb->snd_mss;
 
-		if (in_flight + skb->len > wnd)
+		if (in_flight + skb->len > wnd) {
+			if (!in_flight && wnd && !xtcp_split(sk, skb, wnd))
+				continue;
 			break;
+		}
 		if (skb->len < mss && in_flight && !xs->nodelay &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb))
 			break;
