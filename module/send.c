@@ -181,6 +181,9 @@ void xtcp_data_rto(struct sock *sk)
 	xtcp_cc_on_timeout(&xs->cc, tcb->snd_nxt - tcb->snd_una, tcb->snd_nxt);
 	if (!xtcp_retransmit_head(sk))
 		return;
+	/* all of the flight is suspect: resend each hole as ACKs reveal it */
+	xs->rto_high = tcb->snd_nxt;
+	xs->rto_recovery = true;
 	xs->retries++;
 	xtcp_rtt_backoff(&xs->rtt);
 	xtcp_set_rto(sk);
@@ -237,8 +240,19 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 			READ_ONCE(xn->rto_min_ms) * USEC_PER_MSEC,
 			READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
 	if (xtcp_cc_on_ack(&xs->cc, una, una - prior_una,
-			   tcb->snd_nxt - una) == XTCP_CC_PARTIAL_ACK)
+			   tcb->snd_nxt - una) == XTCP_CC_PARTIAL_ACK) {
 		xtcp_retransmit_head(sk);
+	} else if (xs->rto_recovery) {
+		/*
+		 * After a timeout every ACK below the old SND.NXT stops at the
+		 * next hole (the receiver keeps what came after it): resend
+		 * that segment now instead of waiting for another timeout.
+		 */
+		if (xtcp_seq_before(una, xs->rto_high))
+			xtcp_retransmit_head(sk);
+		else
+			xs->rto_recovery = false;
+	}
 	xtcp_rtx_stop(sk);
 	xtcp_set_rto(sk);
 	if (tcb->snd_nxt != una)

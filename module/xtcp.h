@@ -87,6 +87,8 @@ struct xtcp_sock {
 	u32			max_window;	/* largest window the peer offered */
 	struct xtcp_rtt		rtt;		/* RFC 6298 estimator (rtt.c) */
 	struct xtcp_cc		cc;		/* NewReno (cc.c) */
+	u32			rto_high;	/* SND.NXT at the last timeout */
+	bool			rto_recovery;	/* resending holes below rto_high */
 	u32			total_retrans;
 	u64			bytes_acked;
 
