@@ -7,7 +7,6 @@
  * expect the netns "xa" and "xb" joined by veth (set up by
  * run-guest-tests.sh); they are skipped as passing when absent.
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -18,14 +17,6 @@
 
 #include "harness.h"
 #include "xtcp_util.h"
-
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static int sysctl_set(const char *name, int val)
 {
@@ -39,8 +30,6 @@ static int sysctl_set(const char *name, int val)
 	fprintf(f, "%d\n", val);
 	return fclose(f);
 }
-
-static int enter_netns(const char *name);
 
 static int xt_connect(int fd, const char *ip, unsigned short port)
 {
@@ -328,21 +317,6 @@ static void listener_close_resets_children(void)
 	CHECK(p.revents & POLLERR);
 	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == ECONNRESET);
 	close(c);
-}
-
-/* Switch to the network namespace /run/netns/NAME; -1 if it is absent. */
-static int enter_netns(const char *name)
-{
-	char path[64];
-	int fd, r;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	r = setns(fd, CLONE_NEWNET);
-	close(fd);
-	return r;
 }
 
 static void veth_connect_accept(void)

@@ -4,7 +4,6 @@
  * MSG_WAITALL, non-blocking calls with poll, bulk transfers checked byte
  * for byte, a reader that stalls (zero window) and resumes.
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
@@ -15,14 +14,6 @@
 
 #include "harness.h"
 #include "xtcp_util.h"
-
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* A connected pair over loopback: *c the client, *a the accepted side. */
 static int pair(unsigned short port, int *c, int *a)
@@ -264,21 +255,6 @@ static void sigpipe_after_reset(void)
 	CHECK_ERRNO(recv(c, buf, sizeof(buf), 0), ECONNRESET);
 	CHECK_ERRNO(send(c, "x", 1, 0), EPIPE);
 	close(c);
-}
-
-/* Switch to the network namespace /run/netns/NAME; -1 if it is absent. */
-static int enter_netns(const char *name)
-{
-	char path[64];
-	int fd, r;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	r = setns(fd, CLONE_NEWNET);
-	close(fd);
-	return r;
 }
 
 /*

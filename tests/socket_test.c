@@ -4,7 +4,6 @@
  * errors, getsockname, SOL_XTCP options, poll, and the calls that are not
  * built yet.  Needs xtcp.ko loaded; runs as root in a test guest.
  */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>

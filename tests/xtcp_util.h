@@ -4,10 +4,37 @@
 #define XTCP_UTIL_H
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/xtcp.h>
+
+static inline long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Switch to the network namespace /run/netns/NAME; -1 if it is absent. */
+static inline int enter_netns(const char *name)
+{
+	char path[64];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	r = setns(fd, CLONE_NEWNET);
+	close(fd);
+	return r;
+}
 
 /* The family the loaded module registered (its family= parameter). */
 static inline int xt_family(void)

@@ -7,7 +7,6 @@
  *   connect  connect + accept + close per second
  * A benchmark, not a test: it asserts nothing but that the data arrived.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
