@@ -177,7 +177,20 @@ void xtcp_data_rto(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
+	u64 now = xtcp_now_us();
 
+	/*
+	 * XTCP_USER_TIMEOUT (RFC 5482): data unacknowledged that long ends the
+	 * connection.  The oldest segment has waited one RTO at the first
+	 * expiry of an episode.
+	 */
+	if (!xs->rtx_start_us)
+		xs->rtx_start_us = now - (u64)xs->rto_ms * USEC_PER_MSEC;
+	if (xs->user_timeout &&
+	    now - xs->rtx_start_us >= (u64)xs->user_timeout * USEC_PER_MSEC) {
+		xtcp_done(sk, ETIMEDOUT);
+		return;
+	}
 	xtcp_cc_on_timeout(&xs->cc, tcb->snd_nxt - tcb->snd_una, tcb->snd_nxt);
 	if (!xtcp_retransmit_head(sk))
 		return;
@@ -187,6 +200,14 @@ void xtcp_data_rto(struct sock *sk)
 	xs->retries++;
 	xtcp_rtt_backoff(&xs->rtt);
 	xtcp_set_rto(sk);
+	if (xs->user_timeout) {
+		/* do not sleep past the user timeout */
+		u64 left = (u64)xs->user_timeout * USEC_PER_MSEC -
+			   (now - xs->rtx_start_us);
+
+		xs->rto_ms = clamp_t(u64, DIV_ROUND_UP_ULL(left, USEC_PER_MSEC),
+				     1, xs->rto_ms);
+	}
 	xtcp_rtx_arm(sk);
 }
 
@@ -235,6 +256,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	}
 	xs->bytes_acked += una - prior_una;
 	xs->retries = 0;
+	xs->rtx_start_us = 0;
 	xs->max_window = max(xs->max_window, tcb->snd_wnd);
 	xtcp_rtt_on_ack(&xs->rtt, una, xtcp_now_us(),
 			READ_ONCE(xn->rto_min_ms) * USEC_PER_MSEC,

@@ -11,6 +11,9 @@
 #include <linux/net.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/ioctl.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -468,6 +471,36 @@ out:
 	return err;
 }
 
+/* FIONREAD/SIOCINQ, SIOCOUTQ, SIOCOUTQNSD: TCP's answers. */
+static int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+	case SIOCOUTQ:
+	case SIOCOUTQNSD:
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	if (sk->sk_state == TCP_LISTEN)
+		return -EINVAL;
+	lock_sock(sk);
+	if (cmd == SIOCINQ)
+		answ = xs->tcb.rcv_nxt - xs->copied_seq;	/* unread */
+	else if (cmd == SIOCOUTQ)
+		answ = xs->write_seq - xs->tcb.snd_una;	/* not yet acked */
+	else
+		answ = xs->write_seq - xs->tcb.snd_nxt;	/* not yet sent */
+	if (sk->sk_state == TCP_CLOSE && cmd != SIOCINQ)
+		answ = 0;
+	release_sock(sk);
+	return put_user(answ, (int __user *)arg);
+}
+
 static const struct proto_ops xtcp_stream_ops = {
 	/* Informational only: dispatch goes by sk_family, the real family. */
 	.family		= PF_XTCP,
@@ -479,7 +512,7 @@ static const struct proto_ops xtcp_stream_ops = {
 	.accept		= xtcp_accept,
 	.getname	= xtcp_getname,
 	.poll		= xtcp_poll,
-	.ioctl		= sock_no_ioctl,
+	.ioctl		= xtcp_ioctl,
 	.listen		= xtcp_listen,
 	.shutdown	= sock_no_shutdown,
 	.setsockopt	= xtcp_setsockopt,

@@ -88,6 +88,7 @@ struct xtcp_sock {
 	struct xtcp_rtt		rtt;		/* RFC 6298 estimator (rtt.c) */
 	struct xtcp_cc		cc;		/* NewReno (cc.c) */
 	u32			rto_high;	/* SND.NXT at the last timeout */
+	u64			rtx_start_us;	/* first timeout of this episode, 0: none */
 	bool			rto_recovery;	/* resending holes below rto_high */
 	u32			total_retrans;
 	u64			bytes_acked;

@@ -11,9 +11,20 @@
 #include <signal.h>
 #include <time.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 
 #include "harness.h"
 #include "xtcp_util.h"
+
+static int getint_err(int fd)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &v, &len);
+	return v;
+}
 
 /* A connected pair over loopback: *c the client, *a the accepted side. */
 static int pair(unsigned short port, int *c, int *a)
@@ -323,8 +334,76 @@ static void impaired_transfers(void)
 	}
 }
 
+/* FIONREAD/SIOCINQ, SIOCOUTQ as TCP answers them. */
+static void ioctl_queues(void)
+{
+	int c, a, n = -1, l = xt_socket();
+	char buf[8];
+
+	CHECK_OK(pair(42010, &c, &a));
+	CHECK(send(c, "12345", 5, 0) == 5);
+	usleep(100000);		/* delivered, and the delayed ACK sent */
+	CHECK_OK(ioctl(a, FIONREAD, &n));
+	CHECK(n == 5);
+	CHECK(recv(a, buf, 2, 0) == 2);
+	CHECK_OK(ioctl(a, SIOCINQ, &n));
+	CHECK(n == 3);
+	CHECK_OK(ioctl(c, SIOCOUTQ, &n));
+	CHECK(n == 0);
+	CHECK_OK(xt_bind(l, "127.0.0.1", 42011));
+	CHECK_OK(listen(l, 1));
+	CHECK_ERRNO(ioctl(l, FIONREAD, &n), EINVAL);
+	close(l);
+	close(c);
+	close(a);
+}
+
+/*
+ * XTCP_USER_TIMEOUT (RFC 5482): with the peer gone silent (netem loss 100%
+ * on the path), unacknowledged data ends the connection with ETIMEDOUT
+ * after about that long, long before retries2 would.
+ */
+static void user_timeout(void)
+{
+	struct sockaddr_xtcp sa = xt_addr("10.79.0.2", 42012);
+	int l, c, a, ms = 1000, rc;
+	struct pollfd p;
+	long t0, dt;
+
+	if (enter_netns("yb"))
+		return;
+	rc = system("ip netns exec ya tc qdisc replace dev vya root netem loss 0%");
+	CHECK(rc == 0);
+	l = xt_socket();
+	CHECK_OK(xt_bind(l, "10.79.0.2", 42012));
+	CHECK_OK(listen(l, 1));
+	CHECK_OK(enter_netns("ya"));
+	c = xt_socket();
+	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0);
+	CHECK_OK(setsockopt(c, SOL_XTCP, XTCP_USER_TIMEOUT, &ms, sizeof(ms)));
+	rc = system("ip netns exec ya tc qdisc replace dev vya root netem loss 100%");
+	CHECK(rc == 0);
+	t0 = now_ms();
+	CHECK(send(c, "lost", 4, 0) == 4);
+	p.fd = c;
+	p.events = POLLIN;
+	CHECK(poll(&p, 1, 10000) == 1 && (p.revents & POLLERR));
+	dt = now_ms() - t0;
+	printf("# ETIMEDOUT %ld ms after the send, XTCP_USER_TIMEOUT %d ms\n", dt, ms);
+	CHECK(dt >= 900 && dt <= 3000);
+	CHECK(getint_err(c) == ETIMEDOUT);
+	rc = system("ip netns exec ya tc qdisc replace dev vya root netem loss 0%");
+	close(c);
+	close(a);
+	close(l);
+}
+
 static const struct xt_test tests[] = {
 	TEST(impaired_transfers),
+	TEST(ioctl_queues),
+	TEST(user_timeout),
 	TEST(small_exchange),
 	TEST(peek_and_waitall),
 	TEST(nonblocking_recv_poll),
