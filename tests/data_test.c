@@ -26,6 +26,15 @@ static int getint_err(int fd)
 	return v;
 }
 
+static int getint_rcvbuf(int fd)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len);
+	return v;
+}
+
 /* A connected pair over loopback: *c the client, *a the accepted side. */
 static int pair(unsigned short port, int *c, int *a)
 {
@@ -400,8 +409,52 @@ static void user_timeout(void)
 	close(l);
 }
 
+/*
+ * XTCP_MAXSEG clamps the MSS both sides use; SO_RCVBUF bounds the window
+ * the receiver offers, and the data still all arrives.
+ */
+static void mss_and_buffers(void)
+{
+	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", 42013);
+	struct bulk w = { .bytes = 1 << 20, .chunk = 65536 }, r = { 0 };
+	int l = xt_socket(), c = xt_socket(), a, mss = 1000, buf = 65536;
+	struct xtcp_info ci, ai;
+	socklen_t len = sizeof(ci);
+	pthread_t t;
+
+	CHECK_OK(setsockopt(c, SOL_XTCP, XTCP_MAXSEG, &mss, sizeof(mss)));
+	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf)));
+	CHECK_OK(xt_bind(l, "127.0.0.1", 42013));
+	CHECK_OK(listen(l, 1));
+	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0);
+	CHECK_OK(getsockopt(c, SOL_XTCP, XTCP_INFO, &ci, &len));
+	len = sizeof(ai);
+	CHECK_OK(getsockopt(a, SOL_XTCP, XTCP_INFO, &ai, &len));
+	/* the client advertises 1000; the server may send no more than that */
+	CHECK(ci.xtcpi_rcv_mss == 1000);
+	CHECK(ai.xtcpi_snd_mss == 1000);
+	CHECK(ci.xtcpi_snd_mss <= 1000);
+	/* the accepted socket inherits the listener's buffer (doubled by the core) */
+	CHECK(getint_rcvbuf(a) == 2 * buf);
+	w.fd = c;
+	r.fd = a;
+	pthread_create(&t, NULL, bulk_writer, &w);
+	CHECK(bulk_read(&r, w.bytes, 0) == w.bytes);
+	pthread_join(t, NULL);
+	CHECK(r.bad == 0);
+	len = sizeof(ai);
+	CHECK_OK(getsockopt(a, SOL_XTCP, XTCP_INFO, &ai, &len));
+	CHECK(ai.xtcpi_rcv_wnd <= (unsigned int)2 * buf);
+	close(c);
+	close(a);
+	close(l);
+}
+
 static const struct xt_test tests[] = {
 	TEST(impaired_transfers),
+	TEST(mss_and_buffers),
 	TEST(ioctl_queues),
 	TEST(user_timeout),
 	TEST(small_exchange),
