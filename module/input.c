@@ -55,13 +55,21 @@ static enum xtcp_drop xtcp_validate(struct sk_buff *skb)
 	return XTCP_DROP_NONE;
 }
 
+/* §3.10.7.1: the answer to a segment no connection takes. */
+static void xtcp_reset_no_conn(struct net *net, struct sk_buff *skb)
+{
+	struct xtcp_reply r;
+
+	xtcp_reset_reply(&XTCP_SKB_CB(skb)->seg, &r);
+	xtcp_send_ctl(net, skb, &r);
+}
+
 int xtcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
 	const struct iphdr *iph;
 	const struct tcphdr *th;
 	enum xtcp_drop why;
-	struct xtcp_reply r;
 	struct sock *sk;
 
 	xtcp_inc(net, XTCP_MIB_IN_SEGS);
@@ -81,8 +89,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
 	if (!sk) {
 		xtcp_inc(net, XTCP_MIB_NO_SOCKET);
-		xtcp_reset_reply(&XTCP_SKB_CB(skb)->seg, &r);
-		xtcp_send_ctl(net, skb, &r);
+		xtcp_reset_no_conn(net, skb);
 		goto discard;
 	}
 	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
@@ -170,14 +177,12 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_child_drop(sk);
 	}
 	if (ev & XTCP_EV_ACKED && sk->sk_state == TCP_ESTABLISHED &&
-	    !(ev & XTCP_EV_ESTABLISHED)) {
+	    !(ev & XTCP_EV_ESTABLISHED))
 		xtcp_clean_acked(sk, prior_una);
-		xtcp_push(sk);
-	} else if (!ev && sk->sk_state == TCP_ESTABLISHED &&
-		   xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd)) {
+	else if (!ev && sk->sk_state == TCP_ESTABLISHED &&
+		 xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd))
 		xtcp_dupack(sk);
-	}
-	/* a window update (or a zero window) may let queued data go */
+	/* freed window, grown cwnd or a window update: queued data may go */
 	if (!(ev & XTCP_EV_DROP) && xs->send_head)
 		xtcp_push(sk);
 	if (ev & XTCP_EV_TEXT)
@@ -202,7 +207,6 @@ static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
  */
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	struct xtcp_reply r;
 	bool taken = false;
 
 	switch (xtcp_sk(sk)->tcb.state) {
@@ -211,16 +215,14 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	case XTCP_CLOSED:
 		/* closed since the lookup: answer as for no socket */
-		xtcp_reset_reply(&XTCP_SKB_CB(skb)->seg, &r);
-		xtcp_send_ctl(sock_net(sk), skb, &r);
+		xtcp_reset_no_conn(sock_net(sk), skb);
 		break;
 	default:
-		if (xtcp_skb_matches(sk, skb)) {
+		/* the socket may have changed connection since the lookup */
+		if (xtcp_skb_matches(sk, skb))
 			taken = xtcp_conn_rcv(sk, skb);
-		} else {
-			xtcp_reset_reply(&XTCP_SKB_CB(skb)->seg, &r);
-			xtcp_send_ctl(sock_net(sk), skb, &r);
-		}
+		else
+			xtcp_reset_no_conn(sock_net(sk), skb);
 		break;
 	}
 	if (!taken)

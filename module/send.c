@@ -214,7 +214,7 @@ void xtcp_data_rto(struct sock *sk)
 /*
  * A duplicate ACK (RFC 5681 §2): the third starts fast retransmit and
  * NewReno's fast recovery (RFC 6582); later ones inflate cwnd, which may
- * let new data go.
+ * let new data go (the caller pushes).
  */
 void xtcp_dupack(struct sock *sk)
 {
@@ -224,7 +224,6 @@ void xtcp_dupack(struct sock *sk)
 	if (xtcp_cc_on_dupack(&xs->cc, tcb->snd_nxt - tcb->snd_una,
 			      tcb->snd_nxt) == XTCP_CC_FAST_RETRANSMIT)
 		xtcp_retransmit_head(sk);
-	xtcp_push(sk);
 }
 
 /*
