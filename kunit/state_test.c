@@ -1672,4 +1672,418 @@ static struct kunit_suite xtcp_state_suite = {
 	.test_cases = xtcp_state_test_cases,
 };
 
-kunit_test_suites(&xtcp_state_suite);
+/* ---- the close side (§3.10.4, §3.10.7.4) ------------------------------- */
+
+/*
+ * ESTABLISHED, then CLOSE: FIN_WAIT_1 with the FIN sent after the
+ * XTCP_T_SENT bytes, so FIN takes ISS+1+SENT and SND.NXT = ISS+2+SENT.
+ */
+static void xtcp_fix_fin_wait_1(struct kunit *test, struct xtcp_tcb *tcb,
+				const struct xtcp_nums *n)
+{
+	xtcp_fix_established(test, tcb, n);
+	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(tcb, tcb->snd_nxt), XTCP_CLOSE_SEND_FIN);
+	tcb->snd_nxt++;		/* the send path sent the FIN */
+	KUNIT_ASSERT_EQ(test, tcb->state, XTCP_FIN_WAIT_1);
+}
+
+/* FIN_WAIT_1 + ACK of everything, FIN included */
+static void xtcp_fix_fin_wait_2(struct kunit *test, struct xtcp_tcb *tcb,
+				const struct xtcp_nums *n)
+{
+	struct xtcp_seg s;
+	struct xtcp_reply r;
+
+	xtcp_fix_fin_wait_1(test, tcb, n);
+	s = xtcp_mkseg(XTCP_ACK, n->irs + 1, tcb->snd_nxt, 0);
+	xtcp_tcb_input(tcb, &s, &r);
+	KUNIT_ASSERT_EQ(test, tcb->state, XTCP_FIN_WAIT_2);
+}
+
+/* ESTABLISHED + the peer's FIN at IRS+1: CLOSE_WAIT, RCV.NXT = IRS+2 */
+static void xtcp_fix_close_wait(struct kunit *test, struct xtcp_tcb *tcb,
+				const struct xtcp_nums *n)
+{
+	struct xtcp_reply r;
+
+	xtcp_fix_established(test, tcb, n);
+	KUNIT_ASSERT_EQ(test, xtcp_tcb_fin(tcb, &r), XTCP_EV_PEER_FIN);
+	KUNIT_ASSERT_EQ(test, tcb->state, XTCP_CLOSE_WAIT);
+}
+
+/* CLOSE_WAIT, then CLOSE: LAST_ACK with our FIN sent */
+static void xtcp_fix_last_ack(struct kunit *test, struct xtcp_tcb *tcb,
+			      const struct xtcp_nums *n)
+{
+	xtcp_fix_close_wait(test, tcb, n);
+	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(tcb, tcb->snd_nxt), XTCP_CLOSE_SEND_FIN);
+	tcb->snd_nxt++;
+	KUNIT_ASSERT_EQ(test, tcb->state, XTCP_LAST_ACK);
+}
+
+/* FIN_WAIT_1 + the peer's FIN before it acknowledged ours: CLOSING */
+static void xtcp_fix_closing(struct kunit *test, struct xtcp_tcb *tcb,
+			     const struct xtcp_nums *n)
+{
+	struct xtcp_reply r;
+
+	xtcp_fix_fin_wait_1(test, tcb, n);
+	KUNIT_ASSERT_EQ(test, xtcp_tcb_fin(tcb, &r), XTCP_EV_PEER_FIN);
+	KUNIT_ASSERT_EQ(test, tcb->state, XTCP_CLOSING);
+}
+
+/* CLOSE in every state (§3.10.4). */
+static void xtcp_close_call(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	u32 nxt = n->iss + 1 + XTCP_T_SENT;
+	struct xtcp_tcb tcb, before;
+
+	xtcp_fix_closed(&tcb);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 0), XTCP_CLOSE_DELETE);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSED);
+	KUNIT_EXPECT_FALSE(test, tcb.fin_queued);
+	xtcp_fix_listen(&tcb);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 0), XTCP_CLOSE_DELETE);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSED);
+	xtcp_fix_syn_sent(test, &tcb, n);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, n->iss + 1), XTCP_CLOSE_DELETE);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSED);
+	KUNIT_EXPECT_FALSE(test, tcb.fin_queued);
+
+	/* SYN_RECEIVED: "form a FIN segment and send it, enter FIN-WAIT-1" */
+	xtcp_fix_syn_received_active(test, &tcb, n);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, n->iss + 1), XTCP_CLOSE_SEND_FIN);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_FIN_WAIT_1);
+	KUNIT_EXPECT_TRUE(test, tcb.fin_queued);
+	KUNIT_EXPECT_EQ(test, tcb.fin_seq, n->iss + 1);
+
+	xtcp_fix_established(test, &tcb, n);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, nxt + 5), XTCP_CLOSE_SEND_FIN);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_FIN_WAIT_1);
+	KUNIT_EXPECT_EQ(test, tcb.fin_seq, nxt + 5);	/* after queued data */
+
+	xtcp_fix_close_wait(test, &tcb, n);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, nxt), XTCP_CLOSE_SEND_FIN);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_LAST_ACK);
+	KUNIT_EXPECT_EQ(test, tcb.fin_seq, nxt);
+
+	/* a FIN is already on its way: nothing changes */
+	xtcp_fix_fin_wait_1(test, &tcb, n);
+	before = tcb;
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 12345), XTCP_CLOSE_NOTHING);
+	KUNIT_EXPECT_MEMEQ(test, &tcb, &before, sizeof(tcb));
+	xtcp_fix_fin_wait_2(test, &tcb, n);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 12345), XTCP_CLOSE_NOTHING);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_FIN_WAIT_2);
+	xtcp_fix_closing(test, &tcb, n);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 12345), XTCP_CLOSE_NOTHING);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSING);
+	xtcp_fix_last_ack(test, &tcb, n);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 12345), XTCP_CLOSE_NOTHING);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_LAST_ACK);
+	KUNIT_EXPECT_EQ(test, tcb.fin_seq, nxt);
+}
+
+/* FIN_WAIT_1: ACKs short of the FIN, of the FIN, and a FIN (§3.10.7.4). */
+static void xtcp_close_fin_wait_1(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	u32 iss = n->iss, irs = n->irs, fin = iss + 1 + XTCP_T_SENT;
+	struct xtcp_reply r;
+	struct xtcp_tcb tcb;
+
+	xtcp_fix_fin_wait_1(test, &tcb, n);
+	KUNIT_EXPECT_FALSE(test, xtcp_tcb_fin_acked(&tcb));
+	/* the data, not the FIN: still FIN_WAIT_1 */
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, fin, 0),
+			  XTCP_EV_ACKED, XTCP_FIN_WAIT_1, XTCP_NO_REPLY);
+	KUNIT_EXPECT_FALSE(test, xtcp_tcb_fin_acked(&tcb));
+	/* text still arrives (half-close) */
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, fin, 10),
+			  XTCP_EV_TEXT, XTCP_FIN_WAIT_1, XTCP_NO_REPLY);
+	/* the FIN acknowledged: FIN_WAIT_2 */
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, fin + 1, 0),
+			  XTCP_EV_ACKED | XTCP_EV_FIN_ACKED, XTCP_FIN_WAIT_2,
+			  XTCP_NO_REPLY);
+	KUNIT_EXPECT_TRUE(test, xtcp_tcb_fin_acked(&tcb));
+	xtcp_expect_seqs(test, &tcb, fin + 1, fin + 1, irs + 1);
+
+	/* the peer's FIN first: CLOSING, and our ACK of it */
+	xtcp_fix_fin_wait_1(test, &tcb, n);
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK | XTCP_FIN, irs + 1, fin, 0),
+			  XTCP_EV_ACKED | XTCP_EV_TEXT, XTCP_FIN_WAIT_1, XTCP_NO_REPLY);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&tcb, &r), XTCP_EV_PEER_FIN);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSING);
+	xtcp_expect_reply(test, &r, XTCP_REPLY(XTCP_ACK, fin + 1, irs + 2));
+	xtcp_expect_seqs(test, &tcb, fin, fin + 1, irs + 2);
+
+	/* FIN|ACK acknowledging our FIN: FIN_WAIT_2, then TIME_WAIT */
+	xtcp_fix_fin_wait_1(test, &tcb, n);
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK | XTCP_FIN, irs + 1, fin + 1, 0),
+			  XTCP_EV_ACKED | XTCP_EV_FIN_ACKED | XTCP_EV_TEXT,
+			  XTCP_FIN_WAIT_2, XTCP_NO_REPLY);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&tcb, &r),
+			XTCP_EV_PEER_FIN | XTCP_EV_TIME_WAIT);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_TIME_WAIT);
+	xtcp_expect_reply(test, &r, XTCP_REPLY(XTCP_ACK, fin + 1, irs + 2));
+}
+
+/* FIN_WAIT_2: text goes on arriving; the FIN makes it TIME_WAIT. */
+static void xtcp_close_fin_wait_2(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	u32 iss = n->iss, irs = n->irs, nxt = iss + 2 + XTCP_T_SENT;
+	struct xtcp_reply r;
+	struct xtcp_tcb tcb;
+
+	xtcp_fix_fin_wait_2(test, &tcb, n);
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, nxt, 100),
+			  XTCP_EV_TEXT, XTCP_FIN_WAIT_2, XTCP_NO_REPLY);
+	/* a duplicate ACK: nothing */
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, nxt, 0),
+			  0, XTCP_UNCHANGED, XTCP_NO_REPLY);
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK | XTCP_FIN, irs + 1, nxt, 0),
+			  XTCP_EV_TEXT, XTCP_FIN_WAIT_2, XTCP_NO_REPLY);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&tcb, &r),
+			XTCP_EV_PEER_FIN | XTCP_EV_TIME_WAIT);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_TIME_WAIT);
+	xtcp_expect_reply(test, &r, XTCP_REPLY(XTCP_ACK, nxt, irs + 2));
+}
+
+/* CLOSING: only the ACK of our FIN matters; it leads to TIME_WAIT. */
+static void xtcp_close_closing(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	u32 iss = n->iss, irs = n->irs, fin = iss + 1 + XTCP_T_SENT;
+	struct xtcp_tcb tcb;
+
+	xtcp_fix_closing(test, &tcb, n);
+	/* text after the peer's FIN is ignored */
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 2, iss + 1, 10),
+			  0, XTCP_CLOSING, XTCP_NO_REPLY);
+	/* the peer's FIN again: old, so an ACK */
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK | XTCP_FIN, irs + 1, iss + 1, 0),
+			  XTCP_EV_DROP, XTCP_UNCHANGED,
+			  XTCP_REPLY(XTCP_ACK, fin + 1, irs + 2));
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 2, fin, 0),
+			  XTCP_EV_ACKED, XTCP_CLOSING, XTCP_NO_REPLY);
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 2, fin + 1, 0),
+			  XTCP_EV_ACKED | XTCP_EV_TIME_WAIT | XTCP_EV_DROP,
+			  XTCP_TIME_WAIT, XTCP_NO_REPLY);
+}
+
+/* CLOSE_WAIT: no more text; ACKs as usual. */
+static void xtcp_close_close_wait(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	u32 iss = n->iss, irs = n->irs, nxt = iss + 1 + XTCP_T_SENT;
+	struct xtcp_reply r;
+	struct xtcp_tcb tcb;
+
+	/* ESTABLISHED + FIN: CLOSE_WAIT, FIN acknowledged at once */
+	xtcp_fix_established(test, &tcb, n);
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK | XTCP_FIN, irs + 1, iss + 1, 0),
+			  XTCP_EV_TEXT, XTCP_ESTABLISHED, XTCP_NO_REPLY);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&tcb, &r), XTCP_EV_PEER_FIN);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSE_WAIT);
+	xtcp_expect_reply(test, &r, XTCP_REPLY(XTCP_ACK, nxt, irs + 2));
+
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 2, iss + 1, 10),
+			  0, XTCP_CLOSE_WAIT, XTCP_NO_REPLY);
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 2, nxt, 0),
+			  XTCP_EV_ACKED, XTCP_CLOSE_WAIT, XTCP_NO_REPLY);
+	/* a retransmitted FIN is old: ACK it again */
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK | XTCP_FIN, irs + 1, nxt, 0),
+			  XTCP_EV_DROP, XTCP_UNCHANGED,
+			  XTCP_REPLY(XTCP_ACK, nxt, irs + 2));
+	/* and a second FIN in sequence (a confused peer) changes nothing */
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&tcb, &r), XTCP_EV_PEER_FIN);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSE_WAIT);
+}
+
+/* LAST_ACK: the ACK of our FIN deletes the TCB. */
+static void xtcp_close_last_ack(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	u32 iss = n->iss, irs = n->irs, fin = iss + 1 + XTCP_T_SENT;
+	struct xtcp_tcb tcb;
+
+	xtcp_fix_last_ack(test, &tcb, n);
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 2, fin, 0),
+			  XTCP_EV_ACKED, XTCP_LAST_ACK, XTCP_NO_REPLY);
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 2, fin + 1, 0),
+			  XTCP_EV_ACKED | XTCP_EV_CLOSED | XTCP_EV_DROP,
+			  XTCP_CLOSED, XTCP_NO_REPLY);
+}
+
+/* RST and SYN in the closing states (§3.10.7.4 second and fourth). */
+static void xtcp_close_rst_syn(struct kunit *test)
+{
+	static void (*const fix[])(struct kunit *, struct xtcp_tcb *,
+				   const struct xtcp_nums *) = {
+		xtcp_fix_fin_wait_1, xtcp_fix_fin_wait_2, xtcp_fix_close_wait,
+		xtcp_fix_closing, xtcp_fix_last_ack,
+	};
+	const struct xtcp_nums *n = test->param_value;
+	struct xtcp_tcb tcb;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(fix); i++) {
+		u32 rn, sn;
+
+		fix[i](test, &tcb, n);
+		rn = tcb.rcv_nxt;
+		sn = tcb.snd_nxt;
+		/* in the window, not exact: challenge ACK */
+		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_RST, rn + 5, 0, 0),
+				  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+				  XTCP_REPLY(XTCP_ACK, sn, rn));
+		/* out of the window: dropped */
+		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_RST, rn - 1, 0, 0),
+				  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_NO_REPLY);
+		/* a SYN: challenge ACK */
+		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_SYN, rn + 5, 0, 0),
+				  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+				  XTCP_REPLY(XTCP_ACK, sn, rn));
+		/* exact: reset */
+		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_RST, rn, 0, 0),
+				  XTCP_EV_RESET | XTCP_EV_DROP, XTCP_CLOSED,
+				  XTCP_NO_REPLY);
+	}
+}
+
+/* RFC 5961 §5.2: an ACK older than SND.UNA - MAX.SND.WND is challenged. */
+static void xtcp_close_old_ack(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	u32 iss = n->iss, irs = n->irs, nxt = iss + 1 + XTCP_T_SENT;
+	struct xtcp_tcb tcb;
+
+	xtcp_fix_established(test, &tcb, n);
+	KUNIT_EXPECT_EQ(test, tcb.max_wnd, XTCP_T_PEER_WND);
+	/* move SND.UNA a long way on: 3000 more bytes sent and ACKed */
+	tcb.snd_nxt += 3000;
+	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, nxt + 3000, 0),
+			  XTCP_EV_ACKED, XTCP_ESTABLISHED, XTCP_NO_REPLY);
+	/* window updates raise MAX.SND.WND: 1000 << 2 */
+	KUNIT_EXPECT_EQ(test, tcb.max_wnd, XTCP_T_PEER_WND << XTCP_T_PEER_WSCALE);
+	/* SND.UNA - MAX.SND.WND is still acceptable (a duplicate) */
+	xtcp_expect_input(test, &tcb,
+			  xtcp_mkseg(XTCP_ACK, irs + 1, nxt + 3000 - 4000, 0),
+			  0, XTCP_UNCHANGED, XTCP_NO_REPLY);
+	/* one older is not: challenge ACK, and the text is dropped too */
+	xtcp_expect_input(test, &tcb,
+			  xtcp_mkseg(XTCP_ACK, irs + 1, nxt + 3000 - 4001, 10),
+			  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+			  XTCP_REPLY(XTCP_ACK, nxt + 3000, irs + 1));
+}
+
+/* Two TCBs close: a four-way close, and a simultaneous close. */
+static void xtcp_close_exchange(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	u32 iss = n->iss, irs = n->irs;
+	struct xtcp_tcb a, b;
+	struct xtcp_reply r, fa, fb;
+
+	/* a handshake (see xtcp_state_handshake) */
+	xtcp_tcb_init(&a, XTCP_T_MSS, XTCP_T_RCV_WND, XTCP_T_RCV_WSCALE);
+	xtcp_tcb_init(&b, 1200, 100000, 3);
+	xtcp_tcb_connect(&a, iss, &r);
+	{
+		struct xtcp_seg s = xtcp_transmit(&a, &r, 0);
+
+		xtcp_tcb_accept_syn(&b, &s, irs, &r);
+		s = xtcp_transmit(&b, &r, 0);
+		xtcp_tcb_input(&a, &s, &r);
+		s = xtcp_transmit(&a, &r, 0);
+		xtcp_tcb_input(&b, &s, &r);
+	}
+	xtcp_expect_pair(test, &a, &b);
+
+	/* a: CLOSE; its FIN <SEQ=ISS+1><ACK=IRS+1> */
+	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(&a, a.snd_nxt), XTCP_CLOSE_SEND_FIN);
+	fa = XTCP_REPLY(XTCP_FIN | XTCP_ACK, a.snd_nxt, a.rcv_nxt);
+	a.snd_nxt++;
+	xtcp_expect_input(test, &b, xtcp_transmit(&a, &fa, 0), XTCP_EV_TEXT,
+			  XTCP_ESTABLISHED, XTCP_NO_REPLY);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&b, &r), XTCP_EV_PEER_FIN);
+	KUNIT_EXPECT_EQ(test, b.state, XTCP_CLOSE_WAIT);
+	xtcp_expect_input(test, &a, xtcp_transmit(&b, &r, 0),
+			  XTCP_EV_ACKED | XTCP_EV_FIN_ACKED, XTCP_FIN_WAIT_2,
+			  XTCP_NO_REPLY);
+	/* b: CLOSE; its FIN; a's ACK of it; a in TIME_WAIT, b CLOSED */
+	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(&b, b.snd_nxt), XTCP_CLOSE_SEND_FIN);
+	KUNIT_EXPECT_EQ(test, b.state, XTCP_LAST_ACK);
+	fb = XTCP_REPLY(XTCP_FIN | XTCP_ACK, b.snd_nxt, b.rcv_nxt);
+	b.snd_nxt++;
+	xtcp_expect_input(test, &a, xtcp_transmit(&b, &fb, 0), XTCP_EV_TEXT,
+			  XTCP_FIN_WAIT_2, XTCP_NO_REPLY);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&a, &r),
+			XTCP_EV_PEER_FIN | XTCP_EV_TIME_WAIT);
+	xtcp_expect_input(test, &b, xtcp_transmit(&a, &r, 0),
+			  XTCP_EV_ACKED | XTCP_EV_CLOSED | XTCP_EV_DROP,
+			  XTCP_CLOSED, XTCP_NO_REPLY);
+	KUNIT_EXPECT_EQ(test, a.state, XTCP_TIME_WAIT);
+	KUNIT_EXPECT_EQ(test, a.rcv_nxt, b.snd_nxt);
+	KUNIT_EXPECT_EQ(test, b.snd_una, b.snd_nxt);
+
+	/* simultaneous close (figure 13): both FINs cross */
+	xtcp_tcb_init(&a, XTCP_T_MSS, XTCP_T_RCV_WND, XTCP_T_RCV_WSCALE);
+	xtcp_tcb_init(&b, 1200, 100000, 3);
+	xtcp_tcb_connect(&a, iss, &r);
+	{
+		struct xtcp_seg s = xtcp_transmit(&a, &r, 0);
+
+		xtcp_tcb_accept_syn(&b, &s, irs, &r);
+		s = xtcp_transmit(&b, &r, 0);
+		xtcp_tcb_input(&a, &s, &r);
+		s = xtcp_transmit(&a, &r, 0);
+		xtcp_tcb_input(&b, &s, &r);
+	}
+	xtcp_tcb_close(&a, a.snd_nxt);
+	fa = XTCP_REPLY(XTCP_FIN | XTCP_ACK, a.snd_nxt, a.rcv_nxt);
+	a.snd_nxt++;
+	xtcp_tcb_close(&b, b.snd_nxt);
+	fb = XTCP_REPLY(XTCP_FIN | XTCP_ACK, b.snd_nxt, b.rcv_nxt);
+	b.snd_nxt++;
+	KUNIT_EXPECT_EQ(test, a.state, XTCP_FIN_WAIT_1);
+	KUNIT_EXPECT_EQ(test, b.state, XTCP_FIN_WAIT_1);
+	xtcp_expect_input(test, &a, xtcp_transmit(&b, &fb, 0), XTCP_EV_TEXT,
+			  XTCP_FIN_WAIT_1, XTCP_NO_REPLY);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&a, &fa), XTCP_EV_PEER_FIN);
+	KUNIT_EXPECT_EQ(test, a.state, XTCP_CLOSING);
+	xtcp_expect_input(test, &b, xtcp_transmit(&a, &(struct xtcp_reply)
+			  XTCP_REPLY(XTCP_FIN | XTCP_ACK, iss + 1, irs + 1), 0),
+			  XTCP_EV_TEXT, XTCP_FIN_WAIT_1, XTCP_NO_REPLY);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&b, &fb), XTCP_EV_PEER_FIN);
+	KUNIT_EXPECT_EQ(test, b.state, XTCP_CLOSING);
+	/* each ACK of a FIN: TIME_WAIT on both sides */
+	xtcp_expect_input(test, &a, xtcp_transmit(&b, &fb, 0),
+			  XTCP_EV_ACKED | XTCP_EV_TIME_WAIT | XTCP_EV_DROP,
+			  XTCP_TIME_WAIT, XTCP_NO_REPLY);
+	xtcp_expect_input(test, &b, xtcp_transmit(&a, &fa, 0),
+			  XTCP_EV_ACKED | XTCP_EV_TIME_WAIT | XTCP_EV_DROP,
+			  XTCP_TIME_WAIT, XTCP_NO_REPLY);
+}
+
+static struct kunit_case xtcp_close_test_cases[] = {
+	KUNIT_CASE_PARAM(xtcp_close_call, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_close_fin_wait_1, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_close_fin_wait_2, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_close_closing, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_close_close_wait, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_close_last_ack, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_close_rst_syn, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_close_old_ack, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_close_exchange, xtcp_nums_gen_params),
+	{}
+};
+
+static struct kunit_suite xtcp_close_suite = {
+	.name = "xtcp_close",
+	.test_cases = xtcp_close_test_cases,
+};
+
+kunit_test_suites(&xtcp_state_suite, &xtcp_close_suite);

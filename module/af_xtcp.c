@@ -78,13 +78,19 @@ out_pernet:
 	return err;
 }
 
+/*
+ * No socket pins the module any more, but orphans (conn.c) may still be
+ * closing: stop input, stop new sockets, kill what is left per namespace,
+ * and let the RCU callbacks that free sockets finish before the slab goes.
+ */
 static void __exit xtcp_exit(void)
 {
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
-	xtcp_socket_exit();
+	synchronize_net();
+	xtcp_family_exit();
 	xtcp_pernet_exit();
-	/* Let RCU callbacks that free sockets finish before the slab goes. */
 	rcu_barrier();
+	xtcp_proto_exit();
 }
 
 module_init(xtcp_init);

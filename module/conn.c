@@ -10,6 +10,7 @@
  * from the queues (under queue_lock) owns both references.  Once the
  * listener has set queues_closed, only the listener's closer unlinks.
  */
+#include <linux/delay.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -93,8 +94,25 @@ void xtcp_put_local(struct sock *sk)
 }
 
 /*
- * The connection is over (refused, reset, timed out): CLOSED, out of the
- * tables, timer stopped, an implicitly bound port released, waiters told.
+ * Closing states and orphans.  close() of a connection that still has a
+ * FIN to deliver (or to wait for) leaves the socket to finish on its own:
+ * an orphan, hashed and bound, holding the user's reference, and giving
+ * back the module reference sk_alloc() took, so that rmmod is possible;
+ * module exit kills what is left (xtcp_orphans_kill()).  When the orphan
+ * reaches CLOSED, xtcp_done() destroys it here.
+ */
+static void xtcp_orphan_destroy(struct sock *sk)
+{
+	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_unbind(sk);
+	__module_get(THIS_MODULE);	/* sk_prot_free() puts it */
+	sock_put(sk);			/* the user's, kept by close() */
+}
+
+/*
+ * The connection is over (refused, reset, timed out, closed): CLOSED, out
+ * of the tables, timers stopped, an implicitly bound port released, waiters
+ * told, an orphan destroyed.
  */
 void xtcp_done(struct sock *sk, int err)
 {
@@ -112,6 +130,110 @@ void xtcp_done(struct sock *sk, int err)
 	}
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
+	if (test_and_clear_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags))
+		xtcp_orphan_destroy(sk);
+}
+
+/*
+ * Abort (RFC 9293 §3.10.5): RST for a synchronized connection, then CLOSED.
+ * close() with unread data does this (data would be lost, as Linux
+ * decides), and so does SO_LINGER with a zero timeout.
+ */
+void xtcp_abort(struct sock *sk)
+{
+	struct xtcp_reply r;
+
+	xtcp_tcb_abort(&xtcp_sk(sk)->tcb, &r);
+	if (r.flags)
+		xtcp_send(sk, &r);
+	xtcp_done(sk, 0);
+}
+
+/* An orphan in FIN_WAIT_2 waits fin_timeout_ms for the peer's FIN. */
+static void xtcp_fin_wait2_arm(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms);
+	xtcp_rtx_arm(sk);
+}
+
+/* close() hands the connection over; @sk is locked, its FIN queued. */
+void xtcp_orphan(struct sock *sk)
+{
+	set_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags);
+	module_put(THIS_MODULE);
+	if (xtcp_sk(sk)->tcb.state == XTCP_FIN_WAIT_2)
+		xtcp_fin_wait2_arm(sk);
+}
+
+/*
+ * The TCB moved on the close side (XTCP_EV_FIN_ACKED, _PEER_FIN,
+ * _TIME_WAIT, _CLOSED): bring the socket along.
+ */
+void xtcp_close_progress(struct sock *sk, unsigned int ev)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (ev & XTCP_EV_CLOSED) {
+		xtcp_done(sk, 0);
+		return;
+	}
+	if (ev & XTCP_EV_TIME_WAIT) {
+		/* 2MSL is the minisock's; the socket itself is done */
+		xtcp_set_state(sk, XTCP_TIME_WAIT);
+		xtcp_done(sk, 0);
+		return;
+	}
+	xtcp_set_state(sk, xs->tcb.state);
+	if (xs->tcb.state == XTCP_FIN_WAIT_2 &&
+	    test_bit(XTCP_ORPHANED, &xs->flags))
+		xtcp_fin_wait2_arm(sk);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (ev & XTCP_EV_PEER_FIN)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/*
+ * Module exit: abort every orphan left in @net and wait until nothing of
+ * it can run module code (timers stopped, its segments out of the queues
+ * that hold sk_wmem_alloc).  Process context.
+ */
+void xtcp_orphans_kill(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_sock *xs;
+	struct xtcp_reply r;
+	struct sock *sk;
+
+	for (;;) {
+		sk = NULL;
+		spin_lock_bh(&xn->all_lock);
+		list_for_each_entry(xs, &xn->all, all_node) {
+			if (test_bit(XTCP_ORPHANED, &xs->flags)) {
+				sk = xtcp_to_sk(xs);
+				sock_hold(sk);
+				break;
+			}
+		}
+		spin_unlock_bh(&xn->all_lock);
+		if (!sk)
+			return;
+		lock_sock(sk);
+		if (test_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags)) {
+			xtcp_tcb_abort(&xtcp_sk(sk)->tcb, &r);
+			if (r.flags)
+				xtcp_send(sk, &r);
+			xtcp_done(sk, 0);
+		}
+		xtcp_timers_stop_sync(sk);
+		release_sock(sk);
+		while (refcount_read(&sk->sk_wmem_alloc) > 1)
+			msleep(20);
+		sock_put(sk);
+	}
 }
 
 /* A passive child reached ESTABLISHED: SYN queue -> accept queue. */
@@ -147,7 +269,6 @@ void xtcp_established(struct sock *sk)
 	xs->write_seq = xs->tcb.snd_nxt;
 	xs->copied_seq = xs->tcb.rcv_nxt;
 	xs->rcv_wup = xs->tcb.rcv_nxt;
-	xs->max_window = xs->tcb.snd_wnd;
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
 	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
 	if (xs->parent) {

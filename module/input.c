@@ -12,6 +12,7 @@
 #include <net/sock.h>
 #include <net/xfrm.h>
 
+#include "seq.h"
 #include "xtcp.h"
 
 static const enum xtcp_mib xtcp_drop_mib[] = {
@@ -132,12 +133,28 @@ static bool xtcp_is_dupack(const struct xtcp_tcb *tcb, const struct xtcp_seg *se
 	       tcb->snd_nxt != tcb->snd_una && tcb->snd_wnd == prior_wnd;
 }
 
+/* The states in which the write queue (data, FIN) is in use. */
+static bool xtcp_sending(enum xtcp_state state)
+{
+	switch (state) {
+	case XTCP_ESTABLISHED:
+	case XTCP_CLOSE_WAIT:
+	case XTCP_FIN_WAIT_1:
+	case XTCP_CLOSING:
+	case XTCP_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Return: true if the receive path took @skb. */
 static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_seg *seg = &XTCP_SKB_CB(skb)->seg;
 	u32 prior_una = xs->tcb.snd_una, prior_wnd = xs->tcb.snd_wnd;
+	enum xtcp_state prior_state = xs->tcb.state;
 	struct net *net = sock_net(sk);
 	struct xtcp_reply r;
 	unsigned int ev;
@@ -150,11 +167,20 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 
 	ev = xtcp_tcb_input(&xs->tcb, &XTCP_SKB_CB(skb)->seg, &r);
-	if (r.flags) {
-		if (ev & XTCP_EV_CHALLENGE)
+	if (ev & XTCP_EV_CHALLENGE) {
+		/* RFC 5961 §7: challenge ACKs are rate-limited */
+		struct xtcp_net *xn = xtcp_pernet(net);
+
+		if (xtcp_ratelimit(&xn->challenge_stamp, &xn->challenge_count,
+				   READ_ONCE(xn->challenge_ack_limit))) {
 			xtcp_inc(net, XTCP_MIB_CHALLENGE_ACKS);
-		xtcp_send(sk, &r);
+		} else {
+			xtcp_inc(net, XTCP_MIB_CHALLENGE_LIMITED);
+			r.flags = 0;
+		}
 	}
+	if (r.flags)
+		xtcp_send(sk, &r);
 	if (ev & XTCP_EV_SYN_RECEIVED) {
 		/* simultaneous open: the timer now resends SYN,ACK */
 		xtcp_set_state(sk, XTCP_SYN_RECEIVED);
@@ -176,18 +202,36 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
 		xtcp_child_drop(sk);
 	}
-	if (ev & XTCP_EV_ACKED && sk->sk_state == TCP_ESTABLISHED &&
+	if (ev & XTCP_EV_ACKED && xtcp_sending(prior_state) &&
 	    !(ev & XTCP_EV_ESTABLISHED))
 		xtcp_clean_acked(sk, prior_una);
-	else if (!ev && sk->sk_state == TCP_ESTABLISHED &&
+	else if (!ev && xtcp_sending(prior_state) &&
 		 xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd))
 		xtcp_dupack(sk);
+	/* our FIN acknowledged: FIN_WAIT_2, TIME_WAIT (CLOSING) or CLOSED */
+	if (ev & (XTCP_EV_FIN_ACKED | XTCP_EV_TIME_WAIT | XTCP_EV_CLOSED)) {
+		xtcp_close_progress(sk, ev);
+		if (sk->sk_state == TCP_CLOSE)
+			return false;
+	}
 	/* freed window, grown cwnd or a window update: queued data may go */
 	if (!(ev & XTCP_EV_DROP) && xs->send_head)
 		xtcp_push(sk);
-	if (ev & XTCP_EV_TEXT)
-		return xtcp_data_rcv(sk, skb);
-	return false;
+	if (!(ev & XTCP_EV_TEXT))
+		return false;
+	/*
+	 * New data after the user closed or shut reading in FIN_WAIT_1/2
+	 * has nowhere to go: reset, as tcp_rcv_state_process() does.
+	 */
+	if ((sk->sk_shutdown & RCV_SHUTDOWN) && seg->len &&
+	    (xs->tcb.state == XTCP_FIN_WAIT_1 ||
+	     xs->tcb.state == XTCP_FIN_WAIT_2) &&
+	    xtcp_seq_after(seg->seq + seg->len, xs->tcb.rcv_nxt)) {
+		xtcp_inc(net, XTCP_MIB_ABORT_ON_DATA);
+		xtcp_abort(sk);
+		return false;
+	}
+	return xtcp_data_rcv(sk, skb);
 }
 
 static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)

@@ -93,6 +93,7 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	th->check = xtcp_checksum(th, hlen + len, inet->inet_saddr,
 				  inet->inet_daddr, sk->sk_protocol);
 	skb->ip_summed = CHECKSUM_NONE;
+	/* an orphan's skbs pin it: xtcp_orphans_kill() waits for them */
 	skb_set_owner_w(skb, sk);
 	xtcp_inc(sock_net(sk), XTCP_MIB_OUT_SEGS);
 	xs->segs_out++;
@@ -110,19 +111,18 @@ int xtcp_send(struct sock *sk, const struct xtcp_reply *r)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_send, XTCP_NS);
 
-/* At most rst_ratelimit RSTs a second from the control socket. */
-static bool xtcp_rst_allowed(struct xtcp_net *xn)
+/* At most @limit events a second (0: no limit), counted in @stamp/@count. */
+bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit)
 {
-	int limit = READ_ONCE(xn->rst_ratelimit);
 	unsigned long now = jiffies;
 
 	if (!limit)
 		return true;
-	if (time_after_eq(now, READ_ONCE(xn->rst_stamp) + HZ)) {
-		WRITE_ONCE(xn->rst_stamp, now);
-		atomic_set(&xn->rst_count, 0);
+	if (time_after_eq(now, READ_ONCE(*stamp) + HZ)) {
+		WRITE_ONCE(*stamp, now);
+		atomic_set(count, 0);
 	}
-	return atomic_inc_return(&xn->rst_count) <= limit;
+	return atomic_inc_return(count) <= limit;
 }
 
 /**
@@ -145,7 +145,9 @@ void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 
 	if (!r->flags || !ctl)
 		return;
-	if ((r->flags & XTCP_RST) && !xtcp_rst_allowed(xn)) {
+	if ((r->flags & XTCP_RST) &&
+	    !xtcp_ratelimit(&xn->rst_stamp, &xn->rst_count,
+			    READ_ONCE(xn->rst_ratelimit))) {
 		xtcp_inc(net, XTCP_MIB_RST_RATELIMITED);
 		return;
 	}

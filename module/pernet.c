@@ -28,6 +28,8 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->max_syn_backlog = 256;
 	xn->rst_ratelimit = 1000;
 	xn->retries2 = 15;		/* as tcp_retries2 */
+	xn->fin_timeout_ms = 60000;	/* as tcp_fin_timeout */
+	xn->challenge_ack_limit = 1000;
 }
 
 static int __net_init xtcp_net_init(struct net *net)
@@ -40,6 +42,7 @@ static int __net_init xtcp_net_init(struct net *net)
 		INIT_HLIST_HEAD(&xn->bind_hash[i]);
 	xtcp_net_defaults(xn);
 	xn->rst_stamp = jiffies;
+	xn->challenge_stamp = jiffies;
 
 	err = xtcp_table_init(xn);
 	if (err)
@@ -73,8 +76,12 @@ static void __net_exit xtcp_net_exit(struct net *net)
 
 	xtcp_proc_exit(net);
 	xtcp_sysctl_unregister(net);
+	/*
+	 * User sockets hold their namespace, and so do orphans; orphans can
+	 * be here only when the module goes away.
+	 */
+	xtcp_orphans_kill(net);
 	inet_ctl_sock_destroy(xn->ctl_sk);
-	/* Every socket holds its namespace, so none can be left here. */
 	xtcp_table_destroy(xn);
 	for (i = 0; i < ARRAY_SIZE(xn->bind_hash); i++)
 		WARN_ON_ONCE(!hlist_empty(&xn->bind_hash[i]));

@@ -101,6 +101,11 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_LISTEN_OVERFLOWS]	= "ListenOverflows",
 	[XTCP_MIB_SYN_TIMEOUTS]		= "SynTimeouts",
 	[XTCP_MIB_CHALLENGE_ACKS]	= "ChallengeAcks",
+	[XTCP_MIB_CHALLENGE_LIMITED]	= "ChallengeAcksLimited",
+	[XTCP_MIB_FIN_WAIT2_TIMEOUTS]	= "FinWait2Timeouts",
+	[XTCP_MIB_ABORT_ON_CLOSE]	= "AbortOnClose",
+	[XTCP_MIB_ABORT_ON_LINGER]	= "AbortOnLinger",
+	[XTCP_MIB_ABORT_ON_DATA]	= "AbortOnData",
 };
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)

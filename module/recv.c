@@ -52,12 +52,33 @@ void xtcp_send_ack(struct sock *sk)
 }
 
 /*
+ * The peer's FIN is next in sequence (§3.10.7.4, eighth): RCV.NXT takes
+ * it, it is ACKed at once, readers see end of file (recv() returns 0,
+ * EPOLLIN | EPOLLRDHUP), and the state moves on (xtcp_tcb_fin()).
+ */
+void xtcp_fin_rcv(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_reply r;
+	unsigned int ev;
+
+	ev = xtcp_tcb_fin(&xs->tcb, &r);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sock_set_flag(sk, SOCK_DONE);
+	xtcp_ofo_purge(&xs->ofo);
+	xtcp_send_ack(sk);
+	xtcp_close_progress(sk, ev);
+}
+
+/*
  * Segment text (§3.10.7.4, seventh): in-order data joins the receive queue
  * and RCV.NXT advances over it and over whatever the out-of-order queue can
  * now add; old bytes are trimmed; data after a hole waits in the
  * out-of-order queue, within the window.  An out-of-order segment, or one
  * that fills a hole, is ACKed at once (RFC 5681 §4.2); other data every
- * second full segment or after 40 ms.  FIN is left to the teardown.
+ * second full segment or after 40 ms.  A FIN is taken when it is next in
+ * sequence, with or after in-order data; an out-of-order FIN is dropped
+ * (its data is kept) and the peer sends it again.
  *
  * Return: true if the receive path took @skb.
  */
@@ -66,19 +87,34 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct xtcp_seg *seg = &XTCP_SKB_CB(skb)->seg;
+	bool fin = seg->flags & XTCP_FIN;
 	bool taken = false, now = true;
 	u32 before, room;
 
 	xs->segs_in++;
-	if (!seg->len)
-		return false;	/* a FIN alone: the teardown's business */
-	/* from here on skb->data is the payload; the FIN waits for teardown */
+	if (!seg->len) {
+		/* a FIN alone */
+		if (fin && seg->seq == tcb->rcv_nxt)
+			xtcp_fin_rcv(sk);
+		else
+			xtcp_send_ack(sk);
+		return false;
+	}
+	/* from here on skb->data is the payload */
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
 	seg->flags &= ~XTCP_FIN;
 	if (xtcp_seq_before(seg->seq, tcb->rcv_nxt)) {
 		u32 old = tcb->rcv_nxt - seg->seq;
 
-		if (old >= seg->len || !pskb_pull(skb, old))
+		if (old >= seg->len) {
+			/* the data is old; the FIN may be next */
+			if (fin && seg->seq + seg->len == tcb->rcv_nxt) {
+				xtcp_fin_rcv(sk);
+				return false;
+			}
+			goto ack;
+		}
+		if (!pskb_pull(skb, old))
 			goto ack;
 		seg->seq += old;
 		seg->len -= old;
@@ -87,8 +123,10 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	room = tcb->rcv_nxt + tcb->rcv_wnd - seg->seq;
 	if (xtcp_seq_after(seg->seq, tcb->rcv_nxt + tcb->rcv_wnd))
 		room = 0;
-	if (seg->len > room && !pskb_trim(skb, room))
+	if (seg->len > room && !pskb_trim(skb, room)) {
 		seg->len = room;
+		fin = false;	/* it came after what we keep */
+	}
 	/* the window bounds the bytes; this bounds their overhead */
 	if (!seg->len ||
 	    atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf))
@@ -105,7 +143,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 	before = tcb->rcv_nxt;
 	tcb->rcv_nxt += seg->len;
-	if (!xtcp_ofo_empty(&xs->ofo))
+	if (!fin && !xtcp_ofo_empty(&xs->ofo))
 		tcb->rcv_nxt = xtcp_ofo_drain(&xs->ofo, tcb->rcv_nxt,
 					      &sk->sk_receive_queue);
 	xs->bytes_received += tcb->rcv_nxt - before;
@@ -113,6 +151,11 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	now = xs->ack_pending >= 2 * tcb->mss ||
 	      tcb->rcv_nxt - before != seg->len;
 	sk->sk_data_ready(sk);
+	if (fin) {
+		/* the FIN follows the data just queued */
+		xtcp_fin_rcv(sk);
+		return taken;
+	}
 ack:
 	if (now)
 		xtcp_send_ack(sk);

@@ -19,6 +19,17 @@ static u32 xtcp_skb_seq(const struct sk_buff *skb)
 	return XTCP_SKB_CB(skb)->seg.seq;
 }
 
+static bool xtcp_skb_fin(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN;
+}
+
+/* The sequence number after @skb: its payload, and its FIN if it has one. */
+static u32 xtcp_skb_end(const struct sk_buff *skb)
+{
+	return xtcp_skb_seq(skb) + skb->len + xtcp_skb_fin(skb);
+}
+
 static u64 xtcp_now_us(void)
 {
 	return ktime_to_us(ktime_get());
@@ -72,9 +83,9 @@ void xtcp_send_queue_purge(struct sock *sk)
 static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u8 flags = XTCP_ACK;
+	u8 flags = XTCP_ACK | (XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN);
 
-	if (skb_queue_is_last(&sk->sk_write_queue, skb))
+	if (skb_queue_is_last(&sk->sk_write_queue, skb) && skb->len)
 		flags |= XTCP_PSH;
 	xtcp_xmit(sk, flags, xtcp_skb_seq(skb), xs->tcb.rcv_nxt, skb, 0,
 		  skb->len);
@@ -90,6 +101,9 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	skb_split(skb, rest, len);
 	memset(XTCP_SKB_CB(rest), 0, sizeof(*XTCP_SKB_CB(rest)));
 	XTCP_SKB_CB(rest)->seg.seq = xtcp_skb_seq(skb) + len;
+	/* a FIN follows the last byte */
+	XTCP_SKB_CB(rest)->seg.flags = XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN;
+	XTCP_SKB_CB(skb)->seg.flags &= ~XTCP_FIN;
 	__skb_queue_after(&sk->sk_write_queue, skb, rest);
 	sk_wmem_queued_add(sk, rest->truesize);
 	return 0;
@@ -100,7 +114,8 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
  * Nagle (RFC 896) holding back a short segment while data is outstanding,
  * unless XTCP_NODELAY.  With nothing in flight and a window smaller than
  * the next segment, send what fits rather than wait for a window that may
- * never grow (RFC 9293 §3.8.6.2.1's override).
+ * never grow (RFC 9293 §3.8.6.2.1's override).  A FIN goes with the last
+ * data, or alone, and takes no window.
  */
 void xtcp_push(struct sock *sk)
 {
@@ -108,7 +123,9 @@ void xtcp_push(struct sock *sk)
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct sk_buff *skb;
 
-	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				     TCPF_FIN_WAIT1 | TCPF_CLOSING |
+				     TCPF_LAST_ACK)))
 		return;
 	while ((skb = xs->send_head)) {
 		u32 in_flight = tcb->snd_nxt - tcb->snd_una;
@@ -121,10 +138,11 @@ void xtcp_push(struct sock *sk)
 			break;
 		}
 		if (skb->len < mss && in_flight && !xs->nodelay &&
+		    !xtcp_skb_fin(skb) &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb))
 			break;
 		xtcp_xmit_skb(sk, skb);
-		tcb->snd_nxt = xtcp_skb_seq(skb) + skb->len;
+		tcb->snd_nxt = xtcp_skb_end(skb);
 		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, xtcp_now_us(), false);
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb_queue_next(&sk->sk_write_queue, skb);
@@ -161,8 +179,7 @@ bool xtcp_retransmit_head(struct sock *sk)
 	}
 	xtcp_xmit_skb(sk, skb);
 	/* Karn: an ACK from now on may answer either copy */
-	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_seq(skb) + skb->len, xtcp_now_us(),
-			 true);
+	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end(skb), xtcp_now_us(), true);
 	xs->total_retrans++;
 	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
 	return true;
@@ -239,10 +256,8 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
-		u32 end = xtcp_skb_seq(skb) + skb->len;
-
-		if (xtcp_seq_after(end, una)) {
-			/* partly acknowledged: keep the rest */
+		if (xtcp_seq_after(xtcp_skb_end(skb), una)) {
+			/* partly acknowledged: keep the rest (and the FIN) */
 			u32 done = una - xtcp_skb_seq(skb);
 
 			if (xtcp_seq_after(una, xtcp_skb_seq(skb)) &&
@@ -256,7 +271,6 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	xs->bytes_acked += una - prior_una;
 	xs->retries = 0;
 	xs->rtx_start_us = 0;
-	xs->max_window = max(xs->max_window, tcb->snd_wnd);
 	xtcp_rtt_on_ack(&xs->rtt, una, xtcp_now_us(),
 			READ_ONCE(xn->rto_min_ms) * USEC_PER_MSEC,
 			READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
@@ -287,17 +301,18 @@ static struct sk_buff *xtcp_tail_with_room(struct sock *sk, u32 mss)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
-	if (!skb || !xs->send_head || skb->len >= mss || skb_tailroom(skb) == 0)
+	if (!skb || !xs->send_head || skb->len >= mss ||
+	    skb_tailroom(skb) == 0 || xtcp_skb_fin(skb))
 		return NULL;
 	return skb;
 }
 
-static struct sk_buff *xtcp_new_segment(struct sock *sk, u32 mss)
+static struct sk_buff *xtcp_new_segment(struct sock *sk, u32 mss, gfp_t gfp)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
-	skb = alloc_skb(mss, sk->sk_allocation);
+	skb = alloc_skb(mss, gfp);
 	if (!skb)
 		return NULL;
 	memset(XTCP_SKB_CB(skb), 0, sizeof(*XTCP_SKB_CB(skb)));
@@ -307,6 +322,23 @@ static struct sk_buff *xtcp_new_segment(struct sock *sk, u32 mss)
 	if (!xs->send_head)
 		xs->send_head = skb;
 	return skb;
+}
+
+/*
+ * CLOSE or shutdown(SHUT_WR) queued a FIN (RFC 9293 §3.10.4): it rides on
+ * the last unsent segment, or goes alone, and takes SEQ write_seq.
+ * Process context, the socket locked.
+ */
+void xtcp_send_fin(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (!skb || !xs->send_head)
+		skb = xtcp_new_segment(sk, 0, sk->sk_allocation | __GFP_NOFAIL);
+	XTCP_SKB_CB(skb)->seg.flags |= XTCP_FIN;
+	xs->write_seq++;
+	xtcp_push(sk);
 }
 
 /* sendmsg(2), send(2), write(2): queue the data and send what may go. */
@@ -337,7 +369,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		if (!skb) {
 			if (!sk_stream_memory_free(sk))
 				goto wait;
-			skb = xtcp_new_segment(sk, mss);
+			skb = xtcp_new_segment(sk, mss, sk->sk_allocation);
 			if (!skb)
 				goto wait;
 		}

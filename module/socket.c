@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP socket calls: socket(2) for AF_XTCP and the proto_ops behind bind,
- * listen, accept, connect, getsockname/getpeername, poll, setsockopt and
- * close.  Send, receive and shutdown come with the data path and return
- * EOPNOTSUPP until then.
+ * listen, accept, connect, getsockname/getpeername, poll, ioctl, shutdown
+ * and close.  Send and receive are in send.c and recv.c, socket options
+ * in sockopt.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -40,36 +40,128 @@ struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)
 }
 
 /*
- * close(2).  LISTEN and SYN_SENT close quietly (RFC 9293 §3.10.4); until
- * the close side of the state machine exists, a synchronized connection is
- * aborted with RST (§3.10.5).
+ * CLOSE (§3.10.4) and shutdown(SHUT_WR): a FIN after the queued data.
+ * Return: false if the connection is gone instead (CLOSED, LISTEN,
+ * SYN_SENT).
+ */
+static bool xtcp_close_send(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	switch (xtcp_tcb_close(&xs->tcb, xs->write_seq)) {
+	case XTCP_CLOSE_DELETE:
+		return false;
+	case XTCP_CLOSE_SEND_FIN:
+		xtcp_set_state(sk, xs->tcb.state);
+		xtcp_send_fin(sk);
+		break;
+	case XTCP_CLOSE_NOTHING:
+		break;
+	}
+	return true;
+}
+
+/*
+ * close(2).  LISTEN and SYN_SENT close at once; a connection sends its FIN
+ * after the queued data and finishes as an orphan (conn.c), or, with
+ * unread data or SO_LINGER {1, 0}, is aborted with RST.  SO_LINGER {1, N}
+ * waits up to N seconds for the FIN to be acknowledged.
  */
 static int xtcp_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
-	struct xtcp_reply r;
+	struct xtcp_sock *xs;
+	bool unread;
 
 	if (!sk)
 		return 0;
+	xs = xtcp_sk(sk);
+	sock_hold(sk);		/* release_sock() may see the orphan die */
 	lock_sock(sk);
-	if (xtcp_sk(sk)->tcb.state == XTCP_LISTEN)
-		xtcp_listener_stop(sk);
-	xtcp_tcb_abort(&xtcp_sk(sk)->tcb, &r);
-	if (r.flags)
-		xtcp_send(sk, &r);
-	xtcp_set_state(sk, XTCP_CLOSED);
-	xtcp_unhash(sk);
-	xtcp_timers_stop_sync(sk);
-	xtcp_send_queue_purge(sk);
-	__skb_queue_purge(&sk->sk_receive_queue);
-	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
-	xtcp_unbind(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	unread = !skb_queue_empty(&sk->sk_receive_queue);
+	if (xs->tcb.state == XTCP_LISTEN) {
+		xtcp_listener_stop(sk);
+		xtcp_set_state(sk, XTCP_CLOSED);
+	} else if (sk->sk_state == TCP_CLOSE) {
+		/* nothing on the wire */
+	} else if (unread) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_ABORT_ON_CLOSE);
+		xtcp_abort(sk);
+	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_ABORT_ON_LINGER);
+		xtcp_abort(sk);
+	} else if (!xtcp_close_send(sk)) {
+		xtcp_done(sk, 0);
+	} else if (sock_flag(sk, SOCK_LINGER)) {
+		sk_stream_wait_close(sk, sk->sk_lingertime);
+	}
+
 	sock_orphan(sk);
+	if (sk->sk_state != TCP_CLOSE) {
+		/* a FIN to deliver or to wait for: finish on our own */
+		xtcp_orphan(sk);
+	} else {
+		xtcp_unhash(sk);
+		xtcp_timers_stop_sync(sk);
+		xtcp_send_queue_purge(sk);
+		__skb_queue_purge(&sk->sk_receive_queue);
+		xtcp_ofo_purge(&xs->ofo);
+		xtcp_unbind(sk);
+		sock_put(sk);	/* the user's */
+	}
 	release_sock(sk);
 	sock->sk = NULL;
 	sock_put(sk);
 	return 0;
+}
+
+/*
+ * shutdown(2), as inet_shutdown() and tcp_shutdown(): SHUT_WR sends a FIN
+ * after the queued data and keeps receiving (half-close); SHUT_RD makes
+ * recv() return 0; on a listener or a connecting socket SHUT_RD (or
+ * SHUT_WR while connecting) stops it.
+ */
+static int xtcp_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	int err = 0;
+
+	how++;		/* SHUT_RD/WR/RDWR -> RCV_SHUTDOWN/SEND_SHUTDOWN/both */
+	if ((how & ~SHUTDOWN_MASK) || !how)
+		return -EINVAL;
+	lock_sock(sk);
+	if (sock->state == SS_CONNECTING) {
+		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE))
+			sock->state = SS_DISCONNECTING;
+		else
+			sock->state = SS_CONNECTED;
+	}
+	switch (sk->sk_state) {
+	case TCP_CLOSE:
+		err = -ENOTCONN;
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		break;
+	case TCP_LISTEN:
+		if (!(how & RCV_SHUTDOWN))
+			break;
+		xtcp_listener_stop(sk);
+		xtcp_set_state(sk, XTCP_CLOSED);
+		sock->state = SS_UNCONNECTED;
+		break;
+	case TCP_SYN_SENT:
+		xtcp_done(sk, ECONNRESET);
+		sock->state = SS_UNCONNECTED;
+		break;
+	default:
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		if ((how & SEND_SHUTDOWN) && !xtcp_close_send(sk))
+			xtcp_done(sk, 0);
+		break;
+	}
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return err;
 }
 
 /* May @sk take local address @addr?  TCP's rule, less non-local binds. */
@@ -324,6 +416,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 			 xtcp_isn(inet->inet_saddr, inet->inet_daddr,
 				  inet->inet_sport, inet->inet_dport), &r);
 	xtcp_set_state(sk, XTCP_SYN_SENT);
+	xs->write_seq = xs->tcb.snd_nxt;	/* a FIN before ESTABLISHED */
 	WRITE_ONCE(sk->sk_err, 0);
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	xs->retries = 0;
@@ -514,7 +607,7 @@ static const struct proto_ops xtcp_stream_ops = {
 	.poll		= xtcp_poll,
 	.ioctl		= xtcp_ioctl,
 	.listen		= xtcp_listen,
-	.shutdown	= sock_no_shutdown,
+	.shutdown	= xtcp_shutdown,
 	.setsockopt	= xtcp_setsockopt,
 	.getsockopt	= xtcp_getsockopt,
 	.sendmsg	= xtcp_sendmsg,
@@ -566,8 +659,19 @@ int xtcp_socket_init(void)
 	return err;
 }
 
-void xtcp_socket_exit(void)
+/* Module exit, in two steps: no new sockets, then (orphans gone) no proto. */
+void xtcp_family_exit(void)
 {
 	sock_unregister(xtcp_family);
+}
+
+void xtcp_proto_exit(void)
+{
 	proto_unregister(&xtcp_prot);
+}
+
+void xtcp_socket_exit(void)
+{
+	xtcp_family_exit();
+	xtcp_proto_exit();
 }

@@ -28,8 +28,30 @@
  *    |                x         |     |     snd ACK
  *    |                          V     V
  *    |  CLOSE                 +---------+
- *    | -------                |  ESTAB  |   (RFC 9293 figure 5; the
- *    |  snd FIN               +---------+    close side is in §3.10.4)
+ *    | -------                |  ESTAB  |
+ *    |  snd FIN               +---------+
+ *    |                 CLOSE    |     |    rcv FIN
+ *    V                -------   |     |    -------
+ * +---------+         snd FIN  /       \   snd ACK         +---------+
+ * |  FIN    |<----------------          ------------------>|  CLOSE  |
+ * | WAIT-1  |------------------                            |   WAIT  |
+ * +---------+          rcv FIN  \                          +---------+
+ *   | rcv ACK of FIN   -------   |                          CLOSE  |
+ *   | --------------   snd ACK   |                         ------- |
+ *   V        x                   V                         snd FIN V
+ * +---------+               +---------+                    +---------+
+ * |FINWAIT-2|               | CLOSING |                    | LAST-ACK|
+ * +---------+               +---------+                    +---------+
+ *   |              rcv ACK of FIN |                 rcv ACK of FIN |
+ *   |  rcv FIN     -------------- |    Timeout=2MSL -------------- |
+ *   |  -------            x       V    ------------        x       V
+ *    \ snd ACK              +---------+delete TCB          +---------+
+ *      -------------------->|TIME-WAIT|------------------->| CLOSED  |
+ *                           +---------+                    +---------+
+ *
+ * (RFC 9293 figure 5.)  TIME-WAIT is kept by a minisock (timewait.c), not
+ * by a TCB: xtcp_tcb_input() reports XTCP_EV_TIME_WAIT and the caller
+ * hands the connection over.
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -190,6 +212,7 @@ static void xtcp_tcb_syn_options(struct xtcp_tcb *tcb, const struct xtcp_seg *se
 	}
 	/* The window of a SYN is never scaled (RFC 7323 §2.2). */
 	tcb->snd_wnd = seg->wnd;
+	tcb->max_wnd = seg->wnd;
 	tcb->snd_wl1 = seg->seq;
 	tcb->snd_wl2 = seg->ack;
 	tcb->irs = seg->seq;
@@ -294,8 +317,16 @@ static void xtcp_tcb_update_window(struct xtcp_tcb *tcb,
 		tcb->snd_wnd = (u32)seg->wnd << tcb->snd_wscale;
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
+		tcb->max_wnd = max(tcb->max_wnd, tcb->snd_wnd);
 	}
 }
+
+/* Has the peer acknowledged our FIN (it takes SEQ fin_seq)? */
+bool xtcp_tcb_fin_acked(const struct xtcp_tcb *tcb)
+{
+	return tcb->fin_queued && tcb->snd_una == tcb->fin_seq + 1;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_fin_acked, XTCP_NS);
 
 /*
  * §3.10.7.4, every state from SYN_RECEIVED on.  Segment text and FIN are
@@ -328,6 +359,7 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 		tcb->state = XTCP_ESTABLISHED;
 		tcb->snd_una = seg->ack;
 		tcb->snd_wnd = seg->wnd;	/* a SYN's window is not scaled */
+		tcb->max_wnd = max(tcb->max_wnd, tcb->snd_wnd);
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
 		return XTCP_EV_ESTABLISHED | XTCP_EV_ACKED | XTCP_EV_DROP;
@@ -379,6 +411,7 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 		}
 		tcb->state = XTCP_ESTABLISHED;
 		tcb->snd_wnd = (u32)seg->wnd << tcb->snd_wscale;
+		tcb->max_wnd = max(tcb->max_wnd, tcb->snd_wnd);
 		tcb->snd_wl1 = seg->seq;
 		tcb->snd_wl2 = seg->ack;
 		ev |= XTCP_EV_ESTABLISHED;
@@ -389,6 +422,11 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 		xtcp_reply_ack(tcb, r);
 		return ev | XTCP_EV_DROP;
 	}
+	/* RFC 5961 §5.2: an ACK older than SND.UNA - MAX.SND.WND */
+	if (xtcp_seq_before(seg->ack, tcb->snd_una - tcb->max_wnd)) {
+		xtcp_reply_ack(tcb, r);
+		return ev | XTCP_EV_CHALLENGE | XTCP_EV_DROP;
+	}
 	if (xtcp_seq_after(seg->ack, tcb->snd_una)) {
 		tcb->snd_una = seg->ack;
 		ev |= XTCP_EV_ACKED;
@@ -396,11 +434,103 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 	if (xtcp_seq_leq(tcb->snd_una, seg->ack))
 		xtcp_tcb_update_window(tcb, seg);
 
-	/* sixth to eighth: URG, text, FIN belong to the receive path */
-	if (seg->len || (seg->flags & XTCP_FIN))
+	/* fifth, in the closing states: has our FIN been acknowledged? */
+	if (xtcp_tcb_fin_acked(tcb)) {
+		switch (tcb->state) {
+		case XTCP_FIN_WAIT_1:
+			tcb->state = XTCP_FIN_WAIT_2;
+			ev |= XTCP_EV_FIN_ACKED;
+			break;
+		case XTCP_CLOSING:
+			tcb->state = XTCP_TIME_WAIT;
+			return ev | XTCP_EV_TIME_WAIT | XTCP_EV_DROP;
+		case XTCP_LAST_ACK:
+			tcb->state = XTCP_CLOSED;
+			return ev | XTCP_EV_CLOSED | XTCP_EV_DROP;
+		default:
+			break;
+		}
+	}
+
+	/*
+	 * sixth to eighth: URG, text and FIN go to the receive path, which
+	 * calls xtcp_tcb_fin() when the FIN is next in sequence.  Once the
+	 * peer's FIN is in (CLOSE_WAIT, CLOSING, LAST_ACK) text is ignored.
+	 */
+	if ((seg->len || (seg->flags & XTCP_FIN)) &&
+	    (tcb->state == XTCP_ESTABLISHED || tcb->state == XTCP_FIN_WAIT_1 ||
+	     tcb->state == XTCP_FIN_WAIT_2))
 		ev |= XTCP_EV_TEXT;
 	return ev;
 }
+
+/**
+ * xtcp_tcb_fin - the peer's FIN, next in sequence (§3.10.7.4, eighth)
+ * @tcb: the connection
+ * @r: filled with the ACK of the FIN
+ *
+ * RCV.NXT takes the FIN's sequence number.  ESTABLISHED (and SYN_RECEIVED)
+ * -> CLOSE_WAIT; FIN_WAIT_1 -> CLOSING (our FIN is not yet acknowledged,
+ * else the same segment made it FIN_WAIT_2); FIN_WAIT_2 -> TIME_WAIT; the
+ * other states stay where they are.
+ *
+ * Return: XTCP_EV_PEER_FIN, with XTCP_EV_TIME_WAIT for FIN_WAIT_2.
+ */
+unsigned int xtcp_tcb_fin(struct xtcp_tcb *tcb, struct xtcp_reply *r)
+{
+	tcb->rcv_nxt++;
+	xtcp_reply_ack(tcb, r);
+	switch (tcb->state) {
+	case XTCP_SYN_RECEIVED:
+	case XTCP_ESTABLISHED:
+		tcb->state = XTCP_CLOSE_WAIT;
+		return XTCP_EV_PEER_FIN;
+	case XTCP_FIN_WAIT_1:
+		tcb->state = XTCP_CLOSING;
+		return XTCP_EV_PEER_FIN;
+	case XTCP_FIN_WAIT_2:
+		tcb->state = XTCP_TIME_WAIT;
+		return XTCP_EV_PEER_FIN | XTCP_EV_TIME_WAIT;
+	default:
+		return XTCP_EV_PEER_FIN;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_fin, XTCP_NS);
+
+/**
+ * xtcp_tcb_close - CLOSE (§3.10.4), and shutdown(SHUT_WR)
+ * @tcb: the connection
+ * @fin_seq: the sequence number the FIN will take (after queued data)
+ *
+ * CLOSED, LISTEN and SYN_SENT close at once; SYN_RECEIVED and ESTABLISHED
+ * go to FIN_WAIT_1 and CLOSE_WAIT to LAST_ACK, with a FIN queued after the
+ * data; the other states already sent theirs.
+ *
+ * Return: what the caller must do.
+ */
+enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb, u32 fin_seq)
+{
+	switch (tcb->state) {
+	case XTCP_CLOSED:
+	case XTCP_LISTEN:
+	case XTCP_SYN_SENT:
+		tcb->state = XTCP_CLOSED;
+		return XTCP_CLOSE_DELETE;
+	case XTCP_SYN_RECEIVED:
+	case XTCP_ESTABLISHED:
+		tcb->state = XTCP_FIN_WAIT_1;
+		break;
+	case XTCP_CLOSE_WAIT:
+		tcb->state = XTCP_LAST_ACK;
+		break;
+	default:
+		return XTCP_CLOSE_NOTHING;
+	}
+	tcb->fin_queued = true;
+	tcb->fin_seq = fin_seq;
+	return XTCP_CLOSE_SEND_FIN;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_close, XTCP_NS);
 
 /**
  * xtcp_tcb_input - SEGMENT ARRIVES (§3.10.7) for a connection's TCB

@@ -49,6 +49,9 @@ struct xtcp_tcb {
 	u8		snd_wscale;	/* shift for the peer's window field */
 	u8		rcv_wscale;	/* shift for ours; offered in our SYN */
 	bool		wscale_ok;	/* both sides sent the option */
+	u32		max_wnd;	/* largest window the peer offered */
+	bool		fin_queued;	/* CLOSE: our FIN follows the data */
+	u32		fin_seq;	/* ...and takes this sequence number */
 };
 
 /* A received segment, as the state machine sees it. */
@@ -79,6 +82,17 @@ struct xtcp_reply {
 #define XTCP_EV_CHALLENGE	BIT(7)	/* the reply is a challenge ACK (RFC 5961) */
 #define XTCP_EV_ACKED		BIT(8)	/* SND.UNA advanced */
 #define XTCP_EV_TEXT		BIT(9)	/* payload or FIN for the receive path */
+#define XTCP_EV_FIN_ACKED	BIT(10)	/* FIN_WAIT_1 -> FIN_WAIT_2 */
+#define XTCP_EV_TIME_WAIT	BIT(11)	/* now TIME_WAIT: hand over to a minisock */
+#define XTCP_EV_CLOSED		BIT(12)	/* LAST_ACK + ACK of FIN: gone */
+#define XTCP_EV_PEER_FIN	BIT(13)	/* the peer's FIN: no more data */
+
+/* What CLOSE (§3.10.4) asks of the caller. */
+enum xtcp_close_action {
+	XTCP_CLOSE_DELETE,	/* CLOSED, LISTEN, SYN_SENT: delete the TCB */
+	XTCP_CLOSE_SEND_FIN,	/* queue a FIN after the data */
+	XTCP_CLOSE_NOTHING,	/* a FIN is already on its way */
+};
 
 const char *xtcp_state_name(enum xtcp_state state);
 int xtcp_state_to_tcp(enum xtcp_state state);
@@ -93,6 +107,9 @@ void xtcp_tcb_accept_syn(struct xtcp_tcb *child, const struct xtcp_seg *syn,
 			 u32 iss, struct xtcp_reply *r);
 unsigned int xtcp_tcb_input(struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
 			    struct xtcp_reply *r);
+enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb, u32 fin_seq);
+unsigned int xtcp_tcb_fin(struct xtcp_tcb *tcb, struct xtcp_reply *r);
+bool xtcp_tcb_fin_acked(const struct xtcp_tcb *tcb);
 bool xtcp_tcb_retransmit(const struct xtcp_tcb *tcb, struct xtcp_reply *r);
 void xtcp_tcb_abort(struct xtcp_tcb *tcb, struct xtcp_reply *r);
 u16 xtcp_tcb_window(const struct xtcp_tcb *tcb, u8 flags);

@@ -8,7 +8,8 @@
  * The retransmission timer resends SYN and SYN,ACK (initial RTO
  * rto_init_ms, RFC 6298: 1 s, doubling up to rto_max_ms, at most
  * syn_retries / synack_retries times; then connect() fails with ETIMEDOUT
- * and a passive child is dropped) and data (retries2 times).  The delayed
+ * and a passive child is dropped), data and FIN (retries2 times), and ends
+ * an orphan's FIN_WAIT_2 after fin_timeout_ms.  The delayed
  * ACK timer sends an ACK held back for a second segment.
  */
 #include <linux/hrtimer.h>
@@ -49,7 +50,20 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		break;
 	case XTCP_ESTABLISHED:
 	case XTCP_CLOSE_WAIT:
+	case XTCP_FIN_WAIT_1:
+	case XTCP_CLOSING:
+	case XTCP_LAST_ACK:
+		/* data, or our FIN, unacknowledged */
 		xtcp_data_timeout(sk);
+		return;
+	case XTCP_FIN_WAIT_2:
+		/* an orphan waited fin_timeout_ms for the peer's FIN */
+		if (test_bit(XTCP_ORPHANED, &xs->flags)) {
+			xtcp_inc(sock_net(sk), XTCP_MIB_FIN_WAIT2_TIMEOUTS);
+			xtcp_tcb_abort(&xs->tcb, &r);
+			xtcp_send(sk, &r);
+			xtcp_done(sk, 0);
+		}
 		return;
 	default:
 		return;		/* nothing outstanding: a stale expiry */

@@ -41,6 +41,7 @@ enum xtcp_hashed {
 enum {
 	XTCP_RTX_DEFERRED,	/* the retransmission timer fired while user-owned */
 	XTCP_DELACK_DEFERRED,	/* so did the delayed-ACK timer */
+	XTCP_ORPHANED,		/* closed by the user, finishing on its own */
 };
 
 #define XTCP_DELACK_MS	40
@@ -84,7 +85,6 @@ struct xtcp_sock {
 	/* the sender (send.c): sk_write_queue holds unacked and unsent data */
 	u32			write_seq;	/* after the last queued byte */
 	struct sk_buff		*send_head;	/* first unsent, or NULL */
-	u32			max_window;	/* largest window the peer offered */
 	struct xtcp_rtt		rtt;		/* RFC 6298 estimator (rtt.c) */
 	struct xtcp_cc		cc;		/* NewReno (cc.c) */
 	u32			rto_high;	/* SND.NXT at the last timeout */
@@ -139,6 +139,11 @@ enum xtcp_mib {
 	XTCP_MIB_LISTEN_OVERFLOWS,
 	XTCP_MIB_SYN_TIMEOUTS,
 	XTCP_MIB_CHALLENGE_ACKS,
+	XTCP_MIB_CHALLENGE_LIMITED,
+	XTCP_MIB_FIN_WAIT2_TIMEOUTS,
+	XTCP_MIB_ABORT_ON_CLOSE,
+	XTCP_MIB_ABORT_ON_LINGER,
+	XTCP_MIB_ABORT_ON_DATA,
 	XTCP_MIB_MAX
 };
 
@@ -168,6 +173,10 @@ struct xtcp_net {
 	int			max_syn_backlog;
 	int			rst_ratelimit;	/* RSTs per second, 0: none */
 	int			retries2;	/* data retransmissions before ETIMEDOUT */
+	int			fin_timeout_ms;	/* an orphan's FIN_WAIT_2 */
+	int			challenge_ack_limit; /* per second, 0: none */
+	unsigned long		challenge_stamp;
+	atomic_t		challenge_count;
 
 	atomic_long_t		mib[XTCP_MIB_MAX];
 };
@@ -184,6 +193,8 @@ static inline void xtcp_inc(struct net *net, enum xtcp_mib m)
 /* socket.c: the socket family and its calls */
 int xtcp_socket_init(void);
 void xtcp_socket_exit(void);
+void xtcp_family_exit(void);
+void xtcp_proto_exit(void);
 struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
 
 /* addr.c: socket address validation */
@@ -213,17 +224,22 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport);
 void xtcp_set_state(struct sock *sk, enum xtcp_state state);
 void xtcp_sock_init(struct sock *sk);
 void xtcp_done(struct sock *sk, int err);
+void xtcp_abort(struct sock *sk);
 void xtcp_put_local(struct sock *sk);
 void xtcp_established(struct sock *sk);
 void xtcp_new_child(struct sock *listener, struct sk_buff *skb);
 void xtcp_child_drop(struct sock *child);
 void xtcp_listener_stop(struct sock *sk);
+void xtcp_close_progress(struct sock *sk, unsigned int ev);
+void xtcp_orphan(struct sock *sk);
+void xtcp_orphans_kill(struct net *net);
 u16 xtcp_route_mss(struct sock *sk);
 
 /* output.c */
 int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	      const struct sk_buff *data, u32 off, u32 len);
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
+bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit);
 void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 		   const struct xtcp_reply *r);
 
@@ -235,6 +251,7 @@ void xtcp_dupack(struct sock *sk);
 void xtcp_data_rto(struct sock *sk);
 bool xtcp_retransmit_head(struct sock *sk);
 void xtcp_send_queue_purge(struct sock *sk);
+void xtcp_send_fin(struct sock *sk);
 void xtcp_write_space(struct sock *sk);
 
 /* recv.c: the receiver */
@@ -244,6 +261,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_ack_sent(struct sock *sk);
 void xtcp_rcv_window_update(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
+void xtcp_fin_rcv(struct sock *sk);
 
 /* timer.c */
 void xtcp_timer_init(struct sock *sk);

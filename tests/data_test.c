@@ -265,12 +265,14 @@ static void stalled_reader(void)
 static void sigpipe_after_reset(void)
 {
 	struct sigaction sa = { .sa_handler = SIG_IGN };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	char buf[4];
 	int c, a;
 
 	sigaction(SIGPIPE, &sa, NULL);
 	CHECK_OK(pair(42007, &c, &a));
-	close(a);	/* aborts: RST to c */
+	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	close(a);	/* SO_LINGER {1, 0} aborts: RST to c */
 	usleep(100000);
 	CHECK_ERRNO(recv(c, buf, sizeof(buf), 0), ECONNRESET);
 	CHECK_ERRNO(send(c, "x", 1, 0), EPIPE);

@@ -56,7 +56,10 @@ static int xt_failed;
 
 #define TEST(fn) { #fn, fn }
 
-/* Run every test whose name contains argv[1] (all without it). */
+/*
+ * Run every test whose name, or "PROG: NAME", contains argv[1] (all
+ * without it).
+ */
 static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 			 int argc, char **argv)
 {
@@ -66,7 +69,10 @@ static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 		int status;
 		pid_t pid;
 
-		if (argc > 1 && !strstr(t[i].name, argv[1]))
+		char full[128];
+
+		snprintf(full, sizeof(full), "%s: %s", prog, t[i].name);
+		if (argc > 1 && !strstr(full, argv[1]))
 			continue;
 		fflush(NULL);
 		pid = fork();

@@ -282,7 +282,9 @@ static void unconnected_calls(void)
 	/* what TCP says on a socket that is not connected */
 	CHECK_ERRNO(send(fd, buf, 3, MSG_NOSIGNAL), EPIPE);
 	CHECK_ERRNO(recv(fd, buf, 3, MSG_DONTWAIT), ENOTCONN);
-	CHECK_ERRNO(shutdown(fd, SHUT_WR), EOPNOTSUPP);
+	CHECK_ERRNO(shutdown(fd, SHUT_WR), ENOTCONN);
+	CHECK_ERRNO(shutdown(fd, 3), EINVAL);
+	CHECK_ERRNO(shutdown(fd, -1), EINVAL);
 	CHECK_ERRNO(getpeername(fd, (struct sockaddr *)&a, &len), ENOTCONN);
 	close(fd);
 }

@@ -322,6 +322,19 @@ class XSock:
         r = p.poll(timeout_ms)
         return r[0][1] if r else 0
 
+    def send(self, data):
+        try:
+            return os.write(self.fd, data)
+        except OSError as e:
+            return -e.errno
+
+    def recv(self, n=65536):
+        """bytes, or a negative errno."""
+        try:
+            return os.read(self.fd, n)
+        except OSError as e:
+            return -e.errno
+
     def close(self):
         if self.fd >= 0:
             os.close(self.fd)
@@ -398,6 +411,8 @@ class Sysctls:
 
 
 ST_ESTABLISHED, ST_SYN_SENT, ST_SYN_RECV, ST_LISTEN = 0x01, 0x02, 0x03, 0x0A
+ST_FIN_WAIT1, ST_FIN_WAIT2, ST_TIME_WAIT, ST_CLOSE_WAIT = 0x04, 0x05, 0x06, 0x08
+ST_LAST_ACK, ST_CLOSING = 0x09, 0x0B
 
 
 # ---------------------------------------------------------------- harness
@@ -877,6 +892,168 @@ def syn_retransmitted_to_child(ctx):
         l.close()
 
 
+# ---------------------------------------------------------------- teardown
+
+def established(ctx, lport, pport, x):
+    """A connection accepted from PEER:pport: (socket, our ISS + 1 = SND.NXT,
+    the peer's next sequence number)."""
+    l = ctx.listener(lport)
+    sa = handshake(ctx, lport, pport, x)
+    a, _ = accept_one(ctx, l)
+    l.close()
+    return a, (sa.seq + 1) & 0xFFFFFFFF, x + 1
+
+
+def fin_after_data(ctx):
+    """close() after send(): the data, then FIN|ACK at the next sequence
+    number; the peer's ACK makes FIN_WAIT_2, its FIN is ACKed at FIN+1."""
+    with Sysctls(rto_init_ms=5000, rto_min_ms=5000):
+        a, z, y = established(ctx, 42200, 51200, 200000)
+        ctx.eq(a.send(b"hello"), 5, "send")
+        d = ctx.expect(conn(42200, 51200), "the data")
+        ctx.eq((d.seq, d.payload), (z, b"hello"), "data segment")
+        a.close()
+        f = ctx.expect(conn(42200, 51200), "FIN")
+        check_csum(ctx, f, "FIN")
+        ctx.eq(flag_str(f.flags), "ACK|FIN", "FIN's flags")
+        ctx.eq(f.seq, (z + 5) & 0xFFFFFFFF, "FIN's seq (after the data)")
+        ctx.eq(f.ack, y, "FIN's ack")
+        ctx.eq(proc_state(42200, 51200), ST_FIN_WAIT1, "state after close")
+        ctx.tun.send(build(51200, 42200, ACK, seq=y, ack=(z + 6) & 0xFFFFFFFF))
+        ctx.eq(wait_state(42200, 51200, ST_FIN_WAIT2), ST_FIN_WAIT2,
+               "state after the ACK of FIN")
+        ctx.expect_none(conn(42200, 51200), "answer to the ACK of FIN")
+        ctx.tun.send(build(51200, 42200, FIN | ACK, seq=y, ack=(z + 6) & 0xFFFFFFFF))
+        k = ctx.expect(conn(42200, 51200), "ACK of our FIN")
+        ctx.eq(flag_str(k.flags), "ACK", "flags")
+        ctx.eq((k.seq, k.ack), ((z + 6) & 0xFFFFFFFF, y + 1), "ACK of FIN seq/ack")
+
+
+def fin_retransmitted(ctx):
+    """An unacknowledged FIN is resent on the retransmission timer, with the
+    same sequence number, the interval doubling."""
+    with Sysctls(rto_init_ms=200, rto_min_ms=200):
+        a, z, y = established(ctx, 42205, 51205, 210000)
+        a.close()
+        got = ctx.tun.collect(conn(42205, 51205), 1.6)
+        fins = [g for g in got if g.flags & FIN]
+        ctx.note("FIN at %s ms" % ", ".join(
+            "%.0f" % ((g.t - fins[0].t) * 1000) for g in fins))
+        ctx.check(len(fins) >= 3, "%d FINs in 1.6 s" % len(fins))
+        for g in fins:
+            ctx.check(g.seq == z and g.flags == FIN | ACK, "FIN copy %s" % g)
+        if len(fins) >= 3:
+            ctx.near((fins[2].t - fins[1].t) / (fins[1].t - fins[0].t) * 100,
+                     200, "backoff ratio (percent)", 0.7, 1.3)
+        # finish it: ACK and FIN, so the orphan leaves
+        ctx.tun.send(build(51205, 42205, FIN | ACK, seq=y, ack=(z + 1) & 0xFFFFFFFF))
+        ctx.expect(conn(42205, 51205), "ACK of our FIN")
+
+
+def passive_fin(ctx):
+    """The peer's FIN is ACKed at once (ack = its seq + 1), the socket reads
+    end of file in CLOSE_WAIT; close() sends our FIN (LAST_ACK), whose ACK
+    ends the connection."""
+    a, z, y = established(ctx, 42210, 51210, 220000)
+    ctx.tun.send(build(51210, 42210, FIN | ACK, seq=y, ack=z, payload=b"bye"))
+    k = ctx.expect(conn(42210, 51210), "ACK of FIN")
+    ctx.eq(flag_str(k.flags), "ACK", "flags")
+    ctx.eq((k.seq, k.ack), (z, y + 4), "ACK covers the data and FIN")
+    ctx.eq(a.recv(), b"bye", "recv")
+    ctx.eq(a.recv(), b"", "recv after FIN (end of file)")
+    ctx.eq(proc_state(42210, 51210), ST_CLOSE_WAIT, "state")
+    a.close()
+    f = ctx.expect(conn(42210, 51210), "our FIN")
+    ctx.eq((flag_str(f.flags), f.seq, f.ack), ("ACK|FIN", z, y + 4), "FIN")
+    ctx.eq(proc_state(42210, 51210), ST_LAST_ACK, "state after close")
+    ctx.tun.send(build(51210, 42210, ACK, seq=y + 4, ack=(z + 1) & 0xFFFFFFFF))
+    ctx.eq(wait_state(42210, 51210, None), None, "entry after LAST_ACK's ACK")
+    ctx.expect_none(conn(42210, 51210), "segment after the last ACK")
+
+
+def fin_out_of_order(ctx):
+    """A FIN after a hole is not taken: the duplicate ACK still asks for the
+    hole; once it is filled and the FIN resent, FIN+1 is ACKed."""
+    a, z, y = established(ctx, 42215, 51215, 230000)
+    ctx.tun.send(build(51215, 42215, FIN | ACK, seq=y + 10, ack=z, payload=b"B" * 10))
+    k = ctx.expect(conn(42215, 51215), "duplicate ACK")
+    ctx.eq(k.ack, y, "dup ACK asks for the hole")
+    ctx.tun.send(build(51215, 42215, ACK, seq=y, ack=z, payload=b"A" * 10))
+    k = ctx.expect(conn(42215, 51215), "ACK of the filled hole")
+    ctx.eq(k.ack, y + 20, "ACK after the hole (the FIN not taken)")
+    ctx.tun.send(build(51215, 42215, FIN | ACK, seq=y + 20, ack=z))
+    k = ctx.expect(conn(42215, 51215), "ACK of the FIN")
+    ctx.eq(k.ack, y + 21, "ACK of the FIN")
+    ctx.eq(a.recv(), b"A" * 10 + b"B" * 10, "data in order")
+    ctx.eq(a.recv(), b"", "then end of file")
+
+
+def rst_established(ctx):
+    """RFC 5961: the exact RST resets; in the window but not exact draws a
+    challenge ACK; outside the window nothing."""
+    with Sysctls(challenge_ack_limit=1000):
+        a, z, y = established(ctx, 42220, 51220, 240000)
+        before = stats()
+        ctx.tun.send(build(51220, 42220, RST, seq=y + 100))
+        r = ctx.expect(conn(42220, 51220), "challenge ACK")
+        ctx.eq((flag_str(r.flags), r.seq, r.ack), ("ACK", z, y), "challenge ACK")
+        ctx.tun.send(build(51220, 42220, RST, seq=(y - 1) & 0xFFFFFFFF))
+        ctx.expect_none(conn(42220, 51220), "answer to an old RST")
+        ctx.tun.send(build(51220, 42220, SYN, seq=y + 5))
+        r = ctx.expect(conn(42220, 51220), "challenge ACK to SYN")
+        ctx.eq((flag_str(r.flags), r.seq, r.ack), ("ACK", z, y), "challenge ACK to SYN")
+        ctx.eq(stats()["ChallengeAcks"] - before["ChallengeAcks"], 2, "ChallengeAcks")
+        ctx.eq(proc_state(42220, 51220), ST_ESTABLISHED, "still established")
+        ctx.tun.send(build(51220, 42220, RST, seq=y))
+        ctx.eq(wait_state(42220, 51220, None), None, "entry after the exact RST")
+        ctx.eq(a.so_error(), errno.ECONNRESET, "SO_ERROR")
+        ctx.eq(a.send(b"x"), -errno.EPIPE, "send after the reset")
+
+
+def old_ack_challenged(ctx):
+    """RFC 5961 §5.2: an ACK below SND.UNA - MAX.SND.WND draws a challenge
+    ACK and its data is dropped."""
+    a, z, y = established(ctx, 42225, 51225, 250000)
+    bad = (z - (65535 << 5) - 10) & 0xFFFFFFFF     # MAX.SND.WND: 65535, scale 5
+    ctx.tun.send(build(51225, 42225, ACK, seq=y, ack=bad, payload=b"zz"))
+    r = ctx.expect(conn(42225, 51225), "challenge ACK")
+    ctx.eq((flag_str(r.flags), r.seq, r.ack), ("ACK", z, y), "challenge ACK")
+    ctx.eq(a.recv(), -errno.EAGAIN, "the data was dropped")
+
+
+def challenge_ack_limit(ctx):
+    """challenge_ack_limit=2: of 5 inexact RSTs within a second, 2 are
+    answered and 3 counted as limited."""
+    with Sysctls(challenge_ack_limit=2):
+        a, z, y = established(ctx, 42230, 51230, 260000)
+        time.sleep(1.05)    # a fresh one-second window
+        before = stats()
+        for i in range(5):
+            ctx.tun.send(build(51230, 42230, RST, seq=y + 10 + i))
+        got = ctx.tun.collect(conn(42230, 51230), 0.5)
+        ctx.eq(len(got), 2, "challenge ACKs sent")
+        after = stats()
+        ctx.eq(after["ChallengeAcksLimited"] - before["ChallengeAcksLimited"], 3,
+               "ChallengeAcksLimited")
+        ctx.eq(proc_state(42230, 51230), ST_ESTABLISHED, "still established")
+
+
+def data_after_close_rst(ctx):
+    """New data for an orphan in FIN_WAIT_2 (its user closed) draws RST."""
+    with Sysctls(rto_init_ms=5000):
+        a, z, y = established(ctx, 42235, 51235, 270000)
+        a.close()
+        f = ctx.expect(conn(42235, 51235), "FIN")
+        ctx.tun.send(build(51235, 42235, ACK, seq=y, ack=(z + 1) & 0xFFFFFFFF))
+        ctx.eq(wait_state(42235, 51235, ST_FIN_WAIT2), ST_FIN_WAIT2, "FIN_WAIT_2")
+        ctx.tun.send(build(51235, 42235, ACK | PSH, seq=y, ack=(z + 1) & 0xFFFFFFFF,
+                           payload=b"late"))
+        r = ctx.expect(conn(42235, 51235), "RST")
+        ctx.eq(flag_str(r.flags), "RST", "flags")
+        ctx.eq(r.seq, (z + 1) & 0xFFFFFFFF, "RST seq (SND.NXT)")
+        ctx.eq(wait_state(42235, 51235, None), None, "entry after the RST")
+
+
 TESTS = [
     synack_with_wscale,
     synack_without_wscale,
@@ -898,6 +1075,14 @@ TESTS = [
     synack_retransmit,
     syn_retransmit_timeout,
     syn_retransmitted_to_child,
+    fin_after_data,
+    fin_retransmitted,
+    passive_fin,
+    fin_out_of_order,
+    rst_established,
+    old_ack_challenged,
+    challenge_ack_limit,
+    data_after_close_rst,
 ]
 
 

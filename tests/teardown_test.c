@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP teardown through real sockets: active and passive close, half-close
+ * with data still flowing the other way, simultaneous close through
+ * CLOSING, SO_LINGER, close with unread data, an orphan's FIN_WAIT_2
+ * timeout, EPOLLRDHUP, shutdown(SHUT_RD).  The close side of RFC 9293
+ * §3.10.4 and §3.10.7.4.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <netinet/tcp.h>
+
+#include "harness.h"
+#include "xtcp_util.h"
+
+/* XTCP's own state numbers (xtcpi_xtcp_state) */
+enum { S_CLOSED, S_LISTEN, S_SYN_SENT, S_SYN_RCVD, S_ESTAB, S_FIN_WAIT_1,
+       S_FIN_WAIT_2, S_CLOSE_WAIT, S_CLOSING, S_LAST_ACK, S_TIME_WAIT };
+
+static int xstate(int fd)
+{
+	struct xtcp_info i;
+	socklen_t len = sizeof(i);
+
+	if (getsockopt(fd, SOL_XTCP, XTCP_INFO, &i, &len))
+		return -1;
+	return i.xtcpi_xtcp_state;
+}
+
+static int so_error(int fd)
+{
+	int err = -1;
+	socklen_t len = sizeof(err);
+
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	return err;
+}
+
+/* A counter from /proc/net/xtcp_stats, -1 if absent. */
+static long stat_of(const char *name)
+{
+	FILE *f = fopen("/proc/net/xtcp_stats", "r");
+	char key[64];
+	long v, r = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			r = v;
+	fclose(f);
+	return r;
+}
+
+/* The st column of /proc/net/xtcp for local port @lport (and remote
+ * port @rport if nonzero), or -1 if no line has it.
+ */
+static int proc_state(int lport, int rport)
+{
+	FILE *f = fopen("/proc/net/xtcp", "r");
+	char line[256];
+	unsigned int lp, rp, st;
+	int r = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*d: %*x:%x %*x:%x %x", &lp, &rp, &st) != 3)
+			continue;
+		if ((int)lp == lport && (!rport || (int)rp == rport) &&
+		    st != 6) {	/* TIME_WAIT rows are timewait.c's */
+			r = st;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+/* A connected pair on loopback: @c connected to @a, the listener closed. */
+static int pair_on(const char *ip, unsigned short port, int *c, int *a)
+{
+	struct sockaddr_xtcp sa = xt_addr(ip, port);
+	int one = 1, l = xt_socket();
+
+	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    xt_bind(l, ip, port) || listen(l, 4))
+		return -1;
+	*c = xt_socket();
+	if (connect(*c, (struct sockaddr *)&sa, sizeof(sa)))
+		return -1;
+	*a = accept(l, NULL, NULL);
+	close(l);
+	return *a < 0 ? -1 : 0;
+}
+
+static int pair(unsigned short port, int *c, int *a)
+{
+	return pair_on("127.0.0.1", port, c, a);
+}
+
+/* Wait up to @ms for @fd's XTCP state to become @want. */
+static int wait_state(int fd, int want, int ms)
+{
+	long end = now_ms() + ms;
+
+	while (xstate(fd) != want && now_ms() < end)
+		usleep(2000);
+	return xstate(fd) == want ? 0 : -1;
+}
+
+static int wait_proc_gone(int lport, int rport, int ms)
+{
+	long end = now_ms() + ms;
+
+	while (proc_state(lport, rport) >= 0 && now_ms() < end)
+		usleep(5000);
+	return proc_state(lport, rport) >= 0 ? -1 : 0;
+}
+
+/*
+ * Active close: the closer's FIN reaches the peer after the data; the
+ * peer reads the data, then end of file, sits in CLOSE_WAIT, and its own
+ * close ends both.  The closer finishes as an orphan.
+ */
+static void active_close(void)
+{
+	struct pollfd p;
+	char buf[8];
+	int c, a, cport;
+
+	CHECK_OK(pair(43000, &c, &a));
+	cport = xt_local_port(c);
+	CHECK(send(c, "abc", 3, 0) == 3);
+	close(c);
+	CHECK(recv(a, buf, sizeof(buf), MSG_WAITALL) == 3);
+	CHECK(memcmp(buf, "abc", 3) == 0);
+	CHECK(recv(a, buf, sizeof(buf), 0) == 0);
+	CHECK(recv(a, buf, sizeof(buf), 0) == 0);
+	p.fd = a;
+	p.events = POLLIN | POLLRDHUP | POLLOUT;
+	CHECK(poll(&p, 1, 0) == 1);
+	CHECK((p.revents & (POLLIN | POLLRDHUP)) == (POLLIN | POLLRDHUP));
+	CHECK(!(p.revents & POLLHUP));
+	CHECK(p.revents & POLLOUT);
+	CHECK(xstate(a) == S_CLOSE_WAIT);
+	/* the orphan waits for our FIN in FIN_WAIT_2 (TCP's 05) */
+	CHECK(proc_state(cport, 43000) == 5);
+	CHECK(proc_state(43000, cport) == 8);	/* CLOSE_WAIT */
+	close(a);
+	CHECK(wait_proc_gone(43000, cport, 2000) == 0);
+	CHECK(wait_proc_gone(cport, 43000, 2000) == 0);
+}
+
+/* Passive close from the client's view: the server closes first. */
+static void passive_close(void)
+{
+	char buf[8];
+	int c, a;
+
+	CHECK_OK(pair(43001, &c, &a));
+	CHECK(send(a, "xyz", 3, 0) == 3);
+	close(a);
+	CHECK(recv(c, buf, sizeof(buf), MSG_WAITALL) == 3);
+	CHECK(recv(c, buf, sizeof(buf), 0) == 0);
+	CHECK(xstate(c) == S_CLOSE_WAIT);
+	/* still ours to send in CLOSE_WAIT, but the peer is gone: RST */
+	CHECK(send(c, "late", 4, MSG_NOSIGNAL) == 4);
+	CHECK(wait_state(c, S_CLOSED, 2000) == 0);
+	CHECK(so_error(c) == ECONNRESET);
+	close(c);
+}
+
+/* Passive close all the way: CLOSE_WAIT -> LAST_ACK -> CLOSED. */
+static void last_ack(void)
+{
+	char buf[8];
+	int c, a, cport;
+
+	CHECK_OK(pair(43002, &c, &a));
+	cport = xt_local_port(c);
+	CHECK_OK(shutdown(a, SHUT_WR));
+	CHECK(recv(c, buf, sizeof(buf), 0) == 0);
+	CHECK(wait_state(a, S_FIN_WAIT_2, 2000) == 0);
+	CHECK_OK(shutdown(c, SHUT_WR));	/* CLOSE_WAIT -> LAST_ACK -> CLOSED */
+	CHECK(wait_state(c, S_CLOSED, 2000) == 0);
+	CHECK(so_error(c) == 0);
+	CHECK(recv(a, buf, sizeof(buf), 0) == 0);
+	CHECK(xstate(a) == S_CLOSED);	/* TIME_WAIT is a minisock's */
+	close(a);
+	close(c);
+	CHECK(wait_proc_gone(cport, 43002, 2000) == 0);
+}
+
+struct flow {
+	int fd;
+	unsigned long bytes;
+	unsigned long got;
+	int bad;
+};
+
+static unsigned char pat(unsigned long i)
+{
+	return (unsigned char)(i * 131 + (i >> 9));
+}
+
+static void *reader(void *arg)
+{
+	struct flow *f = arg;
+	unsigned char buf[8192];
+	ssize_t n;
+
+	while ((n = recv(f->fd, buf, sizeof(buf), 0)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] != pat(f->got + i))
+				f->bad++;
+		f->got += n;
+	}
+	if (n < 0)
+		f->bad++;
+	return NULL;
+}
+
+static int writer(int fd, unsigned long bytes)
+{
+	unsigned char buf[8192];
+	unsigned long off = 0;
+
+	while (off < bytes) {
+		size_t n = bytes - off < sizeof(buf) ? bytes - off : sizeof(buf);
+		ssize_t w;
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = pat(off + i);
+		w = send(fd, buf, n, 0);
+		if (w <= 0)
+			return -1;
+		off += w;
+	}
+	return 0;
+}
+
+/*
+ * Half-close: shutdown(SHUT_WR) sends a FIN after the queued data; the
+ * socket keeps receiving until the peer's FIN, and sending gives EPIPE.
+ */
+static void half_close(void)
+{
+	struct flow r = { 0 };
+	pthread_t t;
+	char buf[8];
+	int c, a;
+
+	CHECK_OK(pair(43003, &c, &a));
+	CHECK(writer(c, 200000) == 0);
+	CHECK_OK(shutdown(c, SHUT_WR));
+	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+	/* the peer reads everything, then end of file */
+	r.fd = a;
+	reader(&r);
+	CHECK(r.got == 200000 && r.bad == 0);
+	CHECK(xstate(a) == S_CLOSE_WAIT);
+	CHECK(wait_state(c, S_FIN_WAIT_2, 2000) == 0);
+	/* data still flows the other way */
+	r = (struct flow){ .fd = c };
+	pthread_create(&t, NULL, reader, &r);
+	CHECK(writer(a, 1 << 20) == 0);
+	close(a);
+	pthread_join(t, NULL);
+	CHECK(r.got == 1 << 20);
+	CHECK(r.bad == 0);
+	CHECK(recv(c, buf, sizeof(buf), 0) == 0);
+	CHECK(xstate(c) == S_CLOSED);
+	close(c);
+}
+
+/*
+ * Simultaneous close (RFC 9293 figure 13): both ends send FIN before
+ * either arrives (100 ms each way between xa and xb), so both pass
+ * through CLOSING to TIME_WAIT.
+ */
+static void simultaneous_close(void)
+{
+	struct sockaddr_xtcp sa = xt_addr("10.77.0.2", 43004);
+	int l, c, a, one = 1, seen_c = 0, seen_a = 0;
+	long end;
+	char buf[4];
+
+	if (enter_netns("xb"))
+		return;
+	l = xt_socket();
+	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	CHECK_OK(xt_bind(l, "10.77.0.2", 43004));
+	CHECK_OK(listen(l, 1));
+	CHECK_OK(enter_netns("xa"));
+	c = xt_socket();
+	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0);
+	close(l);
+	usleep(300000);		/* the handshake's last ACK is in */
+	CHECK_OK(shutdown(c, SHUT_WR));
+	CHECK_OK(shutdown(a, SHUT_WR));
+	CHECK(xstate(c) == S_FIN_WAIT_1 && xstate(a) == S_FIN_WAIT_1);
+	for (end = now_ms() + 1000; now_ms() < end;) {
+		seen_c |= xstate(c) == S_CLOSING;
+		seen_a |= xstate(a) == S_CLOSING;
+		if (xstate(c) == S_CLOSED && xstate(a) == S_CLOSED)
+			break;
+		usleep(2000);
+	}
+	CHECK(seen_c && seen_a);
+	CHECK(xstate(c) == S_CLOSED && xstate(a) == S_CLOSED);
+	CHECK(recv(c, buf, sizeof(buf), 0) == 0);
+	CHECK(recv(a, buf, sizeof(buf), 0) == 0);
+	close(c);
+	close(a);
+}
+
+/* SO_LINGER {1, 0}: close() aborts with RST and frees at once. */
+static void linger_zero_aborts(void)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	long before = stat_of("AbortOnLinger");
+	char buf[4];
+	int c, a, cport;
+
+	CHECK_OK(pair(43005, &c, &a));
+	cport = xt_local_port(c);
+	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	close(c);
+	CHECK(proc_state(cport, 43005) < 0);	/* gone at once */
+	CHECK_ERRNO(recv(a, buf, sizeof(buf), 0), ECONNRESET);
+	CHECK(stat_of("AbortOnLinger") == before + 1);
+	close(a);
+}
+
+/* close() with received data unread sends RST, as Linux does. */
+static void close_unread_resets(void)
+{
+	long before = stat_of("AbortOnClose");
+	char buf[4];
+	int c, a;
+
+	CHECK_OK(pair(43006, &c, &a));
+	CHECK(send(c, "unread", 6, 0) == 6);
+	usleep(50000);
+	close(a);
+	usleep(50000);
+	CHECK_ERRNO(recv(c, buf, sizeof(buf), 0), ECONNRESET);
+	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+	CHECK(stat_of("AbortOnClose") == before + 1);
+	close(c);
+}
+
+/*
+ * SO_LINGER {1, N}: close() waits for the FIN's ACK (one round trip of
+ * 200 ms between xa and xb); without it, close() returns at once.
+ */
+static void linger_waits_for_ack(void)
+{
+	struct sockaddr_xtcp sa = xt_addr("10.77.0.2", 43007);
+	struct linger lg = { .l_onoff = 1, .l_linger = 5 };
+	int l, c, a, c2, a2, one = 1;
+	long t0, quick, waited;
+
+	if (enter_netns("xb"))
+		return;
+	l = xt_socket();
+	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	CHECK_OK(xt_bind(l, "10.77.0.2", 43007));
+	CHECK_OK(listen(l, 2));
+	CHECK_OK(enter_netns("xa"));
+	c = xt_socket();
+	c2 = xt_socket();
+	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+	CHECK_OK(connect(c2, (struct sockaddr *)&sa, sizeof(sa)));
+	a = accept(l, NULL, NULL);
+	a2 = accept(l, NULL, NULL);
+	usleep(300000);
+	t0 = now_ms();
+	close(c2);
+	quick = now_ms() - t0;
+	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	t0 = now_ms();
+	close(c);
+	waited = now_ms() - t0;
+	printf("# close: %ld ms without SO_LINGER, %ld ms with {1, 5}\n",
+	       quick, waited);
+	CHECK(quick < 100);
+	CHECK(waited >= 180 && waited < 3000);
+	close(a);
+	close(a2);
+	close(l);
+}
+
+/* An orphan in FIN_WAIT_2 gives up after fin_timeout_ms with a RST. */
+static void fin_wait2_timeout(void)
+{
+	long before = stat_of("FinWait2Timeouts");
+	FILE *f;
+	char old[32] = "60000";
+	int c, a, cport;
+	long t0;
+
+	f = fopen("/proc/sys/net/xtcp/fin_timeout_ms", "r");
+	CHECK(f && fgets(old, sizeof(old), f));
+	if (f)
+		fclose(f);
+	f = fopen("/proc/sys/net/xtcp/fin_timeout_ms", "w");
+	CHECK(f && fputs("300", f) >= 0);
+	if (f)
+		fclose(f);
+	CHECK_OK(pair(43008, &c, &a));
+	cport = xt_local_port(c);
+	t0 = now_ms();
+	close(c);
+	CHECK(wait_state(a, S_CLOSE_WAIT, 1000) == 0);
+	CHECK(proc_state(cport, 43008) == 5);
+	CHECK(wait_proc_gone(cport, 43008, 3000) == 0);
+	printf("# orphan FIN_WAIT_2 gone after %ld ms (fin_timeout_ms 300)\n",
+	       now_ms() - t0);
+	CHECK(now_ms() - t0 >= 280);
+	CHECK(stat_of("FinWait2Timeouts") == before + 1);
+	/* its RST ended our CLOSE_WAIT */
+	CHECK(wait_state(a, S_CLOSED, 1000) == 0);
+	CHECK(so_error(a) == ECONNRESET);
+	close(a);
+	f = fopen("/proc/sys/net/xtcp/fin_timeout_ms", "w");
+	if (f) {
+		fputs(old, f);
+		fclose(f);
+	}
+}
+
+/* Edge-triggered epoll sees the peer's FIN as EPOLLIN | EPOLLRDHUP. */
+static void epoll_rdhup(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET };
+	int c, a, ep = epoll_create1(0);
+
+	CHECK_OK(pair(43009, &c, &a));
+	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, a, &ev));
+	CHECK(epoll_wait(ep, &ev, 1, 0) == 0);
+	CHECK_OK(shutdown(c, SHUT_WR));
+	CHECK(epoll_wait(ep, &ev, 1, 2000) == 1);
+	CHECK((ev.events & (EPOLLIN | EPOLLRDHUP)) == (EPOLLIN | EPOLLRDHUP));
+	CHECK(!(ev.events & EPOLLHUP));
+	close(c);
+	close(a);
+	close(ep);
+}
+
+/* shutdown(SHUT_RD): recv() returns 0; SHUT_RDWR also sends a FIN. */
+static void shutdown_rd(void)
+{
+	struct pollfd p;
+	char buf[4];
+	int c, a;
+
+	CHECK_OK(pair(43010, &c, &a));
+	CHECK_OK(shutdown(a, SHUT_RD));
+	CHECK(recv(a, buf, sizeof(buf), 0) == 0);
+	CHECK(xstate(a) == S_ESTAB);
+	p.fd = a;
+	p.events = POLLIN | POLLRDHUP;
+	CHECK(poll(&p, 1, 0) == 1 && (p.revents & POLLRDHUP));
+	CHECK_OK(shutdown(c, SHUT_RDWR));
+	CHECK(xstate(c) == S_FIN_WAIT_1 || xstate(c) == S_FIN_WAIT_2);
+	CHECK(wait_state(a, S_CLOSE_WAIT, 1000) == 0);
+	p.fd = c;
+	p.events = POLLIN | POLLOUT;
+	CHECK(poll(&p, 1, 0) == 1 && (p.revents & POLLHUP));
+	close(c);
+	close(a);
+}
+
+/* A listener's shutdown(SHUT_RD) stops it; connects are then refused. */
+static void shutdown_listener(void)
+{
+	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", 43011);
+	int l = xt_socket(), c = xt_socket();
+
+	CHECK_OK(xt_bind(l, "127.0.0.1", 43011));
+	CHECK_OK(listen(l, 4));
+	CHECK_OK(shutdown(l, SHUT_RD));
+	CHECK(xstate(l) == S_CLOSED);
+	CHECK_ERRNO(connect(c, (struct sockaddr *)&sa, sizeof(sa)), ECONNREFUSED);
+	CHECK_ERRNO(accept(l, NULL, NULL), EINVAL);
+	close(c);
+	close(l);
+}
+
+static const struct xt_test tests[] = {
+	TEST(active_close),
+	TEST(passive_close),
+	TEST(last_ack),
+	TEST(half_close),
+	TEST(simultaneous_close),
+	TEST(linger_zero_aborts),
+	TEST(close_unread_resets),
+	TEST(linger_waits_for_ack),
+	TEST(fin_wait2_timeout),
+	TEST(epoll_rdhup),
+	TEST(shutdown_rd),
+	TEST(shutdown_listener),
+};
+
+XT_MAIN("teardown", tests)
