@@ -120,6 +120,7 @@ void xtcp_done(struct sock *sk, int err)
 	xtcp_unhash(sk);
 	xtcp_rtx_stop(sk);
 	xtcp_delack_stop(sk);
+	xtcp_persist_stop(sk);
 	xtcp_send_queue_purge(sk);
 	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	xtcp_put_local(sk);

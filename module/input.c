@@ -181,6 +181,9 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (r.flags)
 		xtcp_send(sk, &r);
+	/* the peer is alive: zero-window probes are answered */
+	if (!(ev & XTCP_EV_DROP) && (seg->flags & XTCP_ACK))
+		xs->probes_out = 0;
 	if (ev & XTCP_EV_SYN_RECEIVED) {
 		/* simultaneous open: the timer now resends SYN,ACK */
 		xtcp_set_state(sk, XTCP_SYN_RECEIVED);

@@ -41,7 +41,8 @@ static void xtcp_seq_show_sock(struct seq_file *f, struct sock *sk, int sl)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	int state = inet_sk_state_load(sk);
-	s64 left = xtcp_rtx_remaining_ms(sk);
+	s64 left;
+	int tr = xtcp_timer_pending(sk, &left);
 	u32 tx, rx;
 
 	if (state == TCP_LISTEN) {
@@ -54,7 +55,7 @@ static void xtcp_seq_show_sock(struct seq_file *f, struct sock *sk, int sl)
 	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
 		   sl, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
 		   inet->inet_daddr, ntohs(inet->inet_dport), state, tx, rx,
-		   left ? 1 : 0, jiffies_delta_to_clock_t(msecs_to_jiffies(left)),
+		   tr, jiffies_delta_to_clock_t(msecs_to_jiffies(left)),
 		   xs->retries, from_kuid_munged(seq_user_ns(f), sock_i_uid(sk)),
 		   0, sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
 		   jiffies_to_clock_t(msecs_to_jiffies(xs->rto_ms)), 0UL, 0U, 0U,
@@ -106,6 +107,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ABORT_ON_CLOSE]	= "AbortOnClose",
 	[XTCP_MIB_ABORT_ON_LINGER]	= "AbortOnLinger",
 	[XTCP_MIB_ABORT_ON_DATA]	= "AbortOnData",
+	[XTCP_MIB_WIN_PROBES]		= "OutWinProbes",
 };
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)

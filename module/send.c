@@ -122,6 +122,7 @@ void xtcp_push(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct sk_buff *skb;
+	bool sent = false;
 
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
 				     TCPF_FIN_WAIT1 | TCPF_CLOSING |
@@ -142,6 +143,7 @@ void xtcp_push(struct sock *sk)
 		    skb_queue_is_last(&sk->sk_write_queue, skb))
 			break;
 		xtcp_xmit_skb(sk, skb);
+		sent = true;
 		tcb->snd_nxt = xtcp_skb_end(skb);
 		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, xtcp_now_us(), false);
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
@@ -151,10 +153,28 @@ void xtcp_push(struct sock *sk)
 			xtcp_rtx_arm(sk);
 		}
 	}
-	/* A zero window with nothing in flight: the timer probes it. */
+	if (sent) {
+		/* the window is open again */
+		xs->persist_backoff = 0;
+		xtcp_persist_stop(sk);
+	}
+	/* A closed window with nothing in flight: the persist timer probes it. */
 	if (xs->send_head && tcb->snd_nxt == tcb->snd_una &&
-	    !hrtimer_is_queued(&xs->rtx_timer))
-		xtcp_rtx_arm(sk);
+	    !hrtimer_is_queued(&xs->persist_timer))
+		xtcp_persist_arm(sk);
+}
+
+/*
+ * A zero-window probe (RFC 9293 §3.8.6.1): <SEQ=SND.UNA-1><ACK=RCV.NXT>,
+ * an old sequence number the peer must answer with an ACK that carries
+ * its window.
+ */
+void xtcp_send_probe(struct sock *sk)
+{
+	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
+
+	xtcp_inc(sock_net(sk), XTCP_MIB_WIN_PROBES);
+	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL, 0, 0);
 }
 
 /* Resend the oldest unacknowledged segment; false if there is none. */
@@ -163,20 +183,9 @@ bool xtcp_retransmit_head(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (!skb)
+	/* nothing in flight: a closed window is the persist timer's */
+	if (!skb || skb == xs->send_head)
 		return false;
-	if (skb == xs->send_head) {
-		/*
-		 * Nothing in flight and data waiting: the window is closed.
-		 * Probe it with <SEQ=SND.UNA-1>, which the peer must answer
-		 * with an ACK carrying its window (RFC 9293 §3.8.6.1).
-		 */
-		if (xs->tcb.snd_wnd)
-			return false;
-		xtcp_xmit(sk, XTCP_ACK, xs->tcb.snd_una - 1, xs->tcb.rcv_nxt,
-			  NULL, 0, 0);
-		return true;
-	}
 	xtcp_xmit_skb(sk, skb);
 	/* Karn: an ACK from now on may answer either copy */
 	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end(skb), xtcp_now_us(), true);

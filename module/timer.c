@@ -124,6 +124,54 @@ static enum hrtimer_restart xtcp_delack_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/*
+ * The persist timer (RFC 9293 §3.8.6.1): the peer's window is closed, data
+ * waits and nothing is in flight.  Probe; the interval starts at the RTO
+ * and doubles up to rto_max_ms.  Any ACK from the peer resets probes_out
+ * (input.c), so a live receiver that keeps its window shut is probed for
+ * ever, as TCP does; retries2 unanswered probes in a row end the
+ * connection with ETIMEDOUT.
+ */
+static void xtcp_persist_timeout(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->send_head || xs->tcb.snd_nxt != xs->tcb.snd_una ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				     TCPF_FIN_WAIT1 | TCPF_CLOSING |
+				     TCPF_LAST_ACK)))
+		return;
+	if (xs->tcb.snd_wnd) {
+		xtcp_push(sk);		/* opened meanwhile */
+		return;
+	}
+	if (xs->probes_out >= READ_ONCE(xn->retries2)) {
+		xtcp_done(sk, ETIMEDOUT);
+		return;
+	}
+	xtcp_send_probe(sk);
+	xs->probes_out++;
+	if (xs->persist_backoff < 16)
+		xs->persist_backoff++;
+	xtcp_persist_arm(sk);
+}
+
+static enum hrtimer_restart xtcp_persist_timer_fn(struct hrtimer *t)
+{
+	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, persist_timer);
+	struct sock *sk = xtcp_to_sk(xs);
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		xtcp_persist_timeout(sk);
+	else if (!test_and_set_bit(XTCP_PERSIST_DEFERRED, &xs->flags))
+		sock_hold(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return HRTIMER_NORESTART;
+}
+
 /* Runs from release_sock() with the socket's spinlock held, BH off. */
 void xtcp_release_cb(struct sock *sk)
 {
@@ -137,6 +185,10 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_delack_timeout(sk);
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(XTCP_PERSIST_DEFERRED, &xs->flags)) {
+		xtcp_persist_timeout(sk);
+		__sock_put(sk);
+	}
 }
 
 void xtcp_timer_init(struct sock *sk)
@@ -145,12 +197,18 @@ void xtcp_timer_init(struct sock *sk)
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xtcp_hrtimer_setup(&xtcp_sk(sk)->delack_timer, xtcp_delack_timer_fn,
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xtcp_hrtimer_setup(&xtcp_sk(sk)->persist_timer, xtcp_persist_timer_fn,
+			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 }
 
-/* Every armed timer holds a socket reference. */
+/*
+ * Every armed timer holds a socket reference.  A queued timer's reference
+ * passes to the new expiry; a callback running now puts its own, so the
+ * new expiry needs one (testing hrtimer_is_queued() would race with it).
+ */
 static void xtcp_timer_arm(struct sock *sk, struct hrtimer *t, u32 ms)
 {
-	if (!hrtimer_is_queued(t))
+	if (hrtimer_try_to_cancel(t) != 1)
 		sock_hold(sk);
 	hrtimer_start(t, ms_to_ktime(ms), HRTIMER_MODE_REL_SOFT);
 }
@@ -164,6 +222,22 @@ void xtcp_delack_arm(struct sock *sk)
 void xtcp_delack_stop(struct sock *sk)
 {
 	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->delack_timer) == 1)
+		__sock_put(sk);
+}
+
+/* The next probe: the RTO, doubled persist_backoff times, capped. */
+void xtcp_persist_arm(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 max = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms);
+	u64 ms = (u64)xs->rto_ms << xs->persist_backoff;
+
+	xtcp_timer_arm(sk, &xs->persist_timer, min_t(u64, ms, max));
+}
+
+void xtcp_persist_stop(struct sock *sk)
+{
+	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->persist_timer) == 1)
 		__sock_put(sk);
 }
 
@@ -191,14 +265,31 @@ void xtcp_timers_stop_sync(struct sock *sk)
 		__sock_put(sk);
 	if (hrtimer_cancel(&xtcp_sk(sk)->delack_timer))
 		__sock_put(sk);
+	if (hrtimer_cancel(&xtcp_sk(sk)->persist_timer))
+		__sock_put(sk);
 }
 
-/* Time left on the timer, for /proc/net/xtcp; 0 when idle. */
-s64 xtcp_rtx_remaining_ms(struct sock *sk)
+/*
+ * The pending timer for /proc/net/xtcp's tr column, as /proc/net/tcp
+ * numbers them (1 retransmission, 4 zero-window probe; 0 none), and the
+ * time left on it.
+ */
+int xtcp_timer_pending(struct sock *sk, s64 *left_ms)
 {
-	struct hrtimer *t = &xtcp_sk(sk)->rtx_timer;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct hrtimer *t;
+	int tr;
 
-	if (!hrtimer_is_queued(t))
+	if (hrtimer_is_queued(&xs->rtx_timer)) {
+		t = &xs->rtx_timer;
+		tr = 1;
+	} else if (hrtimer_is_queued(&xs->persist_timer)) {
+		t = &xs->persist_timer;
+		tr = 4;
+	} else {
+		*left_ms = 0;
 		return 0;
-	return max_t(s64, ktime_to_ms(hrtimer_get_remaining(t)), 0);
+	}
+	*left_ms = max_t(s64, ktime_to_ms(hrtimer_get_remaining(t)), 0);
+	return tr;
 }

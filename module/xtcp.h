@@ -42,6 +42,7 @@ enum {
 	XTCP_RTX_DEFERRED,	/* the retransmission timer fired while user-owned */
 	XTCP_DELACK_DEFERRED,	/* so did the delayed-ACK timer */
 	XTCP_ORPHANED,		/* closed by the user, finishing on its own */
+	XTCP_PERSIST_DEFERRED,	/* the persist timer fired while user-owned */
 };
 
 #define XTCP_DELACK_MS	40
@@ -77,6 +78,9 @@ struct xtcp_sock {
 	/* the retransmission timer (timer.c) */
 	struct hrtimer		rtx_timer;
 	struct hrtimer		delack_timer;
+	struct hrtimer		persist_timer;	/* zero-window probes */
+	u8			probes_out;	/* unanswered in a row */
+	u8			persist_backoff;
 	u32			ack_pending;	/* bytes received, not yet ACKed */
 	u32			rto_ms;
 	u8			retries;
@@ -144,6 +148,7 @@ enum xtcp_mib {
 	XTCP_MIB_ABORT_ON_CLOSE,
 	XTCP_MIB_ABORT_ON_LINGER,
 	XTCP_MIB_ABORT_ON_DATA,
+	XTCP_MIB_WIN_PROBES,
 	XTCP_MIB_MAX
 };
 
@@ -250,6 +255,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una);
 void xtcp_dupack(struct sock *sk);
 void xtcp_data_rto(struct sock *sk);
 bool xtcp_retransmit_head(struct sock *sk);
+void xtcp_send_probe(struct sock *sk);
 void xtcp_send_queue_purge(struct sock *sk);
 void xtcp_send_fin(struct sock *sk);
 void xtcp_write_space(struct sock *sk);
@@ -270,8 +276,10 @@ void xtcp_rtx_stop(struct sock *sk);
 void xtcp_timers_stop_sync(struct sock *sk);
 void xtcp_delack_arm(struct sock *sk);
 void xtcp_delack_stop(struct sock *sk);
+void xtcp_persist_arm(struct sock *sk);
+void xtcp_persist_stop(struct sock *sk);
+int xtcp_timer_pending(struct sock *sk, s64 *left_ms);
 void xtcp_release_cb(struct sock *sk);
-s64 xtcp_rtx_remaining_ms(struct sock *sk);
 
 /* sockopt.c: SOL_XTCP options */
 int xtcp_sockopt_check(int optname, int val);

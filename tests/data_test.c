@@ -243,8 +243,11 @@ static void stalled_reader(void)
 	pthread_t t;
 	int c, a, i;
 	unsigned long got;
+	unsigned int tr = 0;
+	long probes;
 
 	CHECK_OK(pair(42006, &c, &a));
+	probes = xt_stat("OutWinProbes");
 	w.fd = c;
 	r.fd = a;
 	pthread_create(&t, NULL, bulk_writer, &w);
@@ -254,6 +257,11 @@ static void stalled_reader(void)
 	p.fd = c;
 	p.events = POLLOUT;
 	CHECK(poll(&p, 1, 0) == 0);
+	/* the persist timer (tr 4) probes the closed window */
+	CHECK(xt_proc_row(xt_local_port(c), 42006, &tr) == 1);
+	CHECK(tr == 4);
+	CHECK(xt_stat("OutWinProbes") > probes);
+	printf("# %ld zero-window probes in 1 s\n", xt_stat("OutWinProbes") - probes);
 	got = bulk_read(&r, 4 << 20, 0);
 	pthread_join(t, NULL);
 	CHECK(got == 4 << 20);

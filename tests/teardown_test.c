@@ -39,45 +39,10 @@ static int so_error(int fd)
 	return err;
 }
 
-/* A counter from /proc/net/xtcp_stats, -1 if absent. */
-static long stat_of(const char *name)
-{
-	FILE *f = fopen("/proc/net/xtcp_stats", "r");
-	char key[64];
-	long v, r = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			r = v;
-	fclose(f);
-	return r;
-}
-
-/* The st column of /proc/net/xtcp for local port @lport (and remote
- * port @rport if nonzero), or -1 if no line has it.
- */
+/* The st column of /proc/net/xtcp for @lport (and @rport), or -1. */
 static int proc_state(int lport, int rport)
 {
-	FILE *f = fopen("/proc/net/xtcp", "r");
-	char line[256];
-	unsigned int lp, rp, st;
-	int r = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " %*d: %*x:%x %*x:%x %x", &lp, &rp, &st) != 3)
-			continue;
-		if ((int)lp == lport && (!rport || (int)rp == rport) &&
-		    st != 6) {	/* TIME_WAIT rows are timewait.c's */
-			r = st;
-			break;
-		}
-	}
-	fclose(f);
-	return r;
+	return xt_proc_row(lport, rport, NULL);
 }
 
 /* A connected pair on loopback: @c connected to @a, the listener closed. */
@@ -324,7 +289,7 @@ static void simultaneous_close(void)
 static void linger_zero_aborts(void)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	long before = stat_of("AbortOnLinger");
+	long before = xt_stat("AbortOnLinger");
 	char buf[4];
 	int c, a, cport;
 
@@ -334,14 +299,14 @@ static void linger_zero_aborts(void)
 	close(c);
 	CHECK(proc_state(cport, 43005) < 0);	/* gone at once */
 	CHECK_ERRNO(recv(a, buf, sizeof(buf), 0), ECONNRESET);
-	CHECK(stat_of("AbortOnLinger") == before + 1);
+	CHECK(xt_stat("AbortOnLinger") == before + 1);
 	close(a);
 }
 
 /* close() with received data unread sends RST, as Linux does. */
 static void close_unread_resets(void)
 {
-	long before = stat_of("AbortOnClose");
+	long before = xt_stat("AbortOnClose");
 	char buf[4];
 	int c, a;
 
@@ -352,7 +317,7 @@ static void close_unread_resets(void)
 	usleep(50000);
 	CHECK_ERRNO(recv(c, buf, sizeof(buf), 0), ECONNRESET);
 	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
-	CHECK(stat_of("AbortOnClose") == before + 1);
+	CHECK(xt_stat("AbortOnClose") == before + 1);
 	close(c);
 }
 
@@ -400,7 +365,7 @@ static void linger_waits_for_ack(void)
 /* An orphan in FIN_WAIT_2 gives up after fin_timeout_ms with a RST. */
 static void fin_wait2_timeout(void)
 {
-	long before = stat_of("FinWait2Timeouts");
+	long before = xt_stat("FinWait2Timeouts");
 	FILE *f;
 	char old[32] = "60000";
 	int c, a, cport;
@@ -424,7 +389,7 @@ static void fin_wait2_timeout(void)
 	printf("# orphan FIN_WAIT_2 gone after %ld ms (fin_timeout_ms 300)\n",
 	       now_ms() - t0);
 	CHECK(now_ms() - t0 >= 280);
-	CHECK(stat_of("FinWait2Timeouts") == before + 1);
+	CHECK(xt_stat("FinWait2Timeouts") == before + 1);
 	/* its RST ended our CLOSE_WAIT */
 	CHECK(wait_state(a, S_CLOSED, 1000) == 0);
 	CHECK(so_error(a) == ECONNRESET);

@@ -84,4 +84,48 @@ static inline int xt_local_port(int fd)
 	return ntohs(a.sxtcp_port);
 }
 
+/* A counter from /proc/net/xtcp_stats, -1 if absent. */
+static inline long xt_stat(const char *name)
+{
+	FILE *f = fopen("/proc/net/xtcp_stats", "r");
+	char key[64];
+	long v, r = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, name))
+			r = v;
+	fclose(f);
+	return r;
+}
+
+/*
+ * The st and tr columns of /proc/net/xtcp's first socket row for local
+ * port @lport and remote port @rport (TIME_WAIT rows excluded); -1 if none.
+ */
+static inline int xt_proc_row(int lport, int rport, unsigned int *tr)
+{
+	FILE *f = fopen("/proc/net/xtcp", "r");
+	unsigned int lp, rp, st, t;
+	char line[256];
+	int r = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*d: %*x:%x %*x:%x %x %*x:%*x %x", &lp, &rp,
+			   &st, &t) != 4)
+			continue;
+		if ((int)lp == lport && (int)rp == rport && st != 6) {
+			r = st;
+			if (tr)
+				*tr = t;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
 #endif /* XTCP_UTIL_H */
