@@ -23,6 +23,7 @@
 
 void xtcp_set_state(struct sock *sk, enum xtcp_state state)
 {
+	xtcp_trace_sk_state(sk, state);
 	xtcp_sk(sk)->tcb.state = state;
 	/* inet_sk_state_store() without its tracepoint, which is not exported */
 	smp_store_release(&sk->sk_state, xtcp_state_to_tcp(state));
@@ -219,6 +220,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	cxs->keepintvl = lxs->keepintvl;
 	cxs->keepcnt = lxs->keepcnt;
 	cxs->user_timeout = lxs->user_timeout;
+	cxs->traced_state = XTCP_LISTEN;	/* it leaves LISTEN, as TCP's children */
 
 	inet->inet_saddr = iph->daddr;
 	inet->inet_rcv_saddr = iph->daddr;

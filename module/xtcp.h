@@ -108,6 +108,9 @@ struct xtcp_sock {
 	u32			keepintvl;	/* seconds, 0: sysctl default */
 	u8			keepcnt;	/* 0: sysctl default */
 	u32			user_timeout;	/* ms, 0: off */
+
+	/* the last state xtcp:xtcp_set_state reported (trace.c) */
+	enum xtcp_state		traced_state;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -254,6 +257,11 @@ void xtcp_delack_arm(struct sock *sk);
 void xtcp_delack_stop(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 s64 xtcp_rtx_remaining_ms(struct sock *sk);
+
+/* trace.c: the xtcp:xtcp_set_state tracepoint */
+void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
+		      enum xtcp_state new);
+void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state);
 
 /* sockopt.c: SOL_XTCP options */
 int xtcp_sockopt_check(int optname, int val);
