@@ -103,6 +103,7 @@ void xtcp_done(struct sock *sk, int err)
 	xtcp_unhash(sk);
 	xtcp_rtx_stop(sk);
 	xtcp_delack_stop(sk);
+	xtcp_keepalive_stop(sk);
 	xtcp_send_queue_purge(sk);
 	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	xtcp_put_local(sk);
@@ -151,6 +152,7 @@ void xtcp_established(struct sock *sk)
 	xs->max_window = xs->tcb.snd_wnd;
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
 	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
+	xtcp_keepalive_reset(sk);
 	if (xs->parent) {
 		xtcp_child_ready(sk);
 	} else {
@@ -220,6 +222,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	cxs->keepintvl = lxs->keepintvl;
 	cxs->keepcnt = lxs->keepcnt;
 	cxs->user_timeout = lxs->user_timeout;
+	sock_valbool_flag(child, SOCK_KEEPOPEN, sock_flag(listener, SOCK_KEEPOPEN));
 	cxs->traced_state = XTCP_LISTEN;	/* it leaves LISTEN, as TCP's children */
 
 	inet->inet_saddr = iph->daddr;

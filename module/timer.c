@@ -123,6 +123,7 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_delack_timeout(sk);
 		__sock_put(sk);
 	}
+	xtcp_keepalive_release(sk);
 }
 
 void xtcp_timer_init(struct sock *sk)
@@ -131,6 +132,7 @@ void xtcp_timer_init(struct sock *sk)
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xtcp_hrtimer_setup(&xtcp_sk(sk)->delack_timer, xtcp_delack_timer_fn,
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xtcp_keepalive_init(sk);
 }
 
 /* Every armed timer holds a socket reference. */
@@ -177,6 +179,7 @@ void xtcp_timers_stop_sync(struct sock *sk)
 		__sock_put(sk);
 	if (hrtimer_cancel(&xtcp_sk(sk)->delack_timer))
 		__sock_put(sk);
+	xtcp_keepalive_stop_sync(sk);
 }
 
 /* Time left on the timer, for /proc/net/xtcp; 0 when idle. */

@@ -41,6 +41,7 @@ enum xtcp_hashed {
 enum {
 	XTCP_RTX_DEFERRED,	/* the retransmission timer fired while user-owned */
 	XTCP_DELACK_DEFERRED,	/* so did the delayed-ACK timer */
+	XTCP_KEEPALIVE_DEFERRED, /* and the keepalive timer (keepalive.c) */
 };
 
 #define XTCP_DELACK_MS	40
@@ -109,6 +110,11 @@ struct xtcp_sock {
 	u8			keepcnt;	/* 0: sysctl default */
 	u32			user_timeout;	/* ms, 0: off */
 
+	/* keepalive (keepalive.c) */
+	struct hrtimer		ka_timer;
+	ktime_t			ka_rcv;		/* the last segment from the peer */
+	u8			ka_probes;	/* probes sent since */
+
 	/* the last state xtcp:xtcp_set_state reported (trace.c) */
 	enum xtcp_state		traced_state;
 };
@@ -171,6 +177,9 @@ struct xtcp_net {
 	int			max_syn_backlog;
 	int			rst_ratelimit;	/* RSTs per second, 0: none */
 	int			retries2;	/* data retransmissions before ETIMEDOUT */
+	int			keepalive_time_s;	/* idle before the first probe */
+	int			keepalive_intvl_s;	/* between probes */
+	int			keepalive_probes;	/* unanswered, then ETIMEDOUT */
 
 	atomic_long_t		mib[XTCP_MIB_MAX];
 };
@@ -257,6 +266,15 @@ void xtcp_delack_arm(struct sock *sk);
 void xtcp_delack_stop(struct sock *sk);
 void xtcp_release_cb(struct sock *sk);
 s64 xtcp_rtx_remaining_ms(struct sock *sk);
+
+/* keepalive.c */
+void xtcp_keepalive_init(struct sock *sk);
+void xtcp_keepalive_set(struct sock *sk, int val);
+void xtcp_keepalive_reset(struct sock *sk);
+void xtcp_keepalive_rcv(struct sock *sk);
+void xtcp_keepalive_stop(struct sock *sk);
+void xtcp_keepalive_stop_sync(struct sock *sk);
+void xtcp_keepalive_release(struct sock *sk);
 
 /* trace.c: the xtcp:xtcp_set_state tracepoint */
 void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
