@@ -61,11 +61,26 @@ enum xtcp_ka_action xtcp_keepalive_next(const struct xtcp_ka_params *p,
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_keepalive_next, XTCP_NS);
 
-/* The states in which a connection is kept alive. */
+/*
+ * The states in which the timer runs: the synchronized ones but TIME_WAIT.
+ * Probes need nothing outstanding, which our unacknowledged FIN rules out
+ * in FIN_WAIT_1, CLOSING and LAST_ACK, so they go out in ESTABLISHED,
+ * CLOSE_WAIT and FIN_WAIT_2 (as Linux's), and a connection that moves on
+ * from FIN_WAIT_1 to FIN_WAIT_2 keeps its timer.
+ */
 static bool xtcp_keepalive_state(enum xtcp_state state)
 {
-	return state == XTCP_ESTABLISHED || state == XTCP_CLOSE_WAIT ||
-	       state == XTCP_FIN_WAIT_2;
+	switch (state) {
+	case XTCP_ESTABLISHED:
+	case XTCP_FIN_WAIT_1:
+	case XTCP_FIN_WAIT_2:
+	case XTCP_CLOSE_WAIT:
+	case XTCP_CLOSING:
+	case XTCP_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static bool xtcp_keepalive_on(struct sock *sk)
