@@ -24,6 +24,7 @@
 
 void xtcp_set_state(struct sock *sk, enum xtcp_state state)
 {
+	xtcp_trace_sk_state(sk, state);
 	xtcp_sk(sk)->tcb.state = state;
 	/* inet_sk_state_store() without its tracepoint, which is not exported */
 	smp_store_release(&sk->sk_state, xtcp_state_to_tcp(state));
@@ -121,6 +122,7 @@ void xtcp_done(struct sock *sk, int err)
 	xtcp_rtx_stop(sk);
 	xtcp_delack_stop(sk);
 	xtcp_persist_stop(sk);
+	xtcp_keepalive_stop(sk);
 	xtcp_send_queue_purge(sk);
 	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	xtcp_put_local(sk);
@@ -272,6 +274,7 @@ void xtcp_established(struct sock *sk)
 	xs->rcv_wup = xs->tcb.rcv_nxt;
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
 	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
+	xtcp_keepalive_reset(sk);
 	if (xs->parent) {
 		xtcp_child_ready(sk);
 	} else {
@@ -341,6 +344,8 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	cxs->keepintvl = lxs->keepintvl;
 	cxs->keepcnt = lxs->keepcnt;
 	cxs->user_timeout = lxs->user_timeout;
+	sock_valbool_flag(child, SOCK_KEEPOPEN, sock_flag(listener, SOCK_KEEPOPEN));
+	cxs->traced_state = XTCP_LISTEN;	/* it leaves LISTEN, as TCP's children */
 
 	inet->inet_saddr = iph->daddr;
 	inet->inet_rcv_saddr = iph->daddr;

@@ -166,6 +166,7 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 
+	xtcp_keepalive_rcv(sk);
 	ev = xtcp_tcb_input(&xs->tcb, &XTCP_SKB_CB(skb)->seg, &r);
 	if (ev & XTCP_EV_CHALLENGE) {
 		/* RFC 5961 §7: challenge ACKs are rate-limited */

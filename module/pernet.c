@@ -30,6 +30,9 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->retries2 = 15;		/* as tcp_retries2 */
 	xn->fin_timeout_ms = 60000;	/* as tcp_fin_timeout */
 	xn->challenge_ack_limit = 1000;
+	xn->keepalive_time_s = 7200;	/* as tcp_keepalive_time, ... */
+	xn->keepalive_intvl_s = 75;	/* ..._intvl */
+	xn->keepalive_probes = 9;	/* ..._probes */
 }
 
 static int __net_init xtcp_net_init(struct net *net)

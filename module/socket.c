@@ -26,6 +26,7 @@ static struct proto xtcp_prot = {
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct xtcp_sock),
 	.release_cb	= xtcp_release_cb,
+	.keepalive	= xtcp_keepalive_set,
 };
 
 struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)

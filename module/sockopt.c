@@ -17,11 +17,11 @@
 #define XTCP_MAX_KEEPINTVL	32767
 #define XTCP_MAX_KEEPCNT	127
 
-/* What getsockopt reports before anything is set (TCP's defaults). */
+/*
+ * What getsockopt reports before anything is set: TCP's MSS default; the
+ * keepalive settings come from the sysctls (keepalive_time_s, ...).
+ */
 #define XTCP_MSS_DEFAULT	536
-#define XTCP_KEEPIDLE_DEFAULT	7200
-#define XTCP_KEEPINTVL_DEFAULT	75
-#define XTCP_KEEPCNT_DEFAULT	9
 
 /**
  * xtcp_sockopt_check - may option @optname be set to @val?
@@ -79,6 +79,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		break;
 	case XTCP_KEEPIDLE:
 		xs->keepidle = val;
+		xtcp_keepalive_reset(sk);	/* the new idle time counts now */
 		break;
 	case XTCP_KEEPINTVL:
 		xs->keepintvl = val;
@@ -132,6 +133,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 {
 	struct sock *sk = sock->sk;
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	int len, val;
 
 	if (level != SOL_XTCP)
@@ -151,13 +153,13 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		val = xs->user_mss ?: XTCP_MSS_DEFAULT;
 		break;
 	case XTCP_KEEPIDLE:
-		val = xs->keepidle ?: XTCP_KEEPIDLE_DEFAULT;
+		val = xs->keepidle ?: READ_ONCE(xn->keepalive_time_s);
 		break;
 	case XTCP_KEEPINTVL:
-		val = xs->keepintvl ?: XTCP_KEEPINTVL_DEFAULT;
+		val = xs->keepintvl ?: READ_ONCE(xn->keepalive_intvl_s);
 		break;
 	case XTCP_KEEPCNT:
-		val = xs->keepcnt ?: XTCP_KEEPCNT_DEFAULT;
+		val = xs->keepcnt ?: READ_ONCE(xn->keepalive_probes);
 		break;
 	case XTCP_USER_TIMEOUT:
 		val = xs->user_timeout;

@@ -13,6 +13,8 @@ static int xtcp_max_retries = 255;
 static int xtcp_max_ms = 3600 * 1000;
 static int xtcp_max_backlog = 65535;
 static int xtcp_int_max = INT_MAX;
+static int xtcp_max_keep_s = 32767;	/* XTCP_KEEPIDLE's and XTCP_KEEPINTVL's */
+static int xtcp_max_keepcnt = 127;	/* XTCP_KEEPCNT's */
 
 #define XTCP_SYSCTL(name, min, max) {					\
 	.procname	= #name,					\
@@ -35,6 +37,9 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(retries2, &xtcp_one, &xtcp_max_retries),
 	XTCP_SYSCTL(fin_timeout_ms, &xtcp_one, &xtcp_max_ms),
 	XTCP_SYSCTL(challenge_ack_limit, SYSCTL_ZERO, &xtcp_int_max),
+	XTCP_SYSCTL(keepalive_time_s, &xtcp_one, &xtcp_max_keep_s),
+	XTCP_SYSCTL(keepalive_intvl_s, &xtcp_one, &xtcp_max_keep_s),
+	XTCP_SYSCTL(keepalive_probes, &xtcp_one, &xtcp_max_keepcnt),
 	{ }
 };
 

@@ -189,6 +189,7 @@ void xtcp_release_cb(struct sock *sk)
 		xtcp_persist_timeout(sk);
 		__sock_put(sk);
 	}
+	xtcp_keepalive_release(sk);
 }
 
 void xtcp_timer_init(struct sock *sk)
@@ -199,6 +200,7 @@ void xtcp_timer_init(struct sock *sk)
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xtcp_hrtimer_setup(&xtcp_sk(sk)->persist_timer, xtcp_persist_timer_fn,
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	xtcp_keepalive_init(sk);
 }
 
 /*
@@ -267,6 +269,7 @@ void xtcp_timers_stop_sync(struct sock *sk)
 		__sock_put(sk);
 	if (hrtimer_cancel(&xtcp_sk(sk)->persist_timer))
 		__sock_put(sk);
+	xtcp_keepalive_stop_sync(sk);
 }
 
 /*

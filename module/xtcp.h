@@ -43,6 +43,7 @@ enum {
 	XTCP_DELACK_DEFERRED,	/* so did the delayed-ACK timer */
 	XTCP_ORPHANED,		/* closed by the user, finishing on its own */
 	XTCP_PERSIST_DEFERRED,	/* the persist timer fired while user-owned */
+	XTCP_KEEPALIVE_DEFERRED, /* and the keepalive timer (keepalive.c) */
 };
 
 #define XTCP_DELACK_MS	40
@@ -112,6 +113,14 @@ struct xtcp_sock {
 	u32			keepintvl;	/* seconds, 0: sysctl default */
 	u8			keepcnt;	/* 0: sysctl default */
 	u32			user_timeout;	/* ms, 0: off */
+
+	/* keepalive (keepalive.c) */
+	struct hrtimer		ka_timer;
+	ktime_t			ka_rcv;		/* the last segment from the peer */
+	u8			ka_probes;	/* probes sent since */
+
+	/* the last state xtcp:xtcp_set_state reported (trace.c) */
+	enum xtcp_state		traced_state;
 };
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
@@ -182,6 +191,9 @@ struct xtcp_net {
 	int			challenge_ack_limit; /* per second, 0: none */
 	unsigned long		challenge_stamp;
 	atomic_t		challenge_count;
+	int			keepalive_time_s;	/* idle before the first probe */
+	int			keepalive_intvl_s;	/* between probes */
+	int			keepalive_probes;	/* unanswered, then ETIMEDOUT */
 
 	atomic_long_t		mib[XTCP_MIB_MAX];
 };
@@ -280,6 +292,20 @@ void xtcp_persist_arm(struct sock *sk);
 void xtcp_persist_stop(struct sock *sk);
 int xtcp_timer_pending(struct sock *sk, s64 *left_ms);
 void xtcp_release_cb(struct sock *sk);
+
+/* keepalive.c */
+void xtcp_keepalive_init(struct sock *sk);
+void xtcp_keepalive_set(struct sock *sk, int val);
+void xtcp_keepalive_reset(struct sock *sk);
+void xtcp_keepalive_rcv(struct sock *sk);
+void xtcp_keepalive_stop(struct sock *sk);
+void xtcp_keepalive_stop_sync(struct sock *sk);
+void xtcp_keepalive_release(struct sock *sk);
+
+/* trace.c: the xtcp:xtcp_set_state tracepoint */
+void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
+		      enum xtcp_state new);
+void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state);
 
 /* sockopt.c: SOL_XTCP options */
 int xtcp_sockopt_check(int optname, int val);

@@ -151,7 +151,7 @@ netns_up() {
 	ip netns exec xa tc qdisc add dev va root netem delay 100ms &&
 	ip netns exec xb tc qdisc add dev vb root netem delay 100ms &&
 	ip netns exec xc tc qdisc add dev vc root netem loss 100% &&
-	# ya <-> yb: data_test's impaired transfers set netem on both ends
+	# ya <-> yb: data_test's impaired transfers and keepalive_test set netem on both ends
 	ip netns add ya && ip netns add yb &&
 	ip link add vya netns ya type veth peer name vyb netns yb &&
 	ip -n ya addr add 10.79.0.1/24 dev vya && ip -n yb addr add 10.79.0.2/24 dev vyb &&
@@ -163,10 +163,12 @@ netns_down() { for ns in xa xb xc xd ya yb; do ip netns del $ns 2>/dev/null; don
 if loaded; then
 	./socket_test $filter 2>&1
 	./ipproto_test $filter 2>&1
+	./trace_test $filter 2>&1
 	netns_up || echo "not ok - module: netns setup"
 	./connect_test $filter 2>&1
 	./data_test $filter 2>&1
 	./teardown_test $filter 2>&1
+	./keepalive_test $filter 2>&1
 	netns_down
 	# segments on the wire, through a tun device (xt0, 10.99.0.1/24)
 	/usr/bin/python3 ./wire_test.py $filter 2>&1

@@ -234,7 +234,8 @@ def conn(lport, pport):
 
 libc = ctypes.CDLL(None, use_errno=True)
 SOCK_STREAM, SOCK_NONBLOCK = 1, 0o4000
-SOL_SOCKET, SO_ERROR = 1, 4
+SOL_SOCKET, SO_ERROR, SO_KEEPALIVE = 1, 4, 9
+SOL_XTCP, XTCP_KEEPIDLE, XTCP_KEEPINTVL, XTCP_KEEPCNT = 253, 4, 5, 6
 for fn, args in (("socket", [ctypes.c_int] * 3),
                  ("bind", [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]),
                  ("connect", [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]),
@@ -246,7 +247,9 @@ for fn, args in (("socket", [ctypes.c_int] * 3),
                  ("getsockname", [ctypes.c_int, ctypes.c_char_p,
                                   ctypes.POINTER(ctypes.c_uint)]),
                  ("getsockopt", [ctypes.c_int, ctypes.c_int, ctypes.c_int,
-                                 ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint)])):
+                                 ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint)]),
+                 ("setsockopt", [ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                                 ctypes.c_void_p, ctypes.c_uint])):
     getattr(libc, fn).argtypes = args
     getattr(libc, fn).restype = ctypes.c_int
 
@@ -315,6 +318,10 @@ class XSock:
                            ctypes.byref(n)):
             return -ctypes.get_errno()
         return v.value
+
+    def setint(self, level, name, val):
+        v = ctypes.c_int(val)
+        return self._rc(libc.setsockopt(self.fd, level, name, ctypes.byref(v), 4))
 
     def poll(self, events, timeout_ms):
         p = select.poll()
@@ -1052,6 +1059,81 @@ def data_after_close_rst(ctx):
         ctx.eq(flag_str(r.flags), "RST", "flags")
         ctx.eq(r.seq, (z + 1) & 0xFFFFFFFF, "RST seq (SND.NXT)")
         ctx.eq(wait_state(42235, 51235, None), None, "entry after the RST")
+def keepalive_setup(ctx, lport, pport, x, cnt):
+    """An accepted connection from PEER:pport with idle 1 s, interval 1 s,
+    CNT probes, and SO_KEEPALIVE turned on last: (socket, ISS, when)."""
+    l = ctx.listener(lport)
+    sa = handshake(ctx, lport, pport, x)
+    a, _ = accept_one(ctx, l)
+    for name, v in ((XTCP_KEEPIDLE, 1), (XTCP_KEEPINTVL, 1), (XTCP_KEEPCNT, cnt)):
+        ctx.need(a.setint(SOL_XTCP, name, v) == 0, "setsockopt %d" % name)
+    t0 = time.monotonic()
+    ctx.need(a.setint(SOL_SOCKET, SO_KEEPALIVE, 1) == 0, "SO_KEEPALIVE")
+    return l, a, sa.seq, t0
+
+
+def check_probe(ctx, p, iss, x, what):
+    """A keepalive probe: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data."""
+    check_csum(ctx, p, what)
+    ctx.eq(flag_str(p.flags), "ACK", "%s flags" % what)
+    ctx.eq(p.seq, iss, "%s seq (SND.UNA - 1, SND.UNA = ISS + 1)" % what)
+    ctx.eq(p.ack, x + 1, "%s ack (RCV.NXT)" % what)
+    ctx.eq(len(p.payload), 0, "%s payload" % what)
+
+
+def keepalive_probes(ctx):
+    """Idle 1 s, interval 1 s, 2 probes: a probe 1 s after SO_KEEPALIVE;
+    answered, the next comes 1 s after the answer; unanswered, another
+    1 s later, then RST <SEQ=SND.NXT> and ETIMEDOUT 1 s after that."""
+    lport, pport, x = 42200, 51200, 7000000
+    match = conn(lport, pport)
+    l, a, iss, t0 = keepalive_setup(ctx, lport, pport, x, 2)
+    p1 = ctx.expect(match, "first probe", timeout=3.0)
+    check_probe(ctx, p1, iss, x, "first probe")
+    ctx.near((p1.t - t0) * 1000, 1000, "first probe after SO_KEEPALIVE")
+    # what a live peer answers to an old segment: <SEQ=SND.NXT><ACK=RCV.NXT>
+    ctx.tun.send(build(pport, lport, ACK, seq=x + 1, ack=(iss + 1) & 0xFFFFFFFF))
+    t1 = time.monotonic()
+    p2 = ctx.expect(match, "probe after the answer", timeout=3.0)
+    check_probe(ctx, p2, iss, x, "probe after the answer")
+    ctx.near((p2.t - t1) * 1000, 1000, "probe after the answer")
+    p3 = ctx.expect(match, "second unanswered probe", timeout=3.0)
+    check_probe(ctx, p3, iss, x, "second unanswered probe")
+    ctx.near((p3.t - p2.t) * 1000, 1000, "second unanswered probe")
+    r = ctx.expect(match, "RST after 2 unanswered probes", timeout=3.0)
+    check_csum(ctx, r, "RST")
+    ctx.eq(flag_str(r.flags), "RST", "flags at the end")
+    ctx.eq(r.seq, (iss + 1) & 0xFFFFFFFF, "RST seq (SND.NXT)")
+    ctx.near((r.t - p3.t) * 1000, 1000, "RST after the last probe")
+    ctx.eq(a.so_error(), errno.ETIMEDOUT, "SO_ERROR")
+    ctx.eq(proc_state(lport, pport), None, "/proc/net/xtcp entry after ETIMEDOUT")
+    ctx.expect_none(match, "segment after the RST")
+    ctx.note("probes at %.0f, %.0f (answered at %.0f), %.0f ms; RST at %.0f ms" % tuple(
+        (t - t0) * 1000 for t in (p1.t, p2.t, t1, p3.t, r.t)))
+    l.close()
+
+
+def keepalive_probe_rst(ctx):
+    """A probe's answer from a host without the connection, <SEQ=SEG.ACK>
+    <CTL=RST> (§3.10.7.1), is exact: ECONNRESET.  Before it, an in-window
+    RST off by 100 draws a challenge ACK and changes nothing (RFC 5961)."""
+    lport, pport, x = 42201, 51201, 8000000
+    match = conn(lport, pport)
+    l, a, iss, _ = keepalive_setup(ctx, lport, pport, x, 5)
+    p = ctx.expect(match, "probe", timeout=3.0)
+    check_probe(ctx, p, iss, x, "probe")
+    ctx.tun.send(build(pport, lport, RST, seq=p.ack + 100))
+    c = ctx.expect(match, "challenge ACK", timeout=1.0)
+    ctx.eq(flag_str(c.flags), "ACK", "challenge ACK flags")
+    ctx.eq(c.seq, (iss + 1) & 0xFFFFFFFF, "challenge ACK seq (SND.NXT)")
+    ctx.eq(proc_state(lport, pport), ST_ESTABLISHED, "state after the inexact RST")
+    ctx.tun.send(build(pport, lport, RST, seq=p.ack))
+    ev = a.poll(select.POLLIN, 2000)
+    ctx.check(ev & (select.POLLERR | select.POLLHUP), "revents %#x after the RST" % ev)
+    ctx.eq(a.so_error(), errno.ECONNRESET, "SO_ERROR")
+    ctx.eq(proc_state(lport, pport), None, "/proc/net/xtcp entry after the RST")
+    ctx.expect_none(match, "answer to the RST")
+    l.close()
 
 
 TESTS = [
@@ -1083,6 +1165,8 @@ TESTS = [
     old_ack_challenged,
     challenge_ack_limit,
     data_after_close_rst,
+    keepalive_probes,
+    keepalive_probe_rst,
 ]
 
 

@@ -3,20 +3,196 @@
  * xtcp-demo: what XTCP does today, through the ordinary socket calls and
  * nothing but <linux/xtcp.h> and libc: a server and a client open a
  * connection on loopback, /proc/net/xtcp shows the states, a connect to a
- * closed port is refused, and send/recv are still to come.
+ * closed port is refused, and send/recv are still to come.  Every state
+ * transition of the demo's connections is printed as it happens, from the
+ * tracepoint xtcp:xtcp_set_state when tracefs is there (scripts/demo.sh
+ * mounts it), otherwise from the changes /proc/net/xtcp shows.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "xtcp_util.h"
 
-static const char *const tcp_states[] = {
+static const char *const tcp_states[12] = {
 	"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
 	"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
 };
+
+#define SRV_PORT	7000
+#define CLOSED_PORT	7001
+
+/* Is this one of the demo's connections?  Each has 7000 or 7001 at one end. */
+static int demo_port(unsigned int a, unsigned int b)
+{
+	return a == SRV_PORT || b == SRV_PORT || a == CLOSED_PORT || b == CLOSED_PORT;
+}
+
+/* ---- transitions from the tracepoint xtcp:xtcp_set_state -------------- */
+
+static char tracefs[64];	/* "" when the tracepoint is not available */
+static int trace_printed;	/* events shown so far */
+static double trace_t0 = -1;	/* the first event's timestamp */
+
+static int tracefs_write(const char *file, const char *text, int flags)
+{
+	char path[160];
+	int fd, n = strlen(text), r;
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, file);
+	fd = open(path, O_WRONLY | flags);
+	if (fd < 0)
+		return -1;
+	r = write(fd, text, n) == n ? 0 : -1;
+	close(fd);
+	return r;
+}
+
+#define EV_ENABLE "events/xtcp/xtcp_set_state/enable"
+
+/* Clear the trace buffer and turn the event on; 0 when that worked. */
+static int trace_start(void)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(tracefs, sizeof(tracefs), "%s", dirs[i]);
+		if (!tracefs_write("trace", "", O_TRUNC) &&
+		    !tracefs_write(EV_ENABLE, "1", 0))
+			return 0;
+	}
+	tracefs[0] = 0;
+	return -1;
+}
+
+static void trace_stop(void)
+{
+	if (tracefs[0])
+		tracefs_write(EV_ENABLE, "0", 0);
+}
+
+/* Print the demo's transitions recorded since the last call. */
+static void trace_show(void)
+{
+	char path[160], line[512];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace", tracefs);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char sa[16], da[16], from[16], to[16], *p = strstr(line, " xtcp_set_state: ");
+		unsigned int sp, dp;
+		double t;
+
+		if (!p || sscanf(p, " xtcp_set_state: sport=%u dport=%u saddr=%15s daddr=%15s oldstate=%15s newstate=%15s",
+				 &sp, &dp, sa, da, from, to) != 6 ||
+		    !demo_port(sp, dp))
+			continue;
+		if (++n <= trace_printed)
+			continue;
+		/* the timestamp ends just before the event name: "  5.586261:" */
+		*p = 0;
+		p = strrchr(line, ' ');
+		t = p ? atof(p + 1) : 0;
+		if (trace_t0 < 0)
+			trace_t0 = t;
+		printf("  %+9.3f ms  %s:%u > %s:%u  %s -> %s\n",
+		       (t - trace_t0) * 1000, sa, sp, da, dp, from, to);
+	}
+	if (f)
+		fclose(f);
+	trace_printed = n;
+}
+
+/* ---- or from the changes /proc/net/xtcp shows ------------------------- */
+
+static const char *const tcp_states[];
+
+struct proc_entry {
+	unsigned int lport, rport, st;
+};
+
+#define MAX_ENTRIES 64
+static struct proc_entry seen[MAX_ENTRIES];
+static int nseen;
+
+static int proc_snapshot(struct proc_entry *e)
+{
+	FILE *f = fopen("/proc/net/xtcp", "r");
+	char line[256];
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f) && n < MAX_ENTRIES) {
+		unsigned int sl, la, ra;
+
+		if (sscanf(line, "%u: %x:%x %x:%x %x", &sl, &la, &e[n].lport,
+			   &ra, &e[n].rport, &e[n].st) == 6 &&
+		    demo_port(e[n].lport, e[n].rport))
+			n++;
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static const char *proc_state_name(int st)
+{
+	return st >= 0 && st <= 11 ? tcp_states[st] : "?";
+}
+
+/* Print what changed since the last snapshot. */
+static void proc_show(void)
+{
+	struct proc_entry now[MAX_ENTRIES];
+	int n = proc_snapshot(now), i, j;
+
+	for (i = 0; i < n; i++) {
+		const char *from = "CLOSE";
+
+		for (j = 0; j < nseen; j++)
+			if (seen[j].lport == now[i].lport && seen[j].rport == now[i].rport)
+				break;
+		if (j < nseen && seen[j].st == now[i].st)
+			continue;
+		if (j < nseen)
+			from = proc_state_name(seen[j].st);
+		printf("  :%u > :%u  %s -> %s\n", now[i].lport, now[i].rport, from,
+		       proc_state_name(now[i].st));
+	}
+	for (j = 0; j < nseen; j++) {
+		for (i = 0; i < n; i++)
+			if (seen[j].lport == now[i].lport && seen[j].rport == now[i].rport)
+				break;
+		if (i == n)
+			printf("  :%u > :%u  %s -> CLOSE (gone)\n", seen[j].lport,
+			       seen[j].rport, proc_state_name(seen[j].st));
+	}
+	memcpy(seen, now, sizeof(now));
+	nseen = n;
+}
+
+static void transitions(void)
+{
+	if (tracefs[0])
+		trace_show();
+	else
+		proc_show();
+}
+
+static void show_transitions(const char *when)
+{
+	printf("\nstate transitions %s (%s):\n", when,
+	       tracefs[0] ? "tracepoint xtcp:xtcp_set_state" :
+	       "/proc/net/xtcp; no tracefs");
+	transitions();
+}
 
 static void show(const char *what, int rc)
 {
@@ -46,13 +222,14 @@ static void show_proc(const char *when)
 
 int main(void)
 {
-	struct sockaddr_xtcp srv = xt_addr("127.0.0.1", 7000), peer;
-	struct sockaddr_xtcp closed = xt_addr("127.0.0.1", 7001);
+	struct sockaddr_xtcp srv = xt_addr("127.0.0.1", SRV_PORT), peer;
+	struct sockaddr_xtcp closed = xt_addr("127.0.0.1", CLOSED_PORT);
 	socklen_t len = sizeof(peer);
 	struct pollfd p;
 	int l, c, a, r;
 	char ip[16];
 
+	trace_start();
 	printf("XTCP: family %d, IP protocol %d\n\nserver and client:\n",
 	       xt_family(), IPPROTO_XTCP);
 	l = xt_socket();
@@ -60,6 +237,7 @@ int main(void)
 	show("server: bind(127.0.0.1:7000)", xt_bind(l, "127.0.0.1", 7000));
 	show("server: listen(8)", listen(l, 8));
 	show_proc("with the server listening");
+	show_transitions("so far");
 
 	c = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 	r = connect(c, (struct sockaddr *)&srv, sizeof(srv));
@@ -76,6 +254,7 @@ int main(void)
 		       inet_ntop(AF_INET, &peer.sxtcp_addr, ip, sizeof(ip)),
 		       ntohs(peer.sxtcp_port));
 	show_proc("after the three-way handshake");
+	show_transitions("in the handshake");
 
 	printf("\nerrors as TCP gives them:\n");
 	show("client: connect() again: the result",
@@ -91,5 +270,8 @@ int main(void)
 	close(a);
 	close(l);
 	show_proc("after close");
+	usleep(200 * 1000);	/* for whatever the close sets going */
+	show_transitions("since the handshake");
+	trace_stop();
 	return 0;
 }

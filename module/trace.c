@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP tracepoints (trace.h): the one file that creates them, and the
+ * wrappers the rest of the module calls.
+ */
+#include <net/sock.h>
+
+#include "xtcp.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+/**
+ * xtcp_trace_state - fire xtcp:xtcp_set_state
+ * @key: the connection's addresses and ports (local first)
+ * @old: the state it leaves
+ * @new: the state it enters
+ *
+ * For callers that have no full socket, such as TIME_WAIT entries.
+ */
+void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
+		      enum xtcp_state new)
+{
+	trace_xtcp_set_state(key, old, new);
+}
+
+/*
+ * @sk enters @state: fire the tracepoint if that is a change.  The
+ * addresses come from the socket itself, since a connection may change
+ * state before it is hashed (a listener's child) or after it was unhashed.
+ */
+void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	enum xtcp_state old = xs->traced_state;
+	const struct inet_sock *inet;
+	struct xtcp_key key;
+
+	if (old == state)
+		return;
+	xs->traced_state = state;
+	if (!trace_xtcp_set_state_enabled())
+		return;
+	inet = inet_sk(sk);
+	key.laddr = inet->inet_rcv_saddr ?: inet->inet_saddr;
+	key.lport = inet->inet_sport;
+	key.raddr = inet->inet_daddr;
+	key.rport = inet->inet_dport;
+	trace_xtcp_set_state(&key, old, state);
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * XTCP tracepoints.  xtcp:xtcp_set_state fires on every transition of the
+ * state machine (RFC 9293 §3.3.2) with the connection's addresses and
+ * ports, and prints as sock:inet_sock_set_state prints TCP's.  The state
+ * names are xtcp_state_name()'s, spelled out with __print_symbolic() so
+ * that trace-cmd and perf can decode the binary records too.  trace.c is
+ * the one place that instantiates it (CREATE_TRACE_POINTS).
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM xtcp
+
+#if !defined(_XTCP_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _XTCP_TRACE_H
+
+#include <linux/tracepoint.h>
+
+#include "xtcp.h"
+
+/* the enum's values, for decoders of the binary format (trace-cmd, perf) */
+TRACE_DEFINE_ENUM(XTCP_CLOSED);
+TRACE_DEFINE_ENUM(XTCP_LISTEN);
+TRACE_DEFINE_ENUM(XTCP_SYN_SENT);
+TRACE_DEFINE_ENUM(XTCP_SYN_RECEIVED);
+TRACE_DEFINE_ENUM(XTCP_ESTABLISHED);
+TRACE_DEFINE_ENUM(XTCP_FIN_WAIT_1);
+TRACE_DEFINE_ENUM(XTCP_FIN_WAIT_2);
+TRACE_DEFINE_ENUM(XTCP_CLOSE_WAIT);
+TRACE_DEFINE_ENUM(XTCP_CLOSING);
+TRACE_DEFINE_ENUM(XTCP_LAST_ACK);
+TRACE_DEFINE_ENUM(XTCP_TIME_WAIT);
+
+#define xtcp_show_state(state)						\
+	__print_symbolic(state,						\
+			 { XTCP_CLOSED,		"CLOSED" },		\
+			 { XTCP_LISTEN,		"LISTEN" },		\
+			 { XTCP_SYN_SENT,	"SYN_SENT" },		\
+			 { XTCP_SYN_RECEIVED,	"SYN_RECEIVED" },	\
+			 { XTCP_ESTABLISHED,	"ESTABLISHED" },	\
+			 { XTCP_FIN_WAIT_1,	"FIN_WAIT_1" },		\
+			 { XTCP_FIN_WAIT_2,	"FIN_WAIT_2" },		\
+			 { XTCP_CLOSE_WAIT,	"CLOSE_WAIT" },		\
+			 { XTCP_CLOSING,	"CLOSING" },		\
+			 { XTCP_LAST_ACK,	"LAST_ACK" },		\
+			 { XTCP_TIME_WAIT,	"TIME_WAIT" })
+
+TRACE_EVENT(xtcp_set_state,
+	    TP_PROTO(const struct xtcp_key *key, int oldstate, int newstate),
+	    TP_ARGS(key, oldstate, newstate),
+	    TP_STRUCT__entry(__field(int, oldstate)
+			     __field(int, newstate)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __array(__u8, saddr, 4)
+			     __array(__u8, daddr, 4)),
+	    TP_fast_assign(__entry->oldstate = oldstate;
+			   __entry->newstate = newstate;
+			   __entry->sport = ntohs(key->lport);
+			   __entry->dport = ntohs(key->rport);
+			   memcpy(__entry->saddr, &key->laddr, 4);
+			   memcpy(__entry->daddr, &key->raddr, 4);),
+	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 oldstate=%s newstate=%s",
+		      __entry->sport, __entry->dport, __entry->saddr,
+		      __entry->daddr, xtcp_show_state(__entry->oldstate),
+		      xtcp_show_state(__entry->newstate))
+);
+
+#endif /* _XTCP_TRACE_H */
+
+/* found through the -I$(src)/module that Kbuild gives trace.o */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP keepalive through real sockets: SO_KEEPALIVE with XTCP_KEEPIDLE,
+ * XTCP_KEEPINTVL and XTCP_KEEPCNT and their sysctl defaults; a live peer
+ * answers the probes and the connection stays; a silent path (netem loss
+ * 100% between the namespaces ya and yb) ends it with ETIMEDOUT after
+ * idle + cnt * interval; a peer that lost its state answers the probe with
+ * RST, which ends it with ECONNRESET.  Needs xtcp.ko and, for the
+ * namespace tests, ya <-> yb from run-guest-tests.sh (skipped as passing
+ * when absent).
+ */
+#include <poll.h>
+#include <netinet/in.h>
+
+#include "harness.h"
+#include "xtcp_util.h"
+
+static int sysctl_get(const char *name)
+{
+	char path[128];
+	FILE *f;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* 0, or -1 with errno from the write (EINVAL for a value out of range). */
+static int sysctl_set(const char *name, int val)
+{
+	char path[128], buf[16];
+	int fd, n, r;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%d\n", val);
+	r = write(fd, buf, n) == n ? 0 : -1;
+	close(fd);
+	return r;
+}
+
+static int getint(int fd, int level, int name)
+{
+	socklen_t len = sizeof(int);
+	int v = -12345;
+
+	if (getsockopt(fd, level, name, &v, &len))
+		return -12345;
+	return v;
+}
+
+static int setint(int fd, int level, int name, int v)
+{
+	return setsockopt(fd, level, name, &v, sizeof(v));
+}
+
+static struct xtcp_info info(int fd)
+{
+	struct xtcp_info i;
+	socklen_t len = sizeof(i);
+
+	memset(&i, 0xff, sizeof(i));
+	getsockopt(fd, SOL_XTCP, XTCP_INFO, &i, &len);
+	return i;
+}
+
+/* idle 1 s, interval 1 s, @cnt probes, then SO_KEEPALIVE on @fd */
+static int keepalive_fast(int fd, int cnt)
+{
+	return setint(fd, SOL_XTCP, XTCP_KEEPIDLE, 1) ||
+	       setint(fd, SOL_XTCP, XTCP_KEEPINTVL, 1) ||
+	       setint(fd, SOL_XTCP, XTCP_KEEPCNT, cnt) ||
+	       setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
+}
+
+/* A connected pair: *l listens on @ip:@port in netns @srv (NULL: this
+ * one), *c connects from netns @cli (NULL: this one), *a is accepted. */
+static int xt_pair(const char *srv, const char *cli, const char *ip,
+		   unsigned short port, int *l, int *c, int *a)
+{
+	struct sockaddr_xtcp sa = xt_addr(ip, port);
+
+	if (srv && enter_netns(srv))
+		return -1;
+	*l = xt_socket();
+	if (*l < 0 || xt_bind(*l, ip, port) || listen(*l, 4))
+		return -1;
+	if (cli && enter_netns(cli))
+		return -1;
+	*c = xt_socket();
+	if (*c < 0 || connect(*c, (struct sockaddr *)&sa, sizeof(sa)))
+		return -1;
+	*a = accept(*l, NULL, NULL);
+	return *a < 0 ? -1 : 0;
+}
+
+/* Set netem loss on the egress of ya's (vya) or yb's (vyb) veth. */
+static int loss(const char *ns, int pct)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd),
+		 "ip netns exec %s tc qdisc replace dev v%s root netem loss %d%%",
+		 ns, ns, pct);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Wait up to @ms for POLLERR or POLLHUP on @fd; the ms it took, or -1. */
+static long wait_error(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	long t0 = now_ms();
+
+	while (now_ms() - t0 < ms) {
+		if (poll(&p, 1, 100) == 1 && p.revents & (POLLERR | POLLHUP))
+			return now_ms() - t0;
+	}
+	return -1;
+}
+
+/*
+ * The options read back the sysctls until set; the sysctls have Linux's
+ * defaults (7200 s, 75 s, 9) and bounds; SO_KEEPALIVE reads back.
+ */
+static void keepalive_options(void)
+{
+	int fd = xt_socket(), t = sysctl_get("keepalive_time_s");
+
+	CHECK(t == 7200);
+	CHECK(sysctl_get("keepalive_intvl_s") == 75);
+	CHECK(sysctl_get("keepalive_probes") == 9);
+	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 7200);
+	CHECK_OK(sysctl_set("keepalive_time_s", 600));
+	CHECK_OK(sysctl_set("keepalive_intvl_s", 30));
+	CHECK_OK(sysctl_set("keepalive_probes", 4));
+	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 600);
+	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPINTVL) == 30);
+	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPCNT) == 4);
+	/* the socket's own value wins */
+	CHECK_OK(setint(fd, SOL_XTCP, XTCP_KEEPIDLE, 5));
+	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 5);
+	CHECK_ERRNO(sysctl_set("keepalive_time_s", 0), EINVAL);
+	CHECK_ERRNO(sysctl_set("keepalive_time_s", 32768), EINVAL);
+	CHECK_ERRNO(sysctl_set("keepalive_intvl_s", 0), EINVAL);
+	CHECK_ERRNO(sysctl_set("keepalive_probes", 128), EINVAL);
+	CHECK(sysctl_get("keepalive_time_s") == 600);
+	CHECK_OK(sysctl_set("keepalive_time_s", 7200));
+	CHECK_OK(sysctl_set("keepalive_intvl_s", 75));
+	CHECK_OK(sysctl_set("keepalive_probes", 9));
+	CHECK(getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 0);
+	CHECK_OK(setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1));
+	CHECK(getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 1);
+	CHECK_OK(setint(fd, SOL_SOCKET, SO_KEEPALIVE, 0));
+	CHECK(getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 0);
+	close(fd);
+}
+
+/*
+ * A live peer answers every probe, so even with one probe allowed the
+ * connection outlives many idle times.  SO_KEEPALIVE goes on first, with
+ * the 7200 s default: XTCP_KEEPIDLE 1 afterwards must reschedule.
+ */
+static void keepalive_answered(void)
+{
+	struct xtcp_info ci0, ci, ai0, ai;
+	int l, c, a;
+	char b;
+
+	CHECK_OK(xt_pair(NULL, NULL, "127.0.0.1", 43000, &l, &c, &a));
+	CHECK_OK(setint(c, SOL_SOCKET, SO_KEEPALIVE, 1));
+	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPINTVL, 1));
+	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPCNT, 1));
+	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPIDLE, 1));
+	ci0 = info(c);
+	ai0 = info(a);
+	sleep(5);
+	ci = info(c);
+	ai = info(a);
+	printf("# 5 s idle: client sent %u probes, the peer %u answers\n",
+	       ci.xtcpi_segs_out - ci0.xtcpi_segs_out,
+	       ai.xtcpi_segs_out - ai0.xtcpi_segs_out);
+	/* probes about 1 s apart, each answered */
+	CHECK(ci.xtcpi_segs_out - ci0.xtcpi_segs_out >= 3);
+	CHECK(ci.xtcpi_segs_out - ci0.xtcpi_segs_out <= 6);
+	CHECK(ai.xtcpi_segs_out - ai0.xtcpi_segs_out >= 3);
+	CHECK(ci.xtcpi_state == 1 && ai.xtcpi_state == 1);	/* ESTABLISHED */
+	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0);
+	/* the probes carry nothing: no byte reached either side, SND.UNA stays */
+	CHECK(ci.xtcpi_snd_una == ci0.xtcpi_snd_una);
+	CHECK(ai.xtcpi_rcv_nxt == ai0.xtcpi_rcv_nxt);
+	CHECK_ERRNO(recv(a, &b, 1, MSG_DONTWAIT), EAGAIN);
+	/* and the connection still carries data */
+	CHECK(send(c, "k", 1, 0) == 1);
+	CHECK(recv(a, &b, 1, 0) == 1 && b == 'k');
+	close(c);
+	close(a);
+	close(l);
+}
+
+/* Without SO_KEEPALIVE, or with it turned off again: no probes. */
+static void keepalive_off(void)
+{
+	struct xtcp_info c0, a0;
+	int l, c, a;
+
+	CHECK_OK(xt_pair(NULL, NULL, "127.0.0.1", 43001, &l, &c, &a));
+	CHECK_OK(keepalive_fast(c, 3));
+	CHECK_OK(setint(c, SOL_SOCKET, SO_KEEPALIVE, 0));
+	CHECK_OK(setint(a, SOL_XTCP, XTCP_KEEPIDLE, 1));	/* idle set, never on */
+	c0 = info(c);
+	a0 = info(a);
+	usleep(2500 * 1000);
+	CHECK(info(c).xtcpi_segs_out == c0.xtcpi_segs_out);
+	CHECK(info(a).xtcpi_segs_out == a0.xtcpi_segs_out);
+	close(c);
+	close(a);
+	close(l);
+}
+
+/* An accepted connection inherits SO_KEEPALIVE and the settings. */
+static void keepalive_inherited(void)
+{
+	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", 43002);
+	int l = xt_socket(), c = xt_socket(), a;
+	struct xtcp_info a0;
+
+	CHECK_OK(xt_bind(l, "127.0.0.1", 43002));
+	CHECK_OK(keepalive_fast(l, 3));
+	CHECK_OK(listen(l, 4));
+	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0);
+	CHECK(getint(a, SOL_SOCKET, SO_KEEPALIVE) == 1);
+	CHECK(getint(a, SOL_XTCP, XTCP_KEEPIDLE) == 1);
+	CHECK(getint(c, SOL_SOCKET, SO_KEEPALIVE) == 0);
+	a0 = info(a);
+	usleep(2500 * 1000);
+	CHECK(info(a).xtcpi_segs_out - a0.xtcpi_segs_out >= 1);
+	close(c);
+	close(a);
+	close(l);
+}
+
+/*
+ * The path goes silent after the handshake (netem loss 100% on the
+ * client's side): probes at 1, 2 and 3 s go unanswered and the connection
+ * fails with ETIMEDOUT at about 4 s.  The peer heard nothing, not even
+ * the RST sent at the end, and is still ESTABLISHED.
+ */
+static void keepalive_timeout(void)
+{
+	int l, c, a;
+	long dt;
+	char b;
+
+	if (enter_netns("yb"))
+		return;
+	CHECK_OK(loss("ya", 0));
+	CHECK_OK(xt_pair("yb", "ya", "10.79.0.2", 43010, &l, &c, &a));
+	CHECK_OK(loss("ya", 100));
+	CHECK_OK(keepalive_fast(c, 3));
+	dt = wait_error(c, 10000);
+	printf("# ETIMEDOUT %ld ms after SO_KEEPALIVE (idle 1 s + 3 x 1 s)\n", dt);
+	CHECK(dt >= 3800 && dt <= 6000);
+	CHECK_ERRNO(recv(c, &b, 1, MSG_DONTWAIT), ETIMEDOUT);
+	CHECK(info(c).xtcpi_state == 7);	/* TCP_CLOSE */
+	CHECK(info(a).xtcpi_state == 1);	/* still ESTABLISHED */
+	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+	CHECK_OK(loss("ya", 0));
+	close(c);
+	close(a);
+	close(l);
+}
+
+/*
+ * The peer loses its state without telling us (its RST lost on the way):
+ * the first probe draws a RST <SEQ=RCV.NXT> from a host with no such
+ * connection, and the connection fails with ECONNRESET at about 1 s, long
+ * before the probes would run out (4 s).
+ */
+static void keepalive_peer_reset(void)
+{
+	int l, c, a;
+	long dt;
+	char b;
+
+	if (enter_netns("yb"))
+		return;
+	CHECK_OK(loss("yb", 0));
+	CHECK_OK(xt_pair("yb", "ya", "10.79.0.2", 43011, &l, &c, &a));
+	CHECK_OK(loss("yb", 100));
+	close(a);		/* its RST is lost */
+	close(l);
+	usleep(200 * 1000);
+	CHECK_OK(loss("yb", 0));
+	CHECK(info(c).xtcpi_state == 1);
+	CHECK_OK(keepalive_fast(c, 3));
+	dt = wait_error(c, 10000);
+	printf("# ECONNRESET %ld ms after SO_KEEPALIVE (idle 1 s)\n", dt);
+	CHECK(dt >= 800 && dt <= 2500);
+	CHECK_ERRNO(recv(c, &b, 1, MSG_DONTWAIT), ECONNRESET);
+	close(c);
+}
+
+static const struct xt_test tests[] = {
+	TEST(keepalive_options),
+	TEST(keepalive_answered),
+	TEST(keepalive_off),
+	TEST(keepalive_inherited),
+	TEST(keepalive_timeout),
+	TEST(keepalive_peer_reset),
+};
+
+XT_MAIN("keepalive", tests)

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tracepoint xtcp:xtcp_set_state through tracefs: its format, and the
+ * transitions a connection goes through on loopback, each with the right
+ * addresses and ports, each leaving the state the one before entered.
+ * Needs xtcp.ko and tracefs (mounted here if it is not).
+ */
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+#include "xtcp_util.h"
+
+#define EV "events/xtcp/xtcp_set_state/"
+
+static char tracefs[64];
+
+static int find_tracefs(void)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(tracefs, sizeof(tracefs), "%s/events", dirs[i]);
+		if (!stat(tracefs, &st)) {
+			snprintf(tracefs, sizeof(tracefs), "%s", dirs[i]);
+			return 0;
+		}
+	}
+	snprintf(tracefs, sizeof(tracefs), "/sys/kernel/tracing");
+	return mount("tracefs", tracefs, "tracefs", 0, NULL);
+}
+
+static int tracefs_write(const char *file, const char *text, int flags)
+{
+	char path[160];
+	int fd, n = strlen(text), r;
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, file);
+	fd = open(path, O_WRONLY | flags);
+	if (fd < 0)
+		return -1;
+	r = write(fd, text, n) == n ? 0 : -1;
+	close(fd);
+	return r;
+}
+
+/* The whole of a tracefs file, NUL-terminated, or NULL. */
+static char *tracefs_read(const char *file)
+{
+	size_t cap = 1 << 16, len = 0;
+	char path[160], *buf = malloc(cap);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tracefs, file);
+	f = fopen(path, "r");
+	if (!f || !buf) {
+		free(buf);
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	for (;;) {
+		size_t n;
+
+		if (cap - len < 4096) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				break;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	fclose(f);
+	if (buf)
+		buf[len] = 0;
+	return buf;
+}
+
+struct event {
+	unsigned int sport, dport;
+	char saddr[16], daddr[16], from[16], to[16];
+};
+
+#define MAX_EVENTS 256
+
+/* The xtcp_set_state events in the trace buffer, in order. */
+static int read_events(struct event *ev, int max)
+{
+	char *buf = tracefs_read("trace"), *line, *save = NULL;
+	int n = 0;
+
+	if (!buf)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line && n < max;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *p = strstr(line, "xtcp_set_state: ");
+
+		if (!p)
+			continue;
+		if (sscanf(p, "xtcp_set_state: sport=%u dport=%u saddr=%15s daddr=%15s oldstate=%15s newstate=%15s",
+			   &ev[n].sport, &ev[n].dport, ev[n].saddr, ev[n].daddr,
+			   ev[n].from, ev[n].to) == 6)
+			n++;
+		else
+			fprintf(stderr, "  unparsed: %s\n", line);
+	}
+	free(buf);
+	return n;
+}
+
+/* Index of the first event after @after for these ports and states, or -1. */
+static int find(const struct event *ev, int n, int after, unsigned int sport,
+		unsigned int dport, const char *from, const char *to)
+{
+	int i;
+
+	for (i = after + 1; i < n; i++)
+		if (ev[i].sport == sport && ev[i].dport == dport &&
+		    (!from || !strcmp(ev[i].from, from)) &&
+		    (!to || !strcmp(ev[i].to, to)))
+			return i;
+	return -1;
+}
+
+/* Every event for these ports leaves the state the one before entered. */
+static int chained(const struct event *ev, int n, unsigned int sport,
+		   unsigned int dport)
+{
+	const char *last = NULL;
+	int i, ok = 1;
+
+	for (i = 0; i < n; i++) {
+		if (ev[i].sport != sport || ev[i].dport != dport)
+			continue;
+		if (!strcmp(ev[i].from, ev[i].to) ||
+		    (last && strcmp(ev[i].from, last))) {
+			fprintf(stderr, "  %u->%u: %s->%s after %s\n", sport, dport,
+				ev[i].from, ev[i].to, last ? last : "-");
+			ok = 0;
+		}
+		last = ev[i].to;
+	}
+	return ok;
+}
+
+static void dump(const struct event *ev, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "  event %d: %s:%u -> %s:%u %s->%s\n", i,
+			ev[i].saddr, ev[i].sport, ev[i].daddr, ev[i].dport,
+			ev[i].from, ev[i].to);
+}
+
+/* The event exists and its format names every field. */
+static void trace_format(void)
+{
+	static const char *const fields[] = {
+		"field:int oldstate;", "field:int newstate;", "field:__u16 sport;",
+		"field:__u16 dport;", "field:__u8 saddr[4];", "field:__u8 daddr[4];",
+		"SYN_RECEIVED", "TIME_WAIT",
+	};
+	unsigned int i;
+	char *fmt;
+
+	CHECK_OK(find_tracefs());
+	fmt = tracefs_read(EV "format");
+	CHECK(fmt != NULL);
+	if (!fmt)
+		return;
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!strstr(fmt, fields[i])) {
+			fprintf(stderr, "  no \"%s\" in the format\n", fields[i]);
+			xt_failed = 1;
+		}
+	free(fmt);
+}
+
+/*
+ * listen, connect, accept, a refused connect, close: CLOSED->LISTEN,
+ * CLOSED->SYN_SENT->ESTABLISHED for the client, LISTEN->SYN_RECEIVED->
+ * ESTABLISHED for the child, CLOSED->SYN_SENT->CLOSED for the refused
+ * one, LISTEN->CLOSED, and the client leaves ESTABLISHED on close.
+ */
+static void trace_connection_states(void)
+{
+	struct sockaddr_xtcp srv = xt_addr("127.0.0.1", 43100);
+	struct sockaddr_xtcp closed = xt_addr("127.0.0.1", 43102);
+	static struct event ev[MAX_EVENTS];
+	int l = xt_socket(), c = xt_socket(), r = xt_socket(), a, n, i, j;
+
+	CHECK_OK(find_tracefs());
+	CHECK_OK(tracefs_write(EV "enable", "1", 0));
+	CHECK_OK(tracefs_write("trace", "", O_TRUNC));
+
+	CHECK_OK(xt_bind(l, "127.0.0.1", 43100));
+	CHECK_OK(listen(l, 4));
+	CHECK_OK(xt_bind(c, "127.0.0.1", 43101));
+	CHECK_OK(connect(c, (struct sockaddr *)&srv, sizeof(srv)));
+	a = accept(l, NULL, NULL);
+	CHECK(a >= 0);
+	CHECK_OK(xt_bind(r, "127.0.0.1", 43103));
+	CHECK_ERRNO(connect(r, (struct sockaddr *)&closed, sizeof(closed)),
+		    ECONNREFUSED);
+	close(c);
+	close(a);
+	close(l);
+	close(r);
+	usleep(100 * 1000);
+	CHECK_OK(tracefs_write(EV "enable", "0", 0));
+
+	n = read_events(ev, MAX_EVENTS);
+	CHECK(n > 0);
+	/* the listener */
+	i = find(ev, n, -1, 43100, 0, "CLOSED", "LISTEN");
+	CHECK(i >= 0);
+	CHECK(i >= 0 && !strcmp(ev[i].saddr, "127.0.0.1") &&
+	      !strcmp(ev[i].daddr, "0.0.0.0"));
+	CHECK(find(ev, n, i, 43100, 0, "LISTEN", "CLOSED") > i);
+	/* the client */
+	i = find(ev, n, -1, 43101, 43100, "CLOSED", "SYN_SENT");
+	CHECK(i >= 0);
+	CHECK(i >= 0 && !strcmp(ev[i].saddr, "127.0.0.1") &&
+	      !strcmp(ev[i].daddr, "127.0.0.1"));
+	j = find(ev, n, i, 43101, 43100, "SYN_SENT", "ESTABLISHED");
+	CHECK(j > i);
+	CHECK(find(ev, n, j, 43101, 43100, "ESTABLISHED", NULL) > j);
+	/* the listener's child */
+	i = find(ev, n, -1, 43100, 43101, "LISTEN", "SYN_RECEIVED");
+	CHECK(i >= 0);
+	CHECK(i >= 0 && !strcmp(ev[i].saddr, "127.0.0.1") &&
+	      !strcmp(ev[i].daddr, "127.0.0.1"));
+	CHECK(find(ev, n, i, 43100, 43101, "SYN_RECEIVED", "ESTABLISHED") > i);
+	/* the refused connect */
+	i = find(ev, n, -1, 43103, 43102, "CLOSED", "SYN_SENT");
+	CHECK(i >= 0);
+	CHECK(find(ev, n, i, 43103, 43102, "SYN_SENT", "CLOSED") > i);
+	/* no skipped or repeated state, for any of them */
+	CHECK(chained(ev, n, 43100, 0));
+	CHECK(chained(ev, n, 43101, 43100));
+	CHECK(chained(ev, n, 43100, 43101));
+	CHECK(chained(ev, n, 43103, 43102));
+	if (xt_failed)
+		dump(ev, n);
+}
+
+/* Disabled, it records nothing. */
+static void trace_disabled_silent(void)
+{
+	static struct event ev[MAX_EVENTS];
+	int l = xt_socket();
+
+	CHECK_OK(find_tracefs());
+	CHECK_OK(tracefs_write(EV "enable", "0", 0));
+	CHECK_OK(tracefs_write("trace", "", O_TRUNC));
+	CHECK_OK(xt_bind(l, "127.0.0.1", 43104));
+	CHECK_OK(listen(l, 4));
+	close(l);
+	CHECK(read_events(ev, MAX_EVENTS) == 0);
+}
+
+static const struct xt_test tests[] = {
+	TEST(trace_format),
+	TEST(trace_connection_states),
+	TEST(trace_disabled_silent),
+};
+
+XT_MAIN("trace", tests)
