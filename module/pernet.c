@@ -8,6 +8,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "timewait.h"
 #include "xtcp.h"
 
 static unsigned int xtcp_net_id __read_mostly;
@@ -28,6 +29,8 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->max_syn_backlog = 256;
 	xn->rst_ratelimit = 1000;
 	xn->retries2 = 15;		/* as tcp_retries2 */
+	xn->msl_ms = 30000;		/* 2MSL = 60 s, as TCP_TIMEWAIT_LEN */
+	xn->tw_rfc1337 = 1;
 }
 
 static int __net_init xtcp_net_init(struct net *net)
@@ -44,11 +47,14 @@ static int __net_init xtcp_net_init(struct net *net)
 	err = xtcp_table_init(xn);
 	if (err)
 		return err;
+	err = xtcp_tw_net_init(xn);
+	if (err)
+		goto out_table;
 	/* A raw socket of the built-in raw_prot: it does not pin the module. */
 	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW, xtcp_ipproto,
 				   net);
 	if (err)
-		goto out_table;
+		goto out_tw;
 	err = xtcp_sysctl_register(net);
 	if (err)
 		goto out_ctl;
@@ -61,6 +67,8 @@ out_sysctl:
 	xtcp_sysctl_unregister(net);
 out_ctl:
 	inet_ctl_sock_destroy(xn->ctl_sk);
+out_tw:
+	xtcp_tw_net_exit(net);
 out_table:
 	xtcp_table_destroy(xn);
 	return err;
@@ -73,6 +81,8 @@ static void __net_exit xtcp_net_exit(struct net *net)
 
 	xtcp_proc_exit(net);
 	xtcp_sysctl_unregister(net);
+	/* TIME_WAIT entries hold no reference: cancel and free them. */
+	xtcp_tw_net_exit(net);
 	inet_ctl_sock_destroy(xn->ctl_sk);
 	/* Every socket holds its namespace, so none can be left here. */
 	xtcp_table_destroy(xn);

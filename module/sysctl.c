@@ -33,6 +33,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(max_syn_backlog, &xtcp_one, &xtcp_max_backlog),
 	XTCP_SYSCTL(rst_ratelimit, SYSCTL_ZERO, &xtcp_int_max),
 	XTCP_SYSCTL(retries2, &xtcp_one, &xtcp_max_retries),
+	XTCP_SYSCTL(msl_ms, &xtcp_one, &xtcp_max_ms),
+	XTCP_SYSCTL(tw_rfc1337, SYSCTL_ZERO, SYSCTL_ONE),
 	{ }
 };
 

@@ -139,6 +139,10 @@ enum xtcp_mib {
 	XTCP_MIB_LISTEN_OVERFLOWS,
 	XTCP_MIB_SYN_TIMEOUTS,
 	XTCP_MIB_CHALLENGE_ACKS,
+	XTCP_MIB_TW_CREATED,
+	XTCP_MIB_TW_RECYCLED,
+	XTCP_MIB_TW_KILLED,
+	XTCP_MIB_TW_ACTIVE,		/* a gauge: entries hashed now */
 	XTCP_MIB_MAX
 };
 
@@ -154,6 +158,11 @@ struct xtcp_net {
 	spinlock_t		all_lock;	/* guards all */
 	struct list_head	all;		/* every hashed socket */
 
+	/* TIME_WAIT entries (timewait.c) */
+	struct rhashtable	twhash;		/* by 4-tuple, as ehash */
+	spinlock_t		tw_port_lock;	/* guards tw_port_hash */
+	struct hlist_head	tw_port_hash[1 << XTCP_BIND_HASH_BITS];
+
 	struct sock		*ctl_sk;	/* raw socket for RSTs */
 	unsigned long		rst_stamp;	/* RST rate limit: this second */
 	atomic_t		rst_count;	/* ...and RSTs sent in it */
@@ -168,6 +177,8 @@ struct xtcp_net {
 	int			max_syn_backlog;
 	int			rst_ratelimit;	/* RSTs per second, 0: none */
 	int			retries2;	/* data retransmissions before ETIMEDOUT */
+	int			msl_ms;		/* TIME_WAIT lasts 2 * msl_ms */
+	int			tw_rfc1337;	/* TIME_WAIT ignores RSTs */
 
 	atomic_long_t		mib[XTCP_MIB_MAX];
 };
@@ -226,6 +237,8 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
 void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 		   const struct xtcp_reply *r);
+void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
+		       const struct xtcp_reply *r, u16 wnd);
 
 /* send.c: the sender */
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
