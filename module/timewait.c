@@ -25,8 +25,10 @@
  *    retiring; softirq is an RCU reader, so the memory outlives it.
  *  - Namespace exit (and so module exit) cancels every timer with
  *    hrtimer_cancel(), which waits for a running callback, and retires
- *    what it stopped; module exit waits in rcu_barrier() for the frees
- *    before the cache goes.  No timer fires into freed memory or code.
+ *    what it stopped, until TimeWaitActive, which each retire lowers as
+ *    its last step, is 0; module exit waits in rcu_barrier() for the
+ *    frees before the cache goes.  No timer fires into freed memory or
+ *    code.
  *  - xtcp_net.tw_port_lock (BH) guards the per-port counts; it nests
  *    inside bind_lock and takes nothing itself.
  */
@@ -259,7 +261,10 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tw_lookup, XTCP_NS);
 /*
  * Take @tw out of the table (putting @successor, with the same key, in its
  * place if given) and drop the table's reference.  The caller holds the
- * timer (see the top of the file).
+ * timer (see the top of the file).  TimeWaitActive goes down last, after
+ * the free is queued: xtcp_tw_purge() waits for it to reach 0, so once it
+ * does, no retire still touches the namespace and rcu_barrier() covers
+ * every free.
  */
 static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor)
 {
@@ -272,12 +277,12 @@ static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor)
 	else
 		rhashtable_remove_fast(&xn->twhash, &tw->node, xtcp_tw_params);
 	xtcp_tw_port_release(xn, tw->key.laddr, tw->key.lport);
-	atomic_long_dec(&xn->mib[XTCP_MIB_TW_ACTIVE]);
 	/*
 	 * TIME_WAIT -> CLOSED: the xtcp_set_state tracepoint for an entry
 	 * (tw->key holds the addresses and ports) belongs here.
 	 */
 	xtcp_tw_put(tw);
+	atomic_long_dec(&xn->mib[XTCP_MIB_TW_ACTIVE]);
 }
 
 static void xtcp_tw_arm(struct xtcp_tw *tw)
