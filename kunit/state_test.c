@@ -2054,9 +2054,9 @@ static void xtcp_close_exchange(struct kunit *test)
 			  XTCP_FIN_WAIT_1, XTCP_NO_REPLY);
 	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&a, &fa), XTCP_EV_PEER_FIN);
 	KUNIT_EXPECT_EQ(test, a.state, XTCP_CLOSING);
-	xtcp_expect_input(test, &b, xtcp_transmit(&a, &(struct xtcp_reply)
-			  XTCP_REPLY(XTCP_FIN | XTCP_ACK, iss + 1, irs + 1), 0),
-			  XTCP_EV_TEXT, XTCP_FIN_WAIT_1, XTCP_NO_REPLY);
+	r = XTCP_REPLY(XTCP_FIN | XTCP_ACK, iss + 1, irs + 1);	/* a's FIN */
+	xtcp_expect_input(test, &b, xtcp_transmit(&a, &r, 0), XTCP_EV_TEXT,
+			  XTCP_FIN_WAIT_1, XTCP_NO_REPLY);
 	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&b, &fb), XTCP_EV_PEER_FIN);
 	KUNIT_EXPECT_EQ(test, b.state, XTCP_CLOSING);
 	/* each ACK of a FIN: TIME_WAIT on both sides */

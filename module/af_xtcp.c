@@ -15,6 +15,7 @@
 #include <net/protocol.h>
 
 #include "isn.h"
+#include "timewait.h"
 
 #include "xtcp.h"
 
@@ -56,9 +57,12 @@ static int __init xtcp_init(void)
 	}
 
 	xtcp_isn_init();
-	err = xtcp_pernet_init();
+	err = xtcp_tw_cache_init();
 	if (err)
 		return err;
+	err = xtcp_pernet_init();
+	if (err)
+		goto out_cache;
 	err = xtcp_socket_init();
 	if (err)
 		goto out_pernet;
@@ -75,6 +79,9 @@ out_socket:
 	xtcp_socket_exit();
 out_pernet:
 	xtcp_pernet_exit();
+out_cache:
+	rcu_barrier();
+	xtcp_tw_cache_exit();
 	return err;
 }
 
@@ -89,7 +96,12 @@ static void __exit xtcp_exit(void)
 	synchronize_net();
 	xtcp_family_exit();
 	xtcp_pernet_exit();
+	/*
+	 * Let RCU callbacks that free sockets and TIME_WAIT entries finish
+	 * before their slabs and this code go.
+	 */
 	rcu_barrier();
+	xtcp_tw_cache_exit();
 	xtcp_proto_exit();
 }
 

@@ -8,6 +8,7 @@
 #include <linux/random.h>
 #include <net/ip.h>
 
+#include "timewait.h"
 #include "xtcp.h"
 
 /**
@@ -74,7 +75,13 @@ static bool xtcp_port_conflicts(struct xtcp_net *xn, struct sock *sk,
 				       addr, sk->sk_reuse))
 			return true;
 	}
-	return false;
+	/*
+	 * TIME_WAIT entries hold their port for 2*MSL: SO_REUSEADDR binds
+	 * over them, ephemeral ports avoid them.
+	 */
+	if (any_holder)
+		return xtcp_tw_port_in_use(sock_net(sk), htonl(INADDR_ANY), port);
+	return !sk->sk_reuse && xtcp_tw_port_in_use(sock_net(sk), addr, port);
 }
 
 /* Caller holds xn->bind_lock.  Return: a free port, or 0 if none is. */

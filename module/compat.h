@@ -79,4 +79,15 @@ xtcp_register_net_sysctl(struct net *net, const char *path,
 #endif
 }
 
+/*
+ * SLAB_NO_MERGE (6.5) keeps a cache apart from same-sized ones, so that
+ * /proc/slabinfo counts its objects; 6.1 may merge it.
+ */
+#include <linux/slab.h>
+#ifdef SLAB_NO_MERGE
+#define XTCP_SLAB_NO_MERGE	SLAB_NO_MERGE
+#else
+#define XTCP_SLAB_NO_MERGE	0
+#endif
+
 #endif /* _XTCP_COMPAT_H */

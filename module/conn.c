@@ -16,6 +16,7 @@
 #include <net/sock.h>
 
 #include "isn.h"
+#include "timewait.h"
 #include "xtcp.h"
 
 #define XTCP_INIT_RCV_WND	65535	/* until the receive path sizes it */
@@ -183,8 +184,15 @@ void xtcp_close_progress(struct sock *sk, unsigned int ev)
 		return;
 	}
 	if (ev & XTCP_EV_TIME_WAIT) {
-		/* 2MSL is the minisock's; the socket itself is done */
+		/*
+		 * 2MSL is a TIME_WAIT entry's (timewait.c), which takes over
+		 * the 4-tuple and the port before the socket lets them go;
+		 * the socket itself is done, its CLOSED not traced (the
+		 * entry's expiry is the connection's).
+		 */
 		xtcp_set_state(sk, XTCP_TIME_WAIT);
+		if (!xtcp_tw_enter(sk))
+			xs->traced_state = XTCP_CLOSED;
 		xtcp_done(sk, 0);
 		return;
 	}

@@ -13,6 +13,7 @@
 #include <net/xfrm.h>
 
 #include "seq.h"
+#include "timewait.h"
 #include "xtcp.h"
 
 static const enum xtcp_mib xtcp_drop_mib[] = {
@@ -86,8 +87,13 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 
 	sk = xtcp_lookup_connection(net, iph->daddr, th->dest, iph->saddr,
 				    th->source);
-	if (!sk)
+	if (!sk) {
+		if (xtcp_tw_rcv(net, skb) == XTCP_TW_DONE) {
+			consume_skb(skb);
+			return 0;
+		}
 		sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
+	}
 	if (!sk) {
 		xtcp_inc(net, XTCP_MIB_NO_SOCKET);
 		xtcp_reset_no_conn(net, skb);

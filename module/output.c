@@ -126,13 +126,14 @@ bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit)
 }
 
 /**
- * xtcp_send_ctl - answer @in_skb with no connection behind the answer
+ * xtcp_send_ctl_wnd - answer @in_skb with no connection behind the answer
  * @net: the namespace @in_skb arrived in
  * @in_skb: the segment being answered (addresses and ports are swapped)
  * @r: what to send, usually a RST from xtcp_reset_reply()
+ * @wnd: the window field (TIME_WAIT's ACKs carry the last one sent)
  */
-void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
-		   const struct xtcp_reply *r)
+void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
+		       const struct xtcp_reply *r, u16 wnd)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	const struct iphdr *iph = ip_hdr(in_skb);
@@ -155,7 +156,7 @@ void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 	if (!skb)
 		return;
 	th = tcp_hdr(skb);
-	xtcp_fill_header(th, XTCP_HLEN, in_th->dest, in_th->source, r, 0);
+	xtcp_fill_header(th, XTCP_HLEN, in_th->dest, in_th->source, r, wnd);
 	th->check = xtcp_checksum(th, XTCP_HLEN, iph->daddr, iph->saddr,
 				  ctl->sk_protocol);
 	skb->ip_summed = CHECKSUM_NONE;
@@ -177,5 +178,11 @@ void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 	ip_build_and_send_pkt(skb, ctl, fl4.saddr, fl4.daddr, NULL, 0);
 	bh_unlock_sock(ctl);
 	local_bh_enable();
+}
+
+void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
+		   const struct xtcp_reply *r)
+{
+	xtcp_send_ctl_wnd(net, in_skb, r, 0);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_send_ctl, XTCP_NS);

@@ -8,6 +8,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "timewait.h"
 #include "xtcp.h"
 
 static unsigned int xtcp_net_id __read_mostly;
@@ -33,6 +34,8 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->keepalive_time_s = 7200;	/* as tcp_keepalive_time, ... */
 	xn->keepalive_intvl_s = 75;	/* ..._intvl */
 	xn->keepalive_probes = 9;	/* ..._probes */
+	xn->msl_ms = 30000;		/* 2MSL = 60 s, as TCP_TIMEWAIT_LEN */
+	xn->tw_rfc1337 = 1;
 }
 
 static int __net_init xtcp_net_init(struct net *net)
@@ -50,11 +53,14 @@ static int __net_init xtcp_net_init(struct net *net)
 	err = xtcp_table_init(xn);
 	if (err)
 		return err;
+	err = xtcp_tw_net_init(xn);
+	if (err)
+		goto out_table;
 	/* A raw socket of the built-in raw_prot: it does not pin the module. */
 	err = inet_ctl_sock_create(&xn->ctl_sk, PF_INET, SOCK_RAW, xtcp_ipproto,
 				   net);
 	if (err)
-		goto out_table;
+		goto out_tw;
 	err = xtcp_sysctl_register(net);
 	if (err)
 		goto out_ctl;
@@ -67,6 +73,8 @@ out_sysctl:
 	xtcp_sysctl_unregister(net);
 out_ctl:
 	inet_ctl_sock_destroy(xn->ctl_sk);
+out_tw:
+	xtcp_tw_net_exit(net);
 out_table:
 	xtcp_table_destroy(xn);
 	return err;
@@ -84,6 +92,8 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	 * be here only when the module goes away.
 	 */
 	xtcp_orphans_kill(net);
+	/* TIME_WAIT entries hold no reference: cancel and free them. */
+	xtcp_tw_net_exit(net);
 	inet_ctl_sock_destroy(xn->ctl_sk);
 	xtcp_table_destroy(xn);
 	for (i = 0; i < ARRAY_SIZE(xn->bind_hash); i++)

@@ -1,38 +1,71 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /proc/net/xtcp, one line per socket in exactly /proc/net/tcp's format and
- * state codes, and /proc/net/xtcp_stats, the namespace's counters.
+ * state codes, then one per TIME_WAIT entry (timewait.c), and
+ * /proc/net/xtcp_stats, the namespace's counters.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
+#include "timewait.h"
 #include "xtcp.h"
 
 #define XTCP_PROC_WIDTH	149	/* /proc/net/tcp's TMPSZ - 1 */
 
+struct xtcp_seq_iter {
+	struct seq_net_private	p;
+	struct xtcp_tw_seq	tw;
+	bool			in_tw;	/* the current row is a TIME_WAIT entry */
+};
+
+/* Rows: the header (0), the sockets, then the TIME_WAIT entries. */
 static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
-	__acquires(&xn->all_lock)
+	__acquires(&xn->all_lock) __acquires(RCU)
 {
-	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+	struct net *net = seq_file_net(seq);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_seq_iter *it = seq->private;
+	struct list_head *p;
+	loff_t n = 0;
+	void *v;
 
 	spin_lock_bh(&xn->all_lock);
-	return seq_list_start_head(&xn->all, *pos);
+	rcu_read_lock();
+	it->in_tw = false;
+	v = seq_list_start_head(&xn->all, *pos);
+	if (v)
+		return v;
+	list_for_each(p, &xn->all)
+		n++;
+	it->in_tw = true;
+	return xtcp_tw_seq_start(net, &it->tw, *pos - n - 1);
 }
 
 static void *xtcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
 {
-	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+	struct net *net = seq_file_net(seq);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_seq_iter *it = seq->private;
 
-	return seq_list_next(v, &xn->all, pos);
+	if (it->in_tw) {
+		++*pos;
+		return xtcp_tw_seq_next(net, &it->tw);
+	}
+	v = seq_list_next(v, &xn->all, pos);
+	if (v)
+		return v;
+	it->in_tw = true;
+	return xtcp_tw_seq_start(net, &it->tw, 0);
 }
 
 static void xtcp_seq_stop(struct seq_file *seq, void *v)
-	__releases(&xn->all_lock)
+	__releases(RCU) __releases(&xn->all_lock)
 {
 	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
 
+	rcu_read_unlock();
 	spin_unlock_bh(&xn->all_lock);
 }
 
@@ -65,9 +98,12 @@ static void xtcp_seq_show_sock(struct seq_file *f, struct sock *sk, int sl)
 static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
+	struct xtcp_seq_iter *it = seq->private;
 
 	seq_setwidth(seq, XTCP_PROC_WIDTH);
-	if (v == &xn->all)
+	if (it->in_tw)
+		xtcp_tw_seq_show(seq, v, seq->index - 1);
+	else if (v == &xn->all)
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
 	else
 		xtcp_seq_show_sock(seq, xtcp_to_sk(list_entry(v, struct xtcp_sock,
@@ -108,6 +144,10 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ABORT_ON_LINGER]	= "AbortOnLinger",
 	[XTCP_MIB_ABORT_ON_DATA]	= "AbortOnData",
 	[XTCP_MIB_WIN_PROBES]		= "OutWinProbes",
+	[XTCP_MIB_TW_CREATED]		= "TimeWaitCreated",
+	[XTCP_MIB_TW_RECYCLED]		= "TimeWaitRecycled",
+	[XTCP_MIB_TW_KILLED]		= "TimeWaitKilled",
+	[XTCP_MIB_TW_ACTIVE]		= "TimeWaitActive",
 };
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)
@@ -124,7 +164,7 @@ static int xtcp_stats_show(struct seq_file *seq, void *v)
 int xtcp_proc_init(struct net *net)
 {
 	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
-			     sizeof(struct seq_net_private)))
+			     sizeof(struct xtcp_seq_iter)))
 		return -ENOMEM;
 	if (!proc_create_net_single("xtcp_stats", 0444, net->proc_net,
 				    xtcp_stats_show, NULL)) {

@@ -40,6 +40,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(keepalive_time_s, &xtcp_one, &xtcp_max_keep_s),
 	XTCP_SYSCTL(keepalive_intvl_s, &xtcp_one, &xtcp_max_keep_s),
 	XTCP_SYSCTL(keepalive_probes, &xtcp_one, &xtcp_max_keepcnt),
+	XTCP_SYSCTL(msl_ms, &xtcp_one, &xtcp_max_ms),
+	XTCP_SYSCTL(tw_rfc1337, SYSCTL_ZERO, SYSCTL_ONE),
 	{ }
 };
 

@@ -158,6 +158,10 @@ enum xtcp_mib {
 	XTCP_MIB_ABORT_ON_LINGER,
 	XTCP_MIB_ABORT_ON_DATA,
 	XTCP_MIB_WIN_PROBES,
+	XTCP_MIB_TW_CREATED,
+	XTCP_MIB_TW_RECYCLED,
+	XTCP_MIB_TW_KILLED,
+	XTCP_MIB_TW_ACTIVE,		/* a gauge: entries hashed now */
 	XTCP_MIB_MAX
 };
 
@@ -172,6 +176,11 @@ struct xtcp_net {
 	struct rhashtable	lhash;		/* listeners, by (addr, port) */
 	spinlock_t		all_lock;	/* guards all */
 	struct list_head	all;		/* every hashed socket */
+
+	/* TIME_WAIT entries (timewait.c) */
+	struct rhashtable	twhash;		/* by 4-tuple, as ehash */
+	spinlock_t		tw_port_lock;	/* guards tw_port_hash */
+	struct hlist_head	tw_port_hash[1 << XTCP_BIND_HASH_BITS];
 
 	struct sock		*ctl_sk;	/* raw socket for RSTs */
 	unsigned long		rst_stamp;	/* RST rate limit: this second */
@@ -194,6 +203,8 @@ struct xtcp_net {
 	int			keepalive_time_s;	/* idle before the first probe */
 	int			keepalive_intvl_s;	/* between probes */
 	int			keepalive_probes;	/* unanswered, then ETIMEDOUT */
+	int			msl_ms;		/* TIME_WAIT lasts 2 * msl_ms */
+	int			tw_rfc1337;	/* TIME_WAIT ignores RSTs */
 
 	atomic_long_t		mib[XTCP_MIB_MAX];
 };
@@ -259,6 +270,8 @@ int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
 bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit);
 void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 		   const struct xtcp_reply *r);
+void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
+		       const struct xtcp_reply *r, u16 wnd);
 
 /* send.c: the sender */
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);

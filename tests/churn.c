@@ -3,7 +3,7 @@
  * churn: leave many XTCP connections in the middle of closing, for the
  * module and namespace lifecycle tests (run-guest-tests.sh).
  *
- *   churn N LISTEN_NS CONNECT_NS ADDR PORT
+ *   churn N LISTEN_NS CONNECT_NS ADDR PORT [hold]
  *
  * Opens N connections from namespace CONNECT_NS to a listener at ADDR:PORT
  * in LISTEN_NS ("-" for the current namespace), then closes them so they
@@ -11,7 +11,8 @@
  * (FIN_WAIT_1/2 and CLOSE_WAIT), a third by the server first and then the
  * client (LAST_ACK, TIME_WAIT), a third half-closed (shutdown(SHUT_WR))
  * with the rest left to process exit.  Prints "churn: N" and exits at
- * once, leaving the rest to the kernel: orphans, TIME_WAIT entries.
+ * once, leaving the rest to the kernel: orphans, TIME_WAIT entries; with
+ * "hold", first waits for end of file on stdin, keeping the open ones.
  */
 #include <errno.h>
 #include <poll.h>
@@ -30,8 +31,8 @@ int main(int argc, char **argv)
 	struct sockaddr_xtcp sa;
 	long end;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: churn N LISTEN_NS CONNECT_NS ADDR PORT\n");
+	if (argc != 6 && !(argc == 7 && !strcmp(argv[6], "hold"))) {
+		fprintf(stderr, "usage: churn N LISTEN_NS CONNECT_NS ADDR PORT [hold]\n");
 		return 2;
 	}
 	n = atoi(argv[1]);
@@ -87,5 +88,11 @@ int main(int argc, char **argv)
 	}
 	printf("churn: %d\n", n);
 	fflush(stdout);
+	if (argc == 7) {
+		char buf[64];
+
+		while (read(0, buf, sizeof(buf)) > 0)
+			;
+	}
 	return 0;		/* exit closes what is left */
 }

@@ -88,6 +88,59 @@ rmmod_soon() {
 	return 1
 }
 
+# Connection states in /proc/net/xtcp of namespace $1 ("-": this one),
+# as "st:count" pairs.
+state_counts() {
+	local cmd="cat /proc/net/xtcp"
+	[ "$1" = - ] || cmd="ip netns exec $1 $cmd"
+	$cmd | awk 'NR > 1 { n[$4]++ } END { for (s in n) printf " %s:%d", s, n[s] }'
+}
+
+# rmmod right after 999 connections were left closing: 600 across a veth
+# pair with 100 ms each way (FIN_WAIT_1, CLOSING, LAST_ACK in flight) and
+# 399 on loopback (TIME_WAIT, FIN_WAIT_2, CLOSE_WAIT orphans).  Neither
+# orphans nor TIME_WAIT entries may hold the module; its exit frees them
+# (kmemleak checks at the end of the run).
+rmmod_mid_close() {
+	local rc=0
+	loaded || insmod "$ko" || return 1
+	ip netns add ca && ip netns add cb &&
+	ip link add vca netns ca type veth peer name vcb netns cb &&
+	ip -n ca addr add 10.80.0.1/24 dev vca && ip -n cb addr add 10.80.0.2/24 dev vcb &&
+	ip -n ca link set vca up && ip -n cb link set vcb up &&
+	ip netns exec ca tc qdisc add dev vca root netem delay 100ms &&
+	ip netns exec cb tc qdisc add dev vcb root netem delay 100ms || rc=1
+	[ $rc = 0 ] && ./churn 600 cb ca 10.80.0.2 45000 && ./churn 399 - - 127.0.0.1 45001 || rc=1
+	echo "states: ca$(state_counts ca), cb$(state_counts cb), init$(state_counts -)"
+	[ $rc = 0 ] && rmmod_soon || rc=1
+	ip netns del ca; ip netns del cb
+	return $rc
+}
+
+# ip netns del of a namespace holding established, half-closed and
+# TIME_WAIT connections (churn holds the open ones); then the holder exits,
+# its orphans finish (fin_timeout_ms 300), the namespace goes and its exit
+# purges the TIME_WAIT entries; then rmmod.
+netns_del_mid_close() {
+	local rc=0 line
+	loaded || insmod "$ko" || return 1
+	ip netns add zz && ip -n zz link set lo up &&
+	ip netns exec zz sh -c 'echo 300 >/proc/sys/net/xtcp/fin_timeout_ms' || return 1
+	coproc CHURN { ./churn 300 zz zz 127.0.0.1 45002 hold; }
+	read -r line <&"${CHURN[0]}" || rc=1
+	echo "$line; states before ip netns del: zz$(state_counts zz)"
+	for st in 01 05 06 08; do
+		ip netns exec zz awk '{print $4}' /proc/net/xtcp | grep -qx $st ||
+			{ echo "no connection in state $st"; rc=1; }
+	done
+	ip netns del zz || rc=1
+	eval "exec ${CHURN[1]}>&-"
+	wait "$CHURN_PID" || rc=1
+	sleep 2
+	[ $rc = 0 ] && rmmod_soon || rc=1
+	return $rc
+}
+
 unloaded_family_is_gone() {
 	[ "$(./sockcheck socket 25)" = "Address family not supported by protocol" ] &&
 		! grep -q '^XTCP ' /proc/net/protocols
@@ -174,6 +227,14 @@ if loaded; then
 	/usr/bin/python3 ./wire_test.py $filter 2>&1
 	t rmmod_right_after_close rmmod_soon
 fi
+# TIME_WAIT through real sockets (XTCP_TW_COUNT=N for the many-entries
+# test).  leave_time_wait leaves 1000 entries in the initial namespace for
+# the rmmod after it.
+loaded || insmod "$ko"
+./close_test $filter 2>&1
+t close_rmmod_with_time_wait rmmod_soon
+t rmmod_mid_close rmmod_mid_close
+t netns_del_mid_close netns_del_mid_close
 loaded || insmod "$ko"
 t rmmod_waits_for_sockets rmmod_waits_for_sockets
 t unloaded_family_is_gone unloaded_family_is_gone

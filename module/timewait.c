@@ -1,0 +1,656 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XTCP's lightweight TIME_WAIT.  A connection that reaches TIME_WAIT
+ * (RFC 9293 §3.3.2) gives its 4-tuple to a 128-byte struct xtcp_tw in the
+ * namespace's twhash and its socket is freed at once.  The entry answers
+ * the peer by the rules of xtcp_tw_decide() for 2*MSL (msl_ms when it was
+ * made), holds its local port against bind(2) without SO_REUSEADDR, and
+ * shows in /proc/net/xtcp with state 06.
+ *
+ * Life and locking:
+ *  - Lookups run under RCU and take a reference with
+ *    refcount_inc_not_zero().  The table holds one reference while the
+ *    entry is hashed; the last put frees it after a grace period.
+ *  - Exactly one party may retire an entry (unhash it, release its port,
+ *    drop the table's reference) or re-arm its timer: the one that holds
+ *    the timer.  That is the expiry callback itself, or whoever stopped
+ *    the pending timer, i.e. got 1 from hrtimer_try_to_cancel() or
+ *    hrtimer_cancel(); the creator holds it until it first arms the timer.
+ *    A holder either retires the entry or re-arms the timer, which hands
+ *    the timer back.  Anyone else (try_to_cancel gives 0 or -1) leaves the
+ *    entry alone: it is being retired or restarted by its holder.
+ *  - So a retransmitted FIN restarts 2*MSL only if its try_to_cancel
+ *    won, a RST or SYN kills only if it won, and a retired entry's timer
+ *    is never armed again.  The callback returns HRTIMER_NORESTART after
+ *    retiring; softirq is an RCU reader, so the memory outlives it.
+ *  - Namespace exit (and so module exit) cancels every timer with
+ *    hrtimer_cancel(), which waits for a running callback, and retires
+ *    what it stopped, until TimeWaitActive, which each retire lowers as
+ *    its last step, is 0; module exit waits in rcu_barrier() for the
+ *    frees before the cache goes.  No timer fires into freed memory or
+ *    code.
+ *  - xtcp_net.tw_port_lock (BH) guards the per-port counts; it nests
+ *    inside bind_lock and takes nothing itself.
+ */
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/rhashtable.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "seq.h"
+#include "timewait.h"
+#include "xtcp.h"
+
+/* The budget: 128 bytes an entry on 64-bit kernels. */
+static_assert(!IS_ENABLED(CONFIG_64BIT) || sizeof(struct xtcp_tw) <= 128);
+
+static struct kmem_cache *xtcp_tw_cachep __read_mostly;
+
+static const struct rhashtable_params xtcp_tw_params = {
+	.head_offset		= offsetof(struct xtcp_tw, node),
+	.key_offset		= offsetof(struct xtcp_tw, key),
+	.key_len		= sizeof(struct xtcp_key),
+	.automatic_shrinking	= true,
+};
+
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+static void xtcp_tw_reply_ack(const struct xtcp_tw_state *tw,
+			      struct xtcp_reply *r)
+{
+	r->flags = XTCP_ACK;
+	r->seq = tw->snd_nxt;
+	r->ack = tw->rcv_nxt;
+}
+
+/**
+ * xtcp_tw_decide - SEGMENT ARRIVES in TIME_WAIT (RFC 9293 §3.10.7.4)
+ * @tw: the entry's numbers
+ * @seg: the segment
+ * @rfc1337: ignore RSTs (RFC 1337's fix for TIME-WAIT assassination)
+ * @r: filled with the segment to send (flags 0: none)
+ *
+ * Linux's tcp_timewait_state_process() order, for TIME_WAIT proper:
+ *  1. RST: with @rfc1337, ignored.  Without, RFC 5961 §3.2: SEQ = RCV.NXT
+ *     deletes the entry, elsewhere in the window draws a challenge ACK,
+ *     outside it is dropped.
+ *  2. An empty segment at RCV.NXT (a bare ACK, the peer still hears us):
+ *     dropped silently and 2*MSL restarts, as Linux does.
+ *  3. A SYN without ACK above RCV.NXT: a new incarnation may open on the
+ *     4-tuple (RFC 1122 §4.2.2.13, as Linux); if nothing listens, ACK.
+ *  4. Anything else is a retransmission or out of the window: ACK it
+ *     (§3.10.7.4 first: "send an acknowledgment ... unless RST").  If it
+ *     carries ACK, or it is the peer's FIN again (the FIN occupied
+ *     RCV.NXT - 1), restart 2*MSL (§3.10.7.4 fifth and eighth, TIME-WAIT).
+ *
+ * Return: what to do with the entry.
+ */
+enum xtcp_tw_action xtcp_tw_decide(const struct xtcp_tw_state *tw,
+				   const struct xtcp_seg *seg, bool rfc1337,
+				   struct xtcp_reply *r)
+{
+	u32 len = xtcp_seg_len(seg);
+	u32 wnd = (u32)tw->rcv_wnd << tw->rcv_wscale;
+
+	memset(r, 0, sizeof(*r));
+	if (seg->flags & XTCP_RST) {
+		if (rfc1337)
+			return XTCP_TW_ACT_DROP;
+		if (seg->seq == tw->rcv_nxt)
+			return XTCP_TW_ACT_KILL;
+		if (xtcp_seq_in(seg->seq, tw->rcv_nxt, tw->rcv_nxt + wnd)) {
+			xtcp_tw_reply_ack(tw, r);
+			return XTCP_TW_ACT_CHALLENGE;
+		}
+		return XTCP_TW_ACT_DROP;
+	}
+	if (seg->seq == tw->rcv_nxt && !len)
+		return XTCP_TW_ACT_RESTART;
+
+	xtcp_tw_reply_ack(tw, r);
+	if ((seg->flags & (XTCP_SYN | XTCP_ACK)) == XTCP_SYN &&
+	    xtcp_seq_after(seg->seq, tw->rcv_nxt))
+		return XTCP_TW_ACT_SYN;
+	if ((seg->flags & XTCP_ACK) ||
+	    ((seg->flags & XTCP_FIN) && seg->seq + len == tw->rcv_nxt))
+		return XTCP_TW_ACT_ACK_RESTART;
+	return XTCP_TW_ACT_ACK;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_decide, XTCP_NS);
+
+/* ---- ports ------------------------------------------------------------- */
+
+/*
+ * How many entries hold each (local address, local port): one node per
+ * pair in a fixed hash by port, as big as the bind table's.  A server's
+ * entries share one node; a client's use one per ephemeral port.  bind()
+ * and the ephemeral search ask under bind_lock, already walking the bind
+ * table's bucket for that port, so the cost is one more short chain.
+ */
+struct xtcp_tw_port {
+	struct hlist_node	node;
+	__be32			addr;
+	u16			port;
+	u32			count;
+};
+
+static struct hlist_head *xtcp_tw_port_bucket(struct xtcp_net *xn, u16 port)
+{
+	return &xn->tw_port_hash[port & (ARRAY_SIZE(xn->tw_port_hash) - 1)];
+}
+
+/* Caller holds tw_port_lock. */
+static struct xtcp_tw_port *xtcp_tw_port_find(struct xtcp_net *xn,
+					      __be32 addr, u16 port)
+{
+	struct xtcp_tw_port *p;
+
+	hlist_for_each_entry(p, xtcp_tw_port_bucket(xn, port), node)
+		if (p->port == port && p->addr == addr)
+			return p;
+	return NULL;
+}
+
+static int xtcp_tw_port_hold(struct xtcp_net *xn, __be32 addr, __be16 lport)
+{
+	u16 port = ntohs(lport);
+	struct xtcp_tw_port *p, *fresh;
+
+	fresh = kmalloc(sizeof(*fresh), GFP_ATOMIC);
+	spin_lock_bh(&xn->tw_port_lock);
+	p = xtcp_tw_port_find(xn, addr, port);
+	if (!p && fresh) {
+		p = fresh;
+		fresh = NULL;
+		p->addr = addr;
+		p->port = port;
+		p->count = 0;
+		hlist_add_head(&p->node, xtcp_tw_port_bucket(xn, port));
+	}
+	if (p)
+		p->count++;
+	spin_unlock_bh(&xn->tw_port_lock);
+	kfree(fresh);
+	return p ? 0 : -ENOMEM;
+}
+
+static void xtcp_tw_port_release(struct xtcp_net *xn, __be32 addr,
+				 __be16 lport)
+{
+	struct xtcp_tw_port *p;
+
+	spin_lock_bh(&xn->tw_port_lock);
+	p = xtcp_tw_port_find(xn, addr, ntohs(lport));
+	if (!WARN_ON_ONCE(!p) && !--p->count)
+		hlist_del(&p->node);
+	else
+		p = NULL;
+	spin_unlock_bh(&xn->tw_port_lock);
+	kfree(p);
+}
+
+/**
+ * xtcp_tw_port_in_use - do TIME_WAIT entries hold a local port?
+ * @net: namespace
+ * @addr: local address; INADDR_ANY asks about every address
+ * @port: local port, host order
+ *
+ * Entries always have a specific local address, so one on @port conflicts
+ * with a bind to that address or to the wildcard.
+ *
+ * Return: true if any entry on @port has local address @addr (any, for
+ * INADDR_ANY).
+ */
+bool xtcp_tw_port_in_use(struct net *net, __be32 addr, u16 port)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_tw_port *p;
+	bool used = false;
+
+	spin_lock_bh(&xn->tw_port_lock);
+	hlist_for_each_entry(p, xtcp_tw_port_bucket(xn, port), node) {
+		if (p->port == port &&
+		    (addr == htonl(INADDR_ANY) || p->addr == addr)) {
+			used = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&xn->tw_port_lock);
+	return used;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_port_in_use, XTCP_NS);
+
+/* ---- entries ----------------------------------------------------------- */
+
+static void xtcp_tw_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(xtcp_tw_cachep, container_of(head, struct xtcp_tw, rcu));
+}
+
+/* Drop a reference from xtcp_tw_lookup(). */
+void xtcp_tw_put(struct xtcp_tw *tw)
+{
+	if (refcount_dec_and_test(&tw->refcnt))
+		call_rcu(&tw->rcu, xtcp_tw_free_rcu);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_put, XTCP_NS);
+
+/**
+ * xtcp_tw_lookup - the TIME_WAIT entry of a 4-tuple
+ * @net: namespace
+ * @key: the 4-tuple, as the connection table keys it
+ *
+ * Return: the entry with a reference held (xtcp_tw_put()), or NULL.
+ */
+struct xtcp_tw *xtcp_tw_lookup(struct net *net, const struct xtcp_key *key)
+{
+	struct xtcp_tw *tw;
+
+	rcu_read_lock();
+	tw = rhashtable_lookup(&xtcp_pernet(net)->twhash, key, xtcp_tw_params);
+	if (tw && !refcount_inc_not_zero(&tw->refcnt))
+		tw = NULL;
+	rcu_read_unlock();
+	return tw;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_lookup, XTCP_NS);
+
+/*
+ * Take @tw out of the table (putting @successor, with the same key, in its
+ * place if given) and drop the table's reference.  The caller holds the
+ * timer (see the top of the file).  TimeWaitActive goes down last, after
+ * the free is queued: xtcp_tw_purge() waits for it to reach 0, so once it
+ * does, no retire still touches the namespace and rcu_barrier() covers
+ * every free.
+ */
+static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor)
+{
+	struct xtcp_net *xn = xtcp_pernet(tw->net);
+
+	if (successor)
+		WARN_ON_ONCE(rhashtable_replace_fast(&xn->twhash, &tw->node,
+						     &successor->node,
+						     xtcp_tw_params));
+	else
+		rhashtable_remove_fast(&xn->twhash, &tw->node, xtcp_tw_params);
+	xtcp_tw_port_release(xn, tw->key.laddr, tw->key.lport);
+	if (!successor)
+		xtcp_trace_state(&tw->key, XTCP_TIME_WAIT, XTCP_CLOSED);
+	xtcp_tw_put(tw);
+	atomic_long_dec(&xn->mib[XTCP_MIB_TW_ACTIVE]);
+}
+
+static void xtcp_tw_arm(struct xtcp_tw *tw)
+{
+	hrtimer_start(&tw->timer, ms_to_ktime(tw->timeout_ms),
+		      HRTIMER_MODE_REL_SOFT);
+}
+
+static enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer)
+{
+	xtcp_tw_retire(container_of(timer, struct xtcp_tw, timer), NULL);
+	return HRTIMER_NORESTART;
+}
+
+/* A new 2*MSL from now, unless the entry is already on its way out. */
+static void xtcp_tw_restart(struct xtcp_tw *tw)
+{
+	if (hrtimer_try_to_cancel(&tw->timer) == 1)
+		xtcp_tw_arm(tw);
+}
+
+/**
+ * xtcp_tw_kill - delete a TIME_WAIT entry now
+ * @tw: an entry the caller holds a reference on
+ *
+ * Safe against the entry's timer and against other killers: only the one
+ * that stops the pending timer retires the entry.
+ *
+ * Return: true if this call deleted it.
+ */
+bool xtcp_tw_kill(struct xtcp_tw *tw)
+{
+	if (hrtimer_try_to_cancel(&tw->timer) != 1)
+		return false;
+	xtcp_tw_retire(tw, NULL);
+	return true;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_kill, XTCP_NS);
+
+/**
+ * xtcp_tw_create - put a 4-tuple in TIME_WAIT for 2*MSL
+ * @net: namespace
+ * @key: the connection's 4-tuple
+ * @init: its sequence numbers and window
+ *
+ * Any context.  The timer is msl_ms * 2 as the sysctl is now; an entry
+ * already there for @key is replaced.
+ *
+ * Return: 0, or -ENOMEM (the caller then just closes, as Linux does when
+ * it cannot allocate a timewait socket).
+ */
+int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
+		   const struct xtcp_tw_init *init)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_tw *tw, *old;
+	int err;
+
+	tw = kmem_cache_alloc(xtcp_tw_cachep, GFP_ATOMIC);
+	if (!tw)
+		return -ENOMEM;
+	xtcp_hrtimer_setup(&tw->timer, xtcp_tw_expire, CLOCK_MONOTONIC,
+			   HRTIMER_MODE_REL_SOFT);
+	tw->net = net;
+	tw->key = *key;
+	refcount_set(&tw->refcnt, 1);		/* the table's */
+	tw->st.snd_nxt = init->snd_nxt;
+	tw->st.rcv_nxt = init->rcv_nxt;
+	tw->st.rcv_wnd = init->rcv_wnd;
+	tw->st.rcv_wscale = min_t(u8, init->rcv_wscale, XTCP_MAX_WSCALE);
+	tw->timeout_ms = 2 * (u32)READ_ONCE(xn->msl_ms);
+
+	err = xtcp_tw_port_hold(xn, key->laddr, key->lport);
+	if (err)
+		goto out_free;
+
+	/* No softirq on this CPU between hashing and arming. */
+	local_bh_disable();
+	old = xtcp_tw_lookup(net, key);
+	if (old && hrtimer_try_to_cancel(&old->timer) == 1) {
+		xtcp_tw_retire(old, tw);
+	} else {
+		/*
+		 * A dying duplicate stays until its holder retires it; new
+		 * entries go first in their chain, so lookups find this one.
+		 */
+		err = rhashtable_insert_fast(&xn->twhash, &tw->node,
+					     xtcp_tw_params);
+	}
+	if (!err) {
+		atomic_long_inc(&xn->mib[XTCP_MIB_TW_ACTIVE]);
+		xtcp_inc(net, XTCP_MIB_TW_CREATED);
+		xtcp_tw_arm(tw);
+	}
+	local_bh_enable();
+	if (old)
+		xtcp_tw_put(old);
+	if (!err)
+		return 0;
+	xtcp_tw_port_release(xn, key->laddr, key->lport);
+out_free:
+	/* never hashed: nobody can have seen it */
+	kmem_cache_free(xtcp_tw_cachep, tw);
+	return err;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_create, XTCP_NS);
+
+/**
+ * xtcp_tw_enter - replace a connection in TIME_WAIT by an entry
+ * @sk: a socket whose TCB has just reached XTCP_TIME_WAIT; the caller
+ *	closes and frees it afterwards
+ *
+ * Return: as xtcp_tw_create().
+ */
+int xtcp_tw_enter(struct sock *sk)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	const struct xtcp_tcb *tcb = &xs->tcb;
+	struct xtcp_tw_init init = {
+		.snd_nxt	= tcb->snd_nxt,
+		.rcv_nxt	= tcb->rcv_nxt,
+		.rcv_wnd	= xtcp_tcb_window(tcb, XTCP_ACK),
+		.rcv_wscale	= tcb->rcv_wscale,
+	};
+
+	if (WARN_ON_ONCE(tcb->state != XTCP_TIME_WAIT))
+		return -EINVAL;
+	return xtcp_tw_create(sock_net(sk), &xs->key, &init);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_enter, XTCP_NS);
+
+/**
+ * xtcp_tw_remaining_ms - time left before an entry expires
+ * @tw: the entry
+ *
+ * Return: milliseconds, 0 if it is expiring.
+ */
+s64 xtcp_tw_remaining_ms(const struct xtcp_tw *tw)
+{
+	s64 left = ktime_to_ms(hrtimer_get_remaining(&tw->timer));
+
+	return max_t(s64, left, 0);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_remaining_ms, XTCP_NS);
+
+/**
+ * xtcp_tw_rcv - give a segment to the TIME_WAIT entry of its 4-tuple
+ * @net: namespace
+ * @skb: a validated segment with XTCP_SKB_CB(skb)->seg filled, that no
+ *	 connection took
+ *
+ * Return: XTCP_TW_NONE if no entry has the 4-tuple; XTCP_TW_DONE when
+ * the entry handled the segment (the caller frees @skb); XTCP_TW_SYN when
+ * an acceptable SYN removed the entry and a listener is there to take it.
+ */
+enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_key key = {
+		.laddr = iph->daddr, .lport = th->dest,
+		.raddr = iph->saddr, .rport = th->source,
+	};
+	enum xtcp_tw_verdict v = XTCP_TW_DONE;
+	struct xtcp_reply r;
+	struct xtcp_tw *tw;
+	struct sock *l;
+
+	tw = xtcp_tw_lookup(net, &key);
+	if (!tw)
+		return XTCP_TW_NONE;
+	switch (xtcp_tw_decide(&tw->st, &XTCP_SKB_CB(skb)->seg,
+			       READ_ONCE(xn->tw_rfc1337), &r)) {
+	case XTCP_TW_ACT_DROP:
+		break;
+	case XTCP_TW_ACT_RESTART:
+		xtcp_tw_restart(tw);
+		break;
+	case XTCP_TW_ACT_ACK_RESTART:
+		xtcp_tw_restart(tw);
+		fallthrough;
+	case XTCP_TW_ACT_ACK:
+		xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
+		break;
+	case XTCP_TW_ACT_CHALLENGE:
+		xtcp_inc(net, XTCP_MIB_CHALLENGE_ACKS);
+		xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
+		break;
+	case XTCP_TW_ACT_KILL:
+		if (xtcp_tw_kill(tw))
+			xtcp_inc(net, XTCP_MIB_TW_KILLED);
+		break;
+	case XTCP_TW_ACT_SYN:
+		/* As Linux: without a listener the entry stays and ACKs. */
+		l = xtcp_lookup_listener(net, iph->daddr, th->dest);
+		if (!l) {
+			xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
+			break;
+		}
+		sock_put(l);
+		xtcp_tw_kill(tw);
+		xtcp_inc(net, XTCP_MIB_TW_RECYCLED);
+		v = XTCP_TW_SYN;
+		break;
+	}
+	xtcp_tw_put(tw);
+	return v;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_rcv, XTCP_NS);
+
+/**
+ * xtcp_tw_purge - delete every TIME_WAIT entry of a namespace
+ * @net: the namespace, being dismantled (or a KUnit test's)
+ *
+ * Process context.  Cancels each timer synchronously; when it returns, no
+ * entry is hashed and no callback runs.  The memory goes after an RCU grace
+ * period (module exit waits with rcu_barrier()).
+ */
+void xtcp_tw_purge(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct rhashtable_iter iter;
+	struct xtcp_tw *tw;
+	int pass;
+
+	for (pass = 0; atomic_long_read(&xn->mib[XTCP_MIB_TW_ACTIVE]) > 0;
+	     pass++) {
+		/* an entry whose holder never lets go would be a bug */
+		if (WARN_ON_ONCE(pass == 100))
+			break;
+		rhashtable_walk_enter(&xn->twhash, &iter);
+		rhashtable_walk_start(&iter);
+		while ((tw = rhashtable_walk_next(&iter))) {
+			if (IS_ERR(tw))		/* -EAGAIN: resized, go on */
+				continue;
+			if (!refcount_inc_not_zero(&tw->refcnt))
+				continue;
+			rhashtable_walk_stop(&iter);
+			if (hrtimer_cancel(&tw->timer))
+				xtcp_tw_retire(tw, NULL);
+			xtcp_tw_put(tw);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+		rhashtable_walk_stop(&iter);
+		rhashtable_walk_exit(&iter);
+		if (atomic_long_read(&xn->mib[XTCP_MIB_TW_ACTIVE]) > 0)
+			usleep_range(1000, 2000); /* a holder is re-arming */
+	}
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_purge, XTCP_NS);
+
+/* ---- /proc/net/xtcp ---------------------------------------------------- */
+
+/*
+ * The rows follow the sockets.  The table is walked bucket by bucket under
+ * RCU, then the table it is growing or shrinking into, if any (entries
+ * added during a resize go there), as rhashtable_walk_next() does.  @it
+ * remembers where the last row was, so that the next read() resumes there
+ * rather than counting from the start.  If the table it was walking has
+ * been replaced since, the walk starts over in the new one: rows may
+ * repeat, but an entry present all along is never missed.
+ */
+static struct xtcp_tw *xtcp_tw_seq_find(struct net *net, struct xtcp_tw_seq *it)
+{
+	struct rhashtable *ht = &xtcp_pernet(net)->twhash;
+	const struct bucket_table *tbl = rht_dereference_rcu(ht->tbl, ht);
+	const struct bucket_table *t;
+	struct rhash_head *pos;
+	struct xtcp_tw *tw;
+
+	if (it->done)
+		return NULL;
+	/* it->tbl is only compared, never followed: it may be gone */
+	for (t = tbl; t && t != it->tbl; t = rht_dereference_rcu(t->future_tbl, ht))
+		;
+	if (t) {
+		tbl = t;
+	} else {
+		it->bucket = 0;
+		it->offset = 0;
+	}
+	for (; tbl; tbl = rht_dereference_rcu(tbl->future_tbl, ht)) {
+		it->tbl = tbl;
+		for (; it->bucket < tbl->size; it->bucket++, it->offset = 0) {
+			unsigned int n = 0;
+
+			rht_for_each_entry_rcu(tw, pos, tbl, it->bucket, node)
+				if (n++ == it->offset)
+					return tw;
+		}
+		it->bucket = 0;
+	}
+	it->done = true;
+	return NULL;
+}
+
+struct xtcp_tw *xtcp_tw_seq_next(struct net *net, struct xtcp_tw_seq *it)
+{
+	it->offset++;
+	it->idx++;
+	return xtcp_tw_seq_find(net, it);
+}
+
+struct xtcp_tw *xtcp_tw_seq_start(struct net *net, struct xtcp_tw_seq *it,
+				  loff_t idx)
+{
+	struct xtcp_tw *tw;
+
+	if (idx && idx == it->idx)
+		return xtcp_tw_seq_find(net, it);
+	memset(it, 0, sizeof(*it));
+	tw = xtcp_tw_seq_find(net, it);
+	while (tw && it->idx < idx)
+		tw = xtcp_tw_seq_next(net, it);
+	return tw;
+}
+
+/* As Linux's get_timewait4_sock(): state 06, timer 3 with the time left. */
+void xtcp_tw_seq_show(struct seq_file *f, const struct xtcp_tw *tw, int sl)
+{
+	unsigned long left = msecs_to_jiffies(xtcp_tw_remaining_ms(tw));
+
+	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK",
+		   sl, tw->key.laddr, ntohs(tw->key.lport), tw->key.raddr,
+		   ntohs(tw->key.rport), TCP_TIME_WAIT, 0, 0, 3,
+		   jiffies_delta_to_clock_t(left), 0, 0, 0, 0,
+		   refcount_read(&tw->refcnt), tw);
+}
+
+/* ---- set-up ------------------------------------------------------------ */
+
+int xtcp_tw_net_init(struct xtcp_net *xn)
+{
+	int i;
+
+	spin_lock_init(&xn->tw_port_lock);
+	for (i = 0; i < ARRAY_SIZE(xn->tw_port_hash); i++)
+		INIT_HLIST_HEAD(&xn->tw_port_hash[i]);
+	return rhashtable_init(&xn->twhash, &xtcp_tw_params);
+}
+
+void xtcp_tw_net_exit(struct net *net)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	int i;
+
+	xtcp_tw_purge(net);
+	rhashtable_destroy(&xn->twhash);
+	for (i = 0; i < ARRAY_SIZE(xn->tw_port_hash); i++)
+		WARN_ON_ONCE(!hlist_empty(&xn->tw_port_hash[i]));
+}
+
+int xtcp_tw_cache_init(void)
+{
+	xtcp_tw_cachep = kmem_cache_create("xtcp_tw", sizeof(struct xtcp_tw), 0,
+					   XTCP_SLAB_NO_MERGE, NULL);
+	return xtcp_tw_cachep ? 0 : -ENOMEM;
+}
+
+/* After rcu_barrier(): the last entries are freed. */
+void xtcp_tw_cache_exit(void)
+{
+	kmem_cache_destroy(xtcp_tw_cachep);
+}
+
+/* The cache's object size, for the tests. */
+unsigned int xtcp_tw_obj_size(void)
+{
+	return kmem_cache_size(xtcp_tw_cachep);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_obj_size, XTCP_NS);

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * XTCP's lightweight TIME_WAIT (RFC 9293 §3.3.2, §3.10.7.4): when a
+ * connection reaches TIME_WAIT, its socket is freed and a small entry keyed
+ * by the 4-tuple answers for it until 2*MSL has passed.  timewait.c.
+ */
+#ifndef _XTCP_TIMEWAIT_H
+#define _XTCP_TIMEWAIT_H
+
+#include <linux/hrtimer.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
+#include <linux/types.h>
+
+#include "state.h"
+#include "xtcp.h"
+
+struct seq_file;
+
+/* What TIME_WAIT keeps of the connection: enough to answer the peer. */
+struct xtcp_tw_state {
+	u32	snd_nxt;	/* after our FIN */
+	u32	rcv_nxt;	/* after the peer's FIN */
+	u16	rcv_wnd;	/* the window field as we last sent it (scaled) */
+	u8	rcv_wscale;	/* its shift: the window is rcv_wnd << rcv_wscale */
+};
+
+/* The numbers xtcp_tw_create() takes from the connection. */
+struct xtcp_tw_init {
+	u32	snd_nxt;
+	u32	rcv_nxt;
+	u16	rcv_wnd;	/* window field, already scaled */
+	u8	rcv_wscale;
+};
+
+/*
+ * A TIME_WAIT entry: 128 bytes on x86_64 (kunit/timewait_test.c checks).
+ * It holds no reference on its namespace; namespace exit purges the table.
+ */
+struct xtcp_tw {
+	struct hrtimer		timer;		/* 2*MSL, soft mode */
+	struct rhash_head	node;		/* in xtcp_net.twhash */
+	struct net		*net;
+	struct xtcp_key		key;		/* as in ehash */
+	refcount_t		refcnt;
+	struct xtcp_tw_state	st;		/* read-only once hashed */
+	u32			timeout_ms;	/* 2*MSL when created */
+	struct rcu_head		rcu;
+};
+
+/* What the TIME_WAIT rules say about a segment (xtcp_tw_decide()). */
+enum xtcp_tw_action {
+	XTCP_TW_ACT_DROP,	/* nothing to do */
+	XTCP_TW_ACT_RESTART,	/* restart the 2*MSL timer, send nothing */
+	XTCP_TW_ACT_ACK,	/* send the reply */
+	XTCP_TW_ACT_ACK_RESTART, /* send the reply and restart the timer */
+	XTCP_TW_ACT_CHALLENGE,	/* send the reply, a challenge ACK (RFC 5961) */
+	XTCP_TW_ACT_KILL,	/* delete the entry */
+	XTCP_TW_ACT_SYN,	/* a new connection may take the 4-tuple; else
+				 * send the reply
+				 */
+};
+
+/* What xtcp_v4_rcv() does next (xtcp_tw_rcv()). */
+enum xtcp_tw_verdict {
+	XTCP_TW_NONE,		/* no entry: go on */
+	XTCP_TW_DONE,		/* handled: free the skb */
+	XTCP_TW_SYN,		/* entry gone: give the SYN to the listener */
+};
+
+enum xtcp_tw_action xtcp_tw_decide(const struct xtcp_tw_state *tw,
+				   const struct xtcp_seg *seg, bool rfc1337,
+				   struct xtcp_reply *r);
+
+int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
+		   const struct xtcp_tw_init *init);
+int xtcp_tw_enter(struct sock *sk);
+enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb);
+struct xtcp_tw *xtcp_tw_lookup(struct net *net, const struct xtcp_key *key);
+void xtcp_tw_put(struct xtcp_tw *tw);
+bool xtcp_tw_kill(struct xtcp_tw *tw);
+s64 xtcp_tw_remaining_ms(const struct xtcp_tw *tw);
+bool xtcp_tw_port_in_use(struct net *net, __be32 addr, u16 port);
+void xtcp_tw_purge(struct net *net);
+
+/* per namespace (pernet.c) and module (af_xtcp.c) set-up */
+int xtcp_tw_net_init(struct xtcp_net *xn);
+void xtcp_tw_net_exit(struct net *net);
+int xtcp_tw_cache_init(void);
+void xtcp_tw_cache_exit(void);
+unsigned int xtcp_tw_obj_size(void);
+
+/* /proc/net/xtcp rows after the sockets (proc.c), under RCU */
+struct xtcp_tw_seq {
+	const void	*tbl;		/* the bucket table of the current row */
+	unsigned int	bucket;		/* ...its bucket */
+	unsigned int	offset;		/* ...its place in the bucket */
+	loff_t		idx;		/* its index among TIME_WAIT rows */
+	bool		done;		/* past the last row */
+};
+
+struct xtcp_tw *xtcp_tw_seq_start(struct net *net, struct xtcp_tw_seq *it,
+				  loff_t idx);
+struct xtcp_tw *xtcp_tw_seq_next(struct net *net, struct xtcp_tw_seq *it);
+void xtcp_tw_seq_show(struct seq_file *f, const struct xtcp_tw *tw, int sl);
+
+#endif /* _XTCP_TIMEWAIT_H */
