@@ -7,10 +7,11 @@
  *
  * Opens N connections from namespace CONNECT_NS to a listener at ADDR:PORT
  * in LISTEN_NS ("-" for the current namespace), then closes them so they
- * are caught in every closing state: a third closed by the client only
- * (FIN_WAIT_1/2 and CLOSE_WAIT), a third by the server first and then the
- * client (LAST_ACK, TIME_WAIT), a third half-closed (shutdown(SHUT_WR))
- * with the rest left to process exit.  Prints "churn: N" and exits at
+ * are caught in every closing state: a quarter closed by the client only
+ * (FIN_WAIT_1/2 and CLOSE_WAIT), a quarter by the server first and then
+ * the client (LAST_ACK, TIME_WAIT), a quarter half-closed
+ * (shutdown(SHUT_WR)) and a quarter left established, the rest left to
+ * process exit.  Prints "churn: N" and exits at
  * once, leaving the rest to the kernel: orphans, TIME_WAIT entries; with
  * "hold", first waits for end of file on stdin, keeping the open ones.
  */
@@ -73,7 +74,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
-		switch (i % 3) {
+		switch (i % 4) {
 		case 0:		/* client closes, server lingers in CLOSE_WAIT */
 			close(c[i]);
 			break;
@@ -81,8 +82,10 @@ int main(int argc, char **argv)
 			close(a[i]);
 			close(c[i]);
 			break;
-		default:	/* half-closed, the rest at exit */
+		case 2:		/* half-closed, the rest at exit */
 			shutdown(c[i], SHUT_WR);
+			break;
+		default:	/* established until exit */
 			break;
 		}
 	}
