@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 	a = calloc(n, sizeof(*a));
 	if (!c || !a || in_ns(argv[2]))
 		return 1;
-	l = xt_socket();
+	l = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (xt_bind(l, argv[4], port) || listen(l, 4096)) {
 		perror("listener");
@@ -51,7 +51,11 @@ int main(int argc, char **argv)
 	if (in_ns(argv[3]))
 		return 1;
 	sa = xt_addr(argv[4], port);
-	/* connect all at once (non-blocking), accepting as they come */
+	/*
+	 * Connect 100 at a time (non-blocking), accepting as they come: the
+	 * SYN queue holds max_syn_backlog (256) half-open connections.
+	 */
+	end = now_ms() + 60000;
 	for (i = 0; i < n; i++) {
 		c[i] = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 		if (connect(c[i], (struct sockaddr *)&sa, sizeof(sa)) &&
@@ -59,15 +63,16 @@ int main(int argc, char **argv)
 			perror("connect");
 			return 1;
 		}
-	}
-	end = now_ms() + 60000;
-	while (done < n && now_ms() < end) {
-		struct pollfd p = { .fd = l, .events = POLLIN };
-
-		if (poll(&p, 1, 1000) <= 0)
+		if (i % 100 != 99 && i != n - 1)
 			continue;
-		while (done < n && (a[done] = accept(l, NULL, NULL)) >= 0)
-			done++;
+		while (done <= i && now_ms() < end) {
+			struct pollfd p = { .fd = l, .events = POLLIN };
+
+			if (poll(&p, 1, 1000) <= 0)
+				continue;
+			while (done <= i && (a[done] = accept(l, NULL, NULL)) >= 0)
+				done++;
+		}
 	}
 	if (done < n) {
 		fprintf(stderr, "churn: only %d of %d accepted\n", done, n);

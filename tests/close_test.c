@@ -579,8 +579,9 @@ static void leave_time_wait(void)
 	long before = stat_get("TimeWaitActive");
 
 	CHECK(l >= 0);
+	/* explicit client ports: a reused one would recycle an entry */
 	for (i = 0; i < 1000 && !xt_failed; i++)
-		CHECK_OK(connect_and_close(l, 41590, 0, i & 1, NULL));
+		CHECK_OK(connect_and_close(l, 41590, 20000 + i, i & 1, NULL));
 	for (i = 0; i < 200 && stat_get("TimeWaitActive") < before + 1000; i++)
 		usleep(10000);
 	CHECK(stat_get("TimeWaitActive") >= before + 1000);

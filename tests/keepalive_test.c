@@ -174,7 +174,7 @@ static void keepalive_answered(void)
 	int l, c, a;
 	char b;
 
-	CHECK_OK(xt_pair(NULL, NULL, "127.0.0.1", 43000, &l, &c, &a));
+	CHECK_OK(xt_pair(NULL, NULL, "127.0.0.1", 44000, &l, &c, &a));
 	CHECK_OK(setint(c, SOL_SOCKET, SO_KEEPALIVE, 1));
 	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPINTVL, 1));
 	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPCNT, 1));
@@ -211,7 +211,7 @@ static void keepalive_off(void)
 	struct xtcp_info c0, a0;
 	int l, c, a;
 
-	CHECK_OK(xt_pair(NULL, NULL, "127.0.0.1", 43001, &l, &c, &a));
+	CHECK_OK(xt_pair(NULL, NULL, "127.0.0.1", 44001, &l, &c, &a));
 	CHECK_OK(keepalive_fast(c, 3));
 	CHECK_OK(setint(c, SOL_SOCKET, SO_KEEPALIVE, 0));
 	CHECK_OK(setint(a, SOL_XTCP, XTCP_KEEPIDLE, 1));	/* idle set, never on */
@@ -228,11 +228,11 @@ static void keepalive_off(void)
 /* An accepted connection inherits SO_KEEPALIVE and the settings. */
 static void keepalive_inherited(void)
 {
-	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", 43002);
+	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", 44002);
 	int l = xt_socket(), c = xt_socket(), a;
 	struct xtcp_info a0;
 
-	CHECK_OK(xt_bind(l, "127.0.0.1", 43002));
+	CHECK_OK(xt_bind(l, "127.0.0.1", 44002));
 	CHECK_OK(keepalive_fast(l, 3));
 	CHECK_OK(listen(l, 4));
 	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
@@ -264,7 +264,7 @@ static void keepalive_timeout(void)
 	if (enter_netns("yb"))
 		return;
 	CHECK_OK(loss("ya", 0));
-	CHECK_OK(xt_pair("yb", "ya", "10.79.0.2", 43010, &l, &c, &a));
+	CHECK_OK(xt_pair("yb", "ya", "10.79.0.2", 44010, &l, &c, &a));
 	CHECK_OK(loss("ya", 100));
 	CHECK_OK(keepalive_fast(c, 3));
 	dt = wait_error(c, 10000);
@@ -295,9 +295,15 @@ static void keepalive_peer_reset(void)
 	if (enter_netns("yb"))
 		return;
 	CHECK_OK(loss("yb", 0));
-	CHECK_OK(xt_pair("yb", "ya", "10.79.0.2", 43011, &l, &c, &a));
+	CHECK_OK(xt_pair("yb", "ya", "10.79.0.2", 44011, &l, &c, &a));
 	CHECK_OK(loss("yb", 100));
-	close(a);		/* its RST is lost */
+	{
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+		/* an abortive close: no orphan is left; its RST is lost */
+		CHECK_OK(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	}
+	close(a);
 	close(l);
 	usleep(200 * 1000);
 	CHECK_OK(loss("yb", 0));

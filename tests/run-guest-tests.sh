@@ -194,6 +194,8 @@ loaded || insmod "$ko"
 # peer xd drops everything (SYN timeout).
 netns_up() {
 	ip netns add xa && ip netns add xb && ip netns add xc && ip netns add xd &&
+	ip netns add ya && ip netns add yb &&
+	for ns in xa xb xc xd ya yb; do ephemeral_high $ns || return 1; done &&
 	ip link add va netns xa type veth peer name vb netns xb &&
 	ip link add vc netns xc type veth peer name vd netns xd &&
 	ip -n xa addr add 10.77.0.1/24 dev va && ip -n xb addr add 10.77.0.2/24 dev vb &&
@@ -205,13 +207,24 @@ netns_up() {
 	ip netns exec xb tc qdisc add dev vb root netem delay 100ms &&
 	ip netns exec xc tc qdisc add dev vc root netem loss 100% &&
 	# ya <-> yb: data_test's impaired transfers and keepalive_test set netem on both ends
-	ip netns add ya && ip netns add yb &&
 	ip link add vya netns ya type veth peer name vyb netns yb &&
 	ip -n ya addr add 10.79.0.1/24 dev vya && ip -n yb addr add 10.79.0.2/24 dev vyb &&
 	ip -n ya link set vya up && ip -n yb link set vyb up &&
 	ip -n ya link set lo up && ip -n yb link set lo up
 }
 netns_down() { for ns in xa xb xc xd ya yb; do ip netns del $ns 2>/dev/null; done; }
+
+# Ephemeral ports from 50000 up in namespace $1 ("-": this one), above
+# every fixed port the tests bind: a client's TIME_WAIT entry holds its
+# port, and a bind() without SO_REUSEADDR to it fails, as on TCP.
+ephemeral_high() {
+	if [ "$1" = - ]; then
+		echo "50000 65001" >/proc/sys/net/ipv4/ip_local_port_range
+	else
+		ip netns exec "$1" sh -c 'echo "50000 65001" >/proc/sys/net/ipv4/ip_local_port_range'
+	fi
+}
+ephemeral_high -
 
 if loaded; then
 	./socket_test $filter 2>&1

@@ -915,23 +915,23 @@ def fin_after_data(ctx):
     """close() after send(): the data, then FIN|ACK at the next sequence
     number; the peer's ACK makes FIN_WAIT_2, its FIN is ACKed at FIN+1."""
     with Sysctls(rto_init_ms=5000, rto_min_ms=5000):
-        a, z, y = established(ctx, 42200, 51200, 200000)
+        a, z, y = established(ctx, 42300, 51300, 200000)
         ctx.eq(a.send(b"hello"), 5, "send")
-        d = ctx.expect(conn(42200, 51200), "the data")
+        d = ctx.expect(conn(42300, 51300), "the data")
         ctx.eq((d.seq, d.payload), (z, b"hello"), "data segment")
         a.close()
-        f = ctx.expect(conn(42200, 51200), "FIN")
+        f = ctx.expect(conn(42300, 51300), "FIN")
         check_csum(ctx, f, "FIN")
         ctx.eq(flag_str(f.flags), "ACK|FIN", "FIN's flags")
         ctx.eq(f.seq, (z + 5) & 0xFFFFFFFF, "FIN's seq (after the data)")
         ctx.eq(f.ack, y, "FIN's ack")
-        ctx.eq(proc_state(42200, 51200), ST_FIN_WAIT1, "state after close")
-        ctx.tun.send(build(51200, 42200, ACK, seq=y, ack=(z + 6) & 0xFFFFFFFF))
-        ctx.eq(wait_state(42200, 51200, ST_FIN_WAIT2), ST_FIN_WAIT2,
+        ctx.eq(proc_state(42300, 51300), ST_FIN_WAIT1, "state after close")
+        ctx.tun.send(build(51300, 42300, ACK, seq=y, ack=(z + 6) & 0xFFFFFFFF))
+        ctx.eq(wait_state(42300, 51300, ST_FIN_WAIT2), ST_FIN_WAIT2,
                "state after the ACK of FIN")
-        ctx.expect_none(conn(42200, 51200), "answer to the ACK of FIN")
-        ctx.tun.send(build(51200, 42200, FIN | ACK, seq=y, ack=(z + 6) & 0xFFFFFFFF))
-        k = ctx.expect(conn(42200, 51200), "ACK of our FIN")
+        ctx.expect_none(conn(42300, 51300), "answer to the ACK of FIN")
+        ctx.tun.send(build(51300, 42300, FIN | ACK, seq=y, ack=(z + 6) & 0xFFFFFFFF))
+        k = ctx.expect(conn(42300, 51300), "ACK of our FIN")
         ctx.eq(flag_str(k.flags), "ACK", "flags")
         ctx.eq((k.seq, k.ack), ((z + 6) & 0xFFFFFFFF, y + 1), "ACK of FIN seq/ack")
 
@@ -940,9 +940,9 @@ def fin_retransmitted(ctx):
     """An unacknowledged FIN is resent on the retransmission timer, with the
     same sequence number, the interval doubling."""
     with Sysctls(rto_init_ms=200, rto_min_ms=200):
-        a, z, y = established(ctx, 42205, 51205, 210000)
+        a, z, y = established(ctx, 42305, 51305, 210000)
         a.close()
-        got = ctx.tun.collect(conn(42205, 51205), 1.6)
+        got = ctx.tun.collect(conn(42305, 51305), 1.6)
         fins = [g for g in got if g.flags & FIN]
         ctx.note("FIN at %s ms" % ", ".join(
             "%.0f" % ((g.t - fins[0].t) * 1000) for g in fins))
@@ -953,43 +953,43 @@ def fin_retransmitted(ctx):
             ctx.near((fins[2].t - fins[1].t) / (fins[1].t - fins[0].t) * 100,
                      200, "backoff ratio (percent)", 0.7, 1.3)
         # finish it: ACK and FIN, so the orphan leaves
-        ctx.tun.send(build(51205, 42205, FIN | ACK, seq=y, ack=(z + 1) & 0xFFFFFFFF))
-        ctx.expect(conn(42205, 51205), "ACK of our FIN")
+        ctx.tun.send(build(51305, 42305, FIN | ACK, seq=y, ack=(z + 1) & 0xFFFFFFFF))
+        ctx.expect(conn(42305, 51305), "ACK of our FIN")
 
 
 def passive_fin(ctx):
     """The peer's FIN is ACKed at once (ack = its seq + 1), the socket reads
     end of file in CLOSE_WAIT; close() sends our FIN (LAST_ACK), whose ACK
     ends the connection."""
-    a, z, y = established(ctx, 42210, 51210, 220000)
-    ctx.tun.send(build(51210, 42210, FIN | ACK, seq=y, ack=z, payload=b"bye"))
-    k = ctx.expect(conn(42210, 51210), "ACK of FIN")
+    a, z, y = established(ctx, 42310, 51310, 220000)
+    ctx.tun.send(build(51310, 42310, FIN | ACK, seq=y, ack=z, payload=b"bye"))
+    k = ctx.expect(conn(42310, 51310), "ACK of FIN")
     ctx.eq(flag_str(k.flags), "ACK", "flags")
     ctx.eq((k.seq, k.ack), (z, y + 4), "ACK covers the data and FIN")
     ctx.eq(a.recv(), b"bye", "recv")
     ctx.eq(a.recv(), b"", "recv after FIN (end of file)")
-    ctx.eq(proc_state(42210, 51210), ST_CLOSE_WAIT, "state")
+    ctx.eq(proc_state(42310, 51310), ST_CLOSE_WAIT, "state")
     a.close()
-    f = ctx.expect(conn(42210, 51210), "our FIN")
+    f = ctx.expect(conn(42310, 51310), "our FIN")
     ctx.eq((flag_str(f.flags), f.seq, f.ack), ("ACK|FIN", z, y + 4), "FIN")
-    ctx.eq(proc_state(42210, 51210), ST_LAST_ACK, "state after close")
-    ctx.tun.send(build(51210, 42210, ACK, seq=y + 4, ack=(z + 1) & 0xFFFFFFFF))
-    ctx.eq(wait_state(42210, 51210, None), None, "entry after LAST_ACK's ACK")
-    ctx.expect_none(conn(42210, 51210), "segment after the last ACK")
+    ctx.eq(proc_state(42310, 51310), ST_LAST_ACK, "state after close")
+    ctx.tun.send(build(51310, 42310, ACK, seq=y + 4, ack=(z + 1) & 0xFFFFFFFF))
+    ctx.eq(wait_state(42310, 51310, None), None, "entry after LAST_ACK's ACK")
+    ctx.expect_none(conn(42310, 51310), "segment after the last ACK")
 
 
 def fin_out_of_order(ctx):
     """A FIN after a hole is not taken: the duplicate ACK still asks for the
     hole; once it is filled and the FIN resent, FIN+1 is ACKed."""
-    a, z, y = established(ctx, 42215, 51215, 230000)
-    ctx.tun.send(build(51215, 42215, FIN | ACK, seq=y + 10, ack=z, payload=b"B" * 10))
-    k = ctx.expect(conn(42215, 51215), "duplicate ACK")
+    a, z, y = established(ctx, 42315, 51315, 230000)
+    ctx.tun.send(build(51315, 42315, FIN | ACK, seq=y + 10, ack=z, payload=b"B" * 10))
+    k = ctx.expect(conn(42315, 51315), "duplicate ACK")
     ctx.eq(k.ack, y, "dup ACK asks for the hole")
-    ctx.tun.send(build(51215, 42215, ACK, seq=y, ack=z, payload=b"A" * 10))
-    k = ctx.expect(conn(42215, 51215), "ACK of the filled hole")
+    ctx.tun.send(build(51315, 42315, ACK, seq=y, ack=z, payload=b"A" * 10))
+    k = ctx.expect(conn(42315, 51315), "ACK of the filled hole")
     ctx.eq(k.ack, y + 20, "ACK after the hole (the FIN not taken)")
-    ctx.tun.send(build(51215, 42215, FIN | ACK, seq=y + 20, ack=z))
-    k = ctx.expect(conn(42215, 51215), "ACK of the FIN")
+    ctx.tun.send(build(51315, 42315, FIN | ACK, seq=y + 20, ack=z))
+    k = ctx.expect(conn(42315, 51315), "ACK of the FIN")
     ctx.eq(k.ack, y + 21, "ACK of the FIN")
     ctx.eq(a.recv(), b"A" * 10 + b"B" * 10, "data in order")
     ctx.eq(a.recv(), b"", "then end of file")
@@ -999,20 +999,20 @@ def rst_established(ctx):
     """RFC 5961: the exact RST resets; in the window but not exact draws a
     challenge ACK; outside the window nothing."""
     with Sysctls(challenge_ack_limit=1000):
-        a, z, y = established(ctx, 42220, 51220, 240000)
+        a, z, y = established(ctx, 42320, 51320, 240000)
         before = stats()
-        ctx.tun.send(build(51220, 42220, RST, seq=y + 100))
-        r = ctx.expect(conn(42220, 51220), "challenge ACK")
+        ctx.tun.send(build(51320, 42320, RST, seq=y + 100))
+        r = ctx.expect(conn(42320, 51320), "challenge ACK")
         ctx.eq((flag_str(r.flags), r.seq, r.ack), ("ACK", z, y), "challenge ACK")
-        ctx.tun.send(build(51220, 42220, RST, seq=(y - 1) & 0xFFFFFFFF))
-        ctx.expect_none(conn(42220, 51220), "answer to an old RST")
-        ctx.tun.send(build(51220, 42220, SYN, seq=y + 5))
-        r = ctx.expect(conn(42220, 51220), "challenge ACK to SYN")
+        ctx.tun.send(build(51320, 42320, RST, seq=(y - 1) & 0xFFFFFFFF))
+        ctx.expect_none(conn(42320, 51320), "answer to an old RST")
+        ctx.tun.send(build(51320, 42320, SYN, seq=y + 5))
+        r = ctx.expect(conn(42320, 51320), "challenge ACK to SYN")
         ctx.eq((flag_str(r.flags), r.seq, r.ack), ("ACK", z, y), "challenge ACK to SYN")
         ctx.eq(stats()["ChallengeAcks"] - before["ChallengeAcks"], 2, "ChallengeAcks")
-        ctx.eq(proc_state(42220, 51220), ST_ESTABLISHED, "still established")
-        ctx.tun.send(build(51220, 42220, RST, seq=y))
-        ctx.eq(wait_state(42220, 51220, None), None, "entry after the exact RST")
+        ctx.eq(proc_state(42320, 51320), ST_ESTABLISHED, "still established")
+        ctx.tun.send(build(51320, 42320, RST, seq=y))
+        ctx.eq(wait_state(42320, 51320, None), None, "entry after the exact RST")
         ctx.eq(a.so_error(), errno.ECONNRESET, "SO_ERROR")
         ctx.eq(a.send(b"x"), -errno.EPIPE, "send after the reset")
 
@@ -1020,10 +1020,10 @@ def rst_established(ctx):
 def old_ack_challenged(ctx):
     """RFC 5961 §5.2: an ACK below SND.UNA - MAX.SND.WND draws a challenge
     ACK and its data is dropped."""
-    a, z, y = established(ctx, 42225, 51225, 250000)
+    a, z, y = established(ctx, 42325, 51325, 250000)
     bad = (z - (65535 << 5) - 10) & 0xFFFFFFFF     # MAX.SND.WND: 65535, scale 5
-    ctx.tun.send(build(51225, 42225, ACK, seq=y, ack=bad, payload=b"zz"))
-    r = ctx.expect(conn(42225, 51225), "challenge ACK")
+    ctx.tun.send(build(51325, 42325, ACK, seq=y, ack=bad, payload=b"zz"))
+    r = ctx.expect(conn(42325, 51325), "challenge ACK")
     ctx.eq((flag_str(r.flags), r.seq, r.ack), ("ACK", z, y), "challenge ACK")
     ctx.eq(a.recv(), -errno.EAGAIN, "the data was dropped")
 
@@ -1032,33 +1032,33 @@ def challenge_ack_limit(ctx):
     """challenge_ack_limit=2: of 5 inexact RSTs within a second, 2 are
     answered and 3 counted as limited."""
     with Sysctls(challenge_ack_limit=2):
-        a, z, y = established(ctx, 42230, 51230, 260000)
+        a, z, y = established(ctx, 42330, 51330, 260000)
         time.sleep(1.05)    # a fresh one-second window
         before = stats()
         for i in range(5):
-            ctx.tun.send(build(51230, 42230, RST, seq=y + 10 + i))
-        got = ctx.tun.collect(conn(42230, 51230), 0.5)
+            ctx.tun.send(build(51330, 42330, RST, seq=y + 10 + i))
+        got = ctx.tun.collect(conn(42330, 51330), 0.5)
         ctx.eq(len(got), 2, "challenge ACKs sent")
         after = stats()
         ctx.eq(after["ChallengeAcksLimited"] - before["ChallengeAcksLimited"], 3,
                "ChallengeAcksLimited")
-        ctx.eq(proc_state(42230, 51230), ST_ESTABLISHED, "still established")
+        ctx.eq(proc_state(42330, 51330), ST_ESTABLISHED, "still established")
 
 
 def data_after_close_rst(ctx):
     """New data for an orphan in FIN_WAIT_2 (its user closed) draws RST."""
     with Sysctls(rto_init_ms=5000):
-        a, z, y = established(ctx, 42235, 51235, 270000)
+        a, z, y = established(ctx, 42335, 51335, 270000)
         a.close()
-        f = ctx.expect(conn(42235, 51235), "FIN")
-        ctx.tun.send(build(51235, 42235, ACK, seq=y, ack=(z + 1) & 0xFFFFFFFF))
-        ctx.eq(wait_state(42235, 51235, ST_FIN_WAIT2), ST_FIN_WAIT2, "FIN_WAIT_2")
-        ctx.tun.send(build(51235, 42235, ACK | PSH, seq=y, ack=(z + 1) & 0xFFFFFFFF,
+        f = ctx.expect(conn(42335, 51335), "FIN")
+        ctx.tun.send(build(51335, 42335, ACK, seq=y, ack=(z + 1) & 0xFFFFFFFF))
+        ctx.eq(wait_state(42335, 51335, ST_FIN_WAIT2), ST_FIN_WAIT2, "FIN_WAIT_2")
+        ctx.tun.send(build(51335, 42335, ACK | PSH, seq=y, ack=(z + 1) & 0xFFFFFFFF,
                            payload=b"late"))
-        r = ctx.expect(conn(42235, 51235), "RST")
+        r = ctx.expect(conn(42335, 51335), "RST")
         ctx.eq(flag_str(r.flags), "RST", "flags")
         ctx.eq(r.seq, (z + 1) & 0xFFFFFFFF, "RST seq (SND.NXT)")
-        ctx.eq(wait_state(42235, 51235, None), None, "entry after the RST")
+        ctx.eq(wait_state(42335, 51335, None), None, "entry after the RST")
 def keepalive_setup(ctx, lport, pport, x, cnt):
     """An accepted connection from PEER:pport with idle 1 s, interval 1 s,
     CNT probes, and SO_KEEPALIVE turned on last: (socket, ISS, when)."""
@@ -1085,7 +1085,7 @@ def keepalive_probes(ctx):
     """Idle 1 s, interval 1 s, 2 probes: a probe 1 s after SO_KEEPALIVE;
     answered, the next comes 1 s after the answer; unanswered, another
     1 s later, then RST <SEQ=SND.NXT> and ETIMEDOUT 1 s after that."""
-    lport, pport, x = 42200, 51200, 7000000
+    lport, pport, x = 42400, 51400, 7000000
     match = conn(lport, pport)
     l, a, iss, t0 = keepalive_setup(ctx, lport, pport, x, 2)
     p1 = ctx.expect(match, "first probe", timeout=3.0)
@@ -1117,7 +1117,7 @@ def keepalive_probe_rst(ctx):
     """A probe's answer from a host without the connection, <SEQ=SEG.ACK>
     <CTL=RST> (§3.10.7.1), is exact: ECONNRESET.  Before it, an in-window
     RST off by 100 draws a challenge ACK and changes nothing (RFC 5961)."""
-    lport, pport, x = 42201, 51201, 8000000
+    lport, pport, x = 42401, 51401, 8000000
     match = conn(lport, pport)
     l, a, iss, _ = keepalive_setup(ctx, lport, pport, x, 5)
     p = ctx.expect(match, "probe", timeout=3.0)

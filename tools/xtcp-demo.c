@@ -220,6 +220,17 @@ static void show_proc(const char *when)
 		fclose(f);
 }
 
+/* /proc/sys/net/xtcp/msl_ms: how long TIME_WAIT lasts (2 x msl_ms). */
+static void set_msl(int ms)
+{
+	FILE *f = fopen("/proc/sys/net/xtcp/msl_ms", "w");
+
+	if (f) {
+		fprintf(f, "%d\n", ms);
+		fclose(f);
+	}
+}
+
 int main(void)
 {
 	struct sockaddr_xtcp srv = xt_addr("127.0.0.1", SRV_PORT), peer;
@@ -261,17 +272,35 @@ int main(void)
 	     connect(c, (struct sockaddr *)&srv, sizeof(srv)));
 	show("client: and once more",
 	     connect(c, (struct sockaddr *)&srv, sizeof(srv)));
-	close(c);
-	c = xt_socket();
-	show("connect(127.0.0.1:7001), no listener",
-	     connect(c, (struct sockaddr *)&closed, sizeof(closed)));
-	show("send() (the data path comes next)", send(a, "hi", 2, MSG_NOSIGNAL));
-	close(c);
-	close(a);
+	{
+		int x = xt_socket();
+
+		show("connect(127.0.0.1:7001), no listener",
+		     connect(x, (struct sockaddr *)&closed, sizeof(closed)));
+		close(x);
+	}
+	fcntl(c, F_SETFL, 0);
+	fcntl(a, F_SETFL, 0);
+
+	printf("\ndata, then a half-close (msl_ms = 500: TIME_WAIT lasts 1 s):\n");
+	set_msl(500);
+	show("client: send(\"hello\")", send(c, "hello", 5, 0));
+	show("server: recv()", recv(a, ip, sizeof(ip), 0));
+	show("client: shutdown(SHUT_WR): its FIN", shutdown(c, SHUT_WR));
+	show("server: recv(): end of file", recv(a, ip, sizeof(ip), 0));
+	show("server: send(\"bye\") after the client's FIN", send(a, "bye", 3, 0));
+	show("client: recv() still works", recv(c, ip, sizeof(ip), 0));
+	show_proc("half-closed");
+	show("server: close(): its FIN", close(a));
+	show("client: recv(): end of file", recv(c, ip, sizeof(ip), 0));
+	usleep(50 * 1000);
+	show_proc("the client's side in TIME_WAIT (st 06)");
+	show("client: close()", close(c));
 	close(l);
-	show_proc("after close");
-	usleep(200 * 1000);	/* for whatever the close sets going */
+	usleep(1200 * 1000);	/* 2 x msl_ms, and a margin */
+	show_proc("2MSL later");
 	show_transitions("since the handshake");
+	set_msl(30000);
 	trace_stop();
 	return 0;
 }
