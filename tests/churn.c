@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "xtcp_util.h"
 
@@ -37,6 +38,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	n = atoi(argv[1]);
+	{
+		/* two descriptors a connection */
+		struct rlimit rl = { .rlim_cur = 2 * n + 64, .rlim_max = 2 * n + 64 };
+
+		if (setrlimit(RLIMIT_NOFILE, &rl)) {
+			perror("setrlimit");
+			return 1;
+		}
+	}
 	port = atoi(argv[5]);
 	c = calloc(n, sizeof(*c));
 	a = calloc(n, sizeof(*a));
