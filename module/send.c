@@ -12,6 +12,7 @@
 #include <net/sock.h>
 
 #include "seq.h"
+#include "window.h"
 #include "xtcp.h"
 
 static u32 xtcp_skb_seq(const struct sk_buff *skb)
@@ -110,14 +111,17 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 }
 
 /*
- * Send what may be sent now: within min(SND.WND, cwnd) of SND.UNA, and with
- * Nagle (RFC 896) holding back a short segment while data is outstanding,
- * unless XTCP_NODELAY.  With nothing in flight and a window smaller than
- * the next segment, send what fits rather than wait for a window that may
- * never grow (RFC 9293 §3.8.6.2.1's override).  A FIN goes with the last
- * data, or alone, and takes no window.
+ * Send what may be sent now: within min(SND.WND, cwnd) of SND.UNA, as
+ * sender SWS avoidance and Nagle allow (RFC 9293 §3.8.6.2.1 and §3.7.4,
+ * xtcp_snd_should_send()): a full segment, or all that is queued when
+ * nothing is outstanding (Nagle, unless XTCP_NODELAY), or half the
+ * largest window the peer offered.  @force is the override timeout of
+ * (4): with nothing in flight, send what fits.  A FIN goes with the last
+ * data, or alone, and takes no window.  Whatever is left with nothing in
+ * flight waits for the persist timer: probes for a zero window, the
+ * override for a small one.
  */
-void xtcp_push(struct sock *sk)
+static void __xtcp_push(struct sock *sk, bool force)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
@@ -130,18 +134,23 @@ void xtcp_push(struct sock *sk)
 		return;
 	while ((skb = xs->send_head)) {
 		u32 in_flight = tcb->snd_nxt - tcb->snd_una;
-		u32 wnd = min(tcb->snd_wnd, xtcp_cc_window(&xs->cc));
-		u32 mss = tcb->snd_mss;
+		u32 usable = xtcp_snd_usable(tcb->snd_una, tcb->snd_nxt,
+					     tcb->snd_wnd,
+					     xtcp_cc_window(&xs->cc));
+		/* unsent data, not counting a FIN still to go */
+		u32 avail = xs->write_seq - tcb->snd_nxt - tcb->fin_queued;
 
-		if (in_flight + skb->len > wnd) {
-			if (!in_flight && wnd && !xtcp_split(sk, skb, wnd))
-				continue;
+		if (skb->len &&
+		    !xtcp_snd_should_send(avail, usable, tcb->snd_mss,
+					  tcb->max_wnd, xs->nodelay,
+					  in_flight, true) &&
+		    !(force && !in_flight && usable))
 			break;
+		if (skb->len > usable) {
+			if (xtcp_split(sk, skb, usable))
+				break;
+			continue;
 		}
-		if (skb->len < mss && in_flight && !xs->nodelay &&
-		    !xtcp_skb_fin(skb) &&
-		    skb_queue_is_last(&sk->sk_write_queue, skb))
-			break;
 		xtcp_xmit_skb(sk, skb);
 		sent = true;
 		tcb->snd_nxt = xtcp_skb_end(skb);
@@ -158,10 +167,21 @@ void xtcp_push(struct sock *sk)
 		xs->persist_backoff = 0;
 		xtcp_persist_stop(sk);
 	}
-	/* A closed window with nothing in flight: the persist timer probes it. */
+	/* Data waits with nothing in flight: no ACK will come to move it. */
 	if (xs->send_head && tcb->snd_nxt == tcb->snd_una &&
 	    !hrtimer_is_queued(&xs->persist_timer))
 		xtcp_persist_arm(sk);
+}
+
+void xtcp_push(struct sock *sk)
+{
+	__xtcp_push(sk, false);
+}
+
+/* The override timeout of §3.8.6.2.1 (4) expired: send what fits. */
+void xtcp_push_force(struct sock *sk)
+{
+	__xtcp_push(sk, true);
 }
 
 /*

@@ -125,12 +125,13 @@ static enum hrtimer_restart xtcp_delack_timer_fn(struct hrtimer *t)
 }
 
 /*
- * The persist timer (RFC 9293 §3.8.6.1): the peer's window is closed, data
- * waits and nothing is in flight.  Probe; the interval starts at the RTO
- * and doubles up to rto_max_ms.  Any ACK from the peer resets probes_out
- * (input.c), so a live receiver that keeps its window shut is probed for
- * ever, as TCP does; retries2 unanswered probes in a row end the
- * connection with ETIMEDOUT.
+ * The persist timer (RFC 9293 §3.8.6.1): data waits and nothing is in
+ * flight.  A closed window is probed, the interval starting at the RTO and
+ * doubling up to rto_max_ms; an open one too small for sender SWS
+ * avoidance gets what fits (§3.8.6.2.1 (4), the override timeout).  Any
+ * ACK from the peer resets probes_out (input.c), so a live receiver that
+ * keeps its window shut is probed for ever, as TCP does; retries2
+ * unanswered probes in a row end the connection with ETIMEDOUT.
  */
 static void xtcp_persist_timeout(struct sock *sk)
 {
@@ -143,7 +144,8 @@ static void xtcp_persist_timeout(struct sock *sk)
 				     TCPF_LAST_ACK)))
 		return;
 	if (xs->tcb.snd_wnd) {
-		xtcp_push(sk);		/* opened meanwhile */
+		/* open, but too small for SWS avoidance: the override */
+		xtcp_push_force(sk);
 		return;
 	}
 	if (xs->probes_out >= READ_ONCE(xn->retries2)) {

@@ -276,6 +276,7 @@ void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
 /* send.c: the sender */
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
 void xtcp_push(struct sock *sk);
+void xtcp_push_force(struct sock *sk);
 void xtcp_clean_acked(struct sock *sk, u32 prior_una);
 void xtcp_dupack(struct sock *sk);
 void xtcp_data_rto(struct sock *sk);
