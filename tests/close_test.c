@@ -3,10 +3,9 @@
  * XTCP's TIME_WAIT through real sockets (issue 5): 2*MSL measured in
  * /proc/net/xtcp, the re-ACK of a retransmitted FIN, RSTs under RFC 1337,
  * a SYN reopening the 4-tuple, SO_REUSEADDR over TIME_WAIT, and many
- * entries with the memory they take.  Needs the close side (FIN) of the
- * state machine, so run-guest-tests.sh runs it only with
- * XTCP_CLOSE_TESTS=1.  XTCP_TW_COUNT sets the many-entries count (default
- * 100000, 10000 on the debug kernel).  Each test makes its own namespace,
+ * entries with the memory they take.  XTCP_TW_COUNT sets the many-entries
+ * count (default 100000, 2000 on the debug kernel, where sizes are not
+ * checked).  Each test makes its own namespace,
  * except leave_time_wait, which leaves entries in the initial one for the
  * runner's rmmod.
  */
@@ -432,14 +431,23 @@ static void reuseaddr_rebinds_over_time_wait(void)
 
 /* ---- many entries -------------------------------------------------------- */
 
+/*
+ * The debug kernel: KASAN and lockdep make each connection ~28 ms under
+ * TCG and grow every object (redzones), so sizes are measured on stock.
+ */
+static int on_debug_kernel(void)
+{
+	const char *k = getenv("XTCP_KERNEL");
+
+	return k && !strcmp(k, "debug");
+}
+
 static long tw_count(void)
 {
 	const char *s = getenv("XTCP_TW_COUNT");
-	const char *k = getenv("XTCP_KERNEL");
-
 	if (s && atol(s) > 0)
 		return atol(s);
-	return k && !strcmp(k, "debug") ? 10000 : 100000;
+	return on_debug_kernel() ? 2000 : 100000;
 }
 
 /* /proc/slabinfo's active objects and object size of @cache, or -1. */
@@ -550,17 +558,17 @@ static void many_time_wait(void)
 	if (!slabinfo("xtcp_tw", &active, &objsize)) {
 		printf("# /proc/slabinfo xtcp_tw: %ld active objects of %ld bytes = %.1f MiB\n",
 		       active, objsize, active * objsize / 1048576.0);
-		CHECK(active - active0 >= n);
+		CHECK(on_debug_kernel() || active - active0 >= n);
 	} else {
 		/* 6.1 merges the cache with another of its size */
 		objsize = read_long("/sys/kernel/slab/xtcp_tw/object_size");
 		printf("# xtcp_tw merged (no slabinfo line): object_size %ld, slab_size %ld\n",
 		       objsize, read_long("/sys/kernel/slab/xtcp_tw/slab_size"));
 	}
-	CHECK(objsize > 0 && objsize <= 128);
+	CHECK(objsize > 0 && (on_debug_kernel() || objsize <= 128));
 	printf("# Slab grew by %ld kB: %ld bytes per entry (entry, table, port counts)\n",
 	       slab1 - slab0, (slab1 - slab0) * 1024 / n);
-	CHECK((slab1 - slab0) * 1024 / n <= 256);
+	CHECK(on_debug_kernel() || (slab1 - slab0) * 1024 / n <= 256);
 	rows = proc_tw_rows();
 	printf("# /proc/net/xtcp: %ld TIME_WAIT rows\n", rows);
 	CHECK(rows == n);
