@@ -70,10 +70,16 @@ void xtcp_sock_init(struct sock *sk)
 /* The MSS to advertise: the route's MTU less the headers, or XTCP_MAXSEG. */
 u16 xtcp_route_mss(struct sock *sk)
 {
-	struct dst_entry *dst = __sk_dst_get(sk);
-	u32 mtu = dst ? dst_mtu(dst) : 576;
-	u32 mss = mtu - sizeof(struct iphdr) - XTCP_HLEN;
 	u16 user = xtcp_sk(sk)->user_mss;
+	struct dst_entry *dst;
+	u32 mtu, mss;
+
+	/* a new child is not locked: its listener's backlog may be running */
+	rcu_read_lock();
+	dst = __sk_dst_get(sk);
+	mtu = dst ? dst_mtu(dst) : 576;
+	rcu_read_unlock();
+	mss = mtu - sizeof(struct iphdr) - XTCP_HLEN;
 
 	if (user && user < mss)
 		mss = user;
