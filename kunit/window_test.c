@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for window arithmetic (window.c): the header field, the
- * receive window (scaling, rounding, the right edge never moving left,
- * receiver SWS avoidance), the usable send window, the send decision
+ * KUnit tests for window arithmetic (window.c): the header field, buffer
+ * space as window (the payload/truesize ratio), the receive window
+ * (scaling, rounding, the right edge never moving left, receiver SWS
+ * avoidance), the usable send window, the send decision
  * (sender SWS avoidance and Nagle) and the persist timer.  Every vector is
  * worked out by hand in the comment beside it.
  */
@@ -207,6 +208,147 @@ static void xtcp_window_rcv_walk(struct kunit *test)
 	}
 }
 
+/* ---- buffer space as window: the payload/truesize ratio ---------------------- */
+
+static void xtcp_window_ratio_samples(struct kunit *test)
+{
+	/* the first sample is taken as it is: 1000 * 65536 / 2304 = 28444.4 */
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(0, 1000, 2304, 32768), 28444);
+	/*
+	 * Later ones move it by (len * 65536 - R * truesize) / horizon:
+	 * 536 * 65536 - 28444 * 1280 = 35127296 - 36408320 = -1281024,
+	 * / 32768 = -39.09, so 28444 - 39 (the division truncates).
+	 */
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(28444, 536, 1280, 32768), 28405);
+	/* a sample at the estimate: 65536000 - 65534976 = 1024, / 32768 = 0 */
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(28444, 1000, 2304, 32768), 28444);
+	/* one truesize as big as the horizon replaces it: 65495 / 131328 */
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(28444, 65495, 131328, 65536), 32683);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(0, 65495, 131328, 212992), 32683);
+	/*
+	 * A small segment weighs as little as its memory: 41 bytes in 1280,
+	 * (2686976 - 32683 * 1280) / 212992 = -183.8, not 1/8 of the way to
+	 * 2099 (which would be -3823)
+	 */
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(32683, 41, 1280, 212992), 32500);
+	/* nothing to measure: no payload, or no size */
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(28444, 0, 2304, 32768), 28444);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(0, 0, 2304, 32768), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(28444, 100, 0, 32768), 28444);
+	/* payload above truesize (cannot happen; clamped to just under 1) */
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(0, 5000, 4000, 1 << 20), 65535);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(65535, 4000, 4000, 8000), 65535);
+	/* 1 byte in 1 MiB is 1/16 of a unit: at least 1, never 0 ("none") */
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(0, 1, 1 << 20, 5), 1);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(1, 1, 1 << 20, 1 << 21), 1);
+}
+
+/*
+ * The estimate is of total payload over total truesize.  64 KiB writes on
+ * loopback arrive as 65495 bytes in 131328 and 41 in 1280: 65536 bytes in
+ * 132608, 32388/65536.  After a while the estimate stays within 0.6% of
+ * that (32386 after a small segment, 32569 after a big one); an average
+ * per segment would say 16372, half the window the buffer can take.
+ */
+static void xtcp_window_ratio_mix(struct kunit *test)
+{
+	u16 r = 0;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		r = xtcp_rcv_ratio(r, 65495, 131328, 212992);
+		KUNIT_EXPECT_LE(test, r, 32683);
+		r = xtcp_rcv_ratio(r, 41, 1280, 212992);
+	}
+	KUNIT_EXPECT_EQ(test, r, 32386);
+	KUNIT_EXPECT_EQ(test, xtcp_rcv_ratio(r, 65495, 131328, 212992), 32569);
+}
+
+/*
+ * The estimate follows a change of segment sizes; with truesize a 16th of
+ * the horizon, each sample moves it 1/16 of the way, down to within 15
+ * units above the new ratio and up to within 15 below it (the division
+ * truncates toward the old value).
+ */
+static void xtcp_window_ratio_converges(struct kunit *test)
+{
+	u16 r = 65535;
+	int i;
+
+	for (i = 0; i < 300; i++)
+		r = xtcp_rcv_ratio(r, 1024, 4096, 65536);	/* 16384 */
+	KUNIT_EXPECT_EQ(test, r, 16399);
+	for (i = 0; i < 300; i++)
+		r = xtcp_rcv_ratio(r, 2048, 4096, 65536);	/* 32768 */
+	KUNIT_EXPECT_EQ(test, r, 32753);
+	/* 16 samples, a horizon's worth: 1 - (15/16)^16 = 64% of the way */
+	r = 16384;
+	for (i = 0; i < 16; i++)
+		r = xtcp_rcv_ratio(r, 2048, 4096, 65536);
+	KUNIT_EXPECT_EQ(test, r, 26931);
+}
+
+static void xtcp_window_from_space(struct kunit *test)
+{
+	/* 32768 * 28444 / 65536 = 14222 */
+	KUNIT_EXPECT_EQ(test, xtcp_win_from_space(32768, 28444), 14222U);
+	/* unmeasured: one half */
+	KUNIT_EXPECT_EQ(test, xtcp_win_from_space(8192, 0), 4096U);
+	KUNIT_EXPECT_EQ(test, xtcp_win_from_space(8193, 0), 4096U);
+	KUNIT_EXPECT_EQ(test, xtcp_win_from_space(0, 28444), 0U);
+	/* rounded down: 100 * 1000 / 65536 = 1.5 */
+	KUNIT_EXPECT_EQ(test, xtcp_win_from_space(100, 1000), 1U);
+	/* no overflow: (2^32 - 1) * 65535 / 65536 = 4294901759.99 */
+	KUNIT_EXPECT_EQ(test, xtcp_win_from_space(U32_MAX, 65535), 4294901759U);
+	/* the SYN's window: unscaled, so at most 65535 */
+	KUNIT_EXPECT_EQ(test, xtcp_syn_window(8192, 0), 4096U);
+	KUNIT_EXPECT_EQ(test, xtcp_syn_window(32768, 28444), 14222U);
+	KUNIT_EXPECT_EQ(test, xtcp_syn_window(212992, 0), 65535U);	/* 106496 */
+	KUNIT_EXPECT_EQ(test, xtcp_syn_window(131070, 0), 65535U);
+	KUNIT_EXPECT_EQ(test, xtcp_syn_window(131068, 0), 65534U);
+	KUNIT_EXPECT_EQ(test, xtcp_syn_window(0, 0), 0U);
+}
+
+/* A skb's truesize for @len bytes of payload, roughly as alloc_skb() makes it. */
+static u32 xtcp_t_truesize(u32 len)
+{
+	return roundup_pow_of_two(len + 256 + 320) + 256;
+}
+
+/*
+ * What the window is for: once the ratio is measured, a window made from
+ * free space S and filled with the peer's segments takes at most S of
+ * buffer, plus the one segment the last partial one may cost on top.
+ * Half the free space as window, as before the ratio, does not: a
+ * 1000-byte segment takes 2304 bytes, so 16 KiB of window wants 37 KiB.
+ */
+static void xtcp_window_from_space_fits(struct kunit *test)
+{
+	static const u32 lens[] = { 1, 88, 200, 536, 1000, 1460, 9000, 65483 };
+	static const u32 spaces[] = { 4608, 8192, 32768, 212992, 6291456 };
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		u32 t = xtcp_t_truesize(lens[i]);
+		u16 r = xtcp_rcv_ratio(0, lens[i], t, 1 << 20);
+
+		for (j = 0; j < ARRAY_SIZE(spaces); j++) {
+			u32 w = xtcp_win_from_space(spaces[j], r);
+			u64 segs = DIV_ROUND_UP(w, lens[i]);
+
+			KUNIT_EXPECT_LE_MSG(test, segs * t, (u64)spaces[j] + t,
+					    "len %u truesize %u space %u: window %u",
+					    lens[i], t, spaces[j], w);
+			/* and not much less: within 1% and a segment */
+			KUNIT_EXPECT_GE_MSG(test, segs * t + t + spaces[j] / 100,
+					    (u64)spaces[j], "len %u space %u: window %u",
+					    lens[i], spaces[j], w);
+		}
+	}
+	/* the old rule: free/2 of 32768 at 1000 in 2304 overshoots the buffer */
+	KUNIT_EXPECT_GT(test, DIV_ROUND_UP(32768 / 2, 1000) * 2304, 32768);
+}
+
 /* ---- the sender ------------------------------------------------------------ */
 
 static void xtcp_window_snd_usable(struct kunit *test)
@@ -334,6 +476,11 @@ static struct kunit_case xtcp_window_cases[] = {
 	KUNIT_CASE(xtcp_window_rcv_never_shrinks),
 	KUNIT_CASE(xtcp_window_rcv_sws),
 	KUNIT_CASE(xtcp_window_rcv_walk),
+	KUNIT_CASE(xtcp_window_ratio_samples),
+	KUNIT_CASE(xtcp_window_ratio_mix),
+	KUNIT_CASE(xtcp_window_ratio_converges),
+	KUNIT_CASE(xtcp_window_from_space),
+	KUNIT_CASE(xtcp_window_from_space_fits),
 	KUNIT_CASE(xtcp_window_snd_usable),
 	KUNIT_CASE(xtcp_window_snd_should_send),
 	KUNIT_CASE(xtcp_window_snd_nagle_writes),

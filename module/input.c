@@ -7,6 +7,8 @@
  * user holds the socket, through its backlog otherwise.  A segment for no
  * socket draws a RST (RFC 9293 §3.10.7.1).
  */
+#include <linux/filter.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/sock.h>
@@ -66,6 +68,44 @@ static void xtcp_reset_no_conn(struct net *net, struct sk_buff *skb)
 	xtcp_send_ctl(net, skb, &r);
 }
 
+/*
+ * Hand @skb to @sk, whose reference the lookup took: at once when no user
+ * holds the socket, else through its backlog.  __sk_receive_skb() would
+ * also drop whatever arrives while the receive queue and the backlog
+ * exceed sk_rcvbuf, and release_sock() counts the backlog it has already
+ * processed until it finishes: in-window data, and ACKs, would be dropped
+ * again on every retransmission.  As tcp_add_backlog(), the backlog gets
+ * room of its own; xtcp_data_rcv() holds data to the receive buffer.
+ */
+static int xtcp_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	u64 limit = 2ULL * READ_ONCE(sk->sk_rcvbuf) +
+		    (READ_ONCE(sk->sk_sndbuf) >> 1) + SZ_64K;
+	int rc = NET_RX_SUCCESS;
+
+	/* The filter may trim payload, never the header. */
+	if (sk_filter_trim_cap(sk, skb, tcp_hdr(skb)->doff * 4))
+		goto drop;
+	skb->dev = NULL;
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk)) {
+		mutex_acquire(&sk->sk_lock.dep_map, 0, 1, _RET_IP_);
+		rc = xtcp_do_rcv(sk, skb);
+		mutex_release(&sk->sk_lock.dep_map, _RET_IP_);
+	} else if (sk_add_backlog(sk, skb, min_t(u64, limit, UINT_MAX))) {
+		bh_unlock_sock(sk);
+		atomic_inc(&sk->sk_drops);
+		goto drop;
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return rc;
+drop:
+	sock_put(sk);
+	kfree_skb(skb);
+	return NET_RX_DROP;
+}
+
 int xtcp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
@@ -104,8 +144,7 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		goto discard;
 	}
 	nf_reset_ct(skb);
-	/* The filter may trim payload, never the header. */
-	return __sk_receive_skb(sk, skb, 0, tcp_hdr(skb)->doff * 4, true);
+	return xtcp_deliver(sk, skb);
 
 discard:
 	kfree_skb(skb);

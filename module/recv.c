@@ -13,11 +13,25 @@
 #include "xtcp.h"
 
 /*
- * The window to advertise (window.c): the free buffer, grown only in steps
- * of min(buffer/2, MSS) (receiver SWS avoidance), never less than what was
- * promised.  Buffer space is counted in truesize: offer half as payload.
+ * The peer's segment size, as RFC 9293 §3.8.6.2.2 and §3.8.6.3 mean "MSS"
+ * on the receiving side: the largest segment seen, at most the MSS we
+ * advertised; 536 (§3.7.1) until one arrives.  The MSS we advertised may be
+ * far larger than what the peer sends (64 KiB on loopback, against a peer
+ * with XTCP_MAXSEG), and ACKs and window updates must not wait for that.
  */
-void xtcp_rcv_window_update(struct sock *sk)
+static u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
+{
+	return min_t(u32, xs->tcb.mss, xs->rcv_mss ?: XTCP_DEFAULT_MSS);
+}
+
+/*
+ * The window to advertise now (window.c): the free buffer as payload, at
+ * the payload/truesize ratio the peer's segments reach (buffer space is
+ * counted in truesize), grown only in steps of min(buffer/2, MSS)
+ * (receiver SWS avoidance), never less than what was promised: the edge
+ * last sent, RCV_WUP + RCV.WND.
+ */
+static u32 xtcp_rcv_window_now(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
@@ -27,8 +41,103 @@ void xtcp_rcv_window_update(struct sock *sk)
 
 	if (xtcp_seq_before(xs->rcv_wup + tcb->rcv_wnd, tcb->rcv_nxt))
 		promised = 0;
-	tcb->rcv_wnd = xtcp_rcv_window(max(free, 0) / 2, rcvbuf / 2, tcb->mss,
-				       promised, tcb->rcv_wscale);
+	return xtcp_rcv_window(xtcp_win_from_space(max(free, 0), xs->rcv_ratio),
+			       xtcp_win_from_space(rcvbuf, xs->rcv_ratio),
+			       xtcp_rcv_mss(xs), promised, tcb->rcv_wscale);
+}
+
+/* The window for the segment about to go; xtcp_ack_sent() notes its edge. */
+void xtcp_rcv_window_update(struct sock *sk)
+{
+	xtcp_sk(sk)->tcb.rcv_wnd = xtcp_rcv_window_now(sk);
+}
+
+/* Before the SYN or SYN,ACK: offer what the receive buffer can hold. */
+void xtcp_rcv_window_init(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->tcb.rcv_wnd = xtcp_syn_window(READ_ONCE(sk->sk_rcvbuf), xs->rcv_ratio);
+}
+
+/*
+ * Copy the receive queue's text into as few skbs as it fills, of a page
+ * each, as tcp_collapse() does: segments far smaller than their skbs (a
+ * peer's small writes) take many times their payload in truesize, which
+ * the window, counted in payload, cannot foresee.  Offsets stay right, as
+ * they go by sequence number.  On allocation failure what is left stays as
+ * it was.  Stops at a FIN, which must stay on its own skb.
+ */
+static void xtcp_rcv_collapse(struct sock *sk)
+{
+	struct sk_buff *skb, *n = NULL;
+	struct sk_buff_head done;
+	u32 off = 0;
+
+	__skb_queue_head_init(&done);
+	while ((skb = skb_peek(&sk->sk_receive_queue)) &&
+	       !(XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN)) {
+		u32 chunk;
+
+		if (off == skb->len) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			kfree_skb(skb);
+			off = 0;
+			continue;
+		}
+		if (!n || !skb_tailroom(n)) {
+			n = alloc_skb(SKB_WITH_OVERHEAD(PAGE_SIZE), GFP_ATOMIC);
+			if (!n)
+				break;
+			memset(XTCP_SKB_CB(n), 0, sizeof(*XTCP_SKB_CB(n)));
+			XTCP_SKB_CB(n)->seg.seq = XTCP_SKB_CB(skb)->seg.seq + off;
+			skb_set_owner_r(n, sk);
+			__skb_queue_tail(&done, n);
+		}
+		chunk = min_t(u32, skb->len - off, skb_tailroom(n));
+		if (WARN_ON_ONCE(skb_copy_bits(skb, off, skb_tail_pointer(n), chunk)))
+			break;
+		skb_put(n, chunk);
+		XTCP_SKB_CB(n)->seg.len = n->len;
+		off += chunk;
+	}
+	/* a partly copied skb keeps the rest */
+	if (skb && off && xtcp_skb_trim_front(skb, off))
+		WARN_ON_ONCE(1);
+	skb_queue_splice(&done, &sk->sk_receive_queue);
+}
+
+/*
+ * Is there room for @skb, whose text lies in the window?  The buffer is
+ * sk_rcvbuf in truesize, and the window offered fits in it at the ratio
+ * measured here (xtcp_rcv_window_update()); twice that absorbs segments
+ * smaller than those measured.  Out-of-order data must fit in the buffer
+ * proper.  In-order data is what the window promised and what lets RCV.NXT
+ * and the reader advance: when memory is short for it, the receive queue
+ * is collapsed, then the out-of-order queue goes (none of it was
+ * acknowledged, there is no SACK); only then is the segment dropped.
+ * Drops count in sk_drops, as the socket core's do.
+ */
+static bool xtcp_rcv_room(struct sock *sk, struct sk_buff *skb, bool in_order)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int limit = 2 * READ_ONCE(sk->sk_rcvbuf);
+	bool room = true;
+
+	xs->rcv_ratio = xtcp_rcv_ratio(xs->rcv_ratio, skb->len, skb->truesize,
+				       limit / 2);
+	xs->rcv_mss = max_t(u32, xs->rcv_mss, min_t(u32, skb->len, U16_MAX));
+	if (!in_order) {
+		room = atomic_read(&sk->sk_rmem_alloc) + skb->truesize <= limit / 2;
+	} else if (atomic_read(&sk->sk_rmem_alloc) > limit) {
+		xtcp_rcv_collapse(sk);
+		if (atomic_read(&sk->sk_rmem_alloc) > limit)
+			xtcp_ofo_purge(&xs->ofo);
+		room = atomic_read(&sk->sk_rmem_alloc) <= limit;
+	}
+	if (!room)
+		atomic_inc(&sk->sk_drops);	/* SO_MEMINFO shows it */
+	return room;
 }
 
 /* Every segment with ACK carries RCV.NXT and the window: note what we sent. */
@@ -128,8 +237,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 		fin = false;	/* it came after what we keep */
 	}
 	/* the window bounds the bytes; this bounds their overhead */
-	if (!seg->len ||
-	    atomic_read(&sk->sk_rmem_alloc) > 2 * READ_ONCE(sk->sk_rcvbuf))
+	if (!seg->len || !xtcp_rcv_room(sk, skb, seg->seq == tcb->rcv_nxt))
 		goto ack;
 	skb_dst_drop(skb);
 	skb_orphan(skb);
@@ -148,7 +256,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 					      &sk->sk_receive_queue);
 	xs->bytes_received += tcb->rcv_nxt - before;
 	xs->ack_pending += tcb->rcv_nxt - before;
-	now = xs->ack_pending >= 2 * tcb->mss ||
+	now = xs->ack_pending >= min(2 * xtcp_rcv_mss(xs), tcb->rcv_wnd / 2) ||
 	      tcb->rcv_nxt - before != seg->len;
 	sk->sk_data_ready(sk);
 	if (fin) {
@@ -164,20 +272,25 @@ ack:
 	return taken;
 }
 
-/* After the user read: reopen the window if it grew by an MSS or more. */
+/*
+ * After the user read: announce the window if it grew, which receiver SWS
+ * avoidance lets it do only by min(buffer/2, MSS) or more (window.c).
+ */
 static void xtcp_cleanup_rbuf(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
-	u32 before = xs->rcv_wup + tcb->rcv_wnd - tcb->rcv_nxt;
+	u32 left = xs->rcv_wup + tcb->rcv_wnd - tcb->rcv_nxt;
 
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				     TCPF_FIN_WAIT2)))
 		return;
-	xtcp_rcv_window_update(sk);
-	if (tcb->rcv_wnd >= before + tcb->mss ||
-	    (before < tcb->mss && tcb->rcv_wnd >= tcb->mss))
-		xtcp_xmit(sk, XTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt, NULL, 0, 0);
+	if (xtcp_seq_before(xs->rcv_wup + tcb->rcv_wnd, tcb->rcv_nxt))
+		left = 0;
+	/* more than the edge already sent, which a window of no space keeps */
+	if (xtcp_rcv_window_now(sk) >
+	    xtcp_rcv_window(0, 0, xtcp_rcv_mss(xs), left, tcb->rcv_wscale))
+		xtcp_send_ack(sk);
 }
 
 /*

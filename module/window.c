@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Window arithmetic: silly window syndrome avoidance on both sides
+ * Window arithmetic: the window buffer space is worth (the payload/truesize
+ * ratio), silly window syndrome avoidance on both sides
  * (RFC 9293 §3.8.6.2), Nagle's algorithm (§3.7.4, RFC 896), the rule that
  * the right window edge does not move left (§3.8.6), window scaling
  * (RFC 7323 §2.3) and the persist timer (§3.8.6.1).  Pure: numbers in,
  * numbers out.  See window.h.
  */
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
 
@@ -61,6 +63,76 @@ u32 xtcp_rcv_window(u32 free_space, u32 rcv_buff, u32 rcv_mss,
 	return keep;
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_rcv_window, XTCP_NS);
+
+/**
+ * xtcp_rcv_ratio() - the payload/truesize ratio of the segments received
+ * @ratio: the estimate so far, in 1/65536ths; 0 before the first segment
+ * @len: the payload of a segment just received
+ * @truesize: the memory it takes (skb->truesize), which the receive buffer
+ *	is charged
+ * @horizon: the memory the estimate averages over: RCV.BUFF in truesize
+ *
+ * RCV.BUFF is counted in truesize, a window in payload bytes: free buffer
+ * space becomes a window at the ratio the peer's segments actually reach
+ * (Linux's scaling_ratio).  A 1000-byte segment in a 2 KiB skb reaches
+ * less than one half; a window of half the free space would then let the
+ * peer send more than the buffer holds.
+ *
+ * What fills a buffer is a mix (64 KiB writes on loopback arrive as 65495
+ * bytes in 128 KiB and 41 bytes in 1280), so the estimate is of total
+ * payload over total truesize, each segment weighing as much as the memory
+ * it takes: R += (len - R * truesize) / horizon, an exponential average
+ * over about @horizon bytes of buffer.  The first sample, and one at least
+ * @horizon big, is taken as it is.
+ *
+ * Return: the new estimate, in [1, 65535] (1/65536 .. just under 1).
+ */
+u16 xtcp_rcv_ratio(u16 ratio, u32 len, u32 truesize, u32 horizon)
+{
+	s64 delta;
+	u32 sample;
+
+	if (!len || !truesize)
+		return ratio;
+	sample = clamp_t(u64, ((u64)len << 16) / truesize, 1, U16_MAX);
+	if (!ratio || truesize >= horizon)
+		return sample;
+	delta = ((s64)len << 16) - (s64)ratio * truesize;
+	return clamp_t(s64, ratio + div_s64(delta, horizon), 1, U16_MAX);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_rcv_ratio, XTCP_NS);
+
+/**
+ * xtcp_win_from_space() - the window that buffer space is worth
+ * @space: free receive buffer, counted as truesize is
+ * @ratio: xtcp_rcv_ratio(); 0, nothing measured yet, counts as one half
+ *
+ * Return: the payload @space holds at @ratio: @space * @ratio / 65536,
+ * rounded down.
+ */
+u32 xtcp_win_from_space(u32 space, u16 ratio)
+{
+	return ((u64)space * (ratio ?: XTCP_RATIO_DEFAULT)) >> 16;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_win_from_space, XTCP_NS);
+
+/**
+ * xtcp_syn_window() - the window a SYN or SYN,ACK offers
+ * @rcv_buff: RCV.BUFF, the receive buffer in bytes (as truesize counts)
+ * @ratio: xtcp_rcv_ratio(), normally 0 this early (one half)
+ *
+ * What the buffer can hold (xtcp_win_from_space()), at most 65535: the
+ * window of a SYN is never scaled (RFC 7323 §2.2).  Offering more than the
+ * buffer holds would be a promise (§3.8.6: the edge does not move left)
+ * that only dropping data could take back.
+ *
+ * Return: RCV.WND for the SYN, in bytes.
+ */
+u32 xtcp_syn_window(u32 rcv_buff, u16 ratio)
+{
+	return min_t(u32, xtcp_win_from_space(rcv_buff, ratio), U16_MAX);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_syn_window, XTCP_NS);
 
 /**
  * xtcp_window_field() - the header's window field for a window

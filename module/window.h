@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Window arithmetic, pure and in bytes (u32): the window the receiver
- * offers (RFC 9293 §3.8.6, §3.8.6.2.2), whether the sender may send now
- * (§3.8.6.2.1 and Nagle, §3.7.4), and when the persist timer must run
- * (§3.8.6.1).  window.c implements it; the data path supplies the numbers.
+ * Window arithmetic, pure and in bytes (u32): how much window buffer space
+ * is worth, the window the receiver offers (RFC 9293 §3.8.6, §3.8.6.2.2),
+ * whether the sender may send now (§3.8.6.2.1 and Nagle, §3.7.4), and when
+ * the persist timer must run (§3.8.6.1).  window.c implements it; the data
+ * path supplies the numbers.
  */
 #ifndef _XTCP_WINDOW_H
 #define _XTCP_WINDOW_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 /**
@@ -24,6 +26,12 @@ enum xtcp_persist {
 	XTCP_PERSIST_OVERRIDE,
 };
 
+/* xtcp_rcv_ratio() is in 1/65536ths; this one half stands in before a sample */
+#define XTCP_RATIO_DEFAULT	BIT(15)
+
+u16 xtcp_rcv_ratio(u16 ratio, u32 len, u32 truesize, u32 horizon);
+u32 xtcp_win_from_space(u32 space, u16 ratio);
+u32 xtcp_syn_window(u32 rcv_buff, u16 ratio);
 u32 xtcp_rcv_window(u32 free_space, u32 rcv_buff, u32 rcv_mss,
 		    u32 cur_wnd_left, u8 rcv_wscale);
 u16 xtcp_window_field(u32 wnd, u8 wscale);

@@ -102,6 +102,8 @@ struct xtcp_sock {
 	struct xtcp_ofo		ofo;		/* data after a hole */
 	u32			copied_seq;	/* first byte not yet read */
 	u32			rcv_wup;	/* RCV.NXT when the window was sent */
+	u16			rcv_ratio;	/* payload/truesize, xtcp_rcv_ratio() */
+	u16			rcv_mss;	/* largest segment received */
 	u64			bytes_received;
 	u32			segs_in;
 	u32			segs_out;
@@ -292,6 +294,7 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb);
 void xtcp_ack_sent(struct sock *sk);
 void xtcp_rcv_window_update(struct sock *sk);
+void xtcp_rcv_window_init(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_fin_rcv(struct sock *sk);
 
