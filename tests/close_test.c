@@ -35,29 +35,6 @@ static int sysctl_set(const char *name, long val)
 	return fclose(f);
 }
 
-/* A counter from /proc/net/xtcp_stats, or -1. */
-static long stat_get(const char *name)
-{
-	FILE *f = fopen("/proc/net/xtcp_stats", "r");
-	char key[64];
-	long v, r = -1;
-
-	while (f && fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			r = v;
-	if (f)
-		fclose(f);
-	return r;
-}
-
-/* A namespace of our own with lo up: its sysctls, counters and entries. */
-static int private_netns(void)
-{
-	if (unshare(CLONE_NEWNET))
-		return -1;
-	return system("ip link set lo up");
-}
-
 static int xt_connect(int fd, const char *ip, unsigned short port)
 {
 	struct sockaddr_xtcp a = xt_addr(ip, port);
@@ -172,7 +149,7 @@ static void time_wait_lasts_2msl(void)
 	unsigned int tr = 0;
 	long t0, gone = -1;
 
-	CHECK_OK(private_netns());
+	CHECK_OK(xt_private_netns());
 	CHECK_OK(sysctl_set("msl_ms", 500));
 	l = listener("127.0.0.1", 41500, 0);
 	CHECK(l >= 0);
@@ -184,8 +161,8 @@ static void time_wait_lasts_2msl(void)
 	/* 1 s in clock ticks (USER_HZ = 100), less what has passed */
 	printf("# TIME_WAIT row: tr %u, tm->when %lu ticks\n", tr, when);
 	CHECK(when > 80 && when <= 100);
-	CHECK(stat_get("TimeWaitCreated") == 1);
-	CHECK(stat_get("TimeWaitActive") == 1);
+	CHECK(xt_stat("TimeWaitCreated") == 1);
+	CHECK(xt_stat("TimeWaitActive") == 1);
 	/* the server's side is gone: LAST_ACK got its ACK */
 	CHECK(proc_row(41500, cport, NULL, NULL) == -1);
 	while (now_ms() - t0 < 3000) {
@@ -198,7 +175,7 @@ static void time_wait_lasts_2msl(void)
 	}
 	printf("# TIME_WAIT lasted %ld ms at msl_ms=500 (%d polls)\n", gone, seen);
 	CHECK(gone >= 900 && gone <= 1100);
-	CHECK(stat_get("TimeWaitActive") == 0);
+	CHECK(xt_stat("TimeWaitActive") == 0);
 	close(l);
 }
 
@@ -328,7 +305,7 @@ static void time_wait_reacks_fin(void)
 	int raw, cport = 0;
 	struct xhdr fin, ack;
 
-	CHECK_OK(private_netns());
+	CHECK_OK(xt_private_netns());
 	CHECK_OK(sysctl_set("msl_ms", 5000));
 	raw = raw_socket();
 	CHECK(raw >= 0);
@@ -355,7 +332,7 @@ static void time_wait_rst_rfc1337(void)
 	int raw, cport = 0;
 	struct xhdr fin;
 
-	CHECK_OK(private_netns());
+	CHECK_OK(xt_private_netns());
 	raw = raw_socket();
 	CHECK(raw >= 0);
 	CHECK_OK(tw_with_fin(raw, &cport, &fin));
@@ -363,13 +340,13 @@ static void time_wait_rst_rfc1337(void)
 	CHECK_OK(raw_send(raw, 41530, cport, ntohl(fin.seq) + 1, 0, XF_RST));
 	usleep(100000);
 	CHECK(proc_row(cport, 41530, NULL, NULL) == TW_STATE);
-	CHECK(stat_get("TimeWaitKilled") == 0);
+	CHECK(xt_stat("TimeWaitKilled") == 0);
 	CHECK_OK(sysctl_set("tw_rfc1337", 0));
 	CHECK_OK(raw_send(raw, 41530, cport, ntohl(fin.seq) + 1, 0, XF_RST));
 	usleep(100000);
 	CHECK(proc_row(cport, 41530, NULL, NULL) == -1);
-	CHECK(stat_get("TimeWaitKilled") == 1);
-	CHECK(stat_get("TimeWaitActive") == 0);
+	CHECK(xt_stat("TimeWaitKilled") == 1);
+	CHECK(xt_stat("TimeWaitActive") == 0);
 	close(raw);
 }
 
@@ -378,7 +355,7 @@ static void time_wait_syn_reopens(void)
 {
 	int l, c, a, one = 1, cport = 0;
 
-	CHECK_OK(private_netns());
+	CHECK_OK(xt_private_netns());
 	l = listener("127.0.0.1", 41540, 0);
 	CHECK(l >= 0);
 	/* the server closes first: its side of the 4-tuple waits */
@@ -391,7 +368,7 @@ static void time_wait_syn_reopens(void)
 	CHECK_OK(xt_connect(c, "127.0.0.1", 41540));
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0);
-	CHECK(stat_get("TimeWaitRecycled") == 1);
+	CHECK(xt_stat("TimeWaitRecycled") == 1);
 	CHECK(proc_row(41540, cport, NULL, NULL) == 0x01);
 	CHECK(send(c, "x", 1, 0) == 1);
 	close(c);
@@ -404,7 +381,7 @@ static void reuseaddr_rebinds_over_time_wait(void)
 {
 	int l, s, one = 1, cport = 0, c, a;
 
-	CHECK_OK(private_netns());
+	CHECK_OK(xt_private_netns());
 	l = listener("127.0.0.1", 41510, 0);
 	CHECK(l >= 0);
 	CHECK_OK(connect_and_close(l, 41510, 0, 0, &cport));
@@ -531,7 +508,7 @@ static void many_time_wait(void)
 	CHECK(nports <= 16);
 	if (nports > 16)
 		return;
-	CHECK_OK(private_netns());
+	CHECK_OK(xt_private_netns());
 	CHECK_OK(sysctl_set("msl_ms", 3600000));
 	for (p = 0; p < nports; p++) {
 		l[p] = listener("127.0.0.1", 61000 + p, 0);
@@ -547,13 +524,13 @@ static void many_time_wait(void)
 			CHECK(0);
 		}
 	}
-	for (i = 0; i < 500 && stat_get("TimeWaitActive") < n; i++)
+	for (i = 0; i < 500 && xt_stat("TimeWaitActive") < n; i++)
 		usleep(10000);
 	/* let the sockets' RCU frees finish before measuring */
 	sleep(1);
 	printf("# %ld connections closed in %ld ms\n", n, now_ms() - t0);
-	CHECK(stat_get("TimeWaitActive") == n);
-	CHECK(stat_get("TimeWaitCreated") == n);
+	CHECK(xt_stat("TimeWaitActive") == n);
+	CHECK(xt_stat("TimeWaitCreated") == n);
 	slab1 = slab_kb();
 	if (!slabinfo("xtcp_tw", &active, &objsize)) {
 		printf("# /proc/slabinfo xtcp_tw: %ld active objects of %ld bytes = %.1f MiB\n",
@@ -584,15 +561,15 @@ static void many_time_wait(void)
 static void leave_time_wait(void)
 {
 	int l = listener("127.0.0.1", 41590, 0), i;
-	long before = stat_get("TimeWaitActive");
+	long before = xt_stat("TimeWaitActive");
 
 	CHECK(l >= 0);
 	/* explicit client ports: a reused one would recycle an entry */
 	for (i = 0; i < 1000 && !xt_failed; i++)
 		CHECK_OK(connect_and_close(l, 41590, 20000 + i, i & 1, NULL));
-	for (i = 0; i < 200 && stat_get("TimeWaitActive") < before + 1000; i++)
+	for (i = 0; i < 200 && xt_stat("TimeWaitActive") < before + 1000; i++)
 		usleep(10000);
-	CHECK(stat_get("TimeWaitActive") >= before + 1000);
+	CHECK(xt_stat("TimeWaitActive") >= before + 1000);
 	close(l);
 }
 

@@ -568,36 +568,13 @@ static void close_with_timers_armed(void)
 	}
 }
 
-/* A counter from /proc/net/xtcp_stats, or -1. */
-static long stat_get(const char *name)
-{
-	FILE *f = fopen("/proc/net/xtcp_stats", "r");
-	char key[64];
-	long v, r = -1;
-
-	while (f && fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			r = v;
-	if (f)
-		fclose(f);
-	return r;
-}
-
-/* A namespace of our own with lo up, so sysctls and counters are ours. */
-static int private_netns(void)
-{
-	if (unshare(CLONE_NEWNET))
-		return -1;
-	return system("ip link set lo up");
-}
-
 /* RSTs to closed ports are rate-limited per namespace (rst_ratelimit/s). */
 static void rst_ratelimit(void)
 {
 	struct pollfd p[20];
 	int i, refused = 0;
 
-	CHECK_OK(private_netns());
+	CHECK_OK(xt_private_netns());
 	CHECK_OK(sysctl_set("rst_ratelimit", 3));
 	for (i = 0; i < 20; i++) {
 		p[i].fd = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -610,8 +587,8 @@ static void rst_ratelimit(void)
 		refused += getint(p[i].fd, SOL_SOCKET, SO_ERROR) == ECONNREFUSED;
 	printf("# %d of 20 connects refused with rst_ratelimit=3\n", refused);
 	CHECK(refused == 3);
-	CHECK(stat_get("OutRstsRateLimited") == 17);
-	CHECK(stat_get("OutRsts") == 3);
+	CHECK(xt_stat("OutRstsRateLimited") == 17);
+	CHECK(xt_stat("OutRsts") == 3);
 	for (i = 0; i < 20; i++)
 		close(p[i].fd);
 }
@@ -626,7 +603,7 @@ static void accept_queue_bounded(void)
 	int l, c[5], i, up = 0, a, was_up[5];
 	struct pollfd p[5];
 
-	CHECK_OK(private_netns());
+	CHECK_OK(xt_private_netns());
 	CHECK_OK(sysctl_set("rto_init_ms", 200));
 	l = listener("127.0.0.1", 41100, 2);
 	for (i = 0; i < 5; i++) {
@@ -642,7 +619,7 @@ static void accept_queue_bounded(void)
 		up += was_up[i];
 	}
 	CHECK(up == 3);
-	CHECK(stat_get("ListenOverflows") >= 2);
+	CHECK(xt_stat("ListenOverflows") >= 2);
 	/* make room: the two waiting clients get in on their next SYN */
 	for (i = 0; i < 3; i++) {
 		a = accept(l, NULL, NULL);

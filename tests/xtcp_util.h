@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,6 +83,14 @@ static inline int xt_local_port(int fd)
 	if (getsockname(fd, (struct sockaddr *)&a, &len) || len != sizeof(a))
 		return -1;
 	return ntohs(a.sxtcp_port);
+}
+
+/* A namespace of our own with lo up: its sysctls, counters and entries. */
+static inline int xt_private_netns(void)
+{
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	return system("ip link set lo up");
 }
 
 /* A counter from /proc/net/xtcp_stats, -1 if absent. */
