@@ -82,8 +82,15 @@ static void xtcp_seq_show_sock(struct seq_file *f, struct sock *sk, int sl)
 		tx = 0;
 		rx = READ_ONCE(sk->sk_ack_backlog);
 	} else {
-		tx = READ_ONCE(xs->tcb.snd_nxt) - READ_ONCE(xs->tcb.snd_una);
-		rx = 0;
+		/* as /proc/net/tcp: queued and not acknowledged, and unread */
+		tx = READ_ONCE(xs->write_seq) - READ_ONCE(xs->tcb.snd_una);
+		rx = READ_ONCE(xs->tcb.rcv_nxt) - READ_ONCE(xs->copied_seq);
+		if ((int)rx < 0 || state == TCP_CLOSE || state == TCP_SYN_SENT ||
+		    state == TCP_SYN_RECV)
+			rx = 0;
+		if (state == TCP_CLOSE || state == TCP_SYN_SENT ||
+		    state == TCP_SYN_RECV)
+			tx = 0;
 	}
 	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
 		   sl, inet->inet_rcv_saddr, ntohs(inet->inet_sport),

@@ -354,9 +354,29 @@ static void impaired_transfers(void)
 }
 
 /* FIONREAD/SIOCINQ, SIOCOUTQ as TCP answers them. */
+/* tx_queue and rx_queue of /proc/net/xtcp's row (@lport, @rport). */
+static int proc_queues(int lport, int rport, unsigned int *tx, unsigned int *rx)
+{
+	FILE *f = fopen("/proc/net/xtcp", "r");
+	unsigned int lp, rp, st;
+	char line[256];
+	int r = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*d: %*x:%x %*x:%x %x %x:%x", &lp, &rp, &st,
+			   tx, rx) == 5 && (int)lp == lport && (int)rp == rport) {
+			r = 0;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return r;
+}
+
 static void ioctl_queues(void)
 {
 	int c, a, n = -1, l = xt_socket();
+	unsigned int tx = 9, rx = 9;
 	char buf[8];
 
 	CHECK_OK(pair(42010, &c, &a));
@@ -369,6 +389,9 @@ static void ioctl_queues(void)
 	CHECK(n == 3);
 	CHECK_OK(ioctl(c, SIOCOUTQ, &n));
 	CHECK(n == 0);
+	/* /proc/net/xtcp's rx_queue: the 3 unread bytes, as /proc/net/tcp */
+	CHECK(proc_queues(42010, xt_local_port(c), &tx, &rx) == 0);
+	CHECK(tx == 0 && rx == 3);
 	CHECK_OK(xt_bind(l, "127.0.0.1", 42011));
 	CHECK_OK(listen(l, 1));
 	CHECK_ERRNO(ioctl(l, FIONREAD, &n), EINVAL);
