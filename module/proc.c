@@ -84,8 +84,8 @@ static void xtcp_seq_show_sock(struct seq_file *f, struct sock *sk, int sl)
 	} else {
 		/* as /proc/net/tcp: queued and not acknowledged, and unread */
 		tx = READ_ONCE(xs->write_seq) - READ_ONCE(xs->tcb.snd_una);
-		rx = READ_ONCE(xs->tcb.rcv_nxt) - READ_ONCE(xs->copied_seq);
-		if ((int)rx < 0 || state == TCP_CLOSE || state == TCP_SYN_SENT ||
+		rx = xtcp_inq(sk);
+		if (state == TCP_CLOSE || state == TCP_SYN_SENT ||
 		    state == TCP_SYN_RECV)
 			rx = 0;
 		if (state == TCP_CLOSE || state == TCP_SYN_SENT ||

@@ -160,6 +160,17 @@ void xtcp_send_ack(struct sock *sk)
 	xtcp_xmit(sk, XTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt, NULL, 0, 0);
 }
 
+/* Bytes received and not yet read (tcp_inq()): the peer's FIN is not one. */
+u32 xtcp_inq(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	s32 answ = READ_ONCE(xs->tcb.rcv_nxt) - READ_ONCE(xs->copied_seq);
+
+	if (answ > 0 && sock_flag(sk, SOCK_DONE))
+		answ--;
+	return max(answ, 0);
+}
+
 /*
  * The peer's FIN is next in sequence (§3.10.7.4, eighth): RCV.NXT takes
  * it, it is ACKed at once, readers see end of file (recv() returns 0,

@@ -585,7 +585,7 @@ static int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		return -EINVAL;
 	lock_sock(sk);
 	if (cmd == SIOCINQ)
-		answ = xs->tcb.rcv_nxt - xs->copied_seq;	/* unread */
+		answ = xtcp_inq(sk);				/* unread */
 	else if (cmd == SIOCOUTQ)
 		answ = xs->write_seq - xs->tcb.snd_una;	/* not yet acked */
 	else

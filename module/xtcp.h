@@ -297,6 +297,7 @@ void xtcp_rcv_window_update(struct sock *sk);
 void xtcp_rcv_window_init(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
 void xtcp_fin_rcv(struct sock *sk);
+u32 xtcp_inq(struct sock *sk);
 
 /* timer.c */
 void xtcp_timer_init(struct sock *sk);

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <netinet/tcp.h>
 
 #include "harness.h"
@@ -95,13 +96,19 @@ static void active_close(void)
 {
 	struct pollfd p;
 	char buf[8];
-	int c, a, cport;
+	int c, a, cport, n = -1;
 
 	CHECK_OK(pair(43000, &c, &a));
 	cport = xt_local_port(c);
 	CHECK(send(c, "abc", 3, 0) == 3);
 	close(c);
+	CHECK(wait_state(a, S_CLOSE_WAIT, 1000) == 0);
+	/* the FIN takes a sequence number, not a byte to read */
+	CHECK_OK(ioctl(a, FIONREAD, &n));
+	CHECK(n == 3);
 	CHECK(recv(a, buf, sizeof(buf), MSG_WAITALL) == 3);
+	CHECK_OK(ioctl(a, FIONREAD, &n));
+	CHECK(n == 0);
 	CHECK(memcmp(buf, "abc", 3) == 0);
 	CHECK(recv(a, buf, sizeof(buf), 0) == 0);
 	CHECK(recv(a, buf, sizeof(buf), 0) == 0);
