@@ -96,9 +96,9 @@ state_counts() {
 	$cmd | awk 'NR > 1 { n[$4]++ } END { for (s in n) printf " %s:%d", s, n[s] }'
 }
 
-# rmmod right after 999 connections were left closing: 600 across a veth
+# rmmod right after 1000 connections were left closing: 600 across a veth
 # pair with 100 ms each way (FIN_WAIT_1, CLOSING, LAST_ACK in flight) and
-# 399 on loopback (TIME_WAIT, FIN_WAIT_2, CLOSE_WAIT orphans).  Neither
+# 400 on loopback (TIME_WAIT, FIN_WAIT_2, CLOSE_WAIT orphans).  Neither
 # orphans nor TIME_WAIT entries may hold the module; its exit frees them
 # (kmemleak checks at the end of the run).
 rmmod_mid_close() {
@@ -110,7 +110,7 @@ rmmod_mid_close() {
 	ip -n ca link set vca up && ip -n cb link set vcb up &&
 	ip netns exec ca tc qdisc add dev vca root netem delay 100ms &&
 	ip netns exec cb tc qdisc add dev vcb root netem delay 100ms || rc=1
-	[ $rc = 0 ] && ./churn 600 cb ca 10.80.0.2 45000 && ./churn 399 - - 127.0.0.1 45001 || rc=1
+	[ $rc = 0 ] && ./churn 600 cb ca 10.80.0.2 45000 && ./churn 400 - - 127.0.0.1 45001 || rc=1
 	echo "states: ca$(state_counts ca), cb$(state_counts cb), init$(state_counts -)"
 	[ $rc = 0 ] && rmmod_soon || rc=1
 	ip netns del ca; ip netns del cb
