@@ -22,26 +22,6 @@
 
 #define TW_STATE	0x06	/* TCP_TIME_WAIT in /proc/net/tcp */
 
-static int sysctl_set(const char *name, long val)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "%ld\n", val);
-	return fclose(f);
-}
-
-static int xt_connect(int fd, const char *ip, unsigned short port)
-{
-	struct sockaddr_xtcp a = xt_addr(ip, port);
-
-	return connect(fd, (struct sockaddr *)&a, sizeof(a));
-}
-
 static int listener(const char *ip, unsigned short port, int reuse)
 {
 	int fd = xt_socket();
@@ -150,7 +130,7 @@ static void time_wait_lasts_2msl(void)
 	long t0, gone = -1;
 
 	CHECK_OK(xt_private_netns());
-	CHECK_OK(sysctl_set("msl_ms", 500));
+	CHECK_OK(xt_sysctl_set("msl_ms", 500));
 	l = listener("127.0.0.1", 41500, 0);
 	CHECK(l >= 0);
 	CHECK_OK(connect_and_close(l, 41500, 0, 1, &cport));
@@ -306,7 +286,7 @@ static void time_wait_reacks_fin(void)
 	struct xhdr fin, ack;
 
 	CHECK_OK(xt_private_netns());
-	CHECK_OK(sysctl_set("msl_ms", 5000));
+	CHECK_OK(xt_sysctl_set("msl_ms", 5000));
 	raw = raw_socket();
 	CHECK(raw >= 0);
 	CHECK_OK(tw_with_fin(raw, &cport, &fin));
@@ -341,7 +321,7 @@ static void time_wait_rst_rfc1337(void)
 	usleep(100000);
 	CHECK(proc_row(cport, 41530, NULL, NULL) == TW_STATE);
 	CHECK(xt_stat("TimeWaitKilled") == 0);
-	CHECK_OK(sysctl_set("tw_rfc1337", 0));
+	CHECK_OK(xt_sysctl_set("tw_rfc1337", 0));
 	CHECK_OK(raw_send(raw, 41530, cport, ntohl(fin.seq) + 1, 0, XF_RST));
 	usleep(100000);
 	CHECK(proc_row(cport, 41530, NULL, NULL) == -1);
@@ -509,7 +489,7 @@ static void many_time_wait(void)
 	if (nports > 16)
 		return;
 	CHECK_OK(xt_private_netns());
-	CHECK_OK(sysctl_set("msl_ms", 3600000));
+	CHECK_OK(xt_sysctl_set("msl_ms", 3600000));
 	for (p = 0; p < nports; p++) {
 		l[p] = listener("127.0.0.1", 61000 + p, 0);
 		CHECK(l[p] >= 0);

@@ -19,26 +19,6 @@
 #include "harness.h"
 #include "xtcp_util.h"
 
-static int sysctl_set(const char *name, int val)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "%d\n", val);
-	return fclose(f);
-}
-
-static int xt_connect(int fd, const char *ip, unsigned short port)
-{
-	struct sockaddr_xtcp a = xt_addr(ip, port);
-
-	return connect(fd, (struct sockaddr *)&a, sizeof(a));
-}
-
 static int listener(const char *ip, unsigned short port, int backlog)
 {
 	int fd = xt_socket();
@@ -409,8 +389,8 @@ static void syn_timeout(void)
 
 	if (enter_netns("xc"))
 		return;
-	CHECK_OK(sysctl_set("syn_retries", 2));
-	CHECK_OK(sysctl_set("rto_init_ms", 200));
+	CHECK_OK(xt_sysctl_set("syn_retries", 2));
+	CHECK_OK(xt_sysctl_set("rto_init_ms", 200));
 	c = xt_socket();
 	t0 = now_ms();
 	CHECK_ERRNO(xt_connect(c, "10.78.0.2", 41040), ETIMEDOUT);
@@ -522,12 +502,12 @@ static void sysctl_per_netns(void)
 	};
 	unsigned int i;
 
-	CHECK_OK(sysctl_set("syn_retries", 3));
+	CHECK_OK(xt_sysctl_set("syn_retries", 3));
 	CHECK_OK(unshare(CLONE_NEWNET));
 	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++)
 		CHECK(sysctl_get(d[i].name) == d[i].def);
-	CHECK(sysctl_set("syn_retries", 0) != 0);
-	CHECK(sysctl_set("rto_init_ms", -5) != 0);
+	CHECK(xt_sysctl_set("syn_retries", 0) != 0);
+	CHECK(xt_sysctl_set("rto_init_ms", -5) != 0);
 	CHECK(sysctl_get("syn_retries") == 6);
 }
 
@@ -580,7 +560,7 @@ static void rst_ratelimit(void)
 	int i, refused = 0;
 
 	CHECK_OK(xt_private_netns());
-	CHECK_OK(sysctl_set("rst_ratelimit", 3));
+	CHECK_OK(xt_sysctl_set("rst_ratelimit", 3));
 	for (i = 0; i < 20; i++) {
 		p[i].fd = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 		p[i].events = POLLOUT;
@@ -609,7 +589,7 @@ static void accept_queue_bounded(void)
 	struct pollfd p[5];
 
 	CHECK_OK(xt_private_netns());
-	CHECK_OK(sysctl_set("rto_init_ms", 200));
+	CHECK_OK(xt_sysctl_set("rto_init_ms", 200));
 	l = listener("127.0.0.1", 41100, 2);
 	for (i = 0; i < 5; i++) {
 		c[i] = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);

@@ -32,21 +32,6 @@ static int sysctl_get(const char *name)
 }
 
 /* 0, or -1 with errno from the write (EINVAL for a value out of range). */
-static int sysctl_set(const char *name, int val)
-{
-	char path[128], buf[16];
-	int fd, n, r;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	n = snprintf(buf, sizeof(buf), "%d\n", val);
-	r = write(fd, buf, n) == n ? 0 : -1;
-	close(fd);
-	return r;
-}
-
 static int getint(int fd, int level, int name)
 {
 	socklen_t len = sizeof(int);
@@ -138,23 +123,23 @@ static void keepalive_options(void)
 	CHECK(sysctl_get("keepalive_intvl_s") == 75);
 	CHECK(sysctl_get("keepalive_probes") == 9);
 	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 7200);
-	CHECK_OK(sysctl_set("keepalive_time_s", 600));
-	CHECK_OK(sysctl_set("keepalive_intvl_s", 30));
-	CHECK_OK(sysctl_set("keepalive_probes", 4));
+	CHECK_OK(xt_sysctl_set("keepalive_time_s", 600));
+	CHECK_OK(xt_sysctl_set("keepalive_intvl_s", 30));
+	CHECK_OK(xt_sysctl_set("keepalive_probes", 4));
 	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 600);
 	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPINTVL) == 30);
 	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPCNT) == 4);
 	/* the socket's own value wins */
 	CHECK_OK(setint(fd, SOL_XTCP, XTCP_KEEPIDLE, 5));
 	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 5);
-	CHECK_ERRNO(sysctl_set("keepalive_time_s", 0), EINVAL);
-	CHECK_ERRNO(sysctl_set("keepalive_time_s", 32768), EINVAL);
-	CHECK_ERRNO(sysctl_set("keepalive_intvl_s", 0), EINVAL);
-	CHECK_ERRNO(sysctl_set("keepalive_probes", 128), EINVAL);
+	CHECK_ERRNO(xt_sysctl_set("keepalive_time_s", 0), EINVAL);
+	CHECK_ERRNO(xt_sysctl_set("keepalive_time_s", 32768), EINVAL);
+	CHECK_ERRNO(xt_sysctl_set("keepalive_intvl_s", 0), EINVAL);
+	CHECK_ERRNO(xt_sysctl_set("keepalive_probes", 128), EINVAL);
 	CHECK(sysctl_get("keepalive_time_s") == 600);
-	CHECK_OK(sysctl_set("keepalive_time_s", 7200));
-	CHECK_OK(sysctl_set("keepalive_intvl_s", 75));
-	CHECK_OK(sysctl_set("keepalive_probes", 9));
+	CHECK_OK(xt_sysctl_set("keepalive_time_s", 7200));
+	CHECK_OK(xt_sysctl_set("keepalive_intvl_s", 75));
+	CHECK_OK(xt_sysctl_set("keepalive_probes", 9));
 	CHECK(getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 0);
 	CHECK_OK(setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1));
 	CHECK(getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 1);

@@ -85,6 +85,27 @@ static inline int xt_local_port(int fd)
 	return ntohs(a.sxtcp_port);
 }
 
+static inline int xt_connect(int fd, const char *ip, unsigned short port)
+{
+	struct sockaddr_xtcp a = xt_addr(ip, port);
+
+	return connect(fd, (struct sockaddr *)&a, sizeof(a));
+}
+
+/* Write /proc/sys/net/xtcp/@name (this namespace's); 0 or -1. */
+static inline int xt_sysctl_set(const char *name, long val)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%ld\n", val);
+	return fclose(f);
+}
+
 /* A namespace of our own with lo up: its sysctls, counters and entries. */
 static inline int xt_private_netns(void)
 {
