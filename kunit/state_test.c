@@ -1953,6 +1953,22 @@ static void xtcp_close_rst_syn(struct kunit *test)
 	}
 }
 
+/* The send path works from ESTABLISHED until our FIN's ACK. */
+static void xtcp_close_state_sends(struct kunit *test)
+{
+	static const bool want[XTCP_NR_STATES] = {
+		[XTCP_ESTABLISHED] = true, [XTCP_CLOSE_WAIT] = true,
+		[XTCP_FIN_WAIT_1] = true, [XTCP_CLOSING] = true,
+		[XTCP_LAST_ACK] = true,
+	};
+	enum xtcp_state s;
+
+	for (s = XTCP_CLOSED; s < XTCP_NR_STATES; s++)
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_state_sends(s), want[s], "%s",
+				    xtcp_state_name(s));
+	KUNIT_EXPECT_FALSE(test, xtcp_state_sends(XTCP_NR_STATES));
+}
+
 /* RFC 5961 §5.2: an ACK older than SND.UNA - MAX.SND.WND is challenged. */
 static void xtcp_close_old_ack(struct kunit *test)
 {
@@ -2078,6 +2094,7 @@ static struct kunit_case xtcp_close_test_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_close_rst_syn, xtcp_nums_gen_params),
 	KUNIT_CASE_PARAM(xtcp_close_old_ack, xtcp_nums_gen_params),
 	KUNIT_CASE_PARAM(xtcp_close_exchange, xtcp_nums_gen_params),
+	KUNIT_CASE(xtcp_close_state_sends),
 	{}
 };
 

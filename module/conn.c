@@ -222,7 +222,6 @@ void xtcp_orphans_kill(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	struct xtcp_sock *xs;
-	struct xtcp_reply r;
 	struct sock *sk;
 
 	for (;;) {
@@ -239,12 +238,8 @@ void xtcp_orphans_kill(struct net *net)
 		if (!sk)
 			return;
 		lock_sock(sk);
-		if (test_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags)) {
-			xtcp_tcb_abort(&xtcp_sk(sk)->tcb, &r);
-			if (r.flags)
-				xtcp_send(sk, &r);
-			xtcp_done(sk, 0);
-		}
+		if (test_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags))
+			xtcp_abort(sk);
 		xtcp_timers_stop_sync(sk);
 		release_sock(sk);
 		while (refcount_read(&sk->sk_wmem_alloc) > 1)

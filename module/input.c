@@ -178,21 +178,6 @@ static bool xtcp_is_dupack(const struct xtcp_tcb *tcb, const struct xtcp_seg *se
 	       tcb->snd_nxt != tcb->snd_una && tcb->snd_wnd == prior_wnd;
 }
 
-/* The states in which the write queue (data, FIN) is in use. */
-static bool xtcp_sending(enum xtcp_state state)
-{
-	switch (state) {
-	case XTCP_ESTABLISHED:
-	case XTCP_CLOSE_WAIT:
-	case XTCP_FIN_WAIT_1:
-	case XTCP_CLOSING:
-	case XTCP_LAST_ACK:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* Return: true if the receive path took @skb. */
 static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -251,10 +236,10 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
 		xtcp_child_drop(sk);
 	}
-	if (ev & XTCP_EV_ACKED && xtcp_sending(prior_state) &&
+	if (ev & XTCP_EV_ACKED && xtcp_state_sends(prior_state) &&
 	    !(ev & XTCP_EV_ESTABLISHED))
 		xtcp_clean_acked(sk, prior_una);
-	else if (!ev && xtcp_sending(prior_state) &&
+	else if (!ev && xtcp_state_sends(prior_state) &&
 		 xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd))
 		xtcp_dupack(sk);
 	/* our FIN acknowledged: FIN_WAIT_2, TIME_WAIT (CLOSING) or CLOSED */

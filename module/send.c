@@ -128,9 +128,7 @@ static void __xtcp_push(struct sock *sk, bool force)
 	struct sk_buff *skb;
 	bool sent = false;
 
-	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
-				     TCPF_FIN_WAIT1 | TCPF_CLOSING |
-				     TCPF_LAST_ACK)))
+	if (!xtcp_state_sends(tcb->state))
 		return;
 	while ((skb = xs->send_head)) {
 		u32 in_flight = tcb->snd_nxt - tcb->snd_una;

@@ -321,6 +321,25 @@ static void xtcp_tcb_update_window(struct xtcp_tcb *tcb,
 	}
 }
 
+/*
+ * The states in which the send path works: data and our FIN may be sent,
+ * resent and acknowledged (after the handshake, until our FIN's ACK).
+ */
+bool xtcp_state_sends(enum xtcp_state state)
+{
+	switch (state) {
+	case XTCP_ESTABLISHED:
+	case XTCP_CLOSE_WAIT:
+	case XTCP_FIN_WAIT_1:
+	case XTCP_CLOSING:
+	case XTCP_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_state_sends, XTCP_NS);
+
 /* Has the peer acknowledged our FIN (it takes SEQ fin_seq)? */
 bool xtcp_tcb_fin_acked(const struct xtcp_tcb *tcb)
 {

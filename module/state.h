@@ -110,6 +110,7 @@ unsigned int xtcp_tcb_input(struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
 enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb, u32 fin_seq);
 unsigned int xtcp_tcb_fin(struct xtcp_tcb *tcb, struct xtcp_reply *r);
 bool xtcp_tcb_fin_acked(const struct xtcp_tcb *tcb);
+bool xtcp_state_sends(enum xtcp_state state);
 bool xtcp_tcb_retransmit(const struct xtcp_tcb *tcb, struct xtcp_reply *r);
 void xtcp_tcb_abort(struct xtcp_tcb *tcb, struct xtcp_reply *r);
 u16 xtcp_tcb_window(const struct xtcp_tcb *tcb, u8 flags);

@@ -60,9 +60,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		/* an orphan waited fin_timeout_ms for the peer's FIN */
 		if (test_bit(XTCP_ORPHANED, &xs->flags)) {
 			xtcp_inc(sock_net(sk), XTCP_MIB_FIN_WAIT2_TIMEOUTS);
-			xtcp_tcb_abort(&xs->tcb, &r);
-			xtcp_send(sk, &r);
-			xtcp_done(sk, 0);
+			xtcp_abort(sk);
 		}
 		return;
 	default:
@@ -139,9 +137,7 @@ static void xtcp_persist_timeout(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!xs->send_head || xs->tcb.snd_nxt != xs->tcb.snd_una ||
-	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
-				     TCPF_FIN_WAIT1 | TCPF_CLOSING |
-				     TCPF_LAST_ACK)))
+	    !xtcp_state_sends(xs->tcb.state))
 		return;
 	if (xs->tcb.snd_wnd) {
 		/* open, but too small for SWS avoidance: the override */
