@@ -10,10 +10,9 @@
 
 #include "harness.h"
 #include "xtcp_util.h"
+#include "xtcp_tracefs.h"
 
 #define EV "events/xtcp/xtcp_set_state/"
-
-static char tracefs[64];
 
 static int find_tracefs(void)
 {
@@ -32,20 +31,6 @@ static int find_tracefs(void)
 	}
 	snprintf(tracefs, sizeof(tracefs), "/sys/kernel/tracing");
 	return mount("tracefs", tracefs, "tracefs", 0, NULL);
-}
-
-static int tracefs_write(const char *file, const char *text, int flags)
-{
-	char path[160];
-	int fd, n = strlen(text), r;
-
-	snprintf(path, sizeof(path), "%s/%s", tracefs, file);
-	fd = open(path, O_WRONLY | flags);
-	if (fd < 0)
-		return -1;
-	r = write(fd, text, n) == n ? 0 : -1;
-	close(fd);
-	return r;
 }
 
 /* The whole of a tracefs file, NUL-terminated, or NULL. */

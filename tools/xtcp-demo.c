@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "xtcp_util.h"
+#include "xtcp_tracefs.h"
 
 static const char *const tcp_states[12] = {
 	"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
@@ -33,23 +34,8 @@ static int demo_port(unsigned int a, unsigned int b)
 
 /* ---- transitions from the tracepoint xtcp:xtcp_set_state -------------- */
 
-static char tracefs[64];	/* "" when the tracepoint is not available */
 static int trace_printed;	/* events shown so far */
 static double trace_t0 = -1;	/* the first event's timestamp */
-
-static int tracefs_write(const char *file, const char *text, int flags)
-{
-	char path[160];
-	int fd, n = strlen(text), r;
-
-	snprintf(path, sizeof(path), "%s/%s", tracefs, file);
-	fd = open(path, O_WRONLY | flags);
-	if (fd < 0)
-		return -1;
-	r = write(fd, text, n) == n ? 0 : -1;
-	close(fd);
-	return r;
-}
 
 #define EV_ENABLE "events/xtcp/xtcp_set_state/enable"
 
