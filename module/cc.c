@@ -178,41 +178,6 @@ void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_cc_on_timeout, XTCP_NS);
 
-/* bytes in whole segments of old_mss, as segments of mss; at least @least */
-static u32 xtcp_cc_rescale(u32 bytes, u32 old_mss, u32 mss, u32 least)
-{
-	u64 segs = max(bytes / old_mss, least);
-
-	return min_t(u64, segs * mss, U32_MAX);
-}
-
-/*
- * SMSS changed (the peer's MSS option, a path MTU change).  Before any
- * growth (cwnd still the initial window, ssthresh still infinite) cwnd
- * becomes RFC 6928's initial window for the new SMSS; after, cwnd and
- * ssthresh keep their whole number of segments (rounded down, at least one
- * and two) at the new size, as a window counted in segments would, and the
- * congestion avoidance count restarts.
- */
-void xtcp_cc_set_mss(struct xtcp_cc *cc, u32 mss)
-{
-	u32 old = cc->mss;
-
-	if (!mss || mss == old)
-		return;
-	cc->mss = mss;
-	if (!old || (cc->ssthresh == XTCP_CC_SSTHRESH_INF &&
-		     !cc->in_recovery && cc->cwnd == xtcp_cc_iw(old))) {
-		cc->cwnd = xtcp_cc_iw(mss);
-		return;
-	}
-	cc->cwnd = xtcp_cc_rescale(cc->cwnd, old, mss, 1);
-	if (cc->ssthresh != XTCP_CC_SSTHRESH_INF)
-		cc->ssthresh = xtcp_cc_rescale(cc->ssthresh, old, mss, 2);
-	cc->bytes_acked = 0;
-}
-EXPORT_SYMBOL_NS_GPL(xtcp_cc_set_mss, XTCP_NS);
-
 /* What congestion control lets the sender have in flight. */
 u32 xtcp_cc_window(const struct xtcp_cc *cc)
 {

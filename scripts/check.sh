@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make check: build for both kernels (W=1, sparse), checkpatch, KUnit in the
-# 6.12 debug guest, the integration tests in both guests.  Every step prints
-# "ok - ..." / "not ok - ..." lines; the last line is "N passed, N failed".
+# 6.12 debug guest, the integration tests in both guests.  Every result is an
+# "ok - ..." / "not ok - ..." line ("ok - ... # SKIP" counts as skipped); the
+# last line is "N passed, N failed" (", N skipped" when there are any), after
+# a line saying what the numbers are made of.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$XTCP_TOP"
@@ -11,7 +13,7 @@ mkdir -p build
 : >"$out"
 t0=$(date +%s)
 
-# step NAME COMMAND...: a step that is one test.
+# step NAME COMMAND...: a step that is one result.
 step() {
 	local name=$1 s
 	shift
@@ -24,10 +26,17 @@ step() {
 	fi
 }
 
-# suite COMMAND...: a step that prints its own ok/not ok lines.
+# suite NAME COMMAND...: a step that prints its own ok/not ok lines.  Its
+# non-zero exit is a failure even when every line it printed was "ok".
 suite() {
+	local name=$1 rc before
+	shift
+	before=$(grep -c '^not ok - ' "$out")
 	"$@" 2>&1 | tee -a "$out"
-	true
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ] && [ "$(grep -c '^not ok - ' "$out")" = "$before" ]; then
+		echo "not ok - $name: exited $rc" | tee -a "$out"
+	fi
 }
 
 step "build: 6.12 debug kernel (cached in $XTCP_CACHE)" scripts/build-kernel.sh
@@ -36,13 +45,33 @@ step "build: module + KUnit against 6.12 (W=1, sparse)" make -s debug C=2
 step "build: user programs (-Wall -Wextra -Werror)" make -s tools
 step "checkpatch --strict" scripts/checkpatch.sh
 echo "KUnit in the 6.12 debug guest..."
-suite scripts/run-kunit.sh
+suite kunit scripts/run-kunit.sh
 echo "integration tests in the stock 6.1 and 6.12 debug guests..."
-suite scripts/run-itests.sh stock debug
+suite itests scripts/run-itests.sh stock debug
 
-pass=$(grep -c '^ok - ' "$out")
+# What the total is made of: results per kind, each "ok"/"not ok" line once.
+count() { grep -E "$1" "$out" | grep -c "$2"; }
+res='^(not )?ok - '
+kinds="builds and checkpatch $(count "$res" ' - (build|checkpatch)'),"
+kinds+=" KUnit $(count "$res" ' - kunit: ')"
+kinds+=" (one per case, each parameter instance its own),"
+for k in stock debug; do
+	kinds+=" $k guest $(count "$res" " - $k/")"
+	kinds+=" (+1 for the clean run),"
+done
+pass=$(grep '^ok - ' "$out" | grep -vc ' # SKIP')
+skip=$(grep '^ok - ' "$out" | grep -c ' # SKIP')
 fail=$(grep -c '^not ok - ' "$out")
-echo "check took $(( $(date +%s) - t0 )) s; failures:"
+echo "check took $(( $(date +%s) - t0 )) s; results: ${kinds%,}"
+if [ "$skip" != 0 ]; then
+	echo "skipped:"
+	grep '^ok - .* # SKIP' "$out" | sed 's/^/  /'
+fi
+echo "failures:"
 grep '^not ok - ' "$out" | sed 's/^/  /'
-echo "$pass passed, $fail failed"
+if [ "$skip" != 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
 [ "$fail" = 0 ]

@@ -7,6 +7,9 @@
  *	not ok - prog: name
  *	ok - prog: name # SKIP
  *
+ * XT_EXCLUDE=TEXT in the environment leaves out the tests whose name
+ * contains TEXT (the runner runs one of them apart, right before an rmmod).
+ *
  * "prog --list [FILTER]" prints the names it would run ("prog: name", one a
  * line) without running them: the runner counts the results it is owed from
  * that list, so a test that never reports is a failure, not a smaller total.
@@ -157,7 +160,7 @@ static inline int xt_wait(pid_t pid, int secs, int *status, int *timed_out)
 static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 			 int argc, char **argv)
 {
-	const char *filter = NULL;
+	const char *filter = NULL, *exclude = getenv("XT_EXCLUDE");
 	int i, failed = 0, list = 0;
 
 	if (argc > 1 && !strcmp(argv[1], "--list")) {
@@ -175,6 +178,8 @@ static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 
 		snprintf(full, sizeof(full), "%s: %s", prog, t[i].name);
 		if (filter && !strstr(full, filter))
+			continue;
+		if (exclude && *exclude && strstr(t[i].name, exclude))
 			continue;
 		if (list) {
 			printf("%s\n", full);

@@ -1,12 +1,22 @@
 #!/bin/bash
 # Runs inside a test guest (scripts/vm-run.sh): the module's life cycle and
 # every integration test program, against the xtcp.ko in $XTCP_BUILD.
-# Prints "ok - GROUP: NAME" / "not ok - GROUP: NAME" per test; the host
-# (scripts/run-itests.sh) counts them.  $1, if given, selects tests whose
-# name contains it.
+# Prints "ok - GROUP: NAME" / "not ok - GROUP: NAME" per test.
+#
+#   run-guest-tests.sh [FILTER]          run the tests whose name contains FILTER
+#   run-guest-tests.sh --list [FILTER]   name them ("GROUP: NAME" a line), run nothing
+#
+# The host (scripts/run-itests.sh) takes --list on the host as the results
+# the guest owes, and fails every name that does not come back.  Here, a
+# program that exits non-zero without a "not ok" line of its own adds one.
 set -u
 cd "$(dirname "$0")"
-ko=${XTCP_BUILD:?}/xtcp.ko
+list=0
+if [ "${1:-}" = --list ]; then
+	list=1
+	shift
+fi
+ko=${XTCP_BUILD:-/nonexistent}/xtcp.ko
 filter=${1:-}
 log=$(mktemp)
 
@@ -15,12 +25,36 @@ t() {
 	local name=$1
 	shift
 	case "$name" in *"$filter"*) ;; *) return 0 ;; esac
-	if "$@" >"$log" 2>&1; then
+	if [ $list = 1 ]; then
+		echo "module: $name"
+	elif "$@" >"$log" 2>&1; then
 		echo "ok - module: $name"
 	else
 		echo "not ok - module: $name"
 		sed 's/^/  | /' "$log"
 	fi
+}
+
+# prog COMMAND...: a test program on the harness (tests/harness.h) or
+# wire_test.py; FILTER is passed on.  A non-zero exit with no "not ok" line
+# (a crash before or between tests) is a failure of its own.
+prog() {
+	local out rc
+	if [ $list = 1 ]; then
+		# a program that cannot list its tests owes a result that can
+		# never come back, so the host reports it missing
+		local rc=0
+		"$@" --list $filter || rc=$?
+		[ $rc = 0 ] || echo "$(basename "${@: -1}"): its --list failed (exit $rc)"
+		return 0
+	fi
+	out=$(mktemp)
+	"$@" $filter 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ] && ! grep -q '^not ok - ' "$out"; then
+		echo "not ok - $(basename "$1"): exited $rc with no failing test"
+	fi
+	rm -f "$out"
 }
 
 loaded() { [ -d /sys/module/xtcp ]; }
@@ -185,10 +219,6 @@ autoload_by_family() {
 	return $rc
 }
 
-t rig_timers rig_timers
-t rig_netem_veth rig_netem_veth
-t load_and_params load_and_params
-loaded || insmod "$ko"
 # Namespaces for connect_test: xa <-> xb over veth with 100 ms of netem
 # delay each way (simultaneous open needs SYNs in flight), and xc whose veth
 # peer xd drops everything (SYN timeout).
@@ -224,36 +254,56 @@ ephemeral_high() {
 		ip netns exec "$1" sh -c 'echo "50000 65001" >/proc/sys/net/ipv4/ip_local_port_range'
 	fi
 }
-ephemeral_high -
 
-if loaded; then
-	./socket_test $filter 2>&1
-	./ipproto_test $filter 2>&1
-	./trace_test $filter 2>&1
-	netns_up || echo "not ok - module: netns setup"
-	./connect_test $filter 2>&1
-	./data_test $filter 2>&1
-	./teardown_test $filter 2>&1
-	./keepalive_test $filter 2>&1
-	./stream_test $filter 2>&1
-	netns_down
-	# segments on the wire, through a tun device (xt0, 10.99.0.1/24)
-	/usr/bin/python3 ./wire_test.py $filter 2>&1
-	t rmmod_right_after_close rmmod_soon
+t rig_timers rig_timers
+t rig_netem_veth rig_netem_veth
+t load_and_params load_and_params
+[ $list = 1 ] || loaded || insmod "$ko"
+[ $list = 1 ] || ephemeral_high -
+if [ $list = 0 ] && ! loaded; then
+	echo "not ok - module: loaded for the test programs"
 fi
+prog ./socket_test
+prog ./ipproto_test
+prog ./trace_test
+[ $list = 1 ] || netns_up || echo "not ok - module: netns setup"
+# close_with_timers_armed runs apart, right before an rmmod (below)
+XT_EXCLUDE=close_with_timers_armed prog ./connect_test
+prog ./data_test
+prog ./teardown_test
+prog ./keepalive_test
+prog ./stream_test
+# segments on the wire, through a tun device (xt0, 10.99.0.1/24)
+prog /usr/bin/python3 ./wire_test.py
+# Unload with SYN and SYN,ACK timers just armed and their sockets closed.
+case "connect: close_with_timers_armed" in
+*"$filter"*)
+	if [ $list = 1 ]; then
+		./connect_test --list close_with_timers_armed
+	else
+		./connect_test close_with_timers_armed 2>&1
+	fi
+	t rmmod_with_timers_armed rmmod_soon
+	;;
+esac
+[ $list = 1 ] || netns_down
 # TIME_WAIT through real sockets (XTCP_TW_COUNT=N for the many-entries
 # test).  leave_time_wait leaves 1000 entries in the initial namespace for
 # the rmmod after it.
-loaded || insmod "$ko"
-./close_test $filter 2>&1
+[ $list = 1 ] || loaded || insmod "$ko"
+prog ./close_test
 t close_rmmod_with_time_wait rmmod_soon
 t rmmod_mid_close rmmod_mid_close
 t netns_del_mid_close netns_del_mid_close
-loaded || insmod "$ko"
+[ $list = 1 ] || loaded || insmod "$ko"
 t rmmod_waits_for_sockets rmmod_waits_for_sockets
 t unloaded_family_is_gone unloaded_family_is_gone
 if [ -z "$filter" ] || [ "$filter" = ipproto ]; then
-	./ipproto_test xtcp_protocol_follows_module | sed 's/module$/module_unloaded/'
+	if [ $list = 1 ]; then
+		./ipproto_test --list xtcp_protocol_follows_module | sed 's/module$/module_unloaded/'
+	else
+		./ipproto_test xtcp_protocol_follows_module | sed 's/module$/module_unloaded/'
+	fi
 fi
 t init_fails_family_taken init_fails_cleanly family=1 "File exists" "socket family 1 is taken"
 t init_fails_ipproto_taken init_fails_cleanly ipproto=6 "Device or resource busy" "IP protocol 6 is taken"
@@ -261,5 +311,6 @@ t init_fails_bad_family init_fails_cleanly family=46 "Invalid parameters" "famil
 t init_fails_bad_ipproto init_fails_cleanly ipproto=255 "Invalid parameters" "ipproto=255 is not"
 t other_family_slot other_family_slot
 t autoload_by_family autoload_by_family
-unload
+[ $list = 1 ] || unload
 rm -f "$log"
+exit 0
