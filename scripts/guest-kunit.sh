@@ -6,6 +6,9 @@ set -u
 ko=${XTCP_BUILD:?}
 # printf, not echo: the kernel would keep echo's newline in the glob
 [ -n "${1:-}" ] && printf %s "$1" >/sys/module/kunit/parameters/filter_glob
+# KUnit runs every case inside insmod, which waits for each one
+# uninterruptibly: a slow case on a loaded host is not a hung task.
+echo 120 >/proc/sys/kernel/hung_task_timeout_secs
 insmod "$ko/xtcp.ko" || exit 1
 # The host parses the kernel log from this mark on (the boot's own empty
 # KUnit run comes before it).
