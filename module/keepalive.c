@@ -135,7 +135,7 @@ static void xtcp_keepalive_probe(struct sock *sk)
 {
 	const struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
 
-	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL, 0, 0);
+	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL);
 }
 
 /* The timer is due; the socket is ours (BH-locked, or from release_cb). */

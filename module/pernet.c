@@ -36,6 +36,13 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->keepalive_probes = 9;	/* ..._probes */
 	xn->msl_ms = 30000;		/* 2MSL = 60 s, as TCP_TIMEWAIT_LEN */
 	xn->tw_rfc1337 = 1;
+	/* as tcp_rmem and tcp_wmem */
+	xn->rmem[0] = 4096;
+	xn->rmem[1] = 131072;
+	xn->rmem[2] = 6291456;
+	xn->wmem[0] = 4096;
+	xn->wmem[1] = 16384;
+	xn->wmem[2] = 4194304;
 }
 
 static int __net_init xtcp_net_init(struct net *net)

@@ -13,18 +13,6 @@
 #include "xtcp.h"
 
 /*
- * The peer's segment size, as RFC 9293 §3.8.6.2.2 and §3.8.6.3 mean "MSS"
- * on the receiving side: the largest segment seen, at most the MSS we
- * advertised; 536 (§3.7.1) until one arrives.  The MSS we advertised may be
- * far larger than what the peer sends (64 KiB on loopback, against a peer
- * with XTCP_MAXSEG), and ACKs and window updates must not wait for that.
- */
-static u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
-{
-	return min_t(u32, xs->tcb.mss, xs->rcv_mss ?: XTCP_DEFAULT_MSS);
-}
-
-/*
  * The window to advertise now (window.c): the free buffer as payload, at
  * the payload/truesize ratio the peer's segments reach (buffer space is
  * counted in truesize), grown only in steps of min(buffer/2, MSS)
@@ -157,7 +145,7 @@ void xtcp_send_ack(struct sock *sk)
 	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
 
 	xtcp_rcv_window_update(sk);
-	xtcp_xmit(sk, XTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt, NULL, 0, 0);
+	xtcp_xmit(sk, XTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt, NULL);
 }
 
 /* Bytes received and not yet read (tcp_inq()): the peer's FIN is not one. */
@@ -266,6 +254,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 		tcb->rcv_nxt = xtcp_ofo_drain(&xs->ofo, tcb->rcv_nxt,
 					      &sk->sk_receive_queue);
 	xs->bytes_received += tcb->rcv_nxt - before;
+	xtcp_rcv_rtt_measure(sk);
 	xs->ack_pending += tcb->rcv_nxt - before;
 	now = xs->ack_pending >= min(2 * xtcp_rcv_mss(xs), tcb->rcv_wnd / 2) ||
 	      tcb->rcv_nxt - before != seg->len;
@@ -391,11 +380,14 @@ found:
 		copied += chunk;
 		if (!(flags & MSG_PEEK) && off + chunk == skb->len) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
-			kfree_skb(skb);
+			consume_skb(skb);
 		}
 	}
-	if (!(flags & MSG_PEEK))
+	if (!(flags & MSG_PEEK)) {
+		if (copied)
+			xtcp_rcv_space_adjust(sk);
 		xtcp_cleanup_rbuf(sk);
+	}
 out:
 	release_sock(sk);
 	return copied ? copied : err;

@@ -26,6 +26,17 @@ static int xtcp_max_keepcnt = 127;	/* XTCP_KEEPCNT's */
 	.extra2		= max,						\
 }
 
+/* min, default, max: three ints, as tcp_rmem and tcp_wmem */
+#define XTCP_SYSCTL_MEM(name) {						\
+	.procname	= #name,					\
+	.data		= (void *)offsetof(struct xtcp_net, name),	\
+	.maxlen		= sizeof(int[3]),				\
+	.mode		= 0644,						\
+	.proc_handler	= proc_dointvec_minmax,				\
+	.extra1		= &xtcp_one,					\
+	.extra2		= &xtcp_int_max,				\
+}
+
 static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(syn_retries, &xtcp_one, &xtcp_max_retries),
 	XTCP_SYSCTL(synack_retries, &xtcp_one, &xtcp_max_retries),
@@ -42,6 +53,8 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(keepalive_probes, &xtcp_one, &xtcp_max_keepcnt),
 	XTCP_SYSCTL(msl_ms, &xtcp_one, &xtcp_max_ms),
 	XTCP_SYSCTL(tw_rfc1337, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL_MEM(rmem),
+	XTCP_SYSCTL_MEM(wmem),
 	{ }
 };
 

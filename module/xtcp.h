@@ -105,6 +105,13 @@ struct xtcp_sock {
 	u16			rcv_ratio;	/* payload/truesize, xtcp_rcv_ratio() */
 	u16			rcv_mss;	/* largest segment received */
 	u64			bytes_received;
+	/* receive-buffer autotuning (buffer.c) */
+	u32			rcvq_space;	/* bytes the reader drained in an RTT */
+	u32			rcvq_seq;	/* copied_seq when measured */
+	u64			rcvq_time_us;
+	u32			rcv_rtt_us;	/* the receiver's RTT estimate */
+	u32			rcv_rtt_seq;	/* RCV.NXT that ends the sample */
+	u64			rcv_rtt_time_us;
 	u32			segs_in;
 	u32			segs_out;
 
@@ -124,6 +131,16 @@ struct xtcp_sock {
 	/* the last state xtcp:xtcp_set_state reported (trace.c) */
 	enum xtcp_state		traced_state;
 };
+
+/*
+ * The peer's segment size, as RFC 9293 §3.8.6.2.2 and §3.8.6.3 mean "MSS"
+ * on the receiving side: the largest segment seen, at most the MSS we
+ * advertised; 536 (§3.7.1) until one arrives.  The MSS we advertised may be
+ * far larger than what the peer sends (64 KiB on loopback, against a peer
+ * with XTCP_MAXSEG), and ACKs and window updates must not wait for that.
+ */
+#define xtcp_rcv_mss(xs) \
+	min_t(u32, (xs)->tcb.mss, (xs)->rcv_mss ?: XTCP_DEFAULT_MSS)
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
@@ -207,6 +224,8 @@ struct xtcp_net {
 	int			keepalive_probes;	/* unanswered, then ETIMEDOUT */
 	int			msl_ms;		/* TIME_WAIT lasts 2 * msl_ms */
 	int			tw_rfc1337;	/* TIME_WAIT ignores RSTs */
+	int			rmem[3];	/* receive buffer min, default, max */
+	int			wmem[3];	/* send buffer min, default, max */
 
 	atomic_long_t		mib[XTCP_MIB_MAX];
 };
@@ -265,9 +284,19 @@ void xtcp_orphan(struct sock *sk);
 void xtcp_orphans_kill(struct net *net);
 u16 xtcp_route_mss(struct sock *sk);
 
+/* buffer.c: buffer sizes and their autotuning */
+void xtcp_buffers_init(struct sock *sk);
+void xtcp_sndbuf_expand(struct sock *sk);
+void xtcp_rcv_space_init(struct sock *sk);
+void xtcp_rcv_rtt_measure(struct sock *sk);
+void xtcp_rcv_space_adjust(struct sock *sk);
+
 /* output.c */
+/* Headroom for the link layer, IPv4 and our header in front of a segment. */
+#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HLEN)
+
 int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
-	      const struct sk_buff *data, u32 off, u32 len);
+	      struct sk_buff *data);
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
 bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit);
 void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
