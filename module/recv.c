@@ -273,23 +273,31 @@ ack:
 }
 
 /*
- * After the user read: announce the window if it grew, which receiver SWS
- * avoidance lets it do only by min(buffer/2, MSS) or more (window.c).
+ * After the user read @copied bytes (as __tcp_cleanup_rbuf()): a window
+ * update goes out only when the read freed a lot, that is when what the
+ * peer may still send is at most half of what the buffer holds and the
+ * window we can offer now (receiver SWS avoidance applied, window.c) is at
+ * least twice that.  A read that took nothing (an empty queue) sends
+ * nothing, nor does one after the peer's FIN.
  */
-static void xtcp_cleanup_rbuf(struct sock *sk)
+static void xtcp_cleanup_rbuf(struct sock *sk, size_t copied)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	u32 left = xs->rcv_wup + tcb->rcv_wnd - tcb->rcv_nxt;
+	u32 now;
 
-	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+	if (!copied || (sk->sk_shutdown & RCV_SHUTDOWN) ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				     TCPF_FIN_WAIT2)))
 		return;
 	if (xtcp_seq_before(xs->rcv_wup + tcb->rcv_wnd, tcb->rcv_nxt))
 		left = 0;
-	/* more than the edge already sent, which a window of no space keeps */
-	if (xtcp_rcv_window_now(sk) >
-	    xtcp_rcv_window(0, 0, xtcp_rcv_mss(xs), left, tcb->rcv_wscale))
+	if (2ULL * left > xtcp_win_from_space(READ_ONCE(sk->sk_rcvbuf),
+					      xs->rcv_ratio))
+		return;
+	now = xtcp_rcv_window_now(sk);
+	if (now && now >= 2ULL * left)
 		xtcp_send_ack(sk);
 }
 
@@ -364,7 +372,8 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 				break;
 			}
 		}
-		xtcp_cleanup_rbuf(sk);
+		if (!(flags & MSG_PEEK))
+			xtcp_cleanup_rbuf(sk, copied);
 		sk_wait_data(sk, &timeo, last);
 		continue;
 found:
@@ -386,7 +395,7 @@ found:
 	if (!(flags & MSG_PEEK)) {
 		if (copied)
 			xtcp_rcv_space_adjust(sk);
-		xtcp_cleanup_rbuf(sk);
+		xtcp_cleanup_rbuf(sk, copied);
 	}
 out:
 	release_sock(sk);

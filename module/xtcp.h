@@ -64,6 +64,7 @@ struct xtcp_sock {
 	enum xtcp_hashed	hashed;
 	struct hlist_node	bind_node;	/* in xtcp_net.bind_hash */
 	bool			bound;
+	bool			connect_bound;	/* by connect(): shareable */
 
 	/* a listener's children (conn.c), under queue_lock */
 	spinlock_t		queue_lock;
@@ -180,8 +181,14 @@ enum xtcp_mib {
 	XTCP_MIB_TW_CREATED,
 	XTCP_MIB_TW_RECYCLED,
 	XTCP_MIB_TW_KILLED,
+	XTCP_MIB_TW_REUSED,		/* taken over by connect() (tw_reuse) */
 	XTCP_MIB_TW_ACTIVE,		/* a gauge: entries hashed now */
 	XTCP_MIB_MAX
+};
+
+/* One CPU's share of a namespace's counters. */
+struct xtcp_mib_cpu {
+	unsigned long	v[XTCP_MIB_MAX];
 };
 
 #define XTCP_BIND_HASH_BITS	8
@@ -224,20 +231,25 @@ struct xtcp_net {
 	int			keepalive_probes;	/* unanswered, then ETIMEDOUT */
 	int			msl_ms;		/* TIME_WAIT lasts 2 * msl_ms */
 	int			tw_rfc1337;	/* TIME_WAIT ignores RSTs */
+	int			tw_reuse_mode;	/* tw_reuse: 0 no, 1 yes, 2 loopback */
 	int			rmem[3];	/* receive buffer min, default, max */
 	int			wmem[3];	/* send buffer min, default, max */
 
-	atomic_long_t		mib[XTCP_MIB_MAX];
+	struct xtcp_mib_cpu __percpu *mib;	/* counters, per CPU */
+	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
 };
 
 struct xtcp_net *xtcp_pernet(const struct net *net);
 int xtcp_pernet_init(void);
 void xtcp_pernet_exit(void);
 
+/* Count an event: a per-CPU increment, no shared cache line. */
 static inline void xtcp_inc(struct net *net, enum xtcp_mib m)
 {
-	atomic_long_inc(&xtcp_pernet(net)->mib[m]);
+	this_cpu_inc(xtcp_pernet(net)->mib->v[m]);
 }
+
+unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m);
 
 /* socket.c: the socket family and its calls */
 int xtcp_socket_init(void);
@@ -254,6 +266,9 @@ bool xtcp_bind_conflict(__be32 addr_a, bool reuse_a, bool listen_a,
 			__be32 addr_b, bool reuse_b);
 u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i);
 int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port);
+int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
+		      __be16 dport, u32 *isn);
+int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn);
 int xtcp_bind_recheck(struct sock *sk);
 void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
 void xtcp_unbind(struct sock *sk);
