@@ -126,7 +126,7 @@ struct xtcp_sock {
 
 	/* keepalive (keepalive.c) */
 	struct hrtimer		ka_timer;
-	ktime_t			ka_rcv;		/* the last segment from the peer */
+	unsigned long		ka_rcv;		/* jiffies at the peer's last segment */
 	u8			ka_probes;	/* probes sent since */
 
 	/* the last state xtcp:xtcp_set_state reported (trace.c) */
