@@ -140,8 +140,10 @@ struct xtcp_sock {
  * far larger than what the peer sends (64 KiB on loopback, against a peer
  * with XTCP_MAXSEG), and ACKs and window updates must not wait for that.
  */
-#define xtcp_rcv_mss(xs) \
-	min_t(u32, (xs)->tcb.mss, (xs)->rcv_mss ?: XTCP_DEFAULT_MSS)
+static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
+{
+	return min_t(u32, xs->tcb.mss, xs->rcv_mss ?: XTCP_DEFAULT_MSS);
+}
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
