@@ -257,7 +257,7 @@ static const struct xtcp_tw_init tw_init = {
 
 static long tw_mib(enum xtcp_mib m)
 {
-	return atomic_long_read(&xtcp_pernet(&init_net)->mib[m]);
+	return xtcp_mib_get(&init_net, m);
 }
 
 static bool tw_present(const struct xtcp_key *k)

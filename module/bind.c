@@ -107,6 +107,137 @@ static u16 xtcp_pick_ephemeral(struct net *net, struct xtcp_net *xn,
 	return 0;
 }
 
+/* Is this TIME_WAIT entry's 4-tuple free for a new connection (tw_reuse)? */
+static bool xtcp_tw_reusable(struct net *net, const struct xtcp_tw *tw)
+{
+	switch (READ_ONCE(xtcp_pernet(net)->tw_reuse_mode)) {
+	case 1:
+		return true;
+	case 2:
+		/* as tcp_tw_reuse = 2: no old duplicate lingers on loopback */
+		return ipv4_is_loopback(tw->key.laddr) ||
+		       ipv4_is_loopback(tw->key.raddr);
+	default:
+		return false;
+	}
+}
+
+/**
+ * xtcp_tw_take - may a new connection have this 4-tuple, which TIME_WAIT
+ * may hold?
+ * @net: namespace
+ * @key: the 4-tuple
+ * @isn: set, when the entry is taken over, to the ISN the connection
+ *	must start from: past anything the old one sent (SND.NXT + 65537,
+ *	as TCP), so that no old segment is mistaken for a new one
+ *
+ * Return: 0 when no entry holds @key, 1 when one did and tw_reuse let the
+ * connection have it (the entry is gone), -EADDRNOTAVAIL otherwise.
+ */
+int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn)
+{
+	struct xtcp_tw *tw = xtcp_tw_lookup(net, key);
+
+	if (!tw)
+		return 0;
+	if (!xtcp_tw_reusable(net, tw)) {
+		xtcp_tw_put(tw);
+		return -EADDRNOTAVAIL;
+	}
+	*isn = tw->st.snd_nxt + 65535 + 2 ?: 1;
+	xtcp_tw_kill(tw);
+	xtcp_inc(net, XTCP_MIB_TW_REUSED);
+	xtcp_tw_put(tw);
+	return 1;
+}
+
+/*
+ * Caller holds xn->bind_lock.  Would a connection from @saddr:@port to
+ * @daddr:@dport clash with a holder of @port?  Connections that took
+ * their port in connect() share it with each other when their remote
+ * ends differ (__inet_hash_connect()); a port bound with bind(), or a
+ * listener's, is never shared this way.
+ */
+static bool xtcp_connect_clash(struct xtcp_net *xn, struct sock *sk,
+			       __be32 saddr, u16 port, __be32 daddr,
+			       __be16 dport)
+{
+	struct xtcp_sock *xs;
+
+	hlist_for_each_entry(xs, xtcp_bind_bucket(xn, port), bind_node) {
+		struct sock *other = xtcp_to_sk(xs);
+
+		if (other == sk || inet_sk(other)->inet_num != port)
+			continue;
+		if (!xs->connect_bound)
+			return true;
+		if (other->sk_rcv_saddr == saddr &&
+		    inet_sk(other)->inet_daddr == daddr &&
+		    inet_sk(other)->inet_dport == dport)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * xtcp_bind_connect - the local port of connect() on an unbound socket
+ * @sk: the socket, locked, its route (and so @saddr) settled
+ * @saddr: local address
+ * @daddr: remote address
+ * @dport: remote port
+ * @isn: set as xtcp_tw_take() sets it, when a TIME_WAIT entry is taken over
+ *
+ * A port from ip_local_port_range that no other connection uses for the
+ * same remote end and no bind() holds; TIME_WAIT entries of other remote
+ * ends do not matter, and one of this remote end only if tw_reuse says so.
+ * The remote end is set with the port, under the bind lock, so that two
+ * connects cannot take the same 4-tuple.
+ *
+ * Return: 0, 1 if a TIME_WAIT entry was taken over, or -EADDRNOTAVAIL.
+ */
+int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
+		      __be16 dport, u32 *isn)
+{
+	struct net *net = sock_net(sk);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct inet_sock *inet = inet_sk(sk);
+	u32 offset = get_random_u32();
+	int lo, hi, ret = -EADDRNOTAVAIL;
+	u32 i;
+
+	inet_get_local_port_range(net, &lo, &hi);
+	if (lo < 1 || hi < lo)
+		return -EADDRNOTAVAIL;
+	spin_lock_bh(&xn->bind_lock);
+	for (i = 0; i <= (u32)(hi - lo); i++) {
+		u16 port = xtcp_ephemeral_candidate(lo, hi, offset, i);
+		struct xtcp_key key = {
+			.laddr = saddr, .lport = htons(port),
+			.raddr = daddr, .rport = dport,
+		};
+
+		if (inet_is_local_reserved_port(net, port) ||
+		    xtcp_connect_clash(xn, sk, saddr, port, daddr, dport))
+			continue;
+		ret = xtcp_tw_take(net, &key, isn);
+		if (ret < 0)
+			continue;
+		inet->inet_rcv_saddr = saddr;
+		inet->inet_saddr = saddr;
+		inet->inet_num = port;
+		inet->inet_sport = htons(port);
+		inet->inet_daddr = daddr;
+		inet->inet_dport = dport;
+		hlist_add_head(&xtcp_sk(sk)->bind_node,
+			       xtcp_bind_bucket(xn, port));
+		xtcp_sk(sk)->bound = true;
+		xtcp_sk(sk)->connect_bound = true;
+		break;
+	}
+	spin_unlock_bh(&xn->bind_lock);
+	return ret;
+}
+
 /**
  * xtcp_bind_port - give @sk the local address @addr and port @port
  * @sk: an unbound socket, locked by the caller
@@ -210,6 +341,7 @@ void xtcp_unbind(struct sock *sk)
 	spin_lock_bh(&xn->bind_lock);
 	hlist_del_init(&xtcp_sk(sk)->bind_node);
 	xtcp_sk(sk)->bound = false;
+	xtcp_sk(sk)->connect_bound = false;
 	inet->inet_num = 0;
 	inet->inet_sport = 0;
 	inet->inet_rcv_saddr = 0;

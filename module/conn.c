@@ -67,6 +67,7 @@ void xtcp_sock_init(struct sock *sk)
 	xtcp_timer_init(sk);
 	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
 		      XTCP_RCV_WSCALE);
+	xtcp_buffers_init(sk);
 	xtcp_set_state(sk, XTCP_CLOSED);
 }
 
@@ -283,6 +284,8 @@ void xtcp_established(struct sock *sk)
 	xs->rcv_wup = xs->tcb.rcv_nxt;
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
 	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
+	xtcp_rcv_space_init(sk);
+	xtcp_sndbuf_expand(sk);
 	xtcp_keepalive_reset(sk);
 	if (xs->parent) {
 		xtcp_child_ready(sk);

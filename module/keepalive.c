@@ -16,6 +16,7 @@
  * XTCP_KEEPALIVE_DEFERRED) when a user owns the socket.
  */
 #include <linux/hrtimer.h>
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <net/sock.h>
 
@@ -104,7 +105,7 @@ static void xtcp_keepalive_params(struct sock *sk, struct xtcp_ka_params *p)
 
 static u64 xtcp_keepalive_idle_for(struct sock *sk)
 {
-	return max_t(s64, ktime_ms_delta(ktime_get(), xtcp_sk(sk)->ka_rcv), 0);
+	return jiffies_to_msecs(jiffies - READ_ONCE(xtcp_sk(sk)->ka_rcv));
 }
 
 /* Data or a FIN not yet acknowledged, or data not yet sent. */
@@ -135,7 +136,7 @@ static void xtcp_keepalive_probe(struct sock *sk)
 {
 	const struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
 
-	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL, 0, 0);
+	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL);
 }
 
 /* The timer is due; the socket is ours (BH-locked, or from release_cb). */
@@ -197,14 +198,21 @@ void xtcp_keepalive_init(struct sock *sk)
 {
 	xtcp_hrtimer_setup(&xtcp_sk(sk)->ka_timer, xtcp_keepalive_timer_fn,
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	xtcp_sk(sk)->ka_rcv = ktime_get();
+	xtcp_sk(sk)->ka_rcv = jiffies;
 }
 
-/* A segment from the peer arrived: the connection is alive. */
+/*
+ * A segment from the peer arrived: the connection is alive.  Every
+ * segment, keepalive on or not (it may be turned on later): a jiffies
+ * store, no clock read, as TCP's rcv_tstamp.
+ */
 void xtcp_keepalive_rcv(struct sock *sk)
 {
-	xtcp_sk(sk)->ka_rcv = ktime_get();
-	xtcp_sk(sk)->ka_probes = 0;
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	WRITE_ONCE(xs->ka_rcv, jiffies);
+	if (xs->ka_probes)
+		xs->ka_probes = 0;
 }
 
 /*

@@ -12,9 +12,6 @@
 #include "seq.h"
 #include "xtcp.h"
 
-/* Headroom for the link layer and IPv4 in front of our header. */
-#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HLEN)
-
 static struct sk_buff *xtcp_alloc_segment(unsigned int hlen, gfp_t gfp)
 {
 	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
@@ -41,6 +38,64 @@ static void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
 	th->window = htons(wnd);
 }
 
+/*
+ * The device the segment will leave by computes any checksum at
+ * csum_start/csum_offset (NETIF_F_HW_CSUM: lo, veth, virtio-net).  A device
+ * with only NETIF_F_IP_CSUM knows TCP and UDP, not protocol 253, and
+ * sk_route_caps claims HW_CSUM for every GSO-capable route, so the
+ * device's own features decide.  The dst checked is the one
+ * ip_queue_xmit() is about to use; a stale one means software.
+ */
+static bool xtcp_csum_offload(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_check(sk, 0);
+
+	return dst && dst->dev && (dst->dev->features & NETIF_F_HW_CSUM);
+}
+
+/* The checksum of @skb, whose header is at its data, as @sk sends it. */
+static void xtcp_set_csum(struct sock *sk, struct sk_buff *skb,
+			  struct tcphdr *th)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (xtcp_csum_offload(sk)) {
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+		th->check = ~csum_tcpudp_magic(inet->inet_saddr,
+					       inet->inet_daddr, skb->len,
+					       sk->sk_protocol, 0);
+		return;
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+	th->check = csum_tcpudp_magic(inet->inet_saddr, inet->inet_daddr,
+				      skb->len, sk->sk_protocol,
+				      skb_checksum(skb, 0, skb->len, 0));
+}
+
+/*
+ * A copy of write-queue segment @data to send: a clone sharing its payload
+ * (as __tcp_transmit_skb), or, while the previous transmission's clone is
+ * still alive below us, a copy of the (header-only) linear part that still
+ * shares the pages.  The queued skb's headroom is ours to write headers in
+ * (xtcp_new_segment() released its header).
+ */
+static struct sk_buff *xtcp_clone_segment(struct sk_buff *data)
+{
+	struct sk_buff *skb;
+
+	if (unlikely(skb_cloned(data)))
+		skb = pskb_copy(data, GFP_ATOMIC);
+	else
+		skb = skb_clone(data, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	/* the IP layer reads its own control block from cb */
+	memset(skb->cb, 0, sizeof(skb->cb));
+	return skb;
+}
+
 /**
  * xtcp_xmit - send one segment on connection @sk
  * @sk: a socket with both addresses and ports set, locked
@@ -48,16 +103,14 @@ static void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
  *	   with XTCP_ACK the segment acknowledges RCV.NXT
  * @seq: its sequence number
  * @ack: the acknowledgment number, if @flags has XTCP_ACK
- * @data: payload source (a write-queue skb), or NULL
- * @off: offset of the payload in @data
- * @len: payload bytes
+ * @data: a write-queue segment whose payload goes whole, or NULL
  *
- * The payload is copied, so the queued original can be sent again.
+ * The queued original stays as it is, to be sent again.
  *
  * Return: 0 or a negative errno from the IP layer.
  */
 int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
-	      const struct sk_buff *data, u32 off, u32 len)
+	      struct sk_buff *data)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -76,23 +129,22 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 		olen = xtcp_write_syn_options(opts, tcb->mss, ws, tcb->rcv_wscale);
 		hlen += olen;
 	}
-	skb = alloc_skb(XTCP_MAX_HEADER + len, GFP_ATOMIC);
+	if (data) {
+		skb = xtcp_clone_segment(data);
+	} else {
+		skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
+		if (skb)
+			skb_reserve(skb, XTCP_MAX_HEADER);
+	}
 	if (!skb)
 		return -ENOBUFS;
-	skb_reserve(skb, XTCP_MAX_HEADER);
-	if (len && skb_copy_bits(data, off, skb_put(skb, len), len)) {
-		kfree_skb(skb);
-		return -EFAULT;
-	}
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
 	memset(th, 0, hlen);
 	xtcp_fill_header(th, hlen, inet->inet_sport, inet->inet_dport, &r,
 			 flags & XTCP_RST ? 0 : xtcp_tcb_window(tcb, flags));
 	memcpy(th + 1, opts, olen);
-	th->check = xtcp_checksum(th, hlen + len, inet->inet_saddr,
-				  inet->inet_daddr, sk->sk_protocol);
-	skb->ip_summed = CHECKSUM_NONE;
+	xtcp_set_csum(sk, skb, th);
 	/* an orphan's skbs pin it: xtcp_orphans_kill() waits for them */
 	skb_set_owner_w(skb, sk);
 	xtcp_inc(sock_net(sk), XTCP_MIB_OUT_SEGS);
@@ -107,7 +159,7 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 /* Send what the state machine asked for (no payload). */
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r)
 {
-	return xtcp_xmit(sk, r->flags, r->seq, r->ack, NULL, 0, 0);
+	return xtcp_xmit(sk, r->flags, r->seq, r->ack, NULL);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_send, XTCP_NS);
 

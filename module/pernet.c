@@ -4,6 +4,7 @@
  * control socket, sysctls, counters and /proc files.
  */
 #include <linux/bug.h>
+#include <linux/percpu.h>
 #include <net/inet_common.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -36,6 +37,14 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->keepalive_probes = 9;	/* ..._probes */
 	xn->msl_ms = 30000;		/* 2MSL = 60 s, as TCP_TIMEWAIT_LEN */
 	xn->tw_rfc1337 = 1;
+	xn->tw_reuse_mode = 2;		/* as tcp_tw_reuse */
+	/* as tcp_rmem and tcp_wmem */
+	xn->rmem[0] = 4096;
+	xn->rmem[1] = 131072;
+	xn->rmem[2] = 6291456;
+	xn->wmem[0] = 4096;
+	xn->wmem[1] = 16384;
+	xn->wmem[2] = 4194304;
 }
 
 static int __net_init xtcp_net_init(struct net *net)
@@ -50,9 +59,13 @@ static int __net_init xtcp_net_init(struct net *net)
 	xn->rst_stamp = jiffies;
 	xn->challenge_stamp = jiffies;
 
+	xn->mib = alloc_percpu(struct xtcp_mib_cpu);
+	if (!xn->mib)
+		return -ENOMEM;
+	atomic_long_set(&xn->tw_active, 0);
 	err = xtcp_table_init(xn);
 	if (err)
-		return err;
+		goto out_mib;
 	err = xtcp_tw_net_init(xn);
 	if (err)
 		goto out_table;
@@ -77,6 +90,8 @@ out_tw:
 	xtcp_tw_net_exit(net);
 out_table:
 	xtcp_table_destroy(xn);
+out_mib:
+	free_percpu(xn->mib);
 	return err;
 }
 
@@ -98,7 +113,23 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	xtcp_table_destroy(xn);
 	for (i = 0; i < ARRAY_SIZE(xn->bind_hash); i++)
 		WARN_ON_ONCE(!hlist_empty(&xn->bind_hash[i]));
+	free_percpu(xn->mib);
 }
+
+/* A counter's value: the sum of every CPU's share; the gauge as it is. */
+unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	unsigned long sum = 0;
+	int cpu;
+
+	if (m == XTCP_MIB_TW_ACTIVE)
+		return atomic_long_read(&xn->tw_active);
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(xn->mib, cpu)->v[m];
+	return sum;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_mib_get, XTCP_NS);
 
 static struct pernet_operations xtcp_net_ops = {
 	.init = xtcp_net_init,

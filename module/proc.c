@@ -154,17 +154,18 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TW_CREATED]		= "TimeWaitCreated",
 	[XTCP_MIB_TW_RECYCLED]		= "TimeWaitRecycled",
 	[XTCP_MIB_TW_KILLED]		= "TimeWaitKilled",
+	[XTCP_MIB_TW_REUSED]		= "TimeWaitReused",
 	[XTCP_MIB_TW_ACTIVE]		= "TimeWaitActive",
 };
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)
 {
-	struct xtcp_net *xn = xtcp_pernet(seq_file_single_net(seq));
+	struct net *net = seq_file_single_net(seq);
 	int i;
 
 	for (i = 0; i < XTCP_MIB_MAX; i++)
-		seq_printf(seq, "%s %ld\n", xtcp_mib_names[i],
-			   atomic_long_read(&xn->mib[i]));
+		seq_printf(seq, "%s %lu\n", xtcp_mib_names[i],
+			   xtcp_mib_get(net, i));
 	return 0;
 }
 

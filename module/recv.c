@@ -13,18 +13,6 @@
 #include "xtcp.h"
 
 /*
- * The peer's segment size, as RFC 9293 §3.8.6.2.2 and §3.8.6.3 mean "MSS"
- * on the receiving side: the largest segment seen, at most the MSS we
- * advertised; 536 (§3.7.1) until one arrives.  The MSS we advertised may be
- * far larger than what the peer sends (64 KiB on loopback, against a peer
- * with XTCP_MAXSEG), and ACKs and window updates must not wait for that.
- */
-static u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
-{
-	return min_t(u32, xs->tcb.mss, xs->rcv_mss ?: XTCP_DEFAULT_MSS);
-}
-
-/*
  * The window to advertise now (window.c): the free buffer as payload, at
  * the payload/truesize ratio the peer's segments reach (buffer space is
  * counted in truesize), grown only in steps of min(buffer/2, MSS)
@@ -157,7 +145,7 @@ void xtcp_send_ack(struct sock *sk)
 	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
 
 	xtcp_rcv_window_update(sk);
-	xtcp_xmit(sk, XTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt, NULL, 0, 0);
+	xtcp_xmit(sk, XTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt, NULL);
 }
 
 /* Bytes received and not yet read (tcp_inq()): the peer's FIN is not one. */
@@ -266,6 +254,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 		tcb->rcv_nxt = xtcp_ofo_drain(&xs->ofo, tcb->rcv_nxt,
 					      &sk->sk_receive_queue);
 	xs->bytes_received += tcb->rcv_nxt - before;
+	xtcp_rcv_rtt_measure(sk);
 	xs->ack_pending += tcb->rcv_nxt - before;
 	now = xs->ack_pending >= min(2 * xtcp_rcv_mss(xs), tcb->rcv_wnd / 2) ||
 	      tcb->rcv_nxt - before != seg->len;
@@ -284,23 +273,31 @@ ack:
 }
 
 /*
- * After the user read: announce the window if it grew, which receiver SWS
- * avoidance lets it do only by min(buffer/2, MSS) or more (window.c).
+ * After the user read @copied bytes (as __tcp_cleanup_rbuf()): a window
+ * update goes out only when the read freed a lot, that is when what the
+ * peer may still send is at most half of what the buffer holds and the
+ * window we can offer now (receiver SWS avoidance applied, window.c) is at
+ * least twice that.  A read that took nothing (an empty queue) sends
+ * nothing, nor does one after the peer's FIN.
  */
-static void xtcp_cleanup_rbuf(struct sock *sk)
+static void xtcp_cleanup_rbuf(struct sock *sk, size_t copied)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	u32 left = xs->rcv_wup + tcb->rcv_wnd - tcb->rcv_nxt;
+	u32 now;
 
-	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+	if (!copied || (sk->sk_shutdown & RCV_SHUTDOWN) ||
+	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
 				     TCPF_FIN_WAIT2)))
 		return;
 	if (xtcp_seq_before(xs->rcv_wup + tcb->rcv_wnd, tcb->rcv_nxt))
 		left = 0;
-	/* more than the edge already sent, which a window of no space keeps */
-	if (xtcp_rcv_window_now(sk) >
-	    xtcp_rcv_window(0, 0, xtcp_rcv_mss(xs), left, tcb->rcv_wscale))
+	if (2ULL * left > xtcp_win_from_space(READ_ONCE(sk->sk_rcvbuf),
+					      xs->rcv_ratio))
+		return;
+	now = xtcp_rcv_window_now(sk);
+	if (now && now >= 2ULL * left)
 		xtcp_send_ack(sk);
 }
 
@@ -375,7 +372,8 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 				break;
 			}
 		}
-		xtcp_cleanup_rbuf(sk);
+		if (!(flags & MSG_PEEK))
+			xtcp_cleanup_rbuf(sk, copied);
 		sk_wait_data(sk, &timeo, last);
 		continue;
 found:
@@ -391,11 +389,14 @@ found:
 		copied += chunk;
 		if (!(flags & MSG_PEEK) && off + chunk == skb->len) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
-			kfree_skb(skb);
+			consume_skb(skb);
 		}
 	}
-	if (!(flags & MSG_PEEK))
-		xtcp_cleanup_rbuf(sk);
+	if (!(flags & MSG_PEEK)) {
+		if (copied)
+			xtcp_rcv_space_adjust(sk);
+		xtcp_cleanup_rbuf(sk, copied);
+	}
 out:
 	release_sock(sk);
 	return copied ? copied : err;

@@ -8,6 +8,7 @@
  */
 #include <linux/ktime.h>
 #include <linux/sched/signal.h>
+#include <linux/ip.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
 
@@ -68,7 +69,7 @@ void xtcp_write_space(struct sock *sk)
 static void xtcp_free_queued(struct sock *sk, struct sk_buff *skb)
 {
 	sk_wmem_queued_add(sk, -skb->truesize);
-	kfree_skb(skb);
+	consume_skb(skb);
 }
 
 void xtcp_send_queue_purge(struct sock *sk)
@@ -88,14 +89,29 @@ static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb)
 
 	if (skb_queue_is_last(&sk->sk_write_queue, skb) && skb->len)
 		flags |= XTCP_PSH;
-	xtcp_xmit(sk, flags, xtcp_skb_seq(skb), xs->tcb.rcv_nxt, skb, 0,
-		  skb->len);
+	xtcp_xmit(sk, flags, xtcp_skb_seq(skb), xs->tcb.rcv_nxt, skb);
+}
+
+/*
+ * An empty write-queue skb: headroom for every header below and ours, no
+ * linear payload (the payload goes in page fragments, as TCP's does), and
+ * its header released so that transmit clones may write theirs in front.
+ */
+static struct sk_buff *xtcp_alloc_queued(gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb_fclone(XTCP_MAX_HEADER, gfp);
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, XTCP_MAX_HEADER);
+	__skb_header_release(skb);
+	return skb;
 }
 
 /* Cut @skb after @len bytes; the rest becomes the next queued segment. */
 static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 {
-	struct sk_buff *rest = alloc_skb(skb->len - len, GFP_ATOMIC);
+	struct sk_buff *rest = xtcp_alloc_queued(GFP_ATOMIC);
 
 	if (!rest)
 		return -ENOMEM;
@@ -192,7 +208,7 @@ void xtcp_send_probe(struct sock *sk)
 	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
 
 	xtcp_inc(sock_net(sk), XTCP_MIB_WIN_PROBES);
-	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL, 0, 0);
+	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL);
 }
 
 /* Resend the oldest unacknowledged segment; false if there is none. */
@@ -319,6 +335,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	xtcp_set_rto(sk);
 	if (tcb->snd_nxt != una)
 		xtcp_rtx_arm(sk);
+	xtcp_sndbuf_expand(sk);
 	sk->sk_write_space(sk);
 }
 
@@ -328,18 +345,18 @@ static struct sk_buff *xtcp_tail_with_room(struct sock *sk, u32 mss)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
-	if (!skb || !xs->send_head || skb->len >= mss ||
-	    skb_tailroom(skb) == 0 || xtcp_skb_fin(skb))
+	if (!skb || !xs->send_head || skb->len >= mss || xtcp_skb_fin(skb) ||
+	    skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)
 		return NULL;
 	return skb;
 }
 
-static struct sk_buff *xtcp_new_segment(struct sock *sk, u32 mss, gfp_t gfp)
+static struct sk_buff *xtcp_new_segment(struct sock *sk, gfp_t gfp)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb;
 
-	skb = alloc_skb(mss, gfp);
+	skb = xtcp_alloc_queued(gfp);
 	if (!skb)
 		return NULL;
 	memset(XTCP_SKB_CB(skb), 0, sizeof(*XTCP_SKB_CB(skb)));
@@ -349,6 +366,39 @@ static struct sk_buff *xtcp_new_segment(struct sock *sk, u32 mss, gfp_t gfp)
 	if (!xs->send_head)
 		xs->send_head = skb;
 	return skb;
+}
+
+/*
+ * Copy up to @chunk bytes of @msg into @skb's last page fragment, or a new
+ * one from the socket's page frag (tcp_sendmsg_locked's way).  Return the
+ * bytes copied, 0 when a page could not be had, or -EFAULT.
+ */
+static int xtcp_copy_to_frag(struct sock *sk, struct sk_buff *skb,
+			     struct msghdr *msg, size_t chunk)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int err;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return 0;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (!merge && i >= MAX_SKB_FRAGS)
+		return 0;
+	chunk = min_t(size_t, chunk, pfrag->size - pfrag->offset);
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, chunk);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], chunk);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, chunk);
+		get_page(pfrag->page);
+	}
+	pfrag->offset += chunk;
+	return chunk;
 }
 
 /*
@@ -362,7 +412,7 @@ void xtcp_send_fin(struct sock *sk)
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
 	if (!skb || !xs->send_head)
-		skb = xtcp_new_segment(sk, 0, sk->sk_allocation | __GFP_NOFAIL);
+		skb = xtcp_new_segment(sk, sk->sk_allocation | __GFP_NOFAIL);
 	XTCP_SKB_CB(skb)->seg.flags |= XTCP_FIN;
 	xs->write_seq++;
 	xtcp_push(sk);
@@ -396,18 +446,21 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		if (!skb) {
 			if (!sk_stream_memory_free(sk))
 				goto wait;
-			skb = xtcp_new_segment(sk, mss, sk->sk_allocation);
+			skb = xtcp_new_segment(sk, sk->sk_allocation);
 			if (!skb)
 				goto wait;
 		}
-		chunk = min_t(size_t, msg_data_left(msg),
-			      min_t(u32, mss - skb->len, skb_tailroom(skb)));
-		if (!copy_from_iter_full(skb_put(skb, chunk), chunk,
-					 &msg->msg_iter)) {
-			skb_trim(skb, skb->len - chunk);
-			err = -EFAULT;
+		chunk = min_t(size_t, msg_data_left(msg), mss - skb->len);
+		err = xtcp_copy_to_frag(sk, skb, msg, chunk);
+		if (err < 0)
 			goto out_err;
+		if (!err) {
+			/* no fragment slot left: the next skb takes the rest */
+			if (skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)
+				continue;
+			goto wait;	/* no page */
 		}
+		chunk = err;
 		xs->write_seq += chunk;
 		copied += chunk;
 		if (skb->len >= mss)

@@ -373,6 +373,8 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_reply r;
+	__be32 daddr;
+	u32 isn = 0;
 	int err;
 
 	if (xs->tcb.state == XTCP_LISTEN) {
@@ -392,17 +394,33 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	err = xtcp_connect_route(sk, sa->sxtcp_addr, sa->sxtcp_port);
 	if (err)
 		return err;
-	if (!xs->bound) {
-		err = xtcp_bind_port(sk, inet->inet_saddr, 0);
-		if (err) {
-			sk_dst_reset(sk);
-			xtcp_bind_set_addr(sk, htonl(INADDR_ANY));
-			return -EADDRNOTAVAIL;
-		}
-	}
 	/* the route's destination: connecting to 0.0.0.0 reaches this host */
-	inet->inet_daddr = inet->cork.fl.u.ip4.daddr;
-	inet->inet_dport = sa->sxtcp_port;
+	daddr = inet->cork.fl.u.ip4.daddr;
+	if (!xs->bound) {
+		err = xtcp_bind_connect(sk, inet->inet_saddr, daddr,
+					sa->sxtcp_port, &isn);
+	} else {
+		struct xtcp_key key = {
+			.laddr = inet->inet_saddr, .lport = inet->inet_sport,
+			.raddr = daddr, .rport = sa->sxtcp_port,
+		};
+
+		/* a bound port: its 4-tuple may still be in TIME_WAIT */
+		err = xtcp_tw_take(sock_net(sk), &key, &isn);
+		inet->inet_daddr = daddr;
+		inet->inet_dport = sa->sxtcp_port;
+	}
+	if (err < 0) {
+		inet->inet_daddr = 0;
+		inet->inet_dport = 0;
+		sk_dst_reset(sk);
+		if (!xs->bound)
+			xtcp_bind_set_addr(sk, htonl(INADDR_ANY));
+		return err;
+	}
+	if (!err)
+		isn = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
+			       inet->inet_sport, inet->inet_dport);
 	err = xtcp_hash_connection(sk);
 	if (err) {
 		inet->inet_daddr = 0;
@@ -414,9 +432,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 
 	xs->tcb.mss = xtcp_route_mss(sk);
 	xtcp_rcv_window_init(sk);
-	xtcp_tcb_connect(&xs->tcb,
-			 xtcp_isn(inet->inet_saddr, inet->inet_daddr,
-				  inet->inet_sport, inet->inet_dport), &r);
+	xtcp_tcb_connect(&xs->tcb, isn, &r);
 	xtcp_set_state(sk, XTCP_SYN_SENT);
 	xs->write_seq = xs->tcb.snd_nxt;	/* a FIN before ESTABLISHED */
 	WRITE_ONCE(sk->sk_err, 0);

@@ -16,14 +16,28 @@ static int xtcp_int_max = INT_MAX;
 static int xtcp_max_keep_s = 32767;	/* XTCP_KEEPIDLE's and XTCP_KEEPINTVL's */
 static int xtcp_max_keepcnt = 127;	/* XTCP_KEEPCNT's */
 
-#define XTCP_SYSCTL(name, min, max) {					\
-	.procname	= #name,					\
-	.data		= (void *)offsetof(struct xtcp_net, name),	\
+#define XTCP_SYSCTL(name, min, max) XTCP_SYSCTL_AS(#name, name, min, max)
+
+/* @field of struct xtcp_net, shown as @procname */
+#define XTCP_SYSCTL_AS(procname_, field, min, max) {			\
+	.procname	= procname_,					\
+	.data		= (void *)offsetof(struct xtcp_net, field),	\
 	.maxlen		= sizeof(int),					\
 	.mode		= 0644,						\
 	.proc_handler	= proc_dointvec_minmax,				\
 	.extra1		= min,						\
 	.extra2		= max,						\
+}
+
+/* min, default, max: three ints, as tcp_rmem and tcp_wmem */
+#define XTCP_SYSCTL_MEM(name) {						\
+	.procname	= #name,					\
+	.data		= (void *)offsetof(struct xtcp_net, name),	\
+	.maxlen		= sizeof(int[3]),				\
+	.mode		= 0644,						\
+	.proc_handler	= proc_dointvec_minmax,				\
+	.extra1		= &xtcp_one,					\
+	.extra2		= &xtcp_int_max,				\
 }
 
 static struct ctl_table xtcp_sysctl_template[] = {
@@ -42,6 +56,10 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(keepalive_probes, &xtcp_one, &xtcp_max_keepcnt),
 	XTCP_SYSCTL(msl_ms, &xtcp_one, &xtcp_max_ms),
 	XTCP_SYSCTL(tw_rfc1337, SYSCTL_ZERO, SYSCTL_ONE),
+	/* not "tw_reuse": inet_timewait_sock.h defines that name */
+	XTCP_SYSCTL_AS("tw_reuse", tw_reuse_mode, SYSCTL_ZERO, SYSCTL_TWO),
+	XTCP_SYSCTL_MEM(rmem),
+	XTCP_SYSCTL_MEM(wmem),
 	{ }
 };
 

@@ -280,7 +280,7 @@ static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor)
 	if (!successor)
 		xtcp_trace_state(&tw->key, XTCP_TIME_WAIT, XTCP_CLOSED);
 	xtcp_tw_put(tw);
-	atomic_long_dec(&xn->mib[XTCP_MIB_TW_ACTIVE]);
+	atomic_long_dec(&xn->tw_active);
 }
 
 static void xtcp_tw_arm(struct xtcp_tw *tw)
@@ -371,7 +371,7 @@ int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 					     xtcp_tw_params);
 	}
 	if (!err) {
-		atomic_long_inc(&xn->mib[XTCP_MIB_TW_ACTIVE]);
+		atomic_long_inc(&xn->tw_active);
 		xtcp_inc(net, XTCP_MIB_TW_CREATED);
 		xtcp_tw_arm(tw);
 	}
@@ -507,7 +507,7 @@ void xtcp_tw_purge(struct net *net)
 	struct xtcp_tw *tw;
 	int pass;
 
-	for (pass = 0; atomic_long_read(&xn->mib[XTCP_MIB_TW_ACTIVE]) > 0;
+	for (pass = 0; atomic_long_read(&xn->tw_active) > 0;
 	     pass++) {
 		/* an entry whose holder never lets go would be a bug */
 		if (WARN_ON_ONCE(pass == 100))
@@ -528,7 +528,7 @@ void xtcp_tw_purge(struct net *net)
 		}
 		rhashtable_walk_stop(&iter);
 		rhashtable_walk_exit(&iter);
-		if (atomic_long_read(&xn->mib[XTCP_MIB_TW_ACTIVE]) > 0)
+		if (atomic_long_read(&xn->tw_active) > 0)
 			usleep_range(1000, 2000); /* a holder is re-arming */
 	}
 }

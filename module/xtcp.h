@@ -64,6 +64,7 @@ struct xtcp_sock {
 	enum xtcp_hashed	hashed;
 	struct hlist_node	bind_node;	/* in xtcp_net.bind_hash */
 	bool			bound;
+	bool			connect_bound;	/* by connect(): shareable */
 
 	/* a listener's children (conn.c), under queue_lock */
 	spinlock_t		queue_lock;
@@ -105,6 +106,13 @@ struct xtcp_sock {
 	u16			rcv_ratio;	/* payload/truesize, xtcp_rcv_ratio() */
 	u16			rcv_mss;	/* largest segment received */
 	u64			bytes_received;
+	/* receive-buffer autotuning (buffer.c) */
+	u32			rcvq_space;	/* bytes the reader drained in an RTT */
+	u32			rcvq_seq;	/* copied_seq when measured */
+	u64			rcvq_time_us;
+	u32			rcv_rtt_us;	/* the receiver's RTT estimate */
+	u32			rcv_rtt_seq;	/* RCV.NXT that ends the sample */
+	u64			rcv_rtt_time_us;
 	u32			segs_in;
 	u32			segs_out;
 
@@ -118,12 +126,24 @@ struct xtcp_sock {
 
 	/* keepalive (keepalive.c) */
 	struct hrtimer		ka_timer;
-	ktime_t			ka_rcv;		/* the last segment from the peer */
+	unsigned long		ka_rcv;		/* jiffies at the peer's last segment */
 	u8			ka_probes;	/* probes sent since */
 
 	/* the last state xtcp:xtcp_set_state reported (trace.c) */
 	enum xtcp_state		traced_state;
 };
+
+/*
+ * The peer's segment size, as RFC 9293 §3.8.6.2.2 and §3.8.6.3 mean "MSS"
+ * on the receiving side: the largest segment seen, at most the MSS we
+ * advertised; 536 (§3.7.1) until one arrives.  The MSS we advertised may be
+ * far larger than what the peer sends (64 KiB on loopback, against a peer
+ * with XTCP_MAXSEG), and ACKs and window updates must not wait for that.
+ */
+static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
+{
+	return min_t(u32, xs->tcb.mss, xs->rcv_mss ?: XTCP_DEFAULT_MSS);
+}
 
 static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 {
@@ -163,8 +183,14 @@ enum xtcp_mib {
 	XTCP_MIB_TW_CREATED,
 	XTCP_MIB_TW_RECYCLED,
 	XTCP_MIB_TW_KILLED,
+	XTCP_MIB_TW_REUSED,		/* taken over by connect() (tw_reuse) */
 	XTCP_MIB_TW_ACTIVE,		/* a gauge: entries hashed now */
 	XTCP_MIB_MAX
+};
+
+/* One CPU's share of a namespace's counters. */
+struct xtcp_mib_cpu {
+	unsigned long	v[XTCP_MIB_MAX];
 };
 
 #define XTCP_BIND_HASH_BITS	8
@@ -207,18 +233,25 @@ struct xtcp_net {
 	int			keepalive_probes;	/* unanswered, then ETIMEDOUT */
 	int			msl_ms;		/* TIME_WAIT lasts 2 * msl_ms */
 	int			tw_rfc1337;	/* TIME_WAIT ignores RSTs */
+	int			tw_reuse_mode;	/* tw_reuse: 0 no, 1 yes, 2 loopback */
+	int			rmem[3];	/* receive buffer min, default, max */
+	int			wmem[3];	/* send buffer min, default, max */
 
-	atomic_long_t		mib[XTCP_MIB_MAX];
+	struct xtcp_mib_cpu __percpu *mib;	/* counters, per CPU */
+	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
 };
 
 struct xtcp_net *xtcp_pernet(const struct net *net);
 int xtcp_pernet_init(void);
 void xtcp_pernet_exit(void);
 
+/* Count an event: a per-CPU increment, no shared cache line. */
 static inline void xtcp_inc(struct net *net, enum xtcp_mib m)
 {
-	atomic_long_inc(&xtcp_pernet(net)->mib[m]);
+	this_cpu_inc(xtcp_pernet(net)->mib->v[m]);
 }
+
+unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m);
 
 /* socket.c: the socket family and its calls */
 int xtcp_socket_init(void);
@@ -235,6 +268,9 @@ bool xtcp_bind_conflict(__be32 addr_a, bool reuse_a, bool listen_a,
 			__be32 addr_b, bool reuse_b);
 u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i);
 int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port);
+int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
+		      __be16 dport, u32 *isn);
+int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn);
 int xtcp_bind_recheck(struct sock *sk);
 void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
 void xtcp_unbind(struct sock *sk);
@@ -265,9 +301,19 @@ void xtcp_orphan(struct sock *sk);
 void xtcp_orphans_kill(struct net *net);
 u16 xtcp_route_mss(struct sock *sk);
 
+/* buffer.c: buffer sizes and their autotuning */
+void xtcp_buffers_init(struct sock *sk);
+void xtcp_sndbuf_expand(struct sock *sk);
+void xtcp_rcv_space_init(struct sock *sk);
+void xtcp_rcv_rtt_measure(struct sock *sk);
+void xtcp_rcv_space_adjust(struct sock *sk);
+
 /* output.c */
+/* Headroom for the link layer, IPv4 and our header in front of a segment. */
+#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HLEN)
+
 int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
-	      const struct sk_buff *data, u32 off, u32 len);
+	      struct sk_buff *data);
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
 bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit);
 void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,

@@ -273,6 +273,7 @@ prog ./data_test
 prog ./teardown_test
 prog ./keepalive_test
 prog ./stream_test
+prog ./ports_test
 # segments on the wire, through a tun device (xt0, 10.99.0.1/24)
 prog /usr/bin/python3 ./wire_test.py
 # Unload with SYN and SYN,ACK timers just armed and their sockets closed.

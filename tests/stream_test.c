@@ -596,8 +596,12 @@ static void *echo_client_run(void *arg)
 		c->seed = 1000 + cl->id * n + i;
 		c->rnd = c->seed;
 		c->fd = xt_socket();
-		/* small buffers: both ends run into EAGAIN often */
+		/*
+		 * small buffers, fixed (not autotuned): both ends run into
+		 * EAGAIN often
+		 */
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &rcvbuf, sizeof(rcvbuf));
 		if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) ||
 		    set_nonblock(c->fd) || epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &e)) {
 			fprintf(stderr, "  client %d: connection %d: %s\n", cl->id, i,
