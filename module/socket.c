@@ -459,13 +459,24 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
 			goto sock_error;
 		err = -EALREADY;
 		break;
-	default:
+	case SS_UNCONNECTED:
+		/* a connection still in the tables (LISTEN may turn active) */
+		err = -EISCONN;
+		if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN)
+			goto out;
 		err = xtcp_connect_start(sk, sa);
 		if (err)
 			goto out;
 		sock->state = SS_CONNECTING;
 		err = -EINPROGRESS;
 		break;
+	default:
+		/*
+		 * SS_DISCONNECTING: shut down while connecting, its connection
+		 * maybe still in the tables; inet_stream_connect()'s answer.
+		 */
+		err = -EINVAL;
+		goto out;
 	}
 
 	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);

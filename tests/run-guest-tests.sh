@@ -239,6 +239,7 @@ if loaded; then
 	netns_down
 	# segments on the wire, through a tun device (xt0, 10.99.0.1/24)
 	/usr/bin/python3 ./wire_test.py $filter 2>&1
+	/usr/bin/python3 ./hostile_test.py $filter 2>&1
 	t rmmod_right_after_close rmmod_soon
 fi
 # TIME_WAIT through real sockets (XTCP_TW_COUNT=N for the many-entries

@@ -1,0 +1,235 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+XTCP against a hostile or merely unusual peer (issue 11): segments injected
+into and read from the tun device xt0, on wire_test.py's infrastructure
+(the kernel is 10.99.0.1, this program the peer 10.99.0.2).
+
+Prints "ok - hostile: NAME" / "not ok - hostile: NAME" (with indented
+details) per selected test, whatever fails (scapy's import, the tun
+device), and exits 1 if any failed.  argv[1], if given, selects the tests
+whose "hostile: NAME" contains it; "--list [FILTER]" prints "hostile: NAME"
+per test without running anything (or importing scapy).  Needs root and
+xtcp.ko.
+"""
+import ctypes
+import errno
+import os
+import select
+import signal
+import sys
+import time
+import traceback
+
+import wire_test as w
+from wire_test import ACK, FIN, PSH, RST, SYN, LOCAL, PEER, MSS_WS
+
+SHUT_WR = 1
+w.libc.shutdown.argtypes = [ctypes.c_int, ctypes.c_int]
+w.libc.shutdown.restype = ctypes.c_int
+
+M32 = 0xFFFFFFFF
+
+
+def shutdown_wr(sock):
+    return 0 if w.libc.shutdown(sock.fd, SHUT_WR) == 0 else ctypes.get_errno()
+
+
+def active_open(ctx, lport, pport):
+    """A non-blocking connect from LOCAL:lport (an ephemeral port if None)
+    to PEER:pport: (socket, SYN)."""
+    c = w.XSock(ctx)
+    if lport is not None:
+        ctx.need(c.bind(LOCAL, lport) == 0, "bind %s:%d" % (LOCAL, lport))
+    rc = c.connect(PEER, pport)
+    ctx.need(rc == errno.EINPROGRESS, "connect: %s" % os.strerror(rc))
+    if lport is None:
+        syn = ctx.expect(lambda s: s.src == LOCAL and s.dport == pport, "SYN")
+    else:
+        syn = ctx.expect(w.conn(lport, pport), "SYN")
+    ctx.need(syn.flags == SYN, "want SYN, got %s" % syn)
+    return c, syn
+
+
+def simultaneous_synrecv(ctx, lport, pport, y):
+    """connect(), and the peer's SYN <SEQ=y> crossing ours: SYN_RECEIVED
+    (active).  (socket, our ISS, the local port)."""
+    c, syn = active_open(ctx, lport, pport)
+    lport = syn.sport
+    ctx.tun.send(w.build(pport, lport, SYN, seq=y, options=MSS_WS))
+    sa = ctx.expect(w.conn(lport, pport), "SYN|ACK")
+    ctx.need(sa.flags == SYN | ACK and sa.seq == syn.seq and sa.ack == y + 1,
+             "want our SYN|ACK, got %s" % sa)
+    ctx.need(w.proc_state(lport, pport) == w.ST_SYN_RECV,
+             "state %s, want SYN_RECEIVED" % w.proc_state(lport, pport))
+    return c, syn.seq, lport
+
+
+def read_all(ctx, sock, want, timeout_ms=2000):
+    """Read until WANT bytes (or nothing more within the timeout)."""
+    got = b""
+    deadline = time.monotonic() + timeout_ms / 1000.0
+    while len(got) < want:
+        left = int((deadline - time.monotonic()) * 1000)
+        if left <= 0 or not sock.poll(select.POLLIN, left) & select.POLLIN:
+            break
+        r = sock.recv()
+        if not isinstance(r, bytes) or not r:
+            break
+        got += r
+    return got
+
+
+def resend_as_asked(ctx, lport, pport, y0, ack_to, data, acks):
+    """The peer resends DATA (first byte at y0) from the highest ACK the
+    kernel sent (ACKS), as a TCP sender would; the ACK it draws."""
+    taken = max(((a.ack - y0) & M32 for a in acks), default=0)
+    ctx.check(taken in (0, len(data)),
+              "ACK %s bytes into the %d of the SYN's text (neither none nor all)"
+              % (taken, len(data)))
+    if taken >= len(data):
+        return
+    ctx.tun.send(w.build(pport, lport, ACK | PSH, seq=(y0 + taken) & M32,
+                         ack=ack_to, payload=data[taken:]))
+    k = ctx.expect(lambda s: w.conn(lport, pport)(s) and
+                   s.ack == (y0 + len(data)) & M32, "ACK of the resent text")
+    return k
+
+
+# ---------------------------------------------------------------- tests
+
+def connect_after_synrecv_shutdown(ctx):
+    """#7: shutdown(SHUT_WR) in an active SYN_RECEIVED leaves the socket
+    SS_DISCONNECTING: connect() fails with EINVAL, as TCP's does, and
+    neither starts a connection nor gives up the (ephemeral) port of the
+    one in the table."""
+    pport, y = 52100, 1000000
+    with w.Sysctls(rto_init_ms=5000):
+        c, iss, lport = simultaneous_synrecv(ctx, None, pport, y)
+        ctx.eq(shutdown_wr(c), 0, "shutdown(SHUT_WR)")
+        ctx.eq(c.connect(PEER, pport), errno.EINVAL, "connect after shutdown")
+        ctx.eq(c.connect(PEER, pport + 1), errno.EINVAL,
+               "connect elsewhere after shutdown")
+        name = c.sockname()
+        ctx.eq(name and name[2], lport, "the local port after connect")
+        b = w.XSock(ctx)
+        ctx.eq(b.bind(LOCAL, lport), errno.EADDRINUSE,
+               "bind to the connection's port")
+        ctx.check(w.proc_state(lport, pport) is not None,
+                  "the connection left /proc/net/xtcp")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+        ctx.eq(w.wait_state(lport, pport, None), None, "entry after RST")
+
+
+
+
+
+
+def data_segments(ctx, lport, pport, total, ack_seq, first, timeout=3.0):
+    """Collect data segments (first byte at FIRST) until TOTAL bytes came,
+    ACKing each at once with <SEQ=ack_seq>: (the segments, bytes covered)."""
+    match = w.conn(lport, pport)
+    segs, got = [], 0
+    deadline = time.monotonic() + timeout
+    while got < total and time.monotonic() < deadline:
+        s = ctx.tun.recv(match, deadline - time.monotonic())
+        if s is None:
+            break
+        if not s.payload:
+            continue
+        segs.append(s)
+        end = (s.seq + len(s.payload) - first) & M32
+        got = max(got, end)
+        ctx.tun.send(w.build(pport, lport, ACK, seq=ack_seq,
+                             ack=(first + got) & M32))
+    return segs, got
+
+
+def check_mss_floor(ctx, segs, got, total, floor, what):
+    sizes = [len(s.payload) for s in segs]
+    ctx.note("%s: segment sizes %s" % (what, sizes[:12]))
+    ctx.eq(got, total, "%s: bytes sent" % what)
+    short = [s for s in segs[:-1] if len(s.payload) < floor]
+    ctx.check(not short, "%s: %d segments under min_snd_mss %d before the "
+              "last, the first: %s" % (what, len(short), floor,
+                                       short[0] if short else None))
+
+
+
+
+
+
+
+
+TESTS = [
+    connect_after_synrecv_shutdown,
+]
+
+
+def on_alarm(signum, frame):
+    raise w.Timeout("test took longer than its alarm")
+
+
+def main():
+    sys.stdout.reconfigure(line_buffering=True)
+    args = sys.argv[1:]
+    listing = bool(args) and args[0] == "--list"
+    if listing:
+        args = args[1:]
+    filt = args[0] if args else ""
+    tests = [t for t in TESTS if filt in "hostile: " + t.__name__]
+    if listing:
+        for t in tests:
+            print("hostile: %s" % t.__name__)
+        return 0
+    if not tests:
+        return 0
+    t_start = time.monotonic()
+    try:
+        w.load_scapy()
+        tun = w.Tun(w.TUN)
+    except Exception:
+        why = traceback.format_exc().rstrip()
+        for t in tests:
+            print("not ok - hostile: %s" % t.__name__)
+        for line in why.splitlines():
+            print("  | " + line)
+        return 1
+    failed = 0
+    signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        for t in tests:
+            ctx = w.Ctx(tun)
+            try:
+                tun.drain()
+                signal.alarm(20)
+                t(ctx)
+            except w.Fail as e:
+                ctx.errors.append(str(e))
+            except BaseException:
+                ctx.errors.append(traceback.format_exc().rstrip())
+            finally:
+                signal.alarm(0)
+                try:
+                    ctx.close()
+                except Exception:
+                    ctx.errors.append(traceback.format_exc().rstrip())
+            if ctx.errors:
+                failed += 1
+                print("not ok - hostile: %s" % t.__name__)
+                for e in ctx.errors:
+                    for line in e.splitlines():
+                        print("  | " + line)
+            else:
+                print("ok - hostile: %s" % t.__name__)
+            for n in ctx.notes:
+                print("# %s: %s" % (t.__name__, n))
+    finally:
+        tun.close()
+    print("# hostile_test: %d tests in %.1f s" % (len(tests),
+                                                  time.monotonic() - t_start))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
