@@ -198,7 +198,10 @@ void xtcp_fin_rcv(struct sock *sk)
  * that fills a hole, is ACKed at once (RFC 5681 §4.2); other data every
  * second full segment or after 40 ms.  A FIN is taken when it is next in
  * sequence, with or after in-order data; an out-of-order FIN is dropped
- * (its data is kept) and the peer sends it again.
+ * (its data is kept) and the peer sends it again.  Text on a SYN,ACK
+ * (SYN_SENT's sixth step) starts at SEG.SEQ + 1; a listener and
+ * SYN_RECEIVED ignore text on a SYN (only the SYN is ACKed; the peer
+ * resends it).
  *
  * Return: true if the receive path took @skb.
  */
@@ -212,6 +215,11 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	u32 before, room;
 
 	xs->segs_in++;
+	/* text (and FIN) on a SYN,ACK: the SYN took SEG.SEQ, the text follows */
+	if (seg->flags & XTCP_SYN) {
+		seg->seq++;
+		seg->flags &= ~XTCP_SYN;
+	}
 	if (!seg->len) {
 		/* a FIN alone */
 		if (fin && seg->seq == tcb->rcv_nxt)

@@ -121,8 +121,49 @@ def connect_after_synrecv_shutdown(ctx):
         ctx.eq(w.wait_state(lport, pport, None), None, "entry after RST")
 
 
+def synack_text_not_shifted(ctx):
+    """#4: text on a SYN|ACK is queued at SEQ+1 or ignored (only the SYN
+    ACKed), never shifted: the peer resends from the ACK and the reader
+    gets exactly what was sent."""
+    lport, pport, y = 43105, 52105, 2000000
+    data = b"ABCDEF"
+    with w.Sysctls(rto_init_ms=5000):
+        c, syn = active_open(ctx, lport, pport)
+        s = syn.seq
+        ctx.tun.send(w.build(pport, lport, SYN | ACK, seq=y, ack=(s + 1) & M32,
+                             options=MSS_WS, payload=data))
+        acks = ctx.tun.collect(w.conn(lport, pport), 0.5)
+        ctx.need(acks, "no ACK of the SYN|ACK")
+        for a in acks:
+            ctx.check(a.flags & ACK and not a.flags & (SYN | RST | FIN),
+                      "answer to the SYN|ACK: %s" % a)
+        ctx.note("ACKs: %s" % ", ".join("ack=y+%d" % ((a.ack - y) & M32)
+                                         for a in acks))
+        resend_as_asked(ctx, lport, pport, y + 1, (s + 1) & M32, data, acks)
+        got = read_all(ctx, c, len(data))
+        ctx.eq(got, data, "what the application reads")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1 + len(data)))
 
 
+def syn_text_to_listener(ctx):
+    """#4: text on a SYN to a listener is queued at SEQ+1 or ignored;
+    resent as the SYN|ACK asks, the accepted socket reads it intact."""
+    lport, pport, x = 43110, 52110, 3000000
+    data = b"ABCDEF"
+    with w.Sysctls(rto_init_ms=5000):
+        l = ctx.listener(lport)
+        ctx.tun.send(w.build(pport, lport, SYN, seq=x, options=MSS_WS,
+                             payload=data))
+        sa = ctx.expect(w.conn(lport, pport), "SYN|ACK")
+        ctx.need(sa.flags == SYN | ACK, "want SYN|ACK, got %s" % sa)
+        taken = (sa.ack - (x + 1)) & M32
+        ctx.check(taken in (0, len(data)), "SYN|ACK acks %d bytes of text" % taken)
+        ctx.tun.send(w.build(pport, lport, ACK, seq=(x + 1 + taken) & M32,
+                             ack=(sa.seq + 1) & M32,
+                             payload=data[taken:] if taken < len(data) else b""))
+        a, _ = w.accept_one(ctx, l)
+        ctx.eq(read_all(ctx, a, len(data)), data, "what the application reads")
+        ctx.tun.send(w.build(pport, lport, RST, seq=x + 1 + len(data)))
 
 
 def data_segments(ctx, lport, pport, total, ack_seq, first, timeout=3.0):
@@ -163,6 +204,8 @@ def check_mss_floor(ctx, segs, got, total, floor, what):
 
 TESTS = [
     connect_after_synrecv_shutdown,
+    synack_text_not_shifted,
+    syn_text_to_listener,
 ]
 
 
