@@ -545,6 +545,19 @@ static void xtcp_state_accept_syn_options(struct kunit *test)
 	xtcp_tcb_accept_syn(&tcb, &syn, n->iss, &r);
 	KUNIT_EXPECT_EQ(test, tcb.snd_mss, XTCP_T_MSS);
 
+	/* an MSS below min_snd_mss is raised to it (CVE-2019-11479) */
+	syn.opts.mss = 1;
+	xtcp_fix_closed(&tcb);
+	tcb.min_snd_mss = XTCP_MIN_SND_MSS;
+	xtcp_tcb_accept_syn(&tcb, &syn, n->iss, &r);
+	KUNIT_EXPECT_EQ(test, tcb.snd_mss, XTCP_MIN_SND_MSS);
+	/* ...but never above ours */
+	xtcp_fix_closed(&tcb);
+	tcb.min_snd_mss = U16_MAX;
+	xtcp_tcb_accept_syn(&tcb, &syn, n->iss, &r);
+	KUNIT_EXPECT_EQ(test, tcb.snd_mss, XTCP_T_MSS);
+	syn.opts.mss = 9000;
+
 	/* a shift above 14 is used as 14 (RFC 7323 §2.3) */
 	syn.opts.wscale = 15;
 	xtcp_fix_closed(&tcb);

@@ -375,6 +375,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	}
 	sk_setup_caps(child, &rt->dst);
 	cxs->tcb.mss = xtcp_route_mss(child);
+	cxs->tcb.min_snd_mss = READ_ONCE(xtcp_pernet(net)->min_snd_mss);
 	xtcp_rcv_window_init(child);
 	cxs->rto_ms = READ_ONCE(xtcp_pernet(net)->rto_init_ms);
 	return child;

@@ -36,6 +36,7 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->keepalive_probes = 9;	/* ..._probes */
 	xn->msl_ms = 30000;		/* 2MSL = 60 s, as TCP_TIMEWAIT_LEN */
 	xn->tw_rfc1337 = 1;
+	xn->min_snd_mss = XTCP_MIN_SND_MSS;
 }
 
 static int __net_init xtcp_net_init(struct net *net)

@@ -413,6 +413,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	}
 
 	xs->tcb.mss = xtcp_route_mss(sk);
+	xs->tcb.min_snd_mss = READ_ONCE(xn->min_snd_mss);
 	xtcp_rcv_window_init(sk);
 	xtcp_tcb_connect(&xs->tcb,
 			 xtcp_isn(inet->inet_saddr, inet->inet_daddr,

@@ -202,6 +202,8 @@ static void xtcp_tcb_syn_options(struct xtcp_tcb *tcb, const struct xtcp_seg *se
 {
 	u16 peer_mss = seg->opts.mss ?: XTCP_DEFAULT_MSS;
 
+	/* a tiny MSS is 40 bytes of header per byte (CVE-2019-11479) */
+	peer_mss = max(peer_mss, tcb->min_snd_mss);
 	tcb->snd_mss = min(tcb->mss, peer_mss);
 	tcb->wscale_ok = seg->opts.wscale_ok;
 	if (tcb->wscale_ok) {

@@ -207,6 +207,7 @@ struct xtcp_net {
 	int			keepalive_probes;	/* unanswered, then ETIMEDOUT */
 	int			msl_ms;		/* TIME_WAIT lasts 2 * msl_ms */
 	int			tw_rfc1337;	/* TIME_WAIT ignores RSTs */
+	int			min_snd_mss;	/* a peer's MSS is raised to this */
 
 	atomic_long_t		mib[XTCP_MIB_MAX];
 };

@@ -196,6 +196,40 @@ def check_mss_floor(ctx, segs, got, total, floor, what):
                                        short[0] if short else None))
 
 
+def peer_mss_clamped(ctx):
+    """#5 (CVE-2019-11479): a peer MSS of 1, on a SYN|ACK or on a SYN, is
+    raised to min_snd_mss (default 48): the segments carry at least 48
+    bytes when there are that many to send."""
+    ctx.need(os.path.exists(w.SYSCTL + "min_snd_mss"),
+             "no /proc/sys/net/xtcp/min_snd_mss")
+    ctx.eq(w.sysctl_get("min_snd_mss"), 48, "min_snd_mss default")
+    floor = 48
+    total = 1000
+    with w.Sysctls(rto_init_ms=5000):
+        # active open, MSS 1 on the SYN|ACK
+        lport, pport, y = 43115, 52115, 4000000
+        c, syn = active_open(ctx, lport, pport)
+        s = syn.seq
+        ctx.tun.send(w.build(pport, lport, SYN | ACK, seq=y, ack=(s + 1) & M32,
+                             options=[("MSS", 1)]))
+        ctx.expect(w.conn(lport, pport), "ACK of the SYN|ACK")
+        ctx.eq(c.send(b"a" * total), total, "send")
+        segs, got = data_segments(ctx, lport, pport, total, y + 1, (s + 1) & M32)
+        check_mss_floor(ctx, segs, got, total, floor, "active")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+        # passive open, MSS 1 on the SYN
+        lport, pport, x = 43116, 52116, 5000000
+        l = ctx.listener(lport)
+        ctx.tun.send(w.build(pport, lport, SYN, seq=x, options=[("MSS", 1)]))
+        sa = ctx.expect(w.conn(lport, pport), "SYN|ACK")
+        ctx.tun.send(w.build(pport, lport, ACK, seq=x + 1, ack=(sa.seq + 1) & M32))
+        a, _ = w.accept_one(ctx, l)
+        ctx.eq(a.send(b"p" * total), total, "send")
+        segs, got = data_segments(ctx, lport, pport, total, x + 1,
+                                  (sa.seq + 1) & M32)
+        check_mss_floor(ctx, segs, got, total, floor, "passive")
+        ctx.tun.send(w.build(pport, lport, RST, seq=x + 1))
 
 
 
@@ -206,6 +240,7 @@ TESTS = [
     connect_after_synrecv_shutdown,
     synack_text_not_shifted,
     syn_text_to_listener,
+    peer_mss_clamped,
 ]
 
 
