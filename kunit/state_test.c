@@ -1346,8 +1346,19 @@ static void xtcp_state_retransmit(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xtcp_tcb_retransmit(&tcb, &r));
 	xtcp_expect_reply(test, &r, XTCP_REPLY(XTCP_SYN | XTCP_ACK, n->iss, n->irs + 1));
 
-	/* nothing in the other states (data retransmission is not here yet) */
+	/* closed in SYN_RECEIVED: our SYN is unacknowledged, SYN|ACK again */
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, n->iss + 1), XTCP_CLOSE_SEND_FIN);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_FIN_WAIT_1);
+	memset(&r, 0xa5, sizeof(r));
+	KUNIT_EXPECT_TRUE(test, xtcp_tcb_retransmit(&tcb, &r));
+	xtcp_expect_reply(test, &r, XTCP_REPLY(XTCP_SYN | XTCP_ACK, n->iss, n->irs + 1));
+
+	/* nothing in the other states (data and FIN are the send path's) */
 	xtcp_fix_established(test, &tcb, n);
+	memset(&r, 0xa5, sizeof(r));
+	KUNIT_EXPECT_FALSE(test, xtcp_tcb_retransmit(&tcb, &r));
+	KUNIT_EXPECT_EQ(test, r.flags, 0);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, n->iss + 1), XTCP_CLOSE_SEND_FIN);
 	memset(&r, 0xa5, sizeof(r));
 	KUNIT_EXPECT_FALSE(test, xtcp_tcb_retransmit(&tcb, &r));
 	KUNIT_EXPECT_EQ(test, r.flags, 0);

@@ -268,6 +268,23 @@ static void xtcp_child_ready(struct sock *child)
 	parent->sk_data_ready(parent);
 }
 
+/*
+ * A new connection (connect(), a listener's child): its retransmission
+ * timer starts at rto_init_ms, and the RTT estimator and congestion state
+ * are ready before the handshake completes, for a FIN that close() or
+ * shutdown() sends in SYN_RECEIVED.  xtcp_established() starts them again
+ * with the MSS the handshake agreed.
+ */
+void xtcp_conn_init(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->retries = 0;
+	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
+	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
+	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
+}
+
 /* The handshake completed (SYN_SENT or SYN_RECEIVED -> ESTABLISHED). */
 void xtcp_established(struct sock *sk)
 {
@@ -377,7 +394,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	cxs->tcb.mss = xtcp_route_mss(child);
 	cxs->tcb.min_snd_mss = READ_ONCE(xtcp_pernet(net)->min_snd_mss);
 	xtcp_rcv_window_init(child);
-	cxs->rto_ms = READ_ONCE(xtcp_pernet(net)->rto_init_ms);
+	xtcp_conn_init(child);
 	return child;
 }
 

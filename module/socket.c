@@ -422,8 +422,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	xs->write_seq = xs->tcb.snd_nxt;	/* a FIN before ESTABLISHED */
 	WRITE_ONCE(sk->sk_err, 0);
 	WRITE_ONCE(sk->sk_shutdown, 0);
-	xs->retries = 0;
-	xs->rto_ms = READ_ONCE(xn->rto_init_ms);
+	xtcp_conn_init(sk);
 	xtcp_inc(sock_net(sk), XTCP_MIB_ACTIVE_OPENS);
 	xtcp_send(sk, &r);
 	xtcp_rtx_arm(sk);

@@ -586,7 +586,11 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tcb_input, XTCP_NS);
  * @tcb: the connection
  * @r: the segment
  *
- * Return: false if the state has nothing to retransmit.
+ * SYN in SYN_SENT; SYN,ACK in SYN_RECEIVED, and in FIN_WAIT_1 entered from
+ * SYN_RECEIVED while our SYN is unacknowledged (its FIN is the send
+ * path's).
+ *
+ * Return: false if the state has nothing to retransmit here.
  */
 bool xtcp_tcb_retransmit(const struct xtcp_tcb *tcb, struct xtcp_reply *r)
 {
@@ -596,6 +600,12 @@ bool xtcp_tcb_retransmit(const struct xtcp_tcb *tcb, struct xtcp_reply *r)
 		xtcp_reply(r, XTCP_SYN, tcb->iss, 0);
 		return true;
 	case XTCP_SYN_RECEIVED:
+		xtcp_reply_synack(tcb, r);
+		return true;
+	case XTCP_FIN_WAIT_1:
+		/* closed in SYN_RECEIVED: our SYN is still unacknowledged */
+		if (tcb->snd_una != tcb->iss)
+			return false;
 		xtcp_reply_synack(tcb, r);
 		return true;
 	default:

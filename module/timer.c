@@ -48,9 +48,13 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	case XTCP_SYN_RECEIVED:
 		limit = READ_ONCE(xn->synack_retries);
 		break;
+	case XTCP_FIN_WAIT_1:
+		/* closed in SYN_RECEIVED: the SYN,ACK goes again, then the FIN */
+		if (xtcp_tcb_retransmit(&xs->tcb, &r))
+			xtcp_send(sk, &r);
+		fallthrough;
 	case XTCP_ESTABLISHED:
 	case XTCP_CLOSE_WAIT:
-	case XTCP_FIN_WAIT_1:
 	case XTCP_CLOSING:
 	case XTCP_LAST_ACK:
 		/* data, or our FIN, unacknowledged */

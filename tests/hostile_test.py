@@ -232,6 +232,42 @@ def peer_mss_clamped(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=x + 1))
 
 
+def synrecv_close_fin_paced(ctx):
+    """#9: shutdown(SHUT_WR) in an active SYN_RECEIVED: the FIN goes on the
+    retransmission timer's initial RTO (rto_init_ms 300: 0, 300, 900 ms),
+    not a burst of 1 ms RTOs ending in ETIMEDOUT, and the unacknowledged
+    SYN|ACK is resent with it; the peer's ACK then takes it to FIN_WAIT_2."""
+    lport, pport, y = 43120, 52120, 6000000
+    match = w.conn(lport, pport)
+    with w.Sysctls(rto_init_ms=300, rto_min_ms=200):
+        c, iss, _ = simultaneous_synrecv(ctx, lport, pport, y)
+        ctx.eq(shutdown_wr(c), 0, "shutdown(SHUT_WR)")
+        got = ctx.tun.collect(match, 1.3)
+        ctx.need(got, "nothing sent after shutdown")
+        t0 = got[0].t
+        fins = [g for g in got if g.flags & FIN]
+        synacks = [g for g in got if g.flags & SYN]
+        ctx.note("after shutdown: %s" % ", ".join(
+            "%s at %.0f ms" % (w.flag_str(g.flags), (g.t - t0) * 1000)
+            for g in got[:20]))
+        ctx.check(1 <= len(fins) <= 4, "%d FINs in 1.3 s, want 1..4" % len(fins))
+        for f in fins:
+            ctx.check(f.seq == (iss + 1) & M32 and f.ack == y + 1,
+                      "FIN %s: want seq ISS+1, ack y+1" % f)
+        if len(fins) >= 2:
+            ctx.near((fins[1].t - fins[0].t) * 1000, 300, "first FIN retransmission")
+        ctx.check(synacks, "the SYN|ACK was never resent")
+        for g in synacks:
+            ctx.check(g.flags & ACK and g.seq == iss and g.ack == y + 1,
+                      "resent SYN|ACK %s: want seq ISS, ack y+1" % g)
+        ctx.eq(c.so_error(), 0, "SO_ERROR (no ETIMEDOUT)")
+        ctx.eq(w.proc_state(lport, pport), w.ST_FIN_WAIT1, "state")
+        # the peer ACKs our SYN and FIN
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=(iss + 2) & M32))
+        ctx.eq(w.wait_state(lport, pport, w.ST_FIN_WAIT2), w.ST_FIN_WAIT2,
+               "state after the ACK of SYN and FIN")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+        ctx.eq(w.wait_state(lport, pport, None), None, "entry after RST")
 
 
 
@@ -241,6 +277,7 @@ TESTS = [
     synack_text_not_shifted,
     syn_text_to_listener,
     peer_mss_clamped,
+    synrecv_close_fin_paced,
 ]
 
 
