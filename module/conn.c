@@ -269,6 +269,37 @@ static void xtcp_child_ready(struct sock *child)
 }
 
 /*
+ * connect() on a socket that had a connection: nothing of it may reach the
+ * new one, as tcp_disconnect() sees to.  What it received stayed readable
+ * after it ended (the reader takes it, then the error or end of file);
+ * now its queues go, with its end of file, its TCB (the FIN it queued, the
+ * window scale a peer without the option turned off) and its counters.
+ * @sk is locked and in CLOSED.
+ */
+void xtcp_conn_forget(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(&xs->ofo);
+	xtcp_send_queue_purge(sk);
+	sock_reset_flag(sk, SOCK_DONE);
+	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
+		      XTCP_RCV_WSCALE);
+	xs->ack_pending = 0;
+	xs->probes_out = 0;
+	xs->persist_backoff = 0;
+	xs->rto_recovery = false;
+	xs->rtx_start_us = 0;
+	xs->total_retrans = 0;
+	xs->bytes_acked = 0;
+	xs->bytes_received = 0;
+	xs->segs_in = 0;
+	xs->segs_out = 0;
+	xs->rcv_mss = 0;
+}
+
+/*
  * A new connection (connect(), a listener's child): its retransmission
  * timer starts at rto_init_ms, and the RTT estimator and congestion state
  * are ready before the handshake completes, for a FIN that close() or

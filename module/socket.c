@@ -392,6 +392,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	err = xtcp_connect_route(sk, sa->sxtcp_addr, sa->sxtcp_port);
 	if (err)
 		return err;
+	xtcp_conn_forget(sk);
 	if (!xs->bound) {
 		err = xtcp_bind_port(sk, inet->inet_saddr, 0);
 		if (err) {

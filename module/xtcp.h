@@ -258,6 +258,7 @@ void xtcp_done(struct sock *sk, int err);
 void xtcp_abort(struct sock *sk);
 void xtcp_put_local(struct sock *sk);
 void xtcp_conn_init(struct sock *sk);
+void xtcp_conn_forget(struct sock *sk);
 void xtcp_established(struct sock *sk);
 void xtcp_new_child(struct sock *listener, struct sk_buff *skb);
 void xtcp_child_drop(struct sock *child);

@@ -270,6 +270,50 @@ def synrecv_close_fin_paced(ctx):
         ctx.eq(w.wait_state(lport, pport, None), None, "entry after RST")
 
 
+def reconnect_after_reset_clean(ctx):
+    """#10: data and FIN received, then a RST before the second connect()
+    saw the connection: connect() reports ECONNRESET, and a new connect()
+    on the same socket starts clean: no POLLIN, recv() EAGAIN (not the old
+    data, not the old end of file) until new data, which reads intact;
+    close() then sends FIN, not RST."""
+    lport, pport, y, y2 = 43125, 52125, 7000000, 8000000
+    match = w.conn(lport, pport)
+    with w.Sysctls(rto_init_ms=5000):
+        c, syn = active_open(ctx, lport, pport)
+        s = syn.seq
+        ctx.tun.send(w.build(pport, lport, SYN | ACK, seq=y, ack=(s + 1) & M32,
+                             options=MSS_WS))
+        ctx.expect(match, "ACK of the SYN|ACK")
+        ctx.tun.send(w.build(pport, lport, ACK | PSH | FIN, seq=y + 1,
+                             ack=(s + 1) & M32, payload=b"stale"))
+        ctx.expect(lambda g: match(g) and g.ack == y + 7, "ACK of the data and FIN")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 7))
+        ctx.eq(w.wait_state(lport, pport, None), None, "entry after RST")
+        ctx.eq(c.connect(PEER, pport), errno.ECONNRESET, "connect after the RST")
+
+        rc = c.connect(PEER, pport)
+        ctx.need(rc == errno.EINPROGRESS, "second connect: %s" % os.strerror(rc))
+        syn2 = ctx.expect(match, "second SYN")
+        ctx.need(syn2.flags == SYN, "want SYN, got %s" % syn2)
+        s2 = syn2.seq
+        ctx.tun.send(w.build(pport, lport, SYN | ACK, seq=y2, ack=(s2 + 1) & M32,
+                             options=MSS_WS))
+        ctx.expect(match, "ACK of the second SYN|ACK")
+        ev = c.poll(select.POLLOUT, 2000)
+        ctx.check(ev & select.POLLOUT, "not writable (revents %#x)" % ev)
+        ctx.eq(c.connect(PEER, pport), 0, "connect reports the new connection")
+        ev = c.poll(select.POLLIN, 200)
+        ctx.check(not ev & select.POLLIN, "readable with nothing received (revents %#x)"
+                  % ev)
+        ctx.eq(c.recv(), -errno.EAGAIN, "recv with nothing received")
+        ctx.tun.send(w.build(pport, lport, ACK | PSH, seq=y2 + 1, ack=(s2 + 1) & M32,
+                             payload=b"fresh"))
+        ctx.eq(read_all(ctx, c, 5), b"fresh", "the new connection's data")
+        ctx.tun.drain()
+        c.close()
+        f = ctx.expect(match, "FIN after close")
+        ctx.eq(w.flag_str(f.flags), "ACK|FIN", "close() sends")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y2 + 6))
 
 
 TESTS = [
@@ -278,6 +322,7 @@ TESTS = [
     syn_text_to_listener,
     peer_mss_clamped,
     synrecv_close_fin_paced,
+    reconnect_after_reset_clean,
 ]
 
 
