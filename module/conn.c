@@ -37,6 +37,8 @@ void xtcp_set_state(struct sock *sk, enum xtcp_state state)
  */
 static void xtcp_destruct(struct sock *sk)
 {
+	/* a listener's child that never reached the user holds its port */
+	xtcp_unbind(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
@@ -354,6 +356,7 @@ void xtcp_child_drop(struct sock *child)
 	xtcp_set_state(child, XTCP_CLOSED);
 	xtcp_unhash(child);
 	xtcp_rtx_stop(child);
+	xtcp_unbind(child);
 	if (!parent)
 		return;
 	pxs = xtcp_sk(parent);
@@ -395,6 +398,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	child->sk_rcvbuf = listener->sk_rcvbuf;
 	child->sk_sndbuf = listener->sk_sndbuf;
 	child->sk_userlocks = listener->sk_userlocks;
+	child->sk_reuse = listener->sk_reuse;
 	cxs->nodelay = lxs->nodelay;
 	cxs->user_mss = lxs->user_mss;
 	cxs->keepidle = lxs->keepidle;
@@ -410,6 +414,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	inet->inet_sport = th->dest;
 	inet->inet_dport = th->source;
 	inet->inet_num = ntohs(th->dest);
+	xtcp_bind_inherit(child);
 
 	/* ip_queue_xmit() takes the addresses from cork.fl: route with it */
 	fl4 = &inet->cork.fl.u.ip4;
@@ -501,6 +506,7 @@ static void xtcp_child_abort(struct sock *listener, struct sock *child)
 	xtcp_set_state(child, XTCP_CLOSED);
 	xtcp_unhash(child);
 	xtcp_timers_stop_sync(child);
+	xtcp_unbind(child);
 	sock_set_flag(child, SOCK_DEAD);
 	release_sock(child);
 	cxs->parent = NULL;

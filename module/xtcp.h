@@ -239,6 +239,7 @@ int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port);
 int xtcp_bind_recheck(struct sock *sk);
 void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
 void xtcp_unbind(struct sock *sk);
+void xtcp_bind_inherit(struct sock *child);
 
 /* table.c: listener and connection tables */
 int xtcp_table_init(struct xtcp_net *xn);

@@ -236,6 +236,7 @@ if loaded; then
 	./teardown_test $filter 2>&1
 	./keepalive_test $filter 2>&1
 	./stream_test $filter 2>&1
+	./hardening_test $filter 2>&1
 	netns_down
 	# segments on the wire, through a tun device (xt0, 10.99.0.1/24)
 	/usr/bin/python3 ./wire_test.py $filter 2>&1
