@@ -5,6 +5,7 @@
  * edge left (RFC 9293 §3.8.6), and recvmsg(2) copies it out.
  */
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
 
@@ -121,14 +122,20 @@ static void xtcp_rcv_collapse(struct sock *sk)
 static bool xtcp_rcv_room(struct sock *sk, struct sk_buff *skb, bool in_order)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int limit = 2 * READ_ONCE(sk->sk_rcvbuf);
+	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	/*
+	 * SO_RCVBUFFORCE allows INT_MAX - 1: twice that needs 64 bits, and
+	 * sk_rmem_alloc (an int) must keep room for the skb it adds
+	 */
+	s64 limit = min_t(s64, 2LL * rcvbuf, INT_MAX - SZ_16M);
 	bool room = true;
 
 	xs->rcv_ratio = xtcp_rcv_ratio(xs->rcv_ratio, skb->len, skb->truesize,
-				       limit / 2);
+				       rcvbuf);
 	xs->rcv_mss = max_t(u32, xs->rcv_mss, min_t(u32, skb->len, U16_MAX));
 	if (!in_order) {
-		room = atomic_read(&sk->sk_rmem_alloc) + skb->truesize <= limit / 2;
+		room = (s64)atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
+		       rcvbuf;
 	} else if (atomic_read(&sk->sk_rmem_alloc) > limit) {
 		xtcp_rcv_collapse(sk);
 		if (atomic_read(&sk->sk_rmem_alloc) > limit)

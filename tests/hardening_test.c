@@ -4,6 +4,8 @@
  * not be able to do to the module.  Each test makes its own namespace.
  * The packet-level side (a hostile peer) is hostile_test.py.
  */
+#include <limits.h>
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include "harness.h"
@@ -108,8 +110,78 @@ static void accepted_holds_port(void)
 	close(a);
 }
 
+struct ht_sender {
+	int fd;
+	size_t len;
+};
+
+static void *ht_send_all(void *arg)
+{
+	struct ht_sender *s = arg;
+	static char buf[65536];
+	size_t sent = 0;
+
+	memset(buf, 'x', sizeof(buf));
+	while (sent < s->len) {
+		ssize_t n = send(s->fd, buf, sizeof(buf) < s->len - sent ?
+				 sizeof(buf) : s->len - sent, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			break;
+		sent += n;
+	}
+	return NULL;
+}
+
+/*
+ * Issue 11 #12: SO_RCVBUFFORCE to the largest value the core allows
+ * (INT_MAX / 2 doubled): twice the receive buffer must not overflow into a
+ * negative limit that drops every segment.  4 MB must arrive.
+ */
+static void rcvbuf_force_max(void)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	int l, c, a, big = INT_MAX;
+	size_t want = 4 << 20, got = 0;
+	struct ht_sender s;
+	pthread_t th;
+	char buf[65536];
+	socklen_t len = sizeof(big);
+
+	NEED_OK(xt_private_netns());
+	l = ht_listener(HT_PORT, 0);
+	NEED(l >= 0);
+	NEED_OK(setsockopt(l, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)));
+	NEED_OK(getsockopt(l, SOL_SOCKET, SO_RCVBUF, &big, &len));
+	fprintf(stderr, "  SO_RCVBUF after SO_RCVBUFFORCE INT_MAX: %d\n", big);
+	c = xt_socket();
+	NEED(c >= 0);
+	NEED_OK(xt_connect(c, "127.0.0.1", HT_PORT));
+	a = accept(l, NULL, NULL);
+	NEED(a >= 0);
+	NEED_OK(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	s.fd = c;
+	s.len = want;
+	NEED(pthread_create(&th, NULL, ht_send_all, &s) == 0);
+	while (got < want) {
+		ssize_t n = recv(a, buf, sizeof(buf), 0);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	fprintf(stderr, "  received %zu of %zu bytes\n", got, want);
+	CHECK(got == want);
+	shutdown(c, SHUT_RDWR);
+	close(a);
+	pthread_join(th, NULL);
+	close(c);
+	close(l);
+}
+
 static const struct xt_test tests[] = {
 	TEST(accepted_holds_port),
+	TEST_T(rcvbuf_force_max, 90),
 };
 
 XT_MAIN("hardening", tests)
