@@ -30,6 +30,7 @@ void xtcp_set_state(struct sock *sk, enum xtcp_state state)
 	/* inet_sk_state_store() without its tracepoint, which is not exported */
 	smp_store_release(&sk->sk_state, xtcp_state_to_tcp(state));
 }
+EXPORT_SYMBOL_NS_GPL(xtcp_set_state, XTCP_NS);
 
 /*
  * The last reference is gone: drop the cached route (inet_sock_destruct()

@@ -80,6 +80,8 @@ struct xtcp_sock {
 	struct hrtimer		rtx_timer;
 	struct hrtimer		delack_timer;
 	struct hrtimer		persist_timer;	/* zero-window probes */
+	ktime_t			rtx_due;	/* when rtx_timer expires; */
+	ktime_t			persist_due;	/* KTIME_MAX: stopped */
 	u8			probes_out;	/* unanswered in a row */
 	u8			persist_backoff;
 	u32			ack_pending;	/* bytes received, not yet ACKed */
@@ -312,6 +314,8 @@ void xtcp_delack_arm(struct sock *sk);
 void xtcp_delack_stop(struct sock *sk);
 void xtcp_persist_arm(struct sock *sk);
 void xtcp_persist_stop(struct sock *sk);
+bool xtcp_rtx_deferred(struct sock *sk);
+bool xtcp_persist_deferred(struct sock *sk);
 int xtcp_timer_pending(struct sock *sk, s64 *left_ms);
 void xtcp_release_cb(struct sock *sk);
 
