@@ -545,6 +545,19 @@ static void xtcp_state_accept_syn_options(struct kunit *test)
 	xtcp_tcb_accept_syn(&tcb, &syn, n->iss, &r);
 	KUNIT_EXPECT_EQ(test, tcb.snd_mss, XTCP_T_MSS);
 
+	/* an MSS below min_snd_mss is raised to it (CVE-2019-11479) */
+	syn.opts.mss = 1;
+	xtcp_fix_closed(&tcb);
+	tcb.min_snd_mss = XTCP_MIN_SND_MSS;
+	xtcp_tcb_accept_syn(&tcb, &syn, n->iss, &r);
+	KUNIT_EXPECT_EQ(test, tcb.snd_mss, XTCP_MIN_SND_MSS);
+	/* ...but never above ours */
+	xtcp_fix_closed(&tcb);
+	tcb.min_snd_mss = U16_MAX;
+	xtcp_tcb_accept_syn(&tcb, &syn, n->iss, &r);
+	KUNIT_EXPECT_EQ(test, tcb.snd_mss, XTCP_T_MSS);
+	syn.opts.mss = 9000;
+
 	/* a shift above 14 is used as 14 (RFC 7323 §2.3) */
 	syn.opts.wscale = 15;
 	xtcp_fix_closed(&tcb);
@@ -1333,8 +1346,19 @@ static void xtcp_state_retransmit(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xtcp_tcb_retransmit(&tcb, &r));
 	xtcp_expect_reply(test, &r, XTCP_REPLY(XTCP_SYN | XTCP_ACK, n->iss, n->irs + 1));
 
-	/* nothing in the other states (data retransmission is not here yet) */
+	/* closed in SYN_RECEIVED: our SYN is unacknowledged, SYN|ACK again */
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, n->iss + 1), XTCP_CLOSE_SEND_FIN);
+	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_FIN_WAIT_1);
+	memset(&r, 0xa5, sizeof(r));
+	KUNIT_EXPECT_TRUE(test, xtcp_tcb_retransmit(&tcb, &r));
+	xtcp_expect_reply(test, &r, XTCP_REPLY(XTCP_SYN | XTCP_ACK, n->iss, n->irs + 1));
+
+	/* nothing in the other states (data and FIN are the send path's) */
 	xtcp_fix_established(test, &tcb, n);
+	memset(&r, 0xa5, sizeof(r));
+	KUNIT_EXPECT_FALSE(test, xtcp_tcb_retransmit(&tcb, &r));
+	KUNIT_EXPECT_EQ(test, r.flags, 0);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, n->iss + 1), XTCP_CLOSE_SEND_FIN);
 	memset(&r, 0xa5, sizeof(r));
 	KUNIT_EXPECT_FALSE(test, xtcp_tcb_retransmit(&tcb, &r));
 	KUNIT_EXPECT_EQ(test, r.flags, 0);

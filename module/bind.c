@@ -277,6 +277,28 @@ int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
 }
 
 /**
+ * xtcp_bind_inherit - a listener's new child holds the listener's port
+ * @child: the child, its inet_num and local address already its own
+ *
+ * As TCP's children share their listener's bind bucket
+ * (__inet_inherit_port()): while the connection lives, the port is not
+ * free for a bind() without SO_REUSEADDR on both sides, even after the
+ * listener has closed, nor for an ephemeral port.  No conflict check:
+ * the listener holds the port now.
+ */
+void xtcp_bind_inherit(struct sock *child)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(child));
+	struct xtcp_sock *cxs = xtcp_sk(child);
+
+	spin_lock_bh(&xn->bind_lock);
+	hlist_add_head(&cxs->bind_node,
+		       xtcp_bind_bucket(xn, inet_sk(child)->inet_num));
+	cxs->bound = true;
+	spin_unlock_bh(&xn->bind_lock);
+}
+
+/**
  * xtcp_bind_recheck - may bound @sk start listening?
  * @sk: the socket, locked by the caller
  *
@@ -329,7 +351,7 @@ void xtcp_bind_set_addr(struct sock *sk, __be32 addr)
 
 /**
  * xtcp_unbind - release @sk's local port, if it holds one
- * @sk: the socket, locked by the caller
+ * @sk: the socket, locked by the caller (or unreferenced, being destroyed)
  */
 void xtcp_unbind(struct sock *sk)
 {

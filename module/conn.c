@@ -30,6 +30,7 @@ void xtcp_set_state(struct sock *sk, enum xtcp_state state)
 	/* inet_sk_state_store() without its tracepoint, which is not exported */
 	smp_store_release(&sk->sk_state, xtcp_state_to_tcp(state));
 }
+EXPORT_SYMBOL_NS_GPL(xtcp_set_state, XTCP_NS);
 
 /*
  * The last reference is gone: drop the cached route (inet_sock_destruct()
@@ -37,6 +38,8 @@ void xtcp_set_state(struct sock *sk, enum xtcp_state state)
  */
 static void xtcp_destruct(struct sock *sk)
 {
+	/* a listener's child that never reached the user holds its port */
+	xtcp_unbind(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
@@ -269,6 +272,54 @@ static void xtcp_child_ready(struct sock *child)
 	parent->sk_data_ready(parent);
 }
 
+/*
+ * connect() on a socket that had a connection: nothing of it may reach the
+ * new one, as tcp_disconnect() sees to.  What it received stayed readable
+ * after it ended (the reader takes it, then the error or end of file);
+ * now its queues go, with its end of file, its TCB (the FIN it queued, the
+ * window scale a peer without the option turned off) and its counters.
+ * @sk is locked and in CLOSED.
+ */
+void xtcp_conn_forget(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	__skb_queue_purge(&sk->sk_receive_queue);
+	xtcp_ofo_purge(&xs->ofo);
+	xtcp_send_queue_purge(sk);
+	sock_reset_flag(sk, SOCK_DONE);
+	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
+		      XTCP_RCV_WSCALE);
+	xs->ack_pending = 0;
+	xs->probes_out = 0;
+	xs->persist_backoff = 0;
+	xs->rto_recovery = false;
+	xs->rtx_start_us = 0;
+	xs->total_retrans = 0;
+	xs->bytes_acked = 0;
+	xs->bytes_received = 0;
+	xs->segs_in = 0;
+	xs->segs_out = 0;
+	xs->rcv_mss = 0;
+}
+
+/*
+ * A new connection (connect(), a listener's child): its retransmission
+ * timer starts at rto_init_ms, and the RTT estimator and congestion state
+ * are ready before the handshake completes, for a FIN that close() or
+ * shutdown() sends in SYN_RECEIVED.  xtcp_established() starts them again
+ * with the MSS the handshake agreed.
+ */
+void xtcp_conn_init(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->retries = 0;
+	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
+	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
+	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
+}
+
 /* The handshake completed (SYN_SENT or SYN_RECEIVED -> ESTABLISHED). */
 void xtcp_established(struct sock *sk)
 {
@@ -309,6 +360,7 @@ void xtcp_child_drop(struct sock *child)
 	xtcp_set_state(child, XTCP_CLOSED);
 	xtcp_unhash(child);
 	xtcp_rtx_stop(child);
+	xtcp_unbind(child);
 	if (!parent)
 		return;
 	pxs = xtcp_sk(parent);
@@ -350,6 +402,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	child->sk_rcvbuf = listener->sk_rcvbuf;
 	child->sk_sndbuf = listener->sk_sndbuf;
 	child->sk_userlocks = listener->sk_userlocks;
+	child->sk_reuse = listener->sk_reuse;
 	cxs->nodelay = lxs->nodelay;
 	cxs->user_mss = lxs->user_mss;
 	cxs->keepidle = lxs->keepidle;
@@ -365,6 +418,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	inet->inet_sport = th->dest;
 	inet->inet_dport = th->source;
 	inet->inet_num = ntohs(th->dest);
+	xtcp_bind_inherit(child);
 
 	/* ip_queue_xmit() takes the addresses from cork.fl: route with it */
 	fl4 = &inet->cork.fl.u.ip4;
@@ -378,8 +432,9 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	}
 	sk_setup_caps(child, &rt->dst);
 	cxs->tcb.mss = xtcp_route_mss(child);
+	cxs->tcb.min_snd_mss = READ_ONCE(xtcp_pernet(net)->min_snd_mss);
 	xtcp_rcv_window_init(child);
-	cxs->rto_ms = READ_ONCE(xtcp_pernet(net)->rto_init_ms);
+	xtcp_conn_init(child);
 	return child;
 }
 
@@ -455,6 +510,7 @@ static void xtcp_child_abort(struct sock *listener, struct sock *child)
 	xtcp_set_state(child, XTCP_CLOSED);
 	xtcp_unhash(child);
 	xtcp_timers_stop_sync(child);
+	xtcp_unbind(child);
 	sock_set_flag(child, SOCK_DEAD);
 	release_sock(child);
 	cxs->parent = NULL;

@@ -5,6 +5,7 @@
  * edge left (RFC 9293 §3.8.6), and recvmsg(2) copies it out.
  */
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
 
@@ -109,14 +110,20 @@ static void xtcp_rcv_collapse(struct sock *sk)
 static bool xtcp_rcv_room(struct sock *sk, struct sk_buff *skb, bool in_order)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	int limit = 2 * READ_ONCE(sk->sk_rcvbuf);
+	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	/*
+	 * SO_RCVBUFFORCE allows INT_MAX - 1: twice that needs 64 bits, and
+	 * sk_rmem_alloc (an int) must keep room for the skb it adds
+	 */
+	s64 limit = min_t(s64, 2LL * rcvbuf, INT_MAX - SZ_16M);
 	bool room = true;
 
 	xs->rcv_ratio = xtcp_rcv_ratio(xs->rcv_ratio, skb->len, skb->truesize,
-				       limit / 2);
+				       rcvbuf);
 	xs->rcv_mss = max_t(u32, xs->rcv_mss, min_t(u32, skb->len, U16_MAX));
 	if (!in_order) {
-		room = atomic_read(&sk->sk_rmem_alloc) + skb->truesize <= limit / 2;
+		room = (s64)atomic_read(&sk->sk_rmem_alloc) + skb->truesize <=
+		       rcvbuf;
 	} else if (atomic_read(&sk->sk_rmem_alloc) > limit) {
 		xtcp_rcv_collapse(sk);
 		if (atomic_read(&sk->sk_rmem_alloc) > limit)
@@ -186,7 +193,10 @@ void xtcp_fin_rcv(struct sock *sk)
  * that fills a hole, is ACKed at once (RFC 5681 §4.2); other data every
  * second full segment or after 40 ms.  A FIN is taken when it is next in
  * sequence, with or after in-order data; an out-of-order FIN is dropped
- * (its data is kept) and the peer sends it again.
+ * (its data is kept) and the peer sends it again.  Text on a SYN,ACK
+ * (SYN_SENT's sixth step) starts at SEG.SEQ + 1; a listener and
+ * SYN_RECEIVED ignore text on a SYN (only the SYN is ACKed; the peer
+ * resends it).
  *
  * Return: true if the receive path took @skb.
  */
@@ -200,6 +210,11 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	u32 before, room;
 
 	xs->segs_in++;
+	/* text (and FIN) on a SYN,ACK: the SYN took SEG.SEQ, the text follows */
+	if (seg->flags & XTCP_SYN) {
+		seg->seq++;
+		seg->flags &= ~XTCP_SYN;
+	}
 	if (!seg->len) {
 		/* a FIN alone */
 		if (fin && seg->seq == tcb->rcv_nxt)

@@ -12,8 +12,10 @@
  *   to rto_max (120 s by default; the RFC asks at least 60 s).  If the two
  *   sysctls are crossed, rto_max wins.
  * - (2.1): until the first sample RTO is rto_init (1 s by default).  (5.7),
- *   3 s after a SYN timed out, is the caller's: it re-initializes with
- *   xtcp_rtt_init() when data transfer begins.
+ *   3 s after a SYN timed out, is the caller's: it initializes with
+ *   xtcp_rtt_init() when the connection is made (a FIN sent before the
+ *   handshake completes is timed from there) and again when data
+ *   transfer begins.
  * - Karn (section 3): only a segment sent once is timed, one at a time; any
  *   retransmission while one is timed cancels the measurement, even of an
  *   earlier segment, since the ACK that covers the timed one may then have

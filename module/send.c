@@ -171,7 +171,9 @@ static void __xtcp_push(struct sock *sk, bool force)
 		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, xtcp_now_us(), false);
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb_queue_next(&sk->sk_write_queue, skb);
-		if (!hrtimer_is_queued(&xs->rtx_timer)) {
+		/* an expiry deferred to release_cb and due: keep it */
+		if (!hrtimer_is_queued(&xs->rtx_timer) &&
+		    !xtcp_rtx_deferred(sk)) {
 			xtcp_set_rto(sk);
 			xtcp_rtx_arm(sk);
 		}
@@ -183,7 +185,8 @@ static void __xtcp_push(struct sock *sk, bool force)
 	}
 	/* Data waits with nothing in flight: no ACK will come to move it. */
 	if (xs->send_head && tcb->snd_nxt == tcb->snd_una &&
-	    !hrtimer_is_queued(&xs->persist_timer))
+	    !hrtimer_is_queued(&xs->persist_timer) &&
+	    !xtcp_persist_deferred(sk))
 		xtcp_persist_arm(sk);
 }
 

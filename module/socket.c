@@ -394,6 +394,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	err = xtcp_connect_route(sk, sa->sxtcp_addr, sa->sxtcp_port);
 	if (err)
 		return err;
+	xtcp_conn_forget(sk);
 	/* the route's destination: connecting to 0.0.0.0 reaches this host */
 	daddr = inet->cork.fl.u.ip4.daddr;
 	if (!xs->bound) {
@@ -431,14 +432,14 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	}
 
 	xs->tcb.mss = xtcp_route_mss(sk);
+	xs->tcb.min_snd_mss = READ_ONCE(xn->min_snd_mss);
 	xtcp_rcv_window_init(sk);
 	xtcp_tcb_connect(&xs->tcb, isn, &r);
 	xtcp_set_state(sk, XTCP_SYN_SENT);
 	xs->write_seq = xs->tcb.snd_nxt;	/* a FIN before ESTABLISHED */
 	WRITE_ONCE(sk->sk_err, 0);
 	WRITE_ONCE(sk->sk_shutdown, 0);
-	xs->retries = 0;
-	xs->rto_ms = READ_ONCE(xn->rto_init_ms);
+	xtcp_conn_init(sk);
 	xtcp_inc(sock_net(sk), XTCP_MIB_ACTIVE_OPENS);
 	xtcp_send(sk, &r);
 	xtcp_rtx_arm(sk);
@@ -475,13 +476,24 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
 			goto sock_error;
 		err = -EALREADY;
 		break;
-	default:
+	case SS_UNCONNECTED:
+		/* a connection still in the tables (LISTEN may turn active) */
+		err = -EISCONN;
+		if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN)
+			goto out;
 		err = xtcp_connect_start(sk, sa);
 		if (err)
 			goto out;
 		sock->state = SS_CONNECTING;
 		err = -EINPROGRESS;
 		break;
+	default:
+		/*
+		 * SS_DISCONNECTING: shut down while connecting, its connection
+		 * maybe still in the tables; inet_stream_connect()'s answer.
+		 */
+		err = -EINVAL;
+		goto out;
 	}
 
 	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);

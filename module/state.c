@@ -202,6 +202,8 @@ static void xtcp_tcb_syn_options(struct xtcp_tcb *tcb, const struct xtcp_seg *se
 {
 	u16 peer_mss = seg->opts.mss ?: XTCP_DEFAULT_MSS;
 
+	/* a tiny MSS is 40 bytes of header per byte (CVE-2019-11479) */
+	peer_mss = max(peer_mss, tcb->min_snd_mss);
 	tcb->snd_mss = min(tcb->mss, peer_mss);
 	tcb->wscale_ok = seg->opts.wscale_ok;
 	if (tcb->wscale_ok) {
@@ -584,7 +586,11 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tcb_input, XTCP_NS);
  * @tcb: the connection
  * @r: the segment
  *
- * Return: false if the state has nothing to retransmit.
+ * SYN in SYN_SENT; SYN,ACK in SYN_RECEIVED, and in FIN_WAIT_1 entered from
+ * SYN_RECEIVED while our SYN is unacknowledged (its FIN is the send
+ * path's).
+ *
+ * Return: false if the state has nothing to retransmit here.
  */
 bool xtcp_tcb_retransmit(const struct xtcp_tcb *tcb, struct xtcp_reply *r)
 {
@@ -594,6 +600,12 @@ bool xtcp_tcb_retransmit(const struct xtcp_tcb *tcb, struct xtcp_reply *r)
 		xtcp_reply(r, XTCP_SYN, tcb->iss, 0);
 		return true;
 	case XTCP_SYN_RECEIVED:
+		xtcp_reply_synack(tcb, r);
+		return true;
+	case XTCP_FIN_WAIT_1:
+		/* closed in SYN_RECEIVED: our SYN is still unacknowledged */
+		if (tcb->snd_una != tcb->iss)
+			return false;
 		xtcp_reply_synack(tcb, r);
 		return true;
 	default:

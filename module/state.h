@@ -46,6 +46,7 @@ struct xtcp_tcb {
 	u32		rcv_wnd;	/* our window, bytes */
 	u16		mss;		/* the MSS we advertise */
 	u16		snd_mss;	/* what we may send: min(peer's MSS, ours) */
+	u16		min_snd_mss;	/* the least peer MSS taken; 0: any */
 	u8		snd_wscale;	/* shift for the peer's window field */
 	u8		rcv_wscale;	/* shift for ours; offered in our SYN */
 	bool		wscale_ok;	/* both sides sent the option */

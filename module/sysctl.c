@@ -15,6 +15,8 @@ static int xtcp_max_backlog = 65535;
 static int xtcp_int_max = INT_MAX;
 static int xtcp_max_keep_s = 32767;	/* XTCP_KEEPIDLE's and XTCP_KEEPINTVL's */
 static int xtcp_max_keepcnt = 127;	/* XTCP_KEEPCNT's */
+static int xtcp_min_snd_mss_min = XTCP_MIN_SND_MSS;
+static int xtcp_min_snd_mss_max = 65535;
 
 #define XTCP_SYSCTL(name, min, max) XTCP_SYSCTL_AS(#name, name, min, max)
 
@@ -60,6 +62,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_AS("tw_reuse", tw_reuse_mode, SYSCTL_ZERO, SYSCTL_TWO),
 	XTCP_SYSCTL_MEM(rmem),
 	XTCP_SYSCTL_MEM(wmem),
+	XTCP_SYSCTL(min_snd_mss, &xtcp_min_snd_mss_min, &xtcp_min_snd_mss_max),
 	{ }
 };
 

@@ -11,6 +11,12 @@
  * and a passive child is dropped), data and FIN (retries2 times), and ends
  * an orphan's FIN_WAIT_2 after fin_timeout_ms.  The delayed
  * ACK timer sends an ACK held back for a second segment.
+ *
+ * A deferred expiry runs from release_cb only if it is still due: an ACK
+ * from the backlog may have stopped or restarted the timer meanwhile
+ * (tcp_write_timer_handler() checks icsk_timeout the same way).  The
+ * retransmission and persist timers keep their expiry for this; the
+ * delayed ACK checks that an ACK is still pending.
  */
 #include <linux/hrtimer.h>
 #include <net/sock.h>
@@ -48,9 +54,13 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	case XTCP_SYN_RECEIVED:
 		limit = READ_ONCE(xn->synack_retries);
 		break;
+	case XTCP_FIN_WAIT_1:
+		/* closed in SYN_RECEIVED: the SYN,ACK goes again, then the FIN */
+		if (xtcp_tcb_retransmit(&xs->tcb, &r))
+			xtcp_send(sk, &r);
+		fallthrough;
 	case XTCP_ESTABLISHED:
 	case XTCP_CLOSE_WAIT:
-	case XTCP_FIN_WAIT_1:
 	case XTCP_CLOSING:
 	case XTCP_LAST_ACK:
 		/* data, or our FIN, unacknowledged */
@@ -170,13 +180,37 @@ static enum hrtimer_restart xtcp_persist_timer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/* Has the expiry @due (KTIME_MAX: the timer was stopped) come? */
+static bool xtcp_timer_due(ktime_t due)
+{
+	return !ktime_before(ktime_get(), due);
+}
+
+/* An expiry deferred to release_cb, still due: it runs there. */
+bool xtcp_rtx_deferred(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return test_bit(XTCP_RTX_DEFERRED, &xs->flags) &&
+	       xtcp_timer_due(xs->rtx_due);
+}
+
+bool xtcp_persist_deferred(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	return test_bit(XTCP_PERSIST_DEFERRED, &xs->flags) &&
+	       xtcp_timer_due(xs->persist_due);
+}
+
 /* Runs from release_sock() with the socket's spinlock held, BH off. */
 void xtcp_release_cb(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xs->flags)) {
-		xtcp_rtx_timeout(sk);
+		if (xtcp_timer_due(xs->rtx_due))
+			xtcp_rtx_timeout(sk);
 		__sock_put(sk);
 	}
 	if (test_and_clear_bit(XTCP_DELACK_DEFERRED, &xs->flags)) {
@@ -184,7 +218,8 @@ void xtcp_release_cb(struct sock *sk)
 		__sock_put(sk);
 	}
 	if (test_and_clear_bit(XTCP_PERSIST_DEFERRED, &xs->flags)) {
-		xtcp_persist_timeout(sk);
+		if (xtcp_timer_due(xs->persist_due))
+			xtcp_persist_timeout(sk);
 		__sock_put(sk);
 	}
 	xtcp_keepalive_release(sk);
@@ -192,6 +227,8 @@ void xtcp_release_cb(struct sock *sk)
 
 void xtcp_timer_init(struct sock *sk)
 {
+	xtcp_sk(sk)->rtx_due = KTIME_MAX;
+	xtcp_sk(sk)->persist_due = KTIME_MAX;
 	xtcp_hrtimer_setup(&xtcp_sk(sk)->rtx_timer, xtcp_rtx_timer_fn,
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xtcp_hrtimer_setup(&xtcp_sk(sk)->delack_timer, xtcp_delack_timer_fn,
@@ -232,11 +269,14 @@ void xtcp_persist_arm(struct sock *sk)
 	u32 max = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms);
 	u64 ms = (u64)xs->rto_ms << xs->persist_backoff;
 
-	xtcp_timer_arm(sk, &xs->persist_timer, min_t(u64, ms, max));
+	ms = min_t(u64, ms, max);
+	xs->persist_due = ktime_add_ms(ktime_get(), ms);
+	xtcp_timer_arm(sk, &xs->persist_timer, ms);
 }
 
 void xtcp_persist_stop(struct sock *sk)
 {
+	xtcp_sk(sk)->persist_due = KTIME_MAX;
 	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->persist_timer) == 1)
 		__sock_put(sk);
 }
@@ -244,15 +284,24 @@ void xtcp_persist_stop(struct sock *sk)
 /* (Re)arm for rto_ms from now; the socket is locked (or BH-locked). */
 void xtcp_rtx_arm(struct sock *sk)
 {
-	xtcp_timer_arm(sk, &xtcp_sk(sk)->rtx_timer, xtcp_sk(sk)->rto_ms);
-}
+	struct xtcp_sock *xs = xtcp_sk(sk);
 
-/* Stop without waiting: any context.  A running callback drops its own ref. */
+	xs->rtx_due = ktime_add_ms(ktime_get(), xs->rto_ms);
+	xtcp_timer_arm(sk, &xs->rtx_timer, xs->rto_ms);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_rtx_arm, XTCP_NS);
+
+/*
+ * Stop without waiting: any context.  A running callback drops its own ref;
+ * an expiry deferred to release_cb is no longer due.
+ */
 void xtcp_rtx_stop(struct sock *sk)
 {
+	xtcp_sk(sk)->rtx_due = KTIME_MAX;
 	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->rtx_timer) == 1)
 		__sock_put(sk);
 }
+EXPORT_SYMBOL_NS_GPL(xtcp_rtx_stop, XTCP_NS);
 
 /*
  * Stop and wait for a running callback: process context, never under the
@@ -261,6 +310,8 @@ void xtcp_rtx_stop(struct sock *sk)
  */
 void xtcp_timers_stop_sync(struct sock *sk)
 {
+	xtcp_sk(sk)->rtx_due = KTIME_MAX;
+	xtcp_sk(sk)->persist_due = KTIME_MAX;
 	if (hrtimer_cancel(&xtcp_sk(sk)->rtx_timer))
 		__sock_put(sk);
 	if (hrtimer_cancel(&xtcp_sk(sk)->delack_timer))

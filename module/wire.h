@@ -27,6 +27,7 @@
 #define XTCP_OPTLEN_WSCALE	3
 #define XTCP_MAX_WSCALE		14	/* RFC 7323 §2.3 */
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 §3.7.1, without the option */
+#define XTCP_MIN_SND_MSS	48	/* min_snd_mss: Linux's TCP_MIN_SND_MSS */
 #define XTCP_SYN_OPTLEN		8	/* MSS + NOP + window scale */
 
 /* The options XTCP understands, as parsed from one header. */

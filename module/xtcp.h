@@ -81,6 +81,8 @@ struct xtcp_sock {
 	struct hrtimer		rtx_timer;
 	struct hrtimer		delack_timer;
 	struct hrtimer		persist_timer;	/* zero-window probes */
+	ktime_t			rtx_due;	/* when rtx_timer expires; */
+	ktime_t			persist_due;	/* KTIME_MAX: stopped */
 	u8			probes_out;	/* unanswered in a row */
 	u8			persist_backoff;
 	u32			ack_pending;	/* bytes received, not yet ACKed */
@@ -236,6 +238,7 @@ struct xtcp_net {
 	int			tw_reuse_mode;	/* tw_reuse: 0 no, 1 yes, 2 loopback */
 	int			rmem[3];	/* receive buffer min, default, max */
 	int			wmem[3];	/* send buffer min, default, max */
+	int			min_snd_mss;	/* a peer's MSS is raised to this */
 
 	struct xtcp_mib_cpu __percpu *mib;	/* counters, per CPU */
 	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
@@ -274,6 +277,7 @@ int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn);
 int xtcp_bind_recheck(struct sock *sk);
 void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
 void xtcp_unbind(struct sock *sk);
+void xtcp_bind_inherit(struct sock *child);
 
 /* table.c: listener and connection tables */
 int xtcp_table_init(struct xtcp_net *xn);
@@ -292,6 +296,8 @@ void xtcp_sock_init(struct sock *sk);
 void xtcp_done(struct sock *sk, int err);
 void xtcp_abort(struct sock *sk);
 void xtcp_put_local(struct sock *sk);
+void xtcp_conn_init(struct sock *sk);
+void xtcp_conn_forget(struct sock *sk);
 void xtcp_established(struct sock *sk);
 void xtcp_new_child(struct sock *listener, struct sk_buff *skb);
 void xtcp_child_drop(struct sock *child);
@@ -354,6 +360,8 @@ void xtcp_delack_arm(struct sock *sk);
 void xtcp_delack_stop(struct sock *sk);
 void xtcp_persist_arm(struct sock *sk);
 void xtcp_persist_stop(struct sock *sk);
+bool xtcp_rtx_deferred(struct sock *sk);
+bool xtcp_persist_deferred(struct sock *sk);
 int xtcp_timer_pending(struct sock *sk, s64 *left_ms);
 void xtcp_release_cb(struct sock *sk);
 
