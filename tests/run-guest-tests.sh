@@ -274,8 +274,10 @@ prog ./teardown_test
 prog ./keepalive_test
 prog ./stream_test
 prog ./ports_test
+prog ./hardening_test
 # segments on the wire, through a tun device (xt0, 10.99.0.1/24)
 prog /usr/bin/python3 ./wire_test.py
+prog /usr/bin/python3 ./hostile_test.py
 # Unload with SYN and SYN,ACK timers just armed and their sockets closed.
 case "connect: close_with_timers_armed" in
 *"$filter"*)
