@@ -171,9 +171,10 @@ static void __xtcp_push(struct sock *sk, bool force)
 		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, xtcp_now_us(), false);
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb_queue_next(&sk->sk_write_queue, skb);
-		/* an expiry deferred to release_cb and due: keep it */
-		if (!hrtimer_is_queued(&xs->rtx_timer) &&
-		    !xtcp_rtx_deferred(sk)) {
+		/* not running (RFC 6298 (5.1)); an expiry deferred to
+		 * release_cb keeps its deadline
+		 */
+		if (xs->rtx_due == KTIME_MAX) {
 			xtcp_set_rto(sk);
 			xtcp_rtx_arm(sk);
 		}
@@ -334,10 +335,11 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 		else
 			xs->rto_recovery = false;
 	}
-	xtcp_rtx_stop(sk);
 	xtcp_set_rto(sk);
 	if (tcb->snd_nxt != una)
-		xtcp_rtx_arm(sk);
+		xtcp_rtx_arm(sk);	/* RFC 6298 (5.3) */
+	else
+		xtcp_rtx_idle(sk);	/* (5.2) */
 	xtcp_sndbuf_expand(sk);
 	sk->sk_write_space(sk);
 }

@@ -93,19 +93,54 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	xtcp_rtx_arm(sk);
 }
 
+/*
+ * The retransmission and delayed-ACK timers are armed lazily, as TCP keeps
+ * icsk_retransmit_timer armed: each keeps its deadline (rtx_due,
+ * delack_due; KTIME_MAX when stopped), and moving the deadline later
+ * touches no hrtimer while one is queued to fire no later.  An expiry
+ * before the deadline goes back to sleep until it (never while a user
+ * owns the socket, whose process may move the deadline: release_cb
+ * decides then); one for a stopped timer does nothing.
+ *
+ * Called under bh_lock_sock() by @t's callback: returns HRTIMER_RESTART
+ * (keeping the armed reference) or HRTIMER_NORESTART (the caller puts it).
+ */
+static enum hrtimer_restart
+xtcp_timer_expired(struct sock *sk, struct hrtimer *t, ktime_t due, int bit,
+		   void (*timeout)(struct sock *sk))
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	/* re-armed while we waited for the lock: that expiry has its own ref */
+	if (hrtimer_is_queued(t) || due == KTIME_MAX)
+		return HRTIMER_NORESTART;
+	if (sock_owned_by_user(sk)) {
+		if (!test_and_set_bit(bit, &xs->flags))
+			sock_hold(sk);
+		return HRTIMER_NORESTART;
+	}
+	if (ktime_before(ktime_get(), due)) {
+		hrtimer_set_expires(t, due);
+		return HRTIMER_RESTART;
+	}
+	timeout(sk);
+	return HRTIMER_NORESTART;
+}
+
 static enum hrtimer_restart xtcp_rtx_timer_fn(struct hrtimer *t)
 {
 	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, rtx_timer);
 	struct sock *sk = xtcp_to_sk(xs);
 
+	enum hrtimer_restart ret;
+
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
-		xtcp_rtx_timeout(sk);
-	else if (!test_and_set_bit(XTCP_RTX_DEFERRED, &xs->flags))
-		sock_hold(sk);
+	ret = xtcp_timer_expired(sk, t, xs->rtx_due, XTCP_RTX_DEFERRED,
+				 xtcp_rtx_timeout);
 	bh_unlock_sock(sk);
-	sock_put(sk);		/* the armed timer's reference */
-	return HRTIMER_NORESTART;
+	if (ret == HRTIMER_NORESTART)
+		sock_put(sk);	/* the armed timer's reference */
+	return ret;
 }
 
 /* The delayed ACK is due (RFC 9293 §3.8.6.3: within 500 ms; we use 40). */
@@ -122,14 +157,15 @@ static enum hrtimer_restart xtcp_delack_timer_fn(struct hrtimer *t)
 	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, delack_timer);
 	struct sock *sk = xtcp_to_sk(xs);
 
+	enum hrtimer_restart ret;
+
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
-		xtcp_delack_timeout(sk);
-	else if (!test_and_set_bit(XTCP_DELACK_DEFERRED, &xs->flags))
-		sock_hold(sk);
+	ret = xtcp_timer_expired(sk, t, xs->delack_due, XTCP_DELACK_DEFERRED,
+				 xtcp_delack_timeout);
 	bh_unlock_sock(sk);
-	sock_put(sk);
-	return HRTIMER_NORESTART;
+	if (ret == HRTIMER_NORESTART)
+		sock_put(sk);
+	return ret;
 }
 
 /*
@@ -187,14 +223,6 @@ static bool xtcp_timer_due(ktime_t due)
 }
 
 /* An expiry deferred to release_cb, still due: it runs there. */
-bool xtcp_rtx_deferred(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	return test_bit(XTCP_RTX_DEFERRED, &xs->flags) &&
-	       xtcp_timer_due(xs->rtx_due);
-}
-
 bool xtcp_persist_deferred(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -203,18 +231,36 @@ bool xtcp_persist_deferred(struct sock *sk)
 	       xtcp_timer_due(xs->persist_due);
 }
 
+static void xtcp_timer_arm_at(struct sock *sk, struct hrtimer *t, ktime_t due);
+
+/*
+ * A lazily armed timer's expiry deferred to release_cb: run it if its
+ * deadline has come, sleep again until a later one, nothing if stopped.
+ */
+static void xtcp_deferred_run(struct sock *sk, struct hrtimer *t, ktime_t due,
+			      void (*timeout)(struct sock *sk))
+{
+	if (due == KTIME_MAX)
+		return;
+	if (xtcp_timer_due(due))
+		timeout(sk);
+	else if (!hrtimer_is_queued(t))
+		xtcp_timer_arm_at(sk, t, due);
+}
+
 /* Runs from release_sock() with the socket's spinlock held, BH off. */
 void xtcp_release_cb(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xs->flags)) {
-		if (xtcp_timer_due(xs->rtx_due))
-			xtcp_rtx_timeout(sk);
+		xtcp_deferred_run(sk, &xs->rtx_timer, xs->rtx_due,
+				  xtcp_rtx_timeout);
 		__sock_put(sk);
 	}
 	if (test_and_clear_bit(XTCP_DELACK_DEFERRED, &xs->flags)) {
-		xtcp_delack_timeout(sk);
+		xtcp_deferred_run(sk, &xs->delack_timer, xs->delack_due,
+				  xtcp_delack_timeout);
 		__sock_put(sk);
 	}
 	if (test_and_clear_bit(XTCP_PERSIST_DEFERRED, &xs->flags)) {
@@ -228,6 +274,7 @@ void xtcp_release_cb(struct sock *sk)
 void xtcp_timer_init(struct sock *sk)
 {
 	xtcp_sk(sk)->rtx_due = KTIME_MAX;
+	xtcp_sk(sk)->delack_due = KTIME_MAX;
 	xtcp_sk(sk)->persist_due = KTIME_MAX;
 	xtcp_hrtimer_setup(&xtcp_sk(sk)->rtx_timer, xtcp_rtx_timer_fn,
 			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
@@ -250,14 +297,47 @@ static void xtcp_timer_arm(struct sock *sk, struct hrtimer *t, u32 ms)
 	hrtimer_start(t, ms_to_ktime(ms), HRTIMER_MODE_REL_SOFT);
 }
 
+/* The same, at the absolute time @due. */
+static void xtcp_timer_arm_at(struct sock *sk, struct hrtimer *t, ktime_t due)
+{
+	if (hrtimer_try_to_cancel(t) != 1)
+		sock_hold(sk);
+	hrtimer_start(t, due, HRTIMER_MODE_ABS_SOFT);
+}
+
+/*
+ * A lazily armed timer (xtcp_timer_expired()): the deadline is @ms from
+ * now; the hrtimer is touched only when none is queued to fire by then.
+ */
+static void xtcp_timer_arm_lazy(struct sock *sk, struct hrtimer *t,
+				ktime_t *due, u32 ms)
+{
+	*due = ktime_add_ms(ktime_get(), ms);
+	if (hrtimer_is_queued(t) && !ktime_after(hrtimer_get_softexpires(t), *due))
+		return;
+	xtcp_timer_arm_at(sk, t, *due);
+}
+
+/* An ACK is held back: it goes in XTCP_DELACK_MS unless one goes first. */
 void xtcp_delack_arm(struct sock *sk)
 {
-	if (!hrtimer_is_queued(&xtcp_sk(sk)->delack_timer))
-		xtcp_timer_arm(sk, &xtcp_sk(sk)->delack_timer, XTCP_DELACK_MS);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	/* the first held-back byte sets the deadline */
+	if (xs->delack_due == KTIME_MAX)
+		xtcp_timer_arm_lazy(sk, &xs->delack_timer, &xs->delack_due,
+				    XTCP_DELACK_MS);
+}
+
+/* An ACK went: nothing is held back (the hrtimer may stay queued). */
+void xtcp_delack_idle(struct sock *sk)
+{
+	xtcp_sk(sk)->delack_due = KTIME_MAX;
 }
 
 void xtcp_delack_stop(struct sock *sk)
 {
+	xtcp_sk(sk)->delack_due = KTIME_MAX;
 	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->delack_timer) == 1)
 		__sock_put(sk);
 }
@@ -286,10 +366,15 @@ void xtcp_rtx_arm(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->rtx_due = ktime_add_ms(ktime_get(), xs->rto_ms);
-	xtcp_timer_arm(sk, &xs->rtx_timer, xs->rto_ms);
+	xtcp_timer_arm_lazy(sk, &xs->rtx_timer, &xs->rtx_due, xs->rto_ms);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_rtx_arm, XTCP_NS);
+
+/* Nothing outstanding: stopped, the hrtimer left to expire harmlessly. */
+void xtcp_rtx_idle(struct sock *sk)
+{
+	xtcp_sk(sk)->rtx_due = KTIME_MAX;
+}
 
 /*
  * Stop without waiting: any context.  A running callback drops its own ref;
@@ -311,6 +396,7 @@ EXPORT_SYMBOL_NS_GPL(xtcp_rtx_stop, XTCP_NS);
 void xtcp_timers_stop_sync(struct sock *sk)
 {
 	xtcp_sk(sk)->rtx_due = KTIME_MAX;
+	xtcp_sk(sk)->delack_due = KTIME_MAX;
 	xtcp_sk(sk)->persist_due = KTIME_MAX;
 	if (hrtimer_cancel(&xtcp_sk(sk)->rtx_timer))
 		__sock_put(sk);
@@ -329,19 +415,17 @@ void xtcp_timers_stop_sync(struct sock *sk)
 int xtcp_timer_pending(struct sock *sk, s64 *left_ms)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct hrtimer *t;
-	int tr;
+	ktime_t due = READ_ONCE(xs->rtx_due);
+	int tr = 1;
 
-	if (hrtimer_is_queued(&xs->rtx_timer)) {
-		t = &xs->rtx_timer;
-		tr = 1;
-	} else if (hrtimer_is_queued(&xs->persist_timer)) {
-		t = &xs->persist_timer;
+	if (due == KTIME_MAX) {
+		due = READ_ONCE(xs->persist_due);
 		tr = 4;
-	} else {
+	}
+	if (due == KTIME_MAX) {
 		*left_ms = 0;
 		return 0;
 	}
-	*left_ms = max_t(s64, ktime_to_ms(hrtimer_get_remaining(t)), 0);
+	*left_ms = max_t(s64, ktime_ms_delta(due, ktime_get()), 0);
 	return tr;
 }

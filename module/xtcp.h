@@ -81,6 +81,7 @@ struct xtcp_sock {
 	struct hrtimer		rtx_timer;
 	struct hrtimer		delack_timer;
 	struct hrtimer		persist_timer;	/* zero-window probes */
+	ktime_t			delack_due;	/* when the held-back ACK goes */
 	ktime_t			rtx_due;	/* when rtx_timer expires; */
 	ktime_t			persist_due;	/* KTIME_MAX: stopped */
 	u8			probes_out;	/* unanswered in a row */
@@ -355,12 +356,13 @@ u32 xtcp_inq(struct sock *sk);
 void xtcp_timer_init(struct sock *sk);
 void xtcp_rtx_arm(struct sock *sk);
 void xtcp_rtx_stop(struct sock *sk);
+void xtcp_rtx_idle(struct sock *sk);
 void xtcp_timers_stop_sync(struct sock *sk);
 void xtcp_delack_arm(struct sock *sk);
 void xtcp_delack_stop(struct sock *sk);
+void xtcp_delack_idle(struct sock *sk);
 void xtcp_persist_arm(struct sock *sk);
 void xtcp_persist_stop(struct sock *sk);
-bool xtcp_rtx_deferred(struct sock *sk);
 bool xtcp_persist_deferred(struct sock *sk);
 int xtcp_timer_pending(struct sock *sk, s64 *left_ms);
 void xtcp_release_cb(struct sock *sk);
