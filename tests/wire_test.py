@@ -10,10 +10,19 @@ driven through ctypes on libc (Python's socket module cannot bind an unknown
 family); segments are built and parsed with scapy, the checksum computed here
 over the pseudo-header with protocol 253 (scapy's TCP checksum hard-codes 6).
 
-Prints "ok - wire: NAME" / "not ok - wire: NAME" (with indented details) per
-test and exits 0; the host (scripts/run-itests.sh) counts the lines.
-argv[1], if given, selects the tests whose "wire: NAME" contains it (so
-"wire" selects all).  Needs root and xtcp.ko; takes ~12 s of test time.
+Prints exactly one "ok - wire: NAME" / "not ok - wire: NAME" line (with
+indented details) per selected test, whatever fails: scapy's import, the tun
+setup, a test's own code, its time limit.  Exits 1 if any test failed, else
+0; the host (scripts/run-itests.sh) counts the lines.
+
+    wire_test.py [FILTER]          run the tests whose "wire: NAME" contains
+                                   FILTER (so "wire" selects all)
+    wire_test.py --list [FILTER]   print "wire: NAME" for each test FILTER
+                                   selects, one a line: the results owed.
+                                   Imports no scapy and touches no tun.
+
+Words after the first are joined to FILTER with spaces ("wire: NAME" may
+arrive split).  Needs root and xtcp.ko; takes ~35 s of test time.
 """
 import ctypes
 import errno
@@ -1170,56 +1179,126 @@ TESTS = [
 ]
 
 
+TIME_LIMIT_S = 15       # a test's alarm, unless TIME_LIMITS says otherwise
+TIME_LIMITS = {}        # test function -> seconds
+
+
+def time_limit(t):
+    return TIME_LIMITS.get(t, TIME_LIMIT_S)
+
+
 def on_alarm(signum, frame):
-    raise Timeout("test took longer than its alarm")
+    raise Timeout("the test's time limit expired")
+
+
+def select_tests(filt):
+    """TESTS whose "wire: NAME" contains FILT ("wire" selects them all)."""
+    return [t for t in TESTS if filt in "wire: " + t.__name__]
+
+
+def report(name, errors, notes):
+    """The one result line for test NAME, its details and its notes."""
+    if errors:
+        print("not ok - wire: %s" % name)
+        for e in errors:
+            for line in str(e).splitlines():
+                print("  | " + line)
+    else:
+        print("ok - wire: %s" % name)
+    for n in notes:
+        print("# %s: %s" % (name, n))
+
+
+def sysctl_snapshot():
+    """Every XTCP sysctl's value now, or {} if they cannot be read."""
+    out = {}
+    try:
+        for name in sorted(os.listdir(SYSCTL)):
+            out[name] = sysctl_get(name)
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def sysctl_restore(snap):
+    """Put back what a test left changed (a Sysctls block cut short)."""
+    for name, v in snap.items():
+        try:
+            if sysctl_get(name) != v:
+                sysctl_set(name, v)
+        except (OSError, ValueError):
+            pass
+
+
+def run_one(t, tun, errors, notes):
+    """T with its own alarm; everything it raises lands in ERRORS."""
+    ctx = Ctx(tun)
+    ctx.errors, ctx.notes = errors, notes
+    try:
+        signal.setitimer(signal.ITIMER_REAL, time_limit(t))
+        tun.drain()
+        t(ctx)
+    except Fail as e:
+        errors.append(str(e))
+    finally:
+        try:
+            ctx.close()     # within the alarm too
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def main():
     sys.stdout.reconfigure(line_buffering=True)
-    filt = sys.argv[1] if len(sys.argv) > 1 else ""
+    args = sys.argv[1:]
+    if args and args[0] == "--list":
+        for t in select_tests(" ".join(args[1:])):
+            print("wire: %s" % t.__name__)
+        return 0
     # "wire" (the group) selects them all, as run-itests.sh --filter wire
-    tests = [t for t in TESTS if filt in "wire: " + t.__name__]
+    tests = select_tests(" ".join(args))
     if not tests:
         return 0
-    load_scapy()
-    t_start = time.monotonic()
+    setup_error, tun = None, None
     try:
-        tun = Tun(TUN)
-    except Exception as e:
+        load_scapy()
+    except BaseException:
+        setup_error = "scapy's import failed:\n" + traceback.format_exc().rstrip()
+    t_start = time.monotonic()
+    if setup_error is None:
+        try:
+            tun = Tun(TUN)
+        except BaseException:
+            setup_error = "tun setup failed:\n" + traceback.format_exc().rstrip()
+    if setup_error is not None:
         for t in tests:
-            print("not ok - wire: %s" % t.__name__)
-        print("  tun setup failed: %s" % e)
-        return 0
+            report(t.__name__, [setup_error], [])
+        return 1
+    failed = 0
+    snap = sysctl_snapshot()
     signal.signal(signal.SIGALRM, on_alarm)
     try:
         for t in tests:
-            ctx = Ctx(tun)
-            tun.drain()
-            signal.alarm(15)
+            errors, notes = [], []
             try:
-                t(ctx)
-            except Fail as e:
-                ctx.errors.append(str(e))
-            except Exception:
-                ctx.errors.append(traceback.format_exc().rstrip())
+                run_one(t, tun, errors, notes)
+            except BaseException:
+                # the test's own exceptions, and an alarm that fired after
+                # the test's body, while it cleaned up
+                errors.append(traceback.format_exc().rstrip())
             finally:
-                signal.alarm(0)
-                ctx.close()
-            if ctx.errors:
-                print("not ok - wire: %s" % t.__name__)
-                for e in ctx.errors:
-                    for line in e.splitlines():
-                        print("  | " + line)
-            else:
-                print("ok - wire: %s" % t.__name__)
-            for n in ctx.notes:
-                print("# %s: %s" % (t.__name__, n))
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            sysctl_restore(snap)
+            failed += bool(errors)
+            report(t.__name__, errors, notes)
     finally:
-        tun.close()
+        try:
+            tun.close()
+        except BaseException:
+            pass
     now = time.monotonic()
-    print("# wire_test: %d tests in %.1f s (%.1f s with scapy's import)" %
-          (len(tests), now - t_start, now - T_START))
-    return 0
+    print("# wire_test: %d tests, %d failed, in %.1f s (%.1f s with scapy's import)" %
+          (len(tests), failed, now - t_start, now - T_START))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
