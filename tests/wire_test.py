@@ -86,10 +86,14 @@ def timer_slack(want_ms):
     """(early, late) in ms: how far from WANT_MS, a timer's own arithmetic,
     an interval between two segments the kernel sent (or from our call to
     one) may land in this rig.  Segments carry the kernel's transmit stamp
-    (Tun._stamp), so early is only the µs between a stamp and the arming
-    of the next timer; late is the host not running the guest's vCPU when
-    the timer is due.  PROVISIONAL: being measured."""
-    return 5 + 0.05 * want_ms, min(150 + 0.1 * want_ms, 0.8 * want_ms)
+    (Tun._stamp), so early is only the time between a stamp and the arming
+    of the next timer, plus clock reading noise: at most 2.4 ms seen.  Late
+    is the host not running the guest when the timer is due, which only
+    ever adds: up to 243 ms (a 500 ms RTO) on the stock kernel with the
+    host at load 9 on 2 cores, typically 0-10 ms.  So the window is
+    lopsided, [0.95 w - 5, 1.7 w]: a timer at half or double its value
+    falls outside it whatever the load."""
+    return 5 + 0.05 * want_ms, 0.7 * want_ms
 
 
 def flag_str(f):
@@ -1086,9 +1090,9 @@ def fin_retransmitted(ctx):
     with Sysctls(rto_init_ms=300, rto_min_ms=100, rto_max_ms=10000):
         a, z, y = established(ctx, 42305, 51305, 210000)
         a.close()
-        got = ctx.tun.collect(conn(42305, 51305), 1.5)
+        got = ctx.tun.collect(conn(42305, 51305), 1.7)
         fins = [g for g in got if g.flags & FIN]
-        ctx.eq(len(fins), 3, "FINs in 1.5 s (at 0, 300, 900 ms)")
+        ctx.eq(len(fins), 3, "FINs in 1.7 s (at 0, 300, 900 ms)")
         for g in got:
             ctx.check(g.seq == z and g.flags == FIN | ACK and g.ack == y and
                       not g.payload and g.csum_ok, "FIN copy %s" % g)
@@ -1101,27 +1105,28 @@ def fin_retransmitted(ctx):
 def fin_retransmitted_rto_min(ctx):
     """After an RTT sample the RTO is computed (RFC 6298 (2.2)): 3 R for a
     first sample R of a few ms, so rto_min_ms sets it ((2.4)), not
-    rto_init_ms: FIN at 0, 400, 1200 ms."""
+    rto_init_ms: FIN at 0, 500, 1500 ms, the next one not before 3500."""
     lport, pport = 42306, 51306
-    with Sysctls(rto_init_ms=1000, rto_min_ms=400, rto_max_ms=10000):
+    with Sysctls(rto_init_ms=1000, rto_min_ms=500, rto_max_ms=10000):
         a, z, y = established(ctx, lport, pport, 212000)
+        ack = build(pport, lport, ACK, seq=y, ack=(z + 4) & M32)   # ready
         ctx.eq(a.send(b"ping"), 4, "send")
         d = ctx.expect(conn(lport, pport), "the data")
+        ctx.tun.send(ack)
         ctx.eq((d.seq, d.payload), (z, b"ping"), "data segment")
-        ctx.tun.send(build(pport, lport, ACK, seq=y, ack=(z + 4) & 0xFFFFFFFF))
-        z = (z + 4) & 0xFFFFFFFF
+        z = (z + 4) & M32
         ctx.expect_none(conn(lport, pport), "answer to the ACK", 0.1)
         srtt = a.info()["srtt"] / 1000
-        ctx.need(3 * srtt < 400, "SRTT %.0f ms: RTO 3 * SRTT is not below rto_min_ms" % srtt)
+        ctx.need(3 * srtt < 500, "SRTT %.0f ms: RTO 3 * SRTT is not below rto_min_ms" % srtt)
         a.close()
-        got = ctx.tun.collect(conn(lport, pport), 1.6)
+        got = ctx.tun.collect(conn(lport, pport), 2.0)
         fins = [g for g in got if g.flags & FIN]
-        ctx.eq(len(fins), 3, "FINs in 1.6 s (at 0, 400, 1200 ms)")
+        ctx.eq(len(fins), 3, "FINs in 2 s (at 0, 500, 1500 ms)")
         for g in got:
             ctx.check(g.seq == z and g.flags == FIN | ACK and g.ack == y and
                       not g.payload and g.csum_ok, "FIN copy %s" % g)
-        fin_intervals(ctx, fins, 400, "SRTT %.1f ms, rto_min_ms 400" % srtt)
-        ctx.tun.send(build(pport, lport, FIN | ACK, seq=y, ack=(z + 1) & 0xFFFFFFFF))
+        fin_intervals(ctx, fins, 500, "SRTT %.1f ms, rto_min_ms 500" % srtt)
+        ctx.tun.send(build(pport, lport, FIN | ACK, seq=y, ack=(z + 1) & M32))
         ctx.expect(conn(lport, pport), "ACK of our FIN")
 
 
