@@ -78,22 +78,26 @@ M32 = 0xFFFFFFFF
 
 DELACK_MS = 40          # XTCP_DELACK_MS, module/xtcp.h
 DELACK_SAMPLES = 8      # single segments timed; the quickest ACK is bounded
-DELACK_SLACK = (4, 30)  # PROVISIONAL
+# The quickest of DELACK_SAMPLES ACKs: 40.7-41.6 ms (stock), 42.7-44.4
+# (debug); single ones were seen 2.4 ms early (stock) and up to 278 ms late.
+DELACK_SLACK = (4, 30)
 FAST_RTX_MS = 300       # "at once": well under any RTO the tests set (>= 1 s)
 
 
 def timer_slack(want_ms):
     """(early, late) in ms: how far from WANT_MS, a timer's own arithmetic,
     an interval between two segments the kernel sent (or from our call to
-    one) may land in this rig.  Segments carry the kernel's transmit stamp
-    (Tun._stamp), so early is only the time between a stamp and the arming
-    of the next timer, plus clock reading noise: at most 2.4 ms seen.  Late
-    is the host not running the guest when the timer is due, which only
-    ever adds: up to 243 ms (a 500 ms RTO) on the stock kernel with the
-    host at load 9 on 2 cores, typically 0-10 ms.  So the window is
-    lopsided, [0.95 w - 5, 1.7 w]: a timer at half or double its value
-    falls outside it whatever the load."""
-    return 5 + 0.05 * want_ms, 0.7 * want_ms
+    one) may land in this rig: [0.7 w, 1.7 w], which rejects a timer at
+    half or at double its value.  Segments carry the kernel's transmit
+    stamp (Tun._stamp), not the time this program got round to reading
+    them.  Late is the host not running the guest when a timer is due; it
+    only ever adds, up to 0.5 w seen: 243 ms on a 500 ms RTO (stock), 330
+    on 1000 and 109 on a 200 ms probe (debug), typically 0-15 ms.  Early
+    is a segment stamped later than its timer was armed, the next one on
+    time: up to 101 ms on a 600 ms RTO (debug), 2.4 ms (stock).  Measured
+    with the host at load 7-9 on its 2 cores (a kernel build and other
+    guests), several runs of each kernel."""
+    return 0.3 * want_ms, 0.7 * want_ms
 
 
 def flag_str(f):
@@ -249,6 +253,21 @@ class Tun:
             while len(self.caught) > 4096:
                 self.caught.popleft()
 
+    @staticmethod
+    def _mono_offset():
+        """CLOCK_MONOTONIC - CLOCK_REALTIME, from the tightest of a few
+        readings (a stall between two of them was seen to cost 5 ms)."""
+        best = None
+        for _ in range(5):
+            r1 = time.time()
+            m = time.monotonic()
+            r2 = time.time()
+            if best is None or r2 - r1 < best[0]:
+                best = (r2 - r1, m - (r1 + r2) / 2)
+            if best[0] < 0.0002:
+                break
+        return best[1]
+
     def _stamp(self, raw, t_read):
         """When the kernel sent RAW (read from the tun at T_READ), on the
         monotonic clock."""
@@ -261,8 +280,7 @@ class Tun:
                     for _ in range(i + 1):
                         self.caught.popleft()
                     self.stamped += 1
-                    t = ts + time.monotonic() - time.time()
-                    return min(t, t_read)
+                    return min(ts + self._mono_offset(), t_read)
         self.unstamped += 1
         return t_read
 
@@ -1077,8 +1095,6 @@ def fin_intervals(ctx, fins, first_ms, what):
     if len(fins) >= 3:
         ctx.within((fins[2].t - fins[1].t) * 1000, 2 * first_ms,
                    "second retransmission after the first", *timer_slack(2 * first_ms))
-        ctx.near((fins[2].t - fins[1].t) / (fins[1].t - fins[0].t) * 100,
-                 200, "backoff ratio (percent)", 0.7, 1.3)
 
 
 def fin_retransmitted(ctx):
@@ -1093,7 +1109,7 @@ def fin_retransmitted(ctx):
         got = ctx.tun.collect(conn(42305, 51305), 1.7)
         fins = [g for g in got if g.flags & FIN]
         ctx.eq(len(fins), 3, "FINs in 1.7 s (at 0, 300, 900 ms)")
-        for g in got:
+        for g in fins:
             ctx.check(g.seq == z and g.flags == FIN | ACK and g.ack == y and
                       not g.payload and g.csum_ok, "FIN copy %s" % g)
         fin_intervals(ctx, fins, 300, "rto_init_ms 300")
@@ -1122,7 +1138,7 @@ def fin_retransmitted_rto_min(ctx):
         got = ctx.tun.collect(conn(lport, pport), 2.0)
         fins = [g for g in got if g.flags & FIN]
         ctx.eq(len(fins), 3, "FINs in 2 s (at 0, 500, 1500 ms)")
-        for g in got:
+        for g in fins:
             ctx.check(g.seq == z and g.flags == FIN | ACK and g.ack == y and
                       not g.payload and g.csum_ok, "FIN copy %s" % g)
         fin_intervals(ctx, fins, 500, "SRTT %.1f ms, rto_min_ms 500" % srtt)
@@ -1420,8 +1436,8 @@ def delayed_ack(ctx):
         ctx.check(d >= DELACK_MS - early, "an ACK %.1f ms after a single segment: "
                   "before the delayed-ACK timeout (%d ms)" % (d, DELACK_MS))
     ctx.within(min(delays), DELACK_MS, "the quickest delayed ACK", early, late)
-    lat = []
-    for r in range(3):
+    lat, rounds, skipped = [], 0, 0
+    while rounds < 3 and rounds + skipped < 8:
         base, ts, pkts = seq, [], []
         for i in range(4):      # built first: scapy is slow under TCG
             pkts.append(build(pport, lport, ACK, seq=seq, ack=z, payload=bytes(mss)))
@@ -1429,14 +1445,28 @@ def delayed_ack(ctx):
         for pkt in pkts:
             ts.append(time.monotonic())
             ctx.tun.send(pkt)
+        ts.append(time.monotonic())
         acks = ctx.tun.collect(match, 0.15)
+        # A pair's first segment arms the timer after we start writing it,
+        # the second is taken before its write returns (the tun write
+        # delivers it): less than the timeout apart, or a slow guest
+        # (KASAN, a stall) let the timer run out in between.
+        pair_ms = [(ts[i + 2] - ts[i]) * 1000 for i in (0, 2)]
+        if max(pair_ms) > DELACK_MS - 5:
+            skipped += 1
+            ctx.note("round skipped: a pair's writes took %.0f ms; ACKs cover %s" % (
+                max(pair_ms), [(k.ack - base) & M32 for k in acks]))
+            continue
         ctx.eq([(k.ack - base) & M32 for k in acks], [2 * mss, 4 * mss],
-               "round %d: what the ACKs of four %d-byte segments cover" % (r, mss))
+               "round %d: what the ACKs of four %d-byte segments cover" % (rounds, mss))
+        rounds += 1
         for k in acks:
             ctx.check(flag_str(k.flags) == "ACK" and not k.payload, "ACK: %s" % k)
             off = (k.ack - base) & M32
             if off in (2 * mss, 4 * mss):
                 lat.append((k.t - ts[off // mss - 1]) * 1000)
+    ctx.check(rounds == 3, "%d rounds of four back-to-back segments in %d tries" %
+              (rounds, rounds + skipped))
     ctx.note("ACKs of every second full segment after %s ms" %
              ", ".join("%.1f" % d for d in lat))
     if lat:
@@ -1546,7 +1576,17 @@ TESTS = [
 
 
 TIME_LIMIT_S = 15       # a test's alarm, unless TIME_LIMITS says otherwise
-TIME_LIMITS = {}        # test function -> seconds
+TIME_LIMITS = {}        # test function -> seconds (filled in after TESTS)
+
+
+def set_time_limits():
+    # a debug guest (KASAN, TCG) takes 10-20 s over these
+    for t in (fin_retransmitted, fin_retransmitted_rto_min, fast_retransmit,
+              delayed_ack, persist_probes):
+        TIME_LIMITS[t] = 30
+
+
+set_time_limits()
 
 
 def time_limit(t):
@@ -1639,12 +1679,13 @@ def main():
         for t in tests:
             report(t.__name__, [setup_error], [])
         return 1
-    failed = 0
+    failed, took = 0, []
     snap = sysctl_snapshot()
     signal.signal(signal.SIGALRM, on_alarm)
     try:
         for t in tests:
             errors, notes = [], []
+            t0 = time.monotonic()
             try:
                 run_one(t, tun, errors, notes)
             except BaseException:
@@ -1653,6 +1694,7 @@ def main():
                 errors.append(traceback.format_exc().rstrip())
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+            took.append((time.monotonic() - t0, t.__name__))
             sysctl_restore(snap)
             failed += bool(errors)
             report(t.__name__, errors, notes)
@@ -1666,6 +1708,8 @@ def main():
           "%d segments timed by the kernel's stamp, %d by reading%s" %
           (len(tests), failed, now - t_start, now - T_START, tun.stamped,
            tun.unstamped, " (%s)" % tun.cap_error if tun.cap_error else ""))
+    print("# wire_test: slowest: %s" % ", ".join(
+        "%s %.1f s" % (n, d) for d, n in sorted(took, reverse=True)[:4]))
     return 1 if failed else 0
 
 
