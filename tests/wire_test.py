@@ -10,11 +10,22 @@ driven through ctypes on libc (Python's socket module cannot bind an unknown
 family); segments are built and parsed with scapy, the checksum computed here
 over the pseudo-header with protocol 253 (scapy's TCP checksum hard-codes 6).
 
-Prints "ok - wire: NAME" / "not ok - wire: NAME" (with indented details) per
-test and exits 0; the host (scripts/run-itests.sh) counts the lines.
-argv[1], if given, selects the tests whose "wire: NAME" contains it (so
-"wire" selects all).  Needs root and xtcp.ko; takes ~12 s of test time.
+Prints exactly one "ok - wire: NAME" / "not ok - wire: NAME" line (with
+indented details) per selected test, whatever fails: scapy's import, the tun
+setup, a test's own code, its time limit.  Exits 1 if any test failed, else
+0; the host (scripts/run-itests.sh) counts the lines.
+
+    wire_test.py [FILTER]          run the tests whose "wire: NAME" contains
+                                   FILTER (so "wire" selects all)
+    wire_test.py --list [FILTER]   print "wire: NAME" for each test FILTER
+                                   selects, one a line: the results owed.
+                                   Imports no scapy and touches no tun.
+
+Words after the first are joined to FILTER with spaces ("wire: NAME" may
+arrive split).  Needs root and xtcp.ko; takes ~35 s of test time (stock),
+~70 s (debug), plus scapy's import.
 """
+import collections
 import ctypes
 import errno
 import fcntl
@@ -63,6 +74,31 @@ FLAG_NAMES = [(SYN, "SYN"), (ACK, "ACK"), (FIN, "FIN"), (RST, "RST"), (PSH, "PSH
 MSS_WS = [("MSS", 1400), ("NOP", None), ("WScale", 5)]
 MSS_ONLY = [("MSS", 1400)]
 NO_REPLY_WAIT = 0.3     # seconds to wait for a reply that must not come
+M32 = 0xFFFFFFFF
+
+
+DELACK_MS = 40          # XTCP_DELACK_MS, module/xtcp.h
+DELACK_SAMPLES = 8      # single segments timed; the quickest ACK is bounded
+# The quickest of DELACK_SAMPLES ACKs: 40.7-41.6 ms (stock), 42.7-44.4
+# (debug); single ones were seen 2.4 ms early (stock) and up to 278 ms late.
+DELACK_SLACK = (4, 30)
+FAST_RTX_MS = 300       # "at once": well under any RTO the tests set (>= 1 s)
+
+
+def timer_slack(want_ms):
+    """(early, late) in ms: how far from WANT_MS, a timer's own arithmetic,
+    an interval between two segments the kernel sent (or from our call to
+    one) may land in this rig: [0.7 w, 1.7 w], which rejects a timer at
+    half or at double its value.  Segments carry the kernel's transmit
+    stamp (Tun._stamp), not the time this program got round to reading
+    them.  Late is the host not running the guest when a timer is due; it
+    only ever adds, up to 0.5 w seen: 243 ms on a 500 ms RTO (stock), 330
+    on 1000 and 109 on a 200 ms probe (debug), typically 0-15 ms.  Early
+    is a segment stamped later than its timer was armed, the next one on
+    time: up to 101 ms on a 600 ms RTO (debug), 2.4 ms (stock).  Measured
+    with the host at load 7-9 on its 2 cores (a kernel build and other
+    guests), several runs of each kernel."""
+    return 0.3 * want_ms, 0.7 * want_ms
 
 
 def flag_str(f):
@@ -173,6 +209,81 @@ class Tun:
         subprocess.run(["ip", "addr", "add", LOCAL + "/24", "dev", name], check=True)
         subprocess.run(["ip", "link", "set", name, "up"], check=True)
         self.mtu = int(open("/sys/class/net/%s/mtu" % name).read())
+        self.stamped = self.unstamped = 0
+        self.cap, self.cap_error, self.caught = None, None, collections.deque()
+        try:
+            self.cap = self._capture(name)
+        except OSError as e:
+            self.cap_error = str(e)
+
+    # A segment's time is when the kernel handed it to xt0: a packet socket
+    # on xt0 sees each outgoing packet just before the tun queues it
+    # (dev_queue_xmit_nit()), and stamps it then (SO_TIMESTAMPNS).  Our own
+    # wake-up to read the tun, late by up to hundreds of ms on a loaded
+    # host, does not count.  Without the stamp (no AF_PACKET, a copy
+    # lost) a segment has the time it was read.
+    # (ETH_P_ALL: outgoing packets only reach ptype_all taps)
+    SO_TIMESTAMPNS, SO_RCVBUFFORCE, ETH_P_ALL = 35, 33, 0x0003
+
+    def _capture(self, name):
+        cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                            socket.htons(self.ETH_P_ALL))
+        try:
+            cap.setsockopt(socket.SOL_SOCKET, self.SO_TIMESTAMPNS, 1)
+            cap.setsockopt(socket.SOL_SOCKET, self.SO_RCVBUFFORCE, 4 << 20)
+            cap.bind((name, self.ETH_P_ALL))
+            cap.setblocking(False)
+        except OSError:
+            cap.close()
+            raise
+        return cap
+
+    def _cap_read(self):
+        """Outgoing packets the capture holds: (raw, realtime stamp)."""
+        while True:
+            try:
+                raw, anc, _, addr = self.cap.recvmsg(65536, socket.CMSG_SPACE(16))
+            except BlockingIOError:
+                return
+            if addr[2] != socket.PACKET_OUTGOING:
+                continue
+            for level, typ, data in anc:
+                if level == socket.SOL_SOCKET and typ == self.SO_TIMESTAMPNS:
+                    sec, nsec = struct.unpack("qq", data[:16])
+                    self.caught.append((raw, sec + nsec / 1e9))
+            while len(self.caught) > 4096:
+                self.caught.popleft()
+
+    @staticmethod
+    def _mono_offset():
+        """CLOCK_MONOTONIC - CLOCK_REALTIME, from the tightest of a few
+        readings (a stall between two of them was seen to cost 5 ms)."""
+        best = None
+        for _ in range(5):
+            r1 = time.time()
+            m = time.monotonic()
+            r2 = time.time()
+            if best is None or r2 - r1 < best[0]:
+                best = (r2 - r1, m - (r1 + r2) / 2)
+            if best[0] < 0.0002:
+                break
+        return best[1]
+
+    def _stamp(self, raw, t_read):
+        """When the kernel sent RAW (read from the tun at T_READ), on the
+        monotonic clock."""
+        if self.cap is not None:
+            self._cap_read()
+            for i, (c, ts) in enumerate(self.caught):
+                if c == raw:
+                    # what came before it was sent before it: a copy the
+                    # tun dropped, or another protocol's
+                    for _ in range(i + 1):
+                        self.caught.popleft()
+                    self.stamped += 1
+                    return min(ts + self._mono_offset(), t_read)
+        self.unstamped += 1
+        return t_read
 
     def send(self, pkt):
         os.write(self.fd, pkt)
@@ -192,7 +303,7 @@ class Tun:
             t = time.monotonic()
             if len(raw) < 20 or raw[0] >> 4 != 4 or raw[9] != PROTO:
                 continue        # IPv6 noise, ARP-less tun chatter, ...
-            return Seg(t, raw)
+            return Seg(self._stamp(raw, t), raw)
 
     def recv(self, match, timeout):
         """The next segment for which MATCH(seg) holds, within TIMEOUT s."""
@@ -217,8 +328,13 @@ class Tun:
     def drain(self):
         while self._read(0.01) is not None:
             pass
+        if self.cap is not None:
+            self._cap_read()
+            self.caught.clear()
 
     def close(self):
+        if self.cap is not None:
+            self.cap.close()
         os.close(self.fd)
         subprocess.run(["ip", "link", "del", self.name],
                        stderr=subprocess.DEVNULL)
@@ -236,6 +352,15 @@ libc = ctypes.CDLL(None, use_errno=True)
 SOCK_STREAM, SOCK_NONBLOCK = 1, 0o4000
 SOL_SOCKET, SO_ERROR, SO_KEEPALIVE = 1, 4, 9
 SOL_XTCP, XTCP_KEEPIDLE, XTCP_KEEPINTVL, XTCP_KEEPCNT = 253, 4, 5, 6
+XTCP_INFO = 11
+# struct xtcp_info (include/uapi/linux/xtcp.h), native byte order
+XTCP_INFO_FMT = "=BBBBBBH4I2I8IQQII"
+XTCP_INFO_FMT_SIZE = struct.calcsize(XTCP_INFO_FMT)
+XTCP_INFO_FIELDS = (
+    "state", "xtcp_state", "retransmits", "backoff", "snd_wscale", "rcv_wscale",
+    "pad", "rto", "ato", "srtt", "rttvar", "snd_mss", "rcv_mss", "snd_una",
+    "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd", "snd_cwnd", "snd_ssthresh",
+    "total_retrans", "bytes_acked", "bytes_received", "segs_in", "segs_out")
 for fn, args in (("socket", [ctypes.c_int] * 3),
                  ("bind", [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]),
                  ("connect", [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]),
@@ -322,6 +447,18 @@ class XSock:
     def setint(self, level, name, val):
         v = ctypes.c_int(val)
         return self._rc(libc.setsockopt(self.fd, level, name, ctypes.byref(v), 4))
+
+    def info(self):
+        """XTCP_INFO as a dict of its fields without the xtcpi_ prefix."""
+        buf = ctypes.create_string_buffer(XTCP_INFO_FMT_SIZE)
+        n = ctypes.c_uint(XTCP_INFO_FMT_SIZE)
+        if libc.getsockopt(self.fd, SOL_XTCP, XTCP_INFO, ctypes.byref(buf),
+                           ctypes.byref(n)):
+            raise OSError(ctypes.get_errno(), "getsockopt(XTCP_INFO)")
+        if n.value < XTCP_INFO_FMT_SIZE:
+            raise Fail("XTCP_INFO: %d bytes, want %d" % (n.value, XTCP_INFO_FMT_SIZE))
+        return dict(zip(XTCP_INFO_FIELDS,
+                        struct.unpack(XTCP_INFO_FMT, buf.raw[:XTCP_INFO_FMT_SIZE])))
 
     def poll(self, events, timeout_ms):
         p = select.poll()
@@ -459,6 +596,18 @@ class Ctx:
         return self.check(want_ms * lo <= got_ms <= want_ms * hi,
                           "%s: %.0f ms, want %.0f ms (%.0f..%.0f)" %
                           (what, got_ms, want_ms, want_ms * lo, want_ms * hi))
+
+    def within(self, got_ms, want_ms, what, early, late):
+        """GOT_MS in [WANT_MS - EARLY, WANT_MS + LATE]: a timer's arithmetic
+        (WANT_MS) and the guest's measured scheduling allowance.  The window
+        must tell the timer from one running at half or double its value."""
+        lo, hi = want_ms - early, want_ms + late
+        if not (want_ms / 2 < lo and hi < want_ms * 2):
+            raise Fail("%s: bounds %.0f..%.0f accept half or double %.0f ms" %
+                       (what, lo, hi, want_ms))
+        return self.check(lo <= got_ms <= hi,
+                          "%s: %.0f ms, want %.0f ms (%.0f..%.0f)" %
+                          (what, got_ms, want_ms, lo, hi))
 
     def expect(self, match, what, timeout=2.0):
         s = self.tun.recv(match, timeout)
@@ -936,25 +1085,66 @@ def fin_after_data(ctx):
         ctx.eq((k.seq, k.ack), ((z + 6) & 0xFFFFFFFF, y + 1), "ACK of FIN seq/ack")
 
 
+def fin_intervals(ctx, fins, first_ms, what):
+    """FINS came at 0, FIRST_MS, 3 * FIRST_MS (RFC 6298 (5.5): the RTO
+    doubles at each expiry)."""
+    ctx.note("%s: FIN at %s ms" % (what, ", ".join(
+        "%.0f" % ((g.t - fins[0].t) * 1000) for g in fins)))
+    if len(fins) >= 2:
+        ctx.within((fins[1].t - fins[0].t) * 1000, first_ms,
+                   "first retransmission after the FIN", *timer_slack(first_ms))
+    if len(fins) >= 3:
+        ctx.within((fins[2].t - fins[1].t) * 1000, 2 * first_ms,
+                   "second retransmission after the first", *timer_slack(2 * first_ms))
+
+
 def fin_retransmitted(ctx):
     """An unacknowledged FIN is resent on the retransmission timer, with the
-    same sequence number, the interval doubling."""
-    with Sysctls(rto_init_ms=200, rto_min_ms=200):
+    same sequence number.  The connection has no RTT sample (the handshake
+    is not timed), so the RTO is rto_init_ms (RFC 6298 (2.1)); rto_min_ms
+    only clamps a computed RTO ((2.4)) and plays no part: FIN at 0, 300,
+    900 ms, the next one not before 2100."""
+    with Sysctls(rto_init_ms=300, rto_min_ms=100, rto_max_ms=10000):
         a, z, y = established(ctx, 42305, 51305, 210000)
         a.close()
-        got = ctx.tun.collect(conn(42305, 51305), 1.6)
+        got = ctx.tun.collect(conn(42305, 51305), 1.7)
         fins = [g for g in got if g.flags & FIN]
-        ctx.note("FIN at %s ms" % ", ".join(
-            "%.0f" % ((g.t - fins[0].t) * 1000) for g in fins))
-        ctx.check(len(fins) >= 3, "%d FINs in 1.6 s" % len(fins))
+        ctx.eq(len(fins), 3, "FINs in 1.7 s (at 0, 300, 900 ms)")
         for g in fins:
-            ctx.check(g.seq == z and g.flags == FIN | ACK, "FIN copy %s" % g)
-        if len(fins) >= 3:
-            ctx.near((fins[2].t - fins[1].t) / (fins[1].t - fins[0].t) * 100,
-                     200, "backoff ratio (percent)", 0.7, 1.3)
+            ctx.check(g.seq == z and g.flags == FIN | ACK and g.ack == y and
+                      not g.payload and g.csum_ok, "FIN copy %s" % g)
+        fin_intervals(ctx, fins, 300, "rto_init_ms 300")
         # finish it: ACK and FIN, so the orphan leaves
         ctx.tun.send(build(51305, 42305, FIN | ACK, seq=y, ack=(z + 1) & 0xFFFFFFFF))
         ctx.expect(conn(42305, 51305), "ACK of our FIN")
+
+
+def fin_retransmitted_rto_min(ctx):
+    """After an RTT sample the RTO is computed (RFC 6298 (2.2)): 3 R for a
+    first sample R of a few ms, so rto_min_ms sets it ((2.4)), not
+    rto_init_ms: FIN at 0, 700, 2100 ms, the next one not before 4900."""
+    lport, pport = 42306, 51306
+    with Sysctls(rto_init_ms=1000, rto_min_ms=700, rto_max_ms=10000):
+        a, z, y = established(ctx, lport, pport, 212000)
+        ack = build(pport, lport, ACK, seq=y, ack=(z + 4) & M32)   # ready
+        ctx.eq(a.send(b"ping"), 4, "send")
+        d = ctx.expect(conn(lport, pport), "the data")
+        ctx.tun.send(ack)
+        ctx.eq((d.seq, d.payload), (z, b"ping"), "data segment")
+        z = (z + 4) & M32
+        ctx.expect_none(conn(lport, pport), "answer to the ACK", 0.1)
+        srtt = a.info()["srtt"] / 1000
+        ctx.need(3 * srtt < 700, "SRTT %.0f ms: RTO 3 * SRTT is not below rto_min_ms" % srtt)
+        a.close()
+        got = ctx.tun.collect(conn(lport, pport), 2.7)
+        fins = [g for g in got if g.flags & FIN]
+        ctx.eq(len(fins), 3, "FINs in 2.7 s (at 0, 700, 2100 ms)")
+        for g in fins:
+            ctx.check(g.seq == z and g.flags == FIN | ACK and g.ack == y and
+                      not g.payload and g.csum_ok, "FIN copy %s" % g)
+        fin_intervals(ctx, fins, 700, "SRTT %.1f ms, rto_min_ms 700" % srtt)
+        ctx.tun.send(build(pport, lport, FIN | ACK, seq=y, ack=(z + 1) & M32))
+        ctx.expect(conn(lport, pport), "ACK of our FIN")
 
 
 def passive_fin(ctx):
@@ -1136,6 +1326,218 @@ def keepalive_probe_rst(ctx):
     l.close()
 
 
+# ---------------------------------------------------------------- data path
+
+def seg_ok(s, seq, payload):
+    return s.seq == seq and s.payload == payload and s.csum_ok and \
+        s.flags & (SYN | FIN | RST) == 0 and s.flags & ACK
+
+
+def fast_retransmit(ctx):
+    """RFC 5681 §3.2 and RFC 6582 on a real connection.  Six segments go
+    out (the initial window holds ten); the peer ACKs the first, loses the
+    second and the fourth, and its three duplicate ACKs (for the third,
+    fifth and sixth) draw the second again at once, with the RTO at 2 s;
+    two duplicate ACKs draw nothing.  The ACK up to the fourth is partial
+    (RFC 6582 3.2 step 3): the fourth is resent at once.  The full ACK ends
+    recovery: cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS) = 2 SMSS
+    with ssthresh = FlightSize / 2 = 2.5 SMSS, nothing is resent, new data
+    goes two segments at a time, and an ACK of part of it is no partial ACK
+    (nothing resent)."""
+    lport, pport, x = 42500, 51500, 300000
+    match = conn(lport, pport)
+    mss, n, rto = 1400, 6, 2000     # our SYN's MSS (MSS_WS)
+    with Sysctls(rto_init_ms=rto, rto_min_ms=rto, rto_max_ms=10000):
+        a, z, y = established(ctx, lport, pport, x)
+        data = os.urandom((n + 4) * mss)
+
+        def at(i):
+            return (z + i * mss) & M32
+
+        def ack(i):
+            pkt = build(pport, lport, ACK, seq=y, ack=at(i))
+            t = time.monotonic()
+            ctx.tun.send(pkt)
+            return t
+
+        def quick(r, t, what):
+            ms = (r.t - t) * 1000
+            ctx.note("%s %.0f ms after the ACK" % (what, ms))
+            ctx.check(ms < FAST_RTX_MS, "%s %.0f ms after the ACK, want < %d "
+                      "(RTO %d ms)" % (what, ms, FAST_RTX_MS, rto))
+
+        ctx.eq(a.send(data[:n * mss]), n * mss, "send")
+        for i in range(n):
+            s = ctx.expect(match, "segment %d" % i, 1.0)
+            ctx.check(seg_ok(s, at(i), data[i * mss:(i + 1) * mss]),
+                      "segment %d: %s" % (i, s))
+        ctx.expect_none(match, "a seventh segment", 0.1)
+        ack(1)
+        ack(1)
+        ack(1)
+        ctx.expect_none(match, "segment after the ACK and two duplicate ACKs", 0.25)
+        t = ack(1)
+        r = ctx.expect(match, "fast retransmission after the third duplicate ACK", 1.0)
+        ctx.check(seg_ok(r, at(1), data[mss:2 * mss]), "fast retransmission: %s" % r)
+        quick(r, t, "fast retransmission")
+        ctx.expect_none(match, "a second retransmission", 0.25)
+        t = ack(3)          # partial: the retransmitted second and the third
+        r = ctx.expect(match, "retransmission after the partial ACK", 1.0)
+        ctx.check(seg_ok(r, at(3), data[3 * mss:4 * mss]),
+                  "retransmission after the partial ACK: %s" % r)
+        quick(r, t, "retransmission after the partial ACK")
+        ctx.expect_none(match, "a segment after the partial ACK's", 0.25)
+        ack(n)              # full
+        ctx.expect_none(match, "a segment after the full ACK", 0.25)
+        info = a.info()
+        ctx.eq((info["snd_cwnd"], info["snd_ssthresh"]), (2 * mss, 5 * mss // 2),
+               "cwnd, ssthresh after the full ACK")
+        ctx.eq(info["total_retrans"], 2, "total_retrans")
+        # out of recovery: cwnd 2 SMSS, and no ACK is partial any more
+        ctx.eq(a.send(data[n * mss:]), 4 * mss, "send after recovery")
+        got = ctx.tun.collect(match, 0.25)
+        ctx.eq([(g.seq - z) & M32 for g in got], [n * mss, (n + 1) * mss],
+               "new data after recovery (offsets): cwnd 2 SMSS")
+        ack(n + 1)
+        got = ctx.tun.collect(match, 0.25)
+        ctx.eq([(g.seq - z) & M32 for g in got], [(n + 2) * mss, (n + 3) * mss],
+               "after an ACK of one new segment (offsets): two more, none resent")
+        ack(n + 4)
+        ctx.expect_none(match, "a segment after the last ACK", 0.1)
+        ctx.tun.send(build(pport, lport, RST, seq=y))
+        ctx.eq(wait_state(lport, pport, None), None, "entry after the RST")
+
+
+def delayed_ack(ctx):
+    """RFC 9293 §3.8.6.3, RFC 1122 4.2.3.2.  A single in-order segment is
+    ACKed after the delayed-ACK timeout, XTCP_DELACK_MS (module/xtcp.h):
+    never before, and the quickest of DELACK_SAMPLES within the slack.
+    Full-sized segments (the MSS the kernel offered) sent four back to back
+    draw two ACKs, each at once after the second of a pair, and nothing
+    more (the delayed-ACK timer is stopped)."""
+    lport, pport, x = 42510, 51510, 310000
+    match = conn(lport, pport)
+    mss = ctx.tun.mtu - 40
+    a, z, y = established(ctx, lport, pport, x)
+    ctx.eq(a.info()["ato"], DELACK_MS * 1000, "XTCP_INFO ato (us)")
+    seq, delays = y, []
+    for i in range(DELACK_SAMPLES):
+        pkt = build(pport, lport, ACK | PSH, seq=seq, ack=z, payload=b"d" * 100)
+        seq = (seq + 100) & M32
+        t = time.monotonic()
+        ctx.tun.send(pkt)
+        k = ctx.expect(match, "ACK of single segment %d" % i, 1.0)
+        ctx.check(flag_str(k.flags) == "ACK" and k.ack == seq and k.seq == z and
+                  not k.payload, "ACK of single segment %d: %s" % (i, k))
+        delays.append((k.t - t) * 1000)
+    ctx.note("single segments ACKed after %s ms" %
+             ", ".join("%.1f" % d for d in delays))
+    early, late = DELACK_SLACK
+    for d in delays:
+        ctx.check(d >= DELACK_MS - early, "an ACK %.1f ms after a single segment: "
+                  "before the delayed-ACK timeout (%d ms)" % (d, DELACK_MS))
+    ctx.within(min(delays), DELACK_MS, "the quickest delayed ACK", early, late)
+    lat, rounds, skipped = [], 0, 0
+    while rounds < 3 and rounds + skipped < 8:
+        base, ts, pkts = seq, [], []
+        for i in range(4):      # built first: scapy is slow under TCG
+            pkts.append(build(pport, lport, ACK, seq=seq, ack=z, payload=bytes(mss)))
+            seq = (seq + mss) & M32
+        for pkt in pkts:
+            ts.append(time.monotonic())
+            ctx.tun.send(pkt)
+        ts.append(time.monotonic())
+        acks = ctx.tun.collect(match, 0.15)
+        # A pair's first segment arms the timer after we start writing it,
+        # the second is taken before its write returns (the tun write
+        # delivers it): less than the timeout apart, or a slow guest
+        # (KASAN, a stall) let the timer run out in between.
+        pair_ms = [(ts[i + 2] - ts[i]) * 1000 for i in (0, 2)]
+        if max(pair_ms) > DELACK_MS - 5:
+            skipped += 1
+            ctx.note("round skipped: a pair's writes took %.0f ms; ACKs cover %s" % (
+                max(pair_ms), [(k.ack - base) & M32 for k in acks]))
+            continue
+        ctx.eq([(k.ack - base) & M32 for k in acks], [2 * mss, 4 * mss],
+               "round %d: what the ACKs of four %d-byte segments cover" % (rounds, mss))
+        rounds += 1
+        for k in acks:
+            ctx.check(flag_str(k.flags) == "ACK" and not k.payload, "ACK: %s" % k)
+            off = (k.ack - base) & M32
+            if off in (2 * mss, 4 * mss):
+                lat.append((k.t - ts[off // mss - 1]) * 1000)
+    ctx.check(rounds == 3, "%d rounds of four back-to-back segments in %d tries" %
+              (rounds, rounds + skipped))
+    ctx.note("ACKs of every second full segment after %s ms" %
+             ", ".join("%.1f" % d for d in lat))
+    if lat:
+        ctx.check(min(lat) < DELACK_MS / 2,
+                  "the quickest ACK of a second full-sized segment: %.1f ms, "
+                  "want < %d (at once, not the delayed-ACK timer)" %
+                  (min(lat), DELACK_MS // 2))
+    ctx.tun.send(build(pport, lport, RST, seq=seq))
+    ctx.eq(wait_state(lport, pport, None), None, "entry after the RST")
+
+
+def persist_probes(ctx):
+    """RFC 9293 §3.8.6.1.  Data waits behind a zero window (the handshake's
+    ACK offers none) with nothing in flight: zero-window probes
+    <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data, the first one RTO after
+    the send (rto_init_ms: no RTT sample), the interval doubling up to
+    rto_max_ms and staying there: 200, 400, 800, 800, 800, 800 ms.
+    Unanswered, retries2 = 6 probes, then one capped interval later
+    ETIMEDOUT (POLLERR, SO_ERROR) and nothing more on the wire."""
+    lport, pport, x = 42520, 51520, 320000
+    match = conn(lport, pport)
+    rto, cap, n = 200, 800, 6
+    want = [min(rto << i, cap) for i in range(n)]
+    with Sysctls(rto_init_ms=rto, rto_min_ms=rto, rto_max_ms=cap, retries2=n):
+        l = ctx.listener(lport)
+        sa = syn_synack(ctx, lport, pport, x)
+        z = (sa.seq + 1) & M32
+        ctx.tun.send(build(pport, lport, ACK, seq=x + 1, ack=z, window=0))
+        a, _ = accept_one(ctx, l)
+        l.close()
+        ctx.eq(a.info()["snd_wnd"], 0, "SND.WND after the handshake")
+        p = select.poll()
+        p.register(ctx.tun.fd, select.POLLIN)
+        p.register(a.fd, select.POLLERR)
+        t0 = time.monotonic()
+        ctx.eq(a.send(b"zero window"), 11, "send")
+        got, err_t, revents = [], None, 0
+        deadline = t0 + sum(want) / 1000 + 3.0
+        while time.monotonic() < deadline:
+            ready = dict(p.poll(max(1, int((deadline - time.monotonic()) * 1000))))
+            if ctx.tun.fd in ready:
+                s = ctx.tun.recv(match, 0)
+                if s:
+                    got.append(s)
+            if a.fd in ready and err_t is None:
+                err_t, revents = time.monotonic(), ready[a.fd]
+                p.unregister(a.fd)
+                deadline = min(deadline, err_t + NO_REPLY_WAIT)
+        ctx.note("probes at %s ms; revents %#x at %s ms" % (
+            ", ".join("%.0f" % ((g.t - t0) * 1000) for g in got), revents,
+            "%.0f" % ((err_t - t0) * 1000) if err_t else "-"))
+        ctx.eq(len(got), n, "segments (probes) before ETIMEDOUT")
+        for g in got:
+            ctx.check(flag_str(g.flags) == "ACK" and g.seq == (z - 1) & M32 and
+                      g.ack == x + 1 and not g.payload and g.csum_ok,
+                      "not a zero-window probe <SEQ=SND.UNA-1>: %s" % g)
+        times = [t0] + [g.t for g in got]
+        for i in range(min(n, len(got))):
+            ctx.within((times[i + 1] - times[i]) * 1000, want[i],
+                       "probe %d after %s" % (i + 1, "the send" if i == 0 else
+                                              "probe %d" % i), *timer_slack(want[i]))
+        ctx.need(err_t is not None, "no poll event")
+        ctx.check(revents & select.POLLERR, "revents %#x without POLLERR" % revents)
+        ctx.eq(a.so_error(), errno.ETIMEDOUT, "SO_ERROR")
+        if got:
+            ctx.within((err_t - got[-1].t) * 1000, cap, "ETIMEDOUT after the last probe",
+                       *timer_slack(cap))
+        ctx.eq(proc_state(lport, pport), None, "/proc/net/xtcp entry after ETIMEDOUT")
+
+
 TESTS = [
     synack_with_wscale,
     synack_without_wscale,
@@ -1159,6 +1561,7 @@ TESTS = [
     syn_retransmitted_to_child,
     fin_after_data,
     fin_retransmitted,
+    fin_retransmitted_rto_min,
     passive_fin,
     fin_out_of_order,
     rst_established,
@@ -1167,59 +1570,148 @@ TESTS = [
     data_after_close_rst,
     keepalive_probes,
     keepalive_probe_rst,
+    fast_retransmit,
+    delayed_ack,
+    persist_probes,
 ]
 
 
+TIME_LIMIT_S = 15       # a test's alarm, unless TIME_LIMITS says otherwise
+TIME_LIMITS = {}        # test function -> seconds (filled in after TESTS)
+
+
+def set_time_limits():
+    # a debug guest (KASAN, TCG) takes 10-20 s over these
+    for t in (fin_retransmitted, fin_retransmitted_rto_min, fast_retransmit,
+              delayed_ack, persist_probes):
+        TIME_LIMITS[t] = 30
+
+
+set_time_limits()
+
+
+def time_limit(t):
+    return TIME_LIMITS.get(t, TIME_LIMIT_S)
+
+
 def on_alarm(signum, frame):
-    raise Timeout("test took longer than its alarm")
+    raise Timeout("the test's time limit expired")
+
+
+def select_tests(filt):
+    """TESTS whose "wire: NAME" contains FILT ("wire" selects them all)."""
+    return [t for t in TESTS if filt in "wire: " + t.__name__]
+
+
+def report(name, errors, notes):
+    """The one result line for test NAME, its details and its notes."""
+    if errors:
+        print("not ok - wire: %s" % name)
+        for e in errors:
+            for line in str(e).splitlines():
+                print("  | " + line)
+    else:
+        print("ok - wire: %s" % name)
+    for n in notes:
+        print("# %s: %s" % (name, n))
+
+
+def sysctl_snapshot():
+    """Every XTCP sysctl's value now, or {} if they cannot be read."""
+    out = {}
+    try:
+        for name in sorted(os.listdir(SYSCTL)):
+            out[name] = sysctl_get(name)
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def sysctl_restore(snap):
+    """Put back what a test left changed (a Sysctls block cut short)."""
+    for name, v in snap.items():
+        try:
+            if sysctl_get(name) != v:
+                sysctl_set(name, v)
+        except (OSError, ValueError):
+            pass
+
+
+def run_one(t, tun, errors, notes):
+    """T with its own alarm; everything it raises lands in ERRORS."""
+    ctx = Ctx(tun)
+    ctx.errors, ctx.notes = errors, notes
+    try:
+        signal.setitimer(signal.ITIMER_REAL, time_limit(t))
+        tun.drain()
+        t(ctx)
+    except Fail as e:
+        errors.append(str(e))
+    finally:
+        try:
+            ctx.close()     # within the alarm too
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def main():
     sys.stdout.reconfigure(line_buffering=True)
-    filt = sys.argv[1] if len(sys.argv) > 1 else ""
+    args = sys.argv[1:]
+    if args and args[0] == "--list":
+        for t in select_tests(" ".join(args[1:])):
+            print("wire: %s" % t.__name__)
+        return 0
     # "wire" (the group) selects them all, as run-itests.sh --filter wire
-    tests = [t for t in TESTS if filt in "wire: " + t.__name__]
+    tests = select_tests(" ".join(args))
     if not tests:
         return 0
-    load_scapy()
-    t_start = time.monotonic()
+    setup_error, tun = None, None
     try:
-        tun = Tun(TUN)
-    except Exception as e:
+        load_scapy()
+    except BaseException:
+        setup_error = "scapy's import failed:\n" + traceback.format_exc().rstrip()
+    t_start = time.monotonic()
+    if setup_error is None:
+        try:
+            tun = Tun(TUN)
+        except BaseException:
+            setup_error = "tun setup failed:\n" + traceback.format_exc().rstrip()
+    if setup_error is not None:
         for t in tests:
-            print("not ok - wire: %s" % t.__name__)
-        print("  tun setup failed: %s" % e)
-        return 0
+            report(t.__name__, [setup_error], [])
+        return 1
+    failed, took = 0, []
+    snap = sysctl_snapshot()
     signal.signal(signal.SIGALRM, on_alarm)
     try:
         for t in tests:
-            ctx = Ctx(tun)
-            tun.drain()
-            signal.alarm(15)
+            errors, notes = [], []
+            t0 = time.monotonic()
             try:
-                t(ctx)
-            except Fail as e:
-                ctx.errors.append(str(e))
-            except Exception:
-                ctx.errors.append(traceback.format_exc().rstrip())
+                run_one(t, tun, errors, notes)
+            except BaseException:
+                # the test's own exceptions, and an alarm that fired after
+                # the test's body, while it cleaned up
+                errors.append(traceback.format_exc().rstrip())
             finally:
-                signal.alarm(0)
-                ctx.close()
-            if ctx.errors:
-                print("not ok - wire: %s" % t.__name__)
-                for e in ctx.errors:
-                    for line in e.splitlines():
-                        print("  | " + line)
-            else:
-                print("ok - wire: %s" % t.__name__)
-            for n in ctx.notes:
-                print("# %s: %s" % (t.__name__, n))
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            took.append((time.monotonic() - t0, t.__name__))
+            sysctl_restore(snap)
+            failed += bool(errors)
+            report(t.__name__, errors, notes)
     finally:
-        tun.close()
+        try:
+            tun.close()
+        except BaseException:
+            pass
     now = time.monotonic()
-    print("# wire_test: %d tests in %.1f s (%.1f s with scapy's import)" %
-          (len(tests), now - t_start, now - T_START))
-    return 0
+    print("# wire_test: %d tests, %d failed, in %.1f s (%.1f s with scapy's import); "
+          "%d segments timed by the kernel's stamp, %d by reading%s" %
+          (len(tests), failed, now - t_start, now - T_START, tun.stamped,
+           tun.unstamped, " (%s)" % tun.cap_error if tun.cap_error else ""))
+    print("# wire_test: slowest: %s" % ", ".join(
+        "%s %.1f s" % (n, d) for d, n in sorted(took, reverse=True)[:4]))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
