@@ -5,7 +5,7 @@
  * timeouts, simultaneous open, LISTEN -> SYN_SENT, /proc/net/xtcp.
  * Needs xtcp.ko loaded; runs as root in a test guest.  The namespace tests
  * expect the netns "xa" and "xb" joined by veth (set up by
- * run-guest-tests.sh); they are skipped as passing when absent.
+ * run-guest-tests.sh); a missing namespace fails the test (NEED).
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -310,17 +310,16 @@ static void veth_connect_accept(void)
 {
 	int l, c, a;
 
-	if (enter_netns("xb"))
-		return;
+	NEED_OK(enter_netns("xb"));
 	l = listener("10.77.0.2", 41020, 8);
 	CHECK(l >= 0);
-	CHECK_OK(enter_netns("xa"));
+	NEED_OK(enter_netns("xa"));
 	c = xt_socket();
 	CHECK_OK(xt_connect(c, "10.77.0.2", 41020));
 	CHECK(proc_state(xt_local_port(c), 41020) == 0x01);
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0);
-	CHECK_OK(enter_netns("xb"));
+	NEED_OK(enter_netns("xb"));
 	CHECK(proc_state(41020, xt_local_port(c)) == 0x01);
 	close(a);
 	close(c);
@@ -337,15 +336,14 @@ static void simultaneous_open(void)
 	int a, b, ra, rb, saw_synrecv = 0, i;
 	struct pollfd p[2];
 
-	if (enter_netns("xa"))
-		return;
+	NEED_OK(enter_netns("xa"));
 	a = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 	CHECK_OK(xt_bind(a, "10.77.0.1", 41030));
-	CHECK_OK(enter_netns("xb"));
+	NEED_OK(enter_netns("xb"));
 	b = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 	CHECK_OK(xt_bind(b, "10.77.0.2", 41031));
 	ra = xt_connect(b, "10.77.0.1", 41030);
-	CHECK_OK(enter_netns("xa"));
+	NEED_OK(enter_netns("xa"));
 	rb = xt_connect(a, "10.77.0.2", 41031);
 	CHECK(ra == -1 && errno == EINPROGRESS);
 	CHECK(rb == -1 && errno == EINPROGRESS);
@@ -387,10 +385,9 @@ static void syn_timeout(void)
 	int c;
 	long t0, dt;
 
-	if (enter_netns("xc"))
-		return;
-	CHECK_OK(xt_sysctl_set("syn_retries", 2));
-	CHECK_OK(xt_sysctl_set("rto_init_ms", 200));
+	NEED_OK(enter_netns("xc"));
+	NEED_OK(xt_sysctl_set("syn_retries", 2));
+	NEED_OK(xt_sysctl_set("rto_init_ms", 200));
 	c = xt_socket();
 	t0 = now_ms();
 	CHECK_ERRNO(xt_connect(c, "10.78.0.2", 41040), ETIMEDOUT);
@@ -431,8 +428,7 @@ static void connect_sndtimeo(void)
 	long t0;
 	int c;
 
-	if (enter_netns("xc"))
-		return;
+	NEED_OK(enter_netns("xc"));
 	c = xt_socket();
 	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
 	t0 = now_ms();
@@ -460,9 +456,7 @@ static void proc_format_matches_tcp(void)
 	CHECK_OK(listen(t, 8));
 	xf = fopen("/proc/net/xtcp", "r");
 	tf = fopen("/proc/net/tcp", "r");
-	CHECK(xf && tf);
-	if (!xf || !tf)
-		return;
+	NEED(xf && tf);
 	CHECK(fgets(xh, sizeof(xh), xf) && fgets(th, sizeof(th), tf));
 	CHECK(strcmp(xh, th) == 0);
 	CHECK(fgets(xl, sizeof(xl), xf) && fgets(tl, sizeof(tl), tf));
@@ -503,7 +497,7 @@ static void sysctl_per_netns(void)
 	unsigned int i;
 
 	CHECK_OK(xt_sysctl_set("syn_retries", 3));
-	CHECK_OK(unshare(CLONE_NEWNET));
+	NEED_OK(unshare(CLONE_NEWNET));
 	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++)
 		CHECK(sysctl_get(d[i].name) == d[i].def);
 	CHECK(xt_sysctl_set("syn_retries", 0) != 0);
@@ -522,22 +516,21 @@ static void close_with_timers_armed(void)
 	char line[256];
 	FILE *f;
 
-	if (enter_netns("xb"))
-		return;
+	NEED_OK(enter_netns("xb"));
 	l = listener("10.77.0.2", 41060, 64);
 	CHECK(l >= 0);
-	CHECK_OK(enter_netns("xa"));
+	NEED_OK(enter_netns("xa"));
 	for (i = 0; i < 20; i++) {
 		c[i] = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 		xt_connect(c[i], "10.77.0.2", 41060);
 	}
-	CHECK_OK(enter_netns("xc"));
+	NEED_OK(enter_netns("xc"));
 	for (i = 0; i < 20; i++) {
 		h[i] = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 		CHECK(xt_connect(h[i], "10.78.0.2", 41061) == -1 && errno == EINPROGRESS);
 	}
 	usleep(150000);
-	CHECK_OK(enter_netns("xb"));
+	NEED_OK(enter_netns("xb"));
 	/* children of port 41060 (0xA064): half-open or waiting for accept */
 	f = fopen("/proc/net/xtcp", "r");
 	while (f && fgets(line, sizeof(line), f))
@@ -559,7 +552,7 @@ static void rst_ratelimit(void)
 	struct pollfd p[20];
 	int i, refused = 0;
 
-	CHECK_OK(xt_private_netns());
+	NEED(xt_private_netns() == 0);
 	CHECK_OK(xt_sysctl_set("rst_ratelimit", 3));
 	for (i = 0; i < 20; i++) {
 		p[i].fd = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -588,7 +581,7 @@ static void accept_queue_bounded(void)
 	int l, c[5], i, up = 0, a, was_up[5];
 	struct pollfd p[5];
 
-	CHECK_OK(xt_private_netns());
+	NEED(xt_private_netns() == 0);
 	CHECK_OK(xt_sysctl_set("rto_init_ms", 200));
 	l = listener("127.0.0.1", 41100, 2);
 	for (i = 0; i < 5; i++) {

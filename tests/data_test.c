@@ -62,7 +62,7 @@ static void small_exchange(void)
 	int c, a;
 	char buf[16] = { 0 };
 
-	CHECK_OK(pair(42000, &c, &a));
+	NEED_OK(pair(42000, &c, &a));
 	CHECK(send(c, "hello", 5, 0) == 5);
 	CHECK(recv(a, buf, sizeof(buf), 0) == 5);
 	CHECK(memcmp(buf, "hello", 5) == 0);
@@ -78,7 +78,7 @@ static void peek_and_waitall(void)
 	int c, a;
 	char buf[16] = { 0 };
 
-	CHECK_OK(pair(42001, &c, &a));
+	NEED_OK(pair(42001, &c, &a));
 	CHECK(send(c, "abcdef", 6, 0) == 6);
 	CHECK(recv(a, buf, 3, MSG_PEEK | MSG_WAITALL) == 3);
 	CHECK(memcmp(buf, "abc", 3) == 0);
@@ -103,7 +103,7 @@ static void nonblocking_recv_poll(void)
 	char buf[8];
 	int c, a;
 
-	CHECK_OK(pair(42002, &c, &a));
+	NEED_OK(pair(42002, &c, &a));
 	CHECK_ERRNO(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
 	p.fd = a;
 	p.events = POLLIN;
@@ -124,7 +124,7 @@ static void rcvtimeo(void)
 	long t0;
 	int c, a;
 
-	CHECK_OK(pair(42003, &c, &a));
+	NEED_OK(pair(42003, &c, &a));
 	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
 	t0 = now_ms();
 	CHECK_ERRNO(recv(a, buf, sizeof(buf), 0), EAGAIN);
@@ -191,7 +191,7 @@ static void bulk_transfer(unsigned short port, unsigned long bytes, size_t chunk
 	int c, a;
 	unsigned long got;
 
-	CHECK_OK(pair(port, &c, &a));
+	NEED_OK(pair(port, &c, &a));
 	w.fd = c;
 	r.fd = a;
 	pthread_create(&t, NULL, bulk_writer, &w);
@@ -246,7 +246,7 @@ static void stalled_reader(void)
 	unsigned int tr = 0;
 	long probes;
 
-	CHECK_OK(pair(42006, &c, &a));
+	NEED_OK(pair(42006, &c, &a));
 	probes = xt_stat("OutWinProbes");
 	w.fd = c;
 	r.fd = a;
@@ -278,7 +278,7 @@ static void sigpipe_after_reset(void)
 	int c, a;
 
 	sigaction(SIGPIPE, &sa, NULL);
-	CHECK_OK(pair(42007, &c, &a));
+	NEED_OK(pair(42007, &c, &a));
 	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	close(a);	/* SO_LINGER {1, 0} aborts: RST to c */
 	usleep(100000);
@@ -301,8 +301,7 @@ static void impaired_transfers(void)
 	unsigned int i;
 
 	alarm(900);	/* 10% loss without SACK is slow on the debug kernel */
-	if (enter_netns("yb"))
-		return;
+	NEED_OK(enter_netns("yb"));
 	for (i = 0; i < sizeof(netem) / sizeof(netem[0]); i++) {
 		struct bulk w = { .bytes = 1 << 20, .chunk = 65536 }, r = { 0 };
 		int l, c, a, rc;
@@ -317,11 +316,11 @@ static void impaired_transfers(void)
 			 netem[i], netem[i]);
 		rc = system(cmd);
 		CHECK(rc == 0);
-		CHECK_OK(enter_netns("yb"));
+		NEED_OK(enter_netns("yb"));
 		l = xt_socket();
 		CHECK_OK(xt_bind(l, "10.79.0.2", 42100 + i));
 		CHECK_OK(listen(l, 4));
-		CHECK_OK(enter_netns("ya"));
+		NEED_OK(enter_netns("ya"));
 		c = xt_socket();
 		{
 			struct sockaddr_xtcp sa = xt_addr("10.79.0.2", 42100 + i);
@@ -379,7 +378,7 @@ static void ioctl_queues(void)
 	unsigned int tx = 9, rx = 9;
 	char buf[8];
 
-	CHECK_OK(pair(42010, &c, &a));
+	NEED_OK(pair(42010, &c, &a));
 	CHECK(send(c, "12345", 5, 0) == 5);
 	usleep(100000);		/* delivered, and the delayed ACK sent */
 	CHECK_OK(ioctl(a, FIONREAD, &n));
@@ -412,14 +411,13 @@ static void user_timeout(void)
 	struct pollfd p;
 	long t0, dt;
 
-	if (enter_netns("yb"))
-		return;
+	NEED_OK(enter_netns("yb"));
 	rc = system("ip netns exec ya tc qdisc replace dev vya root netem loss 0%");
 	CHECK(rc == 0);
 	l = xt_socket();
 	CHECK_OK(xt_bind(l, "10.79.0.2", 42012));
 	CHECK_OK(listen(l, 1));
-	CHECK_OK(enter_netns("ya"));
+	NEED_OK(enter_netns("ya"));
 	c = xt_socket();
 	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
 	a = accept(l, NULL, NULL);

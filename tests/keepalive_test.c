@@ -6,8 +6,8 @@
  * 100% between the namespaces ya and yb) ends it with ETIMEDOUT after
  * idle + cnt * interval; a peer that lost its state answers the probe with
  * RST, which ends it with ECONNRESET.  Needs xtcp.ko and, for the
- * namespace tests, ya <-> yb from run-guest-tests.sh (skipped as passing
- * when absent).
+ * namespace tests, ya <-> yb from run-guest-tests.sh (a missing namespace
+ * fails the test).
  */
 #include <poll.h>
 #include <netinet/in.h>
@@ -73,13 +73,17 @@ static int xt_pair(const char *srv, const char *cli, const char *ip,
 {
 	struct sockaddr_xtcp sa = xt_addr(ip, port);
 
-	if (srv && enter_netns(srv))
+	if (srv && enter_netns(srv)) {
+		fprintf(stderr, "  no netns %s: %s\n", srv, strerror(errno));
 		return -1;
+	}
 	*l = xt_socket();
 	if (*l < 0 || xt_bind(*l, ip, port) || listen(*l, 4))
 		return -1;
-	if (cli && enter_netns(cli))
+	if (cli && enter_netns(cli)) {
+		fprintf(stderr, "  no netns %s: %s\n", cli, strerror(errno));
 		return -1;
+	}
 	*c = xt_socket();
 	if (*c < 0 || connect(*c, (struct sockaddr *)&sa, sizeof(sa)))
 		return -1;
@@ -159,7 +163,7 @@ static void keepalive_answered(void)
 	int l, c, a;
 	char b;
 
-	CHECK_OK(xt_pair(NULL, NULL, "127.0.0.1", 44000, &l, &c, &a));
+	NEED_OK(xt_pair(NULL, NULL, "127.0.0.1", 44000, &l, &c, &a));
 	CHECK_OK(setint(c, SOL_SOCKET, SO_KEEPALIVE, 1));
 	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPINTVL, 1));
 	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPCNT, 1));
@@ -196,7 +200,7 @@ static void keepalive_off(void)
 	struct xtcp_info c0, a0;
 	int l, c, a;
 
-	CHECK_OK(xt_pair(NULL, NULL, "127.0.0.1", 44001, &l, &c, &a));
+	NEED_OK(xt_pair(NULL, NULL, "127.0.0.1", 44001, &l, &c, &a));
 	CHECK_OK(keepalive_fast(c, 3));
 	CHECK_OK(setint(c, SOL_SOCKET, SO_KEEPALIVE, 0));
 	CHECK_OK(setint(a, SOL_XTCP, XTCP_KEEPIDLE, 1));	/* idle set, never on */
@@ -246,11 +250,10 @@ static void keepalive_timeout(void)
 	long dt;
 	char b;
 
-	if (enter_netns("yb"))
-		return;
-	CHECK_OK(loss("ya", 0));
-	CHECK_OK(xt_pair("yb", "ya", "10.79.0.2", 44010, &l, &c, &a));
-	CHECK_OK(loss("ya", 100));
+	NEED_OK(enter_netns("yb"));
+	NEED_OK(loss("ya", 0));
+	NEED_OK(xt_pair("yb", "ya", "10.79.0.2", 44010, &l, &c, &a));
+	NEED_OK(loss("ya", 100));
 	CHECK_OK(keepalive_fast(c, 3));
 	dt = wait_error(c, 10000);
 	printf("# ETIMEDOUT %ld ms after SO_KEEPALIVE (idle 1 s + 3 x 1 s)\n", dt);
@@ -277,11 +280,10 @@ static void keepalive_peer_reset(void)
 	long dt;
 	char b;
 
-	if (enter_netns("yb"))
-		return;
-	CHECK_OK(loss("yb", 0));
-	CHECK_OK(xt_pair("yb", "ya", "10.79.0.2", 44011, &l, &c, &a));
-	CHECK_OK(loss("yb", 100));
+	NEED_OK(enter_netns("yb"));
+	NEED_OK(loss("yb", 0));
+	NEED_OK(xt_pair("yb", "ya", "10.79.0.2", 44011, &l, &c, &a));
+	NEED_OK(loss("yb", 100));
 	{
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
@@ -291,7 +293,7 @@ static void keepalive_peer_reset(void)
 	close(a);
 	close(l);
 	usleep(200 * 1000);
-	CHECK_OK(loss("yb", 0));
+	NEED_OK(loss("yb", 0));
 	CHECK(info(c).xtcpi_state == 1);
 	CHECK_OK(keepalive_fast(c, 3));
 	dt = wait_error(c, 10000);

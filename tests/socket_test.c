@@ -179,11 +179,9 @@ static void bind_ephemeral_range_exhausted(void)
 	int a, b, c, lo, hi;
 	FILE *f;
 
-	CHECK_OK(unshare(CLONE_NEWNET));
+	NEED_OK(unshare(CLONE_NEWNET));
 	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "w");
-	CHECK(f);
-	if (!f)
-		return;
+	NEED(f);
 	fprintf(f, "50000 50001\n");
 	CHECK(fclose(f) == 0);
 	read_range(&lo, &hi);
@@ -234,7 +232,7 @@ static void bind_per_netns(void)
 	int a = xt_socket(), b;
 
 	CHECK_OK(xt_bind(a, "0.0.0.0", 40160));
-	CHECK_OK(unshare(CLONE_NEWNET));
+	NEED_OK(unshare(CLONE_NEWNET));
 	/* a socket of the new namespace has its own port space */
 	b = xt_socket();
 	CHECK_OK(xt_bind(b, "0.0.0.0", 40160));

@@ -265,7 +265,7 @@ static void stream_100mb_sha256(void)
 	int c, a;
 
 	alarm(900);	/* the debug guest: see the figure it prints */
-	CHECK_OK(pair_opts(43000, 0, 0, &c, &a));
+	NEED_OK(pair_opts(43000, 0, 0, &c, &a));
 	w.fd = c;
 	r.fd = a;
 	t0 = now_ms();
@@ -314,7 +314,7 @@ static void small_buffer_case(unsigned short port, int rcvbuf, int mss,
 	pthread_t t;
 	long t0, dt;
 
-	CHECK_OK(pair_opts(port, rcvbuf, mss, &c, &a));
+	NEED_OK(pair_opts(port, rcvbuf, mss, &c, &a));
 	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
 	if (nodelay)
 		CHECK_OK(setsockopt(c, SOL_XTCP, XTCP_NODELAY, &one, sizeof(one)));
@@ -825,19 +825,17 @@ static void stream_peer_vanishes_etimedout(void)
 		"ip -n xsb addr add 10.80.0.2/24 dev vsb && "
 		"ip -n xsa link set vsa up && ip -n xsb link set vsb up && "
 		"ip netns exec xsa tc qdisc add dev vsa root netem loss 0%");
-	CHECK(rc == 0);
-	if (rc)
-		return;
+	NEED(rc == 0);
 	for (i = 0; i < 3; i++) {
-		CHECK_OK(ns_sysctl("xsa", names[i], &saved[i], 0));
-		CHECK_OK(ns_sysctl("xsa", names[i], NULL, want[i]));
-		CHECK(ns_sysctl("xsa", names[i], &got, 0) == 0 && got == want[i]);
+		NEED(ns_sysctl("xsa", names[i], &saved[i], 0) == 0);
+		NEED(ns_sysctl("xsa", names[i], NULL, want[i]) == 0);
+		NEED(ns_sysctl("xsa", names[i], &got, 0) == 0 && got == want[i]);
 	}
-	CHECK_OK(enter_netns("xsb"));
+	NEED_OK(enter_netns("xsb"));
 	l = xt_socket();
 	CHECK_OK(xt_bind(l, "10.80.0.2", 43030));
 	CHECK_OK(listen(l, 4));
-	CHECK_OK(enter_netns("xsa"));
+	NEED_OK(enter_netns("xsa"));
 	for (i = 0; i < 3; i++) {
 		struct sockaddr_xtcp sa = xt_addr("10.80.0.2", 43030);
 		int sndbuf = 8192, k;
@@ -862,7 +860,7 @@ static void stream_peer_vanishes_etimedout(void)
 		v[i].rto_ms = ci.xtcpi_rto / 1000;
 		CHECK(v[i].rto_ms >= VANISH_RTO_MS);
 	}
-	CHECK_OK(sh("ip netns exec xsa tc qdisc change dev vsa root netem loss 100%"));
+	NEED(sh("ip netns exec xsa tc qdisc change dev vsa root netem loss 100%") == 0);
 	for (i = 0; i < 3; i++)
 		pthread_create(&t[i], NULL, vanish_run, &v[i]);
 	for (i = 0; i < 3; i++)
@@ -937,7 +935,7 @@ static void stream_sendfile(void)
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	CHECK(fd >= 0 && write(fd, buf, SPLICE_BYTES) == SPLICE_BYTES);
 	CHECK(fstat(fd, &st) == 0 && st.st_size == SPLICE_BYTES);
-	CHECK_OK(pair_opts(43040, 0, 0, &c, &a));
+	NEED_OK(pair_opts(43040, 0, 0, &c, &a));
 	r.x.fd = a;
 	pthread_create(&t, NULL, reader_run, &r);
 	while (off < SPLICE_BYTES) {
@@ -1003,7 +1001,7 @@ static void stream_splice(void)
 
 	alarm(300);
 	CHECK_OK(pipe(p));
-	CHECK_OK(pair_opts(43041, 0, 0, &c, &a));
+	NEED_OK(pair_opts(43041, 0, 0, &c, &a));
 	r.x.fd = a;
 	pthread_create(&tr, NULL, reader_run, &r);
 	pthread_create(&tw, NULL, pipe_writer, &p[1]);

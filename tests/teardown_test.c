@@ -98,7 +98,7 @@ static void active_close(void)
 	char buf[8];
 	int c, a, cport, n = -1;
 
-	CHECK_OK(pair(43000, &c, &a));
+	NEED_OK(pair(43000, &c, &a));
 	cport = xt_local_port(c);
 	CHECK(send(c, "abc", 3, 0) == 3);
 	close(c);
@@ -133,7 +133,7 @@ static void passive_close(void)
 	char buf[8];
 	int c, a;
 
-	CHECK_OK(pair(43001, &c, &a));
+	NEED_OK(pair(43001, &c, &a));
 	CHECK(send(a, "xyz", 3, 0) == 3);
 	close(a);
 	CHECK(recv(c, buf, sizeof(buf), MSG_WAITALL) == 3);
@@ -152,7 +152,7 @@ static void last_ack(void)
 	char buf[8];
 	int c, a, cport;
 
-	CHECK_OK(pair(43002, &c, &a));
+	NEED_OK(pair(43002, &c, &a));
 	cport = xt_local_port(c);
 	CHECK_OK(shutdown(a, SHUT_WR));
 	CHECK(recv(c, buf, sizeof(buf), 0) == 0);
@@ -226,7 +226,7 @@ static void half_close(void)
 	char buf[8];
 	int c, a;
 
-	CHECK_OK(pair(43003, &c, &a));
+	NEED_OK(pair(43003, &c, &a));
 	CHECK(writer(c, 200000) == 0);
 	CHECK_OK(shutdown(c, SHUT_WR));
 	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
@@ -261,13 +261,12 @@ static void simultaneous_close(void)
 	long end;
 	char buf[4];
 
-	if (enter_netns("xb"))
-		return;
+	NEED_OK(enter_netns("xb"));
 	l = xt_socket();
 	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	CHECK_OK(xt_bind(l, "10.77.0.2", 43004));
 	CHECK_OK(listen(l, 1));
-	CHECK_OK(enter_netns("xa"));
+	NEED_OK(enter_netns("xa"));
 	c = xt_socket();
 	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
 	a = accept(l, NULL, NULL);
@@ -300,7 +299,7 @@ static void linger_zero_aborts(void)
 	char buf[4];
 	int c, a, cport;
 
-	CHECK_OK(pair(43005, &c, &a));
+	NEED_OK(pair(43005, &c, &a));
 	cport = xt_local_port(c);
 	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	close(c);
@@ -317,7 +316,7 @@ static void close_unread_resets(void)
 	char buf[4];
 	int c, a;
 
-	CHECK_OK(pair(43006, &c, &a));
+	NEED_OK(pair(43006, &c, &a));
 	CHECK(send(c, "unread", 6, 0) == 6);
 	usleep(50000);
 	close(a);
@@ -339,13 +338,12 @@ static void linger_waits_for_ack(void)
 	int l, c, a, c2, a2, one = 1;
 	long t0, quick, waited;
 
-	if (enter_netns("xb"))
-		return;
+	NEED_OK(enter_netns("xb"));
 	l = xt_socket();
 	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	CHECK_OK(xt_bind(l, "10.77.0.2", 43007));
 	CHECK_OK(listen(l, 2));
-	CHECK_OK(enter_netns("xa"));
+	NEED_OK(enter_netns("xa"));
 	c = xt_socket();
 	c2 = xt_socket();
 	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
@@ -386,7 +384,7 @@ static void fin_wait2_timeout(void)
 	CHECK(f && fputs("300", f) >= 0);
 	if (f)
 		fclose(f);
-	CHECK_OK(pair(43008, &c, &a));
+	NEED_OK(pair(43008, &c, &a));
 	cport = xt_local_port(c);
 	t0 = now_ms();
 	close(c);
@@ -414,7 +412,7 @@ static void epoll_rdhup(void)
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET };
 	int c, a, ep = epoll_create1(0);
 
-	CHECK_OK(pair(43009, &c, &a));
+	NEED_OK(pair(43009, &c, &a));
 	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, a, &ev));
 	CHECK(epoll_wait(ep, &ev, 1, 0) == 0);
 	CHECK_OK(shutdown(c, SHUT_WR));
@@ -433,7 +431,7 @@ static void shutdown_rd(void)
 	char buf[4];
 	int c, a;
 
-	CHECK_OK(pair(43010, &c, &a));
+	NEED_OK(pair(43010, &c, &a));
 	CHECK_OK(shutdown(a, SHUT_RD));
 	CHECK(recv(a, buf, sizeof(buf), 0) == 0);
 	CHECK(xstate(a) == S_ESTAB);
