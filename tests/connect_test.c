@@ -247,7 +247,6 @@ static void sequential_connections(void)
 	int n = kernel && !strcmp(kernel, "debug") ? 2000 : 10000;
 	long t0 = now_ms();
 
-	alarm(900);	/* the debug kernel (KASAN, lockdep) is slow under TCG */
 	for (i = 0; i < n; i++) {
 		int c = xt_socket(), a;
 
@@ -638,7 +637,7 @@ static const struct xt_test tests[] = {
 	TEST(veth_connect_accept),
 	TEST(simultaneous_open),
 	TEST(syn_timeout),
-	TEST(sequential_connections),
+	TEST_T(sequential_connections, 300),
 	TEST(close_with_timers_armed),
 };
 

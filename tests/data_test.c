@@ -300,7 +300,6 @@ static void impaired_transfers(void)
 	};
 	unsigned int i;
 
-	alarm(900);	/* 10% loss without SACK is slow on the debug kernel */
 	NEED_OK(enter_netns("yb"));
 	for (i = 0; i < sizeof(netem) / sizeof(netem[0]); i++) {
 		struct bulk w = { .bytes = 1 << 20, .chunk = 65536 }, r = { 0 };
@@ -484,7 +483,7 @@ static void mss_and_buffers(void)
 }
 
 static const struct xt_test tests[] = {
-	TEST(impaired_transfers),
+	TEST_T(impaired_transfers, 420),
 	TEST(mss_and_buffers),
 	TEST(ioctl_queues),
 	TEST(user_timeout),

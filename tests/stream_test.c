@@ -264,7 +264,6 @@ static void stream_100mb_sha256(void)
 	long t0, dt;
 	int c, a;
 
-	alarm(900);	/* the debug guest: see the figure it prints */
 	NEED_OK(pair_opts(43000, 0, 0, &c, &a));
 	w.fd = c;
 	r.fd = a;
@@ -645,7 +644,6 @@ static void stream_epoll_echo_64(void)
 	int i, j, sndbuf = 16384, stuck = 0;
 	long t0 = now_ms();
 
-	alarm(ECHO_DEADLINE_MS / 1000 + 60);
 	echo_deadline = t0 + ECHO_DEADLINE_MS;
 	s.l = xt_socket();
 	s.ep = epoll_create1(0);
@@ -930,7 +928,6 @@ static void stream_sendfile(void)
 	int c, a, fd, calls = 0;
 	struct stat st;
 
-	alarm(300);
 	stream_fill(11, 0, buf, SPLICE_BYTES);
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	CHECK(fd >= 0 && write(fd, buf, SPLICE_BYTES) == SPLICE_BYTES);
@@ -999,7 +996,6 @@ static void stream_splice(void)
 	int c, a, p[2], calls = 0;
 	ssize_t n = 0;
 
-	alarm(300);
 	CHECK_OK(pipe(p));
 	NEED_OK(pair_opts(43041, 0, 0, &c, &a));
 	r.x.fd = a;
@@ -1028,15 +1024,15 @@ static void stream_splice(void)
 
 static const struct xt_test tests[] = {
 	TEST(stream_sha256_known_answers),
-	TEST(stream_100mb_sha256),
+	TEST_T(stream_100mb_sha256, 420),
 	TEST(stream_rcvbuf_16k_mss1000),
 	TEST(stream_rcvbuf_4k_mss536),
 	TEST(stream_rcvbuf_8k_mss1460),
 	TEST(stream_rcvbuf_4k_mss536_tiny_writes),
-	TEST(stream_epoll_echo_64),
+	TEST_T(stream_epoll_echo_64, ECHO_DEADLINE_MS / 1000 + 60),
 	TEST(stream_peer_vanishes_etimedout),
-	TEST(stream_sendfile),
-	TEST(stream_splice),
+	TEST_T(stream_sendfile, 300),
+	TEST_T(stream_splice, 300),
 };
 
 XT_MAIN("stream", tests)
