@@ -288,6 +288,54 @@ static void sigpipe_after_reset(void)
 }
 
 /*
+ * SIGPIPE is delivered: after the peer's RST (SO_LINGER {1, 0}) and the
+ * ECONNRESET that reports it, a send() without MSG_NOSIGNAL fails with
+ * EPIPE and raises SIGPIPE, whose default action kills the sender (a
+ * grandchild here, with SIGPIPE at SIG_DFL and unblocked); with
+ * MSG_NOSIGNAL the same send() just fails with EPIPE.
+ */
+static void sigpipe_kills_sender(void)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	sigset_t pipe_set;
+	char buf[4];
+	int c, a, status = 0;
+	pid_t pid;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	NEED_OK(pair(42008, &c, &a));
+	NEED_OK(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	close(a);	/* RST to c */
+	usleep(100000);
+	CHECK_ERRNO(recv(c, buf, sizeof(buf), 0), ECONNRESET);
+	fflush(NULL);
+	pid = fork();
+	NEED(pid >= 0);
+	if (pid == 0) {
+		ssize_t r;
+
+		sigaction(SIGPIPE, &dfl, NULL);
+		sigprocmask(SIG_UNBLOCK, &pipe_set, NULL);
+		r = send(c, "x", 1, 0);
+		/* still alive: no SIGPIPE */
+		fprintf(stderr, "  send() without MSG_NOSIGNAL returned %zd (%s), no SIGPIPE\n",
+			r, r < 0 ? strerror(errno) : "no error");
+		_exit(3);
+	}
+	NEED(waitpid(pid, &status, 0) == pid);
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "  the sender died of signal %d\n", WTERMSIG(status));
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
+	/* MSG_NOSIGNAL: EPIPE, and this process (SIGPIPE at SIG_DFL) lives */
+	sigaction(SIGPIPE, &dfl, NULL);
+	sigprocmask(SIG_UNBLOCK, &pipe_set, NULL);
+	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+	close(c);
+}
+
+/*
  * Transfers across the veth pair ya <-> yb under netem: loss, reordering,
  * duplication and corruption, each in its own run (both directions
  * impaired).  Every byte must arrive, in order, and nothing may hang.
@@ -495,6 +543,7 @@ static const struct xt_test tests[] = {
 	TEST(bulk_odd_chunks),
 	TEST(stalled_reader),
 	TEST(sigpipe_after_reset),
+	TEST(sigpipe_kills_sender),
 };
 
 XT_MAIN("data", tests)
