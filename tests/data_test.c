@@ -430,13 +430,22 @@ static int proc_queues(int lport, int rport, unsigned int *tx, unsigned int *rx)
 
 static void ioctl_queues(void)
 {
-	int c, a, n = -1, l = xt_socket();
+	int c, a, i, n = -1, l = xt_socket();
 	unsigned int tx = 9, rx = 9;
 	char buf[8];
 
 	NEED_OK(pair(42010, &c, &a));
 	CHECK(send(c, "12345", 5, 0) == 5);
-	usleep(100000);		/* delivered, and the delayed ACK sent */
+	/*
+	 * Delivered, and the delayed ACK (40 ms) back: SIOCOUTQ falls to 0.
+	 * Wait for it for up to 2 s, not a fixed 100 ms: a loaded debug
+	 * guest took longer.
+	 */
+	for (i = 0; i < 200; i++) {
+		if (ioctl(c, SIOCOUTQ, &n) || n == 0)
+			break;
+		usleep(10000);
+	}
 	CHECK_OK(ioctl(a, FIONREAD, &n));
 	CHECK(n == 5);
 	CHECK(recv(a, buf, 2, 0) == 2);
