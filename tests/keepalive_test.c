@@ -284,7 +284,7 @@ static void keepalive_timeout(void)
 	       dt, KA_IDLE, KA_CNT, KA_INTVL);
 	/*
 	 * hrtimers, never early; below 12 s, an extra probe.  Measured:
-	 * stock 10005..10011 ms (4 runs), debug 10024..10043 (2 runs).
+	 * stock 10005..10011 ms (4 runs), debug 10024..10240 (4 runs).
 	 */
 	CHECK_MS(dt, KA_DEAD_MS - 1, KA_DEAD_MS + XT_LATE_MS);
 	CHECK_ERRNO(recv(c, &b, 1, MSG_DONTWAIT), ETIMEDOUT);
@@ -333,7 +333,7 @@ static void keepalive_peer_reset(void)
 	/*
 	 * The first probe at the idle time (an hrtimer, never early) and its
 	 * RST one round trip later, on a veth without delay.  Measured:
-	 * stock 4002..4131 ms (4 runs), debug 4011..4088 (2 runs).
+	 * stock 4002..4131 ms (4 runs), debug 4010..4088 (4 runs).
 	 */
 	CHECK_MS(dt, KA_IDLE * 1000 - 1, KA_IDLE * 1000 + XT_LATE_MS);
 	CHECK_ERRNO(recv(c, &b, 1, MSG_DONTWAIT), ECONNRESET);
