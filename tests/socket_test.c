@@ -179,11 +179,9 @@ static void bind_ephemeral_range_exhausted(void)
 	int a, b, c, lo, hi;
 	FILE *f;
 
-	CHECK_OK(unshare(CLONE_NEWNET));
+	NEED_OK(unshare(CLONE_NEWNET));
 	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "w");
-	CHECK(f);
-	if (!f)
-		return;
+	NEED(f);
 	fprintf(f, "50000 50001\n");
 	CHECK(fclose(f) == 0);
 	read_range(&lo, &hi);
@@ -229,19 +227,29 @@ static void bind_close_releases(void)
 	}
 }
 
+/*
+ * A fresh namespace has its own port space, and its loopback is down: its
+ * only device has no address yet, so 127.0.0.1 is no address of it and
+ * bind() says EADDRNOTAVAIL, until lo comes up.
+ */
 static void bind_per_netns(void)
 {
-	int a = xt_socket(), b;
+	int a = xt_socket(), b, c, d;
 
+	NEED(a >= 0);
 	CHECK_OK(xt_bind(a, "0.0.0.0", 40160));
-	CHECK_OK(unshare(CLONE_NEWNET));
+	NEED_OK(unshare(CLONE_NEWNET));
 	/* a socket of the new namespace has its own port space */
 	b = xt_socket();
+	NEED(b >= 0);
 	CHECK_OK(xt_bind(b, "0.0.0.0", 40160));
-	/* ...and its loopback is down, so 127.0.0.1 is no address of it */
-	close(b);
-	b = xt_socket();
-	CHECK_ERRNO(xt_bind(b, "192.0.2.7", 40161), EADDRNOTAVAIL);
+	c = xt_socket();
+	CHECK_ERRNO(xt_bind(c, "127.0.0.1", 40161), EADDRNOTAVAIL);
+	NEED(system("ip link set lo up") == 0);
+	d = xt_socket();
+	CHECK_OK(xt_bind(d, "127.0.0.1", 40161));
+	close(d);
+	close(c);
 	close(b);
 	close(a);
 }

@@ -156,11 +156,9 @@ static void trace_format(void)
 	unsigned int i;
 	char *fmt;
 
-	CHECK_OK(find_tracefs());
+	NEED_OK(find_tracefs());
 	fmt = tracefs_read(EV "format");
-	CHECK(fmt != NULL);
-	if (!fmt)
-		return;
+	NEED(fmt != NULL);
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (!strstr(fmt, fields[i])) {
 			fprintf(stderr, "  no \"%s\" in the format\n", fields[i]);
@@ -182,7 +180,7 @@ static void trace_connection_states(void)
 	static struct event ev[MAX_EVENTS];
 	int l = xt_socket(), c = xt_socket(), r = xt_socket(), a, n, i, j;
 
-	CHECK_OK(find_tracefs());
+	NEED_OK(find_tracefs());
 	CHECK_OK(tracefs_write(EV "enable", "1", 0));
 	CHECK_OK(tracefs_write("trace", "", O_TRUNC));
 
@@ -243,7 +241,7 @@ static void trace_disabled_silent(void)
 	static struct event ev[MAX_EVENTS];
 	int l = xt_socket();
 
-	CHECK_OK(find_tracefs());
+	NEED_OK(find_tracefs());
 	CHECK_OK(tracefs_write(EV "enable", "0", 0));
 	CHECK_OK(tracefs_write("trace", "", O_TRUNC));
 	CHECK_OK(xt_bind(l, "127.0.0.1", 43104));
