@@ -24,14 +24,14 @@ for k in "${kernels[@]}"; do
 	res=$XTCP_TOP/build/vm/itest-$k
 	owed=$XTCP_TOP/build/itest-$k.owed
 	mkdir -p "$XTCP_TOP/build"
-	if ! "$XTCP_TOP/tests/run-guest-tests.sh" --list $filter >"$owed" ||
+	if ! "$XTCP_TOP/tests/run-guest-tests.sh" --list "$filter" >"$owed" ||
 	   [ ! -s "$owed" ]; then
 		echo "not ok - $k: no list of tests (tests/run-guest-tests.sh --list)"
 		rc=1
 		continue
 	fi
 	"$XTCP_TOP/scripts/vm-run.sh" --kernel "$k" --name "itest-$k" --timeout 1500 \
-		-- "$XTCP_TOP/tests/run-guest-tests.sh" $filter |
+		-- "$XTCP_TOP/tests/run-guest-tests.sh" "$filter" |
 		sed -u "s|^\(not \)\{0,1\}ok - |&$k/|"
 	if [ "${PIPESTATUS[0]}" = 0 ]; then
 		echo "ok - $k: guest run clean"

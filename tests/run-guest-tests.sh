@@ -44,12 +44,12 @@ prog() {
 		# a program that cannot list its tests owes a result that can
 		# never come back, so the host reports it missing
 		local rc=0
-		"$@" --list $filter || rc=$?
+		"$@" --list "$filter" || rc=$?
 		[ $rc = 0 ] || echo "$(basename "${@: -1}"): its --list failed (exit $rc)"
 		return 0
 	fi
 	out=$(mktemp)
-	"$@" $filter 2>&1 | tee "$out"
+	"$@" "$filter" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	if [ "$rc" != 0 ] && ! grep -q '^not ok - ' "$out"; then
 		echo "not ok - $(basename "$1"): exited $rc with no failing test"
