@@ -31,21 +31,21 @@ void xtcp_buffers_init(struct sock *sk)
 /*
  * The send buffer for the congestion window: two windows' worth of
  * segments at their true size (one in flight, one being filled), at
- * least the initial window's, as tcp_sndbuf_expand().
+ * least the initial window's, as tcp_sndbuf_expand().  A segment counts
+ * as at least 536 bytes of payload: a tiny MSS makes many skbs whose
+ * overhead is most of their truesize.
  */
 void xtcp_sndbuf_expand(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = max_t(u32, xs->tcb.snd_mss, 1);
+	u32 mss = max_t(u32, xs->tcb.snd_mss, XTCP_DEFAULT_MSS);
 	u32 segs = max_t(u32, xtcp_cc_window(&xs->cc) / mss, XTCP_SNDBUF_MIN_SEGS);
 	u64 per_mss, sndmem;
 	int max;
 
 	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
 		return;
-	per_mss = roundup_pow_of_two(mss + XTCP_MAX_HEADER +
-				     SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
-		  SKB_DATA_ALIGN(sizeof(struct sk_buff));
+	per_mss = roundup_pow_of_two(SKB_TRUESIZE(mss + XTCP_MAX_HEADER));
 	sndmem = 2 * per_mss * segs;
 	max = READ_ONCE(xtcp_pernet(sock_net(sk))->wmem[2]);
 	if (sndmem > max)
