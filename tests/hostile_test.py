@@ -166,7 +166,7 @@ def syn_text_to_listener(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=x + 1 + len(data)))
 
 
-def data_segments(ctx, lport, pport, total, ack_seq, first, timeout=3.0):
+def data_segments(ctx, lport, pport, total, ack_seq, first, timeout=8.0):
     """Collect data segments (first byte at FIRST) until TOTAL bytes came,
     ACKing each at once with <SEQ=ack_seq>: (the segments, bytes covered)."""
     match = w.conn(lport, pport)
@@ -188,7 +188,9 @@ def data_segments(ctx, lport, pport, total, ack_seq, first, timeout=3.0):
 
 def check_mss_floor(ctx, segs, got, total, floor, what):
     sizes = [len(s.payload) for s in segs]
-    ctx.note("%s: segment sizes %s" % (what, sizes[:12]))
+    ctx.note("%s: %d segments in %.0f ms, sizes %s%s" % (
+        what, len(segs), (segs[-1].t - segs[0].t) * 1000 if segs else 0,
+        sizes[:8], " ... %s" % sizes[-3:] if len(sizes) > 8 else ""))
     ctx.eq(got, total, "%s: bytes sent" % what)
     short = [s for s in segs[:-1] if len(s.payload) < floor]
     ctx.check(not short, "%s: %d segments under min_snd_mss %d before the "
@@ -362,7 +364,7 @@ def main():
             ctx = w.Ctx(tun)
             try:
                 tun.drain()
-                signal.alarm(20)
+                signal.alarm(40)
                 t(ctx)
             except w.Fail as e:
                 ctx.errors.append(str(e))
