@@ -50,7 +50,7 @@ echo "integration tests in the stock 6.1 and 6.12 debug guests..."
 suite itests scripts/run-itests.sh stock debug
 
 # What the total is made of: results per kind, each "ok"/"not ok" line once.
-count() { grep -E "$1" "$out" | grep -c "$2"; }
+count() { grep -E "$1" "$out" | grep -Ec "$2"; }
 res='^(not )?ok - '
 kinds="builds and checkpatch $(count "$res" ' - (build|checkpatch)'),"
 kinds+=" KUnit $(count "$res" ' - kunit: ')"
