@@ -22,6 +22,9 @@
 /* The peer */
 #define XTCP_T_PEER_MSS		1400
 #define XTCP_T_PEER_WSCALE	2
+/* dropped, answered with a rate-limited ACK (out of window, challenge) */
+#define XTCP_T_OOW_DROP		(XTCP_EV_OOW | XTCP_EV_DROP)
+#define XTCP_T_CHAL_DROP		(XTCP_EV_CHALLENGE | XTCP_EV_DROP)
 #define XTCP_T_PEER_WND		1000	/* the window field it sends */
 /* Bytes the ESTABLISHED fixture has sent and not had acknowledged */
 #define XTCP_T_SENT		100
@@ -946,12 +949,12 @@ static void xtcp_state_syn_received_rst_inexact(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(in_wnd); i++) {
 		xtcp_fix_syn_received(test, &tcb, n);
 		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_RST, in_wnd[i], 0, 0),
-				  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+				  XTCP_T_CHAL_DROP, XTCP_UNCHANGED,
 				  XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 		xtcp_fix_syn_received_active(test, &tcb, n);
 		xtcp_expect_input(test, &tcb,
 				  xtcp_mkseg(XTCP_RST | XTCP_ACK, in_wnd[i], iss + 1, 0),
-				  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+				  XTCP_T_CHAL_DROP, XTCP_UNCHANGED,
 				  XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 	}
 	/* outside the window: dropped silently */
@@ -993,13 +996,13 @@ static void xtcp_state_syn_received_syn(struct kunit *test)
 	/* active, another SYN in the window: a challenge ACK (RFC 5961 §4.2) */
 	xtcp_fix_syn_received_active(test, &tcb, n);
 	xtcp_expect_input(test, &tcb, xtcp_mksyn(XTCP_SYN, irs + 10, 0, true),
-			  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+			  XTCP_T_CHAL_DROP, XTCP_UNCHANGED,
 			  XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 
 	/* a SYN outside the window fails the sequence test first: an ACK */
 	xtcp_fix_syn_received(test, &tcb, n);
 	xtcp_expect_input(test, &tcb, xtcp_mksyn(XTCP_SYN, irs - 10, 0, true),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 }
 
 /*
@@ -1023,7 +1026,7 @@ static void xtcp_state_syn_received_synack_active(struct kunit *test)
 
 	xtcp_fix_syn_received_active(test, &tcb, n);
 	xtcp_expect_input(test, &tcb, xtcp_mksyn(XTCP_SYN | XTCP_ACK, irs, iss + 2, true),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 }
 
 static void xtcp_state_syn_received_no_ack(struct kunit *test)
@@ -1054,13 +1057,13 @@ static void xtcp_state_syn_received_out_of_window(struct kunit *test)
 	/* first: unacceptable, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, even with a good ACK */
 	xtcp_fix_syn_received(test, &tcb, n);
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1 + XTCP_T_RCV_WND, iss + 1, 0),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs, iss + 1, 0),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs - 9, iss + 1, 10),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(0, irs - 9, 0, 10),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 }
 
 /* ---- ESTABLISHED (§3.10.7.4) ------------------------------------------- */
@@ -1074,16 +1077,16 @@ static void xtcp_state_established_out_of_window(struct kunit *test)
 	xtcp_fix_established(test, &tcb, n);
 	/* past the window */
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1 + XTCP_T_RCV_WND, iss + 1, 10),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1 + XTCP_T_RCV_WND, iss + 1, 0),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	/* an old duplicate, all before RCV.NXT: its ACK is not looked at */
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs - 9, iss + 51, 10),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs, iss + 51, 0),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK | XTCP_FIN, irs, iss + 1, 0),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	/* ...but one whose last octet is RCV.NXT is acceptable */
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs - 8, iss + 1, 10),
 			  XTCP_EV_TEXT, XTCP_ESTABLISHED, XTCP_NO_REPLY);
@@ -1120,7 +1123,7 @@ static void xtcp_state_established_rst_inexact(struct kunit *test)
 	xtcp_fix_established(test, &tcb, n);
 	for (i = 0; i < ARRAY_SIZE(in_wnd); i++)
 		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_RST, in_wnd[i], 0, 0),
-				  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+				  XTCP_T_CHAL_DROP, XTCP_UNCHANGED,
 				  XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	for (i = 0; i < ARRAY_SIZE(out_wnd); i++)
 		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_RST, out_wnd[i], 0, 0),
@@ -1136,13 +1139,13 @@ static void xtcp_state_established_syn(struct kunit *test)
 	/* a SYN in the window: challenge ACK (RFC 5961 §4.2), nothing else */
 	xtcp_fix_established(test, &tcb, n);
 	xtcp_expect_input(test, &tcb, xtcp_mksyn(XTCP_SYN, irs + 1, 0, true),
-			  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+			  XTCP_T_CHAL_DROP, XTCP_UNCHANGED,
 			  XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mksyn(XTCP_SYN, irs + 5000, 0, true),
-			  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+			  XTCP_T_CHAL_DROP, XTCP_UNCHANGED,
 			  XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mksyn(XTCP_SYN | XTCP_ACK, irs + 1, iss + 51, true),
-			  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+			  XTCP_T_CHAL_DROP, XTCP_UNCHANGED,
 			  XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 }
 
@@ -1155,7 +1158,7 @@ static void xtcp_state_established_synack_again(struct kunit *test)
 
 	xtcp_fix_established(test, &tcb, n);
 	xtcp_expect_input(test, &tcb, xtcp_mksyn(XTCP_SYN | XTCP_ACK, irs, iss + 1, true),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 }
 
 static void xtcp_state_established_ack_beyond(struct kunit *test)
@@ -1167,9 +1170,9 @@ static void xtcp_state_established_ack_beyond(struct kunit *test)
 	/* SEG.ACK > SND.NXT: send an ACK, drop the segment */
 	xtcp_fix_established(test, &tcb, n);
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, nxt + 1, 0),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_CHAL_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, nxt + 100000, 10),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_CHAL_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	/* SEG.ACK = SND.NXT is fine */
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, nxt, 0),
 			  XTCP_EV_ACKED, XTCP_ESTABLISHED, XTCP_NO_REPLY);
@@ -1242,9 +1245,9 @@ static void xtcp_state_established_data(struct kunit *test)
 	/* data without ACK: dropped (fifth) */
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_PSH, irs + 1, 0, 10),
 			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_NO_REPLY);
-	/* a data segment whose ACK is beyond SND.NXT: dropped with an ACK */
+	/* a data segment whose ACK is beyond SND.NXT: challenge ACK (§5.2) */
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, nxt + 1, 10),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_CHAL_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 }
 
 /* §3.10.7.4 fifth: SND.WND, SND.WL1 and SND.WL2. */
@@ -1312,9 +1315,9 @@ static void xtcp_state_established_zero_window(struct kunit *test)
 	xtcp_fix_established(test, &tcb, n);
 	tcb.rcv_wnd = 0;
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, iss + 1, 10),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 2, iss + 51, 0),
-			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, nxt, irs + 1));
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_RST, irs + 2, 0, 0),
 			  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_NO_REPLY);
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 1, iss + 51, 0),
@@ -1612,7 +1615,7 @@ static void xtcp_state_lost_ack(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, a.state, XTCP_ESTABLISHED);
 
 	KUNIT_ASSERT_TRUE(test, xtcp_tcb_retransmit(&b, &r));
-	r = xtcp_expect_input(test, &a, xtcp_transmit(&b, &r, 0), XTCP_EV_DROP,
+	r = xtcp_expect_input(test, &a, xtcp_transmit(&b, &r, 0), XTCP_T_OOW_DROP,
 			      XTCP_UNCHANGED, XTCP_REPLY(XTCP_ACK, iss + 1, irs + 1));
 	xtcp_expect_input(test, &b, xtcp_transmit(&a, &r, 0),
 			  XTCP_EV_ESTABLISHED | XTCP_EV_ACKED, XTCP_ESTABLISHED,
@@ -1961,14 +1964,14 @@ static void xtcp_close_rst_syn(struct kunit *test)
 		sn = tcb.snd_nxt;
 		/* in the window, not exact: challenge ACK */
 		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_RST, rn + 5, 0, 0),
-				  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+				  XTCP_T_CHAL_DROP, XTCP_UNCHANGED,
 				  XTCP_REPLY(XTCP_ACK, sn, rn));
 		/* out of the window: dropped */
 		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_RST, rn - 1, 0, 0),
 				  XTCP_EV_DROP, XTCP_UNCHANGED, XTCP_NO_REPLY);
 		/* a SYN: challenge ACK */
 		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_SYN, rn + 5, 0, 0),
-				  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+				  XTCP_T_CHAL_DROP, XTCP_UNCHANGED,
 				  XTCP_REPLY(XTCP_ACK, sn, rn));
 		/* exact: reset */
 		xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_RST, rn, 0, 0),
@@ -2015,7 +2018,7 @@ static void xtcp_close_old_ack(struct kunit *test)
 	/* one older is not: challenge ACK, and the text is dropped too */
 	xtcp_expect_input(test, &tcb,
 			  xtcp_mkseg(XTCP_ACK, irs + 1, nxt + 3000 - 4001, 10),
-			  XTCP_EV_CHALLENGE | XTCP_EV_DROP, XTCP_UNCHANGED,
+			  XTCP_T_CHAL_DROP, XTCP_UNCHANGED,
 			  XTCP_REPLY(XTCP_ACK, nxt + 3000, irs + 1));
 }
 

@@ -336,7 +336,7 @@ static void xtcp_tw_create_lookup(struct kunit *test)
 	/* the table's reference and ours */
 	KUNIT_EXPECT_EQ(test, refcount_read(&tw->refcnt), 2u);
 	/* 2 * msl_ms (30 s by default), give or take the time spent here */
-	KUNIT_EXPECT_EQ(test, tw->timeout_ms, 60000u);
+	KUNIT_EXPECT_EQ(test, tw->last_oow_ack, 0u);
 	KUNIT_EXPECT_GT(test, xtcp_tw_remaining_ms(tw), 50000);
 	KUNIT_EXPECT_LE(test, xtcp_tw_remaining_ms(tw), 60000);
 	xtcp_tw_put(tw);
@@ -962,7 +962,7 @@ static void xtcp_tw_stats_names(struct kunit *test)
 {
 	static const char *const names[] = {
 		"TimeWaitCreated ", "TimeWaitRecycled ", "TimeWaitKilled ",
-		"TimeWaitActive ",
+		"TimeWaitActive ", "TimeWaitOverflow ", "AckSkippedTimeWait ",
 	};
 	size_t len;
 	char *buf = tw_read_proc_file(test, "/proc/net/xtcp_stats", 4096, &len);
@@ -973,6 +973,63 @@ static void xtcp_tw_stats_names(struct kunit *test)
 		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, names[i]), "%s", names[i]);
 }
 
+/* max_tw_buckets: at the cap no entry is made, and it is counted. */
+static void xtcp_tw_overflow(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct xtcp_key a = tw_key(TW_L1, 40101, TW_R1, 50101);
+	struct xtcp_key b = tw_key(TW_L1, 40102, TW_R1, 50102);
+	long over = tw_mib(XTCP_MIB_TW_OVERFLOW);
+
+	WRITE_ONCE(xn->max_tw_buckets, tw_mib(XTCP_MIB_TW_ACTIVE) + 1);
+	KUNIT_ASSERT_EQ(test, 0, xtcp_tw_create(&init_net, &a, &tw_init));
+	KUNIT_EXPECT_EQ(test, -ENOBUFS, xtcp_tw_create(&init_net, &b, &tw_init));
+	KUNIT_EXPECT_FALSE(test, tw_present(&b));
+	KUNIT_EXPECT_EQ(test, over + 1, tw_mib(XTCP_MIB_TW_OVERFLOW));
+	WRITE_ONCE(xn->max_tw_buckets, 0);
+	KUNIT_EXPECT_EQ(test, -ENOBUFS, xtcp_tw_create(&init_net, &b, &tw_init));
+	KUNIT_EXPECT_EQ(test, over + 2, tw_mib(XTCP_MIB_TW_OVERFLOW));
+}
+
+/*
+ * invalid_ratelimit_ms: one ACK per interval per stamp, another stamp
+ * (connection) unaffected; 0 turns it off.
+ */
+static void xtcp_tw_oow_ratelimit(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	long skipped = tw_mib(XTCP_MIB_ACK_SKIPPED_TW);
+	struct xtcp_seg empty = { .flags = XTCP_ACK };
+	struct xtcp_seg data = { .flags = XTCP_ACK, .len = 10 };
+	struct xtcp_seg syn = { .flags = XTCP_SYN, .len = 0 };
+	u32 a = 0, b = 0;
+
+	WRITE_ONCE(xn->invalid_ratelimit_ms, 100000);
+	KUNIT_EXPECT_FALSE(test, xtcp_oow_seg_ratelimited(&init_net, &empty, &a,
+							  XTCP_MIB_ACK_SKIPPED_TW));
+	KUNIT_EXPECT_TRUE(test, xtcp_oow_seg_ratelimited(&init_net, &empty, &a,
+							 XTCP_MIB_ACK_SKIPPED_TW));
+	KUNIT_EXPECT_TRUE(test, xtcp_oow_seg_ratelimited(&init_net, &syn, &a,
+							 XTCP_MIB_ACK_SKIPPED_TW));
+	/* data is always answered: the peer may have lost our ACK */
+	KUNIT_EXPECT_FALSE(test, xtcp_oow_seg_ratelimited(&init_net, &data, &a,
+							  XTCP_MIB_ACK_SKIPPED_TW));
+	KUNIT_EXPECT_FALSE(test, xtcp_oow_seg_ratelimited(&init_net, &empty, &b,
+							  XTCP_MIB_ACK_SKIPPED_TW));
+	KUNIT_EXPECT_EQ(test, skipped + 2, tw_mib(XTCP_MIB_ACK_SKIPPED_TW));
+	/* an interval later the next one goes */
+	WRITE_ONCE(xn->invalid_ratelimit_ms, 20);
+	a = (u32)jiffies - msecs_to_jiffies(20);
+	KUNIT_EXPECT_FALSE(test, xtcp_oow_seg_ratelimited(&init_net, &empty, &a,
+							  XTCP_MIB_ACK_SKIPPED_TW));
+	WRITE_ONCE(xn->invalid_ratelimit_ms, 0);
+	KUNIT_EXPECT_FALSE(test, xtcp_oow_seg_ratelimited(&init_net, &empty, &a,
+							  XTCP_MIB_ACK_SKIPPED_TW));
+	KUNIT_EXPECT_FALSE(test, xtcp_oow_seg_ratelimited(&init_net, &empty, &a,
+							  XTCP_MIB_ACK_SKIPPED_TW));
+	KUNIT_EXPECT_EQ(test, skipped + 2, tw_mib(XTCP_MIB_ACK_SKIPPED_TW));
+}
+
 /* Every case leaves init_net as it found it. */
 static void xtcp_tw_test_exit(struct kunit *test)
 {
@@ -981,6 +1038,8 @@ static void xtcp_tw_test_exit(struct kunit *test)
 	xtcp_tw_purge(&init_net);
 	WRITE_ONCE(xn->msl_ms, 30000);
 	WRITE_ONCE(xn->tw_rfc1337, 1);
+	WRITE_ONCE(xn->max_tw_buckets, 262144);
+	WRITE_ONCE(xn->invalid_ratelimit_ms, 500);
 }
 
 static struct kunit_case xtcp_tw_cases[] = {
@@ -1006,6 +1065,8 @@ static struct kunit_case xtcp_tw_cases[] = {
 	KUNIT_CASE(xtcp_tw_proc_rows),
 	KUNIT_CASE(xtcp_tw_proc_many),
 	KUNIT_CASE(xtcp_tw_stats_names),
+	KUNIT_CASE(xtcp_tw_overflow),
+	KUNIT_CASE(xtcp_tw_oow_ratelimit),
 	{}
 };
 

@@ -10,7 +10,6 @@
  * from the queues (under queue_lock) owns both references.  Once the
  * listener has set queues_closed, only the listener's closer unlinks.
  */
-#include <linux/delay.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -62,6 +61,7 @@ void xtcp_sock_init(struct sock *sk)
 	inet->mc_ttl = 1;
 	INIT_HLIST_NODE(&xs->bind_node);
 	INIT_LIST_HEAD(&xs->all_node);
+	INIT_LIST_HEAD(&xs->orphan_node);
 	INIT_LIST_HEAD(&xs->syn_queue);
 	INIT_LIST_HEAD(&xs->accept_queue);
 	INIT_LIST_HEAD(&xs->child_node);
@@ -115,6 +115,12 @@ void xtcp_put_local(struct sock *sk)
  */
 static void xtcp_orphan_destroy(struct sock *sk)
 {
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+
+	spin_lock_bh(&xn->all_lock);
+	list_del_init(&xtcp_sk(sk)->orphan_node);
+	spin_unlock_bh(&xn->all_lock);
+	atomic_dec(&xn->orphan_count);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_unbind(sk);
 	__module_get(THIS_MODULE);	/* sk_prot_free() puts it */
@@ -172,10 +178,21 @@ static void xtcp_fin_wait2_arm(struct sock *sk)
 	xtcp_rtx_arm(sk);
 }
 
-/* close() hands the connection over; @sk is locked, its FIN queued. */
+/*
+ * close() hands the connection over; @sk is locked, its FIN queued.  Past
+ * max_orphans the oldest is reset, from a work item: it takes each
+ * orphan's socket lock, which this caller's own forbids.
+ */
 void xtcp_orphan(struct sock *sk)
 {
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+
 	set_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags);
+	spin_lock_bh(&xn->all_lock);
+	list_add_tail(&xtcp_sk(sk)->orphan_node, &xn->orphans);
+	spin_unlock_bh(&xn->all_lock);
+	if (atomic_inc_return(&xn->orphan_count) > READ_ONCE(xn->max_orphans))
+		schedule_work(&xn->orphan_reap);
 	module_put(THIS_MODULE);
 	if (xtcp_sk(sk)->tcb.state == XTCP_FIN_WAIT_2)
 		xtcp_fin_wait2_arm(sk);
@@ -217,10 +234,54 @@ void xtcp_close_progress(struct sock *sk, unsigned int ev)
 	}
 }
 
+/* Reset the oldest orphans until max_orphans are left (OrphanOverflow). */
+void xtcp_orphan_reap(struct work_struct *work)
+{
+	struct xtcp_net *xn = container_of(work, struct xtcp_net, orphan_reap);
+	struct xtcp_sock *xs;
+	struct sock *sk;
+
+	while (atomic_read(&xn->orphan_count) > READ_ONCE(xn->max_orphans)) {
+		spin_lock_bh(&xn->all_lock);
+		xs = list_first_entry_or_null(&xn->orphans, struct xtcp_sock,
+					      orphan_node);
+		sk = xs ? xtcp_to_sk(xs) : NULL;
+		if (sk)
+			sock_hold(sk);
+		spin_unlock_bh(&xn->all_lock);
+		if (!sk)
+			return;
+		lock_sock(sk);
+		if (test_bit(XTCP_ORPHANED, &xs->flags)) {
+			xtcp_inc(xn->net, XTCP_MIB_ORPHAN_OVERFLOW);
+			xtcp_abort(sk);
+		}
+		release_sock(sk);
+		sock_put(sk);
+		cond_resched();
+	}
+}
+
+/*
+ * How many retransmissions or zero-window probes an orphan gets: the
+ * orphan_retries sysctl; 0 means 8 while the backed-off RTO is below
+ * rto_max_ms (@alive), none once it reaches it (tcp_orphan_retries()).
+ */
+int xtcp_orphan_retries(struct sock *sk, bool alive)
+{
+	int retries = READ_ONCE(xtcp_pernet(sock_net(sk))->orphan_retries);
+
+	if (READ_ONCE(sk->sk_err_soft) && !alive)
+		retries = 0;
+	if (!retries && alive)
+		retries = 8;
+	return retries;
+}
+
 /*
  * Module exit: abort every orphan left in @net and wait until nothing of
- * it can run module code (timers stopped, its segments out of the queues
- * that hold sk_wmem_alloc).  Process context.
+ * it can run module code (timers stopped).  Its segments still queued
+ * below IP do not refer to it, so the wait is bounded.  Process context.
  */
 void xtcp_orphans_kill(struct net *net)
 {
@@ -246,8 +307,7 @@ void xtcp_orphans_kill(struct net *net)
 			xtcp_abort(sk);
 		xtcp_timers_stop_sync(sk);
 		release_sock(sk);
-		while (refcount_read(&sk->sk_wmem_alloc) > 1)
-			msleep(20);
+		/* nothing below holds it (xtcp_xmit() sets no owner) */
 		sock_put(sk);
 	}
 }

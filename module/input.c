@@ -198,18 +198,14 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 
 	xtcp_keepalive_rcv(sk);
 	ev = xtcp_tcb_input(&xs->tcb, &XTCP_SKB_CB(skb)->seg, &r);
-	if (ev & XTCP_EV_CHALLENGE) {
-		/* RFC 5961 §7: challenge ACKs are rate-limited */
-		struct xtcp_net *xn = xtcp_pernet(net);
-
-		if (xtcp_ratelimit(&xn->challenge_stamp, &xn->challenge_count,
-				   READ_ONCE(xn->challenge_ack_limit))) {
-			xtcp_inc(net, XTCP_MIB_CHALLENGE_ACKS);
-		} else {
-			xtcp_inc(net, XTCP_MIB_CHALLENGE_LIMITED);
-			r.flags = 0;
-		}
-	}
+	/* RFC 5961 §7 and ACK loops: rate-limited per connection */
+	if ((ev & XTCP_EV_CHALLENGE) &&
+	    !xtcp_challenge_allowed(net, &xs->last_oow_ack))
+		r.flags = 0;
+	if ((ev & XTCP_EV_OOW) &&
+	    xtcp_oow_seg_ratelimited(net, seg, &xs->last_oow_ack,
+				     XTCP_MIB_ACK_SKIPPED_SEQ))
+		r.flags = 0;
 	if (r.flags)
 		xtcp_send(sk, &r);
 	/* the peer is alive: zero-window probes are answered */

@@ -145,8 +145,13 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 			 flags & XTCP_RST ? 0 : xtcp_tcb_window(tcb, flags));
 	memcpy(th + 1, opts, olen);
 	xtcp_set_csum(sk, skb, th);
-	/* an orphan's skbs pin it: xtcp_orphans_kill() waits for them */
-	skb_set_owner_w(skb, sk);
+	/*
+	 * No owner: the write queue's original is what the send buffer
+	 * counts (sk_wmem_queued), and a clone stuck below us (a netem
+	 * delay, a tun nobody reads) must not pin the socket, whose memory
+	 * and destructor are this module's: rmmod would wait for it.  So
+	 * skb->sk is NULL below IP, as for the control socket's replies.
+	 */
 	xtcp_inc(sock_net(sk), XTCP_MIB_OUT_SEGS);
 	xs->segs_out++;
 	if (flags & XTCP_RST)
@@ -175,6 +180,89 @@ bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit)
 		atomic_set(count, 0);
 	}
 	return atomic_inc_return(count) <= limit;
+}
+
+/**
+ * xtcp_oow_ratelimited - may one more out-of-window or challenge ACK go?
+ * @net: the namespace (invalid_ratelimit_ms, the counter)
+ * @last: the socket's or TIME_WAIT entry's stamp, jiffies of the last one
+ * @mib: what to count when it may not
+ *
+ * At most one every invalid_ratelimit_ms per connection, as Linux's
+ * __tcp_oow_rate_limited(): an ACK loop cannot spin, a reflector gets one
+ * ACK for many segments, and, the limit being the connection's own, an
+ * off-path attacker learns nothing from a budget shared with others
+ * (CVE-2016-5696).  Lockless, as Linux's: a race sends one ACK more.
+ *
+ * Return: true if the ACK is not to be sent.
+ */
+bool xtcp_oow_ratelimited(struct net *net, u32 *last, enum xtcp_mib mib)
+{
+	u32 ms = READ_ONCE(xtcp_pernet(net)->invalid_ratelimit_ms);
+	u32 now = (u32)jiffies, val = READ_ONCE(*last);
+
+	if (val) {
+		s32 elapsed = (s32)(now - val);
+
+		if (elapsed >= 0 && elapsed < (s32)msecs_to_jiffies(ms)) {
+			xtcp_inc(net, mib);
+			return true;
+		}
+	}
+	WRITE_ONCE(*last, now);
+	return false;
+}
+
+/*
+ * The same for the ACK that answers out-of-window segment @seg: one with
+ * data or a FIN (a retransmission whose ACK was lost) is always answered;
+ * ACK loops and reflectors' bait are empty or SYNs (tcp_oow_rate_limited()).
+ */
+bool xtcp_oow_seg_ratelimited(struct net *net, const struct xtcp_seg *seg,
+			      u32 *last, enum xtcp_mib mib)
+{
+	if (xtcp_seg_len(seg) && !(seg->flags & XTCP_SYN))
+		return false;
+	return xtcp_oow_ratelimited(net, last, mib);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_oow_seg_ratelimited, XTCP_NS);
+
+/**
+ * xtcp_challenge_allowed - may a challenge ACK (RFC 5961 §7) go?
+ * @net: the namespace
+ * @last: the connection's stamp, as for xtcp_oow_ratelimited()
+ *
+ * First the connection's own limit; then, only if challenge_ack_limit is
+ * set (0, the default, as Linux 6.x: none), a namespace budget per second
+ * drawn at random between half and one and a half times the limit, as
+ * tcp_send_challenge_ack() does, so that counting the ACKs tells an
+ * attacker little.  Counts ChallengeAcks or why not.
+ *
+ * Return: true if it may be sent.
+ */
+bool xtcp_challenge_allowed(struct net *net, u32 *last)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	int limit = READ_ONCE(xn->challenge_ack_limit);
+	unsigned long now = jiffies / HZ;
+
+	if (xtcp_oow_ratelimited(net, last, XTCP_MIB_ACK_SKIPPED_CHALLENGE))
+		return false;
+	if (limit) {
+		if (now != READ_ONCE(xn->challenge_stamp)) {
+			u32 half = ((u32)limit + 1) / 2;
+
+			WRITE_ONCE(xn->challenge_stamp, now);
+			atomic_set(&xn->challenge_count,
+				   half + get_random_u32() % (u32)limit);
+		}
+		if (atomic_dec_if_positive(&xn->challenge_count) < 0) {
+			xtcp_inc(net, XTCP_MIB_CHALLENGE_LIMITED);
+			return false;
+		}
+	}
+	xtcp_inc(net, XTCP_MIB_CHALLENGE_ACKS);
+	return true;
 }
 
 /**

@@ -31,7 +31,6 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->rst_ratelimit = 1000;
 	xn->retries2 = 15;		/* as tcp_retries2 */
 	xn->fin_timeout_ms = 60000;	/* as tcp_fin_timeout */
-	xn->challenge_ack_limit = 1000;
 	xn->keepalive_time_s = 7200;	/* as tcp_keepalive_time, ... */
 	xn->keepalive_intvl_s = 75;	/* ..._intvl */
 	xn->keepalive_probes = 9;	/* ..._probes */
@@ -46,6 +45,11 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->wmem[1] = 16384;
 	xn->wmem[2] = 4194304;
 	xn->min_snd_mss = XTCP_MIN_SND_MSS;
+	xn->invalid_ratelimit_ms = 500;	/* as tcp_invalid_ratelimit */
+	xn->challenge_ack_limit = 0;	/* none, as Linux 6.x (INT_MAX) */
+	xn->max_tw_buckets = 262144;	/* as tcp_max_tw_buckets */
+	xn->max_orphans = 65536;
+	xn->orphan_retries = 0;		/* as tcp_orphan_retries */
 }
 
 static int __net_init xtcp_net_init(struct net *net)
@@ -58,7 +62,11 @@ static int __net_init xtcp_net_init(struct net *net)
 		INIT_HLIST_HEAD(&xn->bind_hash[i]);
 	xtcp_net_defaults(xn);
 	xn->rst_stamp = jiffies;
-	xn->challenge_stamp = jiffies;
+	xn->challenge_stamp = ULONG_MAX;	/* no second yet */
+	xn->net = net;
+	INIT_LIST_HEAD(&xn->orphans);
+	atomic_set(&xn->orphan_count, 0);
+	INIT_WORK(&xn->orphan_reap, xtcp_orphan_reap);
 
 	xn->mib = alloc_percpu(struct xtcp_mib_cpu);
 	if (!xn->mib)
@@ -107,6 +115,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	 * User sockets hold their namespace, and so do orphans; orphans can
 	 * be here only when the module goes away.
 	 */
+	cancel_work_sync(&xn->orphan_reap);
 	xtcp_orphans_kill(net);
 	/* TIME_WAIT entries hold no reference: cancel and free them. */
 	xtcp_tw_net_exit(net);
@@ -126,6 +135,8 @@ unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m)
 
 	if (m == XTCP_MIB_TW_ACTIVE)
 		return atomic_long_read(&xn->tw_active);
+	if (m == XTCP_MIB_ORPHANS)
+		return atomic_read(&xn->orphan_count);
 	for_each_possible_cpu(cpu)
 		sum += per_cpu_ptr(xn->mib, cpu)->v[m];
 	return sum;

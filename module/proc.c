@@ -156,6 +156,13 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TW_KILLED]		= "TimeWaitKilled",
 	[XTCP_MIB_TW_REUSED]		= "TimeWaitReused",
 	[XTCP_MIB_TW_ACTIVE]		= "TimeWaitActive",
+	[XTCP_MIB_ACK_SKIPPED_SEQ]	= "AckSkippedSeq",
+	[XTCP_MIB_ACK_SKIPPED_CHALLENGE] = "AckSkippedChallenge",
+	[XTCP_MIB_ACK_SKIPPED_TW]	= "AckSkippedTimeWait",
+	[XTCP_MIB_TW_OVERFLOW]		= "TimeWaitOverflow",
+	[XTCP_MIB_ORPHAN_OVERFLOW]	= "OrphanOverflow",
+	[XTCP_MIB_ORPHAN_TIMEOUTS]	= "OrphanTimeouts",
+	[XTCP_MIB_ORPHANS]		= "OrphansActive",
 };
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)

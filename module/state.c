@@ -389,9 +389,10 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 	/* first, the sequence number */
 	if (!xtcp_seq_acceptable(seg->seq, xtcp_seg_len(seg), tcb->rcv_nxt,
 				 tcb->rcv_wnd)) {
-		if (!(seg->flags & XTCP_RST))
-			xtcp_reply_ack(tcb, r);
-		return XTCP_EV_DROP;
+		if (seg->flags & XTCP_RST)
+			return XTCP_EV_DROP;
+		xtcp_reply_ack(tcb, r);
+		return XTCP_EV_OOW | XTCP_EV_DROP;
 	}
 
 	/* second, RST (RFC 5961 §3: only the exact one resets) */
@@ -438,10 +439,10 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 		ev |= XTCP_EV_ESTABLISHED;
 	}
 
-	/* ESTABLISHED and on: an ACK of something not yet sent */
+	/* ESTABLISHED and on: an ACK of something not yet sent (RFC 5961 §5.2) */
 	if (xtcp_seq_after(seg->ack, tcb->snd_nxt)) {
 		xtcp_reply_ack(tcb, r);
-		return ev | XTCP_EV_DROP;
+		return ev | XTCP_EV_CHALLENGE | XTCP_EV_DROP;
 	}
 	/* RFC 5961 §5.2: an ACK older than SND.UNA - MAX.SND.WND */
 	if (xtcp_seq_before(seg->ack, tcb->snd_una - tcb->max_wnd)) {

@@ -87,6 +87,9 @@ struct xtcp_reply {
 #define XTCP_EV_TIME_WAIT	BIT(11)	/* now TIME_WAIT: hand over to a minisock */
 #define XTCP_EV_CLOSED		BIT(12)	/* LAST_ACK + ACK of FIN: gone */
 #define XTCP_EV_PEER_FIN	BIT(13)	/* the peer's FIN: no more data */
+#define XTCP_EV_OOW		BIT(14)	/* the reply ACKs an out-of-window
+					 * segment: rate-limited per socket
+					 */
 
 /* What CLOSE (§3.10.4) asks of the caller. */
 enum xtcp_close_action {

@@ -63,6 +63,10 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_MEM(rmem),
 	XTCP_SYSCTL_MEM(wmem),
 	XTCP_SYSCTL(min_snd_mss, &xtcp_min_snd_mss_min, &xtcp_min_snd_mss_max),
+	XTCP_SYSCTL(invalid_ratelimit_ms, SYSCTL_ZERO, &xtcp_max_ms),
+	XTCP_SYSCTL(max_tw_buckets, SYSCTL_ZERO, &xtcp_int_max),
+	XTCP_SYSCTL(max_orphans, SYSCTL_ZERO, &xtcp_int_max),
+	XTCP_SYSCTL(orphan_retries, SYSCTL_ZERO, &xtcp_max_retries),
 	{ }
 };
 

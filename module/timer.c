@@ -30,14 +30,40 @@
 static void xtcp_data_timeout(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (skb_queue_empty(&sk->sk_write_queue))
 		return;
-	if (xtcp_sk(sk)->retries >= READ_ONCE(xn->retries2)) {
+	/* an orphan has only orphan_retries: reset it (tcp_write_timeout()) */
+	if (test_bit(XTCP_ORPHANED, &xs->flags) &&
+	    xs->retries >= xtcp_orphan_retries(sk, xs->rto_ms <
+					       READ_ONCE(xn->rto_max_ms))) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_ORPHAN_TIMEOUTS);
+		xtcp_abort(sk);
+		return;
+	}
+	if (xs->retries >= READ_ONCE(xn->retries2)) {
 		xtcp_done(sk, ETIMEDOUT);
 		return;
 	}
 	xtcp_data_rto(sk);
+}
+
+/*
+ * An orphan probing a closed window: its peer may answer every probe and
+ * never open, holding the send buffer for ever.  Give up once the probe
+ * interval has backed off to rto_max_ms, or after orphan_retries probes
+ * (tcp_probe_timer()).
+ */
+static bool xtcp_orphan_probes_done(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 max = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms);
+	bool alive = ((u64)xs->rto_ms << xs->persist_backoff) < max;
+	int limit = xtcp_orphan_retries(sk, alive);
+
+	return (!alive && xs->persist_backoff >= limit) ||
+	       xs->probes_out >= limit;
 }
 
 static void xtcp_rtx_timeout(struct sock *sk)
@@ -174,8 +200,9 @@ static enum hrtimer_restart xtcp_delack_timer_fn(struct hrtimer *t)
  * doubling up to rto_max_ms; an open one too small for sender SWS
  * avoidance gets what fits (§3.8.6.2.1 (4), the override timeout).  Any
  * ACK from the peer resets probes_out (input.c), so a live receiver that
- * keeps its window shut is probed for ever, as TCP does; retries2
- * unanswered probes in a row end the connection with ETIMEDOUT.
+ * keeps its window shut is probed for ever, as TCP does, unless the user
+ * has closed (xtcp_orphan_probes_done()); retries2 unanswered probes in a
+ * row end the connection with ETIMEDOUT.
  */
 static void xtcp_persist_timeout(struct sock *sk)
 {
@@ -188,6 +215,12 @@ static void xtcp_persist_timeout(struct sock *sk)
 	if (xs->tcb.snd_wnd) {
 		/* open, but too small for SWS avoidance: the override */
 		xtcp_push_force(sk);
+		return;
+	}
+	if (test_bit(XTCP_ORPHANED, &xs->flags) &&
+	    xtcp_orphan_probes_done(sk)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_ORPHAN_TIMEOUTS);
+		xtcp_abort(sk);
 		return;
 	}
 	if (xs->probes_out >= READ_ONCE(xn->retries2)) {

@@ -283,10 +283,12 @@ static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor)
 	atomic_long_dec(&xn->tw_active);
 }
 
+/* 2*MSL from now, MSL as the namespace has it now (Linux's is a constant). */
 static void xtcp_tw_arm(struct xtcp_tw *tw)
 {
-	hrtimer_start(&tw->timer, ms_to_ktime(tw->timeout_ms),
-		      HRTIMER_MODE_REL_SOFT);
+	u32 ms = 2 * (u32)READ_ONCE(xtcp_pernet(tw->net)->msl_ms);
+
+	hrtimer_start(&tw->timer, ms_to_ktime(ms), HRTIMER_MODE_REL_SOFT);
 }
 
 static enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer)
@@ -339,6 +341,11 @@ int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 	struct xtcp_tw *tw, *old;
 	int err;
 
+	/* max_tw_buckets: past it the connection just closes, as TCP's does */
+	if (atomic_long_read(&xn->tw_active) >= READ_ONCE(xn->max_tw_buckets)) {
+		xtcp_inc(net, XTCP_MIB_TW_OVERFLOW);
+		return -ENOBUFS;
+	}
 	tw = kmem_cache_alloc(xtcp_tw_cachep, GFP_ATOMIC);
 	if (!tw)
 		return -ENOMEM;
@@ -351,7 +358,7 @@ int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 	tw->st.rcv_nxt = init->rcv_nxt;
 	tw->st.rcv_wnd = init->rcv_wnd;
 	tw->st.rcv_wscale = min_t(u8, init->rcv_wscale, XTCP_MAX_WSCALE);
-	tw->timeout_ms = 2 * (u32)READ_ONCE(xn->msl_ms);
+	tw->last_oow_ack = 0;
 
 	err = xtcp_tw_port_hold(xn, key->laddr, key->lport);
 	if (err)
@@ -464,11 +471,15 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 		xtcp_tw_restart(tw);
 		fallthrough;
 	case XTCP_TW_ACT_ACK:
+		if (xtcp_oow_seg_ratelimited(net, &XTCP_SKB_CB(skb)->seg,
+					     &tw->last_oow_ack,
+					     XTCP_MIB_ACK_SKIPPED_TW))
+			break;
 		xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
 		break;
 	case XTCP_TW_ACT_CHALLENGE:
-		xtcp_inc(net, XTCP_MIB_CHALLENGE_ACKS);
-		xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
+		if (xtcp_challenge_allowed(net, &tw->last_oow_ack))
+			xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
 		break;
 	case XTCP_TW_ACT_KILL:
 		if (xtcp_tw_kill(tw))

@@ -45,7 +45,7 @@ struct xtcp_tw {
 	struct xtcp_key		key;		/* as in ehash */
 	refcount_t		refcnt;
 	struct xtcp_tw_state	st;		/* read-only once hashed */
-	u32			timeout_ms;	/* 2*MSL when created */
+	u32			last_oow_ack;	/* jiffies: xtcp_oow_ratelimited() */
 	struct rcu_head		rcu;
 };
 

@@ -61,6 +61,8 @@ struct xtcp_sock {
 	struct xtcp_key		key;
 	struct rhash_head	hnode;		/* in lhash or ehash */
 	struct list_head	all_node;	/* in xtcp_net.all, for /proc */
+	struct list_head	orphan_node;	/* in xtcp_net.orphans, oldest first */
+	u32			last_oow_ack;	/* jiffies: xtcp_oow_ratelimited() */
 	enum xtcp_hashed	hashed;
 	struct hlist_node	bind_node;	/* in xtcp_net.bind_hash */
 	bool			bound;
@@ -188,6 +190,13 @@ enum xtcp_mib {
 	XTCP_MIB_TW_KILLED,
 	XTCP_MIB_TW_REUSED,		/* taken over by connect() (tw_reuse) */
 	XTCP_MIB_TW_ACTIVE,		/* a gauge: entries hashed now */
+	XTCP_MIB_ACK_SKIPPED_SEQ,	/* out-of-window ACKs rate-limited */
+	XTCP_MIB_ACK_SKIPPED_CHALLENGE,	/* challenge ACKs rate-limited */
+	XTCP_MIB_ACK_SKIPPED_TW,	/* TIME_WAIT's ACKs rate-limited */
+	XTCP_MIB_TW_OVERFLOW,		/* no entry: max_tw_buckets reached */
+	XTCP_MIB_ORPHAN_OVERFLOW,	/* oldest orphan reset: max_orphans */
+	XTCP_MIB_ORPHAN_TIMEOUTS,	/* orphan gave up: orphan_retries */
+	XTCP_MIB_ORPHANS,		/* a gauge: orphans now */
 	XTCP_MIB_MAX
 };
 
@@ -207,6 +216,10 @@ struct xtcp_net {
 	struct rhashtable	lhash;		/* listeners, by (addr, port) */
 	spinlock_t		all_lock;	/* guards all */
 	struct list_head	all;		/* every hashed socket */
+	struct list_head	orphans;	/* under all_lock, oldest first */
+	atomic_t		orphan_count;	/* the OrphansActive gauge */
+	struct work_struct	orphan_reap;	/* resets the oldest (max_orphans) */
+	struct net		*net;
 
 	/* TIME_WAIT entries (timewait.c) */
 	struct rhashtable	twhash;		/* by 4-tuple, as ehash */
@@ -240,6 +253,10 @@ struct xtcp_net {
 	int			rmem[3];	/* receive buffer min, default, max */
 	int			wmem[3];	/* send buffer min, default, max */
 	int			min_snd_mss;	/* a peer's MSS is raised to this */
+	int			invalid_ratelimit_ms; /* per connection */
+	int			max_tw_buckets;	/* TIME_WAIT entries at most */
+	int			max_orphans;	/* then the oldest is reset */
+	int			orphan_retries;	/* 0: 8, as tcp_orphan_retries */
 
 	struct xtcp_mib_cpu __percpu *mib;	/* counters, per CPU */
 	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
@@ -306,6 +323,8 @@ void xtcp_listener_stop(struct sock *sk);
 void xtcp_close_progress(struct sock *sk, unsigned int ev);
 void xtcp_orphan(struct sock *sk);
 void xtcp_orphans_kill(struct net *net);
+void xtcp_orphan_reap(struct work_struct *work);
+int xtcp_orphan_retries(struct sock *sk, bool alive);
 u16 xtcp_route_mss(struct sock *sk);
 
 /* buffer.c: buffer sizes and their autotuning */
@@ -323,6 +342,10 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	      struct sk_buff *data);
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
 bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit);
+bool xtcp_oow_ratelimited(struct net *net, u32 *last, enum xtcp_mib mib);
+bool xtcp_oow_seg_ratelimited(struct net *net, const struct xtcp_seg *seg,
+			      u32 *last, enum xtcp_mib mib);
+bool xtcp_challenge_allowed(struct net *net, u32 *last);
 void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 		   const struct xtcp_reply *r);
 void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
