@@ -60,9 +60,12 @@ static int __init xtcp_init(void)
 	err = xtcp_tw_cache_init();
 	if (err)
 		return err;
-	err = xtcp_pernet_init();
+	err = xtcp_memory_init();
 	if (err)
 		goto out_cache;
+	err = xtcp_pernet_init();
+	if (err)
+		goto out_memory;
 	err = xtcp_socket_init();
 	if (err)
 		goto out_pernet;
@@ -79,6 +82,8 @@ out_socket:
 	xtcp_socket_exit();
 out_pernet:
 	xtcp_pernet_exit();
+out_memory:
+	xtcp_memory_exit();
 out_cache:
 	rcu_barrier();
 	xtcp_tw_cache_exit();
@@ -103,6 +108,7 @@ static void __exit xtcp_exit(void)
 	rcu_barrier();
 	xtcp_tw_cache_exit();
 	xtcp_proto_exit();
+	xtcp_memory_exit();
 }
 
 module_init(xtcp_init);

@@ -43,7 +43,8 @@ void xtcp_sndbuf_expand(struct sock *sk)
 	u64 per_mss, sndmem;
 	int max;
 
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+	/* not while the protocol is short of memory (tcp_should_expand_sndbuf()) */
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) || sk_under_memory_pressure(sk))
 		return;
 	per_mss = roundup_pow_of_two(SKB_TRUESIZE(mss + XTCP_MAX_HEADER));
 	sndmem = 2 * per_mss * segs;

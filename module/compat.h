@@ -30,6 +30,14 @@
 #include <asm/unaligned.h>
 #endif
 
+/*
+ * sk_under_memory_pressure() and the other protocol memory helpers moved
+ * from <net/sock.h> to <net/proto_memory.h> in 6.10.
+ */
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+#include <net/proto_memory.h>
+#endif
+
 /* hrtimer_setup() replaced hrtimer_init() + setting ->function in 6.13. */
 #include <linux/hrtimer.h>
 static inline void xtcp_hrtimer_setup(struct hrtimer *t,

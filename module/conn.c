@@ -41,6 +41,8 @@ static void xtcp_destruct(struct sock *sk)
 	xtcp_unbind(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
+	xtcp_send_queue_purge(sk);
+	xtcp_memory_release(sk);
 	dst_release(rcu_dereference_protected(sk->sk_dst_cache, 1));
 	RCU_INIT_POINTER(sk->sk_dst_cache, NULL);
 }
@@ -72,6 +74,7 @@ void xtcp_sock_init(struct sock *sk)
 		      XTCP_RCV_WSCALE);
 	xtcp_buffers_init(sk);
 	xtcp_set_state(sk, XTCP_CLOSED);
+	sk_sockets_allocated_inc(sk);
 }
 
 /* The MSS to advertise: the route's MTU less the headers, or XTCP_MAXSEG. */

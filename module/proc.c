@@ -163,6 +163,9 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_ORPHAN_OVERFLOW]	= "OrphanOverflow",
 	[XTCP_MIB_ORPHAN_TIMEOUTS]	= "OrphanTimeouts",
 	[XTCP_MIB_ORPHANS]		= "OrphansActive",
+	[XTCP_MIB_MEMORY_PRESSURES]	= "MemoryPressures",
+	[XTCP_MIB_RCV_MEM_DROPS]	= "RcvMemDrops",
+	[XTCP_MIB_MEMORY_UNRETURNED]	= "MemoryUnreturned",
 };
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)

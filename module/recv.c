@@ -130,6 +130,17 @@ static bool xtcp_rcv_room(struct sock *sk, struct sk_buff *skb, bool in_order)
 			xtcp_ofo_purge(&xs->ofo);
 		room = atomic_read(&sk->sk_rmem_alloc) <= limit;
 	}
+	/* and the protocol's memory (mem, memory.c), as tcp_try_rmem_schedule() */
+	if (room && !sk_rmem_schedule(sk, skb, skb->truesize)) {
+		room = false;
+		if (in_order) {
+			xtcp_rcv_collapse(sk);
+			xtcp_ofo_purge(&xs->ofo);
+			room = sk_rmem_schedule(sk, skb, skb->truesize);
+		}
+		if (!room)
+			xtcp_inc(sock_net(sk), XTCP_MIB_RCV_MEM_DROPS);
+	}
 	if (!room)
 		atomic_inc(&sk->sk_drops);	/* SO_MEMINFO shows it */
 	return room;

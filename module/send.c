@@ -69,6 +69,7 @@ void xtcp_write_space(struct sock *sk)
 static void xtcp_free_queued(struct sock *sk, struct sk_buff *skb)
 {
 	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
 	consume_skb(skb);
 }
 
@@ -115,6 +116,10 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 
 	if (!rest)
 		return -ENOMEM;
+	if (!sk_wmem_schedule(sk, rest->truesize)) {
+		__kfree_skb(rest);
+		return -ENOMEM;
+	}
 	skb_split(skb, rest, len);
 	memset(XTCP_SKB_CB(rest), 0, sizeof(*XTCP_SKB_CB(rest)));
 	XTCP_SKB_CB(rest)->seg.seq = xtcp_skb_seq(skb) + len;
@@ -123,6 +128,7 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	XTCP_SKB_CB(skb)->seg.flags &= ~XTCP_FIN;
 	__skb_queue_after(&sk->sk_write_queue, skb, rest);
 	sk_wmem_queued_add(sk, rest->truesize);
+	sk_mem_charge(sk, rest->truesize);
 	return 0;
 }
 
@@ -364,10 +370,16 @@ static struct sk_buff *xtcp_new_segment(struct sock *sk, gfp_t gfp)
 	skb = xtcp_alloc_queued(gfp);
 	if (!skb)
 		return NULL;
+	/* a FIN (__GFP_NOFAIL) is charged whatever the protocol's memory */
+	if (!sk_wmem_schedule(sk, skb->truesize) && !(gfp & __GFP_NOFAIL)) {
+		__kfree_skb(skb);
+		return NULL;
+	}
 	memset(XTCP_SKB_CB(skb), 0, sizeof(*XTCP_SKB_CB(skb)));
 	XTCP_SKB_CB(skb)->seg.seq = xs->write_seq;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
+	sk_mem_charge(sk, skb->truesize);
 	if (!xs->send_head)
 		xs->send_head = skb;
 	return skb;
@@ -376,7 +388,8 @@ static struct sk_buff *xtcp_new_segment(struct sock *sk, gfp_t gfp)
 /*
  * Copy up to @chunk bytes of @msg into @skb's last page fragment, or a new
  * one from the socket's page frag (tcp_sendmsg_locked's way).  Return the
- * bytes copied, 0 when a page could not be had, or -EFAULT.
+ * bytes copied, 0 when a page or the memory to charge it could not be had,
+ * or -EFAULT.
  */
 static int xtcp_copy_to_frag(struct sock *sk, struct sk_buff *skb,
 			     struct msghdr *msg, size_t chunk)
@@ -392,6 +405,9 @@ static int xtcp_copy_to_frag(struct sock *sk, struct sk_buff *skb,
 	if (!merge && i >= MAX_SKB_FRAGS)
 		return 0;
 	chunk = min_t(size_t, chunk, pfrag->size - pfrag->offset);
+	/* the protocol's memory (mem); the copy charges what it adds */
+	if (!sk_wmem_schedule(sk, chunk))
+		return 0;
 	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
 				       pfrag->offset, chunk);
 	if (err)

@@ -27,6 +27,16 @@ static struct proto xtcp_prot = {
 	.obj_size	= sizeof(struct xtcp_sock),
 	.release_cb	= xtcp_release_cb,
 	.keepalive	= xtcp_keepalive_set,
+	/* memory accounting (memory.c) */
+	.enter_memory_pressure	= xtcp_enter_memory_pressure,
+	.leave_memory_pressure	= xtcp_leave_memory_pressure,
+	.memory_allocated	= &xtcp_memory_allocated,
+	.per_cpu_fw_alloc	= &xtcp_memory_per_cpu_fw_alloc,
+	.memory_pressure	= &xtcp_memory_pressure,
+	.sockets_allocated	= &xtcp_sockets_allocated,
+	.sysctl_mem		= xtcp_sysctl_mem,
+	.sysctl_rmem		= xtcp_prot_rmem,
+	.sysctl_wmem		= xtcp_prot_wmem,
 };
 
 struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)

@@ -197,6 +197,9 @@ enum xtcp_mib {
 	XTCP_MIB_ORPHAN_OVERFLOW,	/* oldest orphan reset: max_orphans */
 	XTCP_MIB_ORPHAN_TIMEOUTS,	/* orphan gave up: orphan_retries */
 	XTCP_MIB_ORPHANS,		/* a gauge: orphans now */
+	XTCP_MIB_MEMORY_PRESSURES,	/* the protocol entered memory pressure */
+	XTCP_MIB_RCV_MEM_DROPS,		/* segments dropped: no memory (mem) */
+	XTCP_MIB_MEMORY_UNRETURNED,	/* a socket ended with memory charged */
 	XTCP_MIB_MAX
 };
 
@@ -323,6 +326,20 @@ void xtcp_listener_stop(struct sock *sk);
 void xtcp_close_progress(struct sock *sk, unsigned int ev);
 void xtcp_orphan(struct sock *sk);
 void xtcp_orphans_kill(struct net *net);
+
+/* memory.c: the protocol's memory accounting (sysctl mem) */
+extern atomic_long_t xtcp_memory_allocated;
+DECLARE_PER_CPU(int, xtcp_memory_per_cpu_fw_alloc);
+extern struct percpu_counter xtcp_sockets_allocated;
+extern unsigned long xtcp_memory_pressure;
+extern long xtcp_sysctl_mem[3];
+extern int xtcp_prot_rmem[3];
+extern int xtcp_prot_wmem[3];
+void xtcp_enter_memory_pressure(struct sock *sk);
+void xtcp_leave_memory_pressure(struct sock *sk);
+int xtcp_memory_init(void);
+void xtcp_memory_exit(void);
+void xtcp_memory_release(struct sock *sk);
 void xtcp_orphan_reap(struct work_struct *work);
 int xtcp_orphan_retries(struct sock *sk, bool alive);
 u16 xtcp_route_mss(struct sock *sk);

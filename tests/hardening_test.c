@@ -4,6 +4,7 @@
  * not be able to do to the module.  Each test makes its own namespace.
  * The packet-level side (a hostile peer) is hostile_test.py.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -179,9 +180,147 @@ static void rcvbuf_force_max(void)
 	close(l);
 }
 
+/* /proc/net/protocols' XTCP row: the memory column, in pages; -1 if none. */
+static long proto_pages(char *press, size_t n)
+{
+	FILE *f = fopen("/proc/net/protocols", "r");
+	char line[512], name[32], pr[8];
+	long size, socks, mem, r = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %ld %ld %ld %7s", name, &size, &socks,
+			   &mem, pr) == 5 && !strcmp(name, "XTCP")) {
+			r = mem;
+			snprintf(press, n, "%s", pr);
+		}
+	fclose(f);
+	return r;
+}
+
+/* A /proc/meminfo field, kB; -1 if absent. */
+static long meminfo_kb(const char *field)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char key[64];
+	long v, r = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld kB", key, &v) == 2)
+		if (!strncmp(key, field, strlen(field)) && key[strlen(field)] == ':')
+			r = v;
+	fclose(f);
+	return r;
+}
+
+#define MB_CONNS	1000
+#define MB_MSS		1000
+
+/*
+ * MB_CONNS connections (MSS MB_MSS) whose readers never read, each writer
+ * writing until EAGAIN: the protocol's pages, MemFree and Slab used.
+ * Closes everything; *leftover is the pages still counted afterwards.
+ */
+static int stalled_readers(long *pages, long *used_kb, long *slab_kb,
+			   long *leftover)
+{
+	static int c[MB_CONNS], a[MB_CONNS];
+	static char buf[16384];
+	long free0 = meminfo_kb("MemFree"), slab0 = meminfo_kb("Slab");
+	int l = xt_socket(), i, pass, mss = MB_MSS, rc = -1;
+	char press[8];
+
+	if (l < 0 || setsockopt(l, SOL_XTCP, XTCP_MAXSEG, &mss, sizeof(mss)) ||
+	    xt_bind(l, "127.0.0.1", HT_PORT + 1) || listen(l, MB_CONNS))
+		return -1;
+	for (i = 0; i < MB_CONNS; i++) {
+		c[i] = xt_socket();
+		if (c[i] < 0 ||
+		    setsockopt(c[i], SOL_XTCP, XTCP_MAXSEG, &mss, sizeof(mss)) ||
+		    xt_connect(c[i], "127.0.0.1", HT_PORT + 1))
+			goto out;
+		a[i] = accept(l, NULL, NULL);
+		if (a[i] < 0)
+			goto out;
+	}
+	memset(buf, 'm', sizeof(buf));
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i < MB_CONNS; i++)
+			while (send(c[i], buf, sizeof(buf), MSG_DONTWAIT) > 0)
+				;
+		usleep(300 * 1000);
+	}
+	*pages = proto_pages(press, sizeof(press));
+	*used_kb = free0 - meminfo_kb("MemFree");
+	*slab_kb = meminfo_kb("Slab") - slab0;
+	fprintf(stderr, "  %d stalled readers: %ld pages charged, pressure %s, MemFree -%ld kB, Slab +%ld kB, RcvMemDrops %ld\n",
+		MB_CONNS, *pages, press, *used_kb, *slab_kb, xt_stat("RcvMemDrops"));
+	rc = 0;
+out:
+	for (i = 0; i < MB_CONNS; i++) {
+		if (c[i] > 0)
+			close(c[i]);
+		if (a[i] > 0)
+			close(a[i]);
+		c[i] = a[i] = 0;
+	}
+	close(l);
+	usleep(500 * 1000);
+	*leftover = proto_pages(press, sizeof(press));
+	return rc;
+}
+
+/*
+ * Memory under pressure: every queued byte is charged to the protocol
+ * (sysctl mem: min, pressure, max pages, as tcp_mem).  1000 connections
+ * whose readers never read take at most max pages, plus the minimum each
+ * socket keeps (one segment each way, as TCP's rmem[0]/wmem[0]
+ * guarantee); without the limit the same take many times more.  The
+ * pressure flag shows in /proc/net/protocols, MemoryPressures counts it,
+ * and every page comes back when the sockets close.
+ */
+static void memory_bounded(void)
+{
+	int mem = open("/proc/sys/net/xtcp/mem", O_RDWR), ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long pages, used, slab, left, upages, uused, uslab, uleft, bound;
+	char saved[128] = "", press[8];
+	ssize_t n;
+
+	NEED(mem >= 0);
+	n = pread(mem, saved, sizeof(saved) - 1, 0);
+	NEED(n > 0);
+	fprintf(stderr, "  mem (pages): %s", saved);
+	NEED_OK(xt_private_netns());
+	NEED(proto_pages(press, sizeof(press)) >= 0);
+
+	/* without a limit (the machine's default) */
+	NEED_OK(stalled_readers(&upages, &uused, &uslab, &uleft));
+	/* 1024 pages at most (4 MB) */
+	NEED(pwrite(mem, "512 768 1024\n", 13, 0) == 13);
+	CHECK_OK(stalled_readers(&pages, &used, &slab, &left));
+	NEED(pwrite(mem, saved, strlen(saved), 0) == (ssize_t)strlen(saved));
+	close(mem);
+
+	/* max, one segment each way per socket, the per-CPU reserves */
+	bound = 1024 + 2L * MB_CONNS * 2 + 256L * ncpu;
+	fprintf(stderr, "  limited: %ld pages (bound %ld), unlimited: %ld pages\n",
+		pages, bound, upages);
+	CHECK(pages <= bound);
+	CHECK(upages > 3 * pages);
+	CHECK(used * 3 < uused);
+	CHECK(xt_stat("MemoryPressures") >= 1);
+	CHECK(xt_stat("RcvMemDrops") > 0);
+	/* every page back (less what per-CPU caches keep) */
+	CHECK(left <= 256L * ncpu && uleft <= 256L * ncpu);
+	CHECK(xt_stat("MemoryUnreturned") == 0);
+}
+
 static const struct xt_test tests[] = {
 	TEST(accepted_holds_port),
 	TEST_T(rcvbuf_force_max, 90),
+	TEST_T(memory_bounded, 300),
 };
 
 XT_MAIN("hardening", tests)

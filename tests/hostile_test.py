@@ -318,6 +318,183 @@ def reconnect_after_reset_clean(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=y2 + 6))
 
 
+def limit_allows(t0, interval=0.5):
+    """ACKs one per-connection limit lets through since T0: one now and
+    one per INTERVAL begun since, and one for a boundary crossed."""
+    return 2 + int((time.monotonic() - t0) / interval)
+
+
+def oow_acks_ratelimited(ctx):
+    """#3: 300 empty out-of-window segments draw one ACK per
+    invalid_ratelimit_ms (500 by default), not one each; the rest are
+    counted in AckSkippedSeq.  Out-of-window data is still answered each
+    time (its ACK may have been lost)."""
+    ctx.need(os.path.exists(w.SYSCTL + "invalid_ratelimit_ms"),
+             "no /proc/sys/net/xtcp/invalid_ratelimit_ms")
+    ctx.eq(w.sysctl_get("invalid_ratelimit_ms"), 500, "invalid_ratelimit_ms default")
+    lport, pport = 43130, 52130
+    a, z, y = w.established(ctx, lport, pport, 6000000)
+    before = w.stats()
+    t0 = time.monotonic()
+    for i in range(300):
+        ctx.tun.send(w.build(pport, lport, ACK, seq=(y + 3000000 + i) & M32, ack=z))
+    got = ctx.tun.collect(w.conn(lport, pport), 0.3)
+    allowed = limit_allows(t0)
+    ctx.check(1 <= len(got) <= allowed,
+              "%d ACKs for 300 out-of-window segments, want 1..%d" % (len(got), allowed))
+    skipped = w.stats()["AckSkippedSeq"] - before["AckSkippedSeq"]
+    ctx.eq(skipped + len(got), 300, "AckSkippedSeq + ACKs sent")
+    for i in range(5):
+        ctx.tun.send(w.build(pport, lport, ACK, seq=(y - 100) & M32, ack=z,
+                             payload=b"old data!!"))
+        r = ctx.expect(w.conn(lport, pport), "ACK of old data #%d" % i)
+        ctx.eq((r.seq, r.ack), (z, y), "ACK of old data")
+    ctx.eq(w.proc_state(lport, pport), w.ST_ESTABLISHED, "still established")
+    ctx.tun.send(w.build(pport, lport, RST, seq=y))
+
+
+def challenge_acks_per_connection(ctx):
+    """#2 (CVE-2016-5696): challenge ACKs are limited per connection, with
+    no budget shared across the namespace: 1200 in-window inexact RSTs at
+    one connection draw at most one challenge ACK per 500 ms, and another
+    connection still gets its challenge ACK at once."""
+    ctx.eq(w.sysctl_get("challenge_ack_limit"), 0, "challenge_ack_limit default (none)")
+    a, za, ya = w.established(ctx, 43131, 52131, 6100000)
+    b, zb, yb = w.established(ctx, 43132, 52132, 6200000)
+    before = w.stats()
+    t0 = time.monotonic()
+    for i in range(1200):
+        ctx.tun.send(w.build(52131, 43131, RST, seq=(ya + 10 + i) & M32))
+    got = ctx.tun.collect(w.conn(43131, 52131), 0.3)
+    allowed = limit_allows(t0)
+    ctx.note("1200 RSTs sent in %.2f s" % (time.monotonic() - t0))
+    ctx.check(1 <= len(got) <= allowed,
+              "%d challenge ACKs for 1200 RSTs, want 1..%d" % (len(got), allowed))
+    after = w.stats()
+    ctx.eq(after["ChallengeAcks"] - before["ChallengeAcks"], len(got), "ChallengeAcks")
+    ctx.eq(after["AckSkippedChallenge"] - before["AckSkippedChallenge"],
+           1200 - len(got), "AckSkippedChallenge")
+    ctx.tun.send(w.build(52132, 43132, RST, seq=(yb + 10) & M32))
+    r = ctx.expect(w.conn(43132, 52132), "the other connection's challenge ACK")
+    ctx.eq((w.flag_str(r.flags), r.seq, r.ack), ("ACK", zb, yb), "challenge ACK")
+    ctx.eq(w.proc_state(43131, 52131), w.ST_ESTABLISHED, "still established")
+    for lport, pport, y in ((43131, 52131, ya), (43132, 52132, yb)):
+        ctx.tun.send(w.build(pport, lport, RST, seq=y))
+
+
+def time_wait(ctx, lport, pport, x):
+    """A connection from PEER:pport closed by us first, then by the peer:
+    TIME_WAIT.  (our SND.NXT after the FIN, the peer's after its FIN)."""
+    a, z, y = w.established(ctx, lport, pport, x)
+    a.close()
+    f = ctx.expect(w.conn(lport, pport), "our FIN")
+    ctx.need(f.flags & FIN, "want FIN, got %s" % f)
+    ctx.tun.send(w.build(pport, lport, FIN | ACK, seq=y, ack=(z + 1) & M32))
+    ctx.expect(w.conn(lport, pport), "ACK of the peer's FIN")
+    ctx.need(w.wait_state(lport, pport, w.ST_TIME_WAIT) == w.ST_TIME_WAIT,
+             "not in TIME_WAIT")
+    return (z + 1) & M32, (y + 1) & M32
+
+
+def time_wait_acks_ratelimited(ctx):
+    """#2/#3 for TIME_WAIT entries: 200 empty segments off RCV.NXT draw one
+    ACK per invalid_ratelimit_ms (AckSkippedTimeWait), not one each."""
+    lport, pport = 43133, 52133
+    z, y = time_wait(ctx, lport, pport, 6300000)
+    before = w.stats()
+    t0 = time.monotonic()
+    for i in range(200):
+        ctx.tun.send(w.build(pport, lport, ACK, seq=(y + 5000 + i) & M32, ack=z))
+    got = ctx.tun.collect(w.conn(lport, pport), 0.3)
+    allowed = limit_allows(t0)
+    ctx.check(1 <= len(got) <= allowed,
+              "%d ACKs from TIME_WAIT for 200 segments, want 1..%d" % (len(got), allowed))
+    ctx.eq(w.stats()["AckSkippedTimeWait"] - before["AckSkippedTimeWait"],
+           200 - len(got), "AckSkippedTimeWait")
+    ctx.tun.send(w.build(pport, lport, RST, seq=y))
+
+
+def answer_zero_window(ctx, lport, pport, y, z, seconds):
+    """Play a receiver that answers every segment with window 0 for up to
+    SECONDS; return the first RST we get, or None."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        s = ctx.tun.recv(w.conn(lport, pport), deadline - time.monotonic())
+        if s is None:
+            return None
+        if s.flags & RST:
+            return s
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y, ack=z, window=0))
+    return None
+
+
+def orphan_zero_window_reset(ctx):
+    """#6: an orphan whose peer answers every zero-window probe with window
+    0 is reset once its probes have backed off to rto_max_ms
+    (orphan_retries 0, as tcp_orphan_retries), counted in OrphanTimeouts;
+    before, it probed for ever, holding its send buffer."""
+    with w.Sysctls(rto_init_ms=200, rto_min_ms=100, rto_max_ms=800):
+        lport, pport = 43134, 52134
+        a, z, y = w.established(ctx, lport, pport, 6400000)
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y, ack=z, window=0))
+        time.sleep(0.1)
+        ctx.eq(a.send(b"q" * 4000), 4000, "send into the closed window")
+        before = w.stats()
+        a.close()
+        r = answer_zero_window(ctx, lport, pport, y, z, 15)
+        ctx.need(r is not None, "no RST from the orphan in 15 s of window 0")
+        ctx.eq(w.wait_state(lport, pport, None), None, "the orphan is gone")
+        after = w.stats()
+        ctx.eq(after["OrphanTimeouts"] - before["OrphanTimeouts"], 1, "OrphanTimeouts")
+
+
+def max_orphans_resets_oldest(ctx):
+    """#6: past max_orphans the oldest orphan is reset (OrphanOverflow);
+    the newer ones stay."""
+    with w.Sysctls(max_orphans=2, rto_init_ms=5000, rto_min_ms=5000):
+        conns = []
+        for i in range(3):
+            lport, pport = 43140 + i, 52140 + i
+            a, z, y = w.established(ctx, lport, pport, 6500000 + 1000 * i)
+            conns.append((a, lport, pport, y))
+        before = w.stats()
+        for a, lport, pport, y in conns:
+            a.close()
+            f = ctx.expect(w.conn(lport, pport), "FIN of %d" % lport)
+            ctx.need(f.flags & FIN, "want FIN, got %s" % f)
+        _, lport, pport, y = conns[0]
+        r = ctx.expect(lambda s: s.sport == lport and s.flags & RST,
+                       "RST of the oldest orphan")
+        ctx.eq(w.wait_state(lport, pport, None), None, "the oldest orphan is gone")
+        for _, lport, pport, _ in conns[1:]:
+            ctx.eq(w.proc_state(lport, pport), w.ST_FIN_WAIT1,
+                   "orphan %d still there" % lport)
+        ctx.eq(w.stats()["OrphanOverflow"] - before["OrphanOverflow"], 1,
+               "OrphanOverflow")
+        for _, lport, pport, y in conns[1:]:
+            ctx.tun.send(w.build(pport, lport, RST, seq=y))
+
+
+def max_tw_buckets_overflow(ctx):
+    """#6: at max_tw_buckets a connection closes without a TIME_WAIT entry
+    (TimeWaitOverflow), as TCP does."""
+    active = w.stats()["TimeWaitActive"]
+    with w.Sysctls(max_tw_buckets=active + 1):
+        before = w.stats()
+        time_wait(ctx, 43150, 52150, 6600000)
+        lport, pport = 43151, 52151
+        a, z, y = w.established(ctx, lport, pport, 6700000)
+        a.close()
+        ctx.expect(w.conn(lport, pport), "our FIN")
+        ctx.tun.send(w.build(pport, lport, FIN | ACK, seq=y, ack=(z + 1) & M32))
+        ctx.expect(w.conn(lport, pport), "ACK of the peer's FIN")
+        ctx.eq(w.wait_state(lport, pport, None), None, "no TIME_WAIT entry")
+        after = w.stats()
+        ctx.eq(after["TimeWaitOverflow"] - before["TimeWaitOverflow"], 1,
+               "TimeWaitOverflow")
+        ctx.eq(after["TimeWaitActive"], active + 1, "TimeWaitActive")
+
+
 TESTS = [
     connect_after_synrecv_shutdown,
     synack_text_not_shifted,
@@ -325,6 +502,12 @@ TESTS = [
     peer_mss_clamped,
     synrecv_close_fin_paced,
     reconnect_after_reset_clean,
+    oow_acks_ratelimited,
+    challenge_acks_per_connection,
+    time_wait_acks_ratelimited,
+    orphan_zero_window_reset,
+    max_orphans_resets_oldest,
+    max_tw_buckets_overflow,
 ]
 
 

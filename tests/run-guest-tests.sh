@@ -151,6 +151,36 @@ rmmod_mid_close() {
 	return $rc
 }
 
+# rmmod while orphans' segments sit in a qdisc (netem, 30 s each way):
+# module exit must not wait for them (issue 11 #12), and they must not
+# refer to a socket the module frees.  Before, rmmod took the 30 s.
+rmmod_segments_stuck() {
+	local rc=0 line t0 el
+	loaded || insmod "$ko" || return 1
+	ip netns add sa && ip netns add sb &&
+	ip link add vsa netns sa type veth peer name vsb netns sb &&
+	ip -n sa addr add 192.0.2.1/24 dev vsa && ip -n sb addr add 192.0.2.2/24 dev vsb &&
+	ip -n sa link set vsa up && ip -n sb link set vsb up || rc=1
+	if [ $rc = 0 ]; then
+		coproc STUCK { ./churn 100 sb sa 192.0.2.2 45004 hold; }
+		read -r line <&"${STUCK[0]}" || rc=1
+		ip netns exec sa tc qdisc add dev vsa root netem delay 30s &&
+		ip netns exec sb tc qdisc add dev vsb root netem delay 30s || rc=1
+		eval "exec ${STUCK[1]}>&-"
+		wait "$STUCK_PID" || rc=1
+		sleep 0.5
+		echo "$line; states: sa$(state_counts sa), sb$(state_counts sb)"
+		ip netns exec sa tc -s qdisc show dev vsa | grep -E 'backlog|Sent'
+	fi
+	t0=$(date +%s)
+	[ $rc = 0 ] && rmmod_soon || rc=1
+	el=$(( $(date +%s) - t0 ))
+	echo "rmmod took $el s"
+	[ $el -le 10 ] || rc=1
+	ip netns del sa; ip netns del sb
+	return $rc
+}
+
 # ip netns del of a namespace holding established, half-closed and
 # TIME_WAIT connections (churn holds the open ones); then the holder exits,
 # its orphans finish (fin_timeout_ms 300), the namespace goes and its exit
@@ -297,6 +327,7 @@ esac
 prog ./close_test
 t close_rmmod_with_time_wait rmmod_soon
 t rmmod_mid_close rmmod_mid_close
+t rmmod_segments_stuck rmmod_segments_stuck
 t netns_del_mid_close netns_del_mid_close
 [ $list = 1 ] || loaded || insmod "$ko"
 t rmmod_waits_for_sockets rmmod_waits_for_sockets

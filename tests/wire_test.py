@@ -1187,8 +1187,9 @@ def fin_out_of_order(ctx):
 
 def rst_established(ctx):
     """RFC 5961: the exact RST resets; in the window but not exact draws a
-    challenge ACK; outside the window nothing."""
-    with Sysctls(challenge_ack_limit=1000):
+    challenge ACK; outside the window nothing.  (invalid_ratelimit_ms 0:
+    two challenges in a row, hostile_test.py tests the limit.)"""
+    with Sysctls(invalid_ratelimit_ms=0):
         a, z, y = established(ctx, 42320, 51320, 240000)
         before = stats()
         ctx.tun.send(build(51320, 42320, RST, seq=y + 100))
@@ -1219,19 +1220,22 @@ def old_ack_challenged(ctx):
 
 
 def challenge_ack_limit(ctx):
-    """challenge_ack_limit=2: of 5 inexact RSTs within a second, 2 are
-    answered and 3 counted as limited."""
-    with Sysctls(challenge_ack_limit=2):
+    """challenge_ack_limit=2 (a namespace budget, off by default): of 5
+    inexact RSTs within a second, 1 or 2 are answered (the budget is drawn
+    at random from [limit/2, 3*limit/2), as Linux's) and the rest counted
+    as limited.  invalid_ratelimit_ms 0 leaves the per-connection limit out."""
+    with Sysctls(challenge_ack_limit=2, invalid_ratelimit_ms=0):
         a, z, y = established(ctx, 42330, 51330, 260000)
-        time.sleep(1.05)    # a fresh one-second window
+        time.sleep(1.05)    # a fresh one-second budget
         before = stats()
         for i in range(5):
             ctx.tun.send(build(51330, 42330, RST, seq=y + 10 + i))
         got = ctx.tun.collect(conn(42330, 51330), 0.5)
-        ctx.eq(len(got), 2, "challenge ACKs sent")
+        # 1 or 2; up to 4 if the five straddle the kernel's second
+        ctx.check(1 <= len(got) <= 4, "%d challenge ACKs sent, want 1 or 2" % len(got))
         after = stats()
-        ctx.eq(after["ChallengeAcksLimited"] - before["ChallengeAcksLimited"], 3,
-               "ChallengeAcksLimited")
+        ctx.eq(after["ChallengeAcksLimited"] - before["ChallengeAcksLimited"],
+               5 - len(got), "ChallengeAcksLimited")
         ctx.eq(proc_state(42330, 51330), ST_ESTABLISHED, "still established")
 
 
