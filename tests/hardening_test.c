@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "harness.h"
@@ -288,6 +289,9 @@ static void memory_bounded(void)
 	char saved[128] = "", press[8];
 	ssize_t n;
 
+	struct rlimit rl = { 4 * MB_CONNS, 4 * MB_CONNS };
+
+	NEED_OK(setrlimit(RLIMIT_NOFILE, &rl));
 	NEED(mem >= 0);
 	n = pread(mem, saved, sizeof(saved) - 1, 0);
 	NEED(n > 0);
