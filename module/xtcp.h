@@ -188,6 +188,10 @@ enum xtcp_mib {
 	XTCP_MIB_TW_KILLED,
 	XTCP_MIB_TW_REUSED,		/* taken over by connect() (tw_reuse) */
 	XTCP_MIB_TW_ACTIVE,		/* a gauge: entries hashed now */
+	XTCP_MIB_OUT_GSO_SKBS,		/* super-segments sent (send.c) */
+	XTCP_MIB_GSO_SEGMENTED,		/* ...split in software at a device */
+	XTCP_MIB_GRO_MERGED,		/* segments merged into one by GRO */
+	XTCP_MIB_RETRANS_SPLITS,	/* retransmissions cut from a super-segment */
 	XTCP_MIB_MAX
 };
 
@@ -255,6 +259,11 @@ static inline void xtcp_inc(struct net *net, enum xtcp_mib m)
 	this_cpu_inc(xtcp_pernet(net)->mib->v[m]);
 }
 
+static inline void xtcp_add(struct net *net, enum xtcp_mib m, unsigned long n)
+{
+	this_cpu_add(xtcp_pernet(net)->mib->v[m], n);
+}
+
 unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m);
 
 /* socket.c: the socket family and its calls */
@@ -314,6 +323,17 @@ void xtcp_sndbuf_expand(struct sock *sk);
 void xtcp_rcv_space_init(struct sock *sk);
 void xtcp_rcv_rtt_measure(struct sock *sk);
 void xtcp_rcv_space_adjust(struct sock *sk);
+
+/*
+ * offload.c: GSO and GRO.  The gso_type of an XTCP super-segment: TCPV4
+ * for the header's layout, SCTP so that no NIC segments it (offload.c).
+ */
+#define XTCP_GSO_TYPE	(SKB_GSO_TCPV4 | SKB_GSO_SCTP)
+
+int xtcp_offload_init(void);
+void xtcp_offload_exit(void);
+struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
+				 netdev_features_t features);
 
 /* output.c */
 /* Headroom for the link layer, IPv4 and our header in front of a segment. */
