@@ -167,16 +167,18 @@ static void xtcp_t_check_pieces(struct kunit *test, struct sk_buff *segs,
 		bool last = !skb->next;
 		struct tcphdr *th = tcp_hdr(skb);
 		u8 want = last ? flags : flags & ~(XTCP_FIN | XTCP_PSH);
-		u8 buf[XTCP_T_MSS];
+		u8 *buf = kunit_kmalloc(test, XTCP_T_MSS, GFP_KERNEL);
+		__wsum sum;
 		u32 i;
 
 		next = skb->next;
+		KUNIT_ASSERT_NOT_NULL(test, buf);
 		KUNIT_EXPECT_EQ(test, plen, last ? payload - off : (u32)XTCP_T_MSS);
 		KUNIT_EXPECT_EQ(test, ntohl(th->seq), XTCP_T_SEQ + off);
 		KUNIT_EXPECT_EQ(test, ntohl(th->ack_seq), 77u);
 		KUNIT_EXPECT_EQ(test, xtcp_flags(th), want);
 		KUNIT_EXPECT_EQ(test, ntohs(th->window), 500);
-		KUNIT_EXPECT_EQ(test, skb->ip_summed,
+		KUNIT_EXPECT_EQ(test, (int)skb->ip_summed,
 				partial ? CHECKSUM_PARTIAL : CHECKSUM_NONE);
 		if (partial) {
 			/* the device's start: this piece's pseudo-header */
@@ -187,16 +189,19 @@ static void xtcp_t_check_pieces(struct kunit *test, struct sk_buff *segs,
 			th = tcp_hdr(skb);
 		}
 		/* the checksum over the piece verifies */
+		sum = skb_checksum(skb, thoff, tlen, 0);
 		KUNIT_EXPECT_EQ(test, (__force u16)csum_tcpudp_magic(XTCP_T_SADDR,
-					XTCP_T_DADDR, tlen, xtcp_ipproto,
-					skb_checksum(skb, thoff, tlen, 0)), 0);
-		KUNIT_ASSERT_LE(test, plen, (u32)sizeof(buf));
+								     XTCP_T_DADDR, tlen,
+								     xtcp_ipproto, sum),
+				0);
+		KUNIT_ASSERT_LE(test, plen, (u32)XTCP_T_MSS);
 		KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, thoff + sizeof(*th), buf, plen), 0);
 		for (i = 0; i < plen; i++)
 			if (buf[i] != xtcp_t_pattern(off + i))
 				break;
 		KUNIT_EXPECT_EQ_MSG(test, i, plen, "payload differs in piece %u", n);
 		off += plen;
+		kunit_kfree(test, buf);
 		kfree_skb(skb);
 	}
 	KUNIT_EXPECT_EQ(test, off, payload);
