@@ -105,6 +105,12 @@ static struct sk_buff *xtcp_alloc_queued(gfp_t gfp)
 		return NULL;
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	__skb_header_release(skb);
+	/*
+	 * As tcp_stream_alloc_skb(): not CHECKSUM_NONE, or the copy from
+	 * user space (skb_do_copy_data_nocache()) sums every byte for
+	 * nothing; each transmission sets its own (xtcp_set_csum()).
+	 */
+	skb->ip_summed = CHECKSUM_PARTIAL;
 	return skb;
 }
 
