@@ -52,9 +52,9 @@ static __sum16 xtcp_gso_check(__sum16 check, unsigned int oldlen,
 static void xtcp_gso_piece_csum(struct sk_buff *skb, struct tcphdr *th)
 {
 	if (skb->ip_summed == CHECKSUM_PARTIAL)
-		gso_reset_checksum(skb, ~th->check);
+		gso_reset_checksum(skb, csum_unfold(~th->check));
 	else
-		th->check = gso_make_checksum(skb, ~th->check);
+		th->check = gso_make_checksum(skb, csum_unfold(~th->check));
 }
 
 /**
