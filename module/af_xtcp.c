@@ -69,15 +69,24 @@ static int __init xtcp_init(void)
 	err = xtcp_socket_init();
 	if (err)
 		goto out_pernet;
+	/* GSO and GRO count in the namespaces' counters: after pernet */
+	err = xtcp_offload_init();
+	if (err) {
+		pr_err("IP protocol %d has offloads registered already\n",
+		       xtcp_ipproto);
+		goto out_socket;
+	}
 	/* Last: from here on segments arrive. */
 	if (inet_add_protocol(&xtcp_protocol, xtcp_ipproto) < 0) {
 		pr_err("IP protocol %d was taken while loading\n", xtcp_ipproto);
 		err = -EBUSY;
-		goto out_socket;
+		goto out_offload;
 	}
 	pr_info("IP protocol %d, socket family %d\n", xtcp_ipproto, xtcp_family);
 	return 0;
 
+out_offload:
+	xtcp_offload_exit();
 out_socket:
 	xtcp_socket_exit();
 out_pernet:
@@ -99,6 +108,8 @@ static void __exit xtcp_exit(void)
 {
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 	synchronize_net();
+	/* after input: GRO hands what it merged to the handler */
+	xtcp_offload_exit();
 	xtcp_family_exit();
 	xtcp_pernet_exit();
 	/*

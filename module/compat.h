@@ -98,4 +98,35 @@ xtcp_register_net_sysctl(struct net *net, const char *path,
 #define XTCP_SLAB_NO_MERGE	0
 #endif
 
+/*
+ * GSO's declarations (SKB_GSO_CB, gso_make_checksum()) moved from
+ * <linux/skbuff.h> to <net/gso.h> in 6.5; no macro tells.
+ */
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+#include <net/gso.h>
+#endif
+#include <net/gro.h>
+
+/* skb_frag_unref() and friends moved to <linux/skbuff_ref.h> in 6.11. */
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#include <linux/skbuff_ref.h>
+#endif
+
+/*
+ * GRO's IPv4 checks for a held packet @p (TTL, TOS, DF, the IP ID
+ * sequence): up to 6.9 inet_gro_receive() left them in
+ * NAPI_GRO_CB(p)->flush and ->flush_id for the transport to add; from 6.10
+ * on the transport calls gro_receive_network_flush().  The control block's
+ * fields are no macros to test, so the version decides.
+ */
+static inline int xtcp_gro_network_flush(const void *th, const void *th2,
+					 struct sk_buff *p)
+{
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+	return gro_receive_network_flush(th, th2, p);
+#else
+	return NAPI_GRO_CB(p)->flush | NAPI_GRO_CB(p)->flush_id;
+#endif
+}
+
 #endif /* _XTCP_COMPAT_H */

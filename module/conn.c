@@ -55,6 +55,8 @@ void xtcp_sock_init(struct sock *sk)
 
 	sk->sk_type = SOCK_STREAM;
 	sk->sk_protocol = xtcp_ipproto;
+	/* what sk_setup_caps() checks the route's device against (offload.c) */
+	sk->sk_gso_type = XTCP_GSO_TYPE;
 	sk->sk_backlog_rcv = xtcp_do_rcv;
 	sk->sk_write_space = xtcp_write_space;
 	sk->sk_destruct = xtcp_destruct;

@@ -59,7 +59,12 @@ static void xtcp_set_csum(struct sock *sk, struct sk_buff *skb,
 {
 	struct inet_sock *inet = inet_sk(sk);
 
-	if (xtcp_csum_offload(sk)) {
+	/*
+	 * A super-segment is always CHECKSUM_PARTIAL: the device, or
+	 * xtcp_gso_segment() for a device without NETIF_F_HW_CSUM, sums
+	 * each piece.
+	 */
+	if (skb_is_gso(skb) || xtcp_csum_offload(sk)) {
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->csum_start = skb_transport_header(skb) - skb->head;
 		skb->csum_offset = offsetof(struct tcphdr, check);
@@ -94,6 +99,30 @@ static struct sk_buff *xtcp_clone_segment(struct sk_buff *data)
 	/* the IP layer reads its own control block from cb */
 	memset(skb->cb, 0, sizeof(skb->cb));
 	return skb;
+}
+
+/*
+ * A queued segment longer than one MSS leaves as a super-segment of
+ * gso_size pieces (as __tcp_transmit_skb() sets gso_segs/gso_size): lo and
+ * veth carry it whole, any other device segments it (offload.c).  A
+ * shorter one must not keep a type from an earlier, longer transmission.
+ * @skb is the transmit clone: its shared info is its own or shared with
+ * the queued original only (xtcp_clone_segment()).
+ */
+static void xtcp_set_gso(struct sock *sk, struct sk_buff *skb, u32 mss)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+
+	if (skb->len <= mss) {
+		shinfo->gso_size = 0;
+		shinfo->gso_segs = 0;
+		shinfo->gso_type = 0;
+		return;
+	}
+	shinfo->gso_size = mss;
+	shinfo->gso_segs = DIV_ROUND_UP(skb->len, mss);
+	shinfo->gso_type = sk->sk_gso_type;
+	xtcp_inc(sock_net(sk), XTCP_MIB_OUT_GSO_SKBS);
 }
 
 /**
@@ -131,6 +160,8 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	}
 	if (data) {
 		skb = xtcp_clone_segment(data);
+		if (skb)
+			xtcp_set_gso(sk, skb, tcb->snd_mss);
 	} else {
 		skb = alloc_skb(XTCP_MAX_HEADER, GFP_ATOMIC);
 		if (skb)
@@ -152,8 +183,10 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	 * and destructor are this module's: rmmod would wait for it.  So
 	 * skb->sk is NULL below IP, as for the control socket's replies.
 	 */
-	xtcp_inc(sock_net(sk), XTCP_MIB_OUT_SEGS);
-	xs->segs_out++;
+	/* a super-segment counts as the segments it becomes, as TCP's do */
+	xtcp_add(sock_net(sk), XTCP_MIB_OUT_SEGS,
+		 max_t(u16, skb_shinfo(skb)->gso_segs, 1));
+	xs->segs_out += max_t(u16, skb_shinfo(skb)->gso_segs, 1);
 	if (flags & XTCP_RST)
 		xtcp_inc(sock_net(sk), XTCP_MIB_OUT_RSTS);
 	if (flags & XTCP_ACK)

@@ -166,6 +166,10 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_MEMORY_PRESSURES]	= "MemoryPressures",
 	[XTCP_MIB_RCV_MEM_DROPS]	= "RcvMemDrops",
 	[XTCP_MIB_MEMORY_UNRETURNED]	= "MemoryUnreturned",
+	[XTCP_MIB_OUT_GSO_SKBS]		= "OutGsoSkbs",
+	[XTCP_MIB_GSO_SEGMENTED]	= "GsoSegmented",
+	[XTCP_MIB_GRO_MERGED]		= "GroMerged",
+	[XTCP_MIB_RETRANS_SPLITS]	= "RetransSplits",
 };
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)

@@ -106,14 +106,45 @@ static struct sk_buff *xtcp_alloc_queued(gfp_t gfp)
 		return NULL;
 	skb_reserve(skb, XTCP_MAX_HEADER);
 	__skb_header_release(skb);
+	/*
+	 * As tcp_stream_alloc_skb(): not CHECKSUM_NONE, or the copy from
+	 * user space (skb_do_copy_data_nocache()) sums every byte for
+	 * nothing; each transmission sets its own (xtcp_set_csum()).
+	 */
+	skb->ip_summed = CHECKSUM_PARTIAL;
 	return skb;
 }
 
-/* Cut @skb after @len bytes; the rest becomes the next queued segment. */
+/*
+ * Give @skb its own head and fragment list if a transmit clone shares
+ * them, keeping its truesize (what sk_wmem_queued counted), as
+ * skb_unclone_keeptruesize() does (its helper is not exported).
+ */
+static int xtcp_unclone(struct sk_buff *skb)
+{
+	unsigned int truesize = skb->truesize;
+	int err;
+
+	if (!skb_cloned(skb))
+		return 0;
+	err = pskb_expand_head(skb, 0, 0, GFP_ATOMIC);
+	skb->truesize = truesize;
+	return err;
+}
+
+/*
+ * Cut @skb after @len bytes; the rest becomes the next queued segment.  A
+ * skb sent before may still share its fragment list with a clone below
+ * us (in a qdisc, or in the peer's receive queue over veth): it gets its
+ * own first, as tcp_fragment() does.
+ */
 static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 {
-	struct sk_buff *rest = xtcp_alloc_queued(GFP_ATOMIC);
+	struct sk_buff *rest;
 
+	if (xtcp_unclone(skb))
+		return -ENOMEM;
+	rest = xtcp_alloc_queued(GFP_ATOMIC);
 	if (!rest)
 		return -ENOMEM;
 	if (!sk_wmem_schedule(sk, rest->truesize)) {
@@ -130,6 +161,20 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	sk_wmem_queued_add(sk, rest->truesize);
 	sk_mem_charge(sk, rest->truesize);
 	return 0;
+}
+
+/*
+ * The payload one queued skb may carry: one MSS, or with GSO on the route
+ * (sk_setup_caps() at connect or accept) a super-segment of whole MSS.
+ */
+static u32 xtcp_goal(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!sk_can_gso(sk))
+		return xs->tcb.snd_mss;
+	return xtcp_size_goal(xs->tcb.snd_mss, sk->sk_gso_max_size,
+			      sk->sk_gso_max_segs, xs->tcb.max_wnd);
 }
 
 /*
@@ -166,10 +211,15 @@ static void __xtcp_push(struct sock *sk, bool force)
 					  in_flight, true) &&
 		    !(force && !in_flight && usable))
 			break;
-		if (skb->len > usable) {
-			if (xtcp_split(sk, skb, usable))
+		/* whole segments, up to the goal; a runt waits (Nagle) */
+		if (skb->len) {
+			bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+			u32 len = xtcp_send_split(skb->len, usable, tcb->snd_mss,
+						  xtcp_goal(sk),
+						  last && in_flight && !xs->nodelay);
+
+			if (len < skb->len && xtcp_split(sk, skb, len))
 				break;
-			continue;
 		}
 		xtcp_xmit_skb(sk, skb);
 		sent = true;
@@ -230,6 +280,14 @@ bool xtcp_retransmit_head(struct sock *sk)
 	/* nothing in flight: a closed window is the persist timer's */
 	if (!skb || skb == xs->send_head)
 		return false;
+	/*
+	 * One segment, as TCP resends: the rest of a super-segment stays in
+	 * flight (the peer may hold it, out of order).  Should the cut fail,
+	 * all of it goes again.
+	 */
+	if (skb->len > xs->tcb.snd_mss &&
+	    !xtcp_split(sk, skb, xs->tcb.snd_mss))
+		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
 	xtcp_xmit_skb(sk, skb);
 	/* Karn: an ACK from now on may answer either copy */
 	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end(skb), xtcp_now_us(), true);
@@ -297,6 +355,45 @@ void xtcp_dupack(struct sock *sk)
 }
 
 /*
+ * Drop the first @len acknowledged bytes of a queued skb, as tcp_trim_head():
+ * fragments are released or cut, nothing is copied (pskb_pull() would pull
+ * the rest of a fragment into the linear part).  The skb gets its own
+ * fragment list first if a transmit clone still shares it.
+ */
+static int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct skb_shared_info *shinfo;
+	u32 eat = len;
+	int i, k = 0;
+
+	if (xtcp_unclone(skb))
+		return -ENOMEM;
+	if (skb_headlen(skb))
+		return pskb_pull(skb, len) ? 0 : -ENOMEM;
+	shinfo = skb_shinfo(skb);
+	for (i = 0; i < shinfo->nr_frags; i++) {
+		u32 size = skb_frag_size(&shinfo->frags[i]);
+
+		if (size <= eat) {
+			skb_frag_unref(skb, i);
+			eat -= size;
+			continue;
+		}
+		shinfo->frags[k] = shinfo->frags[i];
+		if (eat) {
+			skb_frag_off_add(&shinfo->frags[k], eat);
+			skb_frag_size_sub(&shinfo->frags[k], eat);
+			eat = 0;
+		}
+		k++;
+	}
+	shinfo->nr_frags = k;
+	skb->data_len -= len;
+	skb->len = skb->data_len;
+	return 0;
+}
+
+/*
  * SND.UNA advanced from @prior_una: free what it covers, feed the RTT
  * estimator (Karn) and NewReno, restart or stop the timer (RFC 6298 5.2-5.3).
  */
@@ -314,7 +411,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 			u32 done = una - xtcp_skb_seq(skb);
 
 			if (xtcp_seq_after(una, xtcp_skb_seq(skb)) &&
-			    pskb_pull(skb, done))
+			    !xtcp_trim_head(sk, skb, done))
 				XTCP_SKB_CB(skb)->seg.seq = una;
 			break;
 		}
@@ -351,12 +448,12 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 }
 
 /* The tail skb if new data can still go into it, else NULL. */
-static struct sk_buff *xtcp_tail_with_room(struct sock *sk, u32 mss)
+static struct sk_buff *xtcp_tail_with_room(struct sock *sk, u32 goal)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
-	if (!skb || !xs->send_head || skb->len >= mss || xtcp_skb_fin(skb) ||
+	if (!skb || !xs->send_head || skb->len >= goal || xtcp_skb_fin(skb) ||
 	    skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)
 		return NULL;
 	return skb;
@@ -456,14 +553,14 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			goto out_err;
 	}
 	while (msg_data_left(msg)) {
-		u32 mss = xs->tcb.snd_mss;
+		u32 goal = xtcp_goal(sk);
 		struct sk_buff *skb;
 		size_t chunk;
 
 		err = -EPIPE;
 		if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
 			goto out_err;
-		skb = xtcp_tail_with_room(sk, mss);
+		skb = xtcp_tail_with_room(sk, goal);
 		if (!skb) {
 			if (!sk_stream_memory_free(sk))
 				goto wait;
@@ -471,7 +568,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			if (!skb)
 				goto wait;
 		}
-		chunk = min_t(size_t, msg_data_left(msg), mss - skb->len);
+		chunk = min_t(size_t, msg_data_left(msg), goal - skb->len);
 		err = xtcp_copy_to_frag(sk, skb, msg, chunk);
 		if (err < 0)
 			goto out_err;
@@ -484,7 +581,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		chunk = err;
 		xs->write_seq += chunk;
 		copied += chunk;
-		if (skb->len >= mss)
+		if (skb->len >= goal)
 			xtcp_push(sk);
 		continue;
 wait:

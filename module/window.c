@@ -170,6 +170,62 @@ u32 xtcp_snd_usable(u32 snd_una, u32 snd_nxt, u32 snd_wnd, u32 cwnd)
 EXPORT_SYMBOL_NS_GPL(xtcp_snd_usable, XTCP_NS);
 
 /**
+ * xtcp_size_goal() - how much payload one queued skb may carry
+ * @mss: Eff.snd.MSS
+ * @gso_max_size: the route's GSO limit in bytes (sk_gso_max_size); 0: no GSO
+ * @gso_max_segs: ...and in segments (sk_gso_max_segs)
+ * @max_wnd: the largest window the peer has offered, 0 before any
+ *
+ * As tcp_xmit_size_goal(): as many whole segments as the device takes in
+ * one GSO skb, and no more than half the peer's largest window
+ * (tcp_bound_to_half_wnd()), so that a super-segment is not split by the
+ * window every time; at least one segment.
+ *
+ * Return: a multiple of @mss (@mss itself without GSO).
+ */
+u32 xtcp_size_goal(u32 mss, u32 gso_max_size, u32 gso_max_segs, u32 max_wnd)
+{
+	u32 bytes = gso_max_size, segs;
+
+	if (!mss)
+		return 0;
+	if (max_wnd)
+		bytes = min(bytes, max_wnd / 2);
+	segs = clamp_t(u32, bytes / mss, 1, max_t(u32, gso_max_segs, 1));
+	return segs * mss;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_size_goal, XTCP_NS);
+
+/**
+ * xtcp_send_split() - how much of a queued skb to send now
+ * @len: its payload
+ * @usable: the usable window U (xtcp_snd_usable())
+ * @mss: Eff.snd.MSS
+ * @goal: the most one skb may carry (xtcp_size_goal())
+ * @hold_runt: Nagle would hold a sub-MSS segment at the end (the skb is
+ *	the last queued, data is in flight and XTCP_NODELAY is off)
+ *
+ * The caller has decided that something may be sent
+ * (xtcp_snd_should_send()).  As tcp_mss_split_point(): whole segments
+ * when the window or @goal cuts the skb, everything when it all fits,
+ * except a sub-MSS tail that Nagle holds; a window smaller than one
+ * segment is used whole (the decision allowed a small segment).
+ *
+ * Return: bytes to send from the skb's start, 1..@len for @len > 0.
+ */
+u32 xtcp_send_split(u32 len, u32 usable, u32 mss, u32 goal, bool hold_runt)
+{
+	u32 n = min3(len, usable, max(goal, mss));
+
+	if (!mss || n < mss)
+		return n;
+	if (n < len || (hold_runt && len % mss))
+		return rounddown(n, mss);
+	return n;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_send_split, XTCP_NS);
+
+/**
  * xtcp_snd_should_send() - may the sender send a segment now?
  * @avail: D: bytes queued by the user and not yet sent (from SND.NXT on)
  * @usable_wnd: U: the usable window, xtcp_snd_usable()

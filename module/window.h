@@ -36,6 +36,8 @@ u32 xtcp_rcv_window(u32 free_space, u32 rcv_buff, u32 rcv_mss,
 		    u32 cur_wnd_left, u8 rcv_wscale);
 u16 xtcp_window_field(u32 wnd, u8 wscale);
 u32 xtcp_snd_usable(u32 snd_una, u32 snd_nxt, u32 snd_wnd, u32 cwnd);
+u32 xtcp_size_goal(u32 mss, u32 gso_max_size, u32 gso_max_segs, u32 max_wnd);
+u32 xtcp_send_split(u32 len, u32 usable, u32 mss, u32 goal, bool hold_runt);
 bool xtcp_snd_should_send(u32 avail, u32 usable_wnd, u32 mss, u32 max_sndwnd,
 			  bool nodelay, bool data_outstanding, bool push);
 enum xtcp_persist xtcp_need_persist(u32 snd_wnd, u32 unsent, bool rtx_armed);

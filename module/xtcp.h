@@ -200,6 +200,10 @@ enum xtcp_mib {
 	XTCP_MIB_MEMORY_PRESSURES,	/* the protocol entered memory pressure */
 	XTCP_MIB_RCV_MEM_DROPS,		/* segments dropped: no memory (mem) */
 	XTCP_MIB_MEMORY_UNRETURNED,	/* a socket ended with memory charged */
+	XTCP_MIB_OUT_GSO_SKBS,		/* super-segments sent (send.c) */
+	XTCP_MIB_GSO_SEGMENTED,		/* ...split in software at a device */
+	XTCP_MIB_GRO_MERGED,		/* segments merged into one by GRO */
+	XTCP_MIB_RETRANS_SPLITS,	/* retransmissions cut from a super-segment */
 	XTCP_MIB_MAX
 };
 
@@ -273,6 +277,11 @@ void xtcp_pernet_exit(void);
 static inline void xtcp_inc(struct net *net, enum xtcp_mib m)
 {
 	this_cpu_inc(xtcp_pernet(net)->mib->v[m]);
+}
+
+static inline void xtcp_add(struct net *net, enum xtcp_mib m, unsigned long n)
+{
+	this_cpu_add(xtcp_pernet(net)->mib->v[m], n);
 }
 
 unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m);
@@ -350,6 +359,17 @@ void xtcp_sndbuf_expand(struct sock *sk);
 void xtcp_rcv_space_init(struct sock *sk);
 void xtcp_rcv_rtt_measure(struct sock *sk);
 void xtcp_rcv_space_adjust(struct sock *sk);
+
+/*
+ * offload.c: GSO and GRO.  The gso_type of an XTCP super-segment: TCPV4
+ * for the header's layout, SCTP so that no NIC segments it (offload.c).
+ */
+#define XTCP_GSO_TYPE	(SKB_GSO_TCPV4 | SKB_GSO_SCTP)
+
+int xtcp_offload_init(void);
+void xtcp_offload_exit(void);
+struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
+				 netdev_features_t features);
 
 /* output.c */
 /* Headroom for the link layer, IPv4 and our header in front of a segment. */

@@ -2,14 +2,37 @@
 # In a guest: xtcp-bench with an older module, then with this tree's, in
 # the same boot, each against TCP: before/after ratios that share a boot.
 #   scripts/vm-run.sh --kernel stock --smp 2 -- scripts/bench-compare.sh OLD.ko [xtcp-bench args]
+# With --veth first, only bulk over a veth pair at MTU 1500 between two
+# namespaces (bench.sh's second part):
+#   scripts/vm-run.sh --kernel stock --smp 2 -- scripts/bench-compare.sh --veth OLD.ko -r 5
 set -e
 cd "$(dirname "$0")/.."
-old=${1:?usage: bench-compare.sh OLD.ko [xtcp-bench args]}
+veth=
+if [ "$1" = --veth ]; then
+	veth=1
+	shift
+fi
+old=${1:?usage: bench-compare.sh [--veth] OLD.ko [xtcp-bench args]}
 shift
 echo "50000 65000" >/proc/sys/net/ipv4/ip_local_port_range
+if [ -n "$veth" ]; then
+	ip netns add bsrv
+	ip link add vbc type veth peer name vbs netns bsrv
+	ip addr add 198.51.100.1/24 dev vbc
+	ip -n bsrv addr add 198.51.100.2/24 dev vbs
+	ip link set vbc mtu 1500 up
+	ip -n bsrv link set vbs mtu 1500 up
+	ip -n bsrv link set lo up
+	ip netns exec bsrv sh -c 'echo "50000 65000" >/proc/sys/net/ipv4/ip_local_port_range'
+	set -- -a 198.51.100.2 -s bsrv -w bulk "$@"
+fi
 for ko in "$old" "$XTCP_BUILD/xtcp.ko"; do
 	echo "=== module $ko"
 	insmod "$ko"
 	tools/xtcp-bench "$@"
+	if [ -n "$veth" ]; then
+		grep -E "OutSegs|OutGsoSkbs|GsoSegmented|GroMerged|RetransS" /proc/net/xtcp_stats || true
+	fi
 	rmmod xtcp
 done
+[ -z "$veth" ] || ip netns del bsrv

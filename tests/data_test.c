@@ -12,6 +12,8 @@
 #include <time.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
+#include <net/if.h>
+#include <linux/ethtool.h>
 #include <linux/sockios.h>
 
 #include "harness.h"
@@ -408,6 +410,179 @@ static void impaired_transfers(void)
 	}
 }
 
+/*
+ * Turn the netdev feature @name ("rx-gro", "tx-sctp-segmentation") of @dev
+ * in the current namespace on or off, as ethtool -K does: its bit from
+ * the ETH_SS_FEATURES strings, then ETHTOOL_SFEATURES.  0 or -1.
+ */
+static int set_feature(const char *dev, const char *name, int on)
+{
+	struct {
+		struct ethtool_sset_info hdr;
+		__u32 n;
+	} info = { .hdr = { .cmd = ETHTOOL_GSSET_INFO,
+			    .sset_mask = 1ULL << ETH_SS_FEATURES } };
+	struct ethtool_gstrings *gs = NULL;
+	struct ethtool_sfeatures *sf = NULL;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), r = -1;
+	unsigned int i, blocks;
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	ifr.ifr_data = (void *)&info;
+	if (fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr) || !info.hdr.sset_mask)
+		goto out;
+	gs = calloc(1, sizeof(*gs) + info.n * ETH_GSTRING_LEN);
+	if (!gs)
+		goto out;
+	gs->cmd = ETHTOOL_GSTRINGS;
+	gs->string_set = ETH_SS_FEATURES;
+	gs->len = info.n;
+	ifr.ifr_data = (void *)gs;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		goto out;
+	for (i = 0; i < info.n; i++)
+		if (!strncmp((char *)gs->data + i * ETH_GSTRING_LEN, name,
+			     ETH_GSTRING_LEN))
+			break;
+	if (i == info.n)
+		goto out;
+	blocks = (info.n + 31) / 32;
+	sf = calloc(1, sizeof(*sf) + blocks * sizeof(sf->features[0]));
+	if (!sf)
+		goto out;
+	sf->cmd = ETHTOOL_SFEATURES;
+	sf->size = blocks;
+	sf->features[i / 32].valid = 1U << (i % 32);
+	sf->features[i / 32].requested = on ? 1U << (i % 32) : 0;
+	ifr.ifr_data = (void *)sf;
+	r = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -1 : 0;
+out:
+	free(gs);
+	free(sf);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/*
+ * What a device must not do for veth to pass segments through NAPI, where
+ * GRO runs (veth_skb_is_eligible_for_gro(): no TSO of any kind), and for
+ * it to take no super-segment whole (GSO_SCTP, offload.c).
+ */
+static const char *const no_tso[] = {
+	"tx-tcp-segmentation", "tx-tcp-ecn-segmentation",
+	"tx-tcp-mangleid-segmentation", "tx-tcp6-segmentation",
+	"tx-sctp-segmentation",
+};
+
+static int set_features(const char *dev, const char *const *names,
+			unsigned int n, int on)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (set_feature(dev, names[i], on))
+			return -1;
+	return 0;
+}
+
+/*
+ * Super-segments (GSO) and merged segments (GRO) across the veth pair ya
+ * <-> yb at MTU 1500, under netem loss and corruption in both directions;
+ * every byte must arrive in order.  First as veth leaves them: the
+ * sender's super-segments reach the receiver whole, except where netem
+ * corrupts one (it segments it first, through xtcp_gso_segment(), and
+ * damages the first piece: the rest of that super-segment arrives out of
+ * order).  Transfers repeat until a retransmission has had to cut a
+ * super-segment (RetransSplits).  Then with vya unable to take them
+ * (segmentation offloads off: the device segments them in software,
+ * GsoSegmented) and vyb merging what arrives (rx-gro on: veth runs NAPI,
+ * GroMerged).  OutGsoSkbs must grow in both: with GSO silently off this
+ * test fails.
+ */
+static void gso_gro_veth(void)
+{
+	static const char *const netem[] = { "loss 2% corrupt 3%", "loss 1%" };
+	unsigned int run;
+	int rc;
+
+	for (run = 0; run < 2; run++) {
+		long gso0, seg0, split0, gro0, rounds = 0;
+		char cmd[200];
+
+		snprintf(cmd, sizeof(cmd),
+			 "ip netns exec ya tc qdisc replace dev vya root netem %s && "
+			 "ip netns exec yb tc qdisc replace dev vyb root netem %s",
+			 netem[run], netem[run]);
+		rc = system(cmd);
+		CHECK(rc == 0);
+		NEED_OK(enter_netns("yb"));
+		if (run)
+			NEED_OK(set_feature("vyb", "rx-gro", 1));
+		gro0 = xt_stat("GroMerged");
+		NEED_OK(enter_netns("ya"));
+		if (run)
+			NEED_OK(set_features("vya", no_tso, sizeof(no_tso) / sizeof(no_tso[0]), 0));
+		gso0 = xt_stat("OutGsoSkbs");
+		seg0 = xt_stat("GsoSegmented");
+		split0 = xt_stat("RetransSplits");
+		NEED(gso0 >= 0 && seg0 >= 0 && split0 >= 0 && gro0 >= 0);
+		do {
+			struct bulk w = { .bytes = 2 << 20, .chunk = 65536 }, r = { 0 };
+			struct sockaddr_xtcp sa = xt_addr("10.79.0.2", 42110 + run);
+			struct xtcp_info ci;
+			socklen_t len = sizeof(ci);
+			unsigned long got;
+			int l, c, a;
+			pthread_t t;
+			long t0;
+
+			NEED_OK(enter_netns("yb"));
+			l = xt_socket();
+			CHECK_OK(xt_bind(l, "10.79.0.2", 42110 + run));
+			CHECK_OK(listen(l, 4));
+			NEED_OK(enter_netns("ya"));
+			c = xt_socket();
+			CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+			a = accept(l, NULL, NULL);
+			CHECK(a >= 0);
+			t0 = now_ms();
+			w.fd = c;
+			r.fd = a;
+			pthread_create(&t, NULL, bulk_writer, &w);
+			got = bulk_read(&r, w.bytes, 0);
+			pthread_join(t, NULL);
+			getsockopt(c, SOL_XTCP, XTCP_INFO, &ci, &len);
+			printf("# netem %-20s %lu bytes in %ld ms, %u retransmits\n",
+			       netem[run], got, now_ms() - t0, ci.xtcpi_total_retrans);
+			CHECK(got == 2 << 20);
+			CHECK(r.bad == 0);
+			close(c);
+			close(a);
+			close(l);
+		} while (!run && ++rounds < 4 && xt_stat("RetransSplits") == split0);
+		printf("# OutGsoSkbs +%ld, GsoSegmented +%ld, RetransSplits +%ld\n",
+		       xt_stat("OutGsoSkbs") - gso0, xt_stat("GsoSegmented") - seg0,
+		       xt_stat("RetransSplits") - split0);
+		CHECK(xt_stat("OutGsoSkbs") > gso0);
+		if (!run)
+			CHECK(xt_stat("RetransSplits") > split0);
+		if (run) {
+			CHECK(xt_stat("GsoSegmented") > seg0);
+			CHECK_OK(set_features("vya", no_tso, sizeof(no_tso) / sizeof(no_tso[0]), 1));
+			NEED_OK(enter_netns("yb"));
+			printf("# GroMerged +%ld\n", xt_stat("GroMerged") - gro0);
+			CHECK(xt_stat("GroMerged") > gro0);
+			CHECK_OK(set_feature("vyb", "rx-gro", 0));
+		}
+	}
+	rc = system("ip netns exec ya tc qdisc replace dev vya root netem loss 0% && "
+		    "ip netns exec yb tc qdisc replace dev vyb root netem loss 0%");
+	CHECK(rc == 0);
+}
+
 /* FIONREAD/SIOCINQ, SIOCOUTQ as TCP answers them. */
 /* tx_queue and rx_queue of /proc/net/xtcp's row (@lport, @rport). */
 static int proc_queues(int lport, int rport, unsigned int *tx, unsigned int *rx)
@@ -556,6 +731,7 @@ static void mss_and_buffers(void)
 
 static const struct xt_test tests[] = {
 	TEST_T(impaired_transfers, 420),
+	TEST_T(gso_gro_veth, 300),
 	TEST(mss_and_buffers),
 	TEST(ioctl_queues),
 	TEST(user_timeout),

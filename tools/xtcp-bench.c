@@ -14,6 +14,7 @@
  * ADDR (default 127.0.0.1) is the server's address; with -s NETNS the
  * server side runs in that network namespace (bulk over a veth pair).
  * WORKLOADS is a comma list of bulk, rr, connect (default all three).
+ * With -x, only XTCP bulk runs, each printed (a workload for perf record).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -291,9 +292,10 @@ int main(int argc, char **argv)
 	struct series qt = {}, qx = {}, ct = {}, cx = {};
 	int reps = 5, rr_n = 5000, conn_n = 1000, opt, i;
 	const char *work = NULL;
+	int xtcp_only = 0;
 	char summary[256] = "";
 
-	while ((opt = getopt(argc, argv, "r:a:s:w:n:c:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:a:s:w:n:c:m:x")) != -1) {
 		switch (opt) {
 		case 'r': reps = atoi(optarg); break;
 		case 'a': server_ip = optarg; break;
@@ -302,14 +304,20 @@ int main(int argc, char **argv)
 		case 'n': rr_n = atoi(optarg); break;
 		case 'c': conn_n = atoi(optarg); break;
 		case 'm': bulk_bytes = atol(optarg) << 20; break;
+		case 'x': xtcp_only = 1; break;
 		default:
-			fprintf(stderr, "usage: xtcp-bench [-r reps] [-a addr] [-s netns] [-w bulk,rr,connect] [-n rr_n] [-c conn_n] [-m MiB]\n");
+			fprintf(stderr, "usage: xtcp-bench [-r reps] [-a addr] [-s netns] [-w bulk,rr,connect] [-n rr_n] [-c conn_n] [-m MiB] [-x]\n");
 			return 2;
 		}
 	}
 	if (reps < 1 || reps > MAX_REPS)
 		reps = 5;
 	self_ns = open("/proc/self/ns/net", O_RDONLY);
+	if (xtcp_only) {
+		for (i = 0; i < reps; i++)
+			printf("xtcp bulk %.1f MB/s\n", bulk(&xtcp, 43000));
+		return 0;
+	}
 	for (i = 0; i < reps; i++) {
 		/* interleaved: each rep runs TCP, then XTCP, on the same ports */
 		if (want(work, "bulk")) {
