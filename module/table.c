@@ -170,6 +170,27 @@ struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
 EXPORT_SYMBOL_NS_GPL(xtcp_lookup_connection, XTCP_NS);
 
 /**
+ * xtcp_conn_hashed - is a connection in the table with this 4-tuple?
+ * @net: namespace
+ * @key: the 4-tuple
+ *
+ * Takes no reference, so that a caller under a lock that socket
+ * destruction takes (bind_lock) never drops the last one.
+ *
+ * Return: true if one is.
+ */
+bool xtcp_conn_hashed(struct net *net, const struct xtcp_key *key)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = rhashtable_lookup(&xtcp_pernet(net)->ehash, key,
+				  xtcp_ehash_params);
+	rcu_read_unlock();
+	return found;
+}
+
+/**
  * xtcp_lookup_listener - the listener for a local address and port
  * @net: namespace
  * @laddr: local address the segment was sent to
