@@ -77,6 +77,7 @@ static const struct rhashtable_params xtcp_bind_params = {
 	.key_offset		= offsetof(struct xtcp_bind_bucket, port),
 	.key_len		= sizeof(u16),
 	.automatic_shrinking	= true,
+	.min_size		= XTCP_HASH_MIN_SIZE,
 };
 
 int xtcp_bind_init(struct xtcp_net *xn)

@@ -17,6 +17,7 @@ static const struct rhashtable_params xtcp_ehash_params = {
 	.key_offset		= offsetof(struct xtcp_sock, key),
 	.key_len		= sizeof(struct xtcp_key),
 	.automatic_shrinking	= true,
+	.min_size		= XTCP_HASH_MIN_SIZE,
 };
 
 static const struct rhashtable_params xtcp_lhash_params = {

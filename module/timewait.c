@@ -56,6 +56,7 @@ static const struct rhashtable_params xtcp_tw_params = {
 	.key_offset		= offsetof(struct xtcp_tw, key),
 	.key_len		= sizeof(struct xtcp_key),
 	.automatic_shrinking	= true,
+	.min_size		= XTCP_HASH_MIN_SIZE,
 };
 
 /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
@@ -151,6 +152,7 @@ static const struct rhashtable_params xtcp_tw_port_params = {
 	.key_offset		= offsetof(struct xtcp_tw_port, key),
 	.key_len		= sizeof(struct xtcp_tw_port_key),
 	.automatic_shrinking	= true,
+	.min_size		= XTCP_HASH_MIN_SIZE,
 };
 
 /* Caller holds tw_port_lock. */

@@ -199,6 +199,15 @@ struct xtcp_mib_cpu {
 	unsigned long	v[XTCP_MIB_MAX];
 };
 
+/*
+ * The smallest size of the per-netns hash tables (ehash, twhash,
+ * bind_table, tw_ports): below it they do not shrink, so that a
+ * namespace whose few connections come and go does not resize its tables
+ * back and forth with each one (an rhashtable grows above 75% load and
+ * shrinks below 30%).  512 bytes a table.
+ */
+#define XTCP_HASH_MIN_SIZE	64
+
 /* Per network namespace state (pernet.c). */
 struct xtcp_net {
 	spinlock_t		bind_lock;	/* guards bind_table's buckets */
