@@ -39,7 +39,7 @@ if [ $profile = 1 ]; then
 		{
 			echo "# perf record -a -g -e cpu-clock: xtcp-bench -w $w ($(nproc) vCPU, TCP and XTCP runs together)"
 			"$perf" report -i /run/perf-$w.data --stdio --no-children \
-				--sort sym --percent-limit 0.3 -g none 2>/dev/null |
+				--sort sym --percent-limit 0.05 -g none 2>/dev/null |
 				grep -v '^$' | head -n 60
 		} >"$out/profile-$w.txt"
 		head -n 20 "$out/profile-$w.txt"
