@@ -57,10 +57,17 @@ demo: stock tools
 	@scripts/vm-run.sh --kernel stock -- scripts/demo.sh
 
 # A benchmark, not a test: TCP and XTCP on loopback in one guest, as ratios.
+# BENCH_ARGS go to xtcp-bench (-w churn,many,tw for the scale workloads);
+# PROFILE=1 writes each workload's top symbols to build/vm/bench-smpN/;
+# BENCH_MEM (MiB) sizes the guest, BENCH_TIMEOUT (s) bounds each run.
+BENCH_MEM ?= 1536
+BENCH_TIMEOUT ?= 1800
 bench: stock tools
 	@for n in 1 2; do \
 		scripts/vm-run.sh --kernel stock --smp $$n --name bench-smp$$n \
-			--timeout 1800 -- scripts/bench.sh $(BENCH_ARGS) || exit 1; \
+			--mem $(BENCH_MEM) --timeout $(BENCH_TIMEOUT) -- \
+			scripts/bench.sh $(if $(filter 1,$(PROFILE)),--profile) \
+			$(BENCH_ARGS) || exit 1; \
 	done
 
 clean:
@@ -80,4 +87,5 @@ help:
 	@echo "make check      everything above, ending with 'N passed, N failed'"
 	@echo "make demo       boot the stock guest and run the demo program"
 	@echo "make bench      TCP vs XTCP on loopback in the stock guest: bulk, 1-byte RR, connect rate"
+	@echo "                (BENCH_ARGS='-w churn,many,tw -N 100000', PROFILE=1, BENCH_MEM=MiB: see Documentation/performance.md)"
 	@echo "make clean      remove build outputs"

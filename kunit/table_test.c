@@ -14,10 +14,12 @@
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/fs.h>
 #include <linux/in.h>
 #include <linux/kthread.h>
 #include <linux/net.h>
 #include <linux/rhashtable.h>
+#include <net/ip.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
@@ -890,4 +892,175 @@ static struct kunit_suite xtcp_listen_suite = {
 	.test_cases = xtcp_listen_cases,
 };
 
-kunit_test_suites(&xtcp_table_suite, &xtcp_listen_suite);
+/* ---- the bind table (bind.c) ------------------------------------------ */
+
+#define XTCP_TT_PORTS		1000
+#define XTCP_TT_PORTS_BASE	30000
+
+/*
+ * 1,000 sockets bound to 1,000 ports: the bind table grows a bucket a
+ * port, each port is held against a second bind on its address (and free
+ * on another address), and everything goes when the sockets close.
+ */
+static void xtcp_bind_many_ports(struct kunit *test)
+{
+	unsigned int base = xtcp_bind_ports(&init_net);
+	struct socket **s, *other;
+	int i, wrong = 0;
+
+	s = kunit_kcalloc(test, XTCP_TT_PORTS, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	for (i = 0; i < XTCP_TT_PORTS; i++) {
+		s[i] = xtcp_tt_socket(test);
+		KUNIT_ASSERT_EQ_MSG(test, 0,
+				    xtcp_tt_bind(s[i], XTCP_TT_LO1, XTCP_TT_PORTS_BASE + i),
+				    "socket %d", i);
+	}
+	KUNIT_EXPECT_EQ(test, base + XTCP_TT_PORTS, xtcp_bind_ports(&init_net));
+	for (i = 0; i < XTCP_TT_PORTS && wrong < 10; i += 7) {
+		int err;
+
+		other = xtcp_tt_socket(test);
+		err = xtcp_tt_bind(other, XTCP_TT_LO1, XTCP_TT_PORTS_BASE + i);
+		if (err != -EADDRINUSE) {
+			KUNIT_FAIL(test, "port %d: a second bind gave %d",
+				   XTCP_TT_PORTS_BASE + i, err);
+			wrong++;
+		}
+		err = xtcp_tt_bind(other, XTCP_TT_LO2, XTCP_TT_PORTS_BASE + i);
+		if (err) {
+			KUNIT_FAIL(test, "port %d on another address: %d",
+				   XTCP_TT_PORTS_BASE + i, err);
+			wrong++;
+		}
+		xtcp_tt_close(test, other);
+	}
+	/* the port past the set is free */
+	other = xtcp_tt_socket(test);
+	KUNIT_EXPECT_EQ(test, 0, xtcp_tt_bind(other, XTCP_TT_LO1,
+					      XTCP_TT_PORTS_BASE + XTCP_TT_PORTS));
+	xtcp_tt_close(test, other);
+	KUNIT_EXPECT_EQ(test, base + XTCP_TT_PORTS, xtcp_bind_ports(&init_net));
+
+	for (i = 0; i < XTCP_TT_PORTS; i++)
+		xtcp_tt_close(test, s[i]);
+	KUNIT_EXPECT_EQ(test, base, xtcp_bind_ports(&init_net));
+	other = xtcp_tt_socket(test);
+	KUNIT_EXPECT_EQ(test, 0, xtcp_tt_bind(other, XTCP_TT_LO1, XTCP_TT_PORTS_BASE));
+}
+
+static int xtcp_tt_write_file(const char *path, const char *text)
+{
+	struct file *f = filp_open(path, O_WRONLY, 0);
+	loff_t pos = 0;
+	ssize_t n;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	n = kernel_write(f, text, strlen(text), &pos);
+	filp_close(f, NULL);
+	return n < 0 ? n : 0;
+}
+
+static void xtcp_tt_range_restore(void *range)
+{
+	xtcp_tt_write_file("/proc/sys/net/ipv4/ip_local_port_range", range);
+}
+
+/* Set ip_local_port_range of init_net for the test; restored after it. */
+static void xtcp_tt_set_range(struct kunit *test, const char *range)
+{
+	static char saved[32];
+	int lo, hi;
+
+	inet_get_local_port_range(&init_net, &lo, &hi);
+	snprintf(saved, sizeof(saved), "%d %d", lo, hi);
+	KUNIT_ASSERT_EQ(test, 0, xtcp_tt_write_file("/proc/sys/net/ipv4/ip_local_port_range",
+						    range));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, xtcp_tt_range_restore,
+							   saved));
+}
+
+/* connect()'s port for @sock towards @raddr:@rport, as connect() takes it. */
+static int xtcp_tt_bind_connect(struct socket *sock, u32 raddr, u16 rport)
+{
+	u32 isn = 0;
+	int err;
+
+	lock_sock(sock->sk);
+	err = xtcp_bind_connect(sock->sk, htonl(XTCP_TT_LO1), htonl(raddr),
+				htons(rport), &isn);
+	release_sock(sock->sk);
+	return err;
+}
+
+#define XTCP_TT_RANGE_LO	40200
+#define XTCP_TT_RANGE_N		64
+
+/*
+ * connect()'s port search over a range of 64 ports, one of them held by
+ * bind(): 63 connections to one remote end get the 63 others, each in the
+ * connection table with its port; the 64th finds none (EADDRNOTAVAIL);
+ * another remote end shares the ports; a port let go is the one the next
+ * connection to the first remote end gets.
+ */
+static void xtcp_bind_connect_full_range(struct kunit *test)
+{
+	DECLARE_BITMAP(seen, XTCP_TT_RANGE_N) = {};
+	struct socket *s[XTCP_TT_RANGE_N], *held, *extra, *again;
+	char range[32];
+	u16 freed;
+	int i, n = 0;
+
+	snprintf(range, sizeof(range), "%d %d", XTCP_TT_RANGE_LO,
+		 XTCP_TT_RANGE_LO + XTCP_TT_RANGE_N - 1);
+	xtcp_tt_set_range(test, range);
+	held = xtcp_tt_socket(test);
+	KUNIT_ASSERT_EQ(test, 0, xtcp_tt_bind(held, XTCP_TT_ANY, XTCP_TT_RANGE_LO + 10));
+
+	for (i = 0; i < XTCP_TT_RANGE_N - 1; i++) {
+		u16 port;
+
+		s[i] = xtcp_tt_socket(test);
+		KUNIT_ASSERT_EQ_MSG(test, 0, xtcp_tt_bind_connect(s[i], XTCP_TT_R1, 5000),
+				    "connection %d", i);
+		port = inet_sk(s[i]->sk)->inet_num;
+		KUNIT_ASSERT_GE(test, port, XTCP_TT_RANGE_LO);
+		KUNIT_ASSERT_LT(test, port, XTCP_TT_RANGE_LO + XTCP_TT_RANGE_N);
+		KUNIT_EXPECT_NE(test, port, XTCP_TT_RANGE_LO + 10);
+		KUNIT_EXPECT_FALSE_MSG(test, test_and_set_bit(port - XTCP_TT_RANGE_LO, seen),
+				       "port %u twice", port);
+		XTCP_EXPECT_CONN(test, s[i], XTCP_TT_LO1, port, XTCP_TT_R1, 5000);
+		n++;
+	}
+	KUNIT_EXPECT_EQ(test, XTCP_TT_RANGE_N - 1, n);
+	extra = xtcp_tt_socket(test);
+	KUNIT_EXPECT_EQ(test, -EADDRNOTAVAIL, xtcp_tt_bind_connect(extra, XTCP_TT_R1, 5000));
+	KUNIT_EXPECT_EQ(test, 0, inet_sk(extra->sk)->inet_num);
+	KUNIT_EXPECT_EQ(test, XTCP_UNHASHED, xtcp_sk(extra->sk)->hashed);
+	/* another remote end (address or port) shares the ports */
+	KUNIT_EXPECT_EQ(test, 0, xtcp_tt_bind_connect(extra, XTCP_TT_R1, 5001));
+	again = xtcp_tt_socket(test);
+	KUNIT_EXPECT_EQ(test, 0, xtcp_tt_bind_connect(again, XTCP_TT_R2, 5000));
+
+	/* one port let go: the next connection to the first end gets it */
+	freed = inet_sk(s[20]->sk)->inet_num;
+	xtcp_tt_close(test, s[20]);
+	XTCP_EXPECT_CONN(test, NULL, XTCP_TT_LO1, freed, XTCP_TT_R1, 5000);
+	s[20] = xtcp_tt_socket(test);
+	KUNIT_EXPECT_EQ(test, 0, xtcp_tt_bind_connect(s[20], XTCP_TT_R1, 5000));
+	KUNIT_EXPECT_EQ(test, freed, inet_sk(s[20]->sk)->inet_num);
+}
+
+static struct kunit_case xtcp_bind_table_cases[] = {
+	KUNIT_CASE_SLOW(xtcp_bind_many_ports),
+	KUNIT_CASE(xtcp_bind_connect_full_range),
+	{}
+};
+
+static struct kunit_suite xtcp_bind_table_suite = {
+	.name = "xtcp_bind_table",
+	.test_cases = xtcp_bind_table_cases,
+};
+
+kunit_test_suites(&xtcp_table_suite, &xtcp_listen_suite, &xtcp_bind_table_suite);

@@ -704,14 +704,71 @@ static void xtcp_tw_port_rules(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO1), 47100));
 	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO2), 47100));
 	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, any, 47101));
-	/* the port hash is by port: a colliding port is not a match */
-	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, any,
-						     47100 + (1 << XTCP_BIND_HASH_BITS)));
+	/* neighbours, and the old fixed table's colliding port, do not match */
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, any, 47100 + 256));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO1),
+						     47100 + 256));
 	/* counted: the port stays held until the last entry goes */
 	KUNIT_EXPECT_TRUE(test, tw_remove(&k));
 	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use(&init_net, any, 47100));
 	KUNIT_EXPECT_TRUE(test, tw_remove(&k2));
 	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, any, 47100));
+}
+
+#define TW_MANY_PORTS	1000
+#define TW_MANY_BASE	20000
+
+static unsigned int tw_port_nodes(void)
+{
+	return atomic_read(&xtcp_pernet(&init_net)->tw_ports.nelems);
+}
+
+/*
+ * Entries on 1,000 ports, alternately on two addresses: the port counts
+ * grow from a few buckets to hold them (two nodes a port: the address's
+ * and any address's), each port answers for its own address only, and
+ * everything goes when the entries do.
+ */
+static void xtcp_tw_port_many(struct kunit *test)
+{
+	__be32 any = htonl(INADDR_ANY);
+	unsigned int base = tw_port_nodes();
+	int i, wrong = 0;
+
+	for (i = 0; i < TW_MANY_PORTS; i++) {
+		struct xtcp_key k = tw_key(i & 1 ? TW_LO2 : TW_LO1,
+					   TW_MANY_BASE + i, TW_R1, 50300);
+
+		KUNIT_ASSERT_EQ_MSG(test, 0, xtcp_tw_create(&init_net, &k, &tw_init),
+				    "entry %d", i);
+	}
+	KUNIT_EXPECT_EQ(test, base + 2 * TW_MANY_PORTS, tw_port_nodes());
+	for (i = 0; i < TW_MANY_PORTS && wrong < 10; i++) {
+		u16 port = TW_MANY_BASE + i;
+		u32 mine = i & 1 ? TW_LO2 : TW_LO1;
+		u32 other = i & 1 ? TW_LO1 : TW_LO2;
+
+		if (!xtcp_tw_port_in_use(&init_net, htonl(mine), port) ||
+		    !xtcp_tw_port_in_use(&init_net, any, port) ||
+		    xtcp_tw_port_in_use(&init_net, htonl(other), port)) {
+			KUNIT_FAIL(test, "port %u: wrong holders", port);
+			wrong++;
+		}
+	}
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, any,
+						     TW_MANY_BASE - 1));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, any,
+						     TW_MANY_BASE + TW_MANY_PORTS));
+	for (i = 0; i < TW_MANY_PORTS; i++) {
+		struct xtcp_key k = tw_key(i & 1 ? TW_LO2 : TW_LO1,
+					   TW_MANY_BASE + i, TW_R1, 50300);
+
+		KUNIT_EXPECT_TRUE(test, tw_remove(&k));
+	}
+	KUNIT_EXPECT_EQ(test, base, tw_port_nodes());
+	for (i = 0; i < TW_MANY_PORTS; i += 97)
+		KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, any,
+							     TW_MANY_BASE + i));
 }
 
 /* bind(2): EADDRINUSE over TIME_WAIT, unless SO_REUSEADDR. */
@@ -1060,6 +1117,7 @@ static struct kunit_case xtcp_tw_cases[] = {
 	KUNIT_CASE(xtcp_tw_rcv_syn),
 	KUNIT_CASE(xtcp_tw_rcv_races),
 	KUNIT_CASE(xtcp_tw_port_rules),
+	KUNIT_CASE_SLOW(xtcp_tw_port_many),
 	KUNIT_CASE(xtcp_tw_port_bind),
 	KUNIT_CASE(xtcp_tw_port_ephemeral),
 	KUNIT_CASE(xtcp_tw_proc_rows),

@@ -6,7 +6,10 @@
  */
 #include <linux/errno.h>
 #include <linux/random.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
 #include <net/ip.h>
+#include <net/secure_seq.h>
 
 #include "timewait.h"
 #include "xtcp.h"
@@ -52,28 +55,136 @@ u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_ephemeral_candidate, XTCP_NS);
 
-static struct hlist_head *xtcp_bind_bucket(struct xtcp_net *xn, u16 port)
+/*
+ * The sockets holding one local port, as TCP's inet_bind_bucket: one per
+ * port in use, in the namespace's bind_table, a resizable hash (an
+ * rhashtable keyed by port) that grows and shrinks with the number of
+ * ports in use, so that finding a port's holders costs the same with ten
+ * sockets or a million.  Everything here is under xn->bind_lock; the table
+ * is looked up under that lock only.
+ */
+struct xtcp_bind_bucket {
+	struct rhash_head	node;
+	u16			port;		/* the key, host order */
+	u32			owners;		/* sockets on @head */
+	u32			fixed;		/* ...of them not bound by connect() */
+	struct hlist_head	head;		/* the sockets, by bind_node */
+	struct rcu_head		rcu;
+};
+
+static const struct rhashtable_params xtcp_bind_params = {
+	.head_offset		= offsetof(struct xtcp_bind_bucket, node),
+	.key_offset		= offsetof(struct xtcp_bind_bucket, port),
+	.key_len		= sizeof(u16),
+	.automatic_shrinking	= true,
+	.min_size		= XTCP_HASH_MIN_SIZE,
+};
+
+int xtcp_bind_init(struct xtcp_net *xn)
 {
-	return &xn->bind_hash[port & (ARRAY_SIZE(xn->bind_hash) - 1)];
+	spin_lock_init(&xn->bind_lock);
+	return rhashtable_init(&xn->bind_table, &xtcp_bind_params);
+}
+
+/* Every socket holds its namespace, so no port is held here. */
+void xtcp_bind_destroy(struct xtcp_net *xn)
+{
+	WARN_ON_ONCE(atomic_read(&xn->bind_table.nelems));
+	rhashtable_destroy(&xn->bind_table);
+}
+
+/**
+ * xtcp_bind_ports - how many local ports sockets hold in @net
+ * @net: namespace
+ *
+ * Return: the number of bind buckets (for the tests).
+ */
+unsigned int xtcp_bind_ports(struct net *net)
+{
+	return atomic_read(&xtcp_pernet(net)->bind_table.nelems);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_bind_ports, XTCP_NS);
+
+/* Caller holds xn->bind_lock.  Return: @port's bucket, NULL if free. */
+static struct xtcp_bind_bucket *xtcp_bb_find(struct xtcp_net *xn, u16 port)
+{
+	return rhashtable_lookup_fast(&xn->bind_table, &port, xtcp_bind_params);
+}
+
+/* Caller holds xn->bind_lock.  Return: @port's bucket, made if need be. */
+static struct xtcp_bind_bucket *xtcp_bb_get(struct xtcp_net *xn, u16 port)
+{
+	struct xtcp_bind_bucket *bb = xtcp_bb_find(xn, port);
+
+	if (bb)
+		return bb;
+	bb = kzalloc(sizeof(*bb), GFP_ATOMIC);
+	if (!bb)
+		return NULL;
+	bb->port = port;
+	INIT_HLIST_HEAD(&bb->head);
+	if (rhashtable_insert_fast(&xn->bind_table, &bb->node,
+				   xtcp_bind_params)) {
+		kfree(bb);
+		return NULL;
+	}
+	return bb;
+}
+
+/* Caller holds xn->bind_lock: @sk holds @bb's port from now on. */
+static void xtcp_bb_add(struct xtcp_bind_bucket *bb, struct sock *sk,
+			bool by_connect)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	hlist_add_head(&xs->bind_node, &bb->head);
+	bb->owners++;
+	bb->fixed += !by_connect;
+	xs->bind_bucket = bb;
+	xs->bound = true;
+	xs->connect_bound = by_connect;
+}
+
+/* Caller holds xn->bind_lock: @sk lets its port go; an empty bucket goes. */
+static void xtcp_bb_del(struct xtcp_net *xn, struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_bind_bucket *bb = xs->bind_bucket;
+
+	hlist_del_init(&xs->bind_node);
+	bb->owners--;
+	bb->fixed -= !xs->connect_bound;
+	xs->bind_bucket = NULL;
+	xs->bound = false;
+	xs->connect_bound = false;
+	if (!bb->owners) {
+		rhashtable_remove_fast(&xn->bind_table, &bb->node,
+				       xtcp_bind_params);
+		kfree_rcu(bb, rcu);
+	}
 }
 
 /* Caller holds xn->bind_lock. */
 static bool xtcp_port_conflicts(struct xtcp_net *xn, struct sock *sk,
 				__be32 addr, u16 port, bool any_holder)
 {
+	struct xtcp_bind_bucket *bb = xtcp_bb_find(xn, port);
 	struct xtcp_sock *xs;
 
-	hlist_for_each_entry(xs, xtcp_bind_bucket(xn, port), bind_node) {
-		struct sock *other = (struct sock *)xs;
+	if (bb && any_holder)
+		return true;
+	if (bb) {
+		hlist_for_each_entry(xs, &bb->head, bind_node) {
+			struct sock *other = xtcp_to_sk(xs);
 
-		if (other == sk || inet_sk(other)->inet_num != port)
-			continue;
-		if (any_holder)
-			return true;
-		if (xtcp_bind_conflict(other->sk_rcv_saddr, other->sk_reuse,
-				       other->sk_state == TCP_LISTEN,
-				       addr, sk->sk_reuse))
-			return true;
+			if (other == sk)
+				continue;
+			if (xtcp_bind_conflict(other->sk_rcv_saddr,
+					       other->sk_reuse,
+					       other->sk_state == TCP_LISTEN,
+					       addr, sk->sk_reuse))
+				return true;
+		}
 	}
 	/*
 	 * TIME_WAIT entries hold their port for 2*MSL: SO_REUSEADDR binds
@@ -152,32 +263,16 @@ int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn)
 }
 
 /*
- * Caller holds xn->bind_lock.  Would a connection from @saddr:@port to
- * @daddr:@dport clash with a holder of @port?  Connections that took
- * their port in connect() share it with each other when their remote
- * ends differ (__inet_hash_connect()); a port bound with bind(), or a
- * listener's, is never shared this way.
+ * Where connect()'s port search starts for a remote end: as
+ * __inet_hash_connect(), a keyed hash of the addresses and remote port
+ * (RFC 6056 §3.3.4, algorithm 4: "double-hash port selection") plus a
+ * perturbation that moves past each port taken.  Successive connections
+ * to one remote end so try the ports after the last one taken, which are
+ * the ones held longest, rather than random ones: the search stays short
+ * even when nearly every port of the range is in use for that remote end.
  */
-static bool xtcp_connect_clash(struct xtcp_net *xn, struct sock *sk,
-			       __be32 saddr, u16 port, __be32 daddr,
-			       __be16 dport)
-{
-	struct xtcp_sock *xs;
-
-	hlist_for_each_entry(xs, xtcp_bind_bucket(xn, port), bind_node) {
-		struct sock *other = xtcp_to_sk(xs);
-
-		if (other == sk || inet_sk(other)->inet_num != port)
-			continue;
-		if (!xs->connect_bound)
-			return true;
-		if (other->sk_rcv_saddr == saddr &&
-		    inet_sk(other)->inet_daddr == daddr &&
-		    inet_sk(other)->inet_dport == dport)
-			return true;
-	}
-	return false;
-}
+#define XTCP_PERTURB_SIZE	256
+static u32 xtcp_port_perturb[XTCP_PERTURB_SIZE];
 
 /**
  * xtcp_bind_connect - the local port of connect() on an unbound socket
@@ -187,13 +282,16 @@ static bool xtcp_connect_clash(struct xtcp_net *xn, struct sock *sk,
  * @dport: remote port
  * @isn: set as xtcp_tw_take() sets it, when a TIME_WAIT entry is taken over
  *
- * A port from ip_local_port_range that no other connection uses for the
- * same remote end and no bind() holds; TIME_WAIT entries of other remote
- * ends do not matter, and one of this remote end only if tw_reuse says so.
- * The remote end is set with the port, under the bind lock, so that two
- * connects cannot take the same 4-tuple.
+ * A port from ip_local_port_range that no bind() holds and whose 4-tuple
+ * no connection has (connections that took their port in connect() share
+ * it when their remote ends differ, as __inet_hash_connect()); TIME_WAIT
+ * entries of other remote ends do not matter, and one of this remote end
+ * only if tw_reuse says so.  Each port tried costs three hash lookups.
+ * The socket is put in the connection table with the port, under the
+ * bind lock, so that two connects cannot take the same 4-tuple.
  *
- * Return: 0, 1 if a TIME_WAIT entry was taken over, or -EADDRNOTAVAIL.
+ * Return: 0, 1 if a TIME_WAIT entry was taken over, -EADDRNOTAVAIL when
+ * every port is taken for this remote end, or -ENOMEM.
  */
 int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 		      __be16 dport, u32 *isn)
@@ -201,8 +299,11 @@ int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 	struct net *net = sock_net(sk);
 	struct xtcp_net *xn = xtcp_pernet(net);
 	struct inet_sock *inet = inet_sk(sk);
-	u32 offset = get_random_u32();
+	u64 hash = secure_ipv4_port_ephemeral(saddr, daddr, dport);
+	u32 index = hash & (XTCP_PERTURB_SIZE - 1);
+	u32 offset = READ_ONCE(xtcp_port_perturb[index]) + (u32)(hash >> 32);
 	int lo, hi, ret = -EADDRNOTAVAIL;
+	struct xtcp_bind_bucket *bb;
 	u32 i;
 
 	inet_get_local_port_range(net, &lo, &hi);
@@ -215,9 +316,13 @@ int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 			.laddr = saddr, .lport = htons(port),
 			.raddr = daddr, .rport = dport,
 		};
+		int err;
 
-		if (inet_is_local_reserved_port(net, port) ||
-		    xtcp_connect_clash(xn, sk, saddr, port, daddr, dport))
+		if (inet_is_local_reserved_port(net, port))
+			continue;
+		bb = xtcp_bb_find(xn, port);
+		/* a port bind() holds, or a listener's, is never shared */
+		if ((bb && bb->fixed) || xtcp_conn_hashed(net, &key))
 			continue;
 		ret = xtcp_tw_take(net, &key, isn);
 		if (ret < 0)
@@ -228,15 +333,35 @@ int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 		inet->inet_sport = htons(port);
 		inet->inet_daddr = daddr;
 		inet->inet_dport = dport;
-		hlist_add_head(&xtcp_sk(sk)->bind_node,
-			       xtcp_bind_bucket(xn, port));
-		xtcp_sk(sk)->bound = true;
-		xtcp_sk(sk)->connect_bound = true;
-		break;
+		err = xtcp_hash_connection(sk);
+		if (!err) {
+			bb = xtcp_bb_get(xn, port);
+			if (bb) {
+				xtcp_bb_add(bb, sk, true);
+				break;
+			}
+			xtcp_unhash(sk);
+			err = -ENOMEM;
+		}
+		inet->inet_num = 0;
+		inet->inet_sport = 0;
+		inet->inet_daddr = 0;
+		inet->inet_dport = 0;
+		ret = err;
+		/* a bound socket's connect took the 4-tuple meanwhile */
+		if (err != -EADDRNOTAVAIL)
+			break;
 	}
 	spin_unlock_bh(&xn->bind_lock);
+	if (ret >= 0) {
+		/* past the port taken, with a little randomness (as TCP) */
+		i = max_t(u32, i, get_random_u32_below(8));
+		WRITE_ONCE(xtcp_port_perturb[index],
+			   READ_ONCE(xtcp_port_perturb[index]) + i + 1);
+	}
 	return ret;
 }
+EXPORT_SYMBOL_NS_GPL(xtcp_bind_connect, XTCP_NS);
 
 /**
  * xtcp_bind_port - give @sk the local address @addr and port @port
@@ -244,9 +369,9 @@ int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
  * @addr: local address (network order), INADDR_ANY for all
  * @port: local port (host order), 0 for an ephemeral one
  *
- * Return: 0, or -EADDRINUSE if the port is held or, for @port 0, if no
+ * Return: 0, -EADDRINUSE if the port is held or, for @port 0, if no
  * ephemeral port is free (what bind(2) gives on TCP; connect's implicit
- * bind turns the latter into -EADDRNOTAVAIL).
+ * bind turns the latter into -EADDRNOTAVAIL), or -ENOMEM.
  */
 int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
 {
@@ -264,13 +389,17 @@ int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
 		err = -EADDRINUSE;
 	}
 	if (!err) {
-		inet->inet_rcv_saddr = addr;
-		inet->inet_saddr = addr;
-		inet->inet_num = port;
-		inet->inet_sport = htons(port);
-		hlist_add_head(&xtcp_sk(sk)->bind_node,
-			       xtcp_bind_bucket(xn, port));
-		xtcp_sk(sk)->bound = true;
+		struct xtcp_bind_bucket *bb = xtcp_bb_get(xn, port);
+
+		if (bb) {
+			inet->inet_rcv_saddr = addr;
+			inet->inet_saddr = addr;
+			inet->inet_num = port;
+			inet->inet_sport = htons(port);
+			xtcp_bb_add(bb, sk, false);
+		} else {
+			err = -ENOMEM;
+		}
 	}
 	spin_unlock_bh(&xn->bind_lock);
 	return err;
@@ -279,22 +408,20 @@ int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
 /**
  * xtcp_bind_inherit - a listener's new child holds the listener's port
  * @child: the child, its inet_num and local address already its own
+ * @listener: its listener, bound, locked by the caller
  *
  * As TCP's children share their listener's bind bucket
  * (__inet_inherit_port()): while the connection lives, the port is not
  * free for a bind() without SO_REUSEADDR on both sides, even after the
  * listener has closed, nor for an ephemeral port.  No conflict check:
- * the listener holds the port now.
+ * the listener holds the port now, so its bucket is there.
  */
-void xtcp_bind_inherit(struct sock *child)
+void xtcp_bind_inherit(struct sock *child, struct sock *listener)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(child));
-	struct xtcp_sock *cxs = xtcp_sk(child);
 
 	spin_lock_bh(&xn->bind_lock);
-	hlist_add_head(&cxs->bind_node,
-		       xtcp_bind_bucket(xn, inet_sk(child)->inet_num));
-	cxs->bound = true;
+	xtcp_bb_add(xtcp_sk(listener)->bind_bucket, child, false);
 	spin_unlock_bh(&xn->bind_lock);
 }
 
@@ -311,14 +438,13 @@ int xtcp_bind_recheck(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct xtcp_sock *xs;
-	u16 port = inet_sk(sk)->inet_num;
 	int err = 0;
 
 	spin_lock_bh(&xn->bind_lock);
-	hlist_for_each_entry(xs, xtcp_bind_bucket(xn, port), bind_node) {
+	hlist_for_each_entry(xs, &xtcp_sk(sk)->bind_bucket->head, bind_node) {
 		struct sock *other = xtcp_to_sk(xs);
 
-		if (other == sk || inet_sk(other)->inet_num != port)
+		if (other == sk)
 			continue;
 		if (xtcp_bind_conflict(other->sk_rcv_saddr, other->sk_reuse,
 				       other->sk_state == TCP_LISTEN,
@@ -361,9 +487,7 @@ void xtcp_unbind(struct sock *sk)
 	if (!xtcp_sk(sk)->bound)
 		return;
 	spin_lock_bh(&xn->bind_lock);
-	hlist_del_init(&xtcp_sk(sk)->bind_node);
-	xtcp_sk(sk)->bound = false;
-	xtcp_sk(sk)->connect_bound = false;
+	xtcp_bb_del(xn, sk);
 	inet->inet_num = 0;
 	inet->inet_sport = 0;
 	inet->inet_rcv_saddr = 0;

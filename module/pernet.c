@@ -55,11 +55,8 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 static int __net_init xtcp_net_init(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	int i, err;
+	int err;
 
-	spin_lock_init(&xn->bind_lock);
-	for (i = 0; i < ARRAY_SIZE(xn->bind_hash); i++)
-		INIT_HLIST_HEAD(&xn->bind_hash[i]);
 	xtcp_net_defaults(xn);
 	xn->rst_stamp = jiffies;
 	xn->challenge_stamp = ULONG_MAX;	/* no second yet */
@@ -72,9 +69,12 @@ static int __net_init xtcp_net_init(struct net *net)
 	if (!xn->mib)
 		return -ENOMEM;
 	atomic_long_set(&xn->tw_active, 0);
-	err = xtcp_table_init(xn);
+	err = xtcp_bind_init(xn);
 	if (err)
 		goto out_mib;
+	err = xtcp_table_init(xn);
+	if (err)
+		goto out_bind;
 	err = xtcp_tw_net_init(xn);
 	if (err)
 		goto out_table;
@@ -99,6 +99,8 @@ out_tw:
 	xtcp_tw_net_exit(net);
 out_table:
 	xtcp_table_destroy(xn);
+out_bind:
+	xtcp_bind_destroy(xn);
 out_mib:
 	free_percpu(xn->mib);
 	return err;
@@ -107,7 +109,6 @@ out_mib:
 static void __net_exit xtcp_net_exit(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	int i;
 
 	xtcp_proc_exit(net);
 	xtcp_sysctl_unregister(net);
@@ -121,8 +122,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	xtcp_tw_net_exit(net);
 	inet_ctl_sock_destroy(xn->ctl_sk);
 	xtcp_table_destroy(xn);
-	for (i = 0; i < ARRAY_SIZE(xn->bind_hash); i++)
-		WARN_ON_ONCE(!hlist_empty(&xn->bind_hash[i]));
+	xtcp_bind_destroy(xn);
 	free_percpu(xn->mib);
 }
 

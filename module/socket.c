@@ -384,6 +384,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_reply r;
 	__be32 daddr;
+	bool hashed;
 	u32 isn = 0;
 	int err;
 
@@ -407,7 +408,8 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	xtcp_conn_forget(sk);
 	/* the route's destination: connecting to 0.0.0.0 reaches this host */
 	daddr = inet->cork.fl.u.ip4.daddr;
-	if (!xs->bound) {
+	hashed = !xs->bound;
+	if (hashed) {
 		err = xtcp_bind_connect(sk, inet->inet_saddr, daddr,
 					sa->sxtcp_port, &isn);
 	} else {
@@ -432,7 +434,8 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	if (!err)
 		isn = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
 			       inet->inet_sport, inet->inet_dport);
-	err = xtcp_hash_connection(sk);
+	/* xtcp_bind_connect() hashed it with its port */
+	err = hashed ? 0 : xtcp_hash_connection(sk);
 	if (err) {
 		inet->inet_daddr = 0;
 		inet->inet_dport = 0;

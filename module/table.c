@@ -17,6 +17,7 @@ static const struct rhashtable_params xtcp_ehash_params = {
 	.key_offset		= offsetof(struct xtcp_sock, key),
 	.key_len		= sizeof(struct xtcp_key),
 	.automatic_shrinking	= true,
+	.min_size		= XTCP_HASH_MIN_SIZE,
 };
 
 static const struct rhashtable_params xtcp_lhash_params = {
@@ -168,6 +169,27 @@ struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
 	return sk;
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_lookup_connection, XTCP_NS);
+
+/**
+ * xtcp_conn_hashed - is a connection in the table with this 4-tuple?
+ * @net: namespace
+ * @key: the 4-tuple
+ *
+ * Takes no reference, so that a caller under a lock that socket
+ * destruction takes (bind_lock) never drops the last one.
+ *
+ * Return: true if one is.
+ */
+bool xtcp_conn_hashed(struct net *net, const struct xtcp_key *key)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = rhashtable_lookup(&xtcp_pernet(net)->ehash, key,
+				  xtcp_ehash_params);
+	rcu_read_unlock();
+	return found;
+}
 
 /**
  * xtcp_lookup_listener - the listener for a local address and port

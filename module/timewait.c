@@ -30,7 +30,8 @@
  *    frees before the cache goes.  No timer fires into freed memory or
  *    code.
  *  - xtcp_net.tw_port_lock (BH) guards the per-port counts; it nests
- *    inside bind_lock and takes nothing itself.
+ *    inside bind_lock and takes nothing but the tw_ports table's own
+ *    bucket locks.
  */
 #include <linux/delay.h>
 #include <linux/jiffies.h>
@@ -55,6 +56,7 @@ static const struct rhashtable_params xtcp_tw_params = {
 	.key_offset		= offsetof(struct xtcp_tw, key),
 	.key_len		= sizeof(struct xtcp_key),
 	.automatic_shrinking	= true,
+	.min_size		= XTCP_HASH_MIN_SIZE,
 };
 
 /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
@@ -124,72 +126,101 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tw_decide, XTCP_NS);
 /* ---- ports ------------------------------------------------------------- */
 
 /*
- * How many entries hold each (local address, local port): one node per
- * pair in a fixed hash by port, as big as the bind table's.  A server's
- * entries share one node; a client's use one per ephemeral port.  bind()
- * and the ephemeral search ask under bind_lock, already walking the bind
- * table's bucket for that port, so the cost is one more short chain.
+ * How many entries hold each (local address, local port), and each port
+ * on any address (a node with address 0: entries always have a specific
+ * one): one node per pair in the namespace's tw_ports, a resizable hash,
+ * so that a question costs one lookup whatever the number of entries.  A
+ * server's entries share one node; a client's use one per ephemeral port
+ * and address.  Nodes change under tw_port_lock and are looked up only
+ * under it.
  */
-struct xtcp_tw_port {
-	struct hlist_node	node;
-	__be32			addr;
-	u16			port;
-	u32			count;
+struct xtcp_tw_port_key {
+	__be32	addr;
+	u16	port;
+	u16	zero;
 };
 
-static struct hlist_head *xtcp_tw_port_bucket(struct xtcp_net *xn, u16 port)
-{
-	return &xn->tw_port_hash[port & (ARRAY_SIZE(xn->tw_port_hash) - 1)];
-}
+struct xtcp_tw_port {
+	struct rhash_head	node;
+	struct xtcp_tw_port_key	key;
+	u32			count;
+	struct rcu_head		rcu;
+};
+
+static const struct rhashtable_params xtcp_tw_port_params = {
+	.head_offset		= offsetof(struct xtcp_tw_port, node),
+	.key_offset		= offsetof(struct xtcp_tw_port, key),
+	.key_len		= sizeof(struct xtcp_tw_port_key),
+	.automatic_shrinking	= true,
+	.min_size		= XTCP_HASH_MIN_SIZE,
+};
 
 /* Caller holds tw_port_lock. */
 static struct xtcp_tw_port *xtcp_tw_port_find(struct xtcp_net *xn,
 					      __be32 addr, u16 port)
 {
-	struct xtcp_tw_port *p;
+	struct xtcp_tw_port_key k = { .addr = addr, .port = port };
 
-	hlist_for_each_entry(p, xtcp_tw_port_bucket(xn, port), node)
-		if (p->port == port && p->addr == addr)
-			return p;
-	return NULL;
+	return rhashtable_lookup_fast(&xn->tw_ports, &k, xtcp_tw_port_params);
+}
+
+/* Caller holds tw_port_lock: one entry less on (@addr, @port). */
+static void xtcp_tw_port_put(struct xtcp_net *xn, __be32 addr, u16 port)
+{
+	struct xtcp_tw_port *p = xtcp_tw_port_find(xn, addr, port);
+
+	if (WARN_ON_ONCE(!p) || --p->count)
+		return;
+	rhashtable_remove_fast(&xn->tw_ports, &p->node, xtcp_tw_port_params);
+	kfree_rcu(p, rcu);
+}
+
+/* Caller holds tw_port_lock: one entry more on (@addr, @port). */
+static int xtcp_tw_port_get(struct xtcp_net *xn, __be32 addr, u16 port)
+{
+	struct xtcp_tw_port *p = xtcp_tw_port_find(xn, addr, port);
+
+	if (p) {
+		p->count++;
+		return 0;
+	}
+	p = kzalloc(sizeof(*p), GFP_ATOMIC);
+	if (!p)
+		return -ENOMEM;
+	p->key.addr = addr;
+	p->key.port = port;
+	p->count = 1;
+	if (rhashtable_insert_fast(&xn->tw_ports, &p->node,
+				   xtcp_tw_port_params)) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int xtcp_tw_port_hold(struct xtcp_net *xn, __be32 addr, __be16 lport)
 {
 	u16 port = ntohs(lport);
-	struct xtcp_tw_port *p, *fresh;
+	int err;
 
-	fresh = kmalloc(sizeof(*fresh), GFP_ATOMIC);
 	spin_lock_bh(&xn->tw_port_lock);
-	p = xtcp_tw_port_find(xn, addr, port);
-	if (!p && fresh) {
-		p = fresh;
-		fresh = NULL;
-		p->addr = addr;
-		p->port = port;
-		p->count = 0;
-		hlist_add_head(&p->node, xtcp_tw_port_bucket(xn, port));
+	err = xtcp_tw_port_get(xn, addr, port);
+	if (!err) {
+		err = xtcp_tw_port_get(xn, htonl(INADDR_ANY), port);
+		if (err)
+			xtcp_tw_port_put(xn, addr, port);
 	}
-	if (p)
-		p->count++;
 	spin_unlock_bh(&xn->tw_port_lock);
-	kfree(fresh);
-	return p ? 0 : -ENOMEM;
+	return err;
 }
 
 static void xtcp_tw_port_release(struct xtcp_net *xn, __be32 addr,
 				 __be16 lport)
 {
-	struct xtcp_tw_port *p;
-
 	spin_lock_bh(&xn->tw_port_lock);
-	p = xtcp_tw_port_find(xn, addr, ntohs(lport));
-	if (!WARN_ON_ONCE(!p) && !--p->count)
-		hlist_del(&p->node);
-	else
-		p = NULL;
+	xtcp_tw_port_put(xn, addr, ntohs(lport));
+	xtcp_tw_port_put(xn, htonl(INADDR_ANY), ntohs(lport));
 	spin_unlock_bh(&xn->tw_port_lock);
-	kfree(p);
 }
 
 /**
@@ -207,17 +238,10 @@ static void xtcp_tw_port_release(struct xtcp_net *xn, __be32 addr,
 bool xtcp_tw_port_in_use(struct net *net, __be32 addr, u16 port)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	struct xtcp_tw_port *p;
-	bool used = false;
+	bool used;
 
 	spin_lock_bh(&xn->tw_port_lock);
-	hlist_for_each_entry(p, xtcp_tw_port_bucket(xn, port), node) {
-		if (p->port == port &&
-		    (addr == htonl(INADDR_ANY) || p->addr == addr)) {
-			used = true;
-			break;
-		}
-	}
+	used = xtcp_tw_port_find(xn, addr, port);
 	spin_unlock_bh(&xn->tw_port_lock);
 	return used;
 }
@@ -627,23 +651,26 @@ void xtcp_tw_seq_show(struct seq_file *f, const struct xtcp_tw *tw, int sl)
 
 int xtcp_tw_net_init(struct xtcp_net *xn)
 {
-	int i;
+	int err;
 
 	spin_lock_init(&xn->tw_port_lock);
-	for (i = 0; i < ARRAY_SIZE(xn->tw_port_hash); i++)
-		INIT_HLIST_HEAD(&xn->tw_port_hash[i]);
-	return rhashtable_init(&xn->twhash, &xtcp_tw_params);
+	err = rhashtable_init(&xn->tw_ports, &xtcp_tw_port_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&xn->twhash, &xtcp_tw_params);
+	if (err)
+		rhashtable_destroy(&xn->tw_ports);
+	return err;
 }
 
 void xtcp_tw_net_exit(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	int i;
 
 	xtcp_tw_purge(net);
 	rhashtable_destroy(&xn->twhash);
-	for (i = 0; i < ARRAY_SIZE(xn->tw_port_hash); i++)
-		WARN_ON_ONCE(!hlist_empty(&xn->tw_port_hash[i]));
+	WARN_ON_ONCE(atomic_read(&xn->tw_ports.nelems));
+	rhashtable_destroy(&xn->tw_ports);
 }
 
 int xtcp_tw_cache_init(void)

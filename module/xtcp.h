@@ -31,6 +31,8 @@ struct xtcp_key {
 	__be32	raddr;		/* 0 for a listener */
 };
 
+struct xtcp_bind_bucket;	/* bind.c */
+
 enum xtcp_hashed {
 	XTCP_UNHASHED,
 	XTCP_HASHED_LISTEN,	/* in xtcp_net.lhash */
@@ -64,7 +66,8 @@ struct xtcp_sock {
 	struct list_head	orphan_node;	/* in xtcp_net.orphans, oldest first */
 	u32			last_oow_ack;	/* jiffies: xtcp_oow_ratelimited() */
 	enum xtcp_hashed	hashed;
-	struct hlist_node	bind_node;	/* in xtcp_net.bind_hash */
+	struct hlist_node	bind_node;	/* in its port's bind bucket */
+	struct xtcp_bind_bucket	*bind_bucket;	/* that bucket, while bound */
 	bool			bound;
 	bool			connect_bound;	/* by connect(): shareable */
 
@@ -212,12 +215,19 @@ struct xtcp_mib_cpu {
 	unsigned long	v[XTCP_MIB_MAX];
 };
 
-#define XTCP_BIND_HASH_BITS	8
+/*
+ * The smallest size of the per-netns hash tables (ehash, twhash,
+ * bind_table, tw_ports): below it they do not shrink, so that a
+ * namespace whose few connections come and go does not resize its tables
+ * back and forth with each one (an rhashtable grows above 75% load and
+ * shrinks below 30%).  512 bytes a table.
+ */
+#define XTCP_HASH_MIN_SIZE	64
 
 /* Per network namespace state (pernet.c). */
 struct xtcp_net {
-	spinlock_t		bind_lock;	/* guards bind_hash */
-	struct hlist_head	bind_hash[1 << XTCP_BIND_HASH_BITS];
+	spinlock_t		bind_lock;	/* guards bind_table's buckets */
+	struct rhashtable	bind_table;	/* a bucket per port in use (bind.c) */
 
 	struct rhashtable	ehash;		/* connections, by 4-tuple */
 	struct rhashtable	lhash;		/* listeners, by (addr, port) */
@@ -230,8 +240,8 @@ struct xtcp_net {
 
 	/* TIME_WAIT entries (timewait.c) */
 	struct rhashtable	twhash;		/* by 4-tuple, as ehash */
-	spinlock_t		tw_port_lock;	/* guards tw_port_hash */
-	struct hlist_head	tw_port_hash[1 << XTCP_BIND_HASH_BITS];
+	spinlock_t		tw_port_lock;	/* guards tw_ports' counts */
+	struct rhashtable	tw_ports;	/* entries per (address, port) */
 
 	struct sock		*ctl_sk;	/* raw socket for RSTs */
 	unsigned long		rst_stamp;	/* RST rate limit: this second */
@@ -297,6 +307,9 @@ struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
 int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len, int family);
 
 /* bind.c: the per-netns bind table */
+int xtcp_bind_init(struct xtcp_net *xn);
+void xtcp_bind_destroy(struct xtcp_net *xn);
+unsigned int xtcp_bind_ports(struct net *net);
 bool xtcp_bind_conflict(__be32 addr_a, bool reuse_a, bool listen_a,
 			__be32 addr_b, bool reuse_b);
 u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i);
@@ -307,7 +320,7 @@ int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn);
 int xtcp_bind_recheck(struct sock *sk);
 void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
 void xtcp_unbind(struct sock *sk);
-void xtcp_bind_inherit(struct sock *child);
+void xtcp_bind_inherit(struct sock *child, struct sock *listener);
 
 /* table.c: listener and connection tables */
 int xtcp_table_init(struct xtcp_net *xn);
@@ -319,6 +332,7 @@ void xtcp_unhash(struct sock *sk);
 struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
 				    __be32 raddr, __be16 rport);
 struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport);
+bool xtcp_conn_hashed(struct net *net, const struct xtcp_key *key);
 
 /* conn.c: connection life cycle on the socket side */
 void xtcp_set_state(struct sock *sk, enum xtcp_state state);

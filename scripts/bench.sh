@@ -1,16 +1,60 @@
 #!/bin/bash
 # make bench, inside a guest: xtcp-bench with TCP and XTCP interleaved, on
 # loopback and over a veth pair at MTU 1500 between two namespaces.
-# Arguments go to xtcp-bench (e.g. -r 7).
+# Arguments go to xtcp-bench (e.g. -r 7).  With -w naming only the scale
+# workloads (churn, many, tw), only those run, on loopback.
+# --profile (first): instead, each workload once under perf (cpu-clock,
+# all CPUs, call graphs), its top symbols written to $XTCP_PROFILE_DIR
+# (default /xtcp, the run's results directory: build/vm/NAME on the host)
+# as profile-WORKLOAD.txt.
 set -e
 cd "$(dirname "$0")/.."
+profile=0
+if [ "${1:-}" = --profile ]; then
+	profile=1
+	shift
+fi
 insmod "$XTCP_BUILD/xtcp.ko"
 # ephemeral ports above the benchmark's fixed ones (43000-43002): a
 # client's port in TIME_WAIT would make a listen() there fail
 echo "50000 65000" >/proc/sys/net/ipv4/ip_local_port_range
-echo "kernel $(uname -r), $(nproc) vCPU"
+# the scale workloads hold two descriptors a connection
+echo 4200000 >/proc/sys/fs/nr_open
+echo 8400000 >/proc/sys/fs/file-max
+echo "kernel $(uname -r), $(nproc) vCPU, $(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo) MiB"
+
+work=bulk,rr,connect
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+	[ "${args[i]}" = -w ] && work=${args[i + 1]}
+done
+
+if [ $profile = 1 ]; then
+	out=${XTCP_PROFILE_DIR:-/xtcp}
+	perf=$(command -v perf)
+	for w in ${work//,/ }; do
+		echo "== profile: $w"
+		"$perf" record -q -a -g -e cpu-clock -o /run/perf-$w.data -- \
+			tools/xtcp-bench "$@" -r 1 -w "$w"
+		{
+			echo "# perf record -a -g -e cpu-clock: xtcp-bench -w $w ($(nproc) vCPU, TCP and XTCP runs together)"
+			"$perf" report -i /run/perf-$w.data --stdio --no-children \
+				--sort sym --percent-limit 0.05 -g none 2>/dev/null |
+				grep -v '^$' | head -n 60
+		} >"$out/profile-$w.txt"
+		head -n 20 "$out/profile-$w.txt"
+		rm -f /run/perf-$w.data
+	done
+	rmmod xtcp
+	exit 0
+fi
+
 echo "== loopback"
 tools/xtcp-bench "$@"
+case ",$work," in
+*,bulk,*) ;;
+*) rmmod xtcp; exit 0 ;;
+esac
 ip netns add bsrv
 ip link add vbc type veth peer name vbs netns bsrv
 ip addr add 198.51.100.1/24 dev vbc

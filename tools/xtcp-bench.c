@@ -7,13 +7,25 @@
  *   rr       1-byte request/response: transactions per second and the
  *            median (p50) and p99 round-trip time
  *   connect  connect + accept + close per second
+ * and, asked for by name (-w), the scale workloads, one run each:
+ *   churn    connect + accept + close for -d seconds (default 60): the
+ *            rate, and every failure counted by errno (EADDRNOTAVAIL...)
+ *   many     -N connections (default 100000) held open: slab and free
+ *            memory per connection, and 1-byte request/response on
+ *            random connections with 1,000 open and with N open
+ *   tw       XTCP only: -T (default -N) TIME_WAIT entries at msl_ms -M
+ *            (default 30000): memory per
+ *            entry, when they expire against when they should, and the
+ *            latency of a live request/response loop while they do
  * A benchmark, not a test: it asserts nothing but that the data arrived.
  *
  *   xtcp-bench [-r REPS] [-a ADDR] [-w WORKLOADS] [-n RR_N] [-c CONN_N] [-m MIB]
+ *              [-d SECS] [-N COUNT] [-T TW_COUNT] [-M MSL_MS]
  *
  * ADDR (default 127.0.0.1) is the server's address; with -s NETNS the
  * server side runs in that network namespace (bulk over a veth pair).
- * WORKLOADS is a comma list of bulk, rr, connect (default all three).
+ * WORKLOADS is a comma list of bulk, rr, connect, churn, many, tw
+ * (default bulk,rr,connect).
  * With -x, only XTCP bulk runs, each printed (a workload for perf record).
  */
 #include <errno.h>
@@ -28,6 +40,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 
 #include "xtcp_util.h"
 
@@ -231,6 +244,486 @@ static double conn(const struct proto *p, unsigned short port, int n)
 	return n / t0;
 }
 
+/* ---- scale: churn, many, tw ------------------------------------------- */
+
+/* A /proc/meminfo field, kB. */
+static long meminfo(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	size_t n = strlen(key);
+	long v = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':') {
+			v = atol(line + n + 1);
+			break;
+		}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* A counter of /proc/net/xtcp_stats, -1 if absent. */
+static long xtcp_stat(const char *key)
+{
+	FILE *f = fopen("/proc/net/xtcp_stats", "r");
+	char name[64];
+	long v, found = -1;
+
+	while (f && fscanf(f, "%63s %ld", name, &v) == 2)
+		if (!strcmp(name, key)) {
+			found = v;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+/* Memory the kernel has given back: RCU-freed sockets, emptied slabs. */
+static void settle(void)
+{
+	sleep(2);
+	write_file("/proc/sys/vm/drop_caches", "3");
+	sleep(1);
+}
+
+static void nofile(long n)
+{
+	struct rlimit r = { n, n };
+
+	if (setrlimit(RLIMIT_NOFILE, &r)) {
+		perror("setrlimit(RLIMIT_NOFILE): raise fs.nr_open");
+		exit(1);
+	}
+}
+
+/* A listener on @port with a deep backlog. */
+static int listener_q(const struct proto *p, unsigned short port, int backlog)
+{
+	struct sockaddr_in a = addr(p, port);
+	int fd = sock(p), one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, backlog)) {
+		perror("listen");
+		exit(1);
+	}
+	return fd;
+}
+
+/* connect(2) that reports failure: the errno, or 0. */
+static int try_dial(const struct proto *p, unsigned short port, int *fd)
+{
+	struct sockaddr_in a = addr(p, port);
+	int err = 0;
+
+	*fd = sock(p);
+	if (connect(*fd, (struct sockaddr *)&a, sizeof(a))) {
+		err = errno;
+		close(*fd);
+		*fd = -1;
+	}
+	return err;
+}
+
+/* close(2) with SO_LINGER {1, 0}: a RST, nothing left in TIME_WAIT. */
+static void close_abort(int fd)
+{
+	struct linger l = { 1, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	close(fd);
+}
+
+static int churn_secs = 60;
+
+struct churn_result {
+	double rate;
+	long done, errors, eaddrnotavail;
+	int first_errno;
+};
+
+/* connect + accept + close for churn_secs; failures counted, not fatal. */
+static struct churn_result churn(const struct proto *p, unsigned short port)
+{
+	int l = listener_q(p, port, 128);
+	struct churn_result r = { 0 };
+	double t0 = now_s(), end = t0 + churn_secs, t;
+
+	while ((t = now_s()) < end) {
+		int c, a, err;
+
+		err = try_dial(p, port, &c);
+		if (err) {
+			r.errors++;
+			r.eaddrnotavail += err == EADDRNOTAVAIL;
+			if (!r.first_errno)
+				r.first_errno = err;
+			continue;
+		}
+		a = accept(l, NULL, NULL);
+		if (a < 0) {
+			r.errors++;
+			close(c);
+			continue;
+		}
+		close(c);
+		close(a);
+		r.done++;
+	}
+	r.rate = r.done / (t - t0);
+	close(l);
+	return r;
+}
+
+static long many_n = 100000;
+#define MANY_PORTS_MAX	64
+#define MANY_BASE_PORT	44000
+#define MANY_LOW	1000
+
+/*
+ * The scale workloads take ephemeral ports from 10000-42999, below the
+ * fixed ports of the others (43000-43003) and their own listeners
+ * (44000-44064); the range is put back afterwards.
+ */
+static char saved_range[64];
+
+static void scale_range(int on)
+{
+	const char *path = "/proc/sys/net/ipv4/ip_local_port_range";
+	FILE *f;
+
+	if (on) {
+		f = fopen(path, "r");
+		if (!f || !fgets(saved_range, sizeof(saved_range), f)) {
+			perror(path);
+			exit(1);
+		}
+		fclose(f);
+		write_file(path, "10000 42999");
+	} else {
+		write_file(path, saved_range);
+	}
+}
+
+/* Listener ports for @n connections from one address: ports suffice. */
+static int many_ports(long n)
+{
+	int lo, hi, np;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+
+	if (!f || fscanf(f, "%d %d", &lo, &hi) != 2) {
+		perror("ip_local_port_range");
+		exit(1);
+	}
+	fclose(f);
+	/* a margin: the search need not find the very last free port */
+	np = n / ((hi - lo + 1) * 9 / 10) + 1;
+	if (np > MANY_PORTS_MAX) {
+		fprintf(stderr, "many: %ld connections need more than %d ports\n",
+			n, MANY_PORTS_MAX);
+		exit(1);
+	}
+	return np;
+}
+
+/* RR over random connections among the first @upto; median and p99 in us. */
+static struct rr_result rr_random(int *c, int *a, long upto, int n)
+{
+	double *lat = calloc(n, sizeof(*lat)), t0, t1;
+	struct rr_result r = { 0, 0, 0 };
+	unsigned int seed = 12345;
+	char b = 'x';
+	int i;
+
+	t0 = now_s();
+	for (i = 0; i < n; i++) {
+		long k = ((long)rand_r(&seed) << 15 ^ rand_r(&seed)) % upto;
+
+		t1 = now_s();
+		if (write(c[k], &b, 1) != 1 || read(a[k], &b, 1) != 1 ||
+		    write(a[k], &b, 1) != 1 || read(c[k], &b, 1) != 1) {
+			perror("rr_random");
+			exit(1);
+		}
+		lat[i] = (now_s() - t1) * 1e6;
+	}
+	t0 = now_s() - t0;
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	r.tps = n / t0;
+	r.p50_us = lat[n / 2];
+	r.p99_us = lat[n * 99 / 100];
+	free(lat);
+	return r;
+}
+
+struct many_result {
+	long n;
+	double secs;			/* to open them */
+	double slab_b, free_b;		/* bytes per connection (both ends) */
+	struct rr_result low, full;	/* with MANY_LOW open, with n open */
+	struct rr_result full_low;	/* n open, over the first MANY_LOW */
+};
+
+/*
+ * many_n connections over loopback, client and server in this process:
+ * memory per connection (both ends: two sockets, two files) and RR on
+ * random ones with MANY_LOW open, then with all open; then all closed
+ * with a RST, so that nothing is left for the next protocol.
+ */
+static struct many_result many(const struct proto *p, int rr_n)
+{
+	int np, ls[MANY_PORTS_MAX], i;
+	int *c = calloc(many_n, sizeof(int)), *a = calloc(many_n, sizeof(int));
+	struct many_result r = { .n = many_n };
+	long slab0, free0, k;
+	double t0;
+
+	if (!c || !a) {
+		perror("calloc");
+		exit(1);
+	}
+	scale_range(1);
+	np = many_ports(many_n);
+	for (i = 0; i < np; i++)
+		ls[i] = listener_q(p, MANY_BASE_PORT + i, 4096);
+	settle();
+	slab0 = meminfo("Slab");
+	free0 = meminfo("MemFree");
+	t0 = now_s();
+	for (k = 0; k < many_n; k++) {
+		int port = k % np, err;
+
+		err = try_dial(p, MANY_BASE_PORT + port, &c[k]);
+		if (err) {
+			fprintf(stderr, "%s many: connection %ld: %s\n", p->name, k,
+				strerror(err));
+			exit(1);
+		}
+		a[k] = accept(ls[port], NULL, NULL);
+		if (a[k] < 0) {
+			perror("accept");
+			exit(1);
+		}
+		if (k + 1 == MANY_LOW) {
+			sleep(1);
+			r.low = rr_random(c, a, MANY_LOW, rr_n);
+		}
+		if ((k + 1) % 100000 == 0)
+			fprintf(stderr, "%s many: %ld open, %.0f s\n", p->name,
+				k + 1, now_s() - t0);
+	}
+	r.secs = now_s() - t0;
+	settle();
+	r.slab_b = (meminfo("Slab") - slab0) * 1024.0 / many_n;
+	r.free_b = (free0 - meminfo("MemFree")) * 1024.0 / many_n;
+	r.full = rr_random(c, a, many_n, rr_n);
+	r.full_low = rr_random(c, a, MANY_LOW, rr_n);
+	for (k = 0; k < many_n; k++) {
+		close_abort(c[k]);
+		close(a[k]);
+	}
+	for (i = 0; i < np; i++)
+		close(ls[i]);
+	free(c);
+	free(a);
+	scale_range(0);
+	settle();
+	return r;
+}
+
+static void many_print(const struct proto *p, const struct many_result *r)
+{
+	printf("%-5s many %ld: opened in %.1f s (%.0f /s); slab %.0f B and "
+	       "MemFree %.0f B per connection (both ends)\n",
+	       p->name, r->n, r->secs, r->n / r->secs, r->slab_b, r->free_b);
+	printf("%-5s many rr, random connections: %d open: %.0f /s p50 %.1f us "
+	       "p99 %.1f us | %ld open: %.0f /s p50 %.1f us p99 %.1f us "
+	       "| %ld open, over %d of them: %.0f /s p50 %.1f us\n",
+	       p->name, MANY_LOW, r->low.tps, r->low.p50_us, r->low.p99_us,
+	       r->n, r->full.tps, r->full.p50_us, r->full.p99_us,
+	       r->n, MANY_LOW, r->full_low.tps, r->full_low.p50_us);
+	printf("%-5s many rr, %ld open against %d: %.2f (/s), %.2f (p50)\n",
+	       p->name, r->n, MANY_LOW, r->full.tps / r->low.tps,
+	       r->full.p50_us / r->low.p50_us);
+}
+
+static int tw_msl_ms = 30000;
+static long tw_n;		/* -T, default -N */
+
+struct tw_sample {
+	double t;
+	long active;
+};
+
+struct tw_rr {
+	int c, a;
+	volatile int stop;
+	double *t, *lat;
+	long n, cap;
+};
+
+static void *tw_rr_loop(void *arg)
+{
+	struct tw_rr *r = arg;
+	char b = 'x';
+
+	while (!r->stop && r->n < r->cap) {
+		double t1 = now_s();
+
+		if (write(r->c, &b, 1) != 1 || read(r->a, &b, 1) != 1 ||
+		    write(r->a, &b, 1) != 1 || read(r->c, &b, 1) != 1)
+			break;
+		r->t[r->n] = t1;
+		r->lat[r->n++] = (now_s() - t1) * 1e6;
+		usleep(1000);
+	}
+	return NULL;
+}
+
+/* p50, p99 and max of the latencies of RR samples in [from, to). */
+static void tw_rr_window(const char *what, struct tw_rr *r, double from,
+			 double to)
+{
+	double *v = calloc(r->n + 1, sizeof(double));
+	long i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		if (r->t[i] >= from && r->t[i] < to)
+			v[n++] = r->lat[i];
+	if (!n) {
+		printf("XTCP  tw rr %-16s no samples\n", what);
+		free(v);
+		return;
+	}
+	qsort(v, n, sizeof(double), cmp_double);
+	printf("XTCP  tw rr %-16s %6ld samples: p50 %7.1f us  p99 %7.1f us  max %8.1f us\n",
+	       what, n, v[n / 2], v[n * 99 / 100], v[n - 1]);
+	free(v);
+}
+
+/*
+ * many_n XTCP connections closed client first, so that each leaves a
+ * TIME_WAIT entry (tw_reuse off: none is taken over), at msl_ms
+ * tw_msl_ms; memory per entry; then, while a live connection does RR a
+ * thousand times a second, the entries expire: when the gauge fell to
+ * each tenth against when those entries were due (created + 2*MSL).
+ */
+static void tw_bench(const struct proto *p)
+{
+	long n = tw_n ? tw_n : many_n;
+	int np, ls[MANY_PORTS_MAX], i, l;
+	double t0, *made, lifetime = 2 * tw_msl_ms / 1000.0, end;
+	struct tw_sample *smp;
+	long slab0, k, nsmp = 0, peak = 0, base, tenth = n / 10;
+	struct tw_rr r = { .cap = 2000000 };
+	char msl[32];
+	pthread_t th;
+
+	if (tenth < 1) {
+		fprintf(stderr, "tw: -N 10 or more\n");
+		exit(1);
+	}
+	scale_range(1);
+	np = many_ports(n);
+	snprintf(msl, sizeof(msl), "%d", tw_msl_ms);
+	write_file("/proc/sys/net/xtcp/msl_ms", msl);
+	write_file("/proc/sys/net/xtcp/tw_reuse", "0");
+	made = calloc(11, sizeof(double));
+	smp = calloc(1000000, sizeof(*smp));
+	r.t = calloc(r.cap, sizeof(double));
+	r.lat = calloc(r.cap, sizeof(double));
+	for (i = 0; i < np; i++)
+		ls[i] = listener_q(p, MANY_BASE_PORT + i, 4096);
+	/* the live connection, before the churn */
+	l = listener_q(p, MANY_BASE_PORT + MANY_PORTS_MAX, 8);
+	r.c = dial(p, MANY_BASE_PORT + MANY_PORTS_MAX);
+	r.a = accept(l, NULL, NULL);
+	base = xtcp_stat("TimeWaitActive");
+	settle();
+	slab0 = meminfo("Slab");
+	t0 = now_s();
+	for (k = 0; k < n; k++) {
+		int port = k % np, c, a, err;
+
+		err = try_dial(p, MANY_BASE_PORT + port, &c);
+		if (err) {
+			fprintf(stderr, "tw: connection %ld: %s\n", k, strerror(err));
+			exit(1);
+		}
+		a = accept(ls[port], NULL, NULL);
+		close(c);		/* the client closes first: its TIME_WAIT */
+		close(a);
+		if ((k + 1) % tenth == 0 && (k + 1) / tenth <= 10)
+			made[(k + 1) / tenth] = now_s();
+	}
+	made[0] = t0;
+	end = now_s();
+	/* let the last closes finish (the server's LAST_ACK), then count */
+	usleep(200000);
+	peak = xtcp_stat("TimeWaitActive") - base;
+	printf("XTCP  tw %ld entries made in %.1f s (%.0f /s), %ld active at the end "
+	       "(2*MSL %.0f s)\n", n, end - t0, n / (end - t0), peak,
+	       lifetime);
+	if (end - t0 + 2 > lifetime)
+		printf("XTCP  tw WARNING: 2*MSL is shorter than the time to make them; raise -M\n");
+	printf("XTCP  tw slab %.0f B per entry (slab delta / entries active)\n",
+	       (meminfo("Slab") - slab0) * 1024.0 / (peak ? peak : 1));
+	/* RR runs until every entry has gone */
+	pthread_create(&th, NULL, tw_rr_loop, &r);
+	while (nsmp < 1000000) {
+		long act = xtcp_stat("TimeWaitActive") - base;
+
+		smp[nsmp].t = now_s();
+		smp[nsmp++].active = act;
+		if (act <= 0)
+			break;
+		usleep(20000);
+	}
+	sleep(2);
+	r.stop = 1;
+	pthread_join(th, NULL);
+	/* each tenth: due at made[i] + 2*MSL, gone when the gauge fell to it */
+	for (i = 1; i <= 10; i++) {
+		long left = n - tenth * i;
+		long j;
+
+		for (j = 0; j < nsmp && smp[j].active > left; j++)
+			;
+		if (j < nsmp)
+			printf("XTCP  tw %3d%% expired %+7.3f s after due (due %.1f s after the first was made)\n",
+			       i * 10, smp[j].t - (made[i] + lifetime),
+			       made[i] + lifetime - t0);
+	}
+	tw_rr_window("before expiry", &r, t0, t0 + lifetime - 0.5);
+	tw_rr_window("while expiring", &r, t0 + lifetime, end + lifetime + 0.5);
+	tw_rr_window("after", &r, end + lifetime + 0.5, 1e18);
+	close(r.c);
+	close(r.a);
+	close(l);
+	for (i = 0; i < np; i++)
+		close(ls[i]);
+	write_file("/proc/sys/net/xtcp/msl_ms", "30000");
+	write_file("/proc/sys/net/xtcp/tw_reuse", "2");
+	scale_range(0);
+	free(made);
+	free(smp);
+	free(r.t);
+	free(r.lat);
+}
+
 #define MAX_REPS 32
 
 struct series {
@@ -281,7 +774,7 @@ static double row(const char *what, const char *unit, struct series *t,
 
 static int want(const char *list, const char *w)
 {
-	return !list || strstr(list, w);
+	return strstr(list ? list : "bulk,rr,connect", w) != NULL;
 }
 
 int main(int argc, char **argv)
@@ -295,7 +788,7 @@ int main(int argc, char **argv)
 	int xtcp_only = 0;
 	char summary[256] = "";
 
-	while ((opt = getopt(argc, argv, "r:a:s:w:n:c:m:x")) != -1) {
+	while ((opt = getopt(argc, argv, "r:a:s:w:n:c:m:d:N:M:T:x")) != -1) {
 		switch (opt) {
 		case 'r': reps = atoi(optarg); break;
 		case 'a': server_ip = optarg; break;
@@ -305,8 +798,12 @@ int main(int argc, char **argv)
 		case 'c': conn_n = atoi(optarg); break;
 		case 'm': bulk_bytes = atol(optarg) << 20; break;
 		case 'x': xtcp_only = 1; break;
+		case 'd': churn_secs = atoi(optarg); break;
+		case 'N': many_n = atol(optarg); break;
+		case 'M': tw_msl_ms = atoi(optarg); break;
+		case 'T': tw_n = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: xtcp-bench [-r reps] [-a addr] [-s netns] [-w bulk,rr,connect] [-n rr_n] [-c conn_n] [-m MiB] [-x]\n");
+			fprintf(stderr, "usage: xtcp-bench [-r reps] [-a addr] [-s netns] [-w bulk,rr,connect,churn,many,tw] [-n rr_n] [-c conn_n] [-m MiB] [-d churn_secs] [-N count] [-T tw_count] [-M msl_ms] [-x]\n");
 			return 2;
 		}
 	}
@@ -316,6 +813,42 @@ int main(int argc, char **argv)
 	if (xtcp_only) {
 		for (i = 0; i < reps; i++)
 			printf("xtcp bulk %.1f MB/s\n", bulk(&xtcp, 43000));
+		return 0;
+	}
+	if (want(work, "many") || want(work, "tw"))
+		nofile(2 * (many_n > tw_n ? many_n : tw_n) + 1000);
+	/* the scale workloads: one run each, TCP then XTCP */
+	if (want(work, "churn")) {
+		struct churn_result a = churn(&tcp, 43003);
+		struct churn_result b = churn(&xtcp, 43003);
+
+		printf("churn %d s: TCP %.0f /s (%ld done, %ld failed, %ld EADDRNOTAVAIL%s%s) | "
+		       "XTCP %.0f /s (%ld done, %ld failed, %ld EADDRNOTAVAIL%s%s) | %.2f\n",
+		       churn_secs, a.rate, a.done, a.errors, a.eaddrnotavail,
+		       a.first_errno ? ", first: " : "", a.first_errno ? strerror(a.first_errno) : "",
+		       b.rate, b.done, b.errors, b.eaddrnotavail,
+		       b.first_errno ? ", first: " : "", b.first_errno ? strerror(b.first_errno) : "",
+		       b.rate / a.rate);
+		snprintf(summary + strlen(summary), sizeof(summary) - strlen(summary),
+			 " churn %.2f", b.rate / a.rate);
+	}
+	if (want(work, "many")) {
+		struct many_result a = many(&tcp, rr_n);
+		struct many_result b;
+
+		many_print(&tcp, &a);
+		fflush(stdout);
+		b = many(&xtcp, rr_n);
+		many_print(&xtcp, &b);
+		snprintf(summary + strlen(summary), sizeof(summary) - strlen(summary),
+			 " many-slab %.2f many-rr-flat %.2f/%.2f",
+			 b.slab_b / a.slab_b, b.full.tps / b.low.tps,
+			 a.full.tps / a.low.tps);
+	}
+	if (want(work, "tw"))
+		tw_bench(&xtcp);
+	if (!want(work, "bulk") && !want(work, "rr") && !want(work, "connect")) {
+		printf("ratios (XTCP/TCP):%s\n", summary);
 		return 0;
 	}
 	for (i = 0; i < reps; i++) {
