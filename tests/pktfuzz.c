@@ -23,8 +23,11 @@
  *    a correct XTCP must drop them, so its bytes must all arrive intact.
  *
  * Seeded: the seed is printed first, and XTCP_FUZZ_SEED=S (or --seed S)
- * replays the same choices (the kernel's ISNs and timer firings vary, the
- * fuzzer's decisions relative to them do not).
+ * replays the same sequence of choices (kinds, mutations, socket calls;
+ * the fake peers draw on a generator of their own).  The kernel's ISNs,
+ * its timers and the stream threads' timing vary from run to run, so what
+ * a replayed choice lands on can differ: a seed reproduces a run closely,
+ * not to the segment.
  *
  *   pktfuzz [--list] [FILTER]      the tests, on tests/harness.h
  *   pktfuzz --run [--seed S] [--segments N] [--seconds T]
@@ -171,7 +174,8 @@ static const char *const kind_names[K_NKINDS] = {
 };
 
 struct fuzz {
-	struct fz_rng rng;
+	struct fz_rng rng;		/* the fuzz's choices */
+	struct fz_rng prng;		/* the fake peers' answers */
 	uint64_t seed;
 	int tun[2], ns[2], ns_orig;
 	struct flow flows[NFLOWS];
@@ -692,7 +696,7 @@ static void peer_send(struct fuzz *f, struct flow *fl, uint8_t flags, int len)
 }
 
 /* A segment the kernel sent to a fake peer: learn from it and answer. */
-static void peer_rcv(struct fuzz *f, int ns, const uint8_t *pkt, size_t len)
+static void peer_rcv_one(struct fuzz *f, int ns, const uint8_t *pkt, size_t len)
 {
 	const struct ipv4 *ip = (const void *)pkt;
 	size_t ihl = (ip->vihl & 0xf) * 4, hl;
@@ -804,6 +808,20 @@ static void peer_rcv(struct fuzz *f, int ns, const uint8_t *pkt, size_t len)
 		peer_send(f, fl, F_RST, 0);
 		fl->dead = 1;
 	}
+}
+
+/*
+ * The answers draw on a generator of their own: how many segments the
+ * kernel sent (its timers) then leaves the fuzz's own choices alone.
+ */
+static void peer_rcv(struct fuzz *f, int ns, const uint8_t *pkt, size_t len)
+{
+	struct fz_rng saved = f->rng;
+
+	f->rng = f->prng;
+	peer_rcv_one(f, ns, pkt, len);
+	f->prng = f->rng;
+	f->rng = saved;
 }
 
 /* Relay a genuine segment between A and B, learning the real flow from it. */
@@ -1551,6 +1569,7 @@ static int fuzz_run(uint64_t seed, uint64_t segments, long seconds)
 	fz_proto = read_sysctl_proto();
 	f->seed = seed;
 	fz_seed(&f->rng, seed);
+	fz_seed(&f->prng, seed ^ 0x70656572ULL);
 	printf("pktfuzz: seed 0x%016" PRIx64 " (replay: XTCP_FUZZ_SEED=0x%" PRIx64
 	       " or pktfuzz --run --seed 0x%" PRIx64 ")\n", seed, seed, seed);
 	fflush(stdout);
@@ -1707,6 +1726,17 @@ static void packets(void)
 
 	if (fuzz_run(seed, env_u64("XTCP_FUZZ_SEGMENTS", 200000), 0))
 		xt_failed = 1;
+}
+
+/*
+ * A seed that found a bug replays as a test of its own, next to the fix:
+ * FUZZ_SEED_TEST(0x..., segments) here and TEST_T(seed_0x..., 400) below.
+ */
+#define FUZZ_SEED_TEST(seed, n)						\
+static void seed_##seed(void)						\
+{									\
+	if (fuzz_run(seed, n, 0))					\
+		xt_failed = 1;						\
 }
 
 static const struct xt_test tests[] = {

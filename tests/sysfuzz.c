@@ -989,6 +989,18 @@ static void syscalls(void)
 		xt_failed = 1;
 }
 
+/*
+ * A seed that found a bug replays as a test of its own, next to the fix:
+ * FUZZ_SEED_TEST(0x..., operations, threads) here and
+ * TEST_T(seed_0x..., 400) below.
+ */
+#define FUZZ_SEED_TEST(seed, n, threads)					\
+static void seed_##seed(void)						\
+{									\
+	if (fuzz_run(seed, n, 0, threads))				\
+		xt_failed = 1;						\
+}
+
 static const struct xt_test tests[] = {
 	TEST_T(syscalls, 400),
 };
