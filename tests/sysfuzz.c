@@ -20,7 +20,8 @@
  *   sysfuzz [--list] [FILTER]       the tests, on tests/harness.h
  *   sysfuzz --run [--seed S] [--ops N] [--seconds T] [--threads N]
  *
- * Environment: XTCP_FUZZ_SEED, XTCP_FUZZ_OPS (harness test), XTCP_BUILD
+ * Environment: XTCP_FUZZ_SEED, XTCP_FUZZ_OPS and XTCP_FUZZ_SECONDS (a time
+ * cap, 200 by default) for the harness test, XTCP_BUILD
  * (insmod takes $XTCP_BUILD/xtcp.ko, or XTCP_KO).
  */
 #include <arpa/inet.h>
@@ -942,6 +943,10 @@ static int fuzz_run(uint64_t seed, uint64_t nops, long seconds, int threads)
 	dt = now_ms() - t0;
 	if (total_ops > op_target)
 		total_ops = op_target;
+	if (total_ops < op_target && !hung)
+		fprintf(stderr, "  the time limit (%ld s) came first: %llu of %llu calls\n",
+			seconds, (unsigned long long)total_ops,
+			(unsigned long long)op_target);
 	fprintf(stderr, "  %llu operations in %.1f s (%.0f/s), %d threads; %d namespaces made, "
 		"%d rmmods, %d insmods (refcnt when a quiet rmmod last failed: %d)\n",
 		(unsigned long long)total_ops, dt / 1000.0,
@@ -984,8 +989,12 @@ static void syscalls(void)
 {
 	const char *s = getenv("XTCP_FUZZ_OPS");
 
+	const char *t = getenv("XTCP_FUZZ_SECONDS");
+
+	/* at most 200 s (XTCP_FUZZ_SECONDS) of calls: a verdict on a crawling host */
 	if (fuzz_run(fz_pick_seed(getenv("XTCP_FUZZ_SEED")),
-		     s && *s ? strtoull(s, NULL, 0) : 100000, 0, 4))
+		     s && *s ? strtoull(s, NULL, 0) : 100000,
+		     t && *t ? strtol(t, NULL, 0) : 200, 4))
 		xt_failed = 1;
 }
 
