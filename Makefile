@@ -15,7 +15,7 @@ W ?= 1
 MODULE_SRCS := Kbuild $(wildcard module/*.[ch] kunit/*.[ch] include/uapi/linux/*.h)
 
 .PHONY: all modules deps kernel stock debug tools check checkpatch kunit \
-	itest demo bench clean help
+	itest fuzz demo bench clean help
 
 all: modules tools
 
@@ -53,6 +53,18 @@ itest: stock debug tools
 check:
 	@scripts/check.sh
 
+# Long fuzzing in the 6.12 debug guest: packets for half of FUZZ_SECONDS
+# (or FUZZ_SEGMENTS), then system calls (or FUZZ_OPS).  FUZZ_SECONDS=0: no
+# time limit; FUZZ_SEED replays a seed; FUZZ_KERNEL=stock for the 6.1 guest.
+FUZZ_SECONDS ?= 3600
+FUZZ_SEGMENTS ?= 10000000
+FUZZ_OPS ?= 2000000
+FUZZ_KERNEL ?= debug
+fuzz: $(FUZZ_KERNEL) tools
+	@scripts/vm-run.sh --kernel $(FUZZ_KERNEL) --name fuzz-$(FUZZ_KERNEL) \
+		--timeout $$(( $(FUZZ_SECONDS) ? $(FUZZ_SECONDS) + 900 : 86400 )) \
+		-- scripts/guest-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_SEGMENTS) $(FUZZ_OPS) $(FUZZ_SEED)
+
 demo: stock tools
 	@scripts/vm-run.sh --kernel stock -- scripts/demo.sh
 
@@ -85,6 +97,8 @@ help:
 	@echo "make kunit      run the KUnit suites in the 6.12 debug guest"
 	@echo "make itest      run the integration tests in both guests (KERNEL=stock or debug for one)"
 	@echo "make check      everything above, ending with 'N passed, N failed'"
+	@echo "make fuzz       the packet and system call fuzzers for long in the debug guest"
+	@echo "                (FUZZ_SECONDS=3600, FUZZ_SEGMENTS=10000000, FUZZ_OPS=2000000, FUZZ_SEED=)"
 	@echo "make demo       boot the stock guest and run the demo program"
 	@echo "make bench      TCP vs XTCP on loopback in the stock guest: bulk, 1-byte RR, connect rate"
 	@echo "                (BENCH_ARGS='-w churn,many,tw -N 100000', PROFILE=1, BENCH_MEM=MiB: see Documentation/performance.md)"
