@@ -46,6 +46,7 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->wmem[1] = 16384;
 	xn->wmem[2] = 4194304;
 	xn->min_snd_mss = XTCP_MIN_SND_MSS;
+	xn->syncookies = 1;		/* as tcp_syncookies */
 }
 
 static int __net_init xtcp_net_init(struct net *net)

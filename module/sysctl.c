@@ -63,6 +63,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL_MEM(rmem),
 	XTCP_SYSCTL_MEM(wmem),
 	XTCP_SYSCTL(min_snd_mss, &xtcp_min_snd_mss_min, &xtcp_min_snd_mss_max),
+	XTCP_SYSCTL(syncookies, SYSCTL_ZERO, SYSCTL_TWO),
 	{ }
 };
 
