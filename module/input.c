@@ -299,9 +299,14 @@ static void xtcp_cookie_rcv(struct sock *listener, struct sk_buff *skb,
 	}
 	local_bh_disable();
 	bh_lock_sock_nested(child);
-	mutex_acquire(&child->sk_lock.dep_map, 0, 1, _RET_IP_);
-	xtcp_do_rcv(child, skb);
-	mutex_release(&child->sk_lock.dep_map, _RET_IP_);
+	if (sock_owned_by_user(child)) {
+		/* a closing listener is resetting its children */
+		kfree_skb(skb);
+	} else {
+		mutex_acquire(&child->sk_lock.dep_map, 0, 1, _RET_IP_);
+		xtcp_do_rcv(child, skb);
+		mutex_release(&child->sk_lock.dep_map, _RET_IP_);
+	}
 	/* not established by it (a RST since, a racing copy): no timer would end it */
 	if (xtcp_sk(child)->tcb.state == XTCP_SYN_RECEIVED)
 		xtcp_child_drop(child);
@@ -317,6 +322,7 @@ static void xtcp_cookie_rcv(struct sock *listener, struct sk_buff *skb,
  */
 static bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	struct xtcp_tcb listen = { .state = XTCP_LISTEN };
 	struct xtcp_reply r;
 	unsigned int ev;
 	u16 mss;
@@ -326,8 +332,11 @@ static bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_cookie_rcv(sk, skb, mss);
 		return true;
 	}
-	/* anything else, a forged or stale cookie too, as RFC 9293 says */
-	ev = xtcp_tcb_input(&xtcp_sk(sk)->tcb, &XTCP_SKB_CB(skb)->seg, &r);
+	/*
+	 * anything else, a forged or stale cookie too, as RFC 9293 says; on
+	 * a TCB of its own, as the socket's may be turning active meanwhile
+	 */
+	ev = xtcp_tcb_input(&listen, &XTCP_SKB_CB(skb)->seg, &r);
 	xtcp_send_ctl(sock_net(sk), skb, &r);
 	if (ev & XTCP_EV_NEW_CHILD)
 		xtcp_new_child(sk, skb);

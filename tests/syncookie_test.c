@@ -685,10 +685,10 @@ static size_t sc_drain(int fd, char *buf, size_t len)
 	return got;
 }
 
-/* 1 MB each way between @c and @a, every byte checked. */
+/* 256 kB each way between @c and @a, every byte checked. */
 static void sc_transfer(int c, int a)
 {
-	static char out[1 << 20], in[1 << 20];
+	static char out[256 << 10], in[256 << 10];
 	struct sc_pump p1 = { c, out, sizeof(out) }, p2 = { a, out, sizeof(out) };
 	struct timeval tv = { .tv_sec = 10 };
 	pthread_t t;
@@ -880,8 +880,8 @@ static void cookie_ack_forged(void)
 static const struct xt_test tests[] = {
 	TEST_T(flood_cookies, 240),
 	TEST_T(flood_no_cookies, 120),
-	TEST(cookies_always),
-	TEST(cookie_ack_forged),
+	TEST_T(cookies_always, 120),
+	TEST_T(cookie_ack_forged, 120),
 };
 
 XT_MAIN("syncookie", tests)
