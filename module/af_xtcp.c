@@ -15,6 +15,7 @@
 #include <net/protocol.h>
 
 #include "isn.h"
+#include "syncookie.h"
 #include "timewait.h"
 
 #include "xtcp.h"
@@ -57,6 +58,7 @@ static int __init xtcp_init(void)
 	}
 
 	xtcp_isn_init();
+	xtcp_cookie_init();
 	err = xtcp_tw_cache_init();
 	if (err)
 		return err;

@@ -15,6 +15,7 @@
 #include <net/sock.h>
 
 #include "isn.h"
+#include "syncookie.h"
 #include "timewait.h"
 #include "xtcp.h"
 
@@ -70,6 +71,8 @@ void xtcp_sock_init(struct sock *sk)
 	INIT_LIST_HEAD(&xs->accept_queue);
 	INIT_LIST_HEAD(&xs->child_node);
 	spin_lock_init(&xs->queue_lock);
+	/* no cookie sent: long enough ago that none is checked */
+	xs->synq_overflow_ts = jiffies - XTCP_SYNCOOKIE_VALID - 2 * HZ;
 	xtcp_ofo_init(&xs->ofo);
 	xtcp_timer_init(sk);
 	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
@@ -79,23 +82,28 @@ void xtcp_sock_init(struct sock *sk)
 	sk_sockets_allocated_inc(sk);
 }
 
+/* The MSS to advertise on a path of MTU @mtu, at most @user_mss if set. */
+u16 xtcp_mss_for_mtu(u32 mtu, u16 user_mss)
+{
+	u32 mss = mtu - sizeof(struct iphdr) - XTCP_HLEN;
+
+	if (user_mss && user_mss < mss)
+		mss = user_mss;
+	return clamp_t(u32, mss, XTCP_MIN_MSS, U16_MAX);
+}
+
 /* The MSS to advertise: the route's MTU less the headers, or XTCP_MAXSEG. */
 u16 xtcp_route_mss(struct sock *sk)
 {
-	u16 user = xtcp_sk(sk)->user_mss;
 	struct dst_entry *dst;
-	u32 mtu, mss;
+	u32 mtu;
 
 	/* a listener's child is not locked by its creator: use RCU */
 	rcu_read_lock();
 	dst = __sk_dst_get(sk);
 	mtu = dst ? dst_mtu(dst) : 576;
 	rcu_read_unlock();
-	mss = mtu - sizeof(struct iphdr) - XTCP_HLEN;
-
-	if (user && user < mss)
-		mss = user;
-	return clamp_t(u32, mss, XTCP_MIN_MSS, U16_MAX);
+	return xtcp_mss_for_mtu(mtu, xtcp_sk(sk)->user_mss);
 }
 
 /*
@@ -443,7 +451,11 @@ void xtcp_child_drop(struct sock *child)
 	sock_put(child);	/* the queue's reference; the caller holds one */
 }
 
-/* Make the child of @listener for the SYN in @skb; the listener is locked. */
+/*
+ * Make the child of @listener for the SYN in @skb.  The listener is not
+ * locked (input.c): what it reads of it, a setsockopt() may change
+ * meanwhile, as on TCP.
+ */
 static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 {
 	const struct iphdr *iph = ip_hdr(skb);
@@ -504,37 +516,31 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 }
 
 /*
- * LISTEN + SYN (RFC 9293 §3.10.7.2): a child in SYN_RECEIVED, hashed by its
- * 4-tuple, sends SYN,ACK and arms its retransmission timer.  With the SYN
- * queue or the accept queue full, the SYN is dropped (the peer retries).
+ * The child for @syn: in SYN_RECEIVED with ISS @iss, on @listener's SYN
+ * queue and hashed by its 4-tuple; a SYN's child sends its SYN,ACK and
+ * arms the retransmission timer, a cookie's has sent it already.
+ * Return: the child with a reference for the caller, or NULL.
  */
-void xtcp_new_child(struct sock *listener, struct sk_buff *skb)
+static struct sock *xtcp_child_start(struct sock *listener,
+				     struct sk_buff *skb,
+				     const struct xtcp_seg *syn, u32 iss,
+				     bool cookie)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
-	struct xtcp_net *xn = xtcp_pernet(sock_net(listener));
 	struct xtcp_sock *lxs = xtcp_sk(listener), *cxs;
 	struct xtcp_reply r;
 	struct sock *child;
-	bool queued = false;
-	u32 max_syn;
+	bool queued = false, ok = false;
 
-	max_syn = min_t(u32, READ_ONCE(xn->max_syn_backlog),
-			max_t(u32, READ_ONCE(listener->sk_max_ack_backlog), 1));
-	if (sk_acceptq_is_full(listener) || READ_ONCE(lxs->syn_qlen) >= max_syn) {
-		xtcp_inc(sock_net(listener), XTCP_MIB_LISTEN_OVERFLOWS);
-		return;
-	}
 	child = xtcp_child_create(listener, skb);
-	if (!child)
-		return;
+	if (!child) {
+		xtcp_inc(sock_net(listener), XTCP_MIB_LISTEN_DROPS);
+		return NULL;
+	}
 	cxs = xtcp_sk(child);
-	xtcp_tcb_accept_syn(&cxs->tcb, &XTCP_SKB_CB(skb)->seg,
-			    xtcp_isn(iph->daddr, iph->saddr, th->dest, th->source),
-			    &r);
+	xtcp_tcb_accept_syn(&cxs->tcb, syn, iss, &r);
 	xtcp_set_state(child, XTCP_SYN_RECEIVED);
 
-	sock_hold(child);	/* ours, until the end of this function */
+	sock_hold(child);	/* the caller's */
 	local_bh_disable();
 	bh_lock_sock_nested(child);
 	spin_lock(&lxs->queue_lock);
@@ -548,8 +554,11 @@ void xtcp_new_child(struct sock *listener, struct sk_buff *skb)
 	spin_unlock(&lxs->queue_lock);
 	if (queued && xtcp_hash_connection(child) == 0) {
 		xtcp_inc(sock_net(child), XTCP_MIB_PASSIVE_OPENS);
-		xtcp_send(child, &r);
-		xtcp_rtx_arm(child);
+		if (!cookie) {
+			xtcp_send(child, &r);
+			xtcp_rtx_arm(child);
+		}
+		ok = true;
 	} else if (queued) {
 		/* The 4-tuple already has a child (a racing SYN): drop this one. */
 		xtcp_child_drop(child);
@@ -559,7 +568,87 @@ void xtcp_new_child(struct sock *listener, struct sk_buff *skb)
 	}
 	bh_unlock_sock(child);
 	local_bh_enable();
+	if (ok)
+		return child;
 	sock_put(child);
+	return NULL;
+}
+
+/*
+ * LISTEN + SYN (RFC 9293 §3.10.7.2), as tcp_conn_request(): a child in
+ * SYN_RECEIVED, hashed by its 4-tuple, sends SYN,ACK and arms its
+ * retransmission timer.  With the SYN queue full (or syncookies=2) the
+ * SYN gets a cookie instead (syncookie.c), or is dropped with
+ * syncookies=0 (the peer retries); with the accept queue full it is
+ * dropped (ListenOverflows).  Every drop counts ListenDrops.
+ */
+void xtcp_new_child(struct sock *listener, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct xtcp_net *xn = xtcp_pernet(sock_net(listener));
+	struct xtcp_sock *lxs = xtcp_sk(listener);
+	struct sock *child;
+	bool cookie = false;
+	u32 max_syn;
+
+	max_syn = min_t(u32, READ_ONCE(xn->max_syn_backlog),
+			max_t(u32, READ_ONCE(listener->sk_max_ack_backlog), 1));
+	if (READ_ONCE(xn->syncookies) == 2 ||
+	    READ_ONCE(lxs->syn_qlen) >= max_syn) {
+		cookie = xtcp_syn_flood_action(listener);
+		if (!cookie)
+			goto drop;
+	}
+	if (sk_acceptq_is_full(listener)) {
+		xtcp_inc(sock_net(listener), XTCP_MIB_LISTEN_OVERFLOWS);
+		goto drop;
+	}
+	if (cookie) {
+		xtcp_cookie_synack(listener, skb);
+		return;
+	}
+	child = xtcp_child_start(listener, skb, &XTCP_SKB_CB(skb)->seg,
+				 xtcp_isn(iph->daddr, iph->saddr, th->dest,
+					  th->source), false);
+	if (child)
+		sock_put(child);
+	return;
+drop:
+	xtcp_inc(sock_net(listener), XTCP_MIB_LISTEN_DROPS);
+}
+
+/**
+ * xtcp_cookie_child - the child a valid SYN cookie stands for
+ * @listener: the listener (not locked: input.c)
+ * @skb: the ACK that returned the cookie
+ * @mss: the peer's MSS the cookie kept
+ *
+ * cookie_v4_check() and tcp_get_cookie_sock(): the SYN is rebuilt from
+ * the ACK (SEG.SEQ - 1, the MSS, no window scale, see syncookie.c) and
+ * its child made in SYN_RECEIVED with ISS SEG.ACK - 1, without a
+ * SYN,ACK or a timer: the caller hands it @skb, the ACK of that SYN,ACK.
+ * A full accept queue drops the ACK, as tcp_v4_syn_recv_sock() does.
+ *
+ * Return: the child with a reference for the caller, or NULL.
+ */
+struct sock *xtcp_cookie_child(struct sock *listener, struct sk_buff *skb,
+			       u16 mss)
+{
+	const struct xtcp_seg *ack = &XTCP_SKB_CB(skb)->seg;
+	struct xtcp_seg syn = {
+		.seq	= ack->seq - 1,
+		.wnd	= ack->wnd,
+		.flags	= XTCP_SYN,
+		.opts	= { .mss = mss },
+	};
+
+	if (sk_acceptq_is_full(listener)) {
+		xtcp_inc(sock_net(listener), XTCP_MIB_LISTEN_OVERFLOWS);
+		xtcp_inc(sock_net(listener), XTCP_MIB_LISTEN_DROPS);
+		return NULL;
+	}
+	return xtcp_child_start(listener, skb, &syn, ack->ack - 1, true);
 }
 
 /* Reset and release one child of a closing listener (process context). */

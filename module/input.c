@@ -15,6 +15,7 @@
 #include <net/xfrm.h>
 
 #include "seq.h"
+#include "syncookie.h"
 #include "timewait.h"
 #include "xtcp.h"
 
@@ -68,9 +69,16 @@ static void xtcp_reset_no_conn(struct net *net, struct sk_buff *skb)
 	xtcp_send_ctl(net, skb, &r);
 }
 
+static bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb);
+
 /*
  * Hand @skb to @sk, whose reference the lookup took: at once when no user
- * holds the socket, else through its backlog.  __sk_receive_skb() would
+ * holds the socket, else through its backlog.  A listener takes its
+ * segments without the socket lock, as TCP's do (tcp_v4_rcv()): what it
+ * changes has locks of its own (the queues' queue_lock, the children's
+ * socket locks), and a SYN flood must neither wait behind accept() nor
+ * fill the socket backlog that a client's SYN or cookie ACK then finds
+ * full.  __sk_receive_skb() would
  * also drop whatever arrives while the receive queue and the backlog
  * exceed sk_rcvbuf, and release_sock() counts the backlog it has already
  * processed until it finishes: in-window data, and ACKs, would be dropped
@@ -87,6 +95,12 @@ static int xtcp_deliver(struct sock *sk, struct sk_buff *skb)
 	if (sk_filter_trim_cap(sk, skb, tcp_hdr(skb)->doff * 4))
 		goto drop;
 	skb->dev = NULL;
+	if (READ_ONCE(sk->sk_state) == TCP_LISTEN) {
+		if (!xtcp_listen_rcv(sk, skb))
+			consume_skb(skb);
+		sock_put(sk);
+		return rc;
+	}
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk)) {
 		mutex_acquire(&sk->sk_lock.dep_map, 0, 1, _RET_IP_);
@@ -193,6 +207,7 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	if (xs->parent && xs->tcb.state == XTCP_SYN_RECEIVED &&
 	    sk_acceptq_is_full(xs->parent)) {
 		xtcp_inc(net, XTCP_MIB_LISTEN_OVERFLOWS);
+		xtcp_inc(net, XTCP_MIB_LISTEN_DROPS);
 		return false;
 	}
 
@@ -264,15 +279,64 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	return xtcp_data_rcv(sk, skb);
 }
 
-static void xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
+/*
+ * A valid SYN cookie came back: the child it stands for takes @skb as the
+ * ACK of its SYN,ACK (and its data, if any), as tcp_child_process() does.
+ * The child is new, held by no user.
+ */
+static void xtcp_cookie_rcv(struct sock *listener, struct sk_buff *skb,
+			    u16 mss)
 {
+	struct sock *child = xtcp_cookie_child(listener, skb, mss);
+
+	if (!child) {
+		kfree_skb(skb);
+		return;
+	}
+	local_bh_disable();
+	bh_lock_sock_nested(child);
+	if (sock_owned_by_user(child)) {
+		/* a closing listener is resetting its children */
+		kfree_skb(skb);
+	} else {
+		mutex_acquire(&child->sk_lock.dep_map, 0, 1, _RET_IP_);
+		xtcp_do_rcv(child, skb);
+		mutex_release(&child->sk_lock.dep_map, _RET_IP_);
+	}
+	/* not established by it (a RST since, a racing copy): no timer would end it */
+	if (xtcp_sk(child)->tcb.state == XTCP_SYN_RECEIVED)
+		xtcp_child_drop(child);
+	bh_unlock_sock(child);
+	local_bh_enable();
+	sock_put(child);
+}
+
+/*
+ * A segment for a listener: from xtcp_deliver() without the socket lock,
+ * or from the backlog of a socket that became a listener meanwhile.
+ * Return: true if @skb was taken (by a child made from a SYN cookie).
+ */
+static bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_tcb listen = { .state = XTCP_LISTEN };
 	struct xtcp_reply r;
 	unsigned int ev;
+	u16 mss;
 
-	ev = xtcp_tcb_input(&xtcp_sk(sk)->tcb, &XTCP_SKB_CB(skb)->seg, &r);
+	mss = xtcp_cookie_check(sk, skb);
+	if (mss) {
+		xtcp_cookie_rcv(sk, skb, mss);
+		return true;
+	}
+	/*
+	 * anything else, a forged or stale cookie too, as RFC 9293 says; on
+	 * a TCB of its own, as the socket's may be turning active meanwhile
+	 */
+	ev = xtcp_tcb_input(&listen, &XTCP_SKB_CB(skb)->seg, &r);
 	xtcp_send_ctl(sock_net(sk), skb, &r);
 	if (ev & XTCP_EV_NEW_CHILD)
 		xtcp_new_child(sk, skb);
+	return false;
 }
 
 /*
@@ -285,7 +349,7 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 
 	switch (xtcp_sk(sk)->tcb.state) {
 	case XTCP_LISTEN:
-		xtcp_listen_rcv(sk, skb);
+		taken = xtcp_listen_rcv(sk, skb);
 		break;
 	case XTCP_CLOSED:
 		/* closed since the lookup: answer as for no socket */

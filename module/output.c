@@ -298,20 +298,21 @@ bool xtcp_challenge_allowed(struct net *net, u32 *last)
 	return true;
 }
 
-/**
- * xtcp_send_ctl_wnd - answer @in_skb with no connection behind the answer
- * @net: the namespace @in_skb arrived in
- * @in_skb: the segment being answered (addresses and ports are swapped)
- * @r: what to send, usually a RST from xtcp_reset_reply()
- * @wnd: the window field (TIME_WAIT's ACKs carry the last one sent)
+/*
+ * Answer @in_skb with no connection behind the answer: @r with window
+ * field @wnd; a SYN,ACK (a SYN cookie's) carries the MSS option, the
+ * route's MTU less the headers, at most @user_mss if set.
  */
-void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
-		       const struct xtcp_reply *r, u16 wnd)
+static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
+			       const struct xtcp_reply *r, u16 wnd,
+			       u16 user_mss)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	const struct iphdr *iph = ip_hdr(in_skb);
 	const struct tcphdr *in_th = tcp_hdr(in_skb);
 	struct sock *ctl = xn->ctl_sk;
+	unsigned int hlen = XTCP_HLEN;
+	u8 opts[XTCP_SYN_OPTLEN];
 	struct flowi4 fl4;
 	struct sk_buff *skb;
 	struct rtable *rt;
@@ -325,23 +326,30 @@ void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
 		xtcp_inc(net, XTCP_MIB_RST_RATELIMITED);
 		return;
 	}
-	skb = xtcp_alloc_segment(XTCP_HLEN, GFP_ATOMIC);
-	if (!skb)
-		return;
-	th = tcp_hdr(skb);
-	xtcp_fill_header(th, XTCP_HLEN, in_th->dest, in_th->source, r, wnd);
-	th->check = xtcp_checksum(th, XTCP_HLEN, iph->daddr, iph->saddr,
-				  ctl->sk_protocol);
-	skb->ip_summed = CHECKSUM_NONE;
-
 	flowi4_init_output(&fl4, inet_iif(in_skb), 0, 0, RT_SCOPE_UNIVERSE,
 			   ctl->sk_protocol, 0, iph->saddr, iph->daddr,
 			   in_th->source, in_th->dest, sock_net_uid(net, NULL));
 	rt = ip_route_output_flow(net, &fl4, ctl);
-	if (IS_ERR(rt)) {
-		kfree_skb(skb);
+	if (IS_ERR(rt))
+		return;
+	/* no window scale: see syncookie.c */
+	if (r->flags & XTCP_SYN)
+		hlen += xtcp_write_syn_options(opts,
+					       xtcp_mss_for_mtu(dst_mtu(&rt->dst),
+								user_mss),
+					       false, 0);
+	skb = xtcp_alloc_segment(hlen, GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
 		return;
 	}
+	th = tcp_hdr(skb);
+	xtcp_fill_header(th, hlen, in_th->dest, in_th->source, r, wnd);
+	if (hlen > XTCP_HLEN)
+		memcpy(th + 1, opts, hlen - XTCP_HLEN);
+	th->check = xtcp_checksum(th, hlen, iph->daddr, iph->saddr,
+				  ctl->sk_protocol);
+	skb->ip_summed = CHECKSUM_NONE;
 	skb_dst_set(skb, &rt->dst);
 	xtcp_inc(net, XTCP_MIB_OUT_SEGS);
 	if (r->flags & XTCP_RST)
@@ -351,6 +359,33 @@ void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
 	ip_build_and_send_pkt(skb, ctl, fl4.saddr, fl4.daddr, NULL, 0);
 	bh_unlock_sock(ctl);
 	local_bh_enable();
+}
+
+/**
+ * xtcp_send_ctl_wnd - answer @in_skb with no connection behind the answer
+ * @net: the namespace @in_skb arrived in
+ * @in_skb: the segment being answered (addresses and ports are swapped)
+ * @r: what to send, usually a RST from xtcp_reset_reply()
+ * @wnd: the window field (TIME_WAIT's ACKs carry the last one sent)
+ */
+void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
+		       const struct xtcp_reply *r, u16 wnd)
+{
+	xtcp_send_ctl_opts(net, in_skb, r, wnd, 0);
+}
+
+/**
+ * xtcp_send_ctl_synack - a SYN cookie's SYN,ACK, from no socket
+ * @net: the namespace the SYN arrived in
+ * @in_skb: the SYN
+ * @r: the SYN,ACK: <SEQ=cookie><ACK=SEG.SEQ+1><CTL=SYN,ACK>
+ * @wnd: the window field
+ * @user_mss: the listener's XTCP_MAXSEG, 0 if none
+ */
+void xtcp_send_ctl_synack(struct net *net, struct sk_buff *in_skb,
+			  const struct xtcp_reply *r, u16 wnd, u16 user_mss)
+{
+	xtcp_send_ctl_opts(net, in_skb, r, wnd, user_mss);
 }
 
 void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,

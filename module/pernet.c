@@ -50,6 +50,7 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->max_tw_buckets = 262144;	/* as tcp_max_tw_buckets */
 	xn->max_orphans = 65536;
 	xn->orphan_retries = 0;		/* as tcp_orphan_retries */
+	xn->syncookies = 1;		/* as tcp_syncookies */
 }
 
 static int __net_init xtcp_net_init(struct net *net)

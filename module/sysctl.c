@@ -67,6 +67,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(max_tw_buckets, SYSCTL_ZERO, &xtcp_int_max),
 	XTCP_SYSCTL(max_orphans, SYSCTL_ZERO, &xtcp_int_max),
 	XTCP_SYSCTL(orphan_retries, SYSCTL_ZERO, &xtcp_max_retries),
+	XTCP_SYSCTL(syncookies, SYSCTL_ZERO, SYSCTL_TWO),
 	{ }
 };
 

@@ -46,6 +46,7 @@ enum {
 	XTCP_ORPHANED,		/* closed by the user, finishing on its own */
 	XTCP_PERSIST_DEFERRED,	/* the persist timer fired while user-owned */
 	XTCP_KEEPALIVE_DEFERRED, /* and the keepalive timer (keepalive.c) */
+	XTCP_SYNFLOOD_WARNED,	/* a listener logged its SYN flood once */
 };
 
 #define XTCP_DELACK_MS	40
@@ -77,6 +78,7 @@ struct xtcp_sock {
 	struct list_head	accept_queue;	/* established, not accepted */
 	u32			syn_qlen;
 	bool			queues_closed;	/* closing or turned active */
+	unsigned long		synq_overflow_ts; /* jiffies: last cookie sent */
 
 	/* a child of a listener, until accept() */
 	struct list_head	child_node;	/* in its parent's queues */
@@ -179,7 +181,11 @@ enum xtcp_mib {
 	XTCP_MIB_PASSIVE_OPENS,
 	XTCP_MIB_ATTEMPT_FAILS,
 	XTCP_MIB_ESTAB_RESETS,
-	XTCP_MIB_LISTEN_OVERFLOWS,
+	XTCP_MIB_LISTEN_OVERFLOWS,	/* accept queue full */
+	XTCP_MIB_LISTEN_DROPS,		/* any SYN or handshake ACK dropped */
+	XTCP_MIB_SYNCOOKIES_SENT,
+	XTCP_MIB_SYNCOOKIES_RECV,
+	XTCP_MIB_SYNCOOKIES_FAILED,
 	XTCP_MIB_SYN_TIMEOUTS,
 	XTCP_MIB_CHALLENGE_ACKS,
 	XTCP_MIB_CHALLENGE_LIMITED,
@@ -274,6 +280,7 @@ struct xtcp_net {
 	int			max_tw_buckets;	/* TIME_WAIT entries at most */
 	int			max_orphans;	/* then the oldest is reset */
 	int			orphan_retries;	/* 0: 8, as tcp_orphan_retries */
+	int			syncookies;	/* 0 never, 1 on overflow, 2 always */
 
 	struct xtcp_mib_cpu __percpu *mib;	/* counters, per CPU */
 	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
@@ -344,6 +351,8 @@ void xtcp_conn_init(struct sock *sk);
 void xtcp_conn_forget(struct sock *sk);
 void xtcp_established(struct sock *sk);
 void xtcp_new_child(struct sock *listener, struct sk_buff *skb);
+struct sock *xtcp_cookie_child(struct sock *listener, struct sk_buff *skb,
+			       u16 mss);
 void xtcp_child_drop(struct sock *child);
 void xtcp_listener_stop(struct sock *sk);
 void xtcp_close_progress(struct sock *sk, unsigned int ev);
@@ -365,6 +374,7 @@ void xtcp_memory_exit(void);
 void xtcp_memory_release(struct sock *sk);
 void xtcp_orphan_reap(struct work_struct *work);
 int xtcp_orphan_retries(struct sock *sk, bool alive);
+u16 xtcp_mss_for_mtu(u32 mtu, u16 user_mss);
 u16 xtcp_route_mss(struct sock *sk);
 
 /* buffer.c: buffer sizes and their autotuning */
@@ -401,6 +411,8 @@ void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 		   const struct xtcp_reply *r);
 void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
 		       const struct xtcp_reply *r, u16 wnd);
+void xtcp_send_ctl_synack(struct net *net, struct sk_buff *in_skb,
+			  const struct xtcp_reply *r, u16 wnd, u16 user_mss);
 
 /* send.c: the sender */
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
