@@ -71,6 +71,7 @@ void xtcp_sock_init(struct sock *sk)
 	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
 		      XTCP_RCV_WSCALE);
 	xtcp_buffers_init(sk);
+	xtcp_pmtu_init(sk, NULL);
 	xtcp_set_state(sk, XTCP_CLOSED);
 }
 
@@ -86,6 +87,8 @@ u16 xtcp_route_mss(struct sock *sk)
 	dst = __sk_dst_get(sk);
 	mtu = dst ? dst_mtu(dst) : 576;
 	rcu_read_unlock();
+	/* what the send MSS is cut for, until ICMP says less (icmp.c) */
+	xtcp_sk(sk)->pmtu_cookie = mtu;
 	mss = mtu - sizeof(struct iphdr) - XTCP_HLEN;
 
 	if (user && user < mss)
@@ -288,6 +291,7 @@ void xtcp_conn_forget(struct sock *sk)
 	xtcp_ofo_purge(&xs->ofo);
 	xtcp_send_queue_purge(sk);
 	sock_reset_flag(sk, SOCK_DONE);
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
 		      XTCP_RCV_WSCALE);
 	xs->ack_pending = 0;
@@ -328,6 +332,8 @@ void xtcp_established(struct sock *sk)
 	xtcp_rtx_stop(sk);
 	xs->retries = 0;
 	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
+	/* our SYN was acknowledged: an ICMP error before it is stale */
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	xtcp_set_state(sk, XTCP_ESTABLISHED);
 	/* the data path starts after the SYNs */
 	xs->write_seq = xs->tcb.snd_nxt;
@@ -410,6 +416,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	cxs->keepcnt = lxs->keepcnt;
 	cxs->user_timeout = lxs->user_timeout;
 	sock_valbool_flag(child, SOCK_KEEPOPEN, sock_flag(listener, SOCK_KEEPOPEN));
+	xtcp_pmtu_init(child, listener);
 	cxs->traced_state = XTCP_LISTEN;	/* it leaves LISTEN, as TCP's children */
 
 	inet->inet_saddr = iph->daddr;

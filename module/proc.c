@@ -156,6 +156,8 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_TW_KILLED]		= "TimeWaitKilled",
 	[XTCP_MIB_TW_REUSED]		= "TimeWaitReused",
 	[XTCP_MIB_TW_ACTIVE]		= "TimeWaitActive",
+	[XTCP_MIB_OUT_OF_WINDOW_ICMPS]	= "OutOfWindowIcmps",
+	[XTCP_MIB_LOCK_DROPPED_ICMPS]	= "LockDroppedIcmps",
 };
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)

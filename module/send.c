@@ -108,11 +108,24 @@ static struct sk_buff *xtcp_alloc_queued(gfp_t gfp)
 	return skb;
 }
 
-/* Cut @skb after @len bytes; the rest becomes the next queued segment. */
+/*
+ * Cut @skb after @len bytes; the rest becomes the next queued segment.
+ * A segment sent before may have a transmit clone below us still, sharing
+ * its fragments: it gets its own first (tcp_fragment()'s skb_unclone()).
+ */
 static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 {
-	struct sk_buff *rest = xtcp_alloc_queued(GFP_ATOMIC);
+	unsigned int truesize = skb->truesize;
+	struct sk_buff *rest;
 
+	if (skb_cloned(skb)) {
+		/* skb_unclone_keeptruesize(): sk_wmem_queued holds its size */
+		if (pskb_expand_head(skb, 0, 0, GFP_ATOMIC))
+			return -ENOMEM;
+		skb->truesize = truesize;
+		__skb_header_release(skb);
+	}
+	rest = xtcp_alloc_queued(GFP_ATOMIC);
 	if (!rest)
 		return -ENOMEM;
 	skb_split(skb, rest, len);
@@ -160,8 +173,9 @@ static void __xtcp_push(struct sock *sk, bool force)
 					  in_flight, true) &&
 		    !(force && !in_flight && usable))
 			break;
-		if (skb->len > usable) {
-			if (xtcp_split(sk, skb, usable))
+		/* the MSS may have dropped since it was queued (icmp.c) */
+		if (skb->len > min_t(u32, usable, tcb->snd_mss)) {
+			if (xtcp_split(sk, skb, min_t(u32, usable, tcb->snd_mss)))
 				break;
 			continue;
 		}
@@ -233,6 +247,43 @@ bool xtcp_retransmit_head(struct sock *sk)
 }
 
 /*
+ * The path MTU dropped (icmp.c): every segment in flight larger than the
+ * new send MSS was dropped on the way, with DF.  Cut them to the MSS and
+ * send them again now, not at the RTO; segments that fit may have arrived
+ * and are left alone.  Not a congestion signal: cwnd stays
+ * (tcp_simple_retransmit()).
+ */
+void xtcp_mtu_retransmit(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff_head *q = &sk->sk_write_queue;
+	u32 mss = xs->tcb.snd_mss, lost_end = xs->tcb.snd_una;
+	struct sk_buff *skb = skb_peek(q);
+	bool sent = false;
+
+	if (!xtcp_state_sends(xs->tcb.state))
+		return;
+	for (; skb && skb != xs->send_head;
+	     skb = skb_queue_is_last(q, skb) ? NULL : skb_queue_next(q, skb)) {
+		if (skb->len > mss) {
+			/* this one was too big: all of its pieces go */
+			lost_end = xtcp_skb_end(skb);
+			if (xtcp_split(sk, skb, mss))
+				break;
+		}
+		if (!xtcp_seq_before(xtcp_skb_seq(skb), lost_end))
+			continue;
+		xtcp_xmit_skb(sk, skb);
+		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end(skb), xtcp_now_us(), true);
+		xs->total_retrans++;
+		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+		sent = true;
+	}
+	if (sent && xs->rtx_due == KTIME_MAX)
+		xtcp_rtx_arm(sk);
+}
+
+/*
  * The retransmission timer expired with data outstanding (RFC 6298 5.4-5.6,
  * RFC 5681 (4)): shrink cwnd to one segment, resend the oldest segment,
  * back off.
@@ -252,7 +303,7 @@ void xtcp_data_rto(struct sock *sk)
 		xs->rtx_start_us = now - (u64)xs->rto_ms * USEC_PER_MSEC;
 	if (xs->user_timeout &&
 	    now - xs->rtx_start_us >= (u64)xs->user_timeout * USEC_PER_MSEC) {
-		xtcp_done(sk, ETIMEDOUT);
+		xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	}
 	xtcp_cc_on_timeout(&xs->cc, tcb->snd_nxt - tcb->snd_una, tcb->snd_nxt);
@@ -316,6 +367,8 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 		xtcp_free_queued(sk, skb);
 	}
 	xs->bytes_acked += una - prior_una;
+	/* something got through: an ICMP error before is stale (tcp_ack()) */
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	xs->retries = 0;
 	xs->rtx_start_us = 0;
 	xtcp_rtt_on_ack(&xs->rtt, una, xtcp_now_us(),
