@@ -339,6 +339,7 @@ void xtcp_established(struct sock *sk)
 	xs->write_seq = xs->tcb.snd_nxt;
 	xs->copied_seq = xs->tcb.rcv_nxt;
 	xs->rcv_wup = xs->tcb.rcv_nxt;
+	xtcp_pmtu_established(sk);
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
 	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
 	xtcp_rcv_space_init(sk);

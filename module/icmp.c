@@ -78,6 +78,17 @@ static void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 		xs->tcb.snd_mss = mss;
 }
 
+/*
+ * The handshake set the send MSS from the peer's option: hold it to the
+ * path MTU learned meanwhile (tcp_init_transfer() syncs the MSS with
+ * icsk_pmtu_cookie the same way).
+ */
+void xtcp_pmtu_established(struct sock *sk)
+{
+	if (xtcp_sk(sk)->pmtu_cookie)
+		xtcp_sync_mss(sk, xtcp_sk(sk)->pmtu_cookie);
+}
+
 /**
  * xtcp_mtu_reduced - act on the MTU the last "fragmentation needed" gave
  * @sk: a connection, BH-locked and not user-owned, or owned by us (release_cb)

@@ -421,6 +421,7 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info);
 void xtcp_mtu_reduced(struct sock *sk);
 void xtcp_icmp_release(struct sock *sk);
 void xtcp_pmtu_init(struct sock *sk, const struct sock *parent);
+void xtcp_pmtu_established(struct sock *sk);
 int xtcp_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		       unsigned int optlen);
 int xtcp_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
