@@ -258,8 +258,8 @@ void xtcp_mtu_retransmit(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff_head *q = &sk->sk_write_queue;
 	u32 mss = xs->tcb.snd_mss, lost_end = xs->tcb.snd_una;
-	struct sk_buff *skb = skb_peek(q);
-	bool sent = false;
+	struct sk_buff *skb = skb_peek(q), *head = skb;
+	bool rearm = false;
 
 	if (!xtcp_state_sends(xs->tcb.state))
 		return;
@@ -277,9 +277,10 @@ void xtcp_mtu_retransmit(struct sock *sk)
 		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end(skb), xtcp_now_us(), true);
 		xs->total_retrans++;
 		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
-		sent = true;
+		rearm |= skb == head;
 	}
-	if (sent && xs->rtx_due == KTIME_MAX)
+	/* the head went again: its RTO starts now (tcp_xmit_retransmit_queue()) */
+	if (rearm)
 		xtcp_rtx_arm(sk);
 }
 
