@@ -129,4 +129,27 @@ static inline int xtcp_gro_network_flush(const void *th, const void *th2,
 #endif
 }
 
+/*
+ * inet_sock's flag bits became inet_flags with inet_test_bit() and
+ * inet_assign_bit() in 6.6; 6.1 has bitfields.
+ */
+#include <net/inet_sock.h>
+static inline bool xtcp_inet_recverr(const struct sock *sk)
+{
+#ifdef inet_test_bit
+	return inet_test_bit(RECVERR, sk);
+#else
+	return inet_sk(sk)->recverr;
+#endif
+}
+
+static inline void xtcp_inet_set_recverr(struct sock *sk, bool on)
+{
+#ifdef inet_assign_bit
+	inet_assign_bit(RECVERR, sk, on);
+#else
+	inet_sk(sk)->recverr = on;
+#endif
+}
+
 #endif /* _XTCP_COMPAT_H */

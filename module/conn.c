@@ -78,6 +78,7 @@ void xtcp_sock_init(struct sock *sk)
 	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
 		      XTCP_RCV_WSCALE);
 	xtcp_buffers_init(sk);
+	xtcp_pmtu_init(sk, NULL);
 	xtcp_set_state(sk, XTCP_CLOSED);
 	sk_sockets_allocated_inc(sk);
 }
@@ -103,6 +104,8 @@ u16 xtcp_route_mss(struct sock *sk)
 	dst = __sk_dst_get(sk);
 	mtu = dst ? dst_mtu(dst) : 576;
 	rcu_read_unlock();
+	/* what the send MSS is cut for, until ICMP says less (icmp.c) */
+	xtcp_sk(sk)->pmtu_cookie = mtu;
 	return xtcp_mss_for_mtu(mtu, xtcp_sk(sk)->user_mss);
 }
 
@@ -361,6 +364,7 @@ void xtcp_conn_forget(struct sock *sk)
 	xtcp_ofo_purge(&xs->ofo);
 	xtcp_send_queue_purge(sk);
 	sock_reset_flag(sk, SOCK_DONE);
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
 		      XTCP_RCV_WSCALE);
 	xs->ack_pending = 0;
@@ -401,11 +405,14 @@ void xtcp_established(struct sock *sk)
 	xtcp_rtx_stop(sk);
 	xs->retries = 0;
 	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
+	/* our SYN was acknowledged: an ICMP error before it is stale */
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	xtcp_set_state(sk, XTCP_ESTABLISHED);
 	/* the data path starts after the SYNs */
 	xs->write_seq = xs->tcb.snd_nxt;
 	xs->copied_seq = xs->tcb.rcv_nxt;
 	xs->rcv_wup = xs->tcb.rcv_nxt;
+	xtcp_pmtu_established(sk);
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
 	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
 	xtcp_rcv_space_init(sk);
@@ -487,6 +494,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	cxs->keepcnt = lxs->keepcnt;
 	cxs->user_timeout = lxs->user_timeout;
 	sock_valbool_flag(child, SOCK_KEEPOPEN, sock_flag(listener, SOCK_KEEPOPEN));
+	xtcp_pmtu_init(child, listener);
 	cxs->traced_state = XTCP_LISTEN;	/* it leaves LISTEN, as TCP's children */
 
 	inet->inet_saddr = iph->daddr;

@@ -165,12 +165,6 @@ discard:
 	return 0;
 }
 
-/* ICMP errors: path MTU and unreachables come with the data path. */
-int xtcp_v4_err(struct sk_buff *skb, u32 info)
-{
-	return 0;
-}
-
 /* Is @skb for the connection @sk has now?  It may have changed since lookup. */
 static bool xtcp_skb_matches(const struct sock *sk, const struct sk_buff *skb)
 {

@@ -158,7 +158,7 @@ static void xtcp_keepalive_timeout(struct sock *sk)
 		xtcp_tcb_abort(&xs->tcb, &r);
 		if (r.flags)
 			xtcp_send(sk, &r);
-		xtcp_done(sk, ETIMEDOUT);
+		xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	case XTCP_KA_PROBE:
 		xtcp_keepalive_probe(sk);

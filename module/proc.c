@@ -174,6 +174,8 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_GSO_SEGMENTED]	= "GsoSegmented",
 	[XTCP_MIB_GRO_MERGED]		= "GroMerged",
 	[XTCP_MIB_RETRANS_SPLITS]	= "RetransSplits",
+	[XTCP_MIB_OUT_OF_WINDOW_ICMPS]	= "OutOfWindowIcmps",
+	[XTCP_MIB_LOCK_DROPPED_ICMPS]	= "LockDroppedIcmps",
 };
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)

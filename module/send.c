@@ -129,6 +129,8 @@ static int xtcp_unclone(struct sk_buff *skb)
 		return 0;
 	err = pskb_expand_head(skb, 0, 0, GFP_ATOMIC);
 	skb->truesize = truesize;
+	if (!err)
+		__skb_header_release(skb);	/* headroom for clones' headers */
 	return err;
 }
 
@@ -297,6 +299,44 @@ bool xtcp_retransmit_head(struct sock *sk)
 }
 
 /*
+ * The path MTU dropped (icmp.c): every segment in flight larger than the
+ * new send MSS was dropped on the way, with DF.  Cut them to the MSS and
+ * send them again now, not at the RTO; segments that fit may have arrived
+ * and are left alone.  Not a congestion signal: cwnd stays
+ * (tcp_simple_retransmit()).
+ */
+void xtcp_mtu_retransmit(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff_head *q = &sk->sk_write_queue;
+	u32 mss = xs->tcb.snd_mss, lost_end = xs->tcb.snd_una;
+	struct sk_buff *skb = skb_peek(q), *head = skb;
+	bool rearm = false;
+
+	if (!xtcp_state_sends(xs->tcb.state))
+		return;
+	for (; skb && skb != xs->send_head;
+	     skb = skb_queue_is_last(q, skb) ? NULL : skb_queue_next(q, skb)) {
+		if (skb->len > mss) {
+			/* this one was too big: all of its pieces go */
+			lost_end = xtcp_skb_end(skb);
+			if (xtcp_split(sk, skb, mss))
+				break;
+		}
+		if (!xtcp_seq_before(xtcp_skb_seq(skb), lost_end))
+			continue;
+		xtcp_xmit_skb(sk, skb);
+		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end(skb), xtcp_now_us(), true);
+		xs->total_retrans++;
+		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+		rearm |= skb == head;
+	}
+	/* the head went again: its RTO starts now (tcp_xmit_retransmit_queue()) */
+	if (rearm)
+		xtcp_rtx_arm(sk);
+}
+
+/*
  * The retransmission timer expired with data outstanding (RFC 6298 5.4-5.6,
  * RFC 5681 (4)): shrink cwnd to one segment, resend the oldest segment,
  * back off.
@@ -316,7 +356,7 @@ void xtcp_data_rto(struct sock *sk)
 		xs->rtx_start_us = now - (u64)xs->rto_ms * USEC_PER_MSEC;
 	if (xs->user_timeout &&
 	    now - xs->rtx_start_us >= (u64)xs->user_timeout * USEC_PER_MSEC) {
-		xtcp_done(sk, ETIMEDOUT);
+		xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	}
 	xtcp_cc_on_timeout(&xs->cc, tcb->snd_nxt - tcb->snd_una, tcb->snd_nxt);
@@ -419,6 +459,8 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 		xtcp_free_queued(sk, skb);
 	}
 	xs->bytes_acked += una - prior_una;
+	/* something got through: an ICMP error before is stale (tcp_ack()) */
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	xs->retries = 0;
 	xs->rtx_start_us = 0;
 	xtcp_rtt_on_ack(&xs->rtt, una, xtcp_now_us(),

@@ -59,6 +59,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int val, err;
 
+	if (level == SOL_IP)
+		return xtcp_ip_setsockopt(sk, optname, optval, optlen);
 	if (level != SOL_XTCP)
 		return -ENOPROTOOPT;
 	if (optlen < sizeof(int))
@@ -136,6 +138,8 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	int len, val;
 
+	if (level == SOL_IP)
+		return xtcp_ip_getsockopt(sk, optname, optval, optlen);
 	if (level != SOL_XTCP)
 		return -EOPNOTSUPP;
 	if (get_user(len, optlen))

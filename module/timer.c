@@ -43,7 +43,7 @@ static void xtcp_data_timeout(struct sock *sk)
 		return;
 	}
 	if (xs->retries >= READ_ONCE(xn->retries2)) {
-		xtcp_done(sk, ETIMEDOUT);
+		xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	}
 	xtcp_data_rto(sk);
@@ -107,7 +107,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		if (xs->parent)
 			xtcp_child_drop(sk);
 		else
-			xtcp_done(sk, ETIMEDOUT);
+			xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	}
 	xs->retries++;
@@ -224,7 +224,7 @@ static void xtcp_persist_timeout(struct sock *sk)
 		return;
 	}
 	if (xs->probes_out >= READ_ONCE(xn->retries2)) {
-		xtcp_done(sk, ETIMEDOUT);
+		xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	}
 	xtcp_send_probe(sk);
@@ -302,6 +302,7 @@ void xtcp_release_cb(struct sock *sk)
 		__sock_put(sk);
 	}
 	xtcp_keepalive_release(sk);
+	xtcp_icmp_release(sk);
 }
 
 void xtcp_timer_init(struct sock *sk)
@@ -407,6 +408,33 @@ EXPORT_SYMBOL_NS_GPL(xtcp_rtx_arm, XTCP_NS);
 void xtcp_rtx_idle(struct sock *sk)
 {
 	xtcp_sk(sk)->rtx_due = KTIME_MAX;
+}
+
+/*
+ * RFC 6069 (tcp_ld_RTO_revert()): an ICMP net or host unreachable for the
+ * retransmission of SND.UNA says the path is down, not congested: undo
+ * one backoff, so that the timer runs from that retransmission with the
+ * RTO before it, and retransmit now if that time has passed.  The caller
+ * checked that a backed-off retransmission is pending; @sk is BH-locked,
+ * not user-owned.
+ */
+void xtcp_rtx_revert(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	ktime_t sent = ktime_sub_ms(xs->rtx_due, xs->rto_ms);
+	u32 us;
+	s64 left;
+
+	xs->rtt.backoff--;
+	us = xtcp_rtt_timeout_us(&xs->rtt,
+				 READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
+	xs->rto_ms = max_t(u32, DIV_ROUND_UP(us, USEC_PER_MSEC), 1);
+	left = ktime_ms_delta(ktime_add_ms(sent, xs->rto_ms), ktime_get());
+	if (left > 0)
+		xtcp_timer_arm_lazy(sk, &xs->rtx_timer, &xs->rtx_due, left);
+	else
+		xtcp_rtx_timeout(sk);
 }
 
 /*

@@ -47,6 +47,8 @@ enum {
 	XTCP_PERSIST_DEFERRED,	/* the persist timer fired while user-owned */
 	XTCP_KEEPALIVE_DEFERRED, /* and the keepalive timer (keepalive.c) */
 	XTCP_SYNFLOOD_WARNED,	/* a listener logged its SYN flood once */
+	XTCP_MTU_REDUCED_DEFERRED, /* "fragmentation needed" while user-owned */
+	XTCP_ICMP_ERR_DEFERRED,	/* a hard error for SYN_SENT while user-owned */
 };
 
 #define XTCP_DELACK_MS	40
@@ -96,6 +98,9 @@ struct xtcp_sock {
 	u32			ack_pending;	/* bytes received, not yet ACKed */
 	u32			rto_ms;
 	u8			retries;
+	/* path MTU (icmp.c) */
+	u32			mtu_info;	/* the MTU the last ICMP reported */
+	u32			pmtu_cookie;	/* the path MTU snd_mss was cut for */
 	unsigned long		flags;
 
 	/* the sender (send.c): sk_write_queue holds unacked and unsent data */
@@ -213,6 +218,8 @@ enum xtcp_mib {
 	XTCP_MIB_GSO_SEGMENTED,		/* ...split in software at a device */
 	XTCP_MIB_GRO_MERGED,		/* segments merged into one by GRO */
 	XTCP_MIB_RETRANS_SPLITS,	/* retransmissions cut from a super-segment */
+	XTCP_MIB_OUT_OF_WINDOW_ICMPS,	/* quoting a sequence number not in flight */
+	XTCP_MIB_LOCK_DROPPED_ICMPS,	/* the socket was user-owned */
 	XTCP_MIB_MAX
 };
 
@@ -377,6 +384,15 @@ int xtcp_orphan_retries(struct sock *sk, bool alive);
 u16 xtcp_mss_for_mtu(u32 mtu, u16 user_mss);
 u16 xtcp_route_mss(struct sock *sk);
 
+/*
+ * The error a timeout reports: a soft error an ICMP message left (RFC 1122
+ * §4.2.3.9), else ETIMEDOUT, as tcp_write_err() does.
+ */
+static inline int xtcp_timeout_errno(const struct sock *sk)
+{
+	return READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT;
+}
+
 /* buffer.c: buffer sizes and their autotuning */
 void xtcp_buffers_init(struct sock *sk);
 void xtcp_sndbuf_expand(struct sock *sk);
@@ -425,6 +441,7 @@ bool xtcp_retransmit_head(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_queue_purge(struct sock *sk);
 void xtcp_send_fin(struct sock *sk);
+void xtcp_mtu_retransmit(struct sock *sk);
 void xtcp_write_space(struct sock *sk);
 
 /* recv.c: the receiver */
@@ -443,6 +460,7 @@ void xtcp_timer_init(struct sock *sk);
 void xtcp_rtx_arm(struct sock *sk);
 void xtcp_rtx_stop(struct sock *sk);
 void xtcp_rtx_idle(struct sock *sk);
+void xtcp_rtx_revert(struct sock *sk);
 void xtcp_timers_stop_sync(struct sock *sk);
 void xtcp_delack_arm(struct sock *sk);
 void xtcp_delack_stop(struct sock *sk);
@@ -482,8 +500,18 @@ struct xtcp_skb_cb {
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 
 int xtcp_v4_rcv(struct sk_buff *skb);
-int xtcp_v4_err(struct sk_buff *skb, u32 info);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* icmp.c: ICMP errors, path MTU discovery, the SOL_IP options we take */
+int xtcp_v4_err(struct sk_buff *skb, u32 info);
+void xtcp_mtu_reduced(struct sock *sk);
+void xtcp_icmp_release(struct sock *sk);
+void xtcp_pmtu_init(struct sock *sk, const struct sock *parent);
+void xtcp_pmtu_established(struct sock *sk);
+int xtcp_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+		       unsigned int optlen);
+int xtcp_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
+		       int __user *optlen);
 
 /* sysctl.c, proc.c */
 int xtcp_sysctl_register(struct net *net);

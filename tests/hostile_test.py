@@ -17,6 +17,7 @@ import errno
 import os
 import select
 import signal
+import struct
 import sys
 import time
 import traceback
@@ -510,7 +511,236 @@ def max_tw_buckets_overflow(ctx):
         ctx.eq(after["TimeWaitActive"], active + 1, "TimeWaitActive")
 
 
+# ---------------------------------------------------------------- ICMP (#8)
+
+SOL_IP, IP_RECVERR = 0, 11
+ICMP_UNREACH, FRAG_NEEDED = 3, 4
+
+
+def icmp_error(code, src, sport, dst, dport, seq, mtu=0, typ=ICMP_UNREACH,
+               frm=PEER):
+    """An ICMP error from FRM quoting a segment SRC:sport -> DST:dport
+    <SEQ=seq> (the IP header and the first 8 bytes of ours)."""
+    from scapy.layers.inet import ICMP, IP
+    from scapy.packet import Raw
+    quoted = bytes(IP(src=src, dst=dst, proto=w.PROTO, ttl=64, flags="DF",
+                      len=20 + 40)) + struct.pack("!HHI", sport, dport, seq)
+    icmp = ICMP(type=typ, code=code)
+    if typ == ICMP_UNREACH and code == FRAG_NEEDED:
+        icmp.nexthopmtu = mtu
+    return bytes(IP(src=frm, dst=LOCAL, ttl=64) / icmp / Raw(quoted))
+
+
+def stat(name):
+    return w.stats().get(name, 0)
+
+
+def icmp_syn_sent(ctx):
+    """SYN_SENT: an ICMP error quoting a sequence number other than our
+    SYN's (RFC 5927: SND.UNA..SND.NXT) or another port is ignored and
+    counted (OutOfWindowIcmps); one quoting the SYN ends the attempt at
+    once with its errno: port unreachable ECONNREFUSED, protocol
+    ENOPROTOOPT, host EHOSTUNREACH, network ENETUNREACH; time exceeded
+    EHOSTUNREACH, parameter problem EPROTO.  The SYNs carry DF."""
+    pport = 52130
+    cases = [(3, ICMP_UNREACH, errno.ECONNREFUSED),
+             (2, ICMP_UNREACH, errno.ENOPROTOOPT),
+             (1, ICMP_UNREACH, errno.EHOSTUNREACH),
+             (0, ICMP_UNREACH, errno.ENETUNREACH),
+             (0, 11, errno.EHOSTUNREACH),
+             (0, 12, errno.EPROTO)]
+    with w.Sysctls(rto_init_ms=5000):
+        for i, (code, typ, want) in enumerate(cases):
+            lport = 43130 + i
+            c, syn = active_open(ctx, lport, pport)
+            ctx.check(syn.df, "SYN without DF: %s" % syn)
+            s = syn.seq
+            oow = stat("OutOfWindowIcmps")
+            for bad in ((s + 2) & M32, (s - 1) & M32, (s + 100000) & M32):
+                ctx.tun.send(icmp_error(code, LOCAL, lport, PEER, pport, bad,
+                                        typ=typ))
+            ctx.tun.send(icmp_error(code, LOCAL, lport + 100, PEER, pport, s,
+                                    typ=typ))
+            time.sleep(0.1)
+            ctx.eq(w.proc_state(lport, pport), w.ST_SYN_SENT,
+                   "type %d code %d, out of window: state" % (typ, code))
+            ctx.eq(stat("OutOfWindowIcmps") - oow, 3,
+                   "type %d code %d: OutOfWindowIcmps" % (typ, code))
+            ctx.eq(c.so_error(), 0, "SO_ERROR after ICMP out of window")
+            t0 = time.monotonic()
+            ctx.tun.send(icmp_error(code, LOCAL, lport, PEER, pport,
+                                    s if i % 2 else (s + 1) & M32, typ=typ))
+            ev = c.poll(select.POLLOUT, 2000)
+            ctx.note("type %d code %d: revents %#x after %.0f ms" % (
+                typ, code, ev, (time.monotonic() - t0) * 1000))
+            ctx.eq(c.so_error(), want, "type %d code %d: SO_ERROR" % (typ, code))
+            ctx.eq(w.wait_state(lport, pport, None), None,
+                   "type %d code %d: entry" % (typ, code))
+            c.close()
+
+
+def icmp_rto_revert(ctx):
+    """RFC 6069: a host unreachable for the retransmission of SND.UNA
+    undoes one backoff: the next retransmission comes one RTO after it,
+    not two (1.5 s, not 3), or at once if the ICMP came later than that.
+    Without IP_RECVERR the error is soft: no POLLERR, SO_ERROR reads it,
+    the connection goes on."""
+    lport, pport, y = 43140, 52140, 9000000
+    match = w.conn(lport, pport)
+    rto = 1500
+    with w.Sysctls(rto_init_ms=rto, rto_min_ms=200):
+        c, syn = active_open(ctx, lport, pport)
+        s = syn.seq
+        ctx.tun.send(w.build(pport, lport, SYN | ACK, seq=y, ack=(s + 1) & M32,
+                             options=MSS_WS))
+        ctx.expect(match, "ACK of the SYN|ACK")
+        ctx.eq(c.send(b"x" * 100), 100, "send")
+        first = ctx.expect(lambda g: match(g) and g.payload, "data")
+        una = first.seq
+        rtx, sent = [], []
+        for k in range(3):
+            r = ctx.expect(lambda g: match(g) and g.payload, "retransmission %d" % k,
+                           timeout=7.0)
+            ctx.eq(r.seq, una, "retransmission %d seq" % k)
+            rtx.append(r)
+            if k < 2:
+                ctx.tun.send(icmp_error(1, LOCAL, lport, PEER, pport, una))
+                sent.append(time.monotonic())
+        d = [(rtx[k + 1].t - rtx[k].t) * 1000 for k in range(2)]
+        late = [(sent[k] - rtx[k].t) * 1000 for k in range(2)]
+        ctx.note("first retransmission %.0f ms after the data, then %s ms; "
+                 "ICMPs %s ms after theirs" % (
+                     (rtx[0].t - first.t) * 1000, ", ".join("%.0f" % x for x in d),
+                     ", ".join("%.0f" % x for x in late)))
+        for k, x in enumerate(d):
+            want = max(rto, late[k])
+            ctx.need(want < 1.8 * rto, "ICMP %d sent %.0f ms late: cannot tell "
+                     "a reverted backoff from none" % (k, late[k]))
+            ctx.check(0.7 * rto <= x <= want + 0.5 * rto,
+                      "retransmission %d -> %d: %.0f ms, want %.0f (backoff "
+                      "reverted; %d if not)" % (k, k + 1, x, want, 2 * rto))
+        ev = c.poll(select.POLLIN, 0)
+        ctx.check(not ev & select.POLLERR, "POLLERR without IP_RECVERR")
+        ctx.eq(c.so_error(), errno.EHOSTUNREACH, "SO_ERROR (the soft error)")
+        ctx.eq(w.proc_state(lport, pport), w.ST_ESTABLISHED, "state")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
+def icmp_recverr(ctx):
+    """ESTABLISHED with IP_RECVERR: an error quoting a sequence number
+    outside SND.UNA..SND.NXT is ignored; one inside is reported at once
+    (POLLERR, recv() EHOSTUNREACH), and the connection goes on: the
+    data is then acknowledged and more goes."""
+    lport, pport, y = 43145, 52145, 9100000
+    match = w.conn(lport, pport)
+    with w.Sysctls(rto_init_ms=3000):
+        c, syn = active_open(ctx, lport, pport)
+        s = syn.seq
+        ctx.eq(c.setint(SOL_IP, IP_RECVERR, 1), 0, "IP_RECVERR")
+        ctx.tun.send(w.build(pport, lport, SYN | ACK, seq=y, ack=(s + 1) & M32,
+                             options=MSS_WS))
+        ctx.expect(match, "ACK of the SYN|ACK")
+        ctx.eq(c.send(b"y" * 100), 100, "send")
+        d = ctx.expect(lambda g: match(g) and g.payload, "data")
+        oow = stat("OutOfWindowIcmps")
+        for bad in ((d.seq - 1) & M32, (d.seq + 101) & M32):
+            ctx.tun.send(icmp_error(1, LOCAL, lport, PEER, pport, bad))
+        ev = c.poll(select.POLLIN, 200)
+        ctx.check(not ev & select.POLLERR, "POLLERR for an ICMP out of window")
+        ctx.eq(stat("OutOfWindowIcmps") - oow, 2, "OutOfWindowIcmps")
+        ctx.tun.send(icmp_error(1, LOCAL, lport, PEER, pport, (d.seq + 100) & M32))
+        ev = c.poll(select.POLLIN, 1000)
+        ctx.check(ev & select.POLLERR, "no POLLERR (revents %#x)" % ev)
+        ctx.eq(c.recv(), -errno.EHOSTUNREACH, "recv after the error")
+        ctx.eq(w.proc_state(lport, pport), w.ST_ESTABLISHED, "state")
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=(d.seq + 100) & M32))
+        ctx.eq(c.send(b"z" * 10), 10, "send after the error")
+        more = ctx.expect(lambda g: match(g) and g.payload, "more data")
+        ctx.eq(more.seq, (d.seq + 100) & M32, "its seq")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
+def icmp_frag_needed(ctx):
+    """Path MTU (RFC 1191): data carries DF; "fragmentation needed" with
+    MTU 1000 quoting a segment in flight cuts the send MSS to 960 and
+    resends what was in flight at once (not at the 2 s RTO), in segments
+    that fit, still with DF; what was held back (Nagle) follows in such
+    segments too, and the peer gets every byte right.  One quoting
+    a sequence number not in flight changes nothing.  (Its own peer
+    address: the learned MTU stays with the route for 10 minutes.)"""
+    peer = "10.99.0.7"
+    lport, pport, y = 43150, 52150, 9200000
+    match = lambda g: (g.src == LOCAL and g.dst == peer and g.sport == lport
+                       and g.dport == pport)
+    data = bytes((i * 7 + (i >> 8)) & 0xFF for i in range(4000))
+    with w.Sysctls(rto_init_ms=2000, rto_min_ms=2000):
+        c = w.XSock(ctx)
+        ctx.need(c.bind(LOCAL, lport) == 0, "bind")
+        # no Nagle: all 4000 bytes in flight at once
+        ctx.need(c.setint(w.SOL_XTCP, 1, 1) == 0, "XTCP_NODELAY")
+        ctx.need(c.connect(peer, pport) == errno.EINPROGRESS, "connect")
+        syn = ctx.expect(match, "SYN")
+        s = syn.seq
+        ctx.tun.send(w.build(pport, lport, SYN | ACK, seq=y, ack=(s + 1) & M32,
+                             options=[("MSS", 1400)], src=peer))
+        ctx.expect(match, "ACK of the SYN|ACK")
+        ctx.eq(c.info()["snd_mss"], 1400, "MSS before")
+        ctx.eq(c.send(data), len(data), "send")
+        first = ctx.tun.collect(lambda g: match(g) and g.payload, 0.3)
+        ctx.need(first, "no data")
+        ctx.note("sent: %s" % [len(g.payload) for g in first])
+        for g in first:
+            ctx.check(g.df, "data without DF: %s" % g)
+        # not in flight: nothing happens
+        ctx.tun.send(icmp_error(FRAG_NEEDED, LOCAL, lport, peer, pport,
+                                (s + 1 + len(data) + 10) & M32, mtu=1000,
+                                frm="10.99.0.254"))
+        ctx.expect_none(lambda g: match(g) and g.payload, "segment after an "
+                        "ICMP out of window", wait=0.3)
+        ctx.eq(c.info()["snd_mss"], 1400, "MSS after an ICMP out of window")
+        t0 = time.monotonic()
+        ctx.tun.send(icmp_error(FRAG_NEEDED, LOCAL, lport, peer, pport,
+                                first[0].seq, mtu=1000, frm="10.99.0.254"))
+        got = ctx.tun.collect(lambda g: match(g) and g.payload, 1.0)
+        ctx.note("after the ICMP: %s" % ", ".join(
+            "%d at %.0f ms" % (len(g.payload), (g.t - t0) * 1000) for g in got))
+        ctx.need(got, "nothing resent within 1 s")
+        ctx.check(got[0].t - t0 < w.FAST_RTX_MS / 1000.0,
+                  "first resent %.0f ms after the ICMP" % ((got[0].t - t0) * 1000))
+        for g in got:
+            ctx.check(len(g.payload) <= 960 and g.df,
+                      "resent segment too big or without DF: %s" % g)
+        ctx.eq(c.info()["snd_mss"], 960, "MSS after")
+        flight = sum(len(g.payload) for g in first)
+        buf = bytearray(len(data))
+        have = set()
+
+        def take(segs):
+            for g in segs:
+                off = (g.seq - (s + 1)) & M32
+                buf[off:off + len(g.payload)] = g.payload
+                have.update(range(off, off + len(g.payload)))
+        take(got)
+        ctx.eq(len(have), flight, "bytes resent (all that was in flight)")
+        # the rest goes once the flight is acknowledged
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1,
+                             ack=(s + 1 + flight) & M32, src=peer))
+        rest = ctx.tun.collect(lambda g: match(g) and g.payload, 0.5)
+        ctx.note("then: %s" % [len(g.payload) for g in rest])
+        for g in rest:
+            ctx.check(len(g.payload) <= 960 and g.df,
+                      "later segment too big or without DF: %s" % g)
+        take(rest)
+        ctx.eq(len(have), len(data), "bytes sent in all")
+        ctx.check(bytes(buf) == data, "the bytes differ from those sent")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1, src=peer))
+
+
 TESTS = [
+    icmp_syn_sent,
+    icmp_rto_revert,
+    icmp_recverr,
+    icmp_frag_needed,
     connect_after_synrecv_shutdown,
     synack_text_not_shifted,
     syn_text_to_listener,

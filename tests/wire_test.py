@@ -139,6 +139,7 @@ class Seg:
         self.t = t
         ip = IP(raw)
         self.src, self.dst = ip.src, ip.dst
+        self.df = bool(int(ip.flags) & 2)     # IP "don't fragment"
         ihl = ip.ihl * 4
         self.seg = bytes(raw[ihl:ip.len])
         th = ip[TCP]
