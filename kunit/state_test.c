@@ -1891,7 +1891,7 @@ static void xtcp_close_closing(struct kunit *test)
 			  0, XTCP_CLOSING, XTCP_NO_REPLY);
 	/* the peer's FIN again: old, so an ACK */
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK | XTCP_FIN, irs + 1, iss + 1, 0),
-			  XTCP_EV_DROP, XTCP_UNCHANGED,
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED,
 			  XTCP_REPLY(XTCP_ACK, fin + 1, irs + 2));
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK, irs + 2, fin, 0),
 			  XTCP_EV_ACKED, XTCP_CLOSING, XTCP_NO_REPLY);
@@ -1922,7 +1922,7 @@ static void xtcp_close_close_wait(struct kunit *test)
 			  XTCP_EV_ACKED, XTCP_CLOSE_WAIT, XTCP_NO_REPLY);
 	/* a retransmitted FIN is old: ACK it again */
 	xtcp_expect_input(test, &tcb, xtcp_mkseg(XTCP_ACK | XTCP_FIN, irs + 1, nxt, 0),
-			  XTCP_EV_DROP, XTCP_UNCHANGED,
+			  XTCP_T_OOW_DROP, XTCP_UNCHANGED,
 			  XTCP_REPLY(XTCP_ACK, nxt, irs + 2));
 	/* and a second FIN in sequence (a confused peer) changes nothing */
 	KUNIT_EXPECT_EQ(test, xtcp_tcb_fin(&tcb, &r), XTCP_EV_PEER_FIN);
