@@ -408,21 +408,31 @@ int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
 /**
  * xtcp_bind_inherit - a listener's new child holds the listener's port
  * @child: the child, its inet_num and local address already its own
- * @listener: its listener, bound, locked by the caller
+ * @listener: its listener (not locked: listeners take SYNs locklessly)
  *
  * As TCP's children share their listener's bind bucket
  * (__inet_inherit_port()): while the connection lives, the port is not
  * free for a bind() without SO_REUSEADDR on both sides, even after the
  * listener has closed, nor for an ephemeral port.  No conflict check:
- * the listener holds the port now, so its bucket is there.
+ * the listener holds the port, if it still has one.
+ *
+ * Return: false if the listener has let its port go (the child is dropped).
  */
-void xtcp_bind_inherit(struct sock *child, struct sock *listener)
+bool xtcp_bind_inherit(struct sock *child, struct sock *listener)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(child));
+	struct xtcp_bind_bucket *bb;
 
 	spin_lock_bh(&xn->bind_lock);
-	xtcp_bb_add(xtcp_sk(listener)->bind_bucket, child, false);
+	/*
+	 * Listeners take SYNs without their lock: this one may have let its
+	 * port go meanwhile (closed, or connect() on it), found by sysfuzz.
+	 */
+	bb = xtcp_sk(listener)->bind_bucket;
+	if (bb)
+		xtcp_bb_add(bb, child, false);
 	spin_unlock_bh(&xn->bind_lock);
+	return bb;
 }
 
 /**

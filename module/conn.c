@@ -503,7 +503,10 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	inet->inet_sport = th->dest;
 	inet->inet_dport = th->source;
 	inet->inet_num = ntohs(th->dest);
-	xtcp_bind_inherit(child, listener);
+	if (!xtcp_bind_inherit(child, listener)) {
+		sk_free(child);
+		return NULL;
+	}
 
 	/* ip_queue_xmit() takes the addresses from cork.fl: route with it */
 	fl4 = &inet->cork.fl.u.ip4;

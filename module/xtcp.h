@@ -334,7 +334,7 @@ int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn);
 int xtcp_bind_recheck(struct sock *sk);
 void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
 void xtcp_unbind(struct sock *sk);
-void xtcp_bind_inherit(struct sock *child, struct sock *listener);
+bool xtcp_bind_inherit(struct sock *child, struct sock *listener);
 
 /* table.c: listener and connection tables */
 int xtcp_table_init(struct xtcp_net *xn);
