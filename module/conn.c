@@ -250,25 +250,35 @@ void xtcp_close_progress(struct sock *sk, unsigned int ev)
 	}
 }
 
+/* The oldest orphan of @xn, held; NULL if none. */
+static struct sock *xtcp_oldest_orphan(struct xtcp_net *xn)
+{
+	struct xtcp_sock *xs;
+	struct sock *sk = NULL;
+
+	spin_lock_bh(&xn->all_lock);
+	xs = list_first_entry_or_null(&xn->orphans, struct xtcp_sock,
+				      orphan_node);
+	if (xs) {
+		sk = xtcp_to_sk(xs);
+		sock_hold(sk);
+	}
+	spin_unlock_bh(&xn->all_lock);
+	return sk;
+}
+
 /* Reset the oldest orphans until max_orphans are left (OrphanOverflow). */
 void xtcp_orphan_reap(struct work_struct *work)
 {
 	struct xtcp_net *xn = container_of(work, struct xtcp_net, orphan_reap);
-	struct xtcp_sock *xs;
 	struct sock *sk;
 
 	while (atomic_read(&xn->orphan_count) > READ_ONCE(xn->max_orphans)) {
-		spin_lock_bh(&xn->all_lock);
-		xs = list_first_entry_or_null(&xn->orphans, struct xtcp_sock,
-					      orphan_node);
-		sk = xs ? xtcp_to_sk(xs) : NULL;
-		if (sk)
-			sock_hold(sk);
-		spin_unlock_bh(&xn->all_lock);
+		sk = xtcp_oldest_orphan(xn);
 		if (!sk)
 			return;
 		lock_sock(sk);
-		if (test_bit(XTCP_ORPHANED, &xs->flags)) {
+		if (test_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags)) {
 			xtcp_inc(xn->net, XTCP_MIB_ORPHAN_OVERFLOW);
 			xtcp_abort(sk);
 		}
@@ -302,20 +312,10 @@ int xtcp_orphan_retries(struct sock *sk, bool alive)
 void xtcp_orphans_kill(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	struct xtcp_sock *xs;
 	struct sock *sk;
 
 	for (;;) {
-		sk = NULL;
-		spin_lock_bh(&xn->all_lock);
-		list_for_each_entry(xs, &xn->all, all_node) {
-			if (test_bit(XTCP_ORPHANED, &xs->flags)) {
-				sk = xtcp_to_sk(xs);
-				sock_hold(sk);
-				break;
-			}
-		}
-		spin_unlock_bh(&xn->all_lock);
+		sk = xtcp_oldest_orphan(xn);
 		if (!sk)
 			return;
 		lock_sock(sk);
