@@ -26,7 +26,9 @@
  * server side runs in that network namespace (bulk over a veth pair).
  * WORKLOADS is a comma list of bulk, rr, connect, churn, many, tw
  * (default bulk,rr,connect).
- * With -x, only XTCP bulk runs, each printed (a workload for perf record).
+ * With -x, only XTCP bulk runs, each printed (a workload for perf record);
+ * with -w many, only XTCP's many (the million, where TCP's figures come
+ * from a smaller N in the same boot).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -281,6 +283,54 @@ static long xtcp_stat(const char *key)
 	return found;
 }
 
+/*
+ * Segments sent in this namespace (both ends of a loopback run): TCP's
+ * OutSegs from /proc/net/snmp, XTCP's from /proc/net/xtcp_stats.
+ */
+static long out_segs(const struct proto *p)
+{
+	char hdr[2048], val[2048], *hs, *vs, *h, *v;
+	FILE *f;
+
+	if (p->nodelay_level == SOL_XTCP)
+		return xtcp_stat("OutSegs");
+	f = fopen("/proc/net/snmp", "r");
+	while (f && fgets(hdr, sizeof(hdr), f) && fgets(val, sizeof(val), f)) {
+		if (strncmp(hdr, "Tcp:", 4))
+			continue;
+		h = strtok_r(hdr, " \n", &hs);
+		v = strtok_r(val, " \n", &vs);
+		while (h && v) {
+			if (!strcmp(h, "OutSegs")) {
+				fclose(f);
+				return atol(v);
+			}
+			h = strtok_r(NULL, " \n", &hs);
+			v = strtok_r(NULL, " \n", &vs);
+		}
+	}
+	if (f)
+		fclose(f);
+	return -1;
+}
+
+/* An XTCP sysctl's value (/proc/sys/net/xtcp/NAME), exits if absent. */
+static long xtcp_sysctl(const char *name)
+{
+	char path[128];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/xtcp/%s", name);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%ld", &v) != 1) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+	return v;
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -389,14 +439,14 @@ static struct churn_result churn(const struct proto *p, unsigned short port)
 }
 
 static long many_n = 100000;
-#define MANY_PORTS_MAX	64
+#define MANY_PORTS_MAX	128
 #define MANY_BASE_PORT	44000
 #define MANY_LOW	1000
 
 /*
  * The scale workloads take ephemeral ports from 10000-42999, below the
  * fixed ports of the others (43000-43003) and their own listeners
- * (44000-44064); the range is put back afterwards.
+ * (44000-44128); the range is put back afterwards.
  */
 static char saved_range[64];
 
@@ -418,7 +468,13 @@ static void scale_range(int on)
 	}
 }
 
-/* Listener ports for @n connections from one address: ports suffice. */
+/*
+ * Listener ports for @n connections from one address: each remote end
+ * gets at most 45% of the ephemeral range.  Linux's connect() tries one
+ * parity of the range first (__inet_hash_connect()), and once that half
+ * is taken for a remote end each TCP connect() walks all of it: at 90%
+ * TCP slowed to a few connections a second past half the range.
+ */
 static int many_ports(long n)
 {
 	int lo, hi, np;
@@ -430,7 +486,7 @@ static int many_ports(long n)
 	}
 	fclose(f);
 	/* a margin: the search need not find the very last free port */
-	np = n / ((hi - lo + 1) * 9 / 10) + 1;
+	np = n / ((hi - lo + 1) * 45 / 100) + 1;
 	if (np > MANY_PORTS_MAX) {
 		fprintf(stderr, "many: %ld connections need more than %d ports\n",
 			n, MANY_PORTS_MAX);
@@ -521,7 +577,7 @@ static struct many_result many(const struct proto *p, int rr_n)
 			sleep(1);
 			r.low = rr_random(c, a, MANY_LOW, rr_n);
 		}
-		if ((k + 1) % 100000 == 0)
+		if ((k + 1) % (many_n / 10 ? many_n / 10 : 1) == 0)
 			fprintf(stderr, "%s many: %ld open, %.0f s\n", p->name,
 				k + 1, now_s() - t0);
 	}
@@ -627,7 +683,7 @@ static void tw_bench(const struct proto *p)
 	int np, ls[MANY_PORTS_MAX], i, l;
 	double t0, *made, lifetime = 2 * tw_msl_ms / 1000.0, end;
 	struct tw_sample *smp;
-	long slab0, k, nsmp = 0, peak = 0, base, tenth = n / 10;
+	long slab0, k, nsmp = 0, peak = 0, base, tenth = n / 10, saved_max_tw;
 	struct tw_rr r = { .cap = 2000000 };
 	char msl[32];
 	pthread_t th;
@@ -640,6 +696,10 @@ static void tw_bench(const struct proto *p)
 	np = many_ports(n);
 	snprintf(msl, sizeof(msl), "%d", tw_msl_ms);
 	write_file("/proc/sys/net/xtcp/msl_ms", msl);
+	/* the cap (TCP's tcp_max_tw_buckets, 262144) above the N asked for */
+	saved_max_tw = xtcp_sysctl("max_tw_buckets");
+	snprintf(msl, sizeof(msl), "%ld", n + 1000 > saved_max_tw ? n + 1000 : saved_max_tw);
+	write_file("/proc/sys/net/xtcp/max_tw_buckets", msl);
 	write_file("/proc/sys/net/xtcp/tw_reuse", "0");
 	made = calloc(11, sizeof(double));
 	smp = calloc(1000000, sizeof(*smp));
@@ -666,8 +726,11 @@ static void tw_bench(const struct proto *p)
 		a = accept(ls[port], NULL, NULL);
 		close(c);		/* the client closes first: its TIME_WAIT */
 		close(a);
-		if ((k + 1) % tenth == 0 && (k + 1) / tenth <= 10)
+		if ((k + 1) % tenth == 0 && (k + 1) / tenth <= 10) {
 			made[(k + 1) / tenth] = now_s();
+			fprintf(stderr, "XTCP  tw: %ld made, %.0f s\n", k + 1,
+				made[(k + 1) / tenth] - t0);
+		}
 	}
 	made[0] = t0;
 	end = now_s();
@@ -690,6 +753,12 @@ static void tw_bench(const struct proto *p)
 		smp[nsmp++].active = act;
 		if (act <= 0)
 			break;
+		/* a minute past the last one's due time: say what is left */
+		if (smp[nsmp - 1].t > end + lifetime + 60) {
+			printf("XTCP  tw %ld entries still active 60 s after the last was due\n",
+			       act);
+			break;
+		}
 		usleep(20000);
 	}
 	sleep(2);
@@ -717,6 +786,8 @@ static void tw_bench(const struct proto *p)
 		close(ls[i]);
 	write_file("/proc/sys/net/xtcp/msl_ms", "30000");
 	write_file("/proc/sys/net/xtcp/tw_reuse", "2");
+	snprintf(msl, sizeof(msl), "%ld", saved_max_tw);
+	write_file("/proc/sys/net/xtcp/max_tw_buckets", msl);
 	scale_range(0);
 	free(made);
 	free(smp);
@@ -785,12 +856,15 @@ int main(int argc, char **argv)
 	struct series qt = {}, qx = {}, ct = {}, cx = {};
 	int reps = 5, rr_n = 5000, conn_n = 1000, opt, i;
 	const char *work = NULL;
-	int xtcp_only = 0;
+	int xtcp_only = 0, reps_set = 0;
+	long segs[4] = { 0 };	/* bulk TCP, XTCP; rr TCP, XTCP */
 	char summary[256] = "";
 
+	/* progress of the long scale runs shows as it happens */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((opt = getopt(argc, argv, "r:a:s:w:n:c:m:d:N:M:T:x")) != -1) {
 		switch (opt) {
-		case 'r': reps = atoi(optarg); break;
+		case 'r': reps = atoi(optarg); reps_set = 1; break;
 		case 'a': server_ip = optarg; break;
 		case 's': server_ns = optarg; break;
 		case 'w': work = optarg; break;
@@ -803,14 +877,14 @@ int main(int argc, char **argv)
 		case 'M': tw_msl_ms = atoi(optarg); break;
 		case 'T': tw_n = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: xtcp-bench [-r reps] [-a addr] [-s netns] [-w bulk,rr,connect,churn,many,tw] [-n rr_n] [-c conn_n] [-m MiB] [-d churn_secs] [-N count] [-T tw_count] [-M msl_ms] [-x]\n");
+			fprintf(stderr, "usage: xtcp-bench [-r reps] [-a addr] [-s netns] [-w bulk,rr,connect,churn,many,tw] [-n rr_n] [-c conn_n] [-m MiB] [-d churn_secs] [-N count] [-T tw_count] [-M msl_ms] [-x: XTCP only (bulk, or many)]\n");
 			return 2;
 		}
 	}
 	if (reps < 1 || reps > MAX_REPS)
 		reps = 5;
 	self_ns = open("/proc/self/ns/net", O_RDONLY);
-	if (xtcp_only) {
+	if (xtcp_only && !want(work, "many")) {
 		for (i = 0; i < reps; i++)
 			printf("xtcp bulk %.1f MB/s\n", bulk(&xtcp, 43000));
 		return 0;
@@ -819,20 +893,38 @@ int main(int argc, char **argv)
 		nofile(2 * (many_n > tw_n ? many_n : tw_n) + 1000);
 	/* the scale workloads: one run each, TCP then XTCP */
 	if (want(work, "churn")) {
-		struct churn_result a = churn(&tcp, 43003);
-		struct churn_result b = churn(&xtcp, 43003);
+		struct series cht = { .n = 0 }, chx = { .n = 0 };
+		int rc = reps_set ? reps : 1;
 
-		printf("churn %d s: TCP %.0f /s (%ld done, %ld failed, %ld EADDRNOTAVAIL%s%s) | "
-		       "XTCP %.0f /s (%ld done, %ld failed, %ld EADDRNOTAVAIL%s%s) | %.2f\n",
-		       churn_secs, a.rate, a.done, a.errors, a.eaddrnotavail,
-		       a.first_errno ? ", first: " : "", a.first_errno ? strerror(a.first_errno) : "",
-		       b.rate, b.done, b.errors, b.eaddrnotavail,
-		       b.first_errno ? ", first: " : "", b.first_errno ? strerror(b.first_errno) : "",
-		       b.rate / a.rate);
+		/* interleaved, as the others: TCP, XTCP, TCP, XTCP ... */
+		for (i = 0; i < rc; i++) {
+			struct churn_result a = churn(&tcp, 43003);
+			struct churn_result b = churn(&xtcp, 43003);
+
+			printf("churn %d s: TCP %.0f /s (%ld done, %ld failed, %ld EADDRNOTAVAIL%s%s) | "
+			       "XTCP %.0f /s (%ld done, %ld failed, %ld EADDRNOTAVAIL%s%s) | %.2f\n",
+			       churn_secs, a.rate, a.done, a.errors, a.eaddrnotavail,
+			       a.first_errno ? ", first: " : "", a.first_errno ? strerror(a.first_errno) : "",
+			       b.rate, b.done, b.errors, b.eaddrnotavail,
+			       b.first_errno ? ", first: " : "", b.first_errno ? strerror(b.first_errno) : "",
+			       b.rate / a.rate);
+			fflush(stdout);
+			cht.v[cht.n++] = a.rate;
+			chx.v[chx.n++] = b.rate;
+		}
+		if (rc > 1)
+			printf("churn %d s, medians of %d: TCP %.0f (%.0f-%.0f) /s | XTCP %.0f (%.0f-%.0f) /s | %.2f\n",
+			       churn_secs, rc, median(&cht), smin(&cht), smax(&cht),
+			       median(&chx), smin(&chx), smax(&chx), median(&chx) / median(&cht));
 		snprintf(summary + strlen(summary), sizeof(summary) - strlen(summary),
-			 " churn %.2f", b.rate / a.rate);
+			 " churn %.2f", median(&chx) / median(&cht));
 	}
-	if (want(work, "many")) {
+	if (want(work, "many") && xtcp_only) {
+		struct many_result b = many(&xtcp, rr_n);
+
+		many_print(&xtcp, &b);
+		fflush(stdout);
+	} else if (want(work, "many")) {
 		struct many_result a = many(&tcp, rr_n);
 		struct many_result b;
 
@@ -840,6 +932,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		b = many(&xtcp, rr_n);
 		many_print(&xtcp, &b);
+		fflush(stdout);
 		snprintf(summary + strlen(summary), sizeof(summary) - strlen(summary),
 			 " many-slab %.2f many-rr-flat %.2f/%.2f",
 			 b.slab_b / a.slab_b, b.full.tps / b.low.tps,
@@ -854,12 +947,23 @@ int main(int argc, char **argv)
 	for (i = 0; i < reps; i++) {
 		/* interleaved: each rep runs TCP, then XTCP, on the same ports */
 		if (want(work, "bulk")) {
+			long s0 = out_segs(&tcp), s1;
+
 			bt.v[bt.n++] = bulk(&tcp, 43000);
+			s1 = out_segs(&xtcp);
+			segs[0] += out_segs(&tcp) - s0;
 			bx.v[bx.n++] = bulk(&xtcp, 43000);
+			segs[1] += out_segs(&xtcp) - s1;
 		}
 		if (want(work, "rr")) {
+			long s0 = out_segs(&tcp), s1;
 			struct rr_result a = rr(&tcp, 43001, rr_n);
-			struct rr_result b = rr(&xtcp, 43001, rr_n);
+			struct rr_result b;
+
+			segs[2] += out_segs(&tcp) - s0;
+			s1 = out_segs(&xtcp);
+			b = rr(&xtcp, 43001, rr_n);
+			segs[3] += out_segs(&xtcp) - s1;
 
 			rt.v[rt.n++] = a.tps;
 			rx.v[rx.n++] = b.tps;
@@ -897,6 +1001,14 @@ int main(int argc, char **argv)
 		snprintf(summary + strlen(summary), sizeof(summary) - strlen(summary),
 			 " connect %.2f", r);
 	}
+	/* both ends' segments in this namespace: data, ACKs, handshakes */
+	if (!server_ns && bt.n)
+		printf("segments sent per MiB of bulk (both ends): TCP %.1f | XTCP %.1f\n",
+		       segs[0] / (double)(bt.n * (bulk_bytes >> 20)),
+		       segs[1] / (double)(bx.n * (bulk_bytes >> 20)));
+	if (!server_ns && rt.n)
+		printf("segments sent per rr transaction (both ends): TCP %.2f | XTCP %.2f\n",
+		       segs[2] / (double)(rt.n * rr_n), segs[3] / (double)(rx.n * rr_n));
 	printf("ratios (XTCP/TCP, medians of %d):%s\n", reps, summary);
 	return 0;
 }
