@@ -61,12 +61,8 @@ esac
 
 build=$XTCP_TOP/build
 res=$build/vm/$name
-initrd=$build/initramfs-$kind.cpio.gz
+initrd=$(xtcp_initramfs "$kind")
 mkdir -p "$build/vm"
-if [ ! -s "$initrd" ] || [ "$XTCP_TOP/scripts/guest-init" -nt "$initrd" ] ||
-   [ "$XTCP_TOP/scripts/mkinitramfs.sh" -nt "$initrd" ]; then
-	"$XTCP_TOP/scripts/mkinitramfs.sh" "$kind" "$initrd"
-fi
 
 rm -rf "$res"
 mkdir -p "$res"
