@@ -14,7 +14,7 @@
 # 2001:db8:3::N/64 below and run twovm_test a second time with
 # XT_TWOVM_FAMILY=6 (it then reports as "twovm6").
 set -u
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 
 # t NAME COMMAND...: one result of this script's own.
 t() {
@@ -56,8 +56,8 @@ ko=${XTCP_BUILD:-/nonexistent}/xtcp.ko
 
 # The interface with MAC $1, waiting for its driver up to 10 s.
 dev_of() {
-	local i d
-	for i in $(seq 100); do
+	local _ d
+	for _ in $(seq 100); do
 		d=$(ip -br link | awk -v m="$1" '$3 == m { print $1 }')
 		[ -n "$d" ] && { echo "$d"; return 0; }
 		sleep 0.1
@@ -97,8 +97,8 @@ t peer_met ./twovm_test --sync hello 300
 tc qdisc del dev "$dev" root 2>/dev/null
 # Nothing may stay armed once the last socket is gone: rmmod within 5 s
 rmmod_soon() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		rmmod xtcp 2>/dev/null && return 0
 		sleep 0.1
 	done
