@@ -751,9 +751,21 @@ static void simultaneous_open(enum dir d)
 		CHECK_OK(send_all(s, &c, 1));
 		CHECK(!recv_all(s, &c, 1) && c == 'x');
 	}
-	sync_point("simopen %d done", d);
+	/* both close at once: each row ends in TIME_WAIT or is gone, before
+	 * the next tests count TIME_WAIT entries
+	 */
 	sh("tc qdisc del dev %s root", dev);
 	close(s);
+	if (ok) {
+		long end = now_ms() + 10000;
+		int st;
+
+		while ((st = proc_state(mine, theirs)) != 0x06 && st != -1 &&
+		       now_ms() < end)
+			usleep(5000);
+		CHECK(st == 0x06 || st == -1);
+	}
+	sync_point("simopen %d done", d);
 }
 
 /*
