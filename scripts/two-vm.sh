@@ -72,7 +72,7 @@ for k in stock debug; do
 	mapfile -t args < <(nic n0 "${p[a]}" "${p[b]}" virtio-net-pci "52:54:00:00:02:0$n"
 			    nic n1 "${p[a + 2]}" "${p[b + 2]}" e1000 "52:54:00:00:03:0$n")
 	(
-		"$XTCP_TOP/scripts/vm-run.sh" --kernel "$kernel" --name "twovm-$k" --timeout 1500 \
+		"$XTCP_TOP/scripts/vm-run.sh" --kernel "$kernel" --name "twovm-$k" --timeout 900 \
 			"${args[@]}" -- "$XTCP_TOP/tests/twovm-guest.sh" $k "$filter" 2>&1 |
 			sed -u -e "s|^\(not \)\{0,1\}ok - |&two-vm/$k/|;t" -e "s|^|  [$k] |"
 		echo "${PIPESTATUS[0]}" >"$build/two-vm-$k.rc"
