@@ -15,7 +15,7 @@ W ?= 1
 MODULE_SRCS := Kbuild $(wildcard module/*.[ch] kunit/*.[ch] include/uapi/linux/*.h)
 
 .PHONY: all modules deps kernel stock debug tools check checkpatch kunit \
-	itest fuzz demo bench clean help
+	itest two-vm fuzz demo bench clean help
 
 all: modules tools
 
@@ -49,6 +49,11 @@ kunit: debug
 
 itest: stock debug tools
 	@scripts/run-itests.sh $(if $(KERNEL),$(KERNEL),stock debug)
+
+# XTCP between the stock 6.1 guest and the 6.12 debug guest, joined by
+# emulated NICs (scripts/two-vm.sh); FILTER=TEXT runs the matching tests.
+two-vm: stock debug tools
+	@scripts/two-vm.sh $(if $(FILTER),--filter "$(FILTER)")
 
 check:
 	@scripts/check.sh
@@ -96,6 +101,7 @@ help:
 	@echo "make checkpatch run checkpatch.pl --strict on the sources"
 	@echo "make kunit      run the KUnit suites in the 6.12 debug guest"
 	@echo "make itest      run the integration tests in both guests (KERNEL=stock or debug for one)"
+	@echo "make two-vm     XTCP between the stock and the debug guest over emulated NICs (FILTER=TEXT)"
 	@echo "make check      everything above, ending with 'N passed, N failed'"
 	@echo "make fuzz       the packet and system call fuzzers for long in the debug guest"
 	@echo "                (FUZZ_SECONDS=3600, FUZZ_SEGMENTS=10000000, FUZZ_OPS=2000000, FUZZ_SEED=)"

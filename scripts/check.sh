@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make check: build for both kernels (W=1, sparse), checkpatch, KUnit in the
-# 6.12 debug guest, the integration tests in both guests.  Every result is an
+# 6.12 debug guest, the integration tests in both guests, and the two guests
+# against each other (two-vm.sh).  Every result is an
 # "ok - ..." / "not ok - ..." line ("ok - ... # SKIP" counts as skipped); the
 # last line is "N passed, N failed" (", N skipped" when there are any), after
 # a line saying what the numbers are made of.
@@ -48,6 +49,8 @@ echo "KUnit in the 6.12 debug guest..."
 suite kunit scripts/run-kunit.sh
 echo "integration tests in the stock 6.1 and 6.12 debug guests..."
 suite itests scripts/run-itests.sh stock debug
+echo "XTCP between the two guests (stock 6.1 <-> 6.12 debug, emulated NICs)..."
+suite two-vm scripts/two-vm.sh
 
 # What the total is made of: results per kind, each "ok"/"not ok" line once.
 count() { grep -E "$1" "$out" | grep -Ec "$2"; }
@@ -59,6 +62,7 @@ for k in stock debug; do
 	kinds+=" $k guest $(count "$res" " - $k/")"
 	kinds+=" (+1 for the clean run),"
 done
+kinds+=" two-vm $(count "$res" ' - two-vm/') (both guests' sides, +2 for the clean runs),"
 pass=$(grep '^ok - ' "$out" | grep -vc ' # SKIP')
 skip=$(grep '^ok - ' "$out" | grep -c ' # SKIP')
 fail=$(grep -c '^not ok - ' "$out")

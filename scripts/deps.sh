@@ -11,6 +11,8 @@ pkgs=(
 	xz-utils zstd rsync kmod sparse python3
 	# the QEMU rig and what the guest uses from the host's root
 	qemu-system-x86 busybox-static iproute2 iputils-ping python3-scapy
+	# two-vm: NIC checksum offload on and off
+	ethtool
 )
 
 missing=()

@@ -32,3 +32,16 @@ xtcp_stock_release() {
 	echo "$r"
 }
 xtcp_stock_headers() { echo "/usr/src/linux-headers-$(xtcp_stock_release)"; }
+
+# The guest's initramfs for KIND (stock|debug), made when missing or older
+# than its sources; prints its path.  Two guests starting at once (make
+# two-vm) must not both make it: scripts/two-vm.sh calls this first.
+xtcp_initramfs() {
+	local initrd=$XTCP_TOP/build/initramfs-$1.cpio.gz
+	if [ ! -s "$initrd" ] || [ "$XTCP_TOP/scripts/guest-init" -nt "$initrd" ] ||
+	   [ "$XTCP_TOP/scripts/mkinitramfs.sh" -nt "$initrd" ]; then
+		mkdir -p "$XTCP_TOP/build"
+		"$XTCP_TOP/scripts/mkinitramfs.sh" "$1" "$initrd" >&2
+	fi
+	echo "$initrd"
+}

@@ -11,6 +11,8 @@
 #   --timeout SEC         hard limit for the whole run (default 600)
 #   --smp N, --mem MB     guest CPUs (default 2) and memory (default 1536)
 #   --name NAME           results go to build/vm/NAME (default: the kernel)
+#   --qemu ARG            one more QEMU argument (repeat it; scripts/two-vm.sh
+#                         adds its NICs this way)
 #
 # The guest sees XTCP_KERNEL (stock|debug) and XTCP_BUILD (the module build
 # directory for that kernel) in its environment.
@@ -18,6 +20,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kind=stock timeout=600 smp=2 mem=1536 name=
+extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kind=$2; shift 2 ;;
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--smp) smp=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
+	--qemu) extra+=("$2"); shift 2 ;;
 	--) shift; break ;;
 	*) die "unknown option $1" ;;
 	esac
@@ -57,12 +61,8 @@ esac
 
 build=$XTCP_TOP/build
 res=$build/vm/$name
-initrd=$build/initramfs-$kind.cpio.gz
+initrd=$(xtcp_initramfs "$kind")
 mkdir -p "$build/vm"
-if [ ! -s "$initrd" ] || [ "$XTCP_TOP/scripts/guest-init" -nt "$initrd" ] ||
-   [ "$XTCP_TOP/scripts/mkinitramfs.sh" -nt "$initrd" ]; then
-	"$XTCP_TOP/scripts/mkinitramfs.sh" "$kind" "$initrd"
-fi
 
 rm -rf "$res"
 mkdir -p "$res"
@@ -92,6 +92,7 @@ timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
 	-fsdev "local,id=share,path=$res,security_model=none,multidevs=remap" \
 	-device virtio-9p-pci,fsdev=share,mount_tag=xtcpshare \
+	"${extra[@]}" \
 	</dev/null >"$res/qemu.log" 2>&1
 qrc=$?
 set -e
