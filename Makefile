@@ -51,9 +51,10 @@ itest: stock debug tools
 	@scripts/run-itests.sh $(if $(KERNEL),$(KERNEL),stock debug)
 
 # XTCP between the stock 6.1 guest and the 6.12 debug guest, joined by
-# emulated NICs (scripts/two-vm.sh); FILTER=TEXT runs the matching tests.
+# emulated NICs (scripts/two-vm.sh); FILTER=TEXT runs the matching tests,
+# BULK_MB=N sizes bulk_sha256 (default 100).
 two-vm: stock debug tools
-	@scripts/two-vm.sh $(if $(FILTER),--filter "$(FILTER)")
+	@scripts/two-vm.sh $(if $(FILTER),--filter "$(FILTER)") $(if $(BULK_MB),--bulk-mb $(BULK_MB))
 
 check:
 	@scripts/check.sh

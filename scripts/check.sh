@@ -50,7 +50,7 @@ suite kunit scripts/run-kunit.sh
 echo "integration tests in the stock 6.1 and 6.12 debug guests..."
 suite itests scripts/run-itests.sh stock debug
 echo "XTCP between the two guests (stock 6.1 <-> 6.12 debug, emulated NICs)..."
-suite two-vm scripts/two-vm.sh
+suite two-vm scripts/two-vm.sh --bulk-mb 20
 
 # What the total is made of: results per kind, each "ok"/"not ok" line once.
 count() { grep -E "$1" "$out" | grep -Ec "$2"; }

@@ -23,12 +23,15 @@ set -uo pipefail
 
 filter=
 kernels=(stock debug)
+bulk_mb=100
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--filter) filter=$2; shift 2 ;;
+	# bulk_sha256's size (make check: 20; the debug guest moves ~0.5 MB/s)
+	--bulk-mb) bulk_mb=$2; shift 2 ;;
 	# trying the rig out: the kernels of the "stock" and "debug" sides
 	--kernels) kernels=("$2" "$3"); shift 3 ;;
-	*) die "usage: two-vm.sh [--filter TEXT] [--kernels K1 K2]" ;;
+	*) die "usage: two-vm.sh [--filter TEXT] [--bulk-mb N] [--kernels K1 K2]" ;;
 	esac
 done
 build=$XTCP_TOP/build
@@ -72,8 +75,8 @@ for k in stock debug; do
 	mapfile -t args < <(nic n0 "${p[a]}" "${p[b]}" virtio-net-pci "52:54:00:00:02:0$n"
 			    nic n1 "${p[a + 2]}" "${p[b + 2]}" e1000 "52:54:00:00:03:0$n")
 	(
-		"$XTCP_TOP/scripts/vm-run.sh" --kernel "$kernel" --name "twovm-$k" --timeout 900 \
-			"${args[@]}" -- "$XTCP_TOP/tests/twovm-guest.sh" $k "$filter" 2>&1 |
+		"$XTCP_TOP/scripts/vm-run.sh" --kernel "$kernel" --name "twovm-$k" --timeout 1500 \
+			"${args[@]}" -- "$XTCP_TOP/tests/twovm-guest.sh" $k "$filter" "$bulk_mb" 2>&1 |
 			sed -u -e "s|^\(not \)\{0,1\}ok - |&two-vm/$k/|;t" -e "s|^|  [$k] |"
 		echo "${PIPESTATUS[0]}" >"$build/two-vm-$k.rc"
 	) &

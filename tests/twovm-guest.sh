@@ -4,7 +4,7 @@
 # NICs, loads xtcp.ko, meets the other guest over the link and runs
 # twovm_test there.  Prints "ok - GROUP: NAME" / "not ok - GROUP: NAME".
 #
-#   twovm-guest.sh stock|debug [FILTER]   this guest's side of the tests
+#   twovm-guest.sh stock|debug [FILTER [BULK_MB]]   this guest's side of the tests
 #   twovm-guest.sh --list [FILTER]        the results each guest owes
 #
 # NICs, found by MAC (N = 1 stock, 2 debug; scripts/two-vm.sh sets them):
@@ -88,7 +88,7 @@ if ! t nics_up nics_up; then
 fi
 # nics_up ran in a subshell: find the names again
 dev=$(dev_of 52:54:00:00:02:0$n) csum_dev=$(dev_of 52:54:00:00:03:0$n)
-export XT_TWOVM_ROLE=$role XT_TWOVM_FAMILY=4 XT_TWOVM_DEV=$dev XT_TWOVM_CSUM_DEV=$csum_dev
+export XT_TWOVM_BULK_MB=${3:-100} XT_TWOVM_ROLE=$role XT_TWOVM_FAMILY=4 XT_TWOVM_DEV=$dev XT_TWOVM_CSUM_DEV=$csum_dev
 ip -br addr | sed 's/^/# /'
 # The guests boot at their own speed (the debug one slower): wait long here.
 t peer_met ./twovm_test --sync hello 300

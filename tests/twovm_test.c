@@ -15,6 +15,7 @@
  *	XT_TWOVM_FAMILY	4 (the default); 6 once XTCP has IPv6 (see peer_addrs)
  *	XT_TWOVM_DEV	the virtio-net interface (192.0.2.0/24)
  *	XT_TWOVM_CSUM_DEV the e1000 interface (198.51.100.0/24)
+ *	XT_TWOVM_BULK_MB the size of bulk_sha256 (default 100)
  *
  * The two sides meet at sync points over the link itself: kernel TCP on the
  * virtio-net link, the stock guest listening, the debug guest retrying its
@@ -47,7 +48,7 @@
 
 #define SYNC_PORT	7999	/* kernel TCP, the stock side listens */
 #define SYNC_SECS	90	/* a sync point's deadline inside a test */
-#define BULK_BYTES	(100ull << 20)
+#define BULK_MB		100	/* XT_TWOVM_BULK_MB overrides */
 #define LOSS_BYTES	(2ull << 20)
 #define CSUM_BYTES	(8ull << 20)
 
@@ -636,11 +637,18 @@ static void handshake(enum dir d)
 	sync_point("handshake %d done", d);
 }
 
-/* 100 MB over virtio-net (no checksum offload there), SHA-256 checked. */
-static void bulk_100mb(enum dir d)
+/*
+ * 100 MB (XT_TWOVM_BULK_MB) over virtio-net (no checksum offload there),
+ * SHA-256 checked.
+ */
+static void bulk_sha256(enum dir d)
 {
+	const char *mb = getenv("XT_TWOVM_BULK_MB");
+	uint64_t n = mb ? strtoull(mb, NULL, 10) : BULK_MB;
+
 	begin();
-	transfer(T_BULK, d, 0, BULK_BYTES);
+	printf("# %" PRIu64 " MB\n", n);
+	transfer(T_BULK, d, 0, n << 20);
 }
 
 /*
@@ -912,7 +920,7 @@ static void fn##_stock_to_debug(void) { fn(STOCK_TO_DEBUG); }	\
 static void fn##_debug_to_stock(void) { fn(DEBUG_TO_STOCK); }
 
 BOTH(handshake)
-BOTH(bulk_100mb)
+BOTH(bulk_sha256)
 BOTH(half_close)
 BOTH(simultaneous_open)
 BOTH(rst_closed_port)
@@ -926,7 +934,7 @@ BOTH(csum_offload_off)
 
 static const struct xt_test tests[] = {
 	TESTS(handshake, 200),
-	TESTS(bulk_100mb, 400),
+	TESTS(bulk_sha256, 420),
 	TESTS(half_close, 200),
 	TESTS(simultaneous_open, 300),
 	TESTS(rst_closed_port, 200),
