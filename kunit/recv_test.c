@@ -79,20 +79,37 @@ static void xtcp_recv_out_of_order(struct kunit *test)
 }
 
 /*
- * A read sends a window update only once what the peer may still send is
- * at most half of what the buffer holds (__tcp_cleanup_rbuf()): reading
- * 2000 of a 32768-byte window sends nothing.
+ * A read sends a window update only when what the peer may still send is
+ * at most half of what the buffer holds, and the window offered now is at
+ * least twice that (__tcp_cleanup_rbuf()).  Reading 2000 of a 32768-byte
+ * window sends nothing; nor does reading 1000 when 12768 are left (less
+ * than half), the window being unable to double.
  */
 static void xtcp_recv_window_no_update(struct kunit *test)
 {
 	struct xtcp_kt_cfg cfg = XTCP_KT_CFG_DEFAULT;
 	struct xtcp_kt *f = xtcp_kt_open(test, &cfg);
-	u32 r = f->rcv, s = f->snd, w = f->win;
+	u32 r = f->rcv, s = f->snd, w = f->win, seq;
+	const struct xtcp_kt_seg *a = NULL;
 
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s, 20000, 1000);
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r + 1000, s, 20000, 1000);
 	xtcp_kt_expect(test, XTCP_ACK, s, r + 2000, w - 2000, 0);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_read(f, 2000), 2000);
+	xtcp_kt_expect_none(test);
+
+	/* 18 segments more: 12768 of the window left, its edge kept */
+	for (seq = r + 2000; seq != r + 20000; seq += 1000) {
+		xtcp_kt_feed(test, f->sk, XTCP_ACK, seq, s, 20000, 1000);
+		a = xtcp_kt_last(test) ?: a;
+	}
+	KUNIT_EXPECT_FALSE(test, xtcp_kt_fire(f, XTCP_KT_DELACK));
+	KUNIT_EXPECT_NOT_NULL(test, a);
+	if (a) {
+		KUNIT_EXPECT_EQ(test, a->ack - r, 20000);
+		KUNIT_EXPECT_EQ(test, a->win, w - 20000);
+	}
+	KUNIT_EXPECT_EQ(test, xtcp_kt_read(f, 1000), 1000);
 	xtcp_kt_expect_none(test);
 	xtcp_kt_end(f);
 }
