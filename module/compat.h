@@ -152,4 +152,15 @@ static inline void xtcp_inet_set_recverr(struct sock *sk, bool on)
 #endif
 }
 
+/*
+ * KUnit's static stubs (<kunit/static_stub.h>, 6.3) let a test redirect a
+ * function to its own (output.c's xtcp_ip_xmit(), kunit/fixture.c); the
+ * header is absent from 6.1, whose stock kernel has no KUnit: a no-op.
+ */
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+#include <kunit/static_stub.h>
+#else
+#define KUNIT_STATIC_STUB_REDIRECT(real_fn_name, args...) ((void)(real_fn_name))
+#endif
+
 #endif /* _XTCP_COMPAT_H */

@@ -125,6 +125,17 @@ static void xtcp_set_gso(struct sock *sk, struct sk_buff *skb, u32 mss)
 	xtcp_inc(sock_net(sk), XTCP_MIB_OUT_GSO_SKBS);
 }
 
+/*
+ * Hand a connection's segment to IPv4: the one place they leave by, which
+ * a KUnit test redirects to capture what is sent (kunit/fixture.c).
+ */
+int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	KUNIT_STATIC_STUB_REDIRECT(xtcp_ip_xmit, sk, skb);
+	return ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_ip_xmit, XTCP_NS);
+
 /**
  * xtcp_xmit - send one segment on connection @sk
  * @sk: a socket with both addresses and ports set, locked
@@ -191,7 +202,7 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 		xtcp_inc(sock_net(sk), XTCP_MIB_OUT_RSTS);
 	if (flags & XTCP_ACK)
 		xtcp_ack_sent(sk);
-	return ip_queue_xmit(sk, skb, &inet->cork.fl);
+	return xtcp_ip_xmit(sk, skb);
 }
 
 /* Send what the state machine asked for (no payload). */

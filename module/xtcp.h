@@ -415,6 +415,7 @@ struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 /* Headroom for the link layer, IPv4 and our header in front of a segment. */
 #define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HLEN)
 
+int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb);
 int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	      struct sk_buff *data);
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
