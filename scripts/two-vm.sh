@@ -64,6 +64,18 @@ nic() {
 		--qemu -device --qemu "$4,netdev=$1,mac=$5"
 }
 
+# a side's name in results: its role, and the kernel if another plays it
+side_label() {
+	local kernel=${kernels[0]}
+
+	[ "$1" = debug ] && kernel=${kernels[1]}
+	if [ "$kernel" = "$1" ]; then
+		echo "$1"
+	else
+		echo "$1-on-$kernel"
+	fi
+}
+
 t0=$(date +%s)
 pids=()
 for k in stock debug; do
@@ -77,7 +89,7 @@ for k in stock debug; do
 	(
 		"$XTCP_TOP/scripts/vm-run.sh" --kernel "$kernel" --name "twovm-$k" --timeout 1500 \
 			"${args[@]}" -- "$XTCP_TOP/tests/twovm-guest.sh" $k "$filter" "$bulk_mb" 2>&1 |
-			sed -u -e "s|^\(not \)\{0,1\}ok - |&two-vm/$k/|;t" -e "s|^|  [$k] |"
+			sed -u -e "s|^\(not \)\{0,1\}ok - |&two-vm/$(side_label $k)/|;t" -e "s|^|  [$k] |"
 		echo "${PIPESTATUS[0]}" >"$build/two-vm-$k.rc"
 	) &
 	pids+=($!)
@@ -88,12 +100,12 @@ echo "# two-vm: both guests done in $(( $(date +%s) - t0 )) s"
 rc=0
 for k in stock debug; do
 	if [ "$(cat "$build/two-vm-$k.rc" 2>/dev/null)" = 0 ]; then
-		echo "ok - two-vm/$k: guest run clean"
+		echo "ok - two-vm/$(side_label $k): guest run clean"
 	else
-		echo "not ok - two-vm/$k: guest run clean"
+		echo "not ok - two-vm/$(side_label $k): guest run clean"
 		rc=1
 	fi
-	python3 - "$k" "$owed" "$build/vm/twovm-$k/out" <<'PY' || rc=1
+	python3 - "$(side_label $k)" "$owed" "$build/vm/twovm-$k/out" <<'PY' || rc=1
 import re, sys
 from collections import Counter
 kernel, owed_path, out_path = sys.argv[1:]
