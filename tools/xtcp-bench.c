@@ -737,6 +737,9 @@ static void tw_bench(const struct proto *p)
 	/* let the last closes finish (the server's LAST_ACK), then count */
 	usleep(200000);
 	peak = xtcp_stat("TimeWaitActive") - base;
+	printf("XTCP  tw counters: TimeWaitCreated %ld, TimeWaitOverflow %ld (the cap %ld)\n",
+	       xtcp_stat("TimeWaitCreated"), xtcp_stat("TimeWaitOverflow"),
+	       xtcp_sysctl("max_tw_buckets"));
 	printf("XTCP  tw %ld entries made in %.1f s (%.0f /s), %ld active at the end "
 	       "(2*MSL %.0f s)\n", n, end - t0, n / (end - t0), peak,
 	       lifetime);
