@@ -175,10 +175,16 @@ void xtcp_tcb_init(struct xtcp_tcb *tcb, u16 mss, u32 rcv_wnd, u8 rcv_wscale)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_init, XTCP_NS);
 
-/* OPEN, passive (§3.10.1): CLOSED -> LISTEN */
-void xtcp_tcb_listen(struct xtcp_tcb *tcb)
+/*
+ * OPEN, passive (§3.10.1): CLOSED -> LISTEN.  Return: false (and no
+ * change) from any other state.
+ */
+bool xtcp_tcb_listen(struct xtcp_tcb *tcb)
 {
+	if (tcb->state != XTCP_CLOSED)
+		return false;
 	tcb->state = XTCP_LISTEN;
+	return true;
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_listen, XTCP_NS);
 
@@ -193,6 +199,7 @@ void xtcp_tcb_connect(struct xtcp_tcb *tcb, u32 iss, struct xtcp_reply *r)
 	tcb->iss = iss;
 	tcb->snd_una = iss;
 	tcb->snd_nxt = iss + 1;		/* a SYN takes one sequence number */
+	tcb->write_seq = tcb->snd_nxt;	/* data follows the SYN */
 	xtcp_reply(r, XTCP_SYN, iss, 0);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_connect, XTCP_NS);
@@ -234,6 +241,7 @@ void xtcp_tcb_accept_syn(struct xtcp_tcb *child, const struct xtcp_seg *syn,
 	child->iss = iss;
 	child->snd_una = iss;
 	child->snd_nxt = iss + 1;
+	child->write_seq = child->snd_nxt;
 	xtcp_reply_synack(child, r);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_accept_syn, XTCP_NS);
@@ -342,10 +350,41 @@ bool xtcp_state_sends(enum xtcp_state state)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_state_sends, XTCP_NS);
 
-/* Has the peer acknowledged our FIN (it takes SEQ fin_seq)? */
+/*
+ * The states that take segment text (§3.10.7.4, seventh): until the
+ * peer's FIN.  Data in CLOSE_WAIT, CLOSING and LAST_ACK is ignored; an
+ * ACK held back for received data is owed only here.
+ */
+bool xtcp_state_receives(enum xtcp_state state)
+{
+	switch (state) {
+	case XTCP_ESTABLISHED:
+	case XTCP_FIN_WAIT_1:
+	case XTCP_FIN_WAIT_2:
+		return true;
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_state_receives, XTCP_NS);
+
+/*
+ * The states in which the keepalive timer runs: the synchronized ones but
+ * TIME_WAIT.  Probes need nothing outstanding, which our unacknowledged
+ * FIN rules out in FIN_WAIT_1, CLOSING and LAST_ACK, so they go out in
+ * ESTABLISHED, CLOSE_WAIT and FIN_WAIT_2 (as Linux's), and a connection
+ * that moves on from FIN_WAIT_1 to FIN_WAIT_2 keeps its timer.
+ */
+bool xtcp_state_keepalive(enum xtcp_state state)
+{
+	return xtcp_state_sends(state) || state == XTCP_FIN_WAIT_2;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_state_keepalive, XTCP_NS);
+
+/* Has the peer acknowledged our FIN (it takes SEQ write_seq)? */
 bool xtcp_tcb_fin_acked(const struct xtcp_tcb *tcb)
 {
-	return tcb->fin_queued && tcb->snd_una == tcb->fin_seq + 1;
+	return tcb->fin_queued && tcb->snd_una == xtcp_tcb_snd_end(tcb);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_fin_acked, XTCP_NS);
 
@@ -480,8 +519,7 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 	 * peer's FIN is in (CLOSE_WAIT, CLOSING, LAST_ACK) text is ignored.
 	 */
 	if ((seg->len || (seg->flags & XTCP_FIN)) &&
-	    (tcb->state == XTCP_ESTABLISHED || tcb->state == XTCP_FIN_WAIT_1 ||
-	     tcb->state == XTCP_FIN_WAIT_2))
+	    xtcp_state_receives(tcb->state))
 		ev |= XTCP_EV_TEXT;
 	return ev;
 }
@@ -522,15 +560,14 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tcb_fin, XTCP_NS);
 /**
  * xtcp_tcb_close - CLOSE (§3.10.4), and shutdown(SHUT_WR)
  * @tcb: the connection
- * @fin_seq: the sequence number the FIN will take (after queued data)
  *
  * CLOSED, LISTEN and SYN_SENT close at once; SYN_RECEIVED and ESTABLISHED
  * go to FIN_WAIT_1 and CLOSE_WAIT to LAST_ACK, with a FIN queued after the
- * data; the other states already sent theirs.
+ * data (it takes SEQ write_seq); the other states already sent theirs.
  *
  * Return: what the caller must do.
  */
-enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb, u32 fin_seq)
+enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb)
 {
 	switch (tcb->state) {
 	case XTCP_CLOSED:
@@ -549,7 +586,6 @@ enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb, u32 fin_seq)
 		return XTCP_CLOSE_NOTHING;
 	}
 	tcb->fin_queued = true;
-	tcb->fin_seq = fin_seq;
 	return XTCP_CLOSE_SEND_FIN;
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_close, XTCP_NS);
@@ -636,6 +672,17 @@ void xtcp_tcb_abort(struct xtcp_tcb *tcb, struct xtcp_reply *r)
 	tcb->state = XTCP_CLOSED;
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_abort, XTCP_NS);
+
+/*
+ * Delete the TCB, from any state, sending nothing: the connection ended
+ * without a segment of ours (a timeout, §3.10.8; a child that never
+ * completed its handshake; TIME_WAIT handed over to a minisock).  -> CLOSED
+ */
+void xtcp_tcb_delete(struct xtcp_tcb *tcb)
+{
+	tcb->state = XTCP_CLOSED;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_delete, XTCP_NS);
 
 /* The window field to send: SYNs are never scaled (RFC 7323 §2.2). */
 u16 xtcp_tcb_window(const struct xtcp_tcb *tcb, u8 flags)
