@@ -586,6 +586,15 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	size_t copied = 0;
 	long timeo;
 
+	/*
+	 * A stream socket ignores sendto()'s address, as TCP does; but one
+	 * XTCP cannot serve (an IPv6 one, another family) is refused.
+	 */
+	if (msg->msg_name &&
+	    xtcp_check_sockaddr(msg->msg_name, msg->msg_namelen,
+				xtcp_family) == -EAFNOSUPPORT)
+		return -EAFNOSUPPORT;
+
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT))) {

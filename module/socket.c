@@ -479,10 +479,9 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
 	long timeo;
 	int err;
 
-	if (addr_len < (int)sizeof(*sa))
-		return -EINVAL;
-	if (sa->sxtcp_family != xtcp_family)
-		return -EAFNOSUPPORT;
+	err = xtcp_check_sockaddr(uaddr, addr_len, xtcp_family);
+	if (err)
+		return err;
 
 	lock_sock(sk);
 	switch (sock->state) {
