@@ -222,6 +222,7 @@ void xtcp_orphan(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 
+	sock_owned_by_me(sk);
 	set_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags);
 	spin_lock_bh(&xn->all_lock);
 	list_add_tail(&xtcp_sk(sk)->orphan_node, &xn->orphans);
@@ -378,6 +379,7 @@ void xtcp_conn_forget(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	sock_owned_by_me(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_ofo_purge(&xs->ofo);
 	xtcp_send_queue_purge(sk);
@@ -457,6 +459,7 @@ void xtcp_child_drop(struct sock *child)
 	struct xtcp_sock *pxs;
 	bool owner;
 
+	sock_owned_by_me(child);
 	xtcp_tcb_delete(&cxs->tcb);
 	xtcp_sync_state(child);
 	xtcp_unhash(child);
@@ -713,6 +716,7 @@ void xtcp_listener_stop(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk), *cxs, *tmp;
 	LIST_HEAD(children);
 
+	sock_owned_by_me(sk);
 	xtcp_unhash(sk);
 	spin_lock_bh(&xs->queue_lock);
 	xs->queues_closed = true;

@@ -571,6 +571,7 @@ void xtcp_send_fin(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
+	sock_owned_by_me(sk);
 	if (!skb || !xs->send_head)
 		skb = xtcp_new_segment(sk, sk->sk_allocation | __GFP_NOFAIL);
 	XTCP_SKB_CB(skb)->seg.flags |= XTCP_FIN;
