@@ -518,6 +518,7 @@ struct xtcp_skb_cb {
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));
 
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
