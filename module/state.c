@@ -60,6 +60,7 @@
 #include "compat.h"
 #include "seq.h"
 #include "state.h"
+#include "window.h"
 
 static const char *const xtcp_state_names[XTCP_NR_STATES] = {
 	[XTCP_CLOSED]		= "CLOSED",
@@ -687,10 +688,7 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tcb_delete, XTCP_NS);
 /* The window field to send: SYNs are never scaled (RFC 7323 §2.2). */
 u16 xtcp_tcb_window(const struct xtcp_tcb *tcb, u8 flags)
 {
-	u32 wnd = tcb->rcv_wnd;
-
-	if (!(flags & XTCP_SYN))
-		wnd >>= tcb->rcv_wscale;
-	return min_t(u32, wnd, U16_MAX);
+	return xtcp_window_field(tcb->rcv_wnd,
+				 flags & XTCP_SYN ? 0 : tcb->rcv_wscale);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_window, XTCP_NS);
