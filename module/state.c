@@ -390,18 +390,18 @@ bool xtcp_tcb_fin_acked(const struct xtcp_tcb *tcb)
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_fin_acked, XTCP_NS);
 
 /*
- * §3.10.7.4, every state from SYN_RECEIVED on.  Segment text and FIN are
- * left to the receive path (XTCP_EV_TEXT).
+ * §3.10.7.4 in SYN_RECEIVED, before the first check: what completes or
+ * repeats the handshake though its sequence number is old.
  */
-static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
-				      const struct xtcp_seg *seg,
-				      struct xtcp_reply *r)
+static unsigned int xtcp_synced_handshake(struct xtcp_tcb *tcb,
+					  const struct xtcp_seg *seg,
+					  struct xtcp_reply *r)
 {
-	unsigned int ev = 0;
+	if (tcb->state != XTCP_SYN_RECEIVED)
+		return 0;
 
 	/* A retransmitted SYN: our SYN,ACK was lost, send it again. */
-	if (tcb->state == XTCP_SYN_RECEIVED &&
-	    (seg->flags & (XTCP_SYN | XTCP_ACK | XTCP_RST)) == XTCP_SYN &&
+	if ((seg->flags & (XTCP_SYN | XTCP_ACK | XTCP_RST)) == XTCP_SYN &&
 	    seg->seq == tcb->irs) {
 		xtcp_reply_synack(tcb, r);
 		return XTCP_EV_DROP;
@@ -413,7 +413,7 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 	 * as the ACK that completes the handshake (Linux does the same), so
 	 * the whole exchange is four segments.
 	 */
-	if (tcb->state == XTCP_SYN_RECEIVED && !tcb->passive &&
+	if (!tcb->passive &&
 	    (seg->flags & (XTCP_SYN | XTCP_ACK | XTCP_RST | XTCP_FIN)) ==
 	    (XTCP_SYN | XTCP_ACK) &&
 	    seg->seq == tcb->irs && seg->ack == tcb->snd_nxt) {
@@ -425,44 +425,88 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 		tcb->snd_wl2 = seg->ack;
 		return XTCP_EV_ESTABLISHED | XTCP_EV_ACKED | XTCP_EV_DROP;
 	}
+	return 0;
+}
 
-	/* first, the sequence number */
-	if (!xtcp_seq_acceptable(seg->seq, xtcp_seg_len(seg), tcb->rcv_nxt,
-				 tcb->rcv_wnd)) {
-		if (seg->flags & XTCP_RST)
-			return XTCP_EV_DROP;
-		xtcp_reply_ack(tcb, r);
-		return XTCP_EV_OOW | XTCP_EV_DROP;
-	}
+/* §3.10.7.4, first: the sequence number; an unacceptable one draws an ACK */
+static unsigned int xtcp_synced_seq(const struct xtcp_tcb *tcb,
+				    const struct xtcp_seg *seg,
+				    struct xtcp_reply *r)
+{
+	if (xtcp_seq_acceptable(seg->seq, xtcp_seg_len(seg), tcb->rcv_nxt,
+				tcb->rcv_wnd))
+		return 0;
+	if (seg->flags & XTCP_RST)
+		return XTCP_EV_DROP;
+	xtcp_reply_ack(tcb, r);
+	return XTCP_EV_OOW | XTCP_EV_DROP;
+}
 
-	/* second, RST (RFC 5961 §3: only the exact one resets) */
-	if (seg->flags & XTCP_RST) {
-		if (seg->seq != tcb->rcv_nxt) {
-			xtcp_reply_ack(tcb, r);
-			return XTCP_EV_CHALLENGE | XTCP_EV_DROP;
-		}
-		if (tcb->state == XTCP_SYN_RECEIVED) {
-			ev = tcb->passive ? XTCP_EV_CHILD_RESET : XTCP_EV_REFUSED;
-			tcb->state = XTCP_CLOSED;
-			return ev | XTCP_EV_DROP;
-		}
-		tcb->state = XTCP_CLOSED;
-		return XTCP_EV_RESET | XTCP_EV_DROP;
-	}
+/* §3.10.7.4, second: RST (RFC 5961 §3: only the exact one resets) */
+static unsigned int xtcp_synced_rst(struct xtcp_tcb *tcb,
+				    const struct xtcp_seg *seg,
+				    struct xtcp_reply *r)
+{
+	unsigned int ev;
 
-	/* fourth, SYN (third, security, does not apply) */
-	if (seg->flags & XTCP_SYN) {
-		if (tcb->state == XTCP_SYN_RECEIVED && tcb->passive) {
-			/* a new SYN in the window: return to LISTEN */
-			tcb->state = XTCP_CLOSED;
-			return XTCP_EV_CHILD_RESET | XTCP_EV_DROP;
-		}
-		/* RFC 5961 §4: challenge ACK */
+	if (!(seg->flags & XTCP_RST))
+		return 0;
+	if (seg->seq != tcb->rcv_nxt) {
 		xtcp_reply_ack(tcb, r);
 		return XTCP_EV_CHALLENGE | XTCP_EV_DROP;
 	}
+	if (tcb->state == XTCP_SYN_RECEIVED)
+		ev = tcb->passive ? XTCP_EV_CHILD_RESET : XTCP_EV_REFUSED;
+	else
+		ev = XTCP_EV_RESET;
+	tcb->state = XTCP_CLOSED;
+	return ev | XTCP_EV_DROP;
+}
 
-	/* fifth, ACK: without it, drop */
+/* §3.10.7.4, fourth: SYN (the third, security, does not apply) */
+static unsigned int xtcp_synced_syn(struct xtcp_tcb *tcb,
+				    const struct xtcp_seg *seg,
+				    struct xtcp_reply *r)
+{
+	if (!(seg->flags & XTCP_SYN))
+		return 0;
+	if (tcb->state == XTCP_SYN_RECEIVED && tcb->passive) {
+		/* a new SYN in the window: return to LISTEN */
+		tcb->state = XTCP_CLOSED;
+		return XTCP_EV_CHILD_RESET | XTCP_EV_DROP;
+	}
+	/* RFC 5961 §4: challenge ACK */
+	xtcp_reply_ack(tcb, r);
+	return XTCP_EV_CHALLENGE | XTCP_EV_DROP;
+}
+
+/* §3.10.7.4, fifth, in the closing states: has our FIN been acknowledged? */
+static unsigned int xtcp_synced_fin_acked(struct xtcp_tcb *tcb)
+{
+	if (!xtcp_tcb_fin_acked(tcb))
+		return 0;
+	switch (tcb->state) {
+	case XTCP_FIN_WAIT_1:
+		tcb->state = XTCP_FIN_WAIT_2;
+		return XTCP_EV_FIN_ACKED;
+	case XTCP_CLOSING:
+		tcb->state = XTCP_TIME_WAIT;
+		return XTCP_EV_TIME_WAIT | XTCP_EV_DROP;
+	case XTCP_LAST_ACK:
+		tcb->state = XTCP_CLOSED;
+		return XTCP_EV_CLOSED | XTCP_EV_DROP;
+	default:
+		return 0;
+	}
+}
+
+/* §3.10.7.4, fifth: the ACK field; without it the segment is dropped */
+static unsigned int xtcp_synced_ack(struct xtcp_tcb *tcb,
+				    const struct xtcp_seg *seg,
+				    struct xtcp_reply *r)
+{
+	unsigned int ev = 0;
+
 	if (!(seg->flags & XTCP_ACK))
 		return XTCP_EV_DROP;
 
@@ -495,34 +539,46 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 	}
 	if (xtcp_seq_leq(tcb->snd_una, seg->ack))
 		xtcp_tcb_update_window(tcb, seg);
+	return ev | xtcp_synced_fin_acked(tcb);
+}
 
-	/* fifth, in the closing states: has our FIN been acknowledged? */
-	if (xtcp_tcb_fin_acked(tcb)) {
-		switch (tcb->state) {
-		case XTCP_FIN_WAIT_1:
-			tcb->state = XTCP_FIN_WAIT_2;
-			ev |= XTCP_EV_FIN_ACKED;
-			break;
-		case XTCP_CLOSING:
-			tcb->state = XTCP_TIME_WAIT;
-			return ev | XTCP_EV_TIME_WAIT | XTCP_EV_DROP;
-		case XTCP_LAST_ACK:
-			tcb->state = XTCP_CLOSED;
-			return ev | XTCP_EV_CLOSED | XTCP_EV_DROP;
-		default:
-			break;
-		}
-	}
-
-	/*
-	 * sixth to eighth: URG, text and FIN go to the receive path, which
-	 * calls xtcp_tcb_fin() when the FIN is next in sequence.  Once the
-	 * peer's FIN is in (CLOSE_WAIT, CLOSING, LAST_ACK) text is ignored.
-	 */
+/*
+ * §3.10.7.4, sixth to eighth: XTCP has no urgent data (URG is ignored);
+ * text and FIN go to the receive path, which calls xtcp_tcb_fin() when the
+ * FIN is next in sequence.  Once the peer's FIN is in (CLOSE_WAIT,
+ * CLOSING, LAST_ACK) text is ignored.
+ */
+static unsigned int xtcp_synced_text(const struct xtcp_tcb *tcb,
+				     const struct xtcp_seg *seg)
+{
 	if ((seg->len || (seg->flags & XTCP_FIN)) &&
 	    xtcp_state_receives(tcb->state))
-		ev |= XTCP_EV_TEXT;
-	return ev;
+		return XTCP_EV_TEXT;
+	return 0;
+}
+
+/*
+ * §3.10.7.4, every state from SYN_RECEIVED on, one step at a time: a step
+ * that ends the segment's processing returns XTCP_EV_DROP among its bits.
+ */
+static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
+				      const struct xtcp_seg *seg,
+				      struct xtcp_reply *r)
+{
+	unsigned int ev;
+
+	ev = xtcp_synced_handshake(tcb, seg, r);
+	if (!ev)
+		ev = xtcp_synced_seq(tcb, seg, r);
+	if (!ev)
+		ev = xtcp_synced_rst(tcb, seg, r);
+	if (!ev)
+		ev = xtcp_synced_syn(tcb, seg, r);
+	if (!ev)
+		ev = xtcp_synced_ack(tcb, seg, r);
+	if (ev & XTCP_EV_DROP)
+		return ev;
+	return ev | xtcp_synced_text(tcb, seg);
 }
 
 /**
