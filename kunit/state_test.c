@@ -217,6 +217,9 @@ static void xtcp_fix_established(struct kunit *test, struct xtcp_tcb *tcb,
 	xtcp_fix_syn_sent(test, tcb, n);
 	xtcp_tcb_input(tcb, &synack, &r);
 	KUNIT_ASSERT_EQ(test, tcb->state, XTCP_ESTABLISHED);
+	KUNIT_ASSERT_EQ(test, tcb->write_seq, n->iss + 1);
+	/* the send path queued and sent XTCP_T_SENT bytes */
+	tcb->write_seq += XTCP_T_SENT;
 	tcb->snd_nxt += XTCP_T_SENT;
 }
 
@@ -1350,7 +1353,7 @@ static void xtcp_state_retransmit(struct kunit *test)
 	xtcp_expect_reply(test, &r, XTCP_REPLY(XTCP_SYN | XTCP_ACK, n->iss, n->irs + 1));
 
 	/* closed in SYN_RECEIVED: our SYN is unacknowledged, SYN|ACK again */
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, n->iss + 1), XTCP_CLOSE_SEND_FIN);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_SEND_FIN);
 	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_FIN_WAIT_1);
 	memset(&r, 0xa5, sizeof(r));
 	KUNIT_EXPECT_TRUE(test, xtcp_tcb_retransmit(&tcb, &r));
@@ -1361,7 +1364,7 @@ static void xtcp_state_retransmit(struct kunit *test)
 	memset(&r, 0xa5, sizeof(r));
 	KUNIT_EXPECT_FALSE(test, xtcp_tcb_retransmit(&tcb, &r));
 	KUNIT_EXPECT_EQ(test, r.flags, 0);
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, n->iss + 1), XTCP_CLOSE_SEND_FIN);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_SEND_FIN);
 	memset(&r, 0xa5, sizeof(r));
 	KUNIT_EXPECT_FALSE(test, xtcp_tcb_retransmit(&tcb, &r));
 	KUNIT_EXPECT_EQ(test, r.flags, 0);
@@ -1709,7 +1712,7 @@ static void xtcp_fix_fin_wait_1(struct kunit *test, struct xtcp_tcb *tcb,
 				const struct xtcp_nums *n)
 {
 	xtcp_fix_established(test, tcb, n);
-	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(tcb, tcb->snd_nxt), XTCP_CLOSE_SEND_FIN);
+	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(tcb), XTCP_CLOSE_SEND_FIN);
 	tcb->snd_nxt++;		/* the send path sent the FIN */
 	KUNIT_ASSERT_EQ(test, tcb->state, XTCP_FIN_WAIT_1);
 }
@@ -1743,7 +1746,7 @@ static void xtcp_fix_last_ack(struct kunit *test, struct xtcp_tcb *tcb,
 			      const struct xtcp_nums *n)
 {
 	xtcp_fix_close_wait(test, tcb, n);
-	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(tcb, tcb->snd_nxt), XTCP_CLOSE_SEND_FIN);
+	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(tcb), XTCP_CLOSE_SEND_FIN);
 	tcb->snd_nxt++;
 	KUNIT_ASSERT_EQ(test, tcb->state, XTCP_LAST_ACK);
 }
@@ -1767,49 +1770,54 @@ static void xtcp_close_call(struct kunit *test)
 	struct xtcp_tcb tcb, before;
 
 	xtcp_fix_closed(&tcb);
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 0), XTCP_CLOSE_DELETE);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_DELETE);
 	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSED);
 	KUNIT_EXPECT_FALSE(test, tcb.fin_queued);
 	xtcp_fix_listen(&tcb);
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 0), XTCP_CLOSE_DELETE);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_DELETE);
 	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSED);
 	xtcp_fix_syn_sent(test, &tcb, n);
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, n->iss + 1), XTCP_CLOSE_DELETE);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_DELETE);
 	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSED);
 	KUNIT_EXPECT_FALSE(test, tcb.fin_queued);
 
 	/* SYN_RECEIVED: "form a FIN segment and send it, enter FIN-WAIT-1" */
 	xtcp_fix_syn_received_active(test, &tcb, n);
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, n->iss + 1), XTCP_CLOSE_SEND_FIN);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_SEND_FIN);
 	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_FIN_WAIT_1);
 	KUNIT_EXPECT_TRUE(test, tcb.fin_queued);
-	KUNIT_EXPECT_EQ(test, tcb.fin_seq, n->iss + 1);
+	/* the FIN takes SEQ write_seq, right after the SYN */
+	KUNIT_EXPECT_EQ(test, tcb.write_seq, n->iss + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_snd_end(&tcb), n->iss + 2);
 
 	xtcp_fix_established(test, &tcb, n);
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, nxt + 5), XTCP_CLOSE_SEND_FIN);
+	tcb.write_seq += 5;	/* five bytes queued, not yet sent */
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_snd_end(&tcb), nxt + 5);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_SEND_FIN);
 	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_FIN_WAIT_1);
-	KUNIT_EXPECT_EQ(test, tcb.fin_seq, nxt + 5);	/* after queued data */
+	KUNIT_EXPECT_EQ(test, tcb.write_seq, nxt + 5);	/* after queued data */
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_snd_end(&tcb), nxt + 6);
 
 	xtcp_fix_close_wait(test, &tcb, n);
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, nxt), XTCP_CLOSE_SEND_FIN);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_SEND_FIN);
 	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_LAST_ACK);
-	KUNIT_EXPECT_EQ(test, tcb.fin_seq, nxt);
+	KUNIT_EXPECT_EQ(test, tcb.write_seq, nxt);
 
 	/* a FIN is already on its way: nothing changes */
 	xtcp_fix_fin_wait_1(test, &tcb, n);
 	before = tcb;
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 12345), XTCP_CLOSE_NOTHING);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_NOTHING);
 	KUNIT_EXPECT_MEMEQ(test, &tcb, &before, sizeof(tcb));
 	xtcp_fix_fin_wait_2(test, &tcb, n);
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 12345), XTCP_CLOSE_NOTHING);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_NOTHING);
 	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_FIN_WAIT_2);
 	xtcp_fix_closing(test, &tcb, n);
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 12345), XTCP_CLOSE_NOTHING);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_NOTHING);
 	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_CLOSING);
 	xtcp_fix_last_ack(test, &tcb, n);
-	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb, 12345), XTCP_CLOSE_NOTHING);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_close(&tcb), XTCP_CLOSE_NOTHING);
 	KUNIT_EXPECT_EQ(test, tcb.state, XTCP_LAST_ACK);
-	KUNIT_EXPECT_EQ(test, tcb.fin_seq, nxt);
+	KUNIT_EXPECT_EQ(test, tcb.write_seq, nxt);
 }
 
 /* FIN_WAIT_1: ACKs short of the FIN, of the FIN, and a FIN (§3.10.7.4). */
@@ -2046,7 +2054,7 @@ static void xtcp_close_exchange(struct kunit *test)
 	xtcp_expect_pair(test, &a, &b);
 
 	/* a: CLOSE; its FIN <SEQ=ISS+1><ACK=IRS+1> */
-	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(&a, a.snd_nxt), XTCP_CLOSE_SEND_FIN);
+	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(&a), XTCP_CLOSE_SEND_FIN);
 	fa = XTCP_REPLY(XTCP_FIN | XTCP_ACK, a.snd_nxt, a.rcv_nxt);
 	a.snd_nxt++;
 	xtcp_expect_input(test, &b, xtcp_transmit(&a, &fa, 0), XTCP_EV_TEXT,
@@ -2057,7 +2065,7 @@ static void xtcp_close_exchange(struct kunit *test)
 			  XTCP_EV_ACKED | XTCP_EV_FIN_ACKED, XTCP_FIN_WAIT_2,
 			  XTCP_NO_REPLY);
 	/* b: CLOSE; its FIN; a's ACK of it; a in TIME_WAIT, b CLOSED */
-	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(&b, b.snd_nxt), XTCP_CLOSE_SEND_FIN);
+	KUNIT_ASSERT_EQ(test, xtcp_tcb_close(&b), XTCP_CLOSE_SEND_FIN);
 	KUNIT_EXPECT_EQ(test, b.state, XTCP_LAST_ACK);
 	fb = XTCP_REPLY(XTCP_FIN | XTCP_ACK, b.snd_nxt, b.rcv_nxt);
 	b.snd_nxt++;
@@ -2085,10 +2093,10 @@ static void xtcp_close_exchange(struct kunit *test)
 		s = xtcp_transmit(&a, &r, 0);
 		xtcp_tcb_input(&b, &s, &r);
 	}
-	xtcp_tcb_close(&a, a.snd_nxt);
+	xtcp_tcb_close(&a);
 	fa = XTCP_REPLY(XTCP_FIN | XTCP_ACK, a.snd_nxt, a.rcv_nxt);
 	a.snd_nxt++;
-	xtcp_tcb_close(&b, b.snd_nxt);
+	xtcp_tcb_close(&b);
 	fb = XTCP_REPLY(XTCP_FIN | XTCP_ACK, b.snd_nxt, b.rcv_nxt);
 	b.snd_nxt++;
 	KUNIT_EXPECT_EQ(test, a.state, XTCP_FIN_WAIT_1);
@@ -2111,6 +2119,191 @@ static void xtcp_close_exchange(struct kunit *test)
 			  XTCP_TIME_WAIT, XTCP_NO_REPLY);
 }
 
+/* ---- the events the socket side calls, in every state ------------------ */
+
+/*
+ * Bring @tcb into @state along the paths the fixtures take (TIME_WAIT:
+ * CLOSING and the ACK of our FIN).
+ */
+static void xtcp_fix_state(struct kunit *test, struct xtcp_tcb *tcb,
+			   const struct xtcp_nums *n, enum xtcp_state state)
+{
+	struct xtcp_reply r;
+	struct xtcp_seg s;
+
+	switch (state) {
+	case XTCP_CLOSED:
+		xtcp_fix_closed(tcb);
+		break;
+	case XTCP_LISTEN:
+		xtcp_fix_listen(tcb);
+		break;
+	case XTCP_SYN_SENT:
+		xtcp_fix_syn_sent(test, tcb, n);
+		break;
+	case XTCP_SYN_RECEIVED:
+		xtcp_fix_syn_received(test, tcb, n);
+		break;
+	case XTCP_ESTABLISHED:
+		xtcp_fix_established(test, tcb, n);
+		break;
+	case XTCP_FIN_WAIT_1:
+		xtcp_fix_fin_wait_1(test, tcb, n);
+		break;
+	case XTCP_FIN_WAIT_2:
+		xtcp_fix_fin_wait_2(test, tcb, n);
+		break;
+	case XTCP_CLOSE_WAIT:
+		xtcp_fix_close_wait(test, tcb, n);
+		break;
+	case XTCP_CLOSING:
+		xtcp_fix_closing(test, tcb, n);
+		break;
+	case XTCP_LAST_ACK:
+		xtcp_fix_last_ack(test, tcb, n);
+		break;
+	case XTCP_TIME_WAIT:
+		xtcp_fix_closing(test, tcb, n);
+		s = xtcp_mkseg(XTCP_ACK, tcb->rcv_nxt, tcb->snd_nxt, 0);
+		xtcp_tcb_input(tcb, &s, &r);
+		break;
+	default:
+		KUNIT_FAIL(test, "no fixture for state %d", state);
+		return;
+	}
+	KUNIT_ASSERT_EQ_MSG(test, tcb->state, state, "fixture for %s",
+			    xtcp_state_name(state));
+}
+
+/* OPEN, passive (§3.10.1): from CLOSED only; elsewhere nothing changes. */
+static void xtcp_events_listen(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	struct xtcp_tcb tcb, before;
+	enum xtcp_state s;
+
+	for (s = XTCP_CLOSED; s < XTCP_NR_STATES; s++) {
+		xtcp_fix_state(test, &tcb, n, s);
+		before = tcb;
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_tcb_listen(&tcb), s == XTCP_CLOSED,
+				    "%s", xtcp_state_name(s));
+		if (s == XTCP_CLOSED) {
+			KUNIT_EXPECT_EQ(test, tcb.state, XTCP_LISTEN);
+			before.state = XTCP_LISTEN;
+		}
+		KUNIT_EXPECT_MEMEQ_MSG(test, &tcb, &before, sizeof(tcb), "%s",
+				       xtcp_state_name(s));
+	}
+}
+
+/*
+ * Delete the TCB (a timeout, a child that never completed, TIME_WAIT
+ * handed over): CLOSED from every state, nothing sent, nothing else
+ * touched.
+ */
+static void xtcp_events_delete(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	struct xtcp_tcb tcb, before;
+	enum xtcp_state s;
+
+	for (s = XTCP_CLOSED; s < XTCP_NR_STATES; s++) {
+		xtcp_fix_state(test, &tcb, n, s);
+		before = tcb;
+		before.state = XTCP_CLOSED;
+		xtcp_tcb_delete(&tcb);
+		KUNIT_EXPECT_MEMEQ_MSG(test, &tcb, &before, sizeof(tcb), "%s",
+				       xtcp_state_name(s));
+	}
+}
+
+/* ABORT (§3.10.5) and CLOSE (§3.10.4) end in CLOSED where they say so. */
+static void xtcp_events_abort_close(struct kunit *test)
+{
+	static const enum xtcp_state close_to[XTCP_NR_STATES] = {
+		[XTCP_CLOSED] = XTCP_CLOSED, [XTCP_LISTEN] = XTCP_CLOSED,
+		[XTCP_SYN_SENT] = XTCP_CLOSED,
+		[XTCP_SYN_RECEIVED] = XTCP_FIN_WAIT_1,
+		[XTCP_ESTABLISHED] = XTCP_FIN_WAIT_1,
+		[XTCP_FIN_WAIT_1] = XTCP_FIN_WAIT_1,
+		[XTCP_FIN_WAIT_2] = XTCP_FIN_WAIT_2,
+		[XTCP_CLOSE_WAIT] = XTCP_LAST_ACK, [XTCP_CLOSING] = XTCP_CLOSING,
+		[XTCP_LAST_ACK] = XTCP_LAST_ACK, [XTCP_TIME_WAIT] = XTCP_TIME_WAIT,
+	};
+	const struct xtcp_nums *n = test->param_value;
+	struct xtcp_reply r;
+	struct xtcp_tcb tcb;
+	enum xtcp_state s;
+
+	for (s = XTCP_CLOSED; s < XTCP_NR_STATES; s++) {
+		xtcp_fix_state(test, &tcb, n, s);
+		xtcp_tcb_abort(&tcb, &r);
+		KUNIT_EXPECT_EQ_MSG(test, tcb.state, XTCP_CLOSED, "abort in %s",
+				    xtcp_state_name(s));
+		xtcp_fix_state(test, &tcb, n, s);
+		xtcp_tcb_close(&tcb);
+		KUNIT_EXPECT_EQ_MSG(test, tcb.state, close_to[s], "close in %s",
+				    xtcp_state_name(s));
+	}
+}
+
+/* Where data and FIN sequence numbers start: right after our SYN. */
+static void xtcp_events_write_seq(struct kunit *test)
+{
+	const struct xtcp_nums *n = test->param_value;
+	struct xtcp_tcb tcb;
+
+	xtcp_fix_syn_sent(test, &tcb, n);
+	KUNIT_EXPECT_EQ(test, tcb.write_seq, n->iss + 1);
+	KUNIT_EXPECT_EQ(test, xtcp_tcb_snd_end(&tcb), n->iss + 1);
+	xtcp_fix_syn_received(test, &tcb, n);
+	KUNIT_EXPECT_EQ(test, tcb.write_seq, n->iss + 1);
+	KUNIT_EXPECT_FALSE(test, tcb.fin_queued);
+	/* our FIN acknowledged: SND.UNA is one past write_seq */
+	xtcp_fix_fin_wait_2(test, &tcb, n);
+	KUNIT_EXPECT_TRUE(test, xtcp_tcb_fin_acked(&tcb));
+	KUNIT_EXPECT_EQ(test, tcb.snd_una, tcb.write_seq + 1);
+	KUNIT_EXPECT_EQ(test, tcb.snd_una, xtcp_tcb_snd_end(&tcb));
+}
+
+/* The lists of states, each kept once in state.c. */
+static void xtcp_events_predicates(struct kunit *test)
+{
+	static const bool receives[XTCP_NR_STATES] = {
+		[XTCP_ESTABLISHED] = true, [XTCP_FIN_WAIT_1] = true,
+		[XTCP_FIN_WAIT_2] = true,
+	};
+	static const bool keepalive[XTCP_NR_STATES] = {
+		[XTCP_ESTABLISHED] = true, [XTCP_FIN_WAIT_1] = true,
+		[XTCP_FIN_WAIT_2] = true, [XTCP_CLOSE_WAIT] = true,
+		[XTCP_CLOSING] = true, [XTCP_LAST_ACK] = true,
+	};
+	enum xtcp_state s;
+
+	for (s = XTCP_CLOSED; s < XTCP_NR_STATES; s++) {
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_state_receives(s), receives[s],
+				    "%s", xtcp_state_name(s));
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_state_keepalive(s), keepalive[s],
+				    "%s", xtcp_state_name(s));
+	}
+	KUNIT_EXPECT_FALSE(test, xtcp_state_receives(XTCP_NR_STATES));
+	KUNIT_EXPECT_FALSE(test, xtcp_state_keepalive(XTCP_NR_STATES));
+}
+
+static struct kunit_case xtcp_events_test_cases[] = {
+	KUNIT_CASE_PARAM(xtcp_events_listen, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_events_delete, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_events_abort_close, xtcp_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_events_write_seq, xtcp_nums_gen_params),
+	KUNIT_CASE(xtcp_events_predicates),
+	{}
+};
+
+static struct kunit_suite xtcp_state_events_suite = {
+	.name = "xtcp_state_events",
+	.test_cases = xtcp_events_test_cases,
+};
+
 static struct kunit_case xtcp_close_test_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_close_call, xtcp_nums_gen_params),
 	KUNIT_CASE_PARAM(xtcp_close_fin_wait_1, xtcp_nums_gen_params),
@@ -2130,4 +2323,5 @@ static struct kunit_suite xtcp_close_suite = {
 	.test_cases = xtcp_close_test_cases,
 };
 
-kunit_test_suites(&xtcp_state_suite, &xtcp_close_suite);
+kunit_test_suites(&xtcp_state_suite, &xtcp_close_suite,
+		  &xtcp_state_events_suite);

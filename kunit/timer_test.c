@@ -30,6 +30,8 @@ static void xtcp_tmt_fire_owned(struct kunit *test, struct sock *sk)
 
 static void xtcp_timer_deferred_due(struct kunit *test)
 {
+	struct xtcp_seg syn = { .seq = 1000, .flags = XTCP_SYN };
+	struct xtcp_reply r;
 	struct socket *sock;
 	struct xtcp_sock *xs;
 	struct sock *sk;
@@ -47,7 +49,11 @@ static void xtcp_timer_deferred_due(struct kunit *test)
 	 * ends the connection with ETIMEDOUT, without a segment.
 	 */
 	lock_sock(sk);
-	xtcp_set_state(sk, XTCP_SYN_RECEIVED);
+	/* simultaneous open: our SYN, then the peer's (state.c's events) */
+	xtcp_tcb_connect(&xs->tcb, 1, &r);
+	xtcp_tcb_input(&xs->tcb, &syn, &r);
+	xtcp_sync_state(sk);
+	KUNIT_ASSERT_EQ(test, xs->tcb.state, XTCP_SYN_RECEIVED);
 	xs->retries = U8_MAX;
 	xtcp_tmt_fire_owned(test, sk);
 	/* what the ACK of our SYN,ACK does, from the backlog */
@@ -77,8 +83,10 @@ static void xtcp_timer_deferred_due(struct kunit *test)
 
 	/* nothing may send at close */
 	lock_sock(sk);
-	if (xs->tcb.state != XTCP_CLOSED)
-		xtcp_set_state(sk, XTCP_CLOSED);
+	if (xs->tcb.state != XTCP_CLOSED) {
+		xtcp_tcb_delete(&xs->tcb);
+		xtcp_sync_state(sk);
+	}
 	release_sock(sk);
 }
 

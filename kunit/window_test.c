@@ -4,8 +4,8 @@
  * space as window (the payload/truesize ratio), the receive window
  * (scaling, rounding, the right edge never moving left, receiver SWS
  * avoidance), the usable send window, the send decision
- * (sender SWS avoidance and Nagle) and the persist timer.  Every vector is
- * worked out by hand in the comment beside it.
+ * (sender SWS avoidance and Nagle).  Every vector is worked out by hand in
+ * the comment beside it.
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
@@ -454,22 +454,6 @@ static void xtcp_window_snd_nagle_writes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, queued, 0U);
 }
 
-static void xtcp_window_persist(struct kunit *test)
-{
-	/* zero window, data waiting, nothing in flight: probe */
-	KUNIT_EXPECT_EQ(test, xtcp_need_persist(0, 100, false), XTCP_PERSIST_PROBE);
-	/* a pending FIN counts as something to send */
-	KUNIT_EXPECT_EQ(test, xtcp_need_persist(0, 1, false), XTCP_PERSIST_PROBE);
-	/* something in flight: its ACK or the retransmission timer will do */
-	KUNIT_EXPECT_EQ(test, xtcp_need_persist(0, 100, true), XTCP_PERSIST_NONE);
-	/* nothing waiting */
-	KUNIT_EXPECT_EQ(test, xtcp_need_persist(0, 0, false), XTCP_PERSIST_NONE);
-	KUNIT_EXPECT_EQ(test, xtcp_need_persist(5000, 0, false), XTCP_PERSIST_NONE);
-	/* open, but the sender held back with nothing in flight: override */
-	KUNIT_EXPECT_EQ(test, xtcp_need_persist(500, 100, false), XTCP_PERSIST_OVERRIDE);
-	KUNIT_EXPECT_EQ(test, xtcp_need_persist(500, 100, true), XTCP_PERSIST_NONE);
-}
-
 static struct kunit_case xtcp_window_cases[] = {
 	KUNIT_CASE(xtcp_window_field_vectors),
 	KUNIT_CASE(xtcp_window_rcv_scaling),
@@ -484,7 +468,6 @@ static struct kunit_case xtcp_window_cases[] = {
 	KUNIT_CASE(xtcp_window_snd_usable),
 	KUNIT_CASE(xtcp_window_snd_should_send),
 	KUNIT_CASE(xtcp_window_snd_nagle_writes),
-	KUNIT_CASE(xtcp_window_persist),
 	{}
 };
 

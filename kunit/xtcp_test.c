@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/net.h>
 #include <net/ip.h>
 #include <net/net_namespace.h>
@@ -56,18 +57,41 @@ static void xtcp_addr_family(struct kunit *test)
 	struct sockaddr *p = (struct sockaddr *)&sa;
 
 	sa.sxtcp_family = AF_INET;
-	KUNIT_EXPECT_EQ(test, -EINVAL, xtcp_check_sockaddr(p, sizeof(sa), xtcp_family));
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT, xtcp_check_sockaddr(p, sizeof(sa), xtcp_family));
 	sa.sxtcp_family = AF_UNSPEC;
-	KUNIT_EXPECT_EQ(test, -EINVAL, xtcp_check_sockaddr(p, sizeof(sa), xtcp_family));
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT, xtcp_check_sockaddr(p, sizeof(sa), xtcp_family));
 	/* The family is the one the module registered, not a constant. */
 	sa.sxtcp_family = 19;
 	KUNIT_EXPECT_EQ(test, 0, xtcp_check_sockaddr(p, sizeof(sa), 19));
-	KUNIT_EXPECT_EQ(test, -EINVAL, xtcp_check_sockaddr(p, sizeof(sa), 25));
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT, xtcp_check_sockaddr(p, sizeof(sa), 25));
+}
+
+/* No IPv6 yet: a sockaddr_in6-sized address is refused, not read as IPv4. */
+static void xtcp_addr_ipv6(struct kunit *test)
+{
+	struct sockaddr_storage ss = {};
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr *p = (struct sockaddr *)&ss;
+
+	sin6->sin6_family = xtcp_family;
+	sin6->sin6_port = htons(7000);
+	sin6->sin6_addr = (struct in6_addr)IN6ADDR_LOOPBACK_INIT;
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
+			xtcp_check_sockaddr(p, sizeof(*sin6), xtcp_family));
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
+			xtcp_check_sockaddr(p, sizeof(ss), xtcp_family));
+	/* the longest IPv4 length still is one */
+	KUNIT_EXPECT_EQ(test, 0,
+			xtcp_check_sockaddr(p, sizeof(*sin6) - 1, xtcp_family));
+	sin6->sin6_family = AF_INET6;
+	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
+			xtcp_check_sockaddr(p, sizeof(*sin6), xtcp_family));
 }
 
 static struct kunit_case xtcp_addr_cases[] = {
 	KUNIT_CASE(xtcp_addr_valid),
 	KUNIT_CASE(xtcp_addr_short),
+	KUNIT_CASE(xtcp_addr_ipv6),
 	KUNIT_CASE(xtcp_addr_family),
 	{}
 };

@@ -5,6 +5,7 @@
  */
 #include <linux/errno.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/socket.h>
 #include <linux/stddef.h>
 #include <linux/build_bug.h>
@@ -23,14 +24,22 @@ static_assert(offsetof(struct sockaddr_xtcp, sxtcp_addr) ==
  * @addr_len: its length as the caller gave it
  * @family: the family XTCP registered
  *
- * Return: 0, or -EINVAL for a short address or a foreign family.
+ * As inet_bind_sk() and tcp_v4_connect(): shorter than a sockaddr_xtcp is
+ * EINVAL, another family EAFNOSUPPORT.  XTCP has no IPv6 yet, and once it
+ * has, the length will tell the families apart (a sockaddr_in6-sized
+ * address with family AF_XTCP): until then such an address is refused
+ * rather than its first bytes read as IPv4.
+ *
+ * Return: 0, -EINVAL or -EAFNOSUPPORT.
  */
 int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len, int family)
 {
 	if (!uaddr || addr_len < (int)sizeof(struct sockaddr_xtcp))
 		return -EINVAL;
 	if (uaddr->sa_family != family)
-		return -EINVAL;
+		return -EAFNOSUPPORT;
+	if (addr_len >= (int)sizeof(struct sockaddr_in6))
+		return -EAFNOSUPPORT;
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_check_sockaddr, XTCP_NS);

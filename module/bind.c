@@ -108,6 +108,7 @@ EXPORT_SYMBOL_NS_GPL(xtcp_bind_ports, XTCP_NS);
 /* Caller holds xn->bind_lock.  Return: @port's bucket, NULL if free. */
 static struct xtcp_bind_bucket *xtcp_bb_find(struct xtcp_net *xn, u16 port)
 {
+	lockdep_assert_held(&xn->bind_lock);
 	return rhashtable_lookup_fast(&xn->bind_table, &port, xtcp_bind_params);
 }
 
@@ -151,6 +152,7 @@ static void xtcp_bb_del(struct xtcp_net *xn, struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_bind_bucket *bb = xs->bind_bucket;
 
+	lockdep_assert_held(&xn->bind_lock);
 	hlist_del_init(&xs->bind_node);
 	bb->owners--;
 	bb->fixed -= !xs->connect_bound;
@@ -171,6 +173,7 @@ static bool xtcp_port_conflicts(struct xtcp_net *xn, struct sock *sk,
 	struct xtcp_bind_bucket *bb = xtcp_bb_find(xn, port);
 	struct xtcp_sock *xs;
 
+	lockdep_assert_held(&xn->bind_lock);
 	if (bb && any_holder)
 		return true;
 	if (bb) {
@@ -203,6 +206,7 @@ static u16 xtcp_pick_ephemeral(struct net *net, struct xtcp_net *xn,
 	int lo, hi;
 	u32 i;
 
+	lockdep_assert_held(&xn->bind_lock);
 	inet_get_local_port_range(net, &lo, &hi);
 	if (lo < 1 || hi < lo)
 		return 0;
@@ -380,6 +384,7 @@ int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
 	struct inet_sock *inet = inet_sk(sk);
 	int err = 0;
 
+	sock_owned_by_me(sk);
 	spin_lock_bh(&xn->bind_lock);
 	if (!port) {
 		port = xtcp_pick_ephemeral(net, xn, sk, addr);
@@ -450,6 +455,7 @@ int xtcp_bind_recheck(struct sock *sk)
 	struct xtcp_sock *xs;
 	int err = 0;
 
+	sock_owned_by_me(sk);
 	spin_lock_bh(&xn->bind_lock);
 	hlist_for_each_entry(xs, &xtcp_sk(sk)->bind_bucket->head, bind_node) {
 		struct sock *other = xtcp_to_sk(xs);
@@ -479,6 +485,7 @@ void xtcp_bind_set_addr(struct sock *sk, __be32 addr)
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct inet_sock *inet = inet_sk(sk);
 
+	sock_owned_by_me(sk);
 	spin_lock_bh(&xn->bind_lock);
 	inet->inet_rcv_saddr = addr;
 	inet->inet_saddr = addr;

@@ -23,14 +23,25 @@
 #define XTCP_RCV_WSCALE		7	/* what our SYN offers */
 #define XTCP_MIN_MSS		88
 
-void xtcp_set_state(struct sock *sk, enum xtcp_state state)
+/**
+ * xtcp_sync_state - bring the socket along after the state machine moved
+ * @sk: the socket, locked (lock_sock() or bh_lock_sock())
+ *
+ * Only state.c writes tcb.state; whoever calls one of its events calls
+ * this next.  sk_state, which core code and lockless readers (poll, the
+ * lookup's listener check) see, takes TCP's number for the new state, and
+ * xtcp:xtcp_set_state fires if the state changed.
+ */
+void xtcp_sync_state(struct sock *sk)
 {
+	enum xtcp_state state = xtcp_sk(sk)->tcb.state;
+
+	lockdep_assert(lockdep_sock_is_held(sk));
 	xtcp_trace_sk_state(sk, state);
-	xtcp_sk(sk)->tcb.state = state;
 	/* inet_sk_state_store() without its tracepoint, which is not exported */
 	smp_store_release(&sk->sk_state, xtcp_state_to_tcp(state));
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_set_state, XTCP_NS);
+EXPORT_SYMBOL_NS_GPL(xtcp_sync_state, XTCP_NS);
 
 /*
  * The last reference is gone: drop the cached route (inet_sock_destruct()
@@ -79,7 +90,12 @@ void xtcp_sock_init(struct sock *sk)
 		      XTCP_RCV_WSCALE);
 	xtcp_buffers_init(sk);
 	xtcp_pmtu_init(sk, NULL);
-	xtcp_set_state(sk, XTCP_CLOSED);
+	/*
+	 * In sync without xtcp_sync_state() (nobody holds the new socket's
+	 * lock): sock_init_data() set TCP_CLOSE, the TCB is CLOSED, and so is
+	 * traced_state (zeroed by sk_alloc()).
+	 */
+	xtcp_check_state(sk);
 	sk_sockets_allocated_inc(sk);
 }
 
@@ -150,7 +166,8 @@ static void xtcp_orphan_destroy(struct sock *sk)
  */
 void xtcp_done(struct sock *sk, int err)
 {
-	xtcp_set_state(sk, XTCP_CLOSED);
+	xtcp_tcb_delete(&xtcp_sk(sk)->tcb);
+	xtcp_sync_state(sk);
 	xtcp_unhash(sk);
 	xtcp_rtx_stop(sk);
 	xtcp_delack_stop(sk);
@@ -171,18 +188,20 @@ void xtcp_done(struct sock *sk, int err)
 }
 
 /*
- * Abort (RFC 9293 §3.10.5): RST for a synchronized connection, then CLOSED.
- * close() with unread data does this (data would be lost, as Linux
- * decides), and so does SO_LINGER with a zero timeout.
+ * Abort (RFC 9293 §3.10.5): RST for a synchronized connection, then CLOSED,
+ * waiters told @err (0: none).  close() with unread data does this (data
+ * would be lost, as Linux decides), and so does SO_LINGER with a zero
+ * timeout, and a keepalive or orphan that gives up.
  */
-void xtcp_abort(struct sock *sk)
+void xtcp_abort(struct sock *sk, int err)
 {
 	struct xtcp_reply r;
 
 	xtcp_tcb_abort(&xtcp_sk(sk)->tcb, &r);
+	xtcp_sync_state(sk);
 	if (r.flags)
 		xtcp_send(sk, &r);
-	xtcp_done(sk, 0);
+	xtcp_done(sk, err);
 }
 
 /* An orphan in FIN_WAIT_2 waits fin_timeout_ms for the peer's FIN. */
@@ -203,6 +222,7 @@ void xtcp_orphan(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 
+	sock_owned_by_me(sk);
 	set_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags);
 	spin_lock_bh(&xn->all_lock);
 	list_add_tail(&xtcp_sk(sk)->orphan_node, &xn->orphans);
@@ -216,7 +236,8 @@ void xtcp_orphan(struct sock *sk)
 
 /*
  * The TCB moved on the close side (XTCP_EV_FIN_ACKED, _PEER_FIN,
- * _TIME_WAIT, _CLOSED): bring the socket along.
+ * _TIME_WAIT, _CLOSED) and sk_state with it (the caller synced it): bring
+ * the rest of the socket along.
  */
 void xtcp_close_progress(struct sock *sk, unsigned int ev)
 {
@@ -233,13 +254,11 @@ void xtcp_close_progress(struct sock *sk, unsigned int ev)
 		 * the socket itself is done, its CLOSED not traced (the
 		 * entry's expiry is the connection's).
 		 */
-		xtcp_set_state(sk, XTCP_TIME_WAIT);
 		if (!xtcp_tw_enter(sk))
 			xs->traced_state = XTCP_CLOSED;
 		xtcp_done(sk, 0);
 		return;
 	}
-	xtcp_set_state(sk, xs->tcb.state);
 	if (xs->tcb.state == XTCP_FIN_WAIT_2 &&
 	    test_bit(XTCP_ORPHANED, &xs->flags))
 		xtcp_fin_wait2_arm(sk);
@@ -280,7 +299,7 @@ void xtcp_orphan_reap(struct work_struct *work)
 		lock_sock(sk);
 		if (test_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags)) {
 			xtcp_inc(xn->net, XTCP_MIB_ORPHAN_OVERFLOW);
-			xtcp_abort(sk);
+			xtcp_abort(sk, 0);
 		}
 		release_sock(sk);
 		sock_put(sk);
@@ -320,7 +339,7 @@ void xtcp_orphans_kill(struct net *net)
 			return;
 		lock_sock(sk);
 		if (test_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags))
-			xtcp_abort(sk);
+			xtcp_abort(sk, 0);
 		xtcp_timers_stop_sync(sk);
 		release_sock(sk);
 		/* nothing below holds it (xtcp_xmit() sets no owner) */
@@ -360,6 +379,7 @@ void xtcp_conn_forget(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
+	sock_owned_by_me(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_ofo_purge(&xs->ofo);
 	xtcp_send_queue_purge(sk);
@@ -367,6 +387,7 @@ void xtcp_conn_forget(struct sock *sk)
 	WRITE_ONCE(sk->sk_err_soft, 0);
 	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
 		      XTCP_RCV_WSCALE);
+	xtcp_sync_state(sk);
 	xs->ack_pending = 0;
 	xs->probes_out = 0;
 	xs->persist_backoff = 0;
@@ -397,7 +418,10 @@ void xtcp_conn_init(struct sock *sk)
 	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
 }
 
-/* The handshake completed (SYN_SENT or SYN_RECEIVED -> ESTABLISHED). */
+/*
+ * The handshake completed (SYN_SENT or SYN_RECEIVED -> ESTABLISHED; the
+ * caller synced sk_state).
+ */
 void xtcp_established(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -407,9 +431,7 @@ void xtcp_established(struct sock *sk)
 	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
 	/* our SYN was acknowledged: an ICMP error before it is stale */
 	WRITE_ONCE(sk->sk_err_soft, 0);
-	xtcp_set_state(sk, XTCP_ESTABLISHED);
 	/* the data path starts after the SYNs */
-	xs->write_seq = xs->tcb.snd_nxt;
 	xs->copied_seq = xs->tcb.rcv_nxt;
 	xs->rcv_wup = xs->tcb.rcv_nxt;
 	xtcp_pmtu_established(sk);
@@ -437,7 +459,9 @@ void xtcp_child_drop(struct sock *child)
 	struct xtcp_sock *pxs;
 	bool owner;
 
-	xtcp_set_state(child, XTCP_CLOSED);
+	sock_owned_by_me(child);
+	xtcp_tcb_delete(&cxs->tcb);
+	xtcp_sync_state(child);
 	xtcp_unhash(child);
 	xtcp_rtx_stop(child);
 	xtcp_unbind(child);
@@ -548,12 +572,11 @@ static struct sock *xtcp_child_start(struct sock *listener,
 		return NULL;
 	}
 	cxs = xtcp_sk(child);
-	xtcp_tcb_accept_syn(&cxs->tcb, syn, iss, &r);
-	xtcp_set_state(child, XTCP_SYN_RECEIVED);
-
 	sock_hold(child);	/* the caller's */
 	local_bh_disable();
 	bh_lock_sock_nested(child);
+	xtcp_tcb_accept_syn(&cxs->tcb, syn, iss, &r);
+	xtcp_sync_state(child);
 	spin_lock(&lxs->queue_lock);
 	if (!lxs->queues_closed) {
 		sock_hold(listener);
@@ -574,7 +597,8 @@ static struct sock *xtcp_child_start(struct sock *listener,
 		/* The 4-tuple already has a child (a racing SYN): drop this one. */
 		xtcp_child_drop(child);
 	} else {
-		xtcp_set_state(child, XTCP_CLOSED);
+		xtcp_tcb_delete(&cxs->tcb);
+		xtcp_sync_state(child);
 		sock_put(child);	/* sk_alloc's: it was never queued */
 	}
 	bh_unlock_sock(child);
@@ -670,9 +694,9 @@ static void xtcp_child_abort(struct sock *listener, struct sock *child)
 
 	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
 	xtcp_tcb_abort(&cxs->tcb, &r);
+	xtcp_sync_state(child);
 	if (r.flags)
 		xtcp_send(child, &r);
-	xtcp_set_state(child, XTCP_CLOSED);
 	xtcp_unhash(child);
 	xtcp_timers_stop_sync(child);
 	xtcp_unbind(child);
@@ -692,6 +716,7 @@ void xtcp_listener_stop(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk), *cxs, *tmp;
 	LIST_HEAD(children);
 
+	sock_owned_by_me(sk);
 	xtcp_unhash(sk);
 	spin_lock_bh(&xs->queue_lock);
 	xs->queues_closed = true;

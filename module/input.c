@@ -207,6 +207,7 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 
 	xtcp_keepalive_rcv(sk);
 	ev = xtcp_tcb_input(&xs->tcb, &XTCP_SKB_CB(skb)->seg, &r);
+	xtcp_sync_state(sk);
 	/* RFC 5961 §7 and ACK loops: rate-limited per connection */
 	if ((ev & XTCP_EV_CHALLENGE) &&
 	    !xtcp_challenge_allowed(net, &xs->last_oow_ack))
@@ -222,7 +223,6 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xs->probes_out = 0;
 	if (ev & XTCP_EV_SYN_RECEIVED) {
 		/* simultaneous open: the timer now resends SYN,ACK */
-		xtcp_set_state(sk, XTCP_SYN_RECEIVED);
 		xs->retries = 0;
 		xs->rto_ms = READ_ONCE(xtcp_pernet(net)->rto_init_ms);
 		xtcp_rtx_arm(sk);
@@ -260,14 +260,14 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		return false;
 	/*
 	 * New data after the user closed or shut reading in FIN_WAIT_1/2
-	 * has nowhere to go: reset, as tcp_rcv_state_process() does.
+	 * (text is taken, our FIN queued) has nowhere to go: reset, as
+	 * tcp_rcv_state_process() does.
 	 */
 	if ((sk->sk_shutdown & RCV_SHUTDOWN) && seg->len &&
-	    (xs->tcb.state == XTCP_FIN_WAIT_1 ||
-	     xs->tcb.state == XTCP_FIN_WAIT_2) &&
+	    xtcp_state_receives(xs->tcb.state) && xs->tcb.fin_queued &&
 	    xtcp_seq_after(seg->seq + seg->len, xs->tcb.rcv_nxt)) {
 		xtcp_inc(net, XTCP_MIB_ABORT_ON_DATA);
-		xtcp_abort(sk);
+		xtcp_abort(sk, 0);
 		return false;
 	}
 	return xtcp_data_rcv(sk, skb);
@@ -341,6 +341,7 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	bool taken = false;
 
+	xtcp_check_state(sk);
 	switch (xtcp_sk(sk)->tcb.state) {
 	case XTCP_LISTEN:
 		taken = xtcp_listen_rcv(sk, skb);

@@ -62,32 +62,10 @@ enum xtcp_ka_action xtcp_keepalive_next(const struct xtcp_ka_params *p,
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_keepalive_next, XTCP_NS);
 
-/*
- * The states in which the timer runs: the synchronized ones but TIME_WAIT.
- * Probes need nothing outstanding, which our unacknowledged FIN rules out
- * in FIN_WAIT_1, CLOSING and LAST_ACK, so they go out in ESTABLISHED,
- * CLOSE_WAIT and FIN_WAIT_2 (as Linux's), and a connection that moves on
- * from FIN_WAIT_1 to FIN_WAIT_2 keeps its timer.
- */
-static bool xtcp_keepalive_state(enum xtcp_state state)
-{
-	switch (state) {
-	case XTCP_ESTABLISHED:
-	case XTCP_FIN_WAIT_1:
-	case XTCP_FIN_WAIT_2:
-	case XTCP_CLOSE_WAIT:
-	case XTCP_CLOSING:
-	case XTCP_LAST_ACK:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static bool xtcp_keepalive_on(struct sock *sk)
 {
 	return sock_flag(sk, SOCK_KEEPOPEN) &&
-	       xtcp_keepalive_state(xtcp_sk(sk)->tcb.state);
+	       xtcp_state_keepalive(xtcp_sk(sk)->tcb.state);
 }
 
 static void xtcp_keepalive_params(struct sock *sk, struct xtcp_ka_params *p)
@@ -144,7 +122,6 @@ static void xtcp_keepalive_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_ka_params p;
-	struct xtcp_reply r;
 	u32 next;
 
 	if (!xtcp_keepalive_on(sk))
@@ -155,10 +132,7 @@ static void xtcp_keepalive_timeout(struct sock *sk)
 				    &next)) {
 	case XTCP_KA_DEAD:
 		/* as Linux: tell the peer, in case it can still hear (§3.10.5) */
-		xtcp_tcb_abort(&xs->tcb, &r);
-		if (r.flags)
-			xtcp_send(sk, &r);
-		xtcp_done(sk, xtcp_timeout_errno(sk));
+		xtcp_abort(sk, xtcp_timeout_errno(sk));
 		return;
 	case XTCP_KA_PROBE:
 		xtcp_keepalive_probe(sk);
@@ -242,7 +216,7 @@ void xtcp_keepalive_set(struct sock *sk, int val)
 {
 	struct xtcp_ka_params p;
 
-	if (!xtcp_keepalive_state(xtcp_sk(sk)->tcb.state))
+	if (!xtcp_state_keepalive(xtcp_sk(sk)->tcb.state))
 		return;
 	if (val && !sock_flag(sk, SOCK_KEEPOPEN)) {
 		xtcp_keepalive_params(sk, &p);

@@ -345,25 +345,3 @@ u32 xtcp_ofo_drain(struct xtcp_ofo *q, u32 rcv_nxt, struct sk_buff_head *out)
 	return rcv_nxt;
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_ofo_drain, XTCP_NS);
-
-/**
- * xtcp_ofo_bounds() - the sequence range the queue spans
- * @q: the queue
- * @first: set to the first queued sequence number (the hole before it
- *	ends there)
- * @end: set to the sequence number after the last queued one (past a FIN)
- *
- * There may be holes between @first and @end; xtcp_ofo_bytes() and
- * xtcp_ofo_segs() say how much is held.
- *
- * Return: false, leaving @first and @end alone, when the queue is empty.
- */
-bool xtcp_ofo_bounds(const struct xtcp_ofo *q, u32 *first, u32 *end)
-{
-	if (xtcp_ofo_empty(q))
-		return false;
-	*first = xtcp_skb_seq(skb_rb_first(&q->root));
-	*end = xtcp_skb_end_seq(skb_rb_last(&q->root));
-	return true;
-}
-EXPORT_SYMBOL_NS_GPL(xtcp_ofo_bounds, XTCP_NS);

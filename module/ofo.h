@@ -48,7 +48,6 @@ void xtcp_ofo_purge(struct xtcp_ofo *q);
 int xtcp_ofo_insert(struct xtcp_ofo *q, struct sk_buff *skb, u32 rcv_nxt,
 		    u32 limit_bytes);
 u32 xtcp_ofo_drain(struct xtcp_ofo *q, u32 rcv_nxt, struct sk_buff_head *out);
-bool xtcp_ofo_bounds(const struct xtcp_ofo *q, u32 *first, u32 *end);
 
 /**
  * xtcp_ofo_empty() - is the queue empty?

@@ -83,7 +83,7 @@ static void xtcp_seq_show_sock(struct seq_file *f, struct sock *sk, int sl)
 		rx = READ_ONCE(sk->sk_ack_backlog);
 	} else {
 		/* as /proc/net/tcp: queued and not acknowledged, and unread */
-		tx = READ_ONCE(xs->write_seq) - READ_ONCE(xs->tcb.snd_una);
+		tx = xtcp_tcb_snd_end(&xs->tcb) - READ_ONCE(xs->tcb.snd_una);
 		rx = xtcp_inq(sk);
 		if (state == TCP_CLOSE || state == TCP_SYN_SENT ||
 		    state == TCP_SYN_RECV)

@@ -189,6 +189,7 @@ void xtcp_fin_rcv(struct sock *sk)
 	unsigned int ev;
 
 	ev = xtcp_tcb_fin(&xs->tcb, &r);
+	xtcp_sync_state(sk);
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sock_set_flag(sk, SOCK_DONE);
 	xtcp_ofo_purge(&xs->ofo);
@@ -314,8 +315,7 @@ static void xtcp_cleanup_rbuf(struct sock *sk, size_t copied)
 	u32 now;
 
 	if (!copied || (sk->sk_shutdown & RCV_SHUTDOWN) ||
-	    !((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
-				     TCPF_FIN_WAIT2)))
+	    !xtcp_state_receives(tcb->state))
 		return;
 	if (xtcp_seq_before(xs->rcv_wup + tcb->rcv_wnd, tcb->rcv_nxt))
 		left = 0;

@@ -205,7 +205,7 @@ static void __xtcp_push(struct sock *sk, bool force)
 					     tcb->snd_wnd,
 					     xtcp_cc_window(&xs->cc));
 		/* unsent data, not counting a FIN still to go */
-		u32 avail = xs->write_seq - tcb->snd_nxt - tcb->fin_queued;
+		u32 avail = tcb->write_seq - tcb->snd_nxt;
 
 		if (skb->len &&
 		    !xtcp_snd_should_send(avail, usable, tcb->snd_mss,
@@ -515,7 +515,7 @@ static struct sk_buff *xtcp_new_segment(struct sock *sk, gfp_t gfp)
 		return NULL;
 	}
 	memset(XTCP_SKB_CB(skb), 0, sizeof(*XTCP_SKB_CB(skb)));
-	XTCP_SKB_CB(skb)->seg.seq = xs->write_seq;
+	XTCP_SKB_CB(skb)->seg.seq = xs->tcb.write_seq;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
 	sk_mem_charge(sk, skb->truesize);
@@ -562,19 +562,19 @@ static int xtcp_copy_to_frag(struct sock *sk, struct sk_buff *skb,
 }
 
 /*
- * CLOSE or shutdown(SHUT_WR) queued a FIN (RFC 9293 §3.10.4): it rides on
- * the last unsent segment, or goes alone, and takes SEQ write_seq.
- * Process context, the socket locked.
+ * CLOSE or shutdown(SHUT_WR) queued a FIN (RFC 9293 §3.10.4; the TCB
+ * gave it SEQ write_seq): it rides on the last unsent segment, or goes
+ * alone.  Process context, the socket locked.
  */
 void xtcp_send_fin(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
+	sock_owned_by_me(sk);
 	if (!skb || !xs->send_head)
 		skb = xtcp_new_segment(sk, sk->sk_allocation | __GFP_NOFAIL);
 	XTCP_SKB_CB(skb)->seg.flags |= XTCP_FIN;
-	xs->write_seq++;
 	xtcp_push(sk);
 }
 
@@ -586,6 +586,15 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	int flags = msg->msg_flags, err;
 	size_t copied = 0;
 	long timeo;
+
+	/*
+	 * A stream socket ignores sendto()'s address, as TCP does; but one
+	 * XTCP cannot serve (an IPv6 one, another family) is refused.
+	 */
+	if (msg->msg_name &&
+	    xtcp_check_sockaddr(msg->msg_name, msg->msg_namelen,
+				xtcp_family) == -EAFNOSUPPORT)
+		return -EAFNOSUPPORT;
 
 	lock_sock(sk);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
@@ -621,7 +630,7 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			goto wait;	/* no page */
 		}
 		chunk = err;
-		xs->write_seq += chunk;
+		xs->tcb.write_seq += chunk;
 		copied += chunk;
 		if (skb->len >= goal)
 			xtcp_push(sk);

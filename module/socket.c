@@ -57,19 +57,27 @@ struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)
  */
 static bool xtcp_close_send(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
+	enum xtcp_close_action action = xtcp_tcb_close(&xtcp_sk(sk)->tcb);
 
-	switch (xtcp_tcb_close(&xs->tcb, xs->write_seq)) {
+	xtcp_sync_state(sk);
+	switch (action) {
 	case XTCP_CLOSE_DELETE:
 		return false;
 	case XTCP_CLOSE_SEND_FIN:
-		xtcp_set_state(sk, xs->tcb.state);
 		xtcp_send_fin(sk);
 		break;
 	case XTCP_CLOSE_NOTHING:
 		break;
 	}
 	return true;
+}
+
+/* CLOSE in LISTEN (§3.10.4): the children are reset, LISTEN -> CLOSED. */
+static void xtcp_listen_close(struct sock *sk)
+{
+	xtcp_listener_stop(sk);
+	xtcp_tcb_close(&xtcp_sk(sk)->tcb);
+	xtcp_sync_state(sk);
 }
 
 /*
@@ -91,17 +99,17 @@ static int xtcp_release(struct socket *sock)
 	lock_sock(sk);
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	unread = !skb_queue_empty(&sk->sk_receive_queue);
+	xtcp_check_state(sk);
 	if (xs->tcb.state == XTCP_LISTEN) {
-		xtcp_listener_stop(sk);
-		xtcp_set_state(sk, XTCP_CLOSED);
+		xtcp_listen_close(sk);
 	} else if (sk->sk_state == TCP_CLOSE) {
 		/* nothing on the wire */
 	} else if (unread) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_ABORT_ON_CLOSE);
-		xtcp_abort(sk);
+		xtcp_abort(sk, 0);
 	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_ABORT_ON_LINGER);
-		xtcp_abort(sk);
+		xtcp_abort(sk, 0);
 	} else if (!xtcp_close_send(sk)) {
 		xtcp_done(sk, 0);
 	} else if (sock_flag(sk, SOCK_LINGER)) {
@@ -142,6 +150,7 @@ static int xtcp_shutdown(struct socket *sock, int how)
 	if ((how & ~SHUTDOWN_MASK) || !how)
 		return -EINVAL;
 	lock_sock(sk);
+	xtcp_check_state(sk);
 	if (sock->state == SS_CONNECTING) {
 		if ((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV | TCPF_CLOSE))
 			sock->state = SS_DISCONNECTING;
@@ -156,12 +165,11 @@ static int xtcp_shutdown(struct socket *sock, int how)
 	case TCP_LISTEN:
 		if (!(how & RCV_SHUTDOWN))
 			break;
-		xtcp_listener_stop(sk);
-		xtcp_set_state(sk, XTCP_CLOSED);
+		xtcp_listen_close(sk);
 		sock->state = SS_UNCONNECTED;
 		break;
 	case TCP_SYN_SENT:
-		xtcp_done(sk, ECONNRESET);
+		xtcp_abort(sk, ECONNRESET);
 		sock->state = SS_UNCONNECTED;
 		break;
 	default:
@@ -326,11 +334,16 @@ static int xtcp_listen(struct socket *sock, int backlog)
 	xs->queues_closed = false;
 	inet_sk(sk)->inet_daddr = 0;	/* left over from a failed connect */
 	inet_sk(sk)->inet_dport = 0;
-	xtcp_tcb_listen(&xs->tcb);
-	xtcp_set_state(sk, XTCP_LISTEN);
+	if (!xtcp_tcb_listen(&xs->tcb)) {
+		err = -EINVAL;	/* not CLOSED: checked above */
+		goto out;
+	}
+	xtcp_sync_state(sk);
 	err = xtcp_hash_listener(sk);
-	if (err)
-		xtcp_set_state(sk, XTCP_CLOSED);
+	if (err) {
+		xtcp_tcb_close(&xs->tcb);
+		xtcp_sync_state(sk);
+	}
 out:
 	release_sock(sk);
 	return err;
@@ -398,8 +411,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 		spin_unlock_bh(&xs->queue_lock);
 		if (err)
 			return err;
-		xtcp_listener_stop(sk);
-		xtcp_set_state(sk, XTCP_CLOSED);
+		xtcp_listen_close(sk);
 	}
 
 	err = xtcp_connect_route(sk, sa->sxtcp_addr, sa->sxtcp_port);
@@ -448,8 +460,7 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 	xs->tcb.min_snd_mss = READ_ONCE(xn->min_snd_mss);
 	xtcp_rcv_window_init(sk);
 	xtcp_tcb_connect(&xs->tcb, isn, &r);
-	xtcp_set_state(sk, XTCP_SYN_SENT);
-	xs->write_seq = xs->tcb.snd_nxt;	/* a FIN before ESTABLISHED */
+	xtcp_sync_state(sk);
 	WRITE_ONCE(sk->sk_err, 0);
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	xtcp_conn_init(sk);
@@ -468,10 +479,9 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
 	long timeo;
 	int err;
 
-	if (addr_len < (int)sizeof(*sa))
-		return -EINVAL;
-	if (sa->sxtcp_family != xtcp_family)
-		return -EAFNOSUPPORT;
+	err = xtcp_check_sockaddr(uaddr, addr_len, xtcp_family);
+	if (err)
+		return err;
 
 	lock_sock(sk);
 	switch (sock->state) {
@@ -628,9 +638,9 @@ static int xtcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	if (cmd == SIOCINQ)
 		answ = xtcp_inq(sk);				/* unread */
 	else if (cmd == SIOCOUTQ)
-		answ = xs->write_seq - xs->tcb.snd_una;	/* not yet acked */
+		answ = xtcp_tcb_snd_end(&xs->tcb) - xs->tcb.snd_una; /* not acked */
 	else
-		answ = xs->write_seq - xs->tcb.snd_nxt;	/* not yet sent */
+		answ = xtcp_tcb_snd_end(&xs->tcb) - xs->tcb.snd_nxt; /* not sent */
 	if (sk->sk_state == TCP_CLOSE && cmd != SIOCINQ)
 		answ = 0;
 	release_sock(sk);

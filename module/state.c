@@ -60,6 +60,7 @@
 #include "compat.h"
 #include "seq.h"
 #include "state.h"
+#include "window.h"
 
 static const char *const xtcp_state_names[XTCP_NR_STATES] = {
 	[XTCP_CLOSED]		= "CLOSED",
@@ -175,10 +176,16 @@ void xtcp_tcb_init(struct xtcp_tcb *tcb, u16 mss, u32 rcv_wnd, u8 rcv_wscale)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_init, XTCP_NS);
 
-/* OPEN, passive (§3.10.1): CLOSED -> LISTEN */
-void xtcp_tcb_listen(struct xtcp_tcb *tcb)
+/*
+ * OPEN, passive (§3.10.1): CLOSED -> LISTEN.  Return: false (and no
+ * change) from any other state.
+ */
+bool xtcp_tcb_listen(struct xtcp_tcb *tcb)
 {
+	if (tcb->state != XTCP_CLOSED)
+		return false;
 	tcb->state = XTCP_LISTEN;
+	return true;
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_listen, XTCP_NS);
 
@@ -193,6 +200,7 @@ void xtcp_tcb_connect(struct xtcp_tcb *tcb, u32 iss, struct xtcp_reply *r)
 	tcb->iss = iss;
 	tcb->snd_una = iss;
 	tcb->snd_nxt = iss + 1;		/* a SYN takes one sequence number */
+	tcb->write_seq = tcb->snd_nxt;	/* data follows the SYN */
 	xtcp_reply(r, XTCP_SYN, iss, 0);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_connect, XTCP_NS);
@@ -234,6 +242,7 @@ void xtcp_tcb_accept_syn(struct xtcp_tcb *child, const struct xtcp_seg *syn,
 	child->iss = iss;
 	child->snd_una = iss;
 	child->snd_nxt = iss + 1;
+	child->write_seq = child->snd_nxt;
 	xtcp_reply_synack(child, r);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_accept_syn, XTCP_NS);
@@ -342,26 +351,57 @@ bool xtcp_state_sends(enum xtcp_state state)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_state_sends, XTCP_NS);
 
-/* Has the peer acknowledged our FIN (it takes SEQ fin_seq)? */
+/*
+ * The states that take segment text (§3.10.7.4, seventh): until the
+ * peer's FIN.  Data in CLOSE_WAIT, CLOSING and LAST_ACK is ignored; an
+ * ACK held back for received data is owed only here.
+ */
+bool xtcp_state_receives(enum xtcp_state state)
+{
+	switch (state) {
+	case XTCP_ESTABLISHED:
+	case XTCP_FIN_WAIT_1:
+	case XTCP_FIN_WAIT_2:
+		return true;
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_state_receives, XTCP_NS);
+
+/*
+ * The states in which the keepalive timer runs: the synchronized ones but
+ * TIME_WAIT.  Probes need nothing outstanding, which our unacknowledged
+ * FIN rules out in FIN_WAIT_1, CLOSING and LAST_ACK, so they go out in
+ * ESTABLISHED, CLOSE_WAIT and FIN_WAIT_2 (as Linux's), and a connection
+ * that moves on from FIN_WAIT_1 to FIN_WAIT_2 keeps its timer.
+ */
+bool xtcp_state_keepalive(enum xtcp_state state)
+{
+	return xtcp_state_sends(state) || state == XTCP_FIN_WAIT_2;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_state_keepalive, XTCP_NS);
+
+/* Has the peer acknowledged our FIN (it takes SEQ write_seq)? */
 bool xtcp_tcb_fin_acked(const struct xtcp_tcb *tcb)
 {
-	return tcb->fin_queued && tcb->snd_una == tcb->fin_seq + 1;
+	return tcb->fin_queued && tcb->snd_una == xtcp_tcb_snd_end(tcb);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_fin_acked, XTCP_NS);
 
 /*
- * §3.10.7.4, every state from SYN_RECEIVED on.  Segment text and FIN are
- * left to the receive path (XTCP_EV_TEXT).
+ * §3.10.7.4 in SYN_RECEIVED, before the first check: what completes or
+ * repeats the handshake though its sequence number is old.
  */
-static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
-				      const struct xtcp_seg *seg,
-				      struct xtcp_reply *r)
+static unsigned int xtcp_synced_handshake(struct xtcp_tcb *tcb,
+					  const struct xtcp_seg *seg,
+					  struct xtcp_reply *r)
 {
-	unsigned int ev = 0;
+	if (tcb->state != XTCP_SYN_RECEIVED)
+		return 0;
 
 	/* A retransmitted SYN: our SYN,ACK was lost, send it again. */
-	if (tcb->state == XTCP_SYN_RECEIVED &&
-	    (seg->flags & (XTCP_SYN | XTCP_ACK | XTCP_RST)) == XTCP_SYN &&
+	if ((seg->flags & (XTCP_SYN | XTCP_ACK | XTCP_RST)) == XTCP_SYN &&
 	    seg->seq == tcb->irs) {
 		xtcp_reply_synack(tcb, r);
 		return XTCP_EV_DROP;
@@ -373,7 +413,7 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 	 * as the ACK that completes the handshake (Linux does the same), so
 	 * the whole exchange is four segments.
 	 */
-	if (tcb->state == XTCP_SYN_RECEIVED && !tcb->passive &&
+	if (!tcb->passive &&
 	    (seg->flags & (XTCP_SYN | XTCP_ACK | XTCP_RST | XTCP_FIN)) ==
 	    (XTCP_SYN | XTCP_ACK) &&
 	    seg->seq == tcb->irs && seg->ack == tcb->snd_nxt) {
@@ -385,44 +425,88 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 		tcb->snd_wl2 = seg->ack;
 		return XTCP_EV_ESTABLISHED | XTCP_EV_ACKED | XTCP_EV_DROP;
 	}
+	return 0;
+}
 
-	/* first, the sequence number */
-	if (!xtcp_seq_acceptable(seg->seq, xtcp_seg_len(seg), tcb->rcv_nxt,
-				 tcb->rcv_wnd)) {
-		if (seg->flags & XTCP_RST)
-			return XTCP_EV_DROP;
-		xtcp_reply_ack(tcb, r);
-		return XTCP_EV_OOW | XTCP_EV_DROP;
-	}
+/* §3.10.7.4, first: the sequence number; an unacceptable one draws an ACK */
+static unsigned int xtcp_synced_seq(const struct xtcp_tcb *tcb,
+				    const struct xtcp_seg *seg,
+				    struct xtcp_reply *r)
+{
+	if (xtcp_seq_acceptable(seg->seq, xtcp_seg_len(seg), tcb->rcv_nxt,
+				tcb->rcv_wnd))
+		return 0;
+	if (seg->flags & XTCP_RST)
+		return XTCP_EV_DROP;
+	xtcp_reply_ack(tcb, r);
+	return XTCP_EV_OOW | XTCP_EV_DROP;
+}
 
-	/* second, RST (RFC 5961 §3: only the exact one resets) */
-	if (seg->flags & XTCP_RST) {
-		if (seg->seq != tcb->rcv_nxt) {
-			xtcp_reply_ack(tcb, r);
-			return XTCP_EV_CHALLENGE | XTCP_EV_DROP;
-		}
-		if (tcb->state == XTCP_SYN_RECEIVED) {
-			ev = tcb->passive ? XTCP_EV_CHILD_RESET : XTCP_EV_REFUSED;
-			tcb->state = XTCP_CLOSED;
-			return ev | XTCP_EV_DROP;
-		}
-		tcb->state = XTCP_CLOSED;
-		return XTCP_EV_RESET | XTCP_EV_DROP;
-	}
+/* §3.10.7.4, second: RST (RFC 5961 §3: only the exact one resets) */
+static unsigned int xtcp_synced_rst(struct xtcp_tcb *tcb,
+				    const struct xtcp_seg *seg,
+				    struct xtcp_reply *r)
+{
+	unsigned int ev;
 
-	/* fourth, SYN (third, security, does not apply) */
-	if (seg->flags & XTCP_SYN) {
-		if (tcb->state == XTCP_SYN_RECEIVED && tcb->passive) {
-			/* a new SYN in the window: return to LISTEN */
-			tcb->state = XTCP_CLOSED;
-			return XTCP_EV_CHILD_RESET | XTCP_EV_DROP;
-		}
-		/* RFC 5961 §4: challenge ACK */
+	if (!(seg->flags & XTCP_RST))
+		return 0;
+	if (seg->seq != tcb->rcv_nxt) {
 		xtcp_reply_ack(tcb, r);
 		return XTCP_EV_CHALLENGE | XTCP_EV_DROP;
 	}
+	if (tcb->state == XTCP_SYN_RECEIVED)
+		ev = tcb->passive ? XTCP_EV_CHILD_RESET : XTCP_EV_REFUSED;
+	else
+		ev = XTCP_EV_RESET;
+	tcb->state = XTCP_CLOSED;
+	return ev | XTCP_EV_DROP;
+}
 
-	/* fifth, ACK: without it, drop */
+/* §3.10.7.4, fourth: SYN (the third, security, does not apply) */
+static unsigned int xtcp_synced_syn(struct xtcp_tcb *tcb,
+				    const struct xtcp_seg *seg,
+				    struct xtcp_reply *r)
+{
+	if (!(seg->flags & XTCP_SYN))
+		return 0;
+	if (tcb->state == XTCP_SYN_RECEIVED && tcb->passive) {
+		/* a new SYN in the window: return to LISTEN */
+		tcb->state = XTCP_CLOSED;
+		return XTCP_EV_CHILD_RESET | XTCP_EV_DROP;
+	}
+	/* RFC 5961 §4: challenge ACK */
+	xtcp_reply_ack(tcb, r);
+	return XTCP_EV_CHALLENGE | XTCP_EV_DROP;
+}
+
+/* §3.10.7.4, fifth, in the closing states: has our FIN been acknowledged? */
+static unsigned int xtcp_synced_fin_acked(struct xtcp_tcb *tcb)
+{
+	if (!xtcp_tcb_fin_acked(tcb))
+		return 0;
+	switch (tcb->state) {
+	case XTCP_FIN_WAIT_1:
+		tcb->state = XTCP_FIN_WAIT_2;
+		return XTCP_EV_FIN_ACKED;
+	case XTCP_CLOSING:
+		tcb->state = XTCP_TIME_WAIT;
+		return XTCP_EV_TIME_WAIT | XTCP_EV_DROP;
+	case XTCP_LAST_ACK:
+		tcb->state = XTCP_CLOSED;
+		return XTCP_EV_CLOSED | XTCP_EV_DROP;
+	default:
+		return 0;
+	}
+}
+
+/* §3.10.7.4, fifth: the ACK field; without it the segment is dropped */
+static unsigned int xtcp_synced_ack(struct xtcp_tcb *tcb,
+				    const struct xtcp_seg *seg,
+				    struct xtcp_reply *r)
+{
+	unsigned int ev = 0;
+
 	if (!(seg->flags & XTCP_ACK))
 		return XTCP_EV_DROP;
 
@@ -455,35 +539,46 @@ static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
 	}
 	if (xtcp_seq_leq(tcb->snd_una, seg->ack))
 		xtcp_tcb_update_window(tcb, seg);
+	return ev | xtcp_synced_fin_acked(tcb);
+}
 
-	/* fifth, in the closing states: has our FIN been acknowledged? */
-	if (xtcp_tcb_fin_acked(tcb)) {
-		switch (tcb->state) {
-		case XTCP_FIN_WAIT_1:
-			tcb->state = XTCP_FIN_WAIT_2;
-			ev |= XTCP_EV_FIN_ACKED;
-			break;
-		case XTCP_CLOSING:
-			tcb->state = XTCP_TIME_WAIT;
-			return ev | XTCP_EV_TIME_WAIT | XTCP_EV_DROP;
-		case XTCP_LAST_ACK:
-			tcb->state = XTCP_CLOSED;
-			return ev | XTCP_EV_CLOSED | XTCP_EV_DROP;
-		default:
-			break;
-		}
-	}
-
-	/*
-	 * sixth to eighth: URG, text and FIN go to the receive path, which
-	 * calls xtcp_tcb_fin() when the FIN is next in sequence.  Once the
-	 * peer's FIN is in (CLOSE_WAIT, CLOSING, LAST_ACK) text is ignored.
-	 */
+/*
+ * §3.10.7.4, sixth to eighth: XTCP has no urgent data (URG is ignored);
+ * text and FIN go to the receive path, which calls xtcp_tcb_fin() when the
+ * FIN is next in sequence.  Once the peer's FIN is in (CLOSE_WAIT,
+ * CLOSING, LAST_ACK) text is ignored.
+ */
+static unsigned int xtcp_synced_text(const struct xtcp_tcb *tcb,
+				     const struct xtcp_seg *seg)
+{
 	if ((seg->len || (seg->flags & XTCP_FIN)) &&
-	    (tcb->state == XTCP_ESTABLISHED || tcb->state == XTCP_FIN_WAIT_1 ||
-	     tcb->state == XTCP_FIN_WAIT_2))
-		ev |= XTCP_EV_TEXT;
-	return ev;
+	    xtcp_state_receives(tcb->state))
+		return XTCP_EV_TEXT;
+	return 0;
+}
+
+/*
+ * §3.10.7.4, every state from SYN_RECEIVED on, one step at a time: a step
+ * that ends the segment's processing returns XTCP_EV_DROP among its bits.
+ */
+static unsigned int xtcp_synced_input(struct xtcp_tcb *tcb,
+				      const struct xtcp_seg *seg,
+				      struct xtcp_reply *r)
+{
+	unsigned int ev;
+
+	ev = xtcp_synced_handshake(tcb, seg, r);
+	if (!ev)
+		ev = xtcp_synced_seq(tcb, seg, r);
+	if (!ev)
+		ev = xtcp_synced_rst(tcb, seg, r);
+	if (!ev)
+		ev = xtcp_synced_syn(tcb, seg, r);
+	if (!ev)
+		ev = xtcp_synced_ack(tcb, seg, r);
+	if (ev & XTCP_EV_DROP)
+		return ev;
+	return ev | xtcp_synced_text(tcb, seg);
 }
 
 /**
@@ -522,15 +617,14 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tcb_fin, XTCP_NS);
 /**
  * xtcp_tcb_close - CLOSE (§3.10.4), and shutdown(SHUT_WR)
  * @tcb: the connection
- * @fin_seq: the sequence number the FIN will take (after queued data)
  *
  * CLOSED, LISTEN and SYN_SENT close at once; SYN_RECEIVED and ESTABLISHED
  * go to FIN_WAIT_1 and CLOSE_WAIT to LAST_ACK, with a FIN queued after the
- * data; the other states already sent theirs.
+ * data (it takes SEQ write_seq); the other states already sent theirs.
  *
  * Return: what the caller must do.
  */
-enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb, u32 fin_seq)
+enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb)
 {
 	switch (tcb->state) {
 	case XTCP_CLOSED:
@@ -549,7 +643,6 @@ enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb, u32 fin_seq)
 		return XTCP_CLOSE_NOTHING;
 	}
 	tcb->fin_queued = true;
-	tcb->fin_seq = fin_seq;
 	return XTCP_CLOSE_SEND_FIN;
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_close, XTCP_NS);
@@ -637,13 +730,21 @@ void xtcp_tcb_abort(struct xtcp_tcb *tcb, struct xtcp_reply *r)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_abort, XTCP_NS);
 
+/*
+ * Delete the TCB, from any state, sending nothing: the connection ended
+ * without a segment of ours (a timeout, §3.10.8; a child that never
+ * completed its handshake; TIME_WAIT handed over to a minisock).  -> CLOSED
+ */
+void xtcp_tcb_delete(struct xtcp_tcb *tcb)
+{
+	tcb->state = XTCP_CLOSED;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tcb_delete, XTCP_NS);
+
 /* The window field to send: SYNs are never scaled (RFC 7323 §2.2). */
 u16 xtcp_tcb_window(const struct xtcp_tcb *tcb, u8 flags)
 {
-	u32 wnd = tcb->rcv_wnd;
-
-	if (!(flags & XTCP_SYN))
-		wnd >>= tcb->rcv_wscale;
-	return min_t(u32, wnd, U16_MAX);
+	return xtcp_window_field(tcb->rcv_wnd,
+				 flags & XTCP_SYN ? 0 : tcb->rcv_wscale);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tcb_window, XTCP_NS);

@@ -6,6 +6,11 @@
  * the TCB and an event, updates the TCB, and says what to send (a reply)
  * and what happened (XTCP_EV_* bits).  state.c implements it; socket.c,
  * input.c and timer.c carry the results out.
+ *
+ * Only state.c writes tcb->state: the socket side asks for a transition
+ * through an event (xtcp_tcb_listen(), _connect(), _close(), _abort(),
+ * _delete(), ...) and then copies the result into sk_state with
+ * xtcp_sync_state() (conn.c).
  */
 #ifndef _XTCP_STATE_H
 #define _XTCP_STATE_H
@@ -51,8 +56,8 @@ struct xtcp_tcb {
 	u8		rcv_wscale;	/* shift for ours; offered in our SYN */
 	bool		wscale_ok;	/* both sides sent the option */
 	u32		max_wnd;	/* largest window the peer offered */
-	bool		fin_queued;	/* CLOSE: our FIN follows the data */
-	u32		fin_seq;	/* ...and takes this sequence number */
+	u32		write_seq;	/* after the last byte SEND queued */
+	bool		fin_queued;	/* CLOSE: our FIN takes SEQ write_seq */
 };
 
 /* A received segment, as the state machine sees it. */
@@ -91,6 +96,15 @@ struct xtcp_reply {
 					 * segment: rate-limited per socket
 					 */
 
+/*
+ * Our FIN's place in the sequence space: it follows the queued data, so it
+ * takes write_seq, and everything queued ends after it.
+ */
+static inline u32 xtcp_tcb_snd_end(const struct xtcp_tcb *tcb)
+{
+	return tcb->write_seq + tcb->fin_queued;
+}
+
 /* What CLOSE (§3.10.4) asks of the caller. */
 enum xtcp_close_action {
 	XTCP_CLOSE_DELETE,	/* CLOSED, LISTEN, SYN_SENT: delete the TCB */
@@ -105,18 +119,21 @@ u32 xtcp_seg_len(const struct xtcp_seg *seg);
 void xtcp_reset_reply(const struct xtcp_seg *seg, struct xtcp_reply *r);
 
 void xtcp_tcb_init(struct xtcp_tcb *tcb, u16 mss, u32 rcv_wnd, u8 rcv_wscale);
-void xtcp_tcb_listen(struct xtcp_tcb *tcb);
+bool xtcp_tcb_listen(struct xtcp_tcb *tcb);
 void xtcp_tcb_connect(struct xtcp_tcb *tcb, u32 iss, struct xtcp_reply *r);
 void xtcp_tcb_accept_syn(struct xtcp_tcb *child, const struct xtcp_seg *syn,
 			 u32 iss, struct xtcp_reply *r);
 unsigned int xtcp_tcb_input(struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
 			    struct xtcp_reply *r);
-enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb, u32 fin_seq);
+enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb);
 unsigned int xtcp_tcb_fin(struct xtcp_tcb *tcb, struct xtcp_reply *r);
 bool xtcp_tcb_fin_acked(const struct xtcp_tcb *tcb);
 bool xtcp_state_sends(enum xtcp_state state);
+bool xtcp_state_receives(enum xtcp_state state);
+bool xtcp_state_keepalive(enum xtcp_state state);
 bool xtcp_tcb_retransmit(const struct xtcp_tcb *tcb, struct xtcp_reply *r);
 void xtcp_tcb_abort(struct xtcp_tcb *tcb, struct xtcp_reply *r);
+void xtcp_tcb_delete(struct xtcp_tcb *tcb);
 u16 xtcp_tcb_window(const struct xtcp_tcb *tcb, u8 flags);
 
 #endif /* _XTCP_STATE_H */

@@ -39,7 +39,7 @@ static void xtcp_data_timeout(struct sock *sk)
 	    xs->retries >= xtcp_orphan_retries(sk, xs->rto_ms <
 					       READ_ONCE(xn->rto_max_ms))) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_ORPHAN_TIMEOUTS);
-		xtcp_abort(sk);
+		xtcp_abort(sk, 0);
 		return;
 	}
 	if (xs->retries >= READ_ONCE(xn->retries2)) {
@@ -80,27 +80,24 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	case XTCP_SYN_RECEIVED:
 		limit = READ_ONCE(xn->synack_retries);
 		break;
-	case XTCP_FIN_WAIT_1:
-		/* closed in SYN_RECEIVED: the SYN,ACK goes again, then the FIN */
-		if (xtcp_tcb_retransmit(&xs->tcb, &r))
-			xtcp_send(sk, &r);
-		fallthrough;
-	case XTCP_ESTABLISHED:
-	case XTCP_CLOSE_WAIT:
-	case XTCP_CLOSING:
-	case XTCP_LAST_ACK:
-		/* data, or our FIN, unacknowledged */
-		xtcp_data_timeout(sk);
-		return;
 	case XTCP_FIN_WAIT_2:
 		/* an orphan waited fin_timeout_ms for the peer's FIN */
 		if (test_bit(XTCP_ORPHANED, &xs->flags)) {
 			xtcp_inc(sock_net(sk), XTCP_MIB_FIN_WAIT2_TIMEOUTS);
-			xtcp_abort(sk);
+			xtcp_abort(sk, 0);
 		}
 		return;
 	default:
-		return;		/* nothing outstanding: a stale expiry */
+		if (!xtcp_state_sends(xs->tcb.state))
+			return;	/* nothing outstanding: a stale expiry */
+		/*
+		 * data, or our FIN, unacknowledged; closed in SYN_RECEIVED
+		 * (FIN_WAIT_1), the SYN,ACK goes again first
+		 */
+		if (xtcp_tcb_retransmit(&xs->tcb, &r))
+			xtcp_send(sk, &r);
+		xtcp_data_timeout(sk);
+		return;
 	}
 	if (xs->retries >= limit) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_SYN_TIMEOUTS);
@@ -149,6 +146,7 @@ xtcp_timer_expired(struct sock *sk, struct hrtimer *t, ktime_t due, int bit,
 		hrtimer_set_expires(t, due);
 		return HRTIMER_RESTART;
 	}
+	xtcp_check_state(sk);
 	timeout(sk);
 	return HRTIMER_NORESTART;
 }
@@ -173,8 +171,7 @@ static enum hrtimer_restart xtcp_rtx_timer_fn(struct hrtimer *t)
 static void xtcp_delack_timeout(struct sock *sk)
 {
 	if (xtcp_sk(sk)->ack_pending &&
-	    (1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
-				   TCPF_FIN_WAIT2))
+	    xtcp_state_receives(xtcp_sk(sk)->tcb.state))
 		xtcp_send_ack(sk);
 }
 
@@ -220,7 +217,7 @@ static void xtcp_persist_timeout(struct sock *sk)
 	if (test_bit(XTCP_ORPHANED, &xs->flags) &&
 	    xtcp_orphan_probes_done(sk)) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_ORPHAN_TIMEOUTS);
-		xtcp_abort(sk);
+		xtcp_abort(sk, 0);
 		return;
 	}
 	if (xs->probes_out >= READ_ONCE(xn->retries2)) {

@@ -161,6 +161,7 @@ static struct xtcp_tw_port *xtcp_tw_port_find(struct xtcp_net *xn,
 {
 	struct xtcp_tw_port_key k = { .addr = addr, .port = port };
 
+	lockdep_assert_held(&xn->tw_port_lock);
 	return rhashtable_lookup_fast(&xn->tw_ports, &k, xtcp_tw_port_params);
 }
 

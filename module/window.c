@@ -4,8 +4,7 @@
  * ratio), silly window syndrome avoidance on both sides
  * (RFC 9293 §3.8.6.2), Nagle's algorithm (§3.7.4, RFC 896), the rule that
  * the right window edge does not move left (§3.8.6), window scaling
- * (RFC 7323 §2.3) and the persist timer (§3.8.6.1).  Pure: numbers in,
- * numbers out.  See window.h.
+ * (RFC 7323 §2.3).  Pure: numbers in, numbers out.  See window.h.
  */
 #include <linux/kernel.h>
 #include <linux/math64.h>
@@ -246,7 +245,7 @@ EXPORT_SYMBOL_NS_GPL(xtcp_send_split, XTCP_NS);
  *     window can be sent: min(D, U) >= Max(SND.WND) / 2.
  *
  * (4) of §3.8.6.2.1, the override timeout, is the persist timer's
- * (xtcp_need_persist()).  The segment to send carries min(D, U, @mss)
+ * (timer.c, xtcp_push_force()).  The segment to send carries min(D, U, @mss)
  * bytes; call again for the next one.
  *
  * Return: true to send a segment now.
@@ -268,31 +267,3 @@ bool xtcp_snd_should_send(u32 avail, u32 usable_wnd, u32 mss, u32 max_sndwnd,
 	return 2 * (u64)sendable >= max_sndwnd;			/* (3) */
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_snd_should_send, XTCP_NS);
-
-/**
- * xtcp_need_persist() - must the persist timer run?
- * @snd_wnd: SND.WND, the peer's window in bytes
- * @unsent: sequence numbers queued and not yet sent (data bytes, plus one
- *	for a FIN waiting to go), after the sender has sent all that
- *	xtcp_snd_should_send() allowed
- * @rtx_armed: the retransmission timer runs: something is in flight, and
- *	its ACK (or its retransmission) will bring the window news
- *
- * With data waiting and nothing in flight no ACK will come to reopen the
- * window, so a timer must: when the window is zero, to send probes, with
- * backoff, until it opens (§3.8.6.1: "the sending TCP peer must regularly
- * transmit at least one octet of new data ... even if the send window is
- * zero"); when it is open but too small for xtcp_snd_should_send(), as the
- * override timeout of §3.8.6.2.1 (4), after which the caller sends
- * min(D, U, MSS) regardless.  Either stops once the window lets data go
- * and the retransmission timer takes over.
- *
- * Return: XTCP_PERSIST_NONE (0) when no timer is needed, else its purpose.
- */
-enum xtcp_persist xtcp_need_persist(u32 snd_wnd, u32 unsent, bool rtx_armed)
-{
-	if (!unsent || rtx_armed)
-		return XTCP_PERSIST_NONE;
-	return snd_wnd ? XTCP_PERSIST_OVERRIDE : XTCP_PERSIST_PROBE;
-}
-EXPORT_SYMBOL_NS_GPL(xtcp_need_persist, XTCP_NS);

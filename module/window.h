@@ -2,29 +2,14 @@
 /*
  * Window arithmetic, pure and in bytes (u32): how much window buffer space
  * is worth, the window the receiver offers (RFC 9293 §3.8.6, §3.8.6.2.2),
- * whether the sender may send now (§3.8.6.2.1 and Nagle, §3.7.4), and when
- * the persist timer must run (§3.8.6.1).  window.c implements it; the data
- * path supplies the numbers.
+ * and whether the sender may send now (§3.8.6.2.1 and Nagle, §3.7.4).
+ * window.c implements it; the data path supplies the numbers.
  */
 #ifndef _XTCP_WINDOW_H
 #define _XTCP_WINDOW_H
 
 #include <linux/bits.h>
 #include <linux/types.h>
-
-/**
- * enum xtcp_persist - what the persist timer is for, if anything
- * @XTCP_PERSIST_NONE: no timer: nothing waits, or an ACK is on its way
- * @XTCP_PERSIST_PROBE: the window is zero: probe it (§3.8.6.1)
- * @XTCP_PERSIST_OVERRIDE: the window is open but sender SWS avoidance or
- *	Nagle held the data back with nothing in flight: send what fits when
- *	the timer fires (§3.8.6.2.1, the override timeout)
- */
-enum xtcp_persist {
-	XTCP_PERSIST_NONE,
-	XTCP_PERSIST_PROBE,
-	XTCP_PERSIST_OVERRIDE,
-};
 
 /* xtcp_rcv_ratio() is in 1/65536ths; this one half stands in before a sample */
 #define XTCP_RATIO_DEFAULT	BIT(15)
@@ -40,6 +25,5 @@ u32 xtcp_size_goal(u32 mss, u32 gso_max_size, u32 gso_max_segs, u32 max_wnd);
 u32 xtcp_send_split(u32 len, u32 usable, u32 mss, u32 goal, bool hold_runt);
 bool xtcp_snd_should_send(u32 avail, u32 usable_wnd, u32 mss, u32 max_sndwnd,
 			  bool nodelay, bool data_outstanding, bool push);
-enum xtcp_persist xtcp_need_persist(u32 snd_wnd, u32 unsent, bool rtx_armed);
 
 #endif /* _XTCP_WINDOW_H */

@@ -104,7 +104,6 @@ struct xtcp_sock {
 	unsigned long		flags;
 
 	/* the sender (send.c): sk_write_queue holds unacked and unsent data */
-	u32			write_seq;	/* after the last queued byte */
 	struct sk_buff		*send_head;	/* first unsent, or NULL */
 	struct xtcp_rtt		rtt;		/* RFC 6298 estimator (rtt.c) */
 	struct xtcp_cc		cc;		/* NewReno (cc.c) */
@@ -168,6 +167,27 @@ static inline struct xtcp_sock *xtcp_sk(const struct sock *sk)
 static inline struct sock *xtcp_to_sk(struct xtcp_sock *xs)
 {
 	return &xs->inet.sk;
+}
+
+/*
+ * A check for debug builds only.  The debug guest's kernel has lockdep but
+ * not CONFIG_DEBUG_NET, so DEBUG_NET_WARN_ON_ONCE() alone would test
+ * nothing there.
+ */
+#if IS_ENABLED(CONFIG_DEBUG_NET) || IS_ENABLED(CONFIG_PROVE_LOCKING)
+#define XTCP_DEBUG_WARN_ON_ONCE(cond)	((void)WARN_ON_ONCE(cond))
+#else
+#define XTCP_DEBUG_WARN_ON_ONCE(cond)	BUILD_BUG_ON_INVALID(cond)
+#endif
+
+/*
+ * sk_state follows tcb.state (xtcp_sync_state() in conn.c): a debug build
+ * checks it where a socket call, a segment or a timer takes the socket.
+ */
+static inline void xtcp_check_state(const struct sock *sk)
+{
+	XTCP_DEBUG_WARN_ON_ONCE(READ_ONCE(sk->sk_state) !=
+				xtcp_state_to_tcp(xtcp_sk(sk)->tcb.state));
 }
 
 /* Per-netns counters, shown in /proc/net/xtcp_stats. */
@@ -349,10 +369,10 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport);
 bool xtcp_conn_hashed(struct net *net, const struct xtcp_key *key);
 
 /* conn.c: connection life cycle on the socket side */
-void xtcp_set_state(struct sock *sk, enum xtcp_state state);
+void xtcp_sync_state(struct sock *sk);
 void xtcp_sock_init(struct sock *sk);
 void xtcp_done(struct sock *sk, int err);
-void xtcp_abort(struct sock *sk);
+void xtcp_abort(struct sock *sk, int err);
 void xtcp_put_local(struct sock *sk);
 void xtcp_conn_init(struct sock *sk);
 void xtcp_conn_forget(struct sock *sk);
@@ -499,6 +519,7 @@ struct xtcp_skb_cb {
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));
 
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);

@@ -119,10 +119,11 @@ static void bind_bad_address(void)
 	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a) - 1), EINVAL);
 	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, 2), EINVAL);
 	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, 0), EINVAL);
+	/* another family: __inet_bind()'s errno */
 	a.sxtcp_family = AF_INET;
-	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a)), EINVAL);
+	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a)), EAFNOSUPPORT);
 	a.sxtcp_family = AF_UNSPEC;
-	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a)), EINVAL);
+	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a)), EAFNOSUPPORT);
 	/* not an address of this host (TEST-NET-1), multicast, broadcast */
 	CHECK_ERRNO(xt_bind(fd, "192.0.2.1", 40120), EADDRNOTAVAIL);
 	CHECK_ERRNO(xt_bind(fd, "224.0.0.1", 40120), EADDRNOTAVAIL);
@@ -297,6 +298,54 @@ static void unconnected_calls(void)
 	close(fd);
 }
 
+/*
+ * XTCP has no IPv6 yet: an address it cannot serve is refused, not read as
+ * IPv4.  A sockaddr_in6-sized one with family AF_XTCP (what an IPv6
+ * address will look like), or family AF_INET6, gets EAFNOSUPPORT from
+ * bind, connect and sendto.  Such an address used to bind 0.0.0.0 (its
+ * flow label read as the address) and to connect to this host.
+ */
+static void ipv6_address_refused(void)
+{
+	struct sockaddr_xtcp v4 = xt_addr("127.0.0.1", 40180);
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 a6;
+	int l = xt_socket(), fd = xt_socket();
+	char buf[4] = "abc";
+
+	NEED(l >= 0 && fd >= 0);
+	NEED_OK(xt_bind(l, "0.0.0.0", 40180));
+	NEED_OK(listen(l, 4));
+	memset(&a6, 0, sizeof(a6));
+	a6.sin6_family = xt_family();
+	a6.sin6_port = htons(40181);
+	a6.sin6_addr = in6addr_loopback;
+	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a6, sizeof(a6)), EAFNOSUPPORT);
+	a6.sin6_port = htons(40180);
+	CHECK_ERRNO(connect(fd, (struct sockaddr *)&a6, sizeof(a6)), EAFNOSUPPORT);
+	a6.sin6_family = AF_INET6;
+	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a6, sizeof(a6)), EAFNOSUPPORT);
+	CHECK_ERRNO(connect(fd, (struct sockaddr *)&a6, sizeof(a6)), EAFNOSUPPORT);
+	/* an IPv4 address in a buffer the size of an IPv6 one is no better */
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, &v4, sizeof(v4));
+	CHECK_ERRNO(bind(fd, (struct sockaddr *)&ss, sizeof(ss)), EAFNOSUPPORT);
+	CHECK_ERRNO(connect(fd, (struct sockaddr *)&ss, sizeof(ss)), EAFNOSUPPORT);
+	/* none of it touched the socket: unbound, unconnected */
+	CHECK(xt_local_port(fd) == 0);
+	CHECK_OK(xt_connect(fd, "127.0.0.1", 40180));
+	/* sendto's address: ignored as TCP ignores it, unless it is IPv6 */
+	CHECK_ERRNO(sendto(fd, buf, 3, MSG_NOSIGNAL, (struct sockaddr *)&a6,
+			   sizeof(a6)), EAFNOSUPPORT);
+	a6.sin6_family = xt_family();
+	CHECK_ERRNO(sendto(fd, buf, 3, MSG_NOSIGNAL, (struct sockaddr *)&a6,
+			   sizeof(a6)), EAFNOSUPPORT);
+	CHECK(sendto(fd, buf, 3, MSG_NOSIGNAL, (struct sockaddr *)&v4,
+		     sizeof(v4)) == 3);
+	close(fd);
+	close(l);
+}
+
 /* A fresh socket polls as a fresh TCP socket does. */
 static void poll_fresh_like_tcp(void)
 {
@@ -413,6 +462,7 @@ static const struct xt_test tests[] = {
 	TEST(bind_per_netns),
 	TEST(bind_privileged_port),
 	TEST(unconnected_calls),
+	TEST(ipv6_address_refused),
 	TEST(poll_fresh_like_tcp),
 	TEST(sockopt_defaults),
 	TEST(sockopt_roundtrip),
