@@ -19,25 +19,6 @@
 #include "harness.h"
 #include "xtcp_util.h"
 
-static int listener(const char *ip, unsigned short port, int backlog)
-{
-	int fd = xt_socket();
-
-	if (fd < 0 || xt_bind(fd, ip, port) || listen(fd, backlog))
-		return -1;
-	return fd;
-}
-
-static int getint(int fd, int level, int name)
-{
-	socklen_t len = sizeof(int);
-	int v = -12345;
-
-	if (getsockopt(fd, level, name, &v, &len))
-		return -12345;
-	return v;
-}
-
 /*
  * The /proc/net/xtcp state (hex, as /proc/net/tcp) of the socket with these
  * local and remote ports (remote 0: a listener), or -1.
@@ -65,10 +46,10 @@ static void loopback_connect_accept(void)
 {
 	struct sockaddr_xtcp peer, me;
 	socklen_t len = sizeof(peer);
-	int l = listener("127.0.0.1", 41000, 8), c = xt_socket(), a;
+	int l = xt_listener("127.0.0.1", 41000, 8), c = xt_socket(), a;
 
 	CHECK(l >= 0);
-	CHECK(getint(l, SOL_SOCKET, SO_ACCEPTCONN) == 1);
+	CHECK(xt_getint(l, SOL_SOCKET, SO_ACCEPTCONN) == 1);
 	CHECK(proc_state(41000, 0) == 0x0A);
 	CHECK_OK(xt_connect(c, "127.0.0.1", 41000));
 	a = accept(l, (struct sockaddr *)&peer, &len);
@@ -83,8 +64,8 @@ static void loopback_connect_accept(void)
 	CHECK(xt_local_port(a) == 41000);
 	CHECK(proc_state(xt_local_port(c), 41000) == 0x01);
 	CHECK(proc_state(41000, xt_local_port(c)) == 0x01);
-	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0);
-	CHECK(getint(a, SOL_SOCKET, SO_ACCEPTCONN) == 0);
+	CHECK(xt_getint(c, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK(xt_getint(a, SOL_SOCKET, SO_ACCEPTCONN) == 0);
 	/* a connected socket cannot connect again */
 	CHECK_ERRNO(xt_connect(c, "127.0.0.1", 41000), EISCONN);
 	close(c);
@@ -99,7 +80,7 @@ static void connect_refused(void)
 
 	CHECK_ERRNO(xt_connect(c, "127.0.0.1", 41001), ECONNREFUSED);
 	/* the error was reported once; the socket is CLOSED and can retry */
-	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK(xt_getint(c, SOL_SOCKET, SO_ERROR) == 0);
 	CHECK_ERRNO(xt_connect(c, "127.0.0.1", 41001), ECONNREFUSED);
 	/* an implicit port is given back... */
 	CHECK(xt_local_port(c) == 0);
@@ -133,7 +114,7 @@ static void connect_bad_address(void)
 
 static void nonblocking_connect(void)
 {
-	int l = listener("127.0.0.1", 41003, 8), a;
+	int l = xt_listener("127.0.0.1", 41003, 8), a;
 	int c = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 	struct pollfd p = { .fd = c, .events = POLLOUT };
 	int r;
@@ -143,7 +124,7 @@ static void nonblocking_connect(void)
 	CHECK(poll(&p, 1, 5000) == 1);
 	CHECK(p.revents & POLLOUT);
 	CHECK(!(p.revents & (POLLERR | POLLHUP)));
-	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK(xt_getint(c, SOL_SOCKET, SO_ERROR) == 0);
 	/* the second connect reports the completed connection, the third EISCONN */
 	if (r == -1)
 		CHECK_OK(xt_connect(c, "127.0.0.1", 41003));
@@ -167,14 +148,14 @@ static void nonblocking_refused(void)
 		CHECK(poll(&p, 1, 5000) == 1);
 		CHECK(p.revents & POLLERR);
 		CHECK(p.revents & POLLHUP);
-		CHECK(getint(c, SOL_SOCKET, SO_ERROR) == ECONNREFUSED);
+		CHECK(xt_getint(c, SOL_SOCKET, SO_ERROR) == ECONNREFUSED);
 	}
 	close(c);
 }
 
 static void accept_nonblocking(void)
 {
-	int l = listener("127.0.0.1", 41005, 8), c = xt_socket(), a;
+	int l = xt_listener("127.0.0.1", 41005, 8), c = xt_socket(), a;
 	struct pollfd p = { .fd = l, .events = POLLIN };
 
 	CHECK_OK(fcntl(l, F_SETFL, O_NONBLOCK));
@@ -204,7 +185,7 @@ static void accept_timeout(void)
 {
 	struct timeval tv = { .tv_sec = ACCEPT_TIMEO_MS / 1000,
 			      .tv_usec = ACCEPT_TIMEO_MS % 1000 * 1000 };
-	int l = listener("127.0.0.1", 41006, 8);
+	int l = xt_listener("127.0.0.1", 41006, 8);
 	long t0;
 
 	NEED(l >= 0);
@@ -254,7 +235,7 @@ static void listen_rules(void)
 static void sequential_connections(void)
 {
 	const char *kernel = getenv("XTCP_KERNEL");
-	int l = listener("127.0.0.1", 41008, 64), i;
+	int l = xt_listener("127.0.0.1", 41008, 64), i;
 	int n = kernel && !strcmp(kernel, "debug") ? 2000 : 10000;
 	long t0 = now_ms();
 
@@ -279,13 +260,13 @@ static void sequential_connections(void)
 
 static void listen_then_connect(void)
 {
-	int l = listener("127.0.0.1", 41009, 8);
-	int s = listener("127.0.0.1", 41010, 8), a;
+	int l = xt_listener("127.0.0.1", 41009, 8);
+	int s = xt_listener("127.0.0.1", 41010, 8), a;
 	int c = xt_socket();
 
 	/* SEND in LISTEN: a listener with nothing pending turns active */
 	CHECK_OK(xt_connect(s, "127.0.0.1", 41009));
-	CHECK(getint(s, SOL_SOCKET, SO_ACCEPTCONN) == 0);
+	CHECK(xt_getint(s, SOL_SOCKET, SO_ACCEPTCONN) == 0);
 	CHECK(xt_local_port(s) == 41010);
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0);
@@ -293,10 +274,10 @@ static void listen_then_connect(void)
 	close(s);
 
 	/* with a connection pending it refuses */
-	s = listener("127.0.0.1", 41011, 8);
+	s = xt_listener("127.0.0.1", 41011, 8);
 	CHECK_OK(xt_connect(c, "127.0.0.1", 41011));
 	CHECK_ERRNO(xt_connect(s, "127.0.0.1", 41009), EISCONN);
-	CHECK(getint(s, SOL_SOCKET, SO_ACCEPTCONN) == 1);
+	CHECK(xt_getint(s, SOL_SOCKET, SO_ACCEPTCONN) == 1);
 	close(c);
 	close(s);
 	close(l);
@@ -305,14 +286,14 @@ static void listen_then_connect(void)
 /* Closing a listener resets the connections it had not handed out. */
 static void listener_close_resets_children(void)
 {
-	int l = listener("127.0.0.1", 41012, 8), c = xt_socket();
+	int l = xt_listener("127.0.0.1", 41012, 8), c = xt_socket();
 	struct pollfd p = { .fd = c, .events = POLLIN };
 
 	CHECK_OK(xt_connect(c, "127.0.0.1", 41012));
 	close(l);
 	CHECK(poll(&p, 1, 5000) == 1);
 	CHECK(p.revents & POLLERR);
-	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == ECONNRESET);
+	CHECK(xt_getint(c, SOL_SOCKET, SO_ERROR) == ECONNRESET);
 	close(c);
 }
 
@@ -321,7 +302,7 @@ static void veth_connect_accept(void)
 	int l, c, a;
 
 	NEED_OK(enter_netns("xb"));
-	l = listener("10.77.0.2", 41020, 8);
+	l = xt_listener("10.77.0.2", 41020, 8);
 	CHECK(l >= 0);
 	NEED_OK(enter_netns("xa"));
 	c = xt_socket();
@@ -378,8 +359,8 @@ static void simultaneous_open(void)
 	p[0].events = p[1].events = POLLOUT;
 	CHECK(poll(p, 1, 5000) == 1 && p[0].revents == POLLOUT);
 	CHECK(poll(p + 1, 1, 5000) == 1 && p[1].revents == POLLOUT);
-	CHECK(getint(a, SOL_SOCKET, SO_ERROR) == 0);
-	CHECK(getint(b, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK(xt_getint(a, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK(xt_getint(b, SOL_SOCKET, SO_ERROR) == 0);
 	CHECK(proc_state(41030, 41031) == 0x01);
 	close(a);
 	close(b);
@@ -414,7 +395,7 @@ static void syn_timeout(void)
 /* Two SO_REUSEADDR sockets on one port cannot both reach one peer. */
 static void connect_tuple_in_use(void)
 {
-	int l = listener("127.0.0.1", 41050, 8), a = xt_socket(), b = xt_socket();
+	int l = xt_listener("127.0.0.1", 41050, 8), a = xt_socket(), b = xt_socket();
 	int one = 1;
 
 	setsockopt(a, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -425,7 +406,7 @@ static void connect_tuple_in_use(void)
 	CHECK_ERRNO(xt_connect(b, "127.0.0.1", 41050), EADDRNOTAVAIL);
 	/* and b is left usable: another destination works */
 	close(l);
-	l = listener("127.0.0.1", 41052, 8);
+	l = xt_listener("127.0.0.1", 41052, 8);
 	CHECK_OK(xt_connect(b, "127.0.0.1", 41052));
 	close(a);
 	close(b);
@@ -470,7 +451,7 @@ static void proc_format_matches_tcp(void)
 {
 	struct sockaddr_in in = { .sin_family = AF_INET };
 	char xl[256], tl[256], xh[256], th[256];
-	int x = listener("127.0.0.1", 41070, 8);
+	int x = xt_listener("127.0.0.1", 41070, 8);
 	int t = socket(AF_INET, SOCK_STREAM, 0);
 	FILE *xf, *tf;
 
@@ -541,7 +522,7 @@ static void close_with_timers_armed(void)
 	FILE *f;
 
 	NEED_OK(enter_netns("xb"));
-	l = listener("10.77.0.2", 41060, 64);
+	l = xt_listener("10.77.0.2", 41060, 64);
 	CHECK(l >= 0);
 	NEED_OK(enter_netns("xa"));
 	for (i = 0; i < 20; i++) {
@@ -586,7 +567,7 @@ static void rst_ratelimit(void)
 	usleep(300000);
 	poll(p, 20, 0);
 	for (i = 0; i < 20; i++)
-		refused += getint(p[i].fd, SOL_SOCKET, SO_ERROR) == ECONNREFUSED;
+		refused += xt_getint(p[i].fd, SOL_SOCKET, SO_ERROR) == ECONNREFUSED;
 	printf("# %d of 20 connects refused with rst_ratelimit=3\n", refused);
 	CHECK(refused == 3);
 	CHECK(xt_stat("OutRstsRateLimited") == 17);
@@ -607,7 +588,7 @@ static void accept_queue_bounded(void)
 
 	NEED(xt_private_netns() == 0);
 	CHECK_OK(xt_sysctl_set("rto_init_ms", 200));
-	l = listener("127.0.0.1", 41100, 2);
+	l = xt_listener("127.0.0.1", 41100, 2);
 	for (i = 0; i < 5; i++) {
 		c[i] = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 		xt_connect(c[i], "127.0.0.1", 41100);

@@ -37,22 +37,6 @@ static int getint_rcvbuf(int fd)
 	return v;
 }
 
-/* A connected pair over loopback: *c the client, *a the accepted side. */
-static int pair(unsigned short port, int *c, int *a)
-{
-	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", port);
-	int l = xt_socket();
-
-	if (l < 0 || xt_bind(l, "127.0.0.1", port) || listen(l, 4))
-		return -1;
-	*c = xt_socket();
-	if (connect(*c, (struct sockaddr *)&sa, sizeof(sa)))
-		return -1;
-	*a = accept(l, NULL, NULL);
-	close(l);
-	return *a < 0 ? -1 : 0;
-}
-
 /* The byte at stream offset @i: a pattern no shifted copy matches. */
 static unsigned char pattern(unsigned long i)
 {
@@ -64,7 +48,7 @@ static void small_exchange(void)
 	int c, a;
 	char buf[16] = { 0 };
 
-	NEED_OK(pair(42000, &c, &a));
+	NEED_OK(xt_pair(42000, &c, &a));
 	CHECK(send(c, "hello", 5, 0) == 5);
 	CHECK(recv(a, buf, sizeof(buf), 0) == 5);
 	CHECK(memcmp(buf, "hello", 5) == 0);
@@ -80,7 +64,7 @@ static void peek_and_waitall(void)
 	int c, a;
 	char buf[16] = { 0 };
 
-	NEED_OK(pair(42001, &c, &a));
+	NEED_OK(xt_pair(42001, &c, &a));
 	CHECK(send(c, "abcdef", 6, 0) == 6);
 	CHECK(recv(a, buf, 3, MSG_PEEK | MSG_WAITALL) == 3);
 	CHECK(memcmp(buf, "abc", 3) == 0);
@@ -105,7 +89,7 @@ static void nonblocking_recv_poll(void)
 	char buf[8];
 	int c, a;
 
-	NEED_OK(pair(42002, &c, &a));
+	NEED_OK(xt_pair(42002, &c, &a));
 	CHECK_ERRNO(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
 	p.fd = a;
 	p.events = POLLIN;
@@ -134,7 +118,7 @@ static void rcvtimeo(void)
 	long t0;
 	int c, a;
 
-	NEED_OK(pair(42003, &c, &a));
+	NEED_OK(xt_pair(42003, &c, &a));
 	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
 	t0 = now_ms();
 	CHECK_ERRNO(recv(a, buf, sizeof(buf), 0), EAGAIN);
@@ -202,7 +186,7 @@ static void bulk_transfer(unsigned short port, unsigned long bytes, size_t chunk
 	int c, a;
 	unsigned long got;
 
-	NEED_OK(pair(port, &c, &a));
+	NEED_OK(xt_pair(port, &c, &a));
 	w.fd = c;
 	r.fd = a;
 	pthread_create(&t, NULL, bulk_writer, &w);
@@ -257,7 +241,7 @@ static void stalled_reader(void)
 	unsigned int tr = 0;
 	long probes;
 
-	NEED_OK(pair(42006, &c, &a));
+	NEED_OK(xt_pair(42006, &c, &a));
 	probes = xt_stat("OutWinProbes");
 	w.fd = c;
 	r.fd = a;
@@ -289,7 +273,7 @@ static void sigpipe_after_reset(void)
 	int c, a;
 
 	sigaction(SIGPIPE, &sa, NULL);
-	NEED_OK(pair(42007, &c, &a));
+	NEED_OK(xt_pair(42007, &c, &a));
 	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	close(a);	/* SO_LINGER {1, 0} aborts: RST to c */
 	usleep(100000);
@@ -316,7 +300,7 @@ static void sigpipe_kills_sender(void)
 
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
-	NEED_OK(pair(42008, &c, &a));
+	NEED_OK(xt_pair(42008, &c, &a));
 	NEED_OK(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	close(a);	/* RST to c */
 	usleep(100000);
@@ -609,7 +593,7 @@ static void ioctl_queues(void)
 	unsigned int tx = 9, rx = 9;
 	char buf[8];
 
-	NEED_OK(pair(42010, &c, &a));
+	NEED_OK(xt_pair(42010, &c, &a));
 	CHECK(send(c, "12345", 5, 0) == 5);
 	/*
 	 * Delivered, and the delayed ACK (40 ms) back: SIOCOUTQ falls to 0.

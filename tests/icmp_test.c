@@ -97,19 +97,6 @@ static void in_ns(const char *suffix)
 	NEED_OK(enter_netns(ns));
 }
 
-static int it_listener(const char *ip, unsigned short port)
-{
-	int fd = xt_socket();
-
-	if (fd < 0)
-		return -1;
-	if (xt_bind(fd, ip, port) || listen(fd, 8)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static struct xtcp_info it_info(int fd)
 {
 	struct xtcp_info info;
@@ -127,7 +114,7 @@ static void it_pair(const char *ip, unsigned short port, int *c, int *s)
 	int l;
 
 	in_ns("b");
-	l = it_listener(ip, port);
+	l = xt_listener(ip, port, 8);
 	NEED(l >= 0);
 	in_ns("a");
 	*c = xt_socket();
@@ -354,7 +341,7 @@ static void pmtu_bulk(void)
 	close(s);
 
 	in_ns("b");
-	v = it_listener(IT_B2, IT_PORT);
+	v = xt_listener(IT_B2, IT_PORT, 8);
 	NEED(v >= 0);
 	in_ns("a");
 	c = xt_socket();

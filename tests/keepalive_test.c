@@ -32,16 +32,6 @@ static int sysctl_get(const char *name)
 }
 
 /* 0, or -1 with errno from the write (EINVAL for a value out of range). */
-static int getint(int fd, int level, int name)
-{
-	socklen_t len = sizeof(int);
-	int v = -12345;
-
-	if (getsockopt(fd, level, name, &v, &len))
-		return -12345;
-	return v;
-}
-
 static int setint(int fd, int level, int name, int v)
 {
 	return setsockopt(fd, level, name, &v, sizeof(v));
@@ -89,7 +79,7 @@ static int keepalive_fast(int fd, int cnt)
 
 /* A connected pair: *l listens on @ip:@port in netns @srv (NULL: this
  * one), *c connects from netns @cli (NULL: this one), *a is accepted. */
-static int xt_pair(const char *srv, const char *cli, const char *ip,
+static int ka_pair(const char *srv, const char *cli, const char *ip,
 		   unsigned short port, int *l, int *c, int *a)
 {
 	struct sockaddr_xtcp sa = xt_addr(ip, port);
@@ -147,16 +137,16 @@ static void keepalive_options(void)
 	CHECK(t == 7200);
 	CHECK(sysctl_get("keepalive_intvl_s") == 75);
 	CHECK(sysctl_get("keepalive_probes") == 9);
-	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 7200);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 7200);
 	CHECK_OK(xt_sysctl_set("keepalive_time_s", 600));
 	CHECK_OK(xt_sysctl_set("keepalive_intvl_s", 30));
 	CHECK_OK(xt_sysctl_set("keepalive_probes", 4));
-	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 600);
-	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPINTVL) == 30);
-	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPCNT) == 4);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 600);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_KEEPINTVL) == 30);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_KEEPCNT) == 4);
 	/* the socket's own value wins */
 	CHECK_OK(setint(fd, SOL_XTCP, XTCP_KEEPIDLE, 5));
-	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 5);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 5);
 	CHECK_ERRNO(xt_sysctl_set("keepalive_time_s", 0), EINVAL);
 	CHECK_ERRNO(xt_sysctl_set("keepalive_time_s", 32768), EINVAL);
 	CHECK_ERRNO(xt_sysctl_set("keepalive_intvl_s", 0), EINVAL);
@@ -165,11 +155,11 @@ static void keepalive_options(void)
 	CHECK_OK(xt_sysctl_set("keepalive_time_s", 7200));
 	CHECK_OK(xt_sysctl_set("keepalive_intvl_s", 75));
 	CHECK_OK(xt_sysctl_set("keepalive_probes", 9));
-	CHECK(getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 0);
+	CHECK(xt_getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 0);
 	CHECK_OK(setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1));
-	CHECK(getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 1);
+	CHECK(xt_getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 1);
 	CHECK_OK(setint(fd, SOL_SOCKET, SO_KEEPALIVE, 0));
-	CHECK(getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 0);
+	CHECK(xt_getint(fd, SOL_SOCKET, SO_KEEPALIVE) == 0);
 	close(fd);
 }
 
@@ -184,7 +174,7 @@ static void keepalive_answered(void)
 	int l, c, a;
 	char b;
 
-	NEED_OK(xt_pair(NULL, NULL, "127.0.0.1", 44000, &l, &c, &a));
+	NEED_OK(ka_pair(NULL, NULL, "127.0.0.1", 44000, &l, &c, &a));
 	CHECK_OK(setint(c, SOL_SOCKET, SO_KEEPALIVE, 1));
 	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPINTVL, 1));
 	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPCNT, 1));
@@ -202,7 +192,7 @@ static void keepalive_answered(void)
 	CHECK(ci.xtcpi_segs_out - ci0.xtcpi_segs_out <= 6);
 	CHECK(ai.xtcpi_segs_out - ai0.xtcpi_segs_out >= 3);
 	CHECK(ci.xtcpi_state == 1 && ai.xtcpi_state == 1);	/* ESTABLISHED */
-	CHECK(getint(c, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK(xt_getint(c, SOL_SOCKET, SO_ERROR) == 0);
 	/* the probes carry nothing: no byte reached either side, SND.UNA stays */
 	CHECK(ci.xtcpi_snd_una == ci0.xtcpi_snd_una);
 	CHECK(ai.xtcpi_rcv_nxt == ai0.xtcpi_rcv_nxt);
@@ -221,7 +211,7 @@ static void keepalive_off(void)
 	struct xtcp_info c0, a0;
 	int l, c, a;
 
-	NEED_OK(xt_pair(NULL, NULL, "127.0.0.1", 44001, &l, &c, &a));
+	NEED_OK(ka_pair(NULL, NULL, "127.0.0.1", 44001, &l, &c, &a));
 	CHECK_OK(keepalive_fast(c, 3));
 	CHECK_OK(setint(c, SOL_SOCKET, SO_KEEPALIVE, 0));
 	CHECK_OK(setint(a, SOL_XTCP, XTCP_KEEPIDLE, 1));	/* idle set, never on */
@@ -248,9 +238,9 @@ static void keepalive_inherited(void)
 	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0);
-	CHECK(getint(a, SOL_SOCKET, SO_KEEPALIVE) == 1);
-	CHECK(getint(a, SOL_XTCP, XTCP_KEEPIDLE) == 1);
-	CHECK(getint(c, SOL_SOCKET, SO_KEEPALIVE) == 0);
+	CHECK(xt_getint(a, SOL_SOCKET, SO_KEEPALIVE) == 1);
+	CHECK(xt_getint(a, SOL_XTCP, XTCP_KEEPIDLE) == 1);
+	CHECK(xt_getint(c, SOL_SOCKET, SO_KEEPALIVE) == 0);
 	a0 = info(a);
 	usleep(2500 * 1000);
 	CHECK(info(a).xtcpi_segs_out - a0.xtcpi_segs_out >= 1);
@@ -273,7 +263,7 @@ static void keepalive_timeout(void)
 
 	NEED_OK(enter_netns("yb"));
 	NEED_OK(loss("ya", 0));
-	NEED_OK(xt_pair("yb", "ya", "10.79.0.2", 44010, &l, &c, &a));
+	NEED_OK(ka_pair("yb", "ya", "10.79.0.2", 44010, &l, &c, &a));
 	NEED_OK(loss("ya", 100));
 	t0 = now_ms();
 	CHECK_OK(keepalive_set(c, KA_IDLE, KA_INTVL, KA_CNT));
@@ -311,7 +301,7 @@ static void keepalive_peer_reset(void)
 
 	NEED_OK(enter_netns("yb"));
 	NEED_OK(loss("yb", 0));
-	NEED_OK(xt_pair("yb", "ya", "10.79.0.2", 44011, &l, &c, &a));
+	NEED_OK(ka_pair("yb", "ya", "10.79.0.2", 44011, &l, &c, &a));
 	NEED_OK(loss("yb", 100));
 	{
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };

@@ -46,26 +46,16 @@ static void create_bad_protocol(void)
 	CHECK_ERRNO(socket(xt_family(), SOCK_STREAM, 254), EPROTONOSUPPORT);
 }
 
-static int getint(int fd, int level, int name)
-{
-	socklen_t len = sizeof(int);
-	int v = -12345;
-
-	if (getsockopt(fd, level, name, &v, &len) || len != sizeof(int))
-		return -12345;
-	return v;
-}
-
 static void socket_identity(void)
 {
 	int fd = xt_socket();
 
 	CHECK(fd >= 0);
-	CHECK(getint(fd, SOL_SOCKET, SO_DOMAIN) == xt_family());
-	CHECK(getint(fd, SOL_SOCKET, SO_TYPE) == SOCK_STREAM);
-	CHECK(getint(fd, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_XTCP);
-	CHECK(getint(fd, SOL_SOCKET, SO_ACCEPTCONN) == 0);
-	CHECK(getint(fd, SOL_SOCKET, SO_ERROR) == 0);
+	CHECK(xt_getint(fd, SOL_SOCKET, SO_DOMAIN) == xt_family());
+	CHECK(xt_getint(fd, SOL_SOCKET, SO_TYPE) == SOCK_STREAM);
+	CHECK(xt_getint(fd, SOL_SOCKET, SO_PROTOCOL) == IPPROTO_XTCP);
+	CHECK(xt_getint(fd, SOL_SOCKET, SO_ACCEPTCONN) == 0);
+	CHECK(xt_getint(fd, SOL_SOCKET, SO_ERROR) == 0);
 	close(fd);
 }
 
@@ -207,7 +197,7 @@ static void bind_reuseaddr(void)
 
 	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	CHECK_OK(setsockopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
-	CHECK(getint(a, SOL_SOCKET, SO_REUSEADDR) == 1);
+	CHECK(xt_getint(a, SOL_SOCKET, SO_REUSEADDR) == 1);
 	CHECK_OK(xt_bind(a, "0.0.0.0", 40140));
 	CHECK_OK(xt_bind(b, "127.0.0.1", 40140));
 	CHECK_ERRNO(xt_bind(c, "127.0.0.1", 40140), EADDRINUSE);
@@ -365,12 +355,12 @@ static void sockopt_defaults(void)
 {
 	int fd = xt_socket();
 
-	CHECK(getint(fd, SOL_XTCP, XTCP_NODELAY) == 0);
-	CHECK(getint(fd, SOL_XTCP, XTCP_MAXSEG) == 536);
-	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 7200);
-	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPINTVL) == 75);
-	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPCNT) == 9);
-	CHECK(getint(fd, SOL_XTCP, XTCP_USER_TIMEOUT) == 0);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_NODELAY) == 0);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_MAXSEG) == 536);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_KEEPIDLE) == 7200);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_KEEPINTVL) == 75);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_KEEPCNT) == 9);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_USER_TIMEOUT) == 0);
 	close(fd);
 }
 
@@ -387,7 +377,7 @@ static void sockopt_roundtrip(void)
 
 	for (i = 0; i < sizeof(o) / sizeof(o[0]); i++) {
 		CHECK_OK(setsockopt(fd, SOL_XTCP, o[i].name, &o[i].val, sizeof(int)));
-		CHECK(getint(fd, SOL_XTCP, o[i].name) == o[i].want);
+		CHECK(xt_getint(fd, SOL_XTCP, o[i].name) == o[i].want);
 	}
 	close(fd);
 }
@@ -426,8 +416,8 @@ static void sockopt_invalid(void)
 		CHECK(ilen == 2);
 	}
 	/* rejected values left the defaults alone */
-	CHECK(getint(fd, SOL_XTCP, XTCP_MAXSEG) == 536);
-	CHECK(getint(fd, SOL_XTCP, XTCP_KEEPCNT) == 9);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_MAXSEG) == 536);
+	CHECK(xt_getint(fd, SOL_XTCP, XTCP_KEEPCNT) == 9);
 	close(fd);
 }
 

@@ -53,33 +53,6 @@ static int get_info(int fd, struct xtcp_info *i)
 }
 
 /*
- * A connected pair over loopback, *c the client, *a the accepted side;
- * @rcvbuf (SO_RCVBUF on the listener, so on *a) and @mss (XTCP_MAXSEG on
- * the client, which the server then may not exceed) unless 0.
- */
-static int pair_opts(unsigned short port, int rcvbuf, int mss, int *c, int *a)
-{
-	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", port);
-	int l = xt_socket();
-
-	*c = xt_socket();
-	*a = -1;
-	if (l < 0 || *c < 0)
-		return -1;
-	if (rcvbuf && setsockopt(l, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)))
-		return -1;
-	if (mss && setsockopt(*c, SOL_XTCP, XTCP_MAXSEG, &mss, sizeof(mss)))
-		return -1;
-	if (xt_bind(l, "127.0.0.1", port) || listen(l, 4))
-		return -1;
-	if (connect(*c, (struct sockaddr *)&sa, sizeof(sa)))
-		return -1;
-	*a = accept(l, NULL, NULL);
-	close(l);
-	return *a < 0 ? -1 : 0;
-}
-
-/*
  * Loopback loses nothing: what the receiver drops (SO_MEMINFO's sk_drops,
  * which counts drops by the socket core and by xtcp_data_rcv()'s memory
  * rule) is data its window promised and its buffer then would not take.
@@ -152,7 +125,7 @@ static void stream_100mb_sha256(void)
 	long t0, dt;
 	int c, a;
 
-	NEED_OK(pair_opts(43000, 0, 0, &c, &a));
+	NEED_OK(xt_pair_opts("127.0.0.1", 43000, 0, 0, &c, &a));
 	w.fd = c;
 	r.fd = a;
 	t0 = now_ms();
@@ -201,7 +174,7 @@ static void small_buffer_case(unsigned short port, int rcvbuf, int mss,
 	pthread_t t;
 	long t0, dt;
 
-	NEED_OK(pair_opts(port, rcvbuf, mss, &c, &a));
+	NEED_OK(xt_pair_opts("127.0.0.1", port, rcvbuf, mss, &c, &a));
 	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
 	if (nodelay)
 		CHECK_OK(setsockopt(c, SOL_XTCP, XTCP_NODELAY, &one, sizeof(one)));
@@ -855,7 +828,7 @@ static void stream_sendfile(void)
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	CHECK(fd >= 0 && write(fd, buf, SPLICE_BYTES) == SPLICE_BYTES);
 	CHECK(fstat(fd, &st) == 0 && st.st_size == SPLICE_BYTES);
-	NEED_OK(pair_opts(43040, 0, 0, &c, &a));
+	NEED_OK(xt_pair_opts("127.0.0.1", 43040, 0, 0, &c, &a));
 	r.x.fd = a;
 	pthread_create(&t, NULL, reader_run, &r);
 	while (off < SPLICE_BYTES) {
@@ -920,7 +893,7 @@ static void stream_splice(void)
 	ssize_t n = 0;
 
 	CHECK_OK(pipe(p));
-	NEED_OK(pair_opts(43041, 0, 0, &c, &a));
+	NEED_OK(xt_pair_opts("127.0.0.1", 43041, 0, 0, &c, &a));
 	r.x.fd = a;
 	pthread_create(&tr, NULL, reader_run, &r);
 	pthread_create(&tw, NULL, pipe_writer, &p[1]);

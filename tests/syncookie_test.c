@@ -205,19 +205,6 @@ static int sc_netns(void)
 		      "ip route add 198.51.100.0/24 dev fl0");
 }
 
-static int sc_listener(unsigned short port, int backlog)
-{
-	int fd = xt_socket();
-
-	if (fd < 0)
-		return -1;
-	if (xt_bind(fd, SC_ADDR, port) || listen(fd, backlog)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* ---- the flood ---------------------------------------------------------- */
 
 struct sc_shared {
@@ -546,7 +533,7 @@ static void flood_cookies(void)
 	NEED(sc_netns() == 0);
 	sc_pin_last_cpu();
 	CHECK_OK(xt_sysctl_set("syncookies", 1));
-	l = sc_listener(SC_PORT, SC_BACKLOG);
+	l = xt_listener(SC_ADDR, SC_PORT, SC_BACKLOG);
 	NEED(l >= 0);
 	NEED(pthread_create(&srv, NULL, sc_echo_server, &l) == 0);
 	/*
@@ -617,7 +604,7 @@ static void flood_no_cookies(void)
 	NEED(sc_netns() == 0);
 	sc_pin_last_cpu();
 	NEED_OK(xt_sysctl_set("syncookies", 0));
-	l = sc_listener(SC_PORT, SC_BACKLOG);
+	l = xt_listener(SC_ADDR, SC_PORT, SC_BACKLOG);
 	NEED(l >= 0);
 	drops0 = xt_stat("ListenDrops");
 	NEED_OK(sc_flood_start(&f, SC_PORT));
@@ -756,7 +743,7 @@ static void cookies_always(void)
 
 	NEED(sc_netns() == 0);
 	NEED_OK(xt_sysctl_set("syncookies", 2));
-	l = sc_listener(SC_PORT, SC_BACKLOG);
+	l = xt_listener(SC_ADDR, SC_PORT, SC_BACKLOG);
 	NEED(l >= 0);
 	s0 = xt_stat("SyncookiesSent");
 	r0 = xt_stat("SyncookiesRecv");
@@ -813,7 +800,7 @@ static void cookie_ack_forged(void)
 
 	NEED(sc_netns() == 0);
 	NEED_OK(xt_sysctl_set("syncookies", 1));
-	l = sc_listener(SC_PORT, SC_BACKLOG);
+	l = xt_listener(SC_ADDR, SC_PORT, SC_BACKLOG);
 	NEED(l >= 0);
 	NEED(fcntl(l, F_SETFL, O_NONBLOCK) == 0);
 	tx = sc_raw_tx();

@@ -46,28 +46,6 @@ static int proc_state(int lport, int rport)
 	return xt_proc_row(lport, rport, NULL);
 }
 
-/* A connected pair on loopback: @c connected to @a, the listener closed. */
-static int pair_on(const char *ip, unsigned short port, int *c, int *a)
-{
-	struct sockaddr_xtcp sa = xt_addr(ip, port);
-	int one = 1, l = xt_socket();
-
-	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    xt_bind(l, ip, port) || listen(l, 4))
-		return -1;
-	*c = xt_socket();
-	if (connect(*c, (struct sockaddr *)&sa, sizeof(sa)))
-		return -1;
-	*a = accept(l, NULL, NULL);
-	close(l);
-	return *a < 0 ? -1 : 0;
-}
-
-static int pair(unsigned short port, int *c, int *a)
-{
-	return pair_on("127.0.0.1", port, c, a);
-}
-
 /* Wait up to @ms for @fd's XTCP state to become @want. */
 static int wait_state(int fd, int want, int ms)
 {
@@ -98,7 +76,7 @@ static void active_close(void)
 	char buf[8];
 	int c, a, cport, n = -1;
 
-	NEED_OK(pair(43000, &c, &a));
+	NEED_OK(xt_pair(43000, &c, &a));
 	cport = xt_local_port(c);
 	CHECK(send(c, "abc", 3, 0) == 3);
 	close(c);
@@ -133,7 +111,7 @@ static void passive_close(void)
 	char buf[8];
 	int c, a;
 
-	NEED_OK(pair(43001, &c, &a));
+	NEED_OK(xt_pair(43001, &c, &a));
 	CHECK(send(a, "xyz", 3, 0) == 3);
 	close(a);
 	CHECK(recv(c, buf, sizeof(buf), MSG_WAITALL) == 3);
@@ -152,7 +130,7 @@ static void last_ack(void)
 	char buf[8];
 	int c, a, cport;
 
-	NEED_OK(pair(43002, &c, &a));
+	NEED_OK(xt_pair(43002, &c, &a));
 	cport = xt_local_port(c);
 	CHECK_OK(shutdown(a, SHUT_WR));
 	CHECK(recv(c, buf, sizeof(buf), 0) == 0);
@@ -226,7 +204,7 @@ static void half_close(void)
 	char buf[8];
 	int c, a;
 
-	NEED_OK(pair(43003, &c, &a));
+	NEED_OK(xt_pair(43003, &c, &a));
 	CHECK(writer(c, 200000) == 0);
 	CHECK_OK(shutdown(c, SHUT_WR));
 	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
@@ -299,7 +277,7 @@ static void linger_zero_aborts(void)
 	char buf[4];
 	int c, a, cport;
 
-	NEED_OK(pair(43005, &c, &a));
+	NEED_OK(xt_pair(43005, &c, &a));
 	cport = xt_local_port(c);
 	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	close(c);
@@ -316,7 +294,7 @@ static void close_unread_resets(void)
 	char buf[4];
 	int c, a;
 
-	NEED_OK(pair(43006, &c, &a));
+	NEED_OK(xt_pair(43006, &c, &a));
 	CHECK(send(c, "unread", 6, 0) == 6);
 	usleep(50000);
 	close(a);
@@ -420,7 +398,7 @@ static void fin_wait2_timeout(void)
 	NEED(xt_private_netns() == 0);
 	NEED_OK(xt_sysctl_set("fin_timeout_ms", FIN_TIMEOUT_MS));
 	before = xt_stat("FinWait2Timeouts");
-	NEED_OK(pair(43008, &c, &a));
+	NEED_OK(xt_pair(43008, &c, &a));
 	cport = xt_local_port(c);
 	t0 = now_ms();
 	close(c);
@@ -448,7 +426,7 @@ static void epoll_rdhup(void)
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET };
 	int c, a, ep = epoll_create1(0);
 
-	NEED_OK(pair(43009, &c, &a));
+	NEED_OK(xt_pair(43009, &c, &a));
 	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, a, &ev));
 	CHECK(epoll_wait(ep, &ev, 1, 0) == 0);
 	CHECK_OK(shutdown(c, SHUT_WR));
@@ -467,7 +445,7 @@ static void shutdown_rd(void)
 	char buf[4];
 	int c, a;
 
-	NEED_OK(pair(43010, &c, &a));
+	NEED_OK(xt_pair(43010, &c, &a));
 	CHECK_OK(shutdown(a, SHUT_RD));
 	CHECK(recv(a, buf, sizeof(buf), 0) == 0);
 	CHECK(xstate(a) == S_ESTAB);

@@ -112,6 +112,84 @@ static inline int xt_connect(int fd, const char *ip, unsigned short port)
 	return connect(fd, (struct sockaddr *)&a, sizeof(a));
 }
 
+/* An int socket option of @fd; -12345 if getsockopt() fails. */
+static inline int xt_getint(int fd, int level, int name)
+{
+	socklen_t len = sizeof(int);
+	int v = -12345;
+
+	if (getsockopt(fd, level, name, &v, &len) || len != sizeof(int))
+		return -12345;
+	return v;
+}
+
+/* A listener on @ip:@port (0: an ephemeral port), or -1. */
+static inline int xt_listener(const char *ip, unsigned short port, int backlog)
+{
+	int fd = xt_socket();
+
+	if (fd < 0)
+		return -1;
+	if (xt_bind(fd, ip, port) || listen(fd, backlog)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * A connected pair to @ip:@port (0: an ephemeral port): *c the client, *a
+ * the accepted side, the listener closed.  The listener has SO_REUSEADDR,
+ * so that a port an earlier test's connection left in TIME_WAIT serves
+ * again, as a TCP server's does; @rcvbuf (SO_RCVBUF on the listener, so
+ * on *a) and @mss (XTCP_MAXSEG on the client, which the server then may
+ * not exceed) unless 0.  0, or -1 with nothing left open.
+ */
+static inline int xt_pair_opts(const char *ip, unsigned short port, int rcvbuf,
+			       int mss, int *c, int *a)
+{
+	int one = 1, l = xt_socket();
+
+	*c = xt_socket();
+	*a = -1;
+	if (l < 0 || *c < 0)
+		goto fail;
+	if (setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    (rcvbuf && setsockopt(l, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				  sizeof(rcvbuf))) ||
+	    (mss && setsockopt(*c, SOL_XTCP, XTCP_MAXSEG, &mss, sizeof(mss))))
+		goto fail;
+	if (xt_bind(l, ip, port) || listen(l, 4))
+		goto fail;
+	port = xt_local_port(l);
+	if (xt_connect(*c, ip, port))
+		goto fail;
+	*a = accept(l, NULL, NULL);
+	if (*a < 0)
+		goto fail;
+	close(l);
+	return 0;
+fail:
+	if (l >= 0)
+		close(l);
+	if (*c >= 0)
+		close(*c);
+	*c = -1;
+	return -1;
+}
+
+static inline int xt_pair_on(const char *ip, unsigned short port, int *c,
+			     int *a)
+{
+	return xt_pair_opts(ip, port, 0, 0, c, a);
+}
+
+/* A connected pair over loopback. */
+static inline int xt_pair(unsigned short port, int *c, int *a)
+{
+	return xt_pair_opts("127.0.0.1", port, 0, 0, c, a);
+}
+
 /* Write /proc/sys/net/xtcp/@name (this namespace's); 0 or -1. */
 static inline int xt_sysctl_set(const char *name, long val)
 {
