@@ -39,44 +39,7 @@ for k in "${kernels[@]}"; do
 		echo "not ok - $k: guest run clean"
 		rc=1
 	fi
-	python3 - "$k" "$owed" "$res/out" <<'PY' || rc=1
-import re, sys
-from collections import Counter, OrderedDict
-kernel, owed_path, out_path = sys.argv[1:]
-owed = [l.strip() for l in open(owed_path) if l.strip()]
-try:
-    out = open(out_path, errors="replace").read().splitlines()
-except OSError:
-    out = []
-got = Counter()
-for line in out:
-    m = re.match(r"^(?:not )?ok - (.*?)(?: # SKIP.*)?$", line)
-    if m:
-        got[m.group(1)] += 1
-bad = 0
-missing = OrderedDict()
-for name in owed:
-    if got[name] == 0:
-        missing.setdefault(name.split(":")[0], []).append(name)
-for group, names in missing.items():
-    for n in names:
-        print(f"  no result for {kernel}/{n}")
-    print(f"not ok - {kernel}/{group}: {len(names)} results missing")
-    bad += 1
-owed_set = set(owed)
-for name, n in got.items():
-    if name not in owed_set and not name.endswith("with no failing test"):
-        if ": exited " in name:
-            continue
-        print(f"not ok - {kernel}/{name}: reported but not owed")
-        bad += 1
-    elif n > 1:
-        print(f"not ok - {kernel}/{name}: reported {n} times")
-        bad += 1
-print(f"# {kernel}: {len(owed)} results owed, "
-      f"{sum(1 for n in owed if got[n])} came back")
-sys.exit(1 if bad else 0)
-PY
+	"$XTCP_TOP/scripts/owed-results.py" "$k" "$owed" "$res/out" || rc=1
 	grep -q '^not ok' "$res/out" && rc=1
 done
 exit $rc

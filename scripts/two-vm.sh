@@ -105,36 +105,8 @@ for k in stock debug; do
 		echo "not ok - two-vm/$(side_label $k): guest run clean"
 		rc=1
 	fi
-	python3 - "$(side_label $k)" "$owed" "$build/vm/twovm-$k/out" <<'PY' || rc=1
-import re, sys
-from collections import Counter
-kernel, owed_path, out_path = sys.argv[1:]
-owed = [l.strip() for l in open(owed_path) if l.strip()]
-try:
-    out = open(out_path, errors="replace").read().splitlines()
-except OSError:
-    out = []
-got = Counter()
-for line in out:
-    m = re.match(r"^(?:not )?ok - (.*?)(?: # SKIP.*)?$", line)
-    if m:
-        got[m.group(1)] += 1
-bad = 0
-for name in owed:
-    if got[name] == 0:
-        print(f"not ok - two-vm/{kernel}/{name}: no result")
-        bad += 1
-for name, n in got.items():
-    if name not in owed:
-        print(f"not ok - two-vm/{kernel}/{name}: reported but not owed")
-        bad += 1
-    elif n > 1:
-        print(f"not ok - two-vm/{kernel}/{name}: reported {n} times")
-        bad += 1
-print(f"# two-vm/{kernel}: {len(owed)} results owed, "
-      f"{sum(1 for n in owed if got[n])} came back")
-sys.exit(1 if bad else 0)
-PY
+	"$XTCP_TOP/scripts/owed-results.py" "two-vm/$(side_label $k)" "$owed" \
+		"$build/vm/twovm-$k/out" || rc=1
 	grep -q '^not ok' "$build/vm/twovm-$k/out" 2>/dev/null && rc=1
 done
 exit $rc
