@@ -12,13 +12,9 @@
 #include "timewait.h"
 #include "xtcp.h"
 
-static unsigned int xtcp_net_id __read_mostly;
-
-struct xtcp_net *xtcp_pernet(const struct net *net)
-{
-	return net_generic(net, xtcp_net_id);
-}
-EXPORT_SYMBOL_NS_GPL(xtcp_pernet, XTCP_NS);
+/* xtcp_pernet() (xtcp.h) is inline: every counter increment reads it */
+unsigned int xtcp_net_id __read_mostly;
+EXPORT_SYMBOL_NS_GPL(xtcp_net_id, XTCP_NS);
 
 static void xtcp_net_defaults(struct xtcp_net *xn)
 {

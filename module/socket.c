@@ -25,6 +25,13 @@ static struct proto xtcp_prot = {
 	.name		= "XTCP",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct xtcp_sock),
+	/*
+	 * As TCP's: the slab does not zero a new object (sk_alloc() does),
+	 * which with init_on_alloc (Debian's default) would zero it twice.
+	 * Sockets are SOCK_RCU_FREE, so a socket found under RCU is never
+	 * reused before the readers are done (table.c).
+	 */
+	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
 	.release_cb	= xtcp_release_cb,
 	.keepalive	= xtcp_keepalive_set,
 	/* memory accounting (memory.c) */

@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <net/inet_sock.h>
+#include <net/netns/generic.h>
 #include <uapi/linux/xtcp.h>
 
 #include "cc.h"
@@ -313,7 +314,13 @@ struct xtcp_net {
 	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
 };
 
-struct xtcp_net *xtcp_pernet(const struct net *net);
+extern unsigned int xtcp_net_id;
+
+static inline struct xtcp_net *xtcp_pernet(const struct net *net)
+{
+	return net_generic(net, xtcp_net_id);
+}
+
 int xtcp_pernet_init(void);
 void xtcp_pernet_exit(void);
 

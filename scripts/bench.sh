@@ -7,12 +7,18 @@
 # all CPUs, call graphs), its top symbols written to $XTCP_PROFILE_DIR
 # (default /xtcp, the run's results directory: build/vm/NAME on the host)
 # as profile-WORKLOAD.txt.
+# --count N (first): instead, N connect/accept/close of each protocol under
+# perf stat (allocations, timer arms, segments, context switches), printed
+# per connection, TCP beside XTCP.
 set -e
 cd "$(dirname "$0")/.."
-profile=0
+profile=0 count=0
 if [ "${1:-}" = --profile ]; then
 	profile=1
 	shift
+elif [ "${1:-}" = --count ]; then
+	count=$2
+	shift 2
 fi
 insmod "$XTCP_BUILD/xtcp.ko"
 # ephemeral ports above the benchmark's fixed ones (43000-43002): a
@@ -28,6 +34,35 @@ args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
 	[ "${args[i]}" = -w ] && work=${args[i + 1]}
 done
+
+if [ "$count" != 0 ]; then
+	events=kmem:kmem_cache_alloc,kmem:kmalloc,kmem:mm_page_alloc,skb:kfree_skb,skb:consume_skb
+	events+=,timer:hrtimer_start,timer:hrtimer_cancel,timer:timer_start,timer:timer_cancel
+	events+=,net:net_dev_xmit,irq:softirq_entry,sched:sched_switch,sched:sched_wakeup
+	for p in tcp xtcp; do
+		perf stat -a -x, -e "$events" -o /run/count-$p.csv -- \
+			tools/xtcp-bench -p $p -c "$count" "$@"
+	done
+	echo "# per connection (connect + accept + close, both ends), $count of each, $(nproc) vCPU"
+	printf '%-26s %10s %10s %8s\n' event TCP XTCP XTCP/TCP
+	python3 - "$count" /run/count-tcp.csv /run/count-xtcp.csv <<'PY'
+import sys
+n = int(sys.argv[1])
+def read(path):
+    d = {}
+    for line in open(path):
+        f = line.strip().split(",")
+        if len(f) > 2 and f[0].replace(".", "").isdigit():
+            d[f[2]] = float(f[0])
+    return d
+t, x = read(sys.argv[2]), read(sys.argv[3])
+for k in t:
+    a, b = t[k] / n, x.get(k, 0) / n
+    print(f"{k:26s} {a:10.2f} {b:10.2f} {b / a if a else 0:8.2f}")
+PY
+	rmmod xtcp
+	exit 0
+fi
 
 if [ $profile = 1 ]; then
 	out=${XTCP_PROFILE_DIR:-/xtcp}

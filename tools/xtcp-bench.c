@@ -860,12 +860,13 @@ int main(int argc, char **argv)
 	int reps = 5, rr_n = 5000, conn_n = 1000, opt, i;
 	const char *work = NULL;
 	int xtcp_only = 0, reps_set = 0;
+	const struct proto *only = NULL;	/* -p: one protocol's connect loop */
 	long segs[4] = { 0 };	/* bulk TCP, XTCP; rr TCP, XTCP */
 	char summary[256] = "";
 
 	/* progress of the long scale runs shows as it happens */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "r:a:s:w:n:c:m:d:N:M:T:x")) != -1) {
+	while ((opt = getopt(argc, argv, "r:a:s:w:n:c:m:d:N:M:T:xp:")) != -1) {
 		switch (opt) {
 		case 'r': reps = atoi(optarg); reps_set = 1; break;
 		case 'a': server_ip = optarg; break;
@@ -875,18 +876,25 @@ int main(int argc, char **argv)
 		case 'c': conn_n = atoi(optarg); break;
 		case 'm': bulk_bytes = atol(optarg) << 20; break;
 		case 'x': xtcp_only = 1; break;
+		case 'p': only = strcmp(optarg, "tcp") ? &xtcp : &tcp; break;
 		case 'd': churn_secs = atoi(optarg); break;
 		case 'N': many_n = atol(optarg); break;
 		case 'M': tw_msl_ms = atoi(optarg); break;
 		case 'T': tw_n = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: xtcp-bench [-r reps] [-a addr] [-s netns] [-w bulk,rr,connect,churn,many,tw] [-n rr_n] [-c conn_n] [-m MiB] [-d churn_secs] [-N count] [-T tw_count] [-M msl_ms] [-x: XTCP only (bulk, or many)]\n");
+			fprintf(stderr, "usage: xtcp-bench [-r reps] [-a addr] [-s netns] [-w bulk,rr,connect,churn,many,tw] [-n rr_n] [-c conn_n] [-m MiB] [-d churn_secs] [-N count] [-T tw_count] [-M msl_ms] [-x: XTCP only (bulk, or many)] [-p tcp|xtcp: -c connections of one protocol, for counting]\n");
 			return 2;
 		}
 	}
 	if (reps < 1 || reps > MAX_REPS)
 		reps = 5;
 	self_ns = open("/proc/self/ns/net", O_RDONLY);
+	if (only) {
+		/* bench.sh --count: what one protocol does per connection */
+		printf("%s connect %.0f /s (%d connections)\n", only->name,
+		       conn(only, 43002, conn_n), conn_n);
+		return 0;
+	}
 	if (xtcp_only && !want(work, "many")) {
 		for (i = 0; i < reps; i++)
 			printf("xtcp bulk %.1f MB/s\n", bulk(&xtcp, 43000));
