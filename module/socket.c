@@ -12,6 +12,7 @@
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/ioctl.h>
+#include <linux/mm.h>
 #include <linux/sockios.h>
 #include <asm/ioctls.h>
 #include <net/ip.h>
@@ -25,13 +26,6 @@ static struct proto xtcp_prot = {
 	.name		= "XTCP",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct xtcp_sock),
-	/*
-	 * As TCP's: the slab does not zero a new object (sk_alloc() does),
-	 * which with init_on_alloc (Debian's default) would zero it twice.
-	 * Sockets are SOCK_RCU_FREE, so a socket found under RCU is never
-	 * reused before the readers are done (table.c).
-	 */
-	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
 	.release_cb	= xtcp_release_cb,
 	.keepalive	= xtcp_keepalive_set,
 	/* memory accounting (memory.c) */
@@ -707,6 +701,16 @@ int xtcp_socket_init(void)
 
 	xtcp_family_ops.family = xtcp_family;
 
+	/*
+	 * With init_on_alloc (Debian's default) the slab would zero a new
+	 * socket and sk_alloc() zero it again: a SLAB_TYPESAFE_BY_RCU slab,
+	 * as TCP's, is not zeroed by the allocator.  Sockets are SOCK_RCU_FREE
+	 * either way, so a socket found under RCU is not reused before its
+	 * readers are done (table.c).  Without init_on_alloc (the debug
+	 * kernel) the slab stays ordinary, so KASAN watches freed sockets.
+	 */
+	if (want_init_on_alloc(GFP_KERNEL))
+		xtcp_prot.slab_flags = SLAB_TYPESAFE_BY_RCU;
 	err = proto_register(&xtcp_prot, 1);
 	if (err)
 		return err;

@@ -7,9 +7,10 @@
 # all CPUs, call graphs), its top symbols written to $XTCP_PROFILE_DIR
 # (default /xtcp, the run's results directory: build/vm/NAME on the host)
 # as profile-WORKLOAD.txt.
-# --count N (first): instead, N connect/accept/close of each protocol under
-# perf stat (allocations, timer arms, segments, context switches), printed
-# per connection, TCP beside XTCP.
+# --count N [WORKLOAD] (first): instead, N units of one workload (connect:
+# connect/accept/close, the default; rr: transactions; bulk: MiB) of each
+# protocol under perf stat (allocations, timer arms, segments, context
+# switches), printed per unit, TCP beside XTCP.
 set -e
 cd "$(dirname "$0")/.."
 profile=0 count=0
@@ -17,8 +18,11 @@ if [ "${1:-}" = --profile ]; then
 	profile=1
 	shift
 elif [ "${1:-}" = --count ]; then
-	count=$2
+	count=$2 cwork=connect
 	shift 2
+	case "${1:-}" in
+	connect|rr|bulk) cwork=$1; shift ;;
+	esac
 fi
 insmod "$XTCP_BUILD/xtcp.ko"
 # ephemeral ports above the benchmark's fixed ones (43000-43002): a
@@ -40,10 +44,20 @@ if [ "$count" != 0 ]; then
 	events+=,timer:hrtimer_start,timer:hrtimer_cancel,timer:timer_start,timer:timer_cancel
 	events+=,net:net_dev_xmit,irq:softirq_entry,sched:sched_switch,sched:sched_wakeup
 	for p in tcp xtcp; do
+		case $cwork in
+		connect) set -- -c "$count" ;;
+		rr) set -- -n "$count" ;;
+		bulk) set -- -m "$count" ;;
+		esac
 		perf stat -a -x, -e "$events" -o /run/count-$p.csv -- \
-			tools/xtcp-bench -p $p -c "$count" "$@"
+			tools/xtcp-bench -p $p -w $cwork "$@"
 	done
-	echo "# per connection (connect + accept + close, both ends), $count of each, $(nproc) vCPU"
+	case $cwork in
+	connect) unit="connection (connect + accept + close, both ends)" ;;
+	rr) unit="1-byte transaction (both ends)" ;;
+	bulk) unit="MiB of bulk (both ends)" ;;
+	esac
+	echo "# per $unit, $count of each, $(nproc) vCPU"
 	printf '%-26s %10s %10s %8s\n' event TCP XTCP XTCP/TCP
 	python3 - "$count" /run/count-tcp.csv /run/count-xtcp.csv <<'PY'
 import sys

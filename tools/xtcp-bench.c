@@ -882,7 +882,7 @@ int main(int argc, char **argv)
 		case 'M': tw_msl_ms = atoi(optarg); break;
 		case 'T': tw_n = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: xtcp-bench [-r reps] [-a addr] [-s netns] [-w bulk,rr,connect,churn,many,tw] [-n rr_n] [-c conn_n] [-m MiB] [-d churn_secs] [-N count] [-T tw_count] [-M msl_ms] [-x: XTCP only (bulk, or many)] [-p tcp|xtcp: -c connections of one protocol, for counting]\n");
+			fprintf(stderr, "usage: xtcp-bench [-r reps] [-a addr] [-s netns] [-w bulk,rr,connect,churn,many,tw] [-n rr_n] [-c conn_n] [-m MiB] [-d churn_secs] [-N count] [-T tw_count] [-M msl_ms] [-x: XTCP only (bulk, or many)] [-p tcp|xtcp: one protocol, one run of -w connect (-c), rr (-n) or bulk (-m), for counting]\n");
 			return 2;
 		}
 	}
@@ -890,9 +890,19 @@ int main(int argc, char **argv)
 		reps = 5;
 	self_ns = open("/proc/self/ns/net", O_RDONLY);
 	if (only) {
-		/* bench.sh --count: what one protocol does per connection */
-		printf("%s connect %.0f /s (%d connections)\n", only->name,
-		       conn(only, 43002, conn_n), conn_n);
+		/* bench.sh --count: what one protocol does per unit of work */
+		if (want(work, "rr")) {
+			struct rr_result r = rr(only, 43001, rr_n);
+
+			printf("%s rr %.0f /s, p50 %.1f us (%d transactions)\n",
+			       only->name, r.tps, r.p50_us, rr_n);
+		} else if (want(work, "bulk")) {
+			printf("%s bulk %.1f MB/s (%ld MiB)\n", only->name,
+			       bulk(only, 43000), bulk_bytes >> 20);
+		} else {
+			printf("%s connect %.0f /s (%d connections)\n", only->name,
+			       conn(only, 43002, conn_n), conn_n);
+		}
 		return 0;
 	}
 	if (xtcp_only && !want(work, "many")) {
