@@ -198,8 +198,10 @@ static void xtcp_recv_delack_timer(struct kunit *test)
 }
 
 /*
- * The peer's FIN with its last data (§3.10.7.4 eighth): one ACK, at once,
- * for both; CLOSE_WAIT; the reader gets the data, then end of file.
+ * The peer's FIN with its last data (§3.10.7.4 eighth): CLOSE_WAIT; the
+ * reader gets the data, then end of file.  Too little data to ACK at
+ * once: the ACK of both waits as a delayed ACK (as tcp_fin()'s), for our
+ * FIN to carry it; the delayed-ACK timer sends it if no FIN comes.
  */
 static void xtcp_recv_fin(struct kunit *test)
 {
@@ -210,14 +212,54 @@ static void xtcp_recv_fin(struct kunit *test)
 
 	xtcp_kt_feed(test, f->sk, XTCP_ACK | XTCP_PSH | XTCP_FIN, r, s, 20000,
 		     1000);
-	xtcp_kt_expect(test, XTCP_ACK, s, r + 1001, XTCP_KT_ANY_WIN, 0);
 	xtcp_kt_expect_none(test);
 	KUNIT_EXPECT_EQ(test, xs->tcb.state, XTCP_CLOSE_WAIT);
 	KUNIT_EXPECT_EQ(test, f->sk->sk_state, TCP_CLOSE_WAIT);
 	KUNIT_EXPECT_TRUE(test, f->sk->sk_shutdown & RCV_SHUTDOWN);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_read(f, 2000), 1000);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_read(f, 2000), 0);
+	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_KT_DELACK));
+	xtcp_kt_expect(test, XTCP_ACK, s, r + 1001, XTCP_KT_ANY_WIN, 0);
 	xtcp_kt_expect_none(test);
+	KUNIT_EXPECT_EQ(test, xs->ack_pending, 0);
+	xtcp_kt_end(f);
+}
+
+/* A FIN alone in ESTABLISHED: the same wait. */
+static void xtcp_recv_fin_alone(struct kunit *test)
+{
+	struct xtcp_kt_cfg cfg = XTCP_KT_CFG_DEFAULT;
+	struct xtcp_kt *f = xtcp_kt_open(test, &cfg);
+	u32 r = f->rcv, s = f->snd;
+
+	xtcp_kt_feed(test, f->sk, XTCP_ACK | XTCP_FIN, r, s, 20000, 0);
+	xtcp_kt_expect_none(test);
+	KUNIT_EXPECT_EQ(test, xtcp_sk(f->sk)->tcb.state, XTCP_CLOSE_WAIT);
+	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_KT_DELACK));
+	xtcp_kt_expect(test, XTCP_ACK, s, r + 1, XTCP_KT_ANY_WIN, 0);
+	xtcp_kt_expect_none(test);
+	xtcp_kt_end(f);
+}
+
+/*
+ * A FIN with the second full segment: that is ACKed at once (every second
+ * full segment), so the FIN's ACK goes with it at once.
+ */
+static void xtcp_recv_fin_ack_now(struct kunit *test)
+{
+	struct xtcp_kt_cfg cfg = XTCP_KT_CFG_DEFAULT;
+	struct xtcp_kt *f = xtcp_kt_open(test, &cfg);
+	struct xtcp_sock *xs = xtcp_sk(f->sk);
+	u32 r = f->rcv, s = f->snd;
+
+	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s, 20000, 1000);
+	xtcp_kt_expect_none(test);
+	xtcp_kt_feed(test, f->sk, XTCP_ACK | XTCP_PSH | XTCP_FIN, r + 1000, s,
+		     20000, 1000);
+	xtcp_kt_expect(test, XTCP_ACK, s, r + 2001, XTCP_KT_ANY_WIN, 0);
+	xtcp_kt_expect_none(test);
+	KUNIT_EXPECT_EQ(test, xs->tcb.state, XTCP_CLOSE_WAIT);
+	KUNIT_EXPECT_EQ(test, xs->ack_pending, 0);
 	xtcp_kt_end(f);
 }
 
@@ -228,6 +270,8 @@ static struct kunit_case xtcp_recv_cases[] = {
 	KUNIT_CASE(xtcp_recv_window_update),
 	KUNIT_CASE(xtcp_recv_delack_timer),
 	KUNIT_CASE(xtcp_recv_fin),
+	KUNIT_CASE(xtcp_recv_fin_alone),
+	KUNIT_CASE(xtcp_recv_fin_ack_now),
 	{}
 };
 

@@ -2278,6 +2278,10 @@ static void xtcp_events_predicates(struct kunit *test)
 		[XTCP_FIN_WAIT_2] = true, [XTCP_CLOSE_WAIT] = true,
 		[XTCP_CLOSING] = true, [XTCP_LAST_ACK] = true,
 	};
+	static const bool acks_later[XTCP_NR_STATES] = {
+		[XTCP_ESTABLISHED] = true, [XTCP_FIN_WAIT_1] = true,
+		[XTCP_FIN_WAIT_2] = true, [XTCP_CLOSE_WAIT] = true,
+	};
 	enum xtcp_state s;
 
 	for (s = XTCP_CLOSED; s < XTCP_NR_STATES; s++) {
@@ -2285,9 +2289,12 @@ static void xtcp_events_predicates(struct kunit *test)
 				    "%s", xtcp_state_name(s));
 		KUNIT_EXPECT_EQ_MSG(test, xtcp_state_keepalive(s), keepalive[s],
 				    "%s", xtcp_state_name(s));
+		KUNIT_EXPECT_EQ_MSG(test, xtcp_state_acks_later(s), acks_later[s],
+				    "%s", xtcp_state_name(s));
 	}
 	KUNIT_EXPECT_FALSE(test, xtcp_state_receives(XTCP_NR_STATES));
 	KUNIT_EXPECT_FALSE(test, xtcp_state_keepalive(XTCP_NR_STATES));
+	KUNIT_EXPECT_FALSE(test, xtcp_state_acks_later(XTCP_NR_STATES));
 }
 
 static struct kunit_case xtcp_events_test_cases[] = {

@@ -179,10 +179,13 @@ u32 xtcp_inq(struct sock *sk)
 
 /*
  * The peer's FIN is next in sequence (§3.10.7.4, eighth): RCV.NXT takes
- * it, it is ACKed at once, readers see end of file (recv() returns 0,
- * EPOLLIN | EPOLLRDHUP), and the state moves on (xtcp_tcb_fin()).
+ * it, readers see end of file (recv() returns 0, EPOLLIN | EPOLLRDHUP),
+ * and the state moves on (xtcp_tcb_fin()).  The FIN is ACKed at once,
+ * except in CLOSE_WAIT when @now is false (no data with it, or too little
+ * to ACK at once): there the ACK waits as a delayed ACK, as tcp_fin()'s,
+ * so that a close() soon after sends it on our FIN, one segment fewer.
  */
-void xtcp_fin_rcv(struct sock *sk)
+void xtcp_fin_rcv(struct sock *sk, bool now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_reply r;
@@ -193,7 +196,12 @@ void xtcp_fin_rcv(struct sock *sk)
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sock_set_flag(sk, SOCK_DONE);
 	xtcp_ofo_purge(&xs->ofo);
-	xtcp_send_ack(sk);
+	if (!now && xs->tcb.state == XTCP_CLOSE_WAIT) {
+		xs->ack_pending++;
+		xtcp_delack_arm(sk);
+	} else {
+		xtcp_send_ack(sk);
+	}
 	xtcp_close_progress(sk, ev);
 }
 
@@ -230,7 +238,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!seg->len) {
 		/* a FIN alone */
 		if (fin && seg->seq == tcb->rcv_nxt)
-			xtcp_fin_rcv(sk);
+			xtcp_fin_rcv(sk, false);
 		else
 			xtcp_send_ack(sk);
 		return false;
@@ -244,7 +252,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 		if (old >= seg->len) {
 			/* the data is old; the FIN may be next */
 			if (fin && seg->seq + seg->len == tcb->rcv_nxt) {
-				xtcp_fin_rcv(sk);
+				xtcp_fin_rcv(sk, true);
 				return false;
 			}
 			goto ack;
@@ -288,7 +296,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	sk->sk_data_ready(sk);
 	if (fin) {
 		/* the FIN follows the data just queued */
-		xtcp_fin_rcv(sk);
+		xtcp_fin_rcv(sk, now);
 		return taken;
 	}
 ack:

@@ -353,8 +353,7 @@ EXPORT_SYMBOL_NS_GPL(xtcp_state_sends, XTCP_NS);
 
 /*
  * The states that take segment text (§3.10.7.4, seventh): until the
- * peer's FIN.  Data in CLOSE_WAIT, CLOSING and LAST_ACK is ignored; an
- * ACK held back for received data is owed only here.
+ * peer's FIN.  Data in CLOSE_WAIT, CLOSING and LAST_ACK is ignored.
  */
 bool xtcp_state_receives(enum xtcp_state state)
 {
@@ -368,6 +367,17 @@ bool xtcp_state_receives(enum xtcp_state state)
 	}
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_state_receives, XTCP_NS);
+
+/*
+ * The states in which a held-back (delayed) ACK is still owed: those that
+ * receive, and CLOSE_WAIT, where the peer's FIN's ACK may wait for our
+ * own FIN (xtcp_fin_rcv()).
+ */
+bool xtcp_state_acks_later(enum xtcp_state state)
+{
+	return xtcp_state_receives(state) || state == XTCP_CLOSE_WAIT;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_state_acks_later, XTCP_NS);
 
 /*
  * The states in which the keepalive timer runs: the synchronized ones but

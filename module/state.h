@@ -130,6 +130,7 @@ unsigned int xtcp_tcb_fin(struct xtcp_tcb *tcb, struct xtcp_reply *r);
 bool xtcp_tcb_fin_acked(const struct xtcp_tcb *tcb);
 bool xtcp_state_sends(enum xtcp_state state);
 bool xtcp_state_receives(enum xtcp_state state);
+bool xtcp_state_acks_later(enum xtcp_state state);
 bool xtcp_state_keepalive(enum xtcp_state state);
 bool xtcp_tcb_retransmit(const struct xtcp_tcb *tcb, struct xtcp_reply *r);
 void xtcp_tcb_abort(struct xtcp_tcb *tcb, struct xtcp_reply *r);

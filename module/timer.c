@@ -171,7 +171,7 @@ static enum hrtimer_restart xtcp_rtx_timer_fn(struct hrtimer *t)
 static void xtcp_delack_timeout(struct sock *sk)
 {
 	if (xtcp_sk(sk)->ack_pending &&
-	    xtcp_state_receives(xtcp_sk(sk)->tcb.state))
+	    xtcp_state_acks_later(xtcp_sk(sk)->tcb.state))
 		xtcp_send_ack(sk);
 }
 

@@ -480,7 +480,7 @@ void xtcp_ack_sent(struct sock *sk);
 void xtcp_rcv_window_update(struct sock *sk);
 void xtcp_rcv_window_init(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
-void xtcp_fin_rcv(struct sock *sk);
+void xtcp_fin_rcv(struct sock *sk, bool now);
 u32 xtcp_inq(struct sock *sk);
 
 /* timer.c */

@@ -56,6 +56,16 @@ static int wait_state(int fd, int want, int ms)
 	return xstate(fd) == want ? 0 : -1;
 }
 
+/* Wait up to @ms for the /proc/net/xtcp row's state to become @want. */
+static int wait_proc_state(int lport, int rport, int want, int ms)
+{
+	long end = now_ms() + ms;
+
+	while (proc_state(lport, rport) != want && now_ms() < end)
+		usleep(2000);
+	return proc_state(lport, rport) == want ? 0 : -1;
+}
+
 static int wait_proc_gone(int lport, int rport, int ms)
 {
 	long end = now_ms() + ms;
@@ -97,8 +107,11 @@ static void active_close(void)
 	CHECK(!(p.revents & POLLHUP));
 	CHECK(p.revents & POLLOUT);
 	CHECK(xstate(a) == S_CLOSE_WAIT);
-	/* the orphan waits for our FIN in FIN_WAIT_2 (TCP's 05) */
-	CHECK(proc_state(cport, 43000) == 5);
+	/*
+	 * the orphan waits for our FIN in FIN_WAIT_2 (TCP's 05), once our
+	 * delayed ACK (40 ms) of its FIN has gone
+	 */
+	CHECK(wait_proc_state(cport, 43000, 5, 1000) == 0);
 	CHECK(proc_state(43000, cport) == 8);	/* CLOSE_WAIT */
 	close(a);
 	CHECK(wait_proc_gone(43000, cport, 2000) == 0);
@@ -384,8 +397,8 @@ static void linger_waits_for_ack(void)
 
 /*
  * An orphan in FIN_WAIT_2 gives up after fin_timeout_ms with a RST.  The
- * timer starts when our FIN is acknowledged, on loopback at once; it is an
- * hrtimer (never early).  2000 ms, in a namespace of our own: the window
+ * timer starts when our FIN is acknowledged, on loopback by the peer's
+ * delayed ACK (40 ms: it does not close); it is an hrtimer (never early).  2000 ms, in a namespace of our own: the window
  * must reject 1000 and 4000 ms with room for the guests' lateness.
  */
 #define FIN_TIMEOUT_MS	2000
@@ -403,7 +416,7 @@ static void fin_wait2_timeout(void)
 	t0 = now_ms();
 	close(c);
 	CHECK(wait_state(a, S_CLOSE_WAIT, 1000) == 0);
-	CHECK(proc_state(cport, 43008) == 5);
+	CHECK(wait_proc_state(cport, 43008, 5, 1000) == 0);
 	CHECK(wait_proc_gone(cport, 43008, 3 * FIN_TIMEOUT_MS) == 0);
 	dt = now_ms() - t0;
 	printf("# orphan FIN_WAIT_2 gone after %ld ms (fin_timeout_ms %d)\n",

@@ -1149,9 +1149,10 @@ def fin_retransmitted_rto_min(ctx):
 
 
 def passive_fin(ctx):
-    """The peer's FIN is ACKed at once (ack = its seq + 1), the socket reads
-    end of file in CLOSE_WAIT; close() sends our FIN (LAST_ACK), whose ACK
-    ends the connection."""
+    """The peer's FIN is ACKed (ack = its seq + 1; a delayed ACK, as
+    tcp_fin()'s, since close() does not follow), the socket reads end of
+    file in CLOSE_WAIT; close() sends our FIN (LAST_ACK), whose ACK ends
+    the connection."""
     a, z, y = established(ctx, 42310, 51310, 220000)
     ctx.tun.send(build(51310, 42310, FIN | ACK, seq=y, ack=z, payload=b"bye"))
     k = ctx.expect(conn(42310, 51310), "ACK of FIN")
@@ -1167,6 +1168,30 @@ def passive_fin(ctx):
     ctx.tun.send(build(51310, 42310, ACK, seq=y + 4, ack=(z + 1) & 0xFFFFFFFF))
     ctx.eq(wait_state(42310, 51310, None), None, "entry after LAST_ACK's ACK")
     ctx.expect_none(conn(42310, 51310), "segment after the last ACK")
+
+
+def passive_fin_close_at_once(ctx):
+    """The peer's FIN, and close() at once after end of file: our FIN
+    carries the ACK of theirs, which waited as a delayed ACK (as
+    tcp_fin()'s; before, every such close took 7 segments, TCP's 6).  On
+    a loaded host the 40 ms may pass before close(): a pure ACK first is
+    then right, but not one sent at once."""
+    a, z, y = established(ctx, 42312, 51312, 225000)
+    t0 = time.monotonic()
+    ctx.tun.send(build(51312, 42312, FIN | ACK, seq=y, ack=z))
+    ctx.eq(a.recv(), b"", "recv after FIN (end of file)")
+    a.close()
+    f = ctx.expect(conn(42312, 51312), "our FIN")
+    if flag_str(f.flags) == "ACK":
+        ctx.check(f.t - t0 >= 0.035 and f.ack == y + 1,
+                  "a pure ACK before our FIN only as a delayed ACK: "
+                  "%.1f ms after the FIN, ack %d" % ((f.t - t0) * 1e3, f.ack - y))
+        f = ctx.expect(conn(42312, 51312), "our FIN")
+    ctx.eq((flag_str(f.flags), f.seq, f.ack), ("ACK|FIN", z, y + 1),
+           "our FIN, ACKing theirs")
+    ctx.tun.send(build(51312, 42312, ACK, seq=y + 1, ack=(z + 1) & 0xFFFFFFFF))
+    ctx.eq(wait_state(42312, 51312, None), None, "entry after LAST_ACK's ACK")
+    ctx.expect_none(conn(42312, 51312), "segment after the last ACK")
 
 
 def fin_out_of_order(ctx):
@@ -1568,6 +1593,7 @@ TESTS = [
     fin_retransmitted,
     fin_retransmitted_rto_min,
     passive_fin,
+    passive_fin_close_at_once,
     fin_out_of_order,
     rst_established,
     old_ack_challenged,
