@@ -154,7 +154,7 @@ void xtcp_ack_sent(struct sock *sk)
 	xs->rcv_wup = xs->tcb.rcv_nxt;
 	if (xs->ack_pending) {
 		xs->ack_pending = 0;
-		xtcp_delack_idle(sk);
+		xtcp_timer_idle(xs, XTCP_TIMER_DELACK);
 	}
 }
 

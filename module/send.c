@@ -232,7 +232,7 @@ static void __xtcp_push(struct sock *sk, bool force)
 		/* not running (RFC 6298 (5.1)); an expiry deferred to
 		 * release_cb keeps its deadline
 		 */
-		if (xs->rtx_due == KTIME_MAX) {
+		if (!xtcp_timer_armed(xs, XTCP_TIMER_RTX)) {
 			xtcp_set_rto(sk);
 			xtcp_rtx_arm(sk);
 		}
@@ -240,12 +240,12 @@ static void __xtcp_push(struct sock *sk, bool force)
 	if (sent) {
 		/* the window is open again */
 		xs->persist_backoff = 0;
-		xtcp_persist_stop(sk);
+		xtcp_timer_stop(sk, XTCP_TIMER_PERSIST);
 	}
 	/* Data waits with nothing in flight: no ACK will come to move it. */
 	if (xs->send_head && tcb->snd_nxt == tcb->snd_una &&
-	    !hrtimer_is_queued(&xs->persist_timer) &&
-	    !xtcp_persist_deferred(sk))
+	    !hrtimer_is_queued(&xs->timers[XTCP_TIMER_PERSIST].hrt) &&
+	    !xtcp_timer_deferred(sk, XTCP_TIMER_PERSIST))
 		xtcp_persist_arm(sk);
 }
 
@@ -484,7 +484,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	if (tcb->snd_nxt != una)
 		xtcp_rtx_arm(sk);	/* RFC 6298 (5.3) */
 	else
-		xtcp_rtx_idle(sk);	/* (5.2) */
+		xtcp_timer_idle(xs, XTCP_TIMER_RTX);	/* (5.2) */
 	xtcp_sndbuf_expand(sk);
 	sk->sk_write_space(sk);
 }

@@ -383,6 +383,81 @@ static void linger_waits_for_ack(void)
 }
 
 /*
+ * /proc/net/xtcp's tr, tm->when (ms) and rto (ms) columns of the row
+ * (@lport, @rport), as /proc/net/tcp (clock_t, USER_HZ 100); -1 if none.
+ */
+static int proc_timer(int lport, int rport, unsigned int *tr, long *when_ms,
+		      long *rto_ms)
+{
+	FILE *f = fopen("/proc/net/xtcp", "r");
+	unsigned int lp, rp, st, t;
+	unsigned long when, rto;
+	char line[256];
+	int r = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*d: %*x:%x %*x:%x %x %*x:%*x %x:%lx %*x %*u %*d %*u %*d %*s %lu",
+			   &lp, &rp, &st, &t, &when, &rto) != 6)
+			continue;
+		if ((int)lp == lport && (int)rp == rport && st != 6) {
+			r = st;
+			*tr = t;
+			*when_ms = when * 10;
+			*rto_ms = rto * 10;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+static unsigned int rto_ms(int fd)
+{
+	struct xtcp_info i = { 0 };
+	socklen_t len = sizeof(i);
+
+	getsockopt(fd, SOL_XTCP, XTCP_INFO, &i, &len);
+	return i.xtcpi_rto / 1000;
+}
+
+/*
+ * An orphan's FIN_WAIT_2 runs a timer of its own, which /proc/net/xtcp
+ * shows as TCP's (tr 2, the keepalive timer, for fin_timeout_ms); the RTO
+ * stays the connection's.  A half-closed socket (not an orphan) waits
+ * without one.  Ended by the peer's FIN: quick.
+ */
+static void fin_wait2_proc(void)
+{
+	long when, rto, fin = 60000;
+	int c, a, cport;
+	unsigned int tr, rto0;
+
+	NEED(xt_private_netns() == 0);
+	NEED_OK(xt_sysctl_set("fin_timeout_ms", fin));
+	NEED_OK(xt_pair(43012, &c, &a));
+	cport = xt_local_port(c);
+	CHECK_OK(shutdown(c, SHUT_WR));
+	CHECK(wait_state(c, S_FIN_WAIT_2, 1000) == 0);
+	rto0 = rto_ms(c);
+	CHECK(rto0 > 0 && rto0 < fin);
+	CHECK(proc_timer(cport, 43012, &tr, &when, &rto) == 5);
+	CHECK(tr == 0);
+	CHECK(labs(rto - (long)rto0) <= 10);
+	close(c);
+	CHECK(proc_timer(cport, 43012, &tr, &when, &rto) == 5);
+	printf("# orphan FIN_WAIT_2: tr %u when %ld ms rto %ld ms (was %u)\n",
+	       tr, when, rto, rto0);
+	CHECK(tr == 2);
+	CHECK(when > fin - 10000 && when <= fin);
+	CHECK(labs(rto - (long)rto0) <= 10);
+	/* the peer's FIN ends it: TIME_WAIT, no timer left on a socket */
+	close(a);
+	CHECK(wait_proc_gone(cport, 43012, 2000) == 0);
+}
+
+/*
  * An orphan in FIN_WAIT_2 gives up after fin_timeout_ms with a RST.  The
  * timer starts when our FIN is acknowledged, on loopback at once; it is an
  * hrtimer (never early).  2000 ms, in a namespace of our own: the window
@@ -394,6 +469,7 @@ static void fin_wait2_timeout(void)
 {
 	int c, a, cport;
 	long before, t0, dt;
+	unsigned int tr = 0;
 
 	NEED(xt_private_netns() == 0);
 	NEED_OK(xt_sysctl_set("fin_timeout_ms", FIN_TIMEOUT_MS));
@@ -404,6 +480,8 @@ static void fin_wait2_timeout(void)
 	close(c);
 	CHECK(wait_state(a, S_CLOSE_WAIT, 1000) == 0);
 	CHECK(proc_state(cport, 43008) == 5);
+	/* its own timer (tr 2), not the retransmission timer's (tr 1) */
+	CHECK(xt_proc_row(cport, 43008, &tr) == 5 && tr == 2);
 	CHECK(wait_proc_gone(cport, 43008, 3 * FIN_TIMEOUT_MS) == 0);
 	dt = now_ms() - t0;
 	printf("# orphan FIN_WAIT_2 gone after %ld ms (fin_timeout_ms %d)\n",
@@ -487,6 +565,7 @@ static const struct xt_test tests[] = {
 	TEST(linger_zero_aborts),
 	TEST(close_unread_resets),
 	TEST(linger_waits_for_ack),
+	TEST(fin_wait2_proc),
 	TEST(fin_wait2_timeout),
 	TEST(epoll_rdhup),
 	TEST(shutdown_rd),
