@@ -99,14 +99,6 @@ static void xtcp_keepalive_arm(struct sock *sk, u32 ms)
 	xtcp_timer_arm(sk, XTCP_TIMER_KEEPALIVE, ms);
 }
 
-/* The probe: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data. */
-static void xtcp_keepalive_probe(struct sock *sk)
-{
-	const struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
-
-	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL);
-}
-
 /* The timer is due; the socket is ours (BH-locked, or from release_cb). */
 void xtcp_keepalive_timeout(struct sock *sk)
 {
@@ -125,7 +117,7 @@ void xtcp_keepalive_timeout(struct sock *sk)
 		xtcp_abort(sk, xtcp_timeout_errno(sk));
 		return;
 	case XTCP_KA_PROBE:
-		xtcp_keepalive_probe(sk);
+		xtcp_send_probe(sk);
 		xs->ka_probes++;
 		break;
 	case XTCP_KA_WAIT:

@@ -145,6 +145,7 @@ static void xtcp_persist_timeout(struct sock *sk)
 		xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	}
+	xtcp_inc(sock_net(sk), XTCP_MIB_WIN_PROBES);
 	xtcp_send_probe(sk);
 	xs->probes_out++;
 	if (xs->persist_backoff < 16)

@@ -549,6 +549,26 @@ struct xtcp_skb_cb {
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));
 
+/* A queued segment's sequence number (send and receive queues alike). */
+static inline u32 xtcp_skb_seq(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->seg.seq;
+}
+
+static inline bool xtcp_skb_fin(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN;
+}
+
+/*
+ * The sequence number after a queued segment, its header pulled: the
+ * payload, and a FIN takes the one after it (RFC 9293 §3.4).
+ */
+static inline u32 xtcp_skb_end_seq(const struct sk_buff *skb)
+{
+	return xtcp_skb_seq(skb) + skb->len + xtcp_skb_fin(skb);
+}
+
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 
