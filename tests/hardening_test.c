@@ -13,7 +13,7 @@
 #include "harness.h"
 #include "xtcp_util.h"
 
-#define HT_PORT		7100
+#define HT_PORT		xt_port(0)
 
 static int ht_listener(unsigned short port, int reuse)
 {

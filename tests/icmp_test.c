@@ -19,7 +19,7 @@
 #include "harness.h"
 #include "xtcp_util.h"
 
-#define IT_PORT		7300
+#define IT_PORT		xt_port(0)
 #define IT_A		"10.85.1.1"
 #define IT_B		"10.85.2.2"
 #define IT_B2		"10.85.2.3"
