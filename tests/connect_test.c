@@ -518,7 +518,7 @@ static void sysctl_per_netns(void)
 static void close_with_timers_armed(void)
 {
 	int c[20], h[20], l, i, n = 0;
-	char line[256];
+	char line[256], port[8];
 	FILE *f;
 
 	NEED_OK(enter_netns("xb"));
@@ -536,10 +536,11 @@ static void close_with_timers_armed(void)
 	}
 	usleep(150000);
 	NEED_OK(enter_netns("xb"));
-	/* children of port xt_port(0) (0xA064): half-open or waiting for accept */
+	/* children of port xt_port(0): half-open or waiting for accept */
+	snprintf(port, sizeof(port), ":%04X ", xt_port(0));
 	f = fopen("/proc/net/xtcp", "r");
 	while (f && fgets(line, sizeof(line), f))
-		n += strstr(line, ":A064 ") && !strstr(line, " 0A ");
+		n += strstr(line, port) && !strstr(line, " 0A ");
 	if (f)
 		fclose(f);
 	printf("# %d children pending when the listener closed\n", n);
