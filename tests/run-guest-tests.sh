@@ -288,6 +288,22 @@ ephemeral_high() {
 # The programs run apart from the loop below: before the namespaces, with
 # an rmmod after them, or by scripts/two-vm.sh.
 placed=" socket_test ipproto_test trace_test connect_test close_test twovm_test "
+first="data_test teardown_test keepalive_test stream_test ports_test hardening_test
+	syncookie_test icmp_test wire_pkt_test.py hostile_pkt_test.py"
+
+# in_order ORDER FILE...: the programs FILE... (sources, *.c without it)
+# not placed apart, those named in ORDER first and in its order.
+in_order() {
+	local order=$1 f n
+	shift
+	for n in $order; do
+		for f in "$@"; do [ "${f%.c}" = "$n" ] && echo "$n"; done
+	done
+	for f in "$@"; do
+		n=${f%.c}
+		case " $order $placed " in *[[:space:]]"$n"[[:space:]]*) ;; *) echo "$n" ;; esac
+	done
+}
 
 t rig_timers rig_timers
 t rig_netem_veth rig_netem_veth
@@ -304,13 +320,13 @@ prog ./trace_test
 # close_with_timers_armed runs apart, right before an rmmod (below)
 XT_EXCLUDE=close_with_timers_armed prog ./connect_test
 # Every other test program (tests/Makefile builds each *_test.c) and packet
-# test runs here, so a new one needs no edit in this file.
-for src in *_test.c; do
-	case "$placed" in *" ${src%.c} "*) continue ;; esac
-	prog "./${src%.c}"
+# test runs here, so a new one needs no edit in this file: those in $first
+# in its order (hardening_test's memory pressure late), then the rest.
+for p in $(in_order "$first" *_test.c); do
+	prog "./$p"
 done
 # segments on the wire, through a tun device (xt0, 10.99.0.1/24)
-for py in *_pkt_test.py; do
+for py in $(in_order "$first" *_pkt_test.py); do
 	prog /usr/bin/python3 "./$py"
 done
 # Unload with SYN and SYN,ACK timers just armed and their sockets closed.
