@@ -543,7 +543,10 @@ static void close_with_timers_armed(void)
 		n += strstr(line, port) && !strstr(line, " 0A ");
 	if (f)
 		fclose(f);
-	printf("# %d children pending when the listener closed\n", n);
+	printf("# %d children pending on port %u when the listener closed\n",
+	       n, xt_port(0));
+	if (!n)
+		system("cat /proc/net/xtcp >&2");
 	CHECK(n > 0);
 	close(l);
 	for (i = 0; i < 20; i++) {
