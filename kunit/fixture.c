@@ -106,6 +106,7 @@ static void xtcp_kt_close(void *data)
 	struct kunit *test = f->test;
 	struct sock *sk = f->sk;
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	int id;
 
 	if (f->locked && f->owner != current) {
 		/* the case ended holding it: it cannot be taken from here */
@@ -122,10 +123,8 @@ static void xtcp_kt_close(void *data)
 	}
 	sock_release(f->sock);
 	KUNIT_EXPECT_EQ(test, xs->tcb.state, XTCP_CLOSED);
-	KUNIT_EXPECT_FALSE(test, hrtimer_active(&xs->rtx_timer));
-	KUNIT_EXPECT_FALSE(test, hrtimer_active(&xs->delack_timer));
-	KUNIT_EXPECT_FALSE(test, hrtimer_active(&xs->persist_timer));
-	KUNIT_EXPECT_FALSE(test, hrtimer_active(&xs->ka_timer));
+	for (id = 0; id < XTCP_NR_TIMERS; id++)
+		KUNIT_EXPECT_FALSE(test, hrtimer_active(&xs->timers[id].hrt));
 	/* every armed timer and deferred expiry holds one */
 	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), 1);
 	KUNIT_EXPECT_EQ(test, f->lost, 0);
@@ -307,47 +306,28 @@ void xtcp_kt_expect_none(struct kunit *test)
  * @which: the timer
  *
  * As if its hrtimer had fired while the test owned the socket (the
- * deferral xtcp_timer_expired() and the persist timer make), with its
+ * deferral xtcp_timer_fn() makes), with its
  * deadline now past: release_sock() runs the expiry through release_cb's
  * deadline check, in the test's thread.  The socket is owned again on
  * return.
  *
  * Return: false, and nothing done, if the timer is not armed.
  */
-bool xtcp_kt_fire(struct xtcp_kt *f, enum xtcp_kt_timer which)
+bool xtcp_kt_fire(struct xtcp_kt *f, enum xtcp_timer_id which)
 {
 	struct xtcp_sock *xs = xtcp_sk(f->sk);
+	struct xtcp_timer *t = &xs->timers[which];
 	struct sock *sk = f->sk;
-	struct hrtimer *t;
-	ktime_t *due;
-	int bit;
 
-	switch (which) {
-	case XTCP_KT_RTX:
-		t = &xs->rtx_timer;
-		due = &xs->rtx_due;
-		bit = XTCP_RTX_DEFERRED;
-		break;
-	case XTCP_KT_DELACK:
-		t = &xs->delack_timer;
-		due = &xs->delack_due;
-		bit = XTCP_DELACK_DEFERRED;
-		break;
-	default:
-		t = &xs->persist_timer;
-		due = &xs->persist_due;
-		bit = XTCP_PERSIST_DEFERRED;
-		break;
-	}
 	KUNIT_EXPECT_TRUE(f->test, f->locked);
-	if (!f->locked || *due == KTIME_MAX)
+	if (!f->locked || t->due == KTIME_MAX)
 		return false;
 	/* armed: the hrtimer is queued, no later than the deadline */
-	KUNIT_EXPECT_TRUE(f->test, hrtimer_is_queued(t));
+	KUNIT_EXPECT_TRUE(f->test, hrtimer_is_queued(&t->hrt));
 	local_bh_disable();
 	bh_lock_sock(sk);
-	*due = ktime_sub_ms(ktime_get(), 1);
-	if (!test_and_set_bit(bit, &xs->flags))
+	t->due = ktime_sub_ms(ktime_get(), 1);
+	if (!test_and_set_bit(which, &xs->timers_deferred))
 		sock_hold(sk);
 	bh_unlock_sock(sk);
 	local_bh_enable();

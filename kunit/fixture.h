@@ -59,13 +59,6 @@ struct xtcp_kt {
 	struct xtcp_kt_seg sent[XTCP_KT_MAX_SEGS];
 };
 
-/* Which timer xtcp_kt_fire() runs. */
-enum xtcp_kt_timer {
-	XTCP_KT_RTX,
-	XTCP_KT_DELACK,
-	XTCP_KT_PERSIST,
-};
-
 struct xtcp_kt *xtcp_kt_open(struct kunit *test, const struct xtcp_kt_cfg *cfg);
 void xtcp_kt_lock(struct xtcp_kt *f);
 void xtcp_kt_unlock(struct xtcp_kt *f);
@@ -76,7 +69,7 @@ const struct xtcp_kt_seg *xtcp_kt_expect(struct kunit *test, u8 flags, u32 seq,
 const struct xtcp_kt_seg *xtcp_kt_last(struct kunit *test);
 void xtcp_kt_expect_none(struct kunit *test);
 void xtcp_kt_end(struct xtcp_kt *f);
-bool xtcp_kt_fire(struct xtcp_kt *f, enum xtcp_kt_timer which);
+bool xtcp_kt_fire(struct xtcp_kt *f, enum xtcp_timer_id which);
 int xtcp_kt_write(struct xtcp_kt *f, size_t len);
 int xtcp_kt_read(struct xtcp_kt *f, size_t len);
 u32 xtcp_kt_rcvq_bytes(struct xtcp_kt *f);

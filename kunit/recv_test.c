@@ -27,11 +27,11 @@ static void xtcp_recv_in_order(struct kunit *test)
 
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s, 20000, 1000);
 	xtcp_kt_expect_none(test);
-	KUNIT_EXPECT_NE(test, xs->delack_due, KTIME_MAX);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, XTCP_TIMER_DELACK));
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r + 1000, s, 20000, 1000);
 	xtcp_kt_expect(test, XTCP_ACK, s, r + 2000, w - 2000, 0);
 	xtcp_kt_expect_none(test);
-	KUNIT_EXPECT_EQ(test, xs->delack_due, KTIME_MAX);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, XTCP_TIMER_DELACK));
 
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r + 2000, s, 20000, 1000);
 	xtcp_kt_expect_none(test);
@@ -103,7 +103,7 @@ static void xtcp_recv_window_no_update(struct kunit *test)
 		xtcp_kt_feed(test, f->sk, XTCP_ACK, seq, s, 20000, 1000);
 		a = xtcp_kt_last(test) ?: a;
 	}
-	KUNIT_EXPECT_FALSE(test, xtcp_kt_fire(f, XTCP_KT_DELACK));
+	KUNIT_EXPECT_FALSE(test, xtcp_kt_fire(f, XTCP_TIMER_DELACK));
 	KUNIT_EXPECT_NOT_NULL(test, a);
 	if (a) {
 		KUNIT_EXPECT_EQ(test, a->ack - r, 20000);
@@ -149,7 +149,7 @@ static void xtcp_recv_window_update(struct kunit *test)
 		edge = a->ack + a->win;
 	}
 	/* the last ACK may be held back: let it go */
-	if (xtcp_kt_fire(f, XTCP_KT_DELACK)) {
+	if (xtcp_kt_fire(f, XTCP_TIMER_DELACK)) {
 		a = xtcp_kt_last(test);
 		KUNIT_EXPECT_NOT_NULL(test, a);
 		if (a)
@@ -186,14 +186,15 @@ static void xtcp_recv_delack_timer(struct kunit *test)
 
 	xtcp_kt_feed(test, f->sk, XTCP_ACK | XTCP_PSH, r, s, 20000, 500);
 	xtcp_kt_expect_none(test);
-	KUNIT_EXPECT_TRUE(test, hrtimer_active(&xs->delack_timer));
-	KUNIT_EXPECT_LE(test, ktime_ms_delta(xs->delack_due, ktime_get()),
-			XTCP_DELACK_MS);
-	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_KT_DELACK));
+	KUNIT_EXPECT_TRUE(test,
+			  hrtimer_active(&xs->timers[XTCP_TIMER_DELACK].hrt));
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(xs->timers[XTCP_TIMER_DELACK].due,
+					     ktime_get()), XTCP_DELACK_MS);
+	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_TIMER_DELACK));
 	xtcp_kt_expect(test, XTCP_ACK, s, r + 500, w - 500, 0);
 	xtcp_kt_expect_none(test);
 	KUNIT_EXPECT_EQ(test, xs->ack_pending, 0);
-	KUNIT_EXPECT_FALSE(test, xtcp_kt_fire(f, XTCP_KT_DELACK));
+	KUNIT_EXPECT_FALSE(test, xtcp_kt_fire(f, XTCP_TIMER_DELACK));
 	xtcp_kt_end(f);
 }
 
@@ -218,7 +219,7 @@ static void xtcp_recv_fin(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, f->sk->sk_shutdown & RCV_SHUTDOWN);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_read(f, 2000), 1000);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_read(f, 2000), 0);
-	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_KT_DELACK));
+	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_TIMER_DELACK));
 	xtcp_kt_expect(test, XTCP_ACK, s, r + 1001, XTCP_KT_ANY_WIN, 0);
 	xtcp_kt_expect_none(test);
 	KUNIT_EXPECT_EQ(test, xs->ack_pending, 0);
@@ -235,7 +236,7 @@ static void xtcp_recv_fin_alone(struct kunit *test)
 	xtcp_kt_feed(test, f->sk, XTCP_ACK | XTCP_FIN, r, s, 20000, 0);
 	xtcp_kt_expect_none(test);
 	KUNIT_EXPECT_EQ(test, xtcp_sk(f->sk)->tcb.state, XTCP_CLOSE_WAIT);
-	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_KT_DELACK));
+	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_TIMER_DELACK));
 	xtcp_kt_expect(test, XTCP_ACK, s, r + 1, XTCP_KT_ANY_WIN, 0);
 	xtcp_kt_expect_none(test);
 	xtcp_kt_end(f);

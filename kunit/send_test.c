@@ -30,7 +30,7 @@ static void xtcp_send_mss_segments(struct kunit *test)
 	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s + 2000, r, w, 1000);
 	xtcp_kt_expect_none(test);
 	KUNIT_EXPECT_EQ(test, xs->tcb.snd_nxt, s + 3000);
-	KUNIT_EXPECT_NE(test, xs->rtx_due, KTIME_MAX);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
 
 	/* a partial ACK: data still in flight, the runt still waits */
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 1000, 20000, 0);
@@ -42,7 +42,7 @@ static void xtcp_send_mss_segments(struct kunit *test)
 	xtcp_kt_expect_none(test);
 	KUNIT_EXPECT_EQ(test, xs->tcb.snd_una, s + 3100);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&f->sk->sk_write_queue));
-	KUNIT_EXPECT_EQ(test, xs->rtx_due, KTIME_MAX);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
 	xtcp_kt_end(f);
 }
 
@@ -64,17 +64,17 @@ static void xtcp_send_persist(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xs->tcb.snd_wnd, 0);
 	KUNIT_EXPECT_EQ(test, xtcp_kt_write(f, 1000), 1000);
 	xtcp_kt_expect_none(test);
-	KUNIT_EXPECT_EQ(test, xs->rtx_due, KTIME_MAX);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
 
-	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_KT_PERSIST));
+	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_TIMER_PERSIST));
 	xtcp_kt_expect(test, XTCP_ACK, s - 1, r, w, 0);
 	xtcp_kt_expect_none(test);
-	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_KT_PERSIST));
+	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_TIMER_PERSIST));
 	xtcp_kt_expect(test, XTCP_ACK, s - 1, r, w, 0);
 	xtcp_kt_expect_none(test);
 	/* the interval doubles each time: the RTO times 4 now */
 	KUNIT_EXPECT_EQ(test, xs->persist_backoff, 2);
-	left = ktime_ms_delta(xs->persist_due, ktime_get());
+	left = ktime_ms_delta(xs->timers[XTCP_TIMER_PERSIST].due, ktime_get());
 	KUNIT_EXPECT_GT(test, left, 3 * cfg.rto_ms);
 	KUNIT_EXPECT_LE(test, left, 4 * cfg.rto_ms);
 
@@ -85,8 +85,9 @@ static void xtcp_send_persist(struct kunit *test)
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s, 20000, 0);
 	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s, r, w, 1000);
 	xtcp_kt_expect_none(test);
-	KUNIT_EXPECT_EQ(test, xs->persist_due, KTIME_MAX);
-	KUNIT_EXPECT_FALSE(test, hrtimer_active(&xs->persist_timer));
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, XTCP_TIMER_PERSIST));
+	KUNIT_EXPECT_FALSE(test,
+			   hrtimer_active(&xs->timers[XTCP_TIMER_PERSIST].hrt));
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 1000, 20000, 0);
 	xtcp_kt_expect_none(test);
 	xtcp_kt_end(f);
@@ -109,20 +110,20 @@ static void xtcp_send_rto(struct kunit *test)
 	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s + 1000, r, w, 1000);
 	xtcp_kt_expect_none(test);
 
-	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_KT_RTX));
+	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_TIMER_RTX));
 	xtcp_kt_expect(test, XTCP_ACK, s, r, w, 1000);
 	xtcp_kt_expect_none(test);
 	KUNIT_EXPECT_EQ(test, xs->total_retrans, 1);
 	KUNIT_EXPECT_EQ(test, xs->cc.cwnd, cfg.mss);
 	KUNIT_EXPECT_EQ(test, xs->rto_ms, 2 * cfg.rto_ms);
-	KUNIT_EXPECT_NE(test, xs->rtx_due, KTIME_MAX);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
 
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 1000, 20000, 0);
 	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s + 1000, r, w, 1000);
 	xtcp_kt_expect_none(test);
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 2000, 20000, 0);
 	xtcp_kt_expect_none(test);
-	KUNIT_EXPECT_EQ(test, xs->rtx_due, KTIME_MAX);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
 	KUNIT_EXPECT_EQ(test, xs->total_retrans, 2);
 	xtcp_kt_end(f);
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for XTCP's timers on a real socket: an expiry that finds the
- * socket owned by a user is deferred to release_cb, and runs there only
- * if it is still due (an ACK from the backlog may have stopped or
- * restarted the timer meanwhile).
+ * KUnit tests for XTCP's timers: the arithmetic (the persist interval, the
+ * timer /proc shows), and on a real socket, that each of the five hrtimers
+ * finds its own socket and index, and that an expiry that finds the socket
+ * owned by a user is deferred to release_cb and runs there only if it is
+ * still due (an ACK from the backlog may have stopped or restarted the
+ * timer meanwhile).
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -23,9 +25,9 @@ static void xtcp_tmt_fire_owned(struct kunit *test, struct sock *sk)
 
 	xs->rto_ms = 1;
 	xtcp_rtx_arm(sk);
-	for (i = 0; i < 100 && !test_bit(XTCP_RTX_DEFERRED, &xs->flags); i++)
+	for (i = 0; i < 100 && !test_bit(XTCP_TIMER_RTX, &xs->timers_deferred); i++)
 		msleep(20);
-	KUNIT_EXPECT_TRUE(test, test_bit(XTCP_RTX_DEFERRED, &xs->flags));
+	KUNIT_EXPECT_TRUE(test, test_bit(XTCP_TIMER_RTX, &xs->timers_deferred));
 }
 
 static void xtcp_timer_deferred_due(struct kunit *test)
@@ -90,7 +92,125 @@ static void xtcp_timer_deferred_due(struct kunit *test)
 	release_sock(sk);
 }
 
+/* RTO doubled per probe, capped at rto_max_ms (tcp_probe0_when()). */
+static void xtcp_timer_persist_interval(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, 200, xtcp_persist_interval(200, 0, 120000));
+	KUNIT_EXPECT_EQ(test, 400, xtcp_persist_interval(200, 1, 120000));
+	KUNIT_EXPECT_EQ(test, 102400, xtcp_persist_interval(200, 9, 120000));
+	KUNIT_EXPECT_EQ(test, 120000, xtcp_persist_interval(200, 10, 120000));
+	KUNIT_EXPECT_EQ(test, 120000, xtcp_persist_interval(200, 16, 120000));
+	/* no overflow of the shift, whatever the backoff */
+	KUNIT_EXPECT_EQ(test, 5000, xtcp_persist_interval(U32_MAX, 0, 5000));
+	KUNIT_EXPECT_EQ(test, 5000, xtcp_persist_interval(1, 31, 5000));
+	KUNIT_EXPECT_EQ(test, 5000, xtcp_persist_interval(1, 32, 5000));
+	KUNIT_EXPECT_EQ(test, 5000, xtcp_persist_interval(1, 255, 5000));
+	KUNIT_EXPECT_EQ(test, 3000, xtcp_persist_interval(3000, 0, 5000));
+}
+
+/* /proc/net/xtcp's tr: /proc/net/tcp's numbers and order. */
+static void xtcp_timer_proc_tr(struct kunit *test)
+{
+	ktime_t due[XTCP_NR_TIMERS];
+	enum xtcp_timer_id id;
+	int i;
+
+	for (i = 0; i < XTCP_NR_TIMERS; i++)
+		due[i] = KTIME_MAX;
+	KUNIT_EXPECT_EQ(test, 0, xtcp_timer_proc(due, &id));
+	/* the delayed ACK is not shown */
+	due[XTCP_TIMER_DELACK] = 10;
+	KUNIT_EXPECT_EQ(test, 0, xtcp_timer_proc(due, &id));
+	/* an orphan's FIN_WAIT_2 is TCP's keepalive timer: 2 */
+	due[XTCP_TIMER_FIN_WAIT2] = 500;
+	KUNIT_EXPECT_EQ(test, 2, xtcp_timer_proc(due, &id));
+	KUNIT_EXPECT_EQ(test, XTCP_TIMER_FIN_WAIT2, id);
+	/* with keepalive too, the earlier of the two */
+	due[XTCP_TIMER_KEEPALIVE] = 700;
+	KUNIT_EXPECT_EQ(test, 2, xtcp_timer_proc(due, &id));
+	KUNIT_EXPECT_EQ(test, XTCP_TIMER_FIN_WAIT2, id);
+	due[XTCP_TIMER_KEEPALIVE] = 300;
+	KUNIT_EXPECT_EQ(test, 2, xtcp_timer_proc(due, &id));
+	KUNIT_EXPECT_EQ(test, XTCP_TIMER_KEEPALIVE, id);
+	/* a zero-window probe before them, the retransmission first */
+	due[XTCP_TIMER_PERSIST] = 900;
+	KUNIT_EXPECT_EQ(test, 4, xtcp_timer_proc(due, &id));
+	KUNIT_EXPECT_EQ(test, XTCP_TIMER_PERSIST, id);
+	due[XTCP_TIMER_RTX] = 1000;
+	KUNIT_EXPECT_EQ(test, 1, xtcp_timer_proc(due, &id));
+	KUNIT_EXPECT_EQ(test, XTCP_TIMER_RTX, id);
+}
+
+/*
+ * Every timer, armed for 1 ms while we own the socket, defers its own bit
+ * (the one callback found its index) with a reference; stopped before
+ * release_sock(), none runs, and every reference comes back.
+ */
+static void xtcp_timer_each_defers(struct kunit *test)
+{
+	unsigned long all = GENMASK(XTCP_NR_TIMERS - 1, 0);
+	struct hrtimer *hrt;
+	struct xtcp_sock *xs;
+	struct socket *sock;
+	struct sock *sk;
+	int err, id, i, refs;
+
+	err = sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, &sock);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	err = kunit_add_action_or_reset(test, xtcp_tmt_sock_release, sock);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	sk = sock->sk;
+	xs = xtcp_sk(sk);
+	hrt = &xs->timers[XTCP_TIMER_DELACK].hrt;
+	refs = refcount_read(&sk->sk_refcnt);
+
+	lock_sock(sk);
+	for (id = 0; id < XTCP_NR_TIMERS; id++) {
+		KUNIT_EXPECT_PTR_EQ(test, &xs->timers[id], &xs->timers[0] + id);
+		xtcp_timer_arm(sk, id, 1);
+		KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, id));
+	}
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt),
+			refs + XTCP_NR_TIMERS);
+	for (i = 0; i < 100 && READ_ONCE(xs->timers_deferred) != all; i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(xs->timers_deferred), all);
+	for (id = 0; id < XTCP_NR_TIMERS; id++)
+		KUNIT_EXPECT_TRUE(test, xtcp_timer_deferred(sk, id));
+	/* deferred, not queued: a reference each for the deferral */
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt),
+			refs + XTCP_NR_TIMERS);
+	xtcp_timers_stop(sk);
+	for (id = 0; id < XTCP_NR_TIMERS; id++) {
+		KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, id));
+		KUNIT_EXPECT_FALSE(test, xtcp_timer_deferred(sk, id));
+	}
+	release_sock(sk);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(xs->timers_deferred), 0);
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs);
+	KUNIT_EXPECT_EQ(test, xs->tcb.state, XTCP_CLOSED);
+
+	/* re-armed later than a queued expiry: the early one sleeps again */
+	lock_sock(sk);
+	xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 1);
+	xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 60000);
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs + 1);
+	release_sock(sk);
+	msleep(50);
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(hrt));
+	KUNIT_EXPECT_GT(test, hrtimer_get_softexpires(hrt),
+			ktime_add_ms(ktime_get(), 50000));
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs + 1);
+	lock_sock(sk);
+	xtcp_timer_stop(sk, XTCP_TIMER_DELACK);
+	release_sock(sk);
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs);
+}
+
 static struct kunit_case xtcp_timer_cases[] = {
+	KUNIT_CASE(xtcp_timer_persist_interval),
+	KUNIT_CASE(xtcp_timer_proc_tr),
+	KUNIT_CASE(xtcp_timer_each_defers),
 	KUNIT_CASE(xtcp_timer_deferred_due),
 	{}
 };

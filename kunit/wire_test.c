@@ -325,6 +325,26 @@ static void xtcp_wire_check_doff(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, XTCP_DROP_NONE, xtcp_check_header(&h.th, 61, &o));
 }
 
+/* xtcp_hdr_len(): the one data-offset check of input, GSO and GRO. */
+static void xtcp_wire_hdr_len(struct kunit *test)
+{
+	union xtcp_test_hdr h;
+	unsigned int doff;
+
+	for (doff = 0; doff < 5; doff++) {
+		xtcp_test_hdr_init(&h, doff);
+		KUNIT_EXPECT_EQ_MSG(test, 0, xtcp_hdr_len(&h.th, 1500),
+				    "doff %u", doff);
+	}
+	for (doff = 5; doff < 16; doff++) {
+		xtcp_test_hdr_init(&h, doff);
+		KUNIT_EXPECT_EQ(test, doff * 4, xtcp_hdr_len(&h.th, doff * 4));
+		KUNIT_EXPECT_EQ(test, doff * 4, xtcp_hdr_len(&h.th, 65535));
+		KUNIT_EXPECT_EQ(test, 0, xtcp_hdr_len(&h.th, doff * 4 - 1));
+		KUNIT_EXPECT_EQ(test, 0, xtcp_hdr_len(&h.th, 0));
+	}
+}
+
 static void xtcp_wire_check_opts(struct kunit *test)
 {
 	static const u8 bad[][4] = {
@@ -598,6 +618,7 @@ static struct kunit_case xtcp_wire_test_cases[] = {
 	KUNIT_CASE(xtcp_wire_parse_after_nops),
 	KUNIT_CASE(xtcp_wire_check_short),
 	KUNIT_CASE(xtcp_wire_check_doff),
+	KUNIT_CASE(xtcp_wire_hdr_len),
 	KUNIT_CASE(xtcp_wire_check_opts),
 	KUNIT_CASE(xtcp_wire_check_good),
 	KUNIT_CASE(xtcp_wire_syn_options),

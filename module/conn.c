@@ -169,10 +169,7 @@ void xtcp_done(struct sock *sk, int err)
 	xtcp_tcb_delete(&xtcp_sk(sk)->tcb);
 	xtcp_sync_state(sk);
 	xtcp_unhash(sk);
-	xtcp_rtx_stop(sk);
-	xtcp_delack_stop(sk);
-	xtcp_persist_stop(sk);
-	xtcp_keepalive_stop(sk);
+	xtcp_timers_stop(sk);
 	xtcp_send_queue_purge(sk);
 	xtcp_ofo_purge(&xtcp_sk(sk)->ofo);
 	xtcp_put_local(sk);
@@ -202,15 +199,6 @@ void xtcp_abort(struct sock *sk, int err)
 	if (r.flags)
 		xtcp_send(sk, &r);
 	xtcp_done(sk, err);
-}
-
-/* An orphan in FIN_WAIT_2 waits fin_timeout_ms for the peer's FIN. */
-static void xtcp_fin_wait2_arm(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms);
-	xtcp_rtx_arm(sk);
 }
 
 /*

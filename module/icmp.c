@@ -160,7 +160,7 @@ static void xtcp_icmp_rto_revert(struct sock *sk, u32 seq)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (sock_owned_by_user(sk) || seq != xs->tcb.snd_una ||
-	    !xs->retries || !xs->rtt.backoff || xs->rtx_due == KTIME_MAX ||
+	    !xs->retries || !xs->rtt.backoff || !xtcp_timer_armed(xs, XTCP_TIMER_RTX) ||
 	    !xtcp_state_sends(xs->tcb.state) ||
 	    skb_queue_empty(&sk->sk_write_queue))
 		return;

@@ -37,9 +37,8 @@ static enum xtcp_drop xtcp_validate(struct sk_buff *skb)
 
 	if (!pskb_may_pull(skb, XTCP_HLEN))
 		return XTCP_DROP_SHORT;
-	th = tcp_hdr(skb);
-	hlen = th->doff * 4;
-	if (hlen < XTCP_HLEN || hlen > skb->len)
+	hlen = xtcp_hdr_len(tcp_hdr(skb), skb->len);
+	if (!hlen)
 		return XTCP_DROP_DOFF;
 	if (!pskb_may_pull(skb, hlen))
 		return XTCP_DROP_SHORT;

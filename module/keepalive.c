@@ -11,9 +11,8 @@
  * <SEQ=RCV.NXT>, which the input path takes as an exact RST: ECONNRESET.
  * Anything from the peer starts the idle time and the count over.
  *
- * The timer follows timer.c's rules: a soft-mode hrtimer, a socket
- * reference while armed, and deferral to release_cb (through
- * XTCP_KEEPALIVE_DEFERRED) when a user owns the socket.
+ * The timer is one of timer.c's (XTCP_TIMER_KEEPALIVE), which calls
+ * xtcp_keepalive_timeout() when it is due.
  */
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
@@ -95,30 +94,13 @@ static bool xtcp_keepalive_busy(struct sock *sk)
 	       !skb_queue_empty(&sk->sk_write_queue);
 }
 
-/*
- * (Re)arm for @ms from now.  An armed timer holds a socket reference; a
- * timer cancelled here hands its reference on, and one whose callback is
- * running drops its own, so the new expiry takes a fresh one.
- */
 static void xtcp_keepalive_arm(struct sock *sk, u32 ms)
 {
-	struct hrtimer *t = &xtcp_sk(sk)->ka_timer;
-
-	if (hrtimer_try_to_cancel(t) != 1)
-		sock_hold(sk);
-	hrtimer_start(t, ms_to_ktime(ms), HRTIMER_MODE_REL_SOFT);
-}
-
-/* The probe: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data. */
-static void xtcp_keepalive_probe(struct sock *sk)
-{
-	const struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
-
-	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL);
+	xtcp_timer_arm(sk, XTCP_TIMER_KEEPALIVE, ms);
 }
 
 /* The timer is due; the socket is ours (BH-locked, or from release_cb). */
-static void xtcp_keepalive_timeout(struct sock *sk)
+void xtcp_keepalive_timeout(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_ka_params p;
@@ -135,7 +117,7 @@ static void xtcp_keepalive_timeout(struct sock *sk)
 		xtcp_abort(sk, xtcp_timeout_errno(sk));
 		return;
 	case XTCP_KA_PROBE:
-		xtcp_keepalive_probe(sk);
+		xtcp_send_probe(sk);
 		xs->ka_probes++;
 		break;
 	case XTCP_KA_WAIT:
@@ -144,34 +126,8 @@ static void xtcp_keepalive_timeout(struct sock *sk)
 	xtcp_keepalive_arm(sk, next);
 }
 
-static enum hrtimer_restart xtcp_keepalive_timer_fn(struct hrtimer *t)
-{
-	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, ka_timer);
-	struct sock *sk = xtcp_to_sk(xs);
-
-	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
-		xtcp_keepalive_timeout(sk);
-	else if (!test_and_set_bit(XTCP_KEEPALIVE_DEFERRED, &xs->flags))
-		sock_hold(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);		/* the armed timer's reference */
-	return HRTIMER_NORESTART;
-}
-
-/* From xtcp_release_cb(): run an expiry that found the socket owned. */
-void xtcp_keepalive_release(struct sock *sk)
-{
-	if (test_and_clear_bit(XTCP_KEEPALIVE_DEFERRED, &xtcp_sk(sk)->flags)) {
-		xtcp_keepalive_timeout(sk);
-		__sock_put(sk);
-	}
-}
-
 void xtcp_keepalive_init(struct sock *sk)
 {
-	xtcp_hrtimer_setup(&xtcp_sk(sk)->ka_timer, xtcp_keepalive_timer_fn,
-			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	xtcp_sk(sk)->ka_rcv = jiffies;
 }
 
@@ -222,20 +178,6 @@ void xtcp_keepalive_set(struct sock *sk, int val)
 		xtcp_keepalive_params(sk, &p);
 		xtcp_keepalive_arm(sk, p.idle_ms);
 	} else if (!val) {
-		xtcp_keepalive_stop(sk);
+		xtcp_timer_stop(sk, XTCP_TIMER_KEEPALIVE);
 	}
-}
-
-/* Stop without waiting: any context.  A running callback drops its own ref. */
-void xtcp_keepalive_stop(struct sock *sk)
-{
-	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->ka_timer) == 1)
-		__sock_put(sk);
-}
-
-/* Stop and wait, under lock_sock() only (see xtcp_timers_stop_sync()). */
-void xtcp_keepalive_stop_sync(struct sock *sk)
-{
-	if (hrtimer_cancel(&xtcp_sk(sk)->ka_timer))
-		__sock_put(sk);
 }

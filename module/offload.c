@@ -83,8 +83,8 @@ struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 	if (!pskb_may_pull(skb, sizeof(*th)))
 		goto out;
 	th = tcp_hdr(skb);
-	thlen = th->doff * 4;
-	if (thlen < sizeof(*th))
+	thlen = xtcp_hdr_len(th, skb->len);
+	if (!thlen)
 		goto out;
 	if (skb->ip_summed != CHECKSUM_PARTIAL) {
 		/* from an untrusted source: set up the pseudo-header */
@@ -222,8 +222,8 @@ static struct sk_buff *xtcp_gro_receive(struct list_head *head,
 	th = skb_gro_header(skb, hlen, off);
 	if (unlikely(!th))
 		goto out;
-	thlen = th->doff * 4;
-	if (thlen < sizeof(*th))
+	thlen = xtcp_hdr_len(th, skb_gro_len(skb));
+	if (!thlen)
 		goto out;
 	hlen = off + thlen;
 	th = skb_gro_header(skb, hlen, off);

@@ -21,30 +21,6 @@
 #include "seq.h"
 #include "xtcp.h"
 
-static u32 xtcp_skb_seq(const struct sk_buff *skb)
-{
-	return XTCP_SKB_CB(skb)->seg.seq;
-}
-
-static bool xtcp_skb_fin(const struct sk_buff *skb)
-{
-	return XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN;
-}
-
-/**
- * xtcp_skb_end_seq() - the sequence number just after a received segment
- * @skb: a segment whose header has been pulled
- *
- * A FIN takes the sequence number after the payload (RFC 9293 §3.4).
- *
- * Return: seg.seq + skb->len, plus one with XTCP_FIN.
- */
-u32 xtcp_skb_end_seq(const struct sk_buff *skb)
-{
-	return xtcp_skb_seq(skb) + skb->len + xtcp_skb_fin(skb);
-}
-EXPORT_SYMBOL_NS_GPL(xtcp_skb_end_seq, XTCP_NS);
-
 /**
  * xtcp_skb_trim_front() - drop payload from the start of a segment
  * @skb: a segment whose header has been pulled; linear or paged

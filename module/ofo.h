@@ -39,7 +39,6 @@ struct xtcp_ofo {
 	u32		segs;
 };
 
-u32 xtcp_skb_end_seq(const struct sk_buff *skb);
 int xtcp_skb_trim_front(struct sk_buff *skb, u32 bytes);
 int xtcp_skb_trim_back(struct sk_buff *skb, u32 bytes);
 

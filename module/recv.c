@@ -65,7 +65,7 @@ static void xtcp_rcv_collapse(struct sock *sk)
 
 	__skb_queue_head_init(&done);
 	while ((skb = skb_peek(&sk->sk_receive_queue)) &&
-	       !(XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN)) {
+	       !xtcp_skb_fin(skb)) {
 		u32 chunk;
 
 		if (off == skb->len) {
@@ -79,7 +79,7 @@ static void xtcp_rcv_collapse(struct sock *sk)
 			if (!n)
 				break;
 			memset(XTCP_SKB_CB(n), 0, sizeof(*XTCP_SKB_CB(n)));
-			XTCP_SKB_CB(n)->seg.seq = XTCP_SKB_CB(skb)->seg.seq + off;
+			XTCP_SKB_CB(n)->seg.seq = xtcp_skb_seq(skb) + off;
 			skb_set_owner_r(n, sk);
 			__skb_queue_tail(&done, n);
 		}
@@ -154,7 +154,7 @@ void xtcp_ack_sent(struct sock *sk)
 	xs->rcv_wup = xs->tcb.rcv_nxt;
 	if (xs->ack_pending) {
 		xs->ack_pending = 0;
-		xtcp_delack_idle(sk);
+		xtcp_timer_idle(xs, XTCP_TIMER_DELACK);
 	}
 }
 
@@ -371,7 +371,7 @@ int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
 			last = skb;
-			off = *seq - XTCP_SKB_CB(skb)->seg.seq;
+			off = *seq - xtcp_skb_seq(skb);
 			if (off < skb->len)
 				goto found;
 		}

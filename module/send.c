@@ -16,22 +16,6 @@
 #include "window.h"
 #include "xtcp.h"
 
-static u32 xtcp_skb_seq(const struct sk_buff *skb)
-{
-	return XTCP_SKB_CB(skb)->seg.seq;
-}
-
-static bool xtcp_skb_fin(const struct sk_buff *skb)
-{
-	return XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN;
-}
-
-/* The sequence number after @skb: its payload, and its FIN if it has one. */
-static u32 xtcp_skb_end(const struct sk_buff *skb)
-{
-	return xtcp_skb_seq(skb) + skb->len + xtcp_skb_fin(skb);
-}
-
 static u64 xtcp_now_us(void)
 {
 	return ktime_to_us(ktime_get());
@@ -86,7 +70,7 @@ void xtcp_send_queue_purge(struct sock *sk)
 static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u8 flags = XTCP_ACK | (XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN);
+	u8 flags = XTCP_ACK | (xtcp_skb_fin(skb) ? XTCP_FIN : 0);
 
 	if (skb_queue_is_last(&sk->sk_write_queue, skb) && skb->len)
 		flags |= XTCP_PSH;
@@ -225,14 +209,14 @@ static void __xtcp_push(struct sock *sk, bool force)
 		}
 		xtcp_xmit_skb(sk, skb);
 		sent = true;
-		tcb->snd_nxt = xtcp_skb_end(skb);
+		tcb->snd_nxt = xtcp_skb_end_seq(skb);
 		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, xtcp_now_us(), false);
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb_queue_next(&sk->sk_write_queue, skb);
 		/* not running (RFC 6298 (5.1)); an expiry deferred to
 		 * release_cb keeps its deadline
 		 */
-		if (xs->rtx_due == KTIME_MAX) {
+		if (!xtcp_timer_armed(xs, XTCP_TIMER_RTX)) {
 			xtcp_set_rto(sk);
 			xtcp_rtx_arm(sk);
 		}
@@ -240,12 +224,12 @@ static void __xtcp_push(struct sock *sk, bool force)
 	if (sent) {
 		/* the window is open again */
 		xs->persist_backoff = 0;
-		xtcp_persist_stop(sk);
+		xtcp_timer_stop(sk, XTCP_TIMER_PERSIST);
 	}
 	/* Data waits with nothing in flight: no ACK will come to move it. */
 	if (xs->send_head && tcb->snd_nxt == tcb->snd_una &&
-	    !hrtimer_is_queued(&xs->persist_timer) &&
-	    !xtcp_persist_deferred(sk))
+	    !hrtimer_is_queued(&xs->timers[XTCP_TIMER_PERSIST].hrt) &&
+	    !xtcp_timer_deferred(sk, XTCP_TIMER_PERSIST))
 		xtcp_persist_arm(sk);
 }
 
@@ -261,15 +245,16 @@ void xtcp_push_force(struct sock *sk)
 }
 
 /*
- * A zero-window probe (RFC 9293 §3.8.6.1): <SEQ=SND.UNA-1><ACK=RCV.NXT>,
- * an old sequence number the peer must answer with an ACK that carries
- * its window.
+ * A probe: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK>, no data, an old sequence
+ * number the peer must answer with an ACK that carries its window
+ * (§3.10.7.4: an unacceptable segment draws one).  Both the zero-window
+ * probe (RFC 9293 §3.8.6.1) and the keepalive probe (RFC 1122 §4.2.3.6;
+ * Linux's tcp_xmit_probe_skb() for both) are this segment.
  */
 void xtcp_send_probe(struct sock *sk)
 {
 	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
 
-	xtcp_inc(sock_net(sk), XTCP_MIB_WIN_PROBES);
 	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL);
 }
 
@@ -292,7 +277,7 @@ bool xtcp_retransmit_head(struct sock *sk)
 		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
 	xtcp_xmit_skb(sk, skb);
 	/* Karn: an ACK from now on may answer either copy */
-	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end(skb), xtcp_now_us(), true);
+	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(), true);
 	xs->total_retrans++;
 	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
 	return true;
@@ -319,14 +304,14 @@ void xtcp_mtu_retransmit(struct sock *sk)
 	     skb = skb_queue_is_last(q, skb) ? NULL : skb_queue_next(q, skb)) {
 		if (skb->len > mss) {
 			/* this one was too big: all of its pieces go */
-			lost_end = xtcp_skb_end(skb);
+			lost_end = xtcp_skb_end_seq(skb);
 			if (xtcp_split(sk, skb, mss))
 				break;
 		}
 		if (!xtcp_seq_before(xtcp_skb_seq(skb), lost_end))
 			continue;
 		xtcp_xmit_skb(sk, skb);
-		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end(skb), xtcp_now_us(), true);
+		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(), true);
 		xs->total_retrans++;
 		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
 		rearm |= skb == head;
@@ -446,7 +431,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
-		if (xtcp_seq_after(xtcp_skb_end(skb), una)) {
+		if (xtcp_seq_after(xtcp_skb_end_seq(skb), una)) {
 			/* partly acknowledged: keep the rest (and the FIN) */
 			u32 done = una - xtcp_skb_seq(skb);
 
@@ -484,7 +469,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	if (tcb->snd_nxt != una)
 		xtcp_rtx_arm(sk);	/* RFC 6298 (5.3) */
 	else
-		xtcp_rtx_idle(sk);	/* (5.2) */
+		xtcp_timer_idle(xs, XTCP_TIMER_RTX);	/* (5.2) */
 	xtcp_sndbuf_expand(sk);
 	sk->sk_write_space(sk);
 }

@@ -1,22 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP timers: the retransmission timer, a soft-mode hrtimer (its callback
- * runs in softirq, where bh_lock_sock() is legal).  Every armed timer holds
- * a socket reference.  When the socket is owned by a user, the callback
- * defers its work to release_cb (TCP's pattern, tcp_write_timer()).
+ * XTCP timers: one mechanism for a socket's five (enum xtcp_timer_id), an
+ * array of soft-mode hrtimers (the callback runs in softirq, where
+ * bh_lock_sock() is legal) with one callback, one arm and one stop.  Every
+ * armed timer holds a socket reference.  When the socket is owned by a
+ * user, the callback defers the expiry to release_cb, a bit per timer
+ * (TCP's pattern, tcp_write_timer()).
  *
  * The retransmission timer resends SYN and SYN,ACK (initial RTO
  * rto_init_ms, RFC 6298: 1 s, doubling up to rto_max_ms, at most
  * syn_retries / synack_retries times; then connect() fails with ETIMEDOUT
- * and a passive child is dropped), data and FIN (retries2 times), and ends
- * an orphan's FIN_WAIT_2 after fin_timeout_ms.  The delayed
- * ACK timer sends an ACK held back for a second segment.
+ * and a passive child is dropped), data and FIN (retries2 times).  The
+ * delayed ACK timer sends an ACK held back for a second segment; the
+ * persist timer probes a closed window; keepalive.c's probes an idle
+ * peer; the FIN_WAIT_2 timer ends an orphan's FIN_WAIT_2 after
+ * fin_timeout_ms.
  *
  * A deferred expiry runs from release_cb only if it is still due: an ACK
  * from the backlog may have stopped or restarted the timer meanwhile
- * (tcp_write_timer_handler() checks icsk_timeout the same way).  The
- * retransmission and persist timers keep their expiry for this; the
- * delayed ACK checks that an ACK is still pending.
+ * (tcp_write_timer_handler() checks icsk_timeout the same way).
  */
 #include <linux/hrtimer.h>
 #include <net/sock.h>
@@ -59,7 +61,8 @@ static bool xtcp_orphan_probes_done(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 max = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms);
-	bool alive = ((u64)xs->rto_ms << xs->persist_backoff) < max;
+	bool alive = xtcp_persist_interval(xs->rto_ms, xs->persist_backoff,
+					   max) < max;
 	int limit = xtcp_orphan_retries(sk, alive);
 
 	return (!alive && xs->persist_backoff >= limit) ||
@@ -80,13 +83,6 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	case XTCP_SYN_RECEIVED:
 		limit = READ_ONCE(xn->synack_retries);
 		break;
-	case XTCP_FIN_WAIT_2:
-		/* an orphan waited fin_timeout_ms for the peer's FIN */
-		if (test_bit(XTCP_ORPHANED, &xs->flags)) {
-			xtcp_inc(sock_net(sk), XTCP_MIB_FIN_WAIT2_TIMEOUTS);
-			xtcp_abort(sk, 0);
-		}
-		return;
 	default:
 		if (!xtcp_state_sends(xs->tcb.state))
 			return;	/* nothing outstanding: a stale expiry */
@@ -114,81 +110,6 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		xtcp_send(sk, &r);
 	}
 	xtcp_rtx_arm(sk);
-}
-
-/*
- * The retransmission and delayed-ACK timers are armed lazily, as TCP keeps
- * icsk_retransmit_timer armed: each keeps its deadline (rtx_due,
- * delack_due; KTIME_MAX when stopped), and moving the deadline later
- * touches no hrtimer while one is queued to fire no later.  An expiry
- * before the deadline goes back to sleep until it (never while a user
- * owns the socket, whose process may move the deadline: release_cb
- * decides then); one for a stopped timer does nothing.
- *
- * Called under bh_lock_sock() by @t's callback: returns HRTIMER_RESTART
- * (keeping the armed reference) or HRTIMER_NORESTART (the caller puts it).
- */
-static enum hrtimer_restart
-xtcp_timer_expired(struct sock *sk, struct hrtimer *t, ktime_t due, int bit,
-		   void (*timeout)(struct sock *sk))
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	/* re-armed while we waited for the lock: that expiry has its own ref */
-	if (hrtimer_is_queued(t) || due == KTIME_MAX)
-		return HRTIMER_NORESTART;
-	if (sock_owned_by_user(sk)) {
-		if (!test_and_set_bit(bit, &xs->flags))
-			sock_hold(sk);
-		return HRTIMER_NORESTART;
-	}
-	if (ktime_before(ktime_get(), due)) {
-		hrtimer_set_expires(t, due);
-		return HRTIMER_RESTART;
-	}
-	xtcp_check_state(sk);
-	timeout(sk);
-	return HRTIMER_NORESTART;
-}
-
-static enum hrtimer_restart xtcp_rtx_timer_fn(struct hrtimer *t)
-{
-	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, rtx_timer);
-	struct sock *sk = xtcp_to_sk(xs);
-
-	enum hrtimer_restart ret;
-
-	bh_lock_sock(sk);
-	ret = xtcp_timer_expired(sk, t, xs->rtx_due, XTCP_RTX_DEFERRED,
-				 xtcp_rtx_timeout);
-	bh_unlock_sock(sk);
-	if (ret == HRTIMER_NORESTART)
-		sock_put(sk);	/* the armed timer's reference */
-	return ret;
-}
-
-/* The delayed ACK is due (RFC 9293 §3.8.6.3: within 500 ms; we use 40). */
-static void xtcp_delack_timeout(struct sock *sk)
-{
-	if (xtcp_sk(sk)->ack_pending &&
-	    xtcp_state_acks_later(xtcp_sk(sk)->tcb.state))
-		xtcp_send_ack(sk);
-}
-
-static enum hrtimer_restart xtcp_delack_timer_fn(struct hrtimer *t)
-{
-	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, delack_timer);
-	struct sock *sk = xtcp_to_sk(xs);
-
-	enum hrtimer_restart ret;
-
-	bh_lock_sock(sk);
-	ret = xtcp_timer_expired(sk, t, xs->delack_due, XTCP_DELACK_DEFERRED,
-				 xtcp_delack_timeout);
-	bh_unlock_sock(sk);
-	if (ret == HRTIMER_NORESTART)
-		sock_put(sk);
-	return ret;
 }
 
 /*
@@ -224,6 +145,7 @@ static void xtcp_persist_timeout(struct sock *sk)
 		xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	}
+	xtcp_inc(sock_net(sk), XTCP_MIB_WIN_PROBES);
 	xtcp_send_probe(sk);
 	xs->probes_out++;
 	if (xs->persist_backoff < 16)
@@ -231,181 +153,231 @@ static void xtcp_persist_timeout(struct sock *sk)
 	xtcp_persist_arm(sk);
 }
 
-static enum hrtimer_restart xtcp_persist_timer_fn(struct hrtimer *t)
+/* The delayed ACK is due (RFC 9293 §3.8.6.3: within 500 ms; we use 40). */
+static void xtcp_delack_timeout(struct sock *sk)
 {
-	struct xtcp_sock *xs = container_of(t, struct xtcp_sock, persist_timer);
-	struct sock *sk = xtcp_to_sk(xs);
-
-	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
-		xtcp_persist_timeout(sk);
-	else if (!test_and_set_bit(XTCP_PERSIST_DEFERRED, &xs->flags))
-		sock_hold(sk);
-	bh_unlock_sock(sk);
-	sock_put(sk);
-	return HRTIMER_NORESTART;
+	if (xtcp_sk(sk)->ack_pending &&
+	    xtcp_state_acks_later(xtcp_sk(sk)->tcb.state))
+		xtcp_send_ack(sk);
 }
 
-/* Has the expiry @due (KTIME_MAX: the timer was stopped) come? */
+/*
+ * An orphan waited fin_timeout_ms in FIN_WAIT_2 for the peer's FIN: reset
+ * it (tcp_fin_wait2 timeout, TCP's keepalive timer in that state).
+ */
+static void xtcp_fin_wait2_timeout(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->tcb.state == XTCP_FIN_WAIT_2 &&
+	    test_bit(XTCP_ORPHANED, &xs->flags)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_FIN_WAIT2_TIMEOUTS);
+		xtcp_abort(sk, 0);
+	}
+}
+
+/* What each timer does when due; the socket is ours (BH-locked or owned). */
+static void (*const xtcp_timeouts[XTCP_NR_TIMERS])(struct sock *sk) = {
+	[XTCP_TIMER_RTX]	= xtcp_rtx_timeout,
+	[XTCP_TIMER_DELACK]	= xtcp_delack_timeout,
+	[XTCP_TIMER_PERSIST]	= xtcp_persist_timeout,
+	[XTCP_TIMER_KEEPALIVE]	= xtcp_keepalive_timeout,
+	[XTCP_TIMER_FIN_WAIT2]	= xtcp_fin_wait2_timeout,
+};
+
+/* The socket whose timers[] holds @t. */
+static struct xtcp_sock *xtcp_timer_sock(struct xtcp_timer *t)
+{
+	return container_of(t - t->id, struct xtcp_sock, timers[0]);
+}
+
+/* Has the deadline @due (KTIME_MAX: stopped) come? */
 static bool xtcp_timer_due(ktime_t due)
 {
 	return !ktime_before(ktime_get(), due);
 }
 
-/* An expiry deferred to release_cb, still due: it runs there. */
-bool xtcp_persist_deferred(struct sock *sk)
+/*
+ * Every armed hrtimer holds a socket reference.  A queued one's reference
+ * passes to the new expiry; a callback running now puts its own, so the
+ * new expiry needs one (testing hrtimer_is_queued() would race with it).
+ */
+static void xtcp_timer_start(struct sock *sk, struct xtcp_timer *t)
+{
+	if (hrtimer_try_to_cancel(&t->hrt) != 1)
+		sock_hold(sk);
+	hrtimer_start(&t->hrt, t->due, HRTIMER_MODE_ABS_SOFT);
+}
+
+/*
+ * The one callback.  Timers are armed lazily, as TCP keeps
+ * icsk_retransmit_timer armed: moving a deadline later touches no hrtimer
+ * while one is queued to fire no later.  So an expiry may come early: it
+ * sleeps again until the deadline (never while a user owns the socket,
+ * whose process may move the deadline: release_cb decides then); one for
+ * a stopped timer does nothing.  When a user owns the socket, the expiry
+ * is deferred to release_cb with a bit per timer, and a reference
+ * (tcp_write_timer()).
+ */
+static enum hrtimer_restart xtcp_timer_fn(struct hrtimer *hrt)
+{
+	struct xtcp_timer *t = container_of(hrt, struct xtcp_timer, hrt);
+	struct xtcp_sock *xs = xtcp_timer_sock(t);
+	struct sock *sk = xtcp_to_sk(xs);
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+
+	bh_lock_sock(sk);
+	/* re-armed while we waited for the lock: that expiry has its own ref */
+	if (hrtimer_is_queued(hrt) || t->due == KTIME_MAX)
+		goto out;
+	if (sock_owned_by_user(sk)) {
+		if (!test_and_set_bit(t->id, &xs->timers_deferred))
+			sock_hold(sk);
+		goto out;
+	}
+	if (!xtcp_timer_due(t->due)) {
+		hrtimer_set_expires(hrt, t->due);
+		ret = HRTIMER_RESTART;	/* keeping the armed reference */
+		goto out;
+	}
+	xtcp_check_state(sk);
+	xtcp_timeouts[t->id](sk);
+out:
+	bh_unlock_sock(sk);
+	if (ret == HRTIMER_NORESTART)
+		sock_put(sk);	/* the armed timer's reference */
+	return ret;
+}
+
+/* An expiry of @id deferred to release_cb, still due: it runs there. */
+bool xtcp_timer_deferred(struct sock *sk, enum xtcp_timer_id id)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	return test_bit(XTCP_PERSIST_DEFERRED, &xs->flags) &&
-	       xtcp_timer_due(xs->persist_due);
+	return test_bit(id, &xs->timers_deferred) &&
+	       xtcp_timer_due(xs->timers[id].due);
 }
-
-static void xtcp_timer_arm_at(struct sock *sk, struct hrtimer *t, ktime_t due);
+EXPORT_SYMBOL_NS_GPL(xtcp_timer_deferred, XTCP_NS);
 
 /*
- * A lazily armed timer's expiry deferred to release_cb: run it if its
- * deadline has come, sleep again until a later one, nothing if stopped.
+ * Runs from release_sock() with the socket's spinlock held, BH off.  Each
+ * deferred expiry runs if its deadline has come (an ACK from the backlog
+ * may have stopped or moved it meanwhile: tcp_write_timer_handler()
+ * checks icsk_timeout the same way), or sleeps again until a later one.
  */
-static void xtcp_deferred_run(struct sock *sk, struct hrtimer *t, ktime_t due,
-			      void (*timeout)(struct sock *sk))
-{
-	if (due == KTIME_MAX)
-		return;
-	if (xtcp_timer_due(due))
-		timeout(sk);
-	else if (!hrtimer_is_queued(t))
-		xtcp_timer_arm_at(sk, t, due);
-}
-
-/* Runs from release_sock() with the socket's spinlock held, BH off. */
 void xtcp_release_cb(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_timer *t;
+	int id;
 
-	if (test_and_clear_bit(XTCP_RTX_DEFERRED, &xs->flags)) {
-		xtcp_deferred_run(sk, &xs->rtx_timer, xs->rtx_due,
-				  xtcp_rtx_timeout);
-		__sock_put(sk);
+	for (id = 0; id < XTCP_NR_TIMERS; id++) {
+		if (!test_and_clear_bit(id, &xs->timers_deferred))
+			continue;
+		t = &xs->timers[id];
+		if (t->due == KTIME_MAX)
+			;	/* stopped meanwhile */
+		else if (xtcp_timer_due(t->due))
+			xtcp_timeouts[id](sk);
+		else if (!hrtimer_is_queued(&t->hrt))
+			xtcp_timer_start(sk, t);
+		__sock_put(sk);	/* the deferral's reference */
 	}
-	if (test_and_clear_bit(XTCP_DELACK_DEFERRED, &xs->flags)) {
-		xtcp_deferred_run(sk, &xs->delack_timer, xs->delack_due,
-				  xtcp_delack_timeout);
-		__sock_put(sk);
-	}
-	if (test_and_clear_bit(XTCP_PERSIST_DEFERRED, &xs->flags)) {
-		if (xtcp_timer_due(xs->persist_due))
-			xtcp_persist_timeout(sk);
-		__sock_put(sk);
-	}
-	xtcp_keepalive_release(sk);
 	xtcp_icmp_release(sk);
 }
 
 void xtcp_timer_init(struct sock *sk)
 {
-	xtcp_sk(sk)->rtx_due = KTIME_MAX;
-	xtcp_sk(sk)->delack_due = KTIME_MAX;
-	xtcp_sk(sk)->persist_due = KTIME_MAX;
-	xtcp_hrtimer_setup(&xtcp_sk(sk)->rtx_timer, xtcp_rtx_timer_fn,
-			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	xtcp_hrtimer_setup(&xtcp_sk(sk)->delack_timer, xtcp_delack_timer_fn,
-			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	xtcp_hrtimer_setup(&xtcp_sk(sk)->persist_timer, xtcp_persist_timer_fn,
-			   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int id;
+
+	for (id = 0; id < XTCP_NR_TIMERS; id++) {
+		xs->timers[id].id = id;
+		xs->timers[id].due = KTIME_MAX;
+		xtcp_hrtimer_setup(&xs->timers[id].hrt, xtcp_timer_fn,
+				   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	}
+	xs->timers_deferred = 0;
 	xtcp_keepalive_init(sk);
 }
 
-/*
- * Every armed timer holds a socket reference.  A queued timer's reference
- * passes to the new expiry; a callback running now puts its own, so the
- * new expiry needs one (testing hrtimer_is_queued() would race with it).
+/**
+ * xtcp_timer_arm - (re)arm a timer
+ * @sk: the socket, locked or BH-locked
+ * @id: the timer
+ * @ms: its deadline, from now
+ *
+ * The hrtimer is touched only when none is queued to fire by the new
+ * deadline (see xtcp_timer_fn()).
  */
-static void xtcp_timer_arm(struct sock *sk, struct hrtimer *t, u32 ms)
+void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_id id, u32 ms)
 {
-	if (hrtimer_try_to_cancel(t) != 1)
-		sock_hold(sk);
-	hrtimer_start(t, ms_to_ktime(ms), HRTIMER_MODE_REL_SOFT);
-}
+	struct xtcp_timer *t = &xtcp_sk(sk)->timers[id];
 
-/* The same, at the absolute time @due. */
-static void xtcp_timer_arm_at(struct sock *sk, struct hrtimer *t, ktime_t due)
-{
-	if (hrtimer_try_to_cancel(t) != 1)
-		sock_hold(sk);
-	hrtimer_start(t, due, HRTIMER_MODE_ABS_SOFT);
-}
-
-/*
- * A lazily armed timer (xtcp_timer_expired()): the deadline is @ms from
- * now; the hrtimer is touched only when none is queued to fire by then.
- */
-static void xtcp_timer_arm_lazy(struct sock *sk, struct hrtimer *t,
-				ktime_t *due, u32 ms)
-{
-	*due = ktime_add_ms(ktime_get(), ms);
-	if (hrtimer_is_queued(t) && !ktime_after(hrtimer_get_softexpires(t), *due))
+	t->due = ktime_add_ms(ktime_get(), ms);
+	if (hrtimer_is_queued(&t->hrt) &&
+	    !ktime_after(hrtimer_get_softexpires(&t->hrt), t->due))
 		return;
-	xtcp_timer_arm_at(sk, t, *due);
+	xtcp_timer_start(sk, t);
 }
+EXPORT_SYMBOL_NS_GPL(xtcp_timer_arm, XTCP_NS);
 
-/* An ACK is held back: it goes in XTCP_DELACK_MS unless one goes first. */
-void xtcp_delack_arm(struct sock *sk)
+/*
+ * Stop without waiting: any context.  A running callback drops its own
+ * reference; an expiry deferred to release_cb is no longer due.
+ */
+void xtcp_timer_stop(struct sock *sk, enum xtcp_timer_id id)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_timer *t = &xtcp_sk(sk)->timers[id];
 
-	/* the first held-back byte sets the deadline */
-	if (xs->delack_due == KTIME_MAX)
-		xtcp_timer_arm_lazy(sk, &xs->delack_timer, &xs->delack_due,
-				    XTCP_DELACK_MS);
-}
-
-/* An ACK went: nothing is held back (the hrtimer may stay queued). */
-void xtcp_delack_idle(struct sock *sk)
-{
-	xtcp_sk(sk)->delack_due = KTIME_MAX;
-}
-
-void xtcp_delack_stop(struct sock *sk)
-{
-	xtcp_sk(sk)->delack_due = KTIME_MAX;
-	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->delack_timer) == 1)
+	t->due = KTIME_MAX;
+	if (hrtimer_try_to_cancel(&t->hrt) == 1)
 		__sock_put(sk);
 }
+EXPORT_SYMBOL_NS_GPL(xtcp_timer_stop, XTCP_NS);
 
-/* The next probe: the RTO, doubled persist_backoff times, capped. */
-void xtcp_persist_arm(struct sock *sk)
+/* All of them, without waiting (the connection is over: xtcp_done()). */
+void xtcp_timers_stop(struct sock *sk)
+{
+	int id;
+
+	for (id = 0; id < XTCP_NR_TIMERS; id++)
+		xtcp_timer_stop(sk, id);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_timers_stop, XTCP_NS);
+
+/*
+ * All of them, waiting for a running callback: process context, never
+ * under the socket's spinlock (a callback spinning on it would never
+ * finish).  Under lock_sock() it is safe: the callback sees the owner and
+ * defers (the deferral's reference goes in release_cb, which finds the
+ * timer stopped).  The socket's teardown calls this: nothing is armed
+ * after close, nor after rmmod (xtcp_orphans_kill()).
+ */
+void xtcp_timers_stop_sync(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 max = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms);
-	u64 ms = (u64)xs->rto_ms << xs->persist_backoff;
+	int id;
 
-	ms = min_t(u64, ms, max);
-	xs->persist_due = ktime_add_ms(ktime_get(), ms);
-	xtcp_timer_arm(sk, &xs->persist_timer, ms);
-}
-
-void xtcp_persist_stop(struct sock *sk)
-{
-	xtcp_sk(sk)->persist_due = KTIME_MAX;
-	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->persist_timer) == 1)
-		__sock_put(sk);
+	for (id = 0; id < XTCP_NR_TIMERS; id++) {
+		xs->timers[id].due = KTIME_MAX;
+		if (hrtimer_cancel(&xs->timers[id].hrt))
+			__sock_put(sk);
+	}
 }
 
 /* (Re)arm for rto_ms from now; the socket is locked (or BH-locked). */
 void xtcp_rtx_arm(struct sock *sk)
 {
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xtcp_timer_arm_lazy(sk, &xs->rtx_timer, &xs->rtx_due, xs->rto_ms);
+	xtcp_timer_arm(sk, XTCP_TIMER_RTX, xtcp_sk(sk)->rto_ms);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_rtx_arm, XTCP_NS);
 
-/* Nothing outstanding: stopped, the hrtimer left to expire harmlessly. */
-void xtcp_rtx_idle(struct sock *sk)
+void xtcp_rtx_stop(struct sock *sk)
 {
-	xtcp_sk(sk)->rtx_due = KTIME_MAX;
+	xtcp_timer_stop(sk, XTCP_TIMER_RTX);
 }
+EXPORT_SYMBOL_NS_GPL(xtcp_rtx_stop, XTCP_NS);
 
 /*
  * RFC 6069 (tcp_ld_RTO_revert()): an ICMP net or host unreachable for the
@@ -419,7 +391,7 @@ void xtcp_rtx_revert(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	ktime_t sent = ktime_sub_ms(xs->rtx_due, xs->rto_ms);
+	ktime_t sent = ktime_sub_ms(xs->timers[XTCP_TIMER_RTX].due, xs->rto_ms);
 	u32 us;
 	s64 left;
 
@@ -429,61 +401,100 @@ void xtcp_rtx_revert(struct sock *sk)
 	xs->rto_ms = max_t(u32, DIV_ROUND_UP(us, USEC_PER_MSEC), 1);
 	left = ktime_ms_delta(ktime_add_ms(sent, xs->rto_ms), ktime_get());
 	if (left > 0)
-		xtcp_timer_arm_lazy(sk, &xs->rtx_timer, &xs->rtx_due, left);
+		xtcp_timer_arm(sk, XTCP_TIMER_RTX, left);
 	else
 		xtcp_rtx_timeout(sk);
 }
 
-/*
- * Stop without waiting: any context.  A running callback drops its own ref;
- * an expiry deferred to release_cb is no longer due.
- */
-void xtcp_rtx_stop(struct sock *sk)
+/* An ACK is held back: it goes in XTCP_DELACK_MS unless one goes first. */
+void xtcp_delack_arm(struct sock *sk)
 {
-	xtcp_sk(sk)->rtx_due = KTIME_MAX;
-	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->rtx_timer) == 1)
-		__sock_put(sk);
-}
-EXPORT_SYMBOL_NS_GPL(xtcp_rtx_stop, XTCP_NS);
-
-/*
- * Stop and wait for a running callback: process context, never under the
- * socket's spinlock (a callback spinning on it would never finish).  Under
- * lock_sock() it is safe: the callback sees the owner and defers.
- */
-void xtcp_timers_stop_sync(struct sock *sk)
-{
-	xtcp_sk(sk)->rtx_due = KTIME_MAX;
-	xtcp_sk(sk)->delack_due = KTIME_MAX;
-	xtcp_sk(sk)->persist_due = KTIME_MAX;
-	if (hrtimer_cancel(&xtcp_sk(sk)->rtx_timer))
-		__sock_put(sk);
-	if (hrtimer_cancel(&xtcp_sk(sk)->delack_timer))
-		__sock_put(sk);
-	if (hrtimer_cancel(&xtcp_sk(sk)->persist_timer))
-		__sock_put(sk);
-	xtcp_keepalive_stop_sync(sk);
+	/* the first held-back byte sets the deadline */
+	if (!xtcp_timer_armed(xtcp_sk(sk), XTCP_TIMER_DELACK))
+		xtcp_timer_arm(sk, XTCP_TIMER_DELACK, XTCP_DELACK_MS);
 }
 
-/*
- * The pending timer for /proc/net/xtcp's tr column, as /proc/net/tcp
- * numbers them (1 retransmission, 4 zero-window probe; 0 none), and the
- * time left on it.
+/**
+ * xtcp_persist_interval - the time to the next zero-window probe
+ * @rto_ms: the retransmission timeout
+ * @backoff: probes sent without the window opening
+ * @max_ms: rto_max_ms
+ *
+ * Return: @rto_ms doubled @backoff times, at most @max_ms (tcp_probe0_when()).
  */
+u32 xtcp_persist_interval(u32 rto_ms, u8 backoff, u32 max_ms)
+{
+	if (backoff >= 32)
+		return max_ms;
+	return min_t(u64, (u64)rto_ms << backoff, max_ms);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_persist_interval, XTCP_NS);
+
+/* The next probe. */
+void xtcp_persist_arm(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 max = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms);
+
+	xtcp_timer_arm(sk, XTCP_TIMER_PERSIST,
+		       xtcp_persist_interval(xs->rto_ms, xs->persist_backoff,
+					     max));
+}
+
+/*
+ * An orphan in FIN_WAIT_2 waits fin_timeout_ms for the peer's FIN, on a
+ * timer of its own: the RTO stays what it was.
+ */
+void xtcp_fin_wait2_arm(struct sock *sk)
+{
+	xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2,
+		       READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms));
+}
+
+/**
+ * xtcp_timer_proc - the timer /proc/net/xtcp's tr column shows
+ * @due: each timer's deadline (KTIME_MAX: stopped)
+ * @id: out: the timer shown
+ *
+ * As /proc/net/tcp numbers them (get_tcp4_sock()): 1 retransmission, 4
+ * zero-window probe, 2 the keepalive timer, which TCP also runs for an
+ * orphan's FIN_WAIT2 (the earlier of the two is shown); 0 none.  The
+ * delayed ACK is not shown, as in TCP.
+ *
+ * Return: the tr value.
+ */
+int xtcp_timer_proc(const ktime_t due[XTCP_NR_TIMERS], enum xtcp_timer_id *id)
+{
+	if (due[XTCP_TIMER_RTX] != KTIME_MAX) {
+		*id = XTCP_TIMER_RTX;
+		return 1;
+	}
+	if (due[XTCP_TIMER_PERSIST] != KTIME_MAX) {
+		*id = XTCP_TIMER_PERSIST;
+		return 4;
+	}
+	if (due[XTCP_TIMER_KEEPALIVE] != KTIME_MAX ||
+	    due[XTCP_TIMER_FIN_WAIT2] != KTIME_MAX) {
+		*id = ktime_before(due[XTCP_TIMER_FIN_WAIT2],
+				   due[XTCP_TIMER_KEEPALIVE]) ?
+		      XTCP_TIMER_FIN_WAIT2 : XTCP_TIMER_KEEPALIVE;
+		return 2;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_timer_proc, XTCP_NS);
+
+/* The pending timer for /proc/net/xtcp's tr column, and the time left on it. */
 int xtcp_timer_pending(struct sock *sk, s64 *left_ms)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	ktime_t due = READ_ONCE(xs->rtx_due);
-	int tr = 1;
+	ktime_t due[XTCP_NR_TIMERS];
+	enum xtcp_timer_id id;
+	int tr;
 
-	if (due == KTIME_MAX) {
-		due = READ_ONCE(xs->persist_due);
-		tr = 4;
-	}
-	if (due == KTIME_MAX) {
-		*left_ms = 0;
-		return 0;
-	}
-	*left_ms = max_t(s64, ktime_ms_delta(due, ktime_get()), 0);
+	for (id = 0; id < XTCP_NR_TIMERS; id++)
+		due[id] = READ_ONCE(xs->timers[id].due);
+	tr = xtcp_timer_proc(due, &id);
+	*left_ms = tr ? max_t(s64, ktime_ms_delta(due[id], ktime_get()), 0) : 0;
 	return tr;
 }

@@ -82,8 +82,8 @@ enum xtcp_drop xtcp_check_header(const struct tcphdr *th, unsigned int len,
 
 	if (len < XTCP_HLEN)
 		return XTCP_DROP_SHORT;
-	hlen = th->doff * 4;
-	if (hlen < XTCP_HLEN || hlen > len)
+	hlen = xtcp_hdr_len(th, len);
+	if (!hlen)
 		return XTCP_DROP_DOFF;
 	if (xtcp_parse_options((const u8 *)(th + 1), hlen - XTCP_HLEN, opts))
 		return XTCP_DROP_OPTS;

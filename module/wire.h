@@ -46,6 +46,19 @@ enum xtcp_drop {
 	XTCP_DROP_CSUM,		/* bad checksum */
 };
 
+/*
+ * The header's length from its data offset, if the offset is valid: at
+ * least the fixed header and within the @len bytes of the segment
+ * (RFC 9293 §3.1); 0 if not.  Every reader of a received header asks this.
+ */
+static inline unsigned int xtcp_hdr_len(const struct tcphdr *th,
+					unsigned int len)
+{
+	unsigned int hlen = th->doff * 4;
+
+	return hlen >= XTCP_HLEN && hlen <= len ? hlen : 0;
+}
+
 int xtcp_parse_options(const u8 *opt, int len, struct xtcp_opts *out);
 enum xtcp_drop xtcp_check_header(const struct tcphdr *th, unsigned int len,
 				 struct xtcp_opts *opts);

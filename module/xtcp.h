@@ -42,17 +42,34 @@ enum xtcp_hashed {
 
 /* xtcp_sock.flags bits */
 enum {
-	XTCP_RTX_DEFERRED,	/* the retransmission timer fired while user-owned */
-	XTCP_DELACK_DEFERRED,	/* so did the delayed-ACK timer */
 	XTCP_ORPHANED,		/* closed by the user, finishing on its own */
-	XTCP_PERSIST_DEFERRED,	/* the persist timer fired while user-owned */
-	XTCP_KEEPALIVE_DEFERRED, /* and the keepalive timer (keepalive.c) */
 	XTCP_SYNFLOOD_WARNED,	/* a listener logged its SYN flood once */
 	XTCP_MTU_REDUCED_DEFERRED, /* "fragmentation needed" while user-owned */
 	XTCP_ICMP_ERR_DEFERRED,	/* a hard error for SYN_SENT while user-owned */
 };
 
 #define XTCP_DELACK_MS	40
+
+/* A socket's timers (timer.c), each an index into xtcp_sock.timers. */
+enum xtcp_timer_id {
+	XTCP_TIMER_RTX,		/* retransmission (RFC 6298) */
+	XTCP_TIMER_DELACK,	/* delayed ACK (RFC 9293 §3.8.6.3) */
+	XTCP_TIMER_PERSIST,	/* zero-window probes (§3.8.6.1) */
+	XTCP_TIMER_KEEPALIVE,	/* keepalive.c (RFC 1122 §4.2.3.6) */
+	XTCP_TIMER_FIN_WAIT2,	/* an orphan's FIN_WAIT_2 (fin_timeout_ms) */
+	XTCP_NR_TIMERS
+};
+
+/*
+ * One soft hrtimer and its deadline.  The hrtimer may be queued earlier
+ * than @due (it is armed lazily, timer.c) or linger after a stop; @due
+ * says what is meant.  @id finds the socket from the hrtimer.
+ */
+struct xtcp_timer {
+	struct hrtimer	hrt;
+	ktime_t		due;	/* KTIME_MAX: stopped */
+	u8		id;	/* enum xtcp_timer_id: our index in timers[] */
+};
 
 /*
  * Per-socket state.  struct inet_sock comes first so that the IPv4 output
@@ -87,13 +104,9 @@ struct xtcp_sock {
 	struct list_head	child_node;	/* in its parent's queues */
 	struct sock		*parent;	/* referenced while queued */
 
-	/* the retransmission timer (timer.c) */
-	struct hrtimer		rtx_timer;
-	struct hrtimer		delack_timer;
-	struct hrtimer		persist_timer;	/* zero-window probes */
-	ktime_t			delack_due;	/* when the held-back ACK goes */
-	ktime_t			rtx_due;	/* when rtx_timer expires; */
-	ktime_t			persist_due;	/* KTIME_MAX: stopped */
+	/* timers (timer.c) */
+	struct xtcp_timer	timers[XTCP_NR_TIMERS];
+	unsigned long		timers_deferred; /* bit per timer: to release_cb */
 	u8			probes_out;	/* unanswered in a row */
 	u8			persist_backoff;
 	u32			ack_pending;	/* bytes received, not yet ACKed */
@@ -140,7 +153,6 @@ struct xtcp_sock {
 	u32			user_timeout;	/* ms, 0: off */
 
 	/* keepalive (keepalive.c) */
-	struct hrtimer		ka_timer;
 	unsigned long		ka_rcv;		/* jiffies at the peer's last segment */
 	u8			ka_probes;	/* probes sent since */
 
@@ -483,30 +495,46 @@ void xtcp_send_ack(struct sock *sk);
 void xtcp_fin_rcv(struct sock *sk, bool now);
 u32 xtcp_inq(struct sock *sk);
 
-/* timer.c */
+/* timer.c: one mechanism for all of a socket's timers */
 void xtcp_timer_init(struct sock *sk);
+void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_id id, u32 ms);
+void xtcp_timer_stop(struct sock *sk, enum xtcp_timer_id id);
+void xtcp_timers_stop(struct sock *sk);
+void xtcp_timers_stop_sync(struct sock *sk);
+bool xtcp_timer_deferred(struct sock *sk, enum xtcp_timer_id id);
 void xtcp_rtx_arm(struct sock *sk);
 void xtcp_rtx_stop(struct sock *sk);
-void xtcp_rtx_idle(struct sock *sk);
 void xtcp_rtx_revert(struct sock *sk);
-void xtcp_timers_stop_sync(struct sock *sk);
 void xtcp_delack_arm(struct sock *sk);
-void xtcp_delack_stop(struct sock *sk);
-void xtcp_delack_idle(struct sock *sk);
 void xtcp_persist_arm(struct sock *sk);
-void xtcp_persist_stop(struct sock *sk);
-bool xtcp_persist_deferred(struct sock *sk);
+void xtcp_fin_wait2_arm(struct sock *sk);
+u32 xtcp_persist_interval(u32 rto_ms, u8 backoff, u32 max_ms);
+int xtcp_timer_proc(const ktime_t due[XTCP_NR_TIMERS], enum xtcp_timer_id *id);
 int xtcp_timer_pending(struct sock *sk, s64 *left_ms);
 void xtcp_release_cb(struct sock *sk);
+
+/* Is @id running (its deadline set; the hrtimer may be queued earlier)? */
+static inline bool xtcp_timer_armed(const struct xtcp_sock *xs,
+				    enum xtcp_timer_id id)
+{
+	return xs->timers[id].due != KTIME_MAX;
+}
+
+/*
+ * Stopped lazily, for the hot paths (every ACK): the deadline goes, the
+ * hrtimer is left to expire harmlessly (it holds its reference until then).
+ */
+static inline void xtcp_timer_idle(struct xtcp_sock *xs, enum xtcp_timer_id id)
+{
+	xs->timers[id].due = KTIME_MAX;
+}
 
 /* keepalive.c */
 void xtcp_keepalive_init(struct sock *sk);
 void xtcp_keepalive_set(struct sock *sk, int val);
 void xtcp_keepalive_reset(struct sock *sk);
 void xtcp_keepalive_rcv(struct sock *sk);
-void xtcp_keepalive_stop(struct sock *sk);
-void xtcp_keepalive_stop_sync(struct sock *sk);
-void xtcp_keepalive_release(struct sock *sk);
+void xtcp_keepalive_timeout(struct sock *sk);
 
 /* trace.c: the xtcp:xtcp_set_state tracepoint */
 void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
@@ -527,6 +555,26 @@ struct xtcp_skb_cb {
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));
+
+/* A queued segment's sequence number (send and receive queues alike). */
+static inline u32 xtcp_skb_seq(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->seg.seq;
+}
+
+static inline bool xtcp_skb_fin(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN;
+}
+
+/*
+ * The sequence number after a queued segment, its header pulled: the
+ * payload, and a FIN takes the one after it (RFC 9293 §3.4).
+ */
+static inline u32 xtcp_skb_end_seq(const struct sk_buff *skb)
+{
+	return xtcp_skb_seq(skb) + skb->len + xtcp_skb_fin(skb);
+}
 
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);

@@ -131,12 +131,12 @@ static void time_wait_lasts_2msl(void)
 
 	NEED(xt_private_netns() == 0);
 	CHECK_OK(xt_sysctl_set("msl_ms", 500));
-	l = listener("127.0.0.1", 41500, 0);
+	l = listener("127.0.0.1", xt_port(0), 0);
 	CHECK(l >= 0);
-	CHECK_OK(connect_and_close(l, 41500, 0, 1, &cport));
+	CHECK_OK(connect_and_close(l, xt_port(0), 0, 1, &cport));
 	/* the client's TIME_WAIT began when it ACKed the server's FIN */
 	t0 = now_ms();
-	CHECK(proc_row(cport, 41500, &tr, &when) == TW_STATE);
+	CHECK(proc_row(cport, xt_port(0), &tr, &when) == TW_STATE);
 	CHECK(tr == 3);
 	/* 1 s in clock ticks (USER_HZ = 100), less what has passed */
 	printf("# TIME_WAIT row: tr %u, tm->when %lu ticks\n", tr, when);
@@ -144,9 +144,9 @@ static void time_wait_lasts_2msl(void)
 	CHECK(xt_stat("TimeWaitCreated") == 1);
 	CHECK(xt_stat("TimeWaitActive") == 1);
 	/* the server's side is gone: LAST_ACK got its ACK */
-	CHECK(proc_row(41500, cport, NULL, NULL) == -1);
+	CHECK(proc_row(xt_port(0), cport, NULL, NULL) == -1);
 	while (now_ms() - t0 < 3000) {
-		if (proc_row(cport, 41500, NULL, NULL) != TW_STATE) {
+		if (proc_row(cport, xt_port(0), NULL, NULL) != TW_STATE) {
 			gone = now_ms() - t0;
 			break;
 		}
@@ -268,14 +268,14 @@ static int raw_send(int fd, uint16_t sport, uint16_t dport, uint32_t seq,
  */
 static int tw_with_fin(int raw, int *cport, struct xhdr *fin)
 {
-	int l = listener("127.0.0.1", 41530, 0);
+	int l = listener("127.0.0.1", xt_port(0), 0);
 
-	if (l < 0 || connect_and_close(l, 41530, 0, 1, cport))
+	if (l < 0 || connect_and_close(l, xt_port(0), 0, 1, cport))
 		return -1;
 	close(l);
-	if (raw_recv(raw, 41530, *cport, XF_FIN | XF_ACK, fin, 1000))
+	if (raw_recv(raw, xt_port(0), *cport, XF_FIN | XF_ACK, fin, 1000))
 		return -1;
-	return wait_tw_row(*cport, 41530, 1000);
+	return wait_tw_row(*cport, xt_port(0), 1000);
 }
 
 /* §3.10.7.4: the peer's FIN again is ACKed and 2*MSL starts over. */
@@ -291,16 +291,16 @@ static void time_wait_reacks_fin(void)
 	CHECK(raw >= 0);
 	CHECK_OK(tw_with_fin(raw, &cport, &fin));
 	usleep(500000);
-	CHECK(proc_row(cport, 41530, NULL, &before) == TW_STATE);
+	CHECK(proc_row(cport, xt_port(0), NULL, &before) == TW_STATE);
 	raw_drain(raw);
-	CHECK_OK(raw_send(raw, 41530, cport, ntohl(fin.seq), ntohl(fin.ack),
+	CHECK_OK(raw_send(raw, xt_port(0), cport, ntohl(fin.seq), ntohl(fin.ack),
 			  XF_FIN | XF_ACK));
 	/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, with a window */
-	CHECK_OK(raw_recv(raw, cport, 41530, XF_ACK, &ack, 1000));
+	CHECK_OK(raw_recv(raw, cport, xt_port(0), XF_ACK, &ack, 1000));
 	CHECK(ntohl(ack.seq) == ntohl(fin.ack));
 	CHECK(ntohl(ack.ack) == ntohl(fin.seq) + 1);
 	CHECK(ntohs(ack.wnd) != 0);
-	CHECK(proc_row(cport, 41530, NULL, &after) == TW_STATE);
+	CHECK(proc_row(cport, xt_port(0), NULL, &after) == TW_STATE);
 	printf("# tm->when %lu ticks before the FIN, %lu after\n", before, after);
 	CHECK(after > before + 30);
 	close(raw);
@@ -317,14 +317,14 @@ static void time_wait_rst_rfc1337(void)
 	CHECK(raw >= 0);
 	CHECK_OK(tw_with_fin(raw, &cport, &fin));
 	/* RCV.NXT is after the server's FIN */
-	CHECK_OK(raw_send(raw, 41530, cport, ntohl(fin.seq) + 1, 0, XF_RST));
+	CHECK_OK(raw_send(raw, xt_port(0), cport, ntohl(fin.seq) + 1, 0, XF_RST));
 	usleep(100000);
-	CHECK(proc_row(cport, 41530, NULL, NULL) == TW_STATE);
+	CHECK(proc_row(cport, xt_port(0), NULL, NULL) == TW_STATE);
 	CHECK(xt_stat("TimeWaitKilled") == 0);
 	CHECK_OK(xt_sysctl_set("tw_rfc1337", 0));
-	CHECK_OK(raw_send(raw, 41530, cport, ntohl(fin.seq) + 1, 0, XF_RST));
+	CHECK_OK(raw_send(raw, xt_port(0), cport, ntohl(fin.seq) + 1, 0, XF_RST));
 	usleep(100000);
-	CHECK(proc_row(cport, 41530, NULL, NULL) == -1);
+	CHECK(proc_row(cport, xt_port(0), NULL, NULL) == -1);
 	CHECK(xt_stat("TimeWaitKilled") == 1);
 	CHECK(xt_stat("TimeWaitActive") == 0);
 	close(raw);
@@ -336,20 +336,20 @@ static void time_wait_syn_reopens(void)
 	int l, c, a, one = 1, cport = 0;
 
 	NEED(xt_private_netns() == 0);
-	l = listener("127.0.0.1", 41540, 0);
+	l = listener("127.0.0.1", xt_port(0), 0);
 	CHECK(l >= 0);
 	/* the server closes first: its side of the 4-tuple waits */
-	CHECK_OK(connect_and_close(l, 41540, 0, 0, &cport));
-	CHECK_OK(wait_tw_row(41540, cport, 1000));
+	CHECK_OK(connect_and_close(l, xt_port(0), 0, 0, &cport));
+	CHECK_OK(wait_tw_row(xt_port(0), cport, 1000));
 	/* the same client port again: its ISN is later, so the SYN is new */
 	c = xt_socket();
 	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	CHECK_OK(xt_bind(c, "127.0.0.1", cport));
-	CHECK_OK(xt_connect(c, "127.0.0.1", 41540));
+	CHECK_OK(xt_connect(c, "127.0.0.1", xt_port(0)));
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0);
 	CHECK(xt_stat("TimeWaitRecycled") == 1);
-	CHECK(proc_row(41540, cport, NULL, NULL) == 0x01);
+	CHECK(proc_row(xt_port(0), cport, NULL, NULL) == 0x01);
 	CHECK(send(c, "x", 1, 0) == 1);
 	close(c);
 	close(a);
@@ -362,28 +362,28 @@ static void reuseaddr_rebinds_over_time_wait(void)
 	int l, s, one = 1, cport = 0, c, a;
 
 	NEED(xt_private_netns() == 0);
-	l = listener("127.0.0.1", 41510, 0);
+	l = listener("127.0.0.1", xt_port(0), 0);
 	CHECK(l >= 0);
-	CHECK_OK(connect_and_close(l, 41510, 0, 0, &cport));
-	CHECK_OK(wait_tw_row(41510, cport, 1000));
+	CHECK_OK(connect_and_close(l, xt_port(0), 0, 0, &cport));
+	CHECK_OK(wait_tw_row(xt_port(0), cport, 1000));
 	close(l);
 	/* the server restarts */
 	s = xt_socket();
-	CHECK_ERRNO(xt_bind(s, "127.0.0.1", 41510), EADDRINUSE);
-	CHECK_ERRNO(xt_bind(s, "0.0.0.0", 41510), EADDRINUSE);
+	CHECK_ERRNO(xt_bind(s, "127.0.0.1", xt_port(0)), EADDRINUSE);
+	CHECK_ERRNO(xt_bind(s, "0.0.0.0", xt_port(0)), EADDRINUSE);
 	CHECK_OK(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
-	CHECK_OK(xt_bind(s, "127.0.0.1", 41510));
+	CHECK_OK(xt_bind(s, "127.0.0.1", xt_port(0)));
 	CHECK_OK(listen(s, 8));
 	/* and serves a new client */
 	c = xt_socket();
-	CHECK_OK(xt_connect(c, "127.0.0.1", 41510));
+	CHECK_OK(xt_connect(c, "127.0.0.1", xt_port(0)));
 	a = accept(s, NULL, NULL);
 	CHECK(a >= 0);
 	CHECK(send(c, "ok", 2, 0) == 2);
 	close(c);
 	close(a);
 	close(s);
-	CHECK(proc_row(41510, cport, NULL, NULL) == TW_STATE);
+	CHECK(proc_row(xt_port(0), cport, NULL, NULL) == TW_STATE);
 }
 
 /* ---- many entries -------------------------------------------------------- */
@@ -537,13 +537,16 @@ static void many_time_wait(void)
  */
 static void leave_time_wait(void)
 {
-	int l = listener("127.0.0.1", 41590, 0), i;
+	int l = listener("127.0.0.1", xt_port(0), 0), i;
 	long before = xt_stat("TimeWaitActive");
 
 	CHECK(l >= 0);
-	/* explicit client ports: a reused one would recycle an entry */
+	/*
+	 * explicit client ports, a reused one would recycle an entry: above
+	 * xt_port()'s and below the runner's ephemeral range
+	 */
 	for (i = 0; i < 1000 && !xt_failed; i++)
-		CHECK_OK(connect_and_close(l, 41590, 20000 + i, i & 1, NULL));
+		CHECK_OK(connect_and_close(l, xt_port(0), 40000 + i, i & 1, NULL));
 	for (i = 0; i < 200 && xt_stat("TimeWaitActive") < before + 1000; i++)
 		usleep(10000);
 	CHECK(xt_stat("TimeWaitActive") >= before + 1000);

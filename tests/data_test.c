@@ -48,7 +48,7 @@ static void small_exchange(void)
 	int c, a;
 	char buf[16] = { 0 };
 
-	NEED_OK(xt_pair(42000, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK(send(c, "hello", 5, 0) == 5);
 	CHECK(recv(a, buf, sizeof(buf), 0) == 5);
 	CHECK(memcmp(buf, "hello", 5) == 0);
@@ -64,7 +64,7 @@ static void peek_and_waitall(void)
 	int c, a;
 	char buf[16] = { 0 };
 
-	NEED_OK(xt_pair(42001, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK(send(c, "abcdef", 6, 0) == 6);
 	CHECK(recv(a, buf, 3, MSG_PEEK | MSG_WAITALL) == 3);
 	CHECK(memcmp(buf, "abc", 3) == 0);
@@ -89,7 +89,7 @@ static void nonblocking_recv_poll(void)
 	char buf[8];
 	int c, a;
 
-	NEED_OK(xt_pair(42002, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK_ERRNO(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
 	p.fd = a;
 	p.events = POLLIN;
@@ -118,7 +118,7 @@ static void rcvtimeo(void)
 	long t0;
 	int c, a;
 
-	NEED_OK(xt_pair(42003, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
 	t0 = now_ms();
 	CHECK_ERRNO(recv(a, buf, sizeof(buf), 0), EAGAIN);
@@ -222,12 +222,12 @@ static void bulk_transfer(unsigned short port, unsigned long bytes, size_t chunk
 
 static void bulk_10mb(void)
 {
-	bulk_transfer(42004, 10 << 20, 65536);
+	bulk_transfer(xt_port(0), 10 << 20, 65536);
 }
 
 static void bulk_odd_chunks(void)
 {
-	bulk_transfer(42005, 1 << 20, 1111);
+	bulk_transfer(xt_port(0), 1 << 20, 1111);
 }
 
 /* A reader that stops: the window closes, the writer blocks, then resumes. */
@@ -241,7 +241,7 @@ static void stalled_reader(void)
 	unsigned int tr = 0;
 	long probes;
 
-	NEED_OK(xt_pair(42006, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	probes = xt_stat("OutWinProbes");
 	w.fd = c;
 	r.fd = a;
@@ -253,7 +253,7 @@ static void stalled_reader(void)
 	p.events = POLLOUT;
 	CHECK(poll(&p, 1, 0) == 0);
 	/* the persist timer (tr 4) probes the closed window */
-	CHECK(xt_proc_row(xt_local_port(c), 42006, &tr) == 1);
+	CHECK(xt_proc_row(xt_local_port(c), xt_port(0), &tr) == 1);
 	CHECK(tr == 4);
 	CHECK(xt_stat("OutWinProbes") > probes);
 	printf("# %ld zero-window probes in 1 s\n", xt_stat("OutWinProbes") - probes);
@@ -273,7 +273,7 @@ static void sigpipe_after_reset(void)
 	int c, a;
 
 	sigaction(SIGPIPE, &sa, NULL);
-	NEED_OK(xt_pair(42007, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	close(a);	/* SO_LINGER {1, 0} aborts: RST to c */
 	usleep(100000);
@@ -300,7 +300,7 @@ static void sigpipe_kills_sender(void)
 
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
-	NEED_OK(xt_pair(42008, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	NEED_OK(setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	close(a);	/* RST to c */
 	usleep(100000);
@@ -360,12 +360,12 @@ static void impaired_transfers(void)
 		CHECK(rc == 0);
 		NEED_OK(enter_netns("yb"));
 		l = xt_socket();
-		CHECK_OK(xt_bind(l, "10.79.0.2", 42100 + i));
+		CHECK_OK(xt_bind(l, "10.79.0.2", xt_port(i)));
 		CHECK_OK(listen(l, 4));
 		NEED_OK(enter_netns("ya"));
 		c = xt_socket();
 		{
-			struct sockaddr_xtcp sa = xt_addr("10.79.0.2", 42100 + i);
+			struct sockaddr_xtcp sa = xt_addr("10.79.0.2", xt_port(i));
 
 			CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
 		}
@@ -515,7 +515,7 @@ static void gso_gro_veth(void)
 		NEED(gso0 >= 0 && seg0 >= 0 && split0 >= 0 && gro0 >= 0);
 		do {
 			struct bulk w = { .bytes = 2 << 20, .chunk = 65536 }, r = { 0 };
-			struct sockaddr_xtcp sa = xt_addr("10.79.0.2", 42110 + run);
+			struct sockaddr_xtcp sa = xt_addr("10.79.0.2", xt_port(run));
 			struct xtcp_info ci;
 			socklen_t len = sizeof(ci);
 			unsigned long got;
@@ -525,7 +525,7 @@ static void gso_gro_veth(void)
 
 			NEED_OK(enter_netns("yb"));
 			l = xt_socket();
-			CHECK_OK(xt_bind(l, "10.79.0.2", 42110 + run));
+			CHECK_OK(xt_bind(l, "10.79.0.2", xt_port(run)));
 			CHECK_OK(listen(l, 4));
 			NEED_OK(enter_netns("ya"));
 			c = xt_socket();
@@ -593,7 +593,7 @@ static void ioctl_queues(void)
 	unsigned int tx = 9, rx = 9;
 	char buf[8];
 
-	NEED_OK(xt_pair(42010, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK(send(c, "12345", 5, 0) == 5);
 	/*
 	 * Delivered, and the delayed ACK (40 ms) back: SIOCOUTQ falls to 0.
@@ -613,9 +613,9 @@ static void ioctl_queues(void)
 	CHECK_OK(ioctl(c, SIOCOUTQ, &n));
 	CHECK(n == 0);
 	/* /proc/net/xtcp's rx_queue: the 3 unread bytes, as /proc/net/tcp */
-	CHECK(proc_queues(42010, xt_local_port(c), &tx, &rx) == 0);
+	CHECK(proc_queues(xt_port(0), xt_local_port(c), &tx, &rx) == 0);
 	CHECK(tx == 0 && rx == 3);
-	CHECK_OK(xt_bind(l, "127.0.0.1", 42011));
+	CHECK_OK(xt_bind(l, "127.0.0.1", xt_port(1)));
 	CHECK_OK(listen(l, 1));
 	CHECK_ERRNO(ioctl(l, FIONREAD, &n), EINVAL);
 	close(l);
@@ -630,7 +630,7 @@ static void ioctl_queues(void)
  */
 static void user_timeout(void)
 {
-	struct sockaddr_xtcp sa = xt_addr("10.79.0.2", 42012);
+	struct sockaddr_xtcp sa = xt_addr("10.79.0.2", xt_port(0));
 	int l, c, a, ms = 2000, rc;
 	struct pollfd p;
 	long t0, dt;
@@ -639,7 +639,7 @@ static void user_timeout(void)
 	rc = system("ip netns exec ya tc qdisc replace dev vya root netem loss 0%");
 	CHECK(rc == 0);
 	l = xt_socket();
-	CHECK_OK(xt_bind(l, "10.79.0.2", 42012));
+	CHECK_OK(xt_bind(l, "10.79.0.2", xt_port(0)));
 	CHECK_OK(listen(l, 1));
 	NEED_OK(enter_netns("ya"));
 	c = xt_socket();
@@ -676,7 +676,7 @@ static void user_timeout(void)
  */
 static void mss_and_buffers(void)
 {
-	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", 42013);
+	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", xt_port(0));
 	struct bulk w = { .bytes = 1 << 20, .chunk = 65536 }, r = { 0 };
 	int l = xt_socket(), c = xt_socket(), a, mss = 1000, buf = 65536;
 	struct xtcp_info ci, ai;
@@ -685,7 +685,7 @@ static void mss_and_buffers(void)
 
 	CHECK_OK(setsockopt(c, SOL_XTCP, XTCP_MAXSEG, &mss, sizeof(mss)));
 	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf)));
-	CHECK_OK(xt_bind(l, "127.0.0.1", 42013));
+	CHECK_OK(xt_bind(l, "127.0.0.1", xt_port(0)));
 	CHECK_OK(listen(l, 1));
 	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
 	a = accept(l, NULL, NULL);

@@ -2,7 +2,7 @@
 /*
  * XTCP hardening (issue 11) through real sockets: what a user's calls must
  * not be able to do to the module.  Each test makes its own namespace.
- * The packet-level side (a hostile peer) is hostile_test.py.
+ * The packet-level side (a hostile peer) is hostile_pkt_test.py.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -13,7 +13,7 @@
 #include "harness.h"
 #include "xtcp_util.h"
 
-#define HT_PORT		7100
+#define HT_PORT		xt_port(0)
 
 static int ht_listener(unsigned short port, int reuse)
 {

@@ -46,6 +46,8 @@ struct xt_test {
 };
 
 static int xt_failed;
+/* the running test's place in its program's list (xt_port()) */
+static int xt_test_index;
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -191,6 +193,7 @@ static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 		pid = fork();
 		if (pid == 0) {
 			setpgid(0, 0);
+			xt_test_index = i;
 			t[i].fn();
 			fflush(NULL);
 			_exit(xt_failed);

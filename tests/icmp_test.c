@@ -9,7 +9,7 @@
  * "prohibit" routes, no route at all, a route with a smaller MTU.  Each
  * test makes its own three (its prefix <p>), so that no path MTU learned
  * by one reaches another, and deletes them at the end.  The packet-level
- * side (quoted sequence numbers, RFC 6069's timing) is hostile_test.py.
+ * side (quoted sequence numbers, RFC 6069's timing) is hostile_pkt_test.py.
  */
 #include <netinet/in.h>
 #include <poll.h>
@@ -19,7 +19,7 @@
 #include "harness.h"
 #include "xtcp_util.h"
 
-#define IT_PORT		7300
+#define IT_PORT		xt_port(0)
 #define IT_A		"10.85.1.1"
 #define IT_B		"10.85.2.2"
 #define IT_B2		"10.85.2.3"

@@ -174,7 +174,7 @@ static void keepalive_answered(void)
 	int l, c, a;
 	char b;
 
-	NEED_OK(ka_pair(NULL, NULL, "127.0.0.1", 44000, &l, &c, &a));
+	NEED_OK(ka_pair(NULL, NULL, "127.0.0.1", xt_port(0), &l, &c, &a));
 	CHECK_OK(setint(c, SOL_SOCKET, SO_KEEPALIVE, 1));
 	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPINTVL, 1));
 	CHECK_OK(setint(c, SOL_XTCP, XTCP_KEEPCNT, 1));
@@ -211,7 +211,7 @@ static void keepalive_off(void)
 	struct xtcp_info c0, a0;
 	int l, c, a;
 
-	NEED_OK(ka_pair(NULL, NULL, "127.0.0.1", 44001, &l, &c, &a));
+	NEED_OK(ka_pair(NULL, NULL, "127.0.0.1", xt_port(0), &l, &c, &a));
 	CHECK_OK(keepalive_fast(c, 3));
 	CHECK_OK(setint(c, SOL_SOCKET, SO_KEEPALIVE, 0));
 	CHECK_OK(setint(a, SOL_XTCP, XTCP_KEEPIDLE, 1));	/* idle set, never on */
@@ -228,11 +228,11 @@ static void keepalive_off(void)
 /* An accepted connection inherits SO_KEEPALIVE and the settings. */
 static void keepalive_inherited(void)
 {
-	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", 44002);
+	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", xt_port(0));
 	int l = xt_socket(), c = xt_socket(), a;
 	struct xtcp_info a0;
 
-	CHECK_OK(xt_bind(l, "127.0.0.1", 44002));
+	CHECK_OK(xt_bind(l, "127.0.0.1", xt_port(0)));
 	CHECK_OK(keepalive_fast(l, 3));
 	CHECK_OK(listen(l, 4));
 	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
@@ -263,7 +263,7 @@ static void keepalive_timeout(void)
 
 	NEED_OK(enter_netns("yb"));
 	NEED_OK(loss("ya", 0));
-	NEED_OK(ka_pair("yb", "ya", "10.79.0.2", 44010, &l, &c, &a));
+	NEED_OK(ka_pair("yb", "ya", "10.79.0.2", xt_port(0), &l, &c, &a));
 	NEED_OK(loss("ya", 100));
 	t0 = now_ms();
 	CHECK_OK(keepalive_set(c, KA_IDLE, KA_INTVL, KA_CNT));
@@ -301,7 +301,7 @@ static void keepalive_peer_reset(void)
 
 	NEED_OK(enter_netns("yb"));
 	NEED_OK(loss("yb", 0));
-	NEED_OK(ka_pair("yb", "ya", "10.79.0.2", 44011, &l, &c, &a));
+	NEED_OK(ka_pair("yb", "ya", "10.79.0.2", xt_port(0), &l, &c, &a));
 	NEED_OK(loss("yb", 100));
 	{
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };

@@ -70,22 +70,22 @@ static void ports_shared_across_remote_ends(void)
 
 	NEED_OK(xt_private_netns());
 	NEED_OK(set_range(RANGE_LO, RANGE_HI));
-	l1 = listener(47000);
-	l2 = listener(47001);
+	l1 = listener(xt_port(0));
+	l2 = listener(xt_port(1));
 	NEED(l1 >= 0 && l2 >= 0);
 	for (i = 0; i < n; i++) {
 		c1[i] = xt_socket();
-		CHECK_OK(xt_connect(c1[i], "127.0.0.1", 47000));
+		CHECK_OK(xt_connect(c1[i], "127.0.0.1", xt_port(0)));
 	}
 	/* the range is used up for this remote end */
 	i = xt_socket();
-	CHECK_ERRNO(xt_connect(i, "127.0.0.1", 47000), EADDRNOTAVAIL);
+	CHECK_ERRNO(xt_connect(i, "127.0.0.1", xt_port(0)), EADDRNOTAVAIL);
 	close(i);
 	for (i = 0; i < 50; i++) {
 		int p, j;
 
 		c2[i] = xt_socket();
-		CHECK_OK(xt_connect(c2[i], "127.0.0.1", 47001));
+		CHECK_OK(xt_connect(c2[i], "127.0.0.1", xt_port(1)));
 		p = xt_local_port(c2[i]);
 		CHECK(p >= RANGE_LO && p <= RANGE_HI);
 		for (j = 0; j < n; j++)
@@ -114,12 +114,12 @@ static void connect_loop_outlives_range(void)
 	NEED_OK(xt_private_netns());
 	NEED_OK(set_range(RANGE_LO, RANGE_HI));
 	NEED_OK(xt_sysctl_set("msl_ms", 600000));
-	l = listener(47002);
+	l = listener(xt_port(0));
 	NEED(l >= 0);
 	reused0 = xt_stat("TimeWaitReused");
 	NEED(reused0 >= 0);
 	for (i = 0; i < n; i++) {
-		if (connect_close(l, 47002)) {
+		if (connect_close(l, xt_port(0))) {
 			if (!fails++)
 				fprintf(stderr, "  connection %d: %s\n", i, strerror(errno));
 		}
@@ -139,18 +139,18 @@ static void tw_reuse_off_runs_out(void)
 	NEED_OK(set_range(RANGE_LO, RANGE_HI));
 	NEED_OK(xt_sysctl_set("msl_ms", 600000));
 	NEED_OK(xt_sysctl_set("tw_reuse", 0));
-	l = listener(47003);
+	l = listener(xt_port(0));
 	NEED(l >= 0);
 	for (i = 0; i < 100; i++)
-		ok += connect_close(l, 47003) == 0;
+		ok += connect_close(l, xt_port(0)) == 0;
 	CHECK(ok == 100);
 	i = xt_socket();
-	CHECK_ERRNO(xt_connect(i, "127.0.0.1", 47003), EADDRNOTAVAIL);
+	CHECK_ERRNO(xt_connect(i, "127.0.0.1", xt_port(0)), EADDRNOTAVAIL);
 	close(i);
 	/* another remote end still has every port */
-	l = listener(47004);
+	l = listener(xt_port(1));
 	NEED(l >= 0);
-	CHECK(connect_close(l, 47004) == 0);
+	CHECK(connect_close(l, xt_port(1)) == 0);
 }
 
 /*
@@ -166,24 +166,24 @@ static void bound_connect_meets_time_wait(void)
 	NEED_OK(xt_private_netns());
 	NEED_OK(xt_sysctl_set("msl_ms", 600000));
 	NEED_OK(xt_sysctl_set("tw_reuse", 0));
-	l = listener(47005);
+	l = listener(xt_port(0));
 	NEED(l >= 0);
 	c = xt_socket();
-	NEED_OK(xt_connect(c, "127.0.0.1", 47005));
+	NEED_OK(xt_connect(c, "127.0.0.1", xt_port(0)));
 	p = xt_local_port(c);
 	close(c);
 	close(accept(l, NULL, NULL));
-	NEED(xt_proc_row(p, 47005, NULL) == -1);	/* only TIME_WAIT is left */
+	NEED(xt_proc_row(p, xt_port(0), NULL) == -1);	/* only TIME_WAIT is left */
 	c = xt_socket();
 	NEED_OK(setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	NEED_OK(xt_bind(c, "127.0.0.1", p));
-	CHECK_ERRNO(xt_connect(c, "127.0.0.1", 47005), EADDRNOTAVAIL);
+	CHECK_ERRNO(xt_connect(c, "127.0.0.1", xt_port(0)), EADDRNOTAVAIL);
 	close(c);
 	CHECK_OK(xt_sysctl_set("tw_reuse", 2));
 	c = xt_socket();
 	NEED_OK(setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	NEED_OK(xt_bind(c, "127.0.0.1", p));
-	CHECK_OK(xt_connect(c, "127.0.0.1", 47005));
+	CHECK_OK(xt_connect(c, "127.0.0.1", xt_port(0)));
 	CHECK(accept(l, NULL, NULL) >= 0);
 }
 

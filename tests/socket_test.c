@@ -61,7 +61,7 @@ static void socket_identity(void)
 
 static void bind_getsockname(void)
 {
-	struct sockaddr_xtcp want = xt_addr("127.0.0.1", 40100), got;
+	struct sockaddr_xtcp want = xt_addr("127.0.0.1", xt_port(0)), got;
 	socklen_t len = sizeof(got);
 	int fd = xt_socket();
 
@@ -70,7 +70,7 @@ static void bind_getsockname(void)
 	CHECK_OK(getsockname(fd, (struct sockaddr *)&got, &len));
 	CHECK(len == sizeof(got));
 	CHECK(got.sxtcp_family == xt_family());
-	CHECK(got.sxtcp_port == htons(40100));
+	CHECK(got.sxtcp_port == htons(xt_port(0)));
 	CHECK(got.sxtcp_addr == htonl(INADDR_LOOPBACK));
 	CHECK(memcmp(got.sxtcp_zero, "\0\0\0\0\0\0\0\0", 8) == 0);
 	/* an unbound socket reports 0.0.0.0:0 */
@@ -86,16 +86,16 @@ static void bind_in_use(void)
 {
 	int a = xt_socket(), b = xt_socket(), c = xt_socket();
 
-	CHECK_OK(xt_bind(a, "127.0.0.1", 40110));
-	CHECK_ERRNO(xt_bind(b, "127.0.0.1", 40110), EADDRINUSE);
-	CHECK_ERRNO(xt_bind(b, "0.0.0.0", 40110), EADDRINUSE);
+	CHECK_OK(xt_bind(a, "127.0.0.1", xt_port(0)));
+	CHECK_ERRNO(xt_bind(b, "127.0.0.1", xt_port(0)), EADDRINUSE);
+	CHECK_ERRNO(xt_bind(b, "0.0.0.0", xt_port(0)), EADDRINUSE);
 	/* another loopback address on the same port is disjoint */
-	CHECK_OK(xt_bind(b, "127.0.0.2", 40110));
+	CHECK_OK(xt_bind(b, "127.0.0.2", xt_port(0)));
 	/* and a wildcard holder blocks every address */
-	CHECK_OK(xt_bind(c, "0.0.0.0", 40111));
+	CHECK_OK(xt_bind(c, "0.0.0.0", xt_port(1)));
 	close(a);
 	a = xt_socket();
-	CHECK_ERRNO(xt_bind(a, "127.0.0.1", 40111), EADDRINUSE);
+	CHECK_ERRNO(xt_bind(a, "127.0.0.1", xt_port(1)), EADDRINUSE);
 	close(a);
 	close(b);
 	close(c);
@@ -103,7 +103,7 @@ static void bind_in_use(void)
 
 static void bind_bad_address(void)
 {
-	struct sockaddr_xtcp a = xt_addr("127.0.0.1", 40120);
+	struct sockaddr_xtcp a = xt_addr("127.0.0.1", xt_port(0));
 	int fd = xt_socket();
 
 	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a) - 1), EINVAL);
@@ -115,12 +115,12 @@ static void bind_bad_address(void)
 	a.sxtcp_family = AF_UNSPEC;
 	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a)), EAFNOSUPPORT);
 	/* not an address of this host (TEST-NET-1), multicast, broadcast */
-	CHECK_ERRNO(xt_bind(fd, "192.0.2.1", 40120), EADDRNOTAVAIL);
-	CHECK_ERRNO(xt_bind(fd, "224.0.0.1", 40120), EADDRNOTAVAIL);
-	CHECK_ERRNO(xt_bind(fd, "255.255.255.255", 40120), EADDRNOTAVAIL);
+	CHECK_ERRNO(xt_bind(fd, "192.0.2.1", xt_port(0)), EADDRNOTAVAIL);
+	CHECK_ERRNO(xt_bind(fd, "224.0.0.1", xt_port(0)), EADDRNOTAVAIL);
+	CHECK_ERRNO(xt_bind(fd, "255.255.255.255", xt_port(0)), EADDRNOTAVAIL);
 	/* after all that, the socket can still bind */
-	CHECK_OK(xt_bind(fd, "127.0.0.1", 40120));
-	CHECK(xt_local_port(fd) == 40120);
+	CHECK_OK(xt_bind(fd, "127.0.0.1", xt_port(0)));
+	CHECK(xt_local_port(fd) == xt_port(0));
 	close(fd);
 }
 
@@ -128,10 +128,10 @@ static void bind_twice(void)
 {
 	int fd = xt_socket();
 
-	CHECK_OK(xt_bind(fd, "127.0.0.1", 40130));
-	CHECK_ERRNO(xt_bind(fd, "127.0.0.1", 40131), EINVAL);
-	CHECK_ERRNO(xt_bind(fd, "127.0.0.1", 40130), EINVAL);
-	CHECK(xt_local_port(fd) == 40130);
+	CHECK_OK(xt_bind(fd, "127.0.0.1", xt_port(0)));
+	CHECK_ERRNO(xt_bind(fd, "127.0.0.1", xt_port(1)), EINVAL);
+	CHECK_ERRNO(xt_bind(fd, "127.0.0.1", xt_port(0)), EINVAL);
+	CHECK(xt_local_port(fd) == xt_port(0));
 	close(fd);
 }
 
@@ -198,9 +198,9 @@ static void bind_reuseaddr(void)
 	CHECK_OK(setsockopt(a, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	CHECK_OK(setsockopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	CHECK(xt_getint(a, SOL_SOCKET, SO_REUSEADDR) == 1);
-	CHECK_OK(xt_bind(a, "0.0.0.0", 40140));
-	CHECK_OK(xt_bind(b, "127.0.0.1", 40140));
-	CHECK_ERRNO(xt_bind(c, "127.0.0.1", 40140), EADDRINUSE);
+	CHECK_OK(xt_bind(a, "0.0.0.0", xt_port(0)));
+	CHECK_OK(xt_bind(b, "127.0.0.1", xt_port(0)));
+	CHECK_ERRNO(xt_bind(c, "127.0.0.1", xt_port(0)), EADDRINUSE);
 	close(a);
 	close(b);
 	close(c);
@@ -213,7 +213,7 @@ static void bind_close_releases(void)
 	for (i = 0; i < 200; i++) {
 		int fd = xt_socket();
 
-		CHECK_OK(xt_bind(fd, "127.0.0.1", 40150));
+		CHECK_OK(xt_bind(fd, "127.0.0.1", xt_port(0)));
 		close(fd);
 	}
 }
@@ -228,17 +228,17 @@ static void bind_per_netns(void)
 	int a = xt_socket(), b, c, d;
 
 	NEED(a >= 0);
-	CHECK_OK(xt_bind(a, "0.0.0.0", 40160));
+	CHECK_OK(xt_bind(a, "0.0.0.0", xt_port(0)));
 	NEED_OK(unshare(CLONE_NEWNET));
 	/* a socket of the new namespace has its own port space */
 	b = xt_socket();
 	NEED(b >= 0);
-	CHECK_OK(xt_bind(b, "0.0.0.0", 40160));
+	CHECK_OK(xt_bind(b, "0.0.0.0", xt_port(0)));
 	c = xt_socket();
-	CHECK_ERRNO(xt_bind(c, "127.0.0.1", 40161), EADDRNOTAVAIL);
+	CHECK_ERRNO(xt_bind(c, "127.0.0.1", xt_port(1)), EADDRNOTAVAIL);
 	NEED(system("ip link set lo up") == 0);
 	d = xt_socket();
-	CHECK_OK(xt_bind(d, "127.0.0.1", 40161));
+	CHECK_OK(xt_bind(d, "127.0.0.1", xt_port(1)));
 	close(d);
 	close(c);
 	close(b);
@@ -277,7 +277,7 @@ static void unconnected_calls(void)
 	int fd = xt_socket();
 	char buf[4] = "abc";
 
-	CHECK_OK(xt_bind(fd, "127.0.0.1", 40171));
+	CHECK_OK(xt_bind(fd, "127.0.0.1", xt_port(0)));
 	/* what TCP says on a socket that is not connected */
 	CHECK_ERRNO(send(fd, buf, 3, MSG_NOSIGNAL), EPIPE);
 	CHECK_ERRNO(recv(fd, buf, 3, MSG_DONTWAIT), ENOTCONN);
@@ -297,21 +297,21 @@ static void unconnected_calls(void)
  */
 static void ipv6_address_refused(void)
 {
-	struct sockaddr_xtcp v4 = xt_addr("127.0.0.1", 40180);
+	struct sockaddr_xtcp v4 = xt_addr("127.0.0.1", xt_port(0));
 	struct sockaddr_storage ss;
 	struct sockaddr_in6 a6;
 	int l = xt_socket(), fd = xt_socket();
 	char buf[4] = "abc";
 
 	NEED(l >= 0 && fd >= 0);
-	NEED_OK(xt_bind(l, "0.0.0.0", 40180));
+	NEED_OK(xt_bind(l, "0.0.0.0", xt_port(0)));
 	NEED_OK(listen(l, 4));
 	memset(&a6, 0, sizeof(a6));
 	a6.sin6_family = xt_family();
-	a6.sin6_port = htons(40181);
+	a6.sin6_port = htons(xt_port(1));
 	a6.sin6_addr = in6addr_loopback;
 	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a6, sizeof(a6)), EAFNOSUPPORT);
-	a6.sin6_port = htons(40180);
+	a6.sin6_port = htons(xt_port(0));
 	CHECK_ERRNO(connect(fd, (struct sockaddr *)&a6, sizeof(a6)), EAFNOSUPPORT);
 	a6.sin6_family = AF_INET6;
 	CHECK_ERRNO(bind(fd, (struct sockaddr *)&a6, sizeof(a6)), EAFNOSUPPORT);
@@ -323,7 +323,7 @@ static void ipv6_address_refused(void)
 	CHECK_ERRNO(connect(fd, (struct sockaddr *)&ss, sizeof(ss)), EAFNOSUPPORT);
 	/* none of it touched the socket: unbound, unconnected */
 	CHECK(xt_local_port(fd) == 0);
-	CHECK_OK(xt_connect(fd, "127.0.0.1", 40180));
+	CHECK_OK(xt_connect(fd, "127.0.0.1", xt_port(0)));
 	/* sendto's address: ignored as TCP ignores it, unless it is IPv6 */
 	CHECK_ERRNO(sendto(fd, buf, 3, MSG_NOSIGNAL, (struct sockaddr *)&a6,
 			   sizeof(a6)), EAFNOSUPPORT);

@@ -125,7 +125,7 @@ static void stream_100mb_sha256(void)
 	long t0, dt;
 	int c, a;
 
-	NEED_OK(xt_pair_opts("127.0.0.1", 43000, 0, 0, &c, &a));
+	NEED_OK(xt_pair_opts("127.0.0.1", xt_port(0), 0, 0, &c, &a));
 	w.fd = c;
 	r.fd = a;
 	t0 = now_ms();
@@ -225,23 +225,23 @@ static void small_buffer_case(unsigned short port, int rcvbuf, int mss,
 
 static void stream_rcvbuf_16k_mss1000(void)
 {
-	small_buffer_case(43010, 16384, 1000, 1 << 20, 65536, 0);
+	small_buffer_case(xt_port(0), 16384, 1000, 1 << 20, 65536, 0);
 }
 
 static void stream_rcvbuf_4k_mss536(void)
 {
-	small_buffer_case(43011, 4096, 536, 1 << 20, 65536, 0);
+	small_buffer_case(xt_port(0), 4096, 536, 1 << 20, 65536, 0);
 }
 
 static void stream_rcvbuf_8k_mss1460(void)
 {
-	small_buffer_case(43012, 8192, 1460, 1 << 20, 65536, 0);
+	small_buffer_case(xt_port(0), 8192, 1460, 1 << 20, 65536, 0);
 }
 
 /* Writes of 1..200 bytes with NODELAY: segments far below the MSS. */
 static void stream_rcvbuf_4k_mss536_tiny_writes(void)
 {
-	small_buffer_case(43013, 4096, 536, 256 << 10, 200, 1);
+	small_buffer_case(xt_port(0), 4096, 536, 256 << 10, 200, 1);
 }
 
 /* ---- many connections, epoll edge-triggered ---------------------------- */
@@ -249,7 +249,7 @@ static void stream_rcvbuf_4k_mss536_tiny_writes(void)
 #define ECHO_CONNS	64
 #define ECHO_THREADS	4
 #define ECHO_BYTES	(256 << 10)	/* per connection, each way */
-#define ECHO_PORT	43020
+#define ECHO_PORT	xt_port(0)
 #define ECHO_DEADLINE_MS 240000
 
 static long echo_deadline;
@@ -726,11 +726,11 @@ static void stream_peer_vanishes_etimedout(void)
 	}
 	NEED_OK(enter_netns("xsb"));
 	l = xt_socket();
-	CHECK_OK(xt_bind(l, "10.80.0.2", 43030));
+	CHECK_OK(xt_bind(l, "10.80.0.2", xt_port(0)));
 	CHECK_OK(listen(l, 4));
 	NEED_OK(enter_netns("xsa"));
 	for (i = 0; i < 3; i++) {
-		struct sockaddr_xtcp sa = xt_addr("10.80.0.2", 43030);
+		struct sockaddr_xtcp sa = xt_addr("10.80.0.2", xt_port(0));
 		int sndbuf = 8192, k;
 		struct xtcp_info ci;
 		char buf[4];
@@ -828,7 +828,7 @@ static void stream_sendfile(void)
 	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	CHECK(fd >= 0 && write(fd, buf, SPLICE_BYTES) == SPLICE_BYTES);
 	CHECK(fstat(fd, &st) == 0 && st.st_size == SPLICE_BYTES);
-	NEED_OK(xt_pair_opts("127.0.0.1", 43040, 0, 0, &c, &a));
+	NEED_OK(xt_pair_opts("127.0.0.1", xt_port(0), 0, 0, &c, &a));
 	r.x.fd = a;
 	pthread_create(&t, NULL, reader_run, &r);
 	while (off < SPLICE_BYTES) {
@@ -893,7 +893,7 @@ static void stream_splice(void)
 	ssize_t n = 0;
 
 	CHECK_OK(pipe(p));
-	NEED_OK(xt_pair_opts("127.0.0.1", 43041, 0, 0, &c, &a));
+	NEED_OK(xt_pair_opts("127.0.0.1", xt_port(0), 0, 0, &c, &a));
 	r.x.fd = a;
 	pthread_create(&tr, NULL, reader_run, &r);
 	pthread_create(&tw, NULL, pipe_writer, &p[1]);

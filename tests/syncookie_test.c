@@ -30,7 +30,7 @@
 #include "harness.h"
 #include "xtcp_util.h"
 
-#define SC_PORT		7300
+#define SC_PORT		xt_port(15)
 /*
  * The listener's address: not 127.0.0.1, from which nothing may be sent
  * to another network (a martian source, ip_route_output_key_hash_rcu()).
@@ -809,14 +809,14 @@ static void cookie_ack_forged(void)
 
 	/* no cookie sent yet: not checked, not a failure */
 	f0 = xt_stat("SyncookiesFailed");
-	NEED_OK(sc_send_to_listener(tx, 40000, syn + 1, 0xdeadbeef, SC_ACK, 0, NULL));
-	CHECK(sc_expect(rx, SC_PORT, 40000, SC_RST, &h, NULL) == 0 &&
+	NEED_OK(sc_send_to_listener(tx, xt_port(0), syn + 1, 0xdeadbeef, SC_ACK, 0, NULL));
+	CHECK(sc_expect(rx, SC_PORT, xt_port(0), SC_RST, &h, NULL) == 0 &&
 	      h.seq == 0xdeadbeef);
 	CHECK(xt_stat("SyncookiesFailed") == f0);
 
 	NEED_OK(xt_sysctl_set("syncookies", 2));
-	NEED_OK(sc_send_to_listener(tx, 40000, syn, 0, SC_SYN, 1400, NULL));
-	NEED(sc_expect(rx, SC_PORT, 40000, SC_SYN | SC_ACK, &h, &mss) == 0);
+	NEED_OK(sc_send_to_listener(tx, xt_port(0), syn, 0, SC_SYN, 1400, NULL));
+	NEED(sc_expect(rx, SC_PORT, xt_port(0), SC_SYN | SC_ACK, &h, &mss) == 0);
 	cookie = h.seq;
 	printf("# cookie %08x for SYN %08x; SYN,ACK ack %08x, header %u bytes, MSS %u\n",
 	       cookie, syn, h.ack, (h.doff >> 4) * 4, mss);
@@ -826,27 +826,27 @@ static void cookie_ack_forged(void)
 	CHECK(sc_rows(SC_PORT, 3) == 0);	/* no child kept */
 
 	/* forged: off by more than the MSS table */
-	NEED_OK(sc_send_to_listener(tx, 40000, syn + 1, cookie + 1 + 0x10000,
+	NEED_OK(sc_send_to_listener(tx, xt_port(0), syn + 1, cookie + 1 + 0x10000,
 				    SC_ACK, 0, NULL));
-	CHECK(sc_expect(rx, SC_PORT, 40000, SC_RST, &h, NULL) == 0 &&
+	CHECK(sc_expect(rx, SC_PORT, xt_port(0), SC_RST, &h, NULL) == 0 &&
 	      h.seq == cookie + 1 + 0x10000);
 	CHECK(xt_stat("SyncookiesFailed") == f0 + 1);
 	/* the real cookie, from another port: it is bound to the 4-tuple */
-	NEED_OK(sc_send_to_listener(tx, 40001, syn + 1, cookie + 1, SC_ACK, 0,
+	NEED_OK(sc_send_to_listener(tx, xt_port(1), syn + 1, cookie + 1, SC_ACK, 0,
 				    NULL));
-	CHECK(sc_expect(rx, SC_PORT, 40001, SC_RST, &h, NULL) == 0 &&
+	CHECK(sc_expect(rx, SC_PORT, xt_port(1), SC_RST, &h, NULL) == 0 &&
 	      h.seq == cookie + 1);
 	CHECK(xt_stat("SyncookiesFailed") == f0 + 2);
 	/* and with another sequence number (not the SYN's) */
-	NEED_OK(sc_send_to_listener(tx, 40000, syn + 0x100001, cookie + 1,
+	NEED_OK(sc_send_to_listener(tx, xt_port(0), syn + 0x100001, cookie + 1,
 				    SC_ACK, 0, NULL));
-	CHECK(sc_expect(rx, SC_PORT, 40000, SC_RST, &h, NULL) == 0);
+	CHECK(sc_expect(rx, SC_PORT, xt_port(0), SC_RST, &h, NULL) == 0);
 	CHECK(xt_stat("SyncookiesFailed") == f0 + 3);
 	CHECK(accept(l, NULL, NULL) == -1 && errno == EAGAIN);
 	CHECK(xt_stat("SyncookiesRecv") == 0);
 
 	/* the real one, with data: a connection, its data from byte one */
-	NEED_OK(sc_send_to_listener(tx, 40000, syn + 1, cookie + 1,
+	NEED_OK(sc_send_to_listener(tx, xt_port(0), syn + 1, cookie + 1,
 				    SC_ACK | SC_PSH, 0, "hello"));
 	usleep(100000);
 	a = accept(l, NULL, NULL);

@@ -86,7 +86,7 @@ static void active_close(void)
 	char buf[8];
 	int c, a, cport, n = -1;
 
-	NEED_OK(xt_pair(43000, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	cport = xt_local_port(c);
 	CHECK(send(c, "abc", 3, 0) == 3);
 	close(c);
@@ -111,11 +111,11 @@ static void active_close(void)
 	 * the orphan waits for our FIN in FIN_WAIT_2 (TCP's 05), once our
 	 * delayed ACK (40 ms) of its FIN has gone
 	 */
-	CHECK(wait_proc_state(cport, 43000, 5, 1000) == 0);
-	CHECK(proc_state(43000, cport) == 8);	/* CLOSE_WAIT */
+	CHECK(wait_proc_state(cport, xt_port(0), 5, 1000) == 0);
+	CHECK(proc_state(xt_port(0), cport) == 8);	/* CLOSE_WAIT */
 	close(a);
-	CHECK(wait_proc_gone(43000, cport, 2000) == 0);
-	CHECK(wait_proc_gone(cport, 43000, 2000) == 0);
+	CHECK(wait_proc_gone(xt_port(0), cport, 2000) == 0);
+	CHECK(wait_proc_gone(cport, xt_port(0), 2000) == 0);
 }
 
 /* Passive close from the client's view: the server closes first. */
@@ -124,7 +124,7 @@ static void passive_close(void)
 	char buf[8];
 	int c, a;
 
-	NEED_OK(xt_pair(43001, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK(send(a, "xyz", 3, 0) == 3);
 	close(a);
 	CHECK(recv(c, buf, sizeof(buf), MSG_WAITALL) == 3);
@@ -143,7 +143,7 @@ static void last_ack(void)
 	char buf[8];
 	int c, a, cport;
 
-	NEED_OK(xt_pair(43002, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	cport = xt_local_port(c);
 	CHECK_OK(shutdown(a, SHUT_WR));
 	CHECK(recv(c, buf, sizeof(buf), 0) == 0);
@@ -155,7 +155,7 @@ static void last_ack(void)
 	CHECK(xstate(a) == S_CLOSED);	/* TIME_WAIT is a minisock's */
 	close(a);
 	close(c);
-	CHECK(wait_proc_gone(cport, 43002, 2000) == 0);
+	CHECK(wait_proc_gone(cport, xt_port(0), 2000) == 0);
 }
 
 struct flow {
@@ -217,7 +217,7 @@ static void half_close(void)
 	char buf[8];
 	int c, a;
 
-	NEED_OK(xt_pair(43003, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK(writer(c, 200000) == 0);
 	CHECK_OK(shutdown(c, SHUT_WR));
 	CHECK_ERRNO(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
@@ -247,7 +247,7 @@ static void half_close(void)
  */
 static void simultaneous_close(void)
 {
-	struct sockaddr_xtcp sa = xt_addr("10.77.0.2", 43004);
+	struct sockaddr_xtcp sa = xt_addr("10.77.0.2", xt_port(0));
 	int l, c, a, one = 1, seen_c = 0, seen_a = 0;
 	long end;
 	char buf[4];
@@ -255,7 +255,7 @@ static void simultaneous_close(void)
 	NEED_OK(enter_netns("xb"));
 	l = xt_socket();
 	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
-	CHECK_OK(xt_bind(l, "10.77.0.2", 43004));
+	CHECK_OK(xt_bind(l, "10.77.0.2", xt_port(0)));
 	CHECK_OK(listen(l, 1));
 	NEED_OK(enter_netns("xa"));
 	c = xt_socket();
@@ -290,11 +290,11 @@ static void linger_zero_aborts(void)
 	char buf[4];
 	int c, a, cport;
 
-	NEED_OK(xt_pair(43005, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	cport = xt_local_port(c);
 	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	close(c);
-	CHECK(proc_state(cport, 43005) < 0);	/* gone at once */
+	CHECK(proc_state(cport, xt_port(0)) < 0);	/* gone at once */
 	CHECK_ERRNO(recv(a, buf, sizeof(buf), 0), ECONNRESET);
 	CHECK(xt_stat("AbortOnLinger") == before + 1);
 	close(a);
@@ -307,7 +307,7 @@ static void close_unread_resets(void)
 	char buf[4];
 	int c, a;
 
-	NEED_OK(xt_pair(43006, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK(send(c, "unread", 6, 0) == 6);
 	usleep(50000);
 	close(a);
@@ -341,7 +341,7 @@ static int sh(const char *cmd)
 
 static void linger_waits_for_ack(void)
 {
-	struct sockaddr_xtcp sa = xt_addr("10.82.0.2", 43007);
+	struct sockaddr_xtcp sa = xt_addr("10.82.0.2", xt_port(0));
 	struct linger lg = { .l_onoff = 1, .l_linger = 5 };
 	int l, c, a, c2, a2, one = 1;
 	long t0, quick, waited;
@@ -360,7 +360,7 @@ static void linger_waits_for_ack(void)
 	NEED_OK(xt_sysctl_set("rto_init_ms", 5000));
 	l = xt_socket();
 	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
-	NEED_OK(xt_bind(l, "10.82.0.2", 43007));
+	NEED_OK(xt_bind(l, "10.82.0.2", xt_port(0)));
 	NEED_OK(listen(l, 2));
 	NEED_OK(enter_netns("xla"));
 	NEED_OK(xt_sysctl_set("rto_init_ms", 5000));
@@ -396,10 +396,86 @@ static void linger_waits_for_ack(void)
 }
 
 /*
+ * /proc/net/xtcp's tr, tm->when (ms) and rto (ms) columns of the row
+ * (@lport, @rport), as /proc/net/tcp (clock_t, USER_HZ 100); -1 if none.
+ */
+static int proc_timer(int lport, int rport, unsigned int *tr, long *when_ms,
+		      long *rto_ms)
+{
+	FILE *f = fopen("/proc/net/xtcp", "r");
+	unsigned int lp, rp, st, t;
+	unsigned long when, rto;
+	char line[256];
+	int r = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*d: %*x:%x %*x:%x %x %*x:%*x %x:%lx %*x %*u %*d %*u %*d %*s %lu",
+			   &lp, &rp, &st, &t, &when, &rto) != 6)
+			continue;
+		if ((int)lp == lport && (int)rp == rport && st != 6) {
+			r = st;
+			*tr = t;
+			*when_ms = when * 10;
+			*rto_ms = rto * 10;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+static unsigned int rto_ms(int fd)
+{
+	struct xtcp_info i = { 0 };
+	socklen_t len = sizeof(i);
+
+	getsockopt(fd, SOL_XTCP, XTCP_INFO, &i, &len);
+	return i.xtcpi_rto / 1000;
+}
+
+/*
+ * An orphan's FIN_WAIT_2 runs a timer of its own, which /proc/net/xtcp
+ * shows as TCP's (tr 2, the keepalive timer, for fin_timeout_ms); the RTO
+ * stays the connection's.  A half-closed socket (not an orphan) waits
+ * without one.  Ended by the peer's FIN: quick.
+ */
+static void fin_wait2_proc(void)
+{
+	long when, rto, fin = 60000;
+	int c, a, cport;
+	unsigned int tr, rto0;
+
+	NEED(xt_private_netns() == 0);
+	NEED_OK(xt_sysctl_set("fin_timeout_ms", fin));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
+	cport = xt_local_port(c);
+	CHECK_OK(shutdown(c, SHUT_WR));
+	CHECK(wait_state(c, S_FIN_WAIT_2, 1000) == 0);
+	rto0 = rto_ms(c);
+	CHECK(rto0 > 0 && rto0 < fin);
+	CHECK(proc_timer(cport, xt_port(0), &tr, &when, &rto) == 5);
+	CHECK(tr == 0);
+	CHECK(labs(rto - (long)rto0) <= 10);
+	close(c);
+	CHECK(proc_timer(cport, xt_port(0), &tr, &when, &rto) == 5);
+	printf("# orphan FIN_WAIT_2: tr %u when %ld ms rto %ld ms (was %u)\n",
+	       tr, when, rto, rto0);
+	CHECK(tr == 2);
+	CHECK(when > fin - 10000 && when <= fin);
+	CHECK(labs(rto - (long)rto0) <= 10);
+	/* the peer's FIN ends it: TIME_WAIT, no timer left on a socket */
+	close(a);
+	CHECK(wait_proc_gone(cport, xt_port(0), 2000) == 0);
+}
+
+/*
  * An orphan in FIN_WAIT_2 gives up after fin_timeout_ms with a RST.  The
  * timer starts when our FIN is acknowledged, on loopback by the peer's
- * delayed ACK (40 ms: it does not close); it is an hrtimer (never early).  2000 ms, in a namespace of our own: the window
- * must reject 1000 and 4000 ms with room for the guests' lateness.
+ * delayed ACK (40 ms: it does not close); it is an hrtimer (never early).
+ * 2000 ms, in a namespace of our own: the window must reject 1000 and
+ * 4000 ms with room for the guests' lateness.
  */
 #define FIN_TIMEOUT_MS	2000
 
@@ -407,17 +483,20 @@ static void fin_wait2_timeout(void)
 {
 	int c, a, cport;
 	long before, t0, dt;
+	unsigned int tr = 0;
 
 	NEED(xt_private_netns() == 0);
 	NEED_OK(xt_sysctl_set("fin_timeout_ms", FIN_TIMEOUT_MS));
 	before = xt_stat("FinWait2Timeouts");
-	NEED_OK(xt_pair(43008, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	cport = xt_local_port(c);
 	t0 = now_ms();
 	close(c);
 	CHECK(wait_state(a, S_CLOSE_WAIT, 1000) == 0);
-	CHECK(wait_proc_state(cport, 43008, 5, 1000) == 0);
-	CHECK(wait_proc_gone(cport, 43008, 3 * FIN_TIMEOUT_MS) == 0);
+	CHECK(wait_proc_state(cport, xt_port(0), 5, 1000) == 0);
+	/* its own timer (tr 2), not the retransmission timer's (tr 1) */
+	CHECK(xt_proc_row(cport, xt_port(0), &tr) == 5 && tr == 2);
+	CHECK(wait_proc_gone(cport, xt_port(0), 3 * FIN_TIMEOUT_MS) == 0);
 	dt = now_ms() - t0;
 	printf("# orphan FIN_WAIT_2 gone after %ld ms (fin_timeout_ms %d)\n",
 	       dt, FIN_TIMEOUT_MS);
@@ -439,7 +518,7 @@ static void epoll_rdhup(void)
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET };
 	int c, a, ep = epoll_create1(0);
 
-	NEED_OK(xt_pair(43009, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, a, &ev));
 	CHECK(epoll_wait(ep, &ev, 1, 0) == 0);
 	CHECK_OK(shutdown(c, SHUT_WR));
@@ -458,7 +537,7 @@ static void shutdown_rd(void)
 	char buf[4];
 	int c, a;
 
-	NEED_OK(xt_pair(43010, &c, &a));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
 	CHECK_OK(shutdown(a, SHUT_RD));
 	CHECK(recv(a, buf, sizeof(buf), 0) == 0);
 	CHECK(xstate(a) == S_ESTAB);
@@ -478,10 +557,10 @@ static void shutdown_rd(void)
 /* A listener's shutdown(SHUT_RD) stops it; connects are then refused. */
 static void shutdown_listener(void)
 {
-	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", 43011);
+	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", xt_port(0));
 	int l = xt_socket(), c = xt_socket();
 
-	CHECK_OK(xt_bind(l, "127.0.0.1", 43011));
+	CHECK_OK(xt_bind(l, "127.0.0.1", xt_port(0)));
 	CHECK_OK(listen(l, 4));
 	CHECK_OK(shutdown(l, SHUT_RD));
 	CHECK(xstate(l) == S_CLOSED);
@@ -500,6 +579,7 @@ static const struct xt_test tests[] = {
 	TEST(linger_zero_aborts),
 	TEST(close_unread_resets),
 	TEST(linger_waits_for_ack),
+	TEST(fin_wait2_proc),
 	TEST(fin_wait2_timeout),
 	TEST(epoll_rdhup),
 	TEST(shutdown_rd),

@@ -175,8 +175,8 @@ static void trace_format(void)
  */
 static void trace_connection_states(void)
 {
-	struct sockaddr_xtcp srv = xt_addr("127.0.0.1", 43100);
-	struct sockaddr_xtcp closed = xt_addr("127.0.0.1", 43102);
+	struct sockaddr_xtcp srv = xt_addr("127.0.0.1", xt_port(0));
+	struct sockaddr_xtcp closed = xt_addr("127.0.0.1", xt_port(1));
 	static struct event ev[MAX_EVENTS];
 	int l = xt_socket(), c = xt_socket(), r = xt_socket(), a, n, i, j;
 
@@ -184,13 +184,13 @@ static void trace_connection_states(void)
 	CHECK_OK(tracefs_write(EV "enable", "1", 0));
 	CHECK_OK(tracefs_write("trace", "", O_TRUNC));
 
-	CHECK_OK(xt_bind(l, "127.0.0.1", 43100));
+	CHECK_OK(xt_bind(l, "127.0.0.1", xt_port(0)));
 	CHECK_OK(listen(l, 4));
-	CHECK_OK(xt_bind(c, "127.0.0.1", 43101));
+	CHECK_OK(xt_bind(c, "127.0.0.1", xt_port(2)));
 	CHECK_OK(connect(c, (struct sockaddr *)&srv, sizeof(srv)));
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0);
-	CHECK_OK(xt_bind(r, "127.0.0.1", 43103));
+	CHECK_OK(xt_bind(r, "127.0.0.1", xt_port(3)));
 	CHECK_ERRNO(connect(r, (struct sockaddr *)&closed, sizeof(closed)),
 		    ECONNREFUSED);
 	close(c);
@@ -203,34 +203,34 @@ static void trace_connection_states(void)
 	n = read_events(ev, MAX_EVENTS);
 	CHECK(n > 0);
 	/* the listener */
-	i = find(ev, n, -1, 43100, 0, "CLOSED", "LISTEN");
+	i = find(ev, n, -1, xt_port(0), 0, "CLOSED", "LISTEN");
 	CHECK(i >= 0);
 	CHECK(i >= 0 && !strcmp(ev[i].saddr, "127.0.0.1") &&
 	      !strcmp(ev[i].daddr, "0.0.0.0"));
-	CHECK(find(ev, n, i, 43100, 0, "LISTEN", "CLOSED") > i);
+	CHECK(find(ev, n, i, xt_port(0), 0, "LISTEN", "CLOSED") > i);
 	/* the client */
-	i = find(ev, n, -1, 43101, 43100, "CLOSED", "SYN_SENT");
+	i = find(ev, n, -1, xt_port(2), xt_port(0), "CLOSED", "SYN_SENT");
 	CHECK(i >= 0);
 	CHECK(i >= 0 && !strcmp(ev[i].saddr, "127.0.0.1") &&
 	      !strcmp(ev[i].daddr, "127.0.0.1"));
-	j = find(ev, n, i, 43101, 43100, "SYN_SENT", "ESTABLISHED");
+	j = find(ev, n, i, xt_port(2), xt_port(0), "SYN_SENT", "ESTABLISHED");
 	CHECK(j > i);
-	CHECK(find(ev, n, j, 43101, 43100, "ESTABLISHED", NULL) > j);
+	CHECK(find(ev, n, j, xt_port(2), xt_port(0), "ESTABLISHED", NULL) > j);
 	/* the listener's child */
-	i = find(ev, n, -1, 43100, 43101, "LISTEN", "SYN_RECEIVED");
+	i = find(ev, n, -1, xt_port(0), xt_port(2), "LISTEN", "SYN_RECEIVED");
 	CHECK(i >= 0);
 	CHECK(i >= 0 && !strcmp(ev[i].saddr, "127.0.0.1") &&
 	      !strcmp(ev[i].daddr, "127.0.0.1"));
-	CHECK(find(ev, n, i, 43100, 43101, "SYN_RECEIVED", "ESTABLISHED") > i);
+	CHECK(find(ev, n, i, xt_port(0), xt_port(2), "SYN_RECEIVED", "ESTABLISHED") > i);
 	/* the refused connect */
-	i = find(ev, n, -1, 43103, 43102, "CLOSED", "SYN_SENT");
+	i = find(ev, n, -1, xt_port(3), xt_port(1), "CLOSED", "SYN_SENT");
 	CHECK(i >= 0);
-	CHECK(find(ev, n, i, 43103, 43102, "SYN_SENT", "CLOSED") > i);
+	CHECK(find(ev, n, i, xt_port(3), xt_port(1), "SYN_SENT", "CLOSED") > i);
 	/* no skipped or repeated state, for any of them */
-	CHECK(chained(ev, n, 43100, 0));
-	CHECK(chained(ev, n, 43101, 43100));
-	CHECK(chained(ev, n, 43100, 43101));
-	CHECK(chained(ev, n, 43103, 43102));
+	CHECK(chained(ev, n, xt_port(0), 0));
+	CHECK(chained(ev, n, xt_port(2), xt_port(0)));
+	CHECK(chained(ev, n, xt_port(0), xt_port(2)));
+	CHECK(chained(ev, n, xt_port(3), xt_port(1)));
 	if (xt_failed)
 		dump(ev, n);
 }
@@ -244,7 +244,7 @@ static void trace_disabled_silent(void)
 	NEED_OK(find_tracefs());
 	CHECK_OK(tracefs_write(EV "enable", "0", 0));
 	CHECK_OK(tracefs_write("trace", "", O_TRUNC));
-	CHECK_OK(xt_bind(l, "127.0.0.1", 43104));
+	CHECK_OK(xt_bind(l, "127.0.0.1", xt_port(0)));
 	CHECK_OK(listen(l, 4));
 	close(l);
 	CHECK(read_events(ev, MAX_EVENTS) == 0);

@@ -178,6 +178,42 @@ fail:
 	return -1;
 }
 
+/*
+ * Ports for the tests, instead of hand-picked numbers: test i of program
+ * XT_PROG_INDEX (its place among tests/Makefile's TESTS) owns
+ * XT_PORTS_PER_TEST ports of its own, xt_port(0) .. xt_port(15), from
+ * XT_PORT_BASE on, so that no two tests, forked one after the other or
+ * in different programs, meet on a port (a TIME_WAIT entry left behind
+ * holds its port).  All below the ephemeral ranges: the runner's (50000
+ * up) and a new namespace's (32768 up).  Where a test needs no fixed
+ * port, port 0 (an ephemeral one) and getsockname() do as well.
+ */
+#ifdef XTCP_HARNESS_H		/* a program on the harness */
+#ifndef XT_PROG_INDEX
+#define XT_PROG_INDEX		0
+#endif
+#define XT_PORT_BASE		20000
+#define XT_PORTS_PER_TEST	16
+#define XT_TESTS_PER_PROG	32
+/* Linux's default ip_local_port_range starts here (a new namespace's) */
+#define XT_PORT_END		32768
+
+static inline unsigned short xt_port(int k)
+{
+	if (k < 0 || k >= XT_PORTS_PER_TEST ||
+	    xt_test_index >= XT_TESTS_PER_PROG ||
+	    XT_PROG_INDEX >= (XT_PORT_END - XT_PORT_BASE) /
+			     (XT_PORTS_PER_TEST * XT_TESTS_PER_PROG)) {
+		fprintf(stderr, "  xt_port(%d): out of ports (test %d)\n", k,
+			xt_test_index);
+		abort();
+	}
+	return XT_PORT_BASE +
+	       (XT_PROG_INDEX * XT_TESTS_PER_PROG + xt_test_index) *
+	       XT_PORTS_PER_TEST + k;
+}
+#endif
+
 static inline int xt_pair_on(const char *ip, unsigned short port, int *c,
 			     int *a)
 {

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """
 XTCP against a hostile or merely unusual peer (issue 11): segments injected
-into and read from the tun device xt0, on wire_test.py's infrastructure
+into and read from the tun device xt0, on wire_pkt_test.py's infrastructure
 (the kernel is 10.99.0.1, this program the peer 10.99.0.2).
 
 Prints "ok - hostile: NAME" / "not ok - hostile: NAME" (with indented
@@ -22,8 +22,8 @@ import sys
 import time
 import traceback
 
-import wire_test as w
-from wire_test import ACK, FIN, PSH, RST, SYN, LOCAL, PEER, MSS_WS
+import wire_pkt_test as w
+from wire_pkt_test import ACK, FIN, PSH, RST, SYN, LOCAL, PEER, MSS_WS
 
 SHUT_WR = 1
 w.libc.shutdown.argtypes = [ctypes.c_int, ctypes.c_int]
@@ -817,7 +817,7 @@ def main():
                 print("# %s: %s" % (t.__name__, n))
     finally:
         tun.close()
-    print("# hostile_test: %d tests in %.1f s" % (len(tests),
+    print("# hostile_pkt_test: %d tests in %.1f s" % (len(tests),
                                                   time.monotonic() - t_start))
     return 1 if failed else 0
 

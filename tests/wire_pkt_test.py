@@ -15,11 +15,12 @@ indented details) per selected test, whatever fails: scapy's import, the tun
 setup, a test's own code, its time limit.  Exits 1 if any test failed, else
 0; the host (scripts/run-itests.sh) counts the lines.
 
-    wire_test.py [FILTER]          run the tests whose "wire: NAME" contains
-                                   FILTER (so "wire" selects all)
-    wire_test.py --list [FILTER]   print "wire: NAME" for each test FILTER
-                                   selects, one a line: the results owed.
-                                   Imports no scapy and touches no tun.
+    wire_pkt_test.py [FILTER]          run the tests whose "wire: NAME"
+                                       contains FILTER ("wire" selects all)
+    wire_pkt_test.py --list [FILTER]   print "wire: NAME" for each test
+                                       FILTER selects, one a line: the
+                                       results owed.  Imports no scapy and
+                                       touches no tun.
 
 Words after the first are joined to FILTER with spaces ("wire: NAME" may
 arrive split).  Needs root and xtcp.ko; takes ~35 s of test time (stock),
@@ -1214,7 +1215,7 @@ def fin_out_of_order(ctx):
 def rst_established(ctx):
     """RFC 5961: the exact RST resets; in the window but not exact draws a
     challenge ACK; outside the window nothing.  (invalid_ratelimit_ms 0:
-    two challenges in a row, hostile_test.py tests the limit.)"""
+    two challenges in a row, hostile_pkt_test.py tests the limit.)"""
     with Sysctls(invalid_ratelimit_ms=0):
         a, z, y = established(ctx, 42320, 51320, 240000)
         before = stats()
@@ -1736,11 +1737,11 @@ def main():
         except BaseException:
             pass
     now = time.monotonic()
-    print("# wire_test: %d tests, %d failed, in %.1f s (%.1f s with scapy's import); "
+    print("# wire_pkt_test: %d tests, %d failed, in %.1f s (%.1f s with scapy's import); "
           "%d segments timed by the kernel's stamp, %d by reading%s" %
           (len(tests), failed, now - t_start, now - T_START, tun.stamped,
            tun.unstamped, " (%s)" % tun.cap_error if tun.cap_error else ""))
-    print("# wire_test: slowest: %s" % ", ".join(
+    print("# wire_pkt_test: slowest: %s" % ", ".join(
         "%s %.1f s" % (n, d) for d, n in sorted(took, reverse=True)[:4]))
     return 1 if failed else 0
 
