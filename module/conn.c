@@ -70,6 +70,7 @@ void xtcp_sock_init(struct sock *sk)
 	/* what sk_setup_caps() checks the route's device against (offload.c) */
 	sk->sk_gso_type = XTCP_GSO_TYPE;
 	sk->sk_backlog_rcv = xtcp_do_rcv;
+	xs->af = &xtcp_ipv4_ops;
 	sk->sk_write_space = xtcp_write_space;
 	sk->sk_destruct = xtcp_destruct;
 	sock_set_flag(sk, SOCK_RCU_FREE);
@@ -122,7 +123,7 @@ u16 xtcp_route_mss(struct sock *sk)
 	rcu_read_unlock();
 	/* what the send MSS is cut for, until ICMP says less (icmp.c) */
 	xtcp_sk(sk)->pmtu_cookie = mtu;
-	return xtcp_mss_for_mtu(mtu, xtcp_sk(sk)->user_mss);
+	return xtcp_af_mss(xtcp_sk(sk)->af, mtu, xtcp_sk(sk)->user_mss);
 }
 
 /*

@@ -69,7 +69,7 @@ void xtcp_pmtu_init(struct sock *sk, const struct sock *parent)
 static void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = pmtu - sizeof(struct iphdr) - XTCP_HLEN;
+	u32 mss = pmtu - xs->af->net_header_len - XTCP_HLEN;
 
 	/* as tcp_mtu_to_mss(): never below tcp_min_snd_mss */
 	mss = max_t(u32, mss, xs->tcb.min_snd_mss);

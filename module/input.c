@@ -165,15 +165,6 @@ discard:
 	return 0;
 }
 
-/* Is @skb for the connection @sk has now?  It may have changed since lookup. */
-static bool xtcp_skb_matches(const struct sock *sk, const struct sk_buff *skb)
-{
-	const struct inet_sock *inet = inet_sk(sk);
-
-	return inet->inet_daddr == ip_hdr(skb)->saddr &&
-	       inet->inet_dport == tcp_hdr(skb)->source;
-}
-
 /*
  * RFC 5681 §2's duplicate ACK: it acknowledges SND.UNA again, with data
  * outstanding, carries no data, SYN or FIN, and leaves the window alone.
@@ -352,7 +343,7 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	default:
 		/* the socket may have changed connection since the lookup */
-		if (xtcp_skb_matches(sk, skb))
+		if (xtcp_sk(sk)->af->skb_matches(sk, skb))
 			taken = xtcp_conn_rcv(sk, skb);
 		else
 			xtcp_reset_no_conn(sock_net(sk), skb);

@@ -33,6 +33,28 @@ struct xtcp_key {
 
 struct xtcp_bind_bucket;	/* bind.c */
 
+/*
+ * What differs between the network layers a connection runs over (addr.c
+ * for IPv4, ipv6.c for IPv6), as inet_connection_sock_af_ops does for TCP:
+ * chosen per connection, so that a v4-mapped connection on an IPv6 socket
+ * runs over IPv4.
+ */
+struct xtcp_af_ops {
+	u16	family;		/* AF_INET or AF_INET6: the segments' IP */
+	u16	net_header_len;	/* the IP header in front of ours */
+	/* hand a segment with our header at its data to IP */
+	int	(*queue_xmit)(struct sock *sk, struct sk_buff *skb);
+	/* fill th->check: in full, or the pseudo-header part for the device */
+	void	(*send_check)(struct sock *sk, struct sk_buff *skb,
+			      struct tcphdr *th, bool partial);
+	/* does the route's device checksum our protocol (NETIF_F_HW_CSUM)? */
+	bool	(*csum_offload)(struct sock *sk);
+	/* is @skb from the peer @sk is connected to now? */
+	bool	(*skb_matches)(const struct sock *sk, const struct sk_buff *skb);
+};
+
+extern const struct xtcp_af_ops xtcp_ipv4_ops;
+
 enum xtcp_hashed {
 	XTCP_UNHASHED,
 	XTCP_HASHED_LISTEN,	/* in xtcp_net.lhash */
@@ -61,6 +83,7 @@ enum {
 struct xtcp_sock {
 	struct inet_sock	inet;
 	struct xtcp_tcb		tcb;
+	const struct xtcp_af_ops *af;		/* the IP it runs over (addr.c) */
 
 	/* tables (table.c) */
 	struct xtcp_key		key;
@@ -337,8 +360,9 @@ void xtcp_family_exit(void);
 void xtcp_proto_exit(void);
 struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
 
-/* addr.c: socket address validation */
+/* addr.c: socket address validation, the address-family operations */
 int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len, int family);
+u16 xtcp_af_mss(const struct xtcp_af_ops *af, u32 mtu, u16 user_mss);
 
 /* bind.c: the per-netns bind table */
 int xtcp_bind_init(struct xtcp_net *xn);
