@@ -12,7 +12,7 @@
 #include "seq.h"
 #include "xtcp.h"
 
-static struct sk_buff *xtcp_alloc_segment(unsigned int hlen, gfp_t gfp)
+struct sk_buff *xtcp_alloc_segment(unsigned int hlen, gfp_t gfp)
 {
 	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
 
@@ -26,8 +26,8 @@ static struct sk_buff *xtcp_alloc_segment(unsigned int hlen, gfp_t gfp)
 }
 
 /* Fill a header; the checksum is computed by the caller once IPs are known. */
-static void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
-			     __be16 dport, const struct xtcp_reply *r, u16 wnd)
+void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
+		      __be16 dport, const struct xtcp_reply *r, u16 wnd)
 {
 	th->source = sport;
 	th->dest = dport;
@@ -299,9 +299,9 @@ static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
 			       u16 user_mss)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	const struct iphdr *iph = ip_hdr(in_skb);
 	const struct tcphdr *in_th = tcp_hdr(in_skb);
 	struct sock *ctl = xn->ctl_sk;
+	const struct iphdr *iph;
 	unsigned int hlen = XTCP_HLEN;
 	u8 opts[XTCP_SYN_OPTLEN];
 	struct flowi4 fl4;
@@ -317,6 +317,11 @@ static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
 		xtcp_inc(net, XTCP_MIB_RST_RATELIMITED);
 		return;
 	}
+	if (xtcp_skb_v6(in_skb)) {
+		xtcp_v6_send_ctl(net, in_skb, r, wnd, user_mss);
+		return;
+	}
+	iph = ip_hdr(in_skb);
 	flowi4_init_output(&fl4, inet_iif(in_skb), 0, 0, RT_SCOPE_UNIVERSE,
 			   ctl->sk_protocol, 0, iph->saddr, iph->daddr,
 			   in_th->source, in_th->dest, sock_net_uid(net, NULL));

@@ -21,7 +21,14 @@
 void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
 		      enum xtcp_state new)
 {
-	trace_xtcp_set_state(key, old, new);
+	trace_xtcp_set_state(key, NULL, old, new);
+}
+
+/* The same for an IPv6 connection. */
+void xtcp_trace_state6(const struct xtcp_key6 *key, enum xtcp_state old,
+		       enum xtcp_state new)
+{
+	trace_xtcp_set_state(NULL, key, old, new);
 }
 
 /*
@@ -42,9 +49,19 @@ void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state)
 	if (!trace_xtcp_set_state_enabled())
 		return;
 	inet = inet_sk(sk);
+	if (xs->af->family == AF_INET6) {
+		struct xtcp_key6 key6 = {
+			.lport = inet->inet_sport, .raddr = sk->sk_v6_daddr,
+			.rport = inet->inet_dport,
+		};
+
+		xtcp_sk_addr6(sk, false, &key6.laddr);
+		trace_xtcp_set_state(NULL, &key6, old, state);
+		return;
+	}
 	key.laddr = inet->inet_rcv_saddr ?: inet->inet_saddr;
 	key.lport = inet->inet_sport;
 	key.raddr = inet->inet_daddr;
 	key.rport = inet->inet_dport;
-	trace_xtcp_set_state(&key, old, state);
+	trace_xtcp_set_state(&key, NULL, old, state);
 }

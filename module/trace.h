@@ -14,6 +14,7 @@
 #define _XTCP_TRACE_H
 
 #include <linux/tracepoint.h>
+#include <net/ipv6.h>
 
 #include "xtcp.h"
 
@@ -45,24 +46,47 @@ TRACE_DEFINE_ENUM(XTCP_TIME_WAIT);
 			 { XTCP_TIME_WAIT,	"TIME_WAIT" })
 
 TRACE_EVENT(xtcp_set_state,
-	    TP_PROTO(const struct xtcp_key *key, int oldstate, int newstate),
-	    TP_ARGS(key, oldstate, newstate),
+	    /* one of @key (IPv4) and @key6 (IPv6) */
+	    TP_PROTO(const struct xtcp_key *key, const struct xtcp_key6 *key6,
+		     int oldstate, int newstate),
+	    TP_ARGS(key, key6, oldstate, newstate),
 	    TP_STRUCT__entry(__field(int, oldstate)
 			     __field(int, newstate)
 			     __field(__u16, sport)
 			     __field(__u16, dport)
 			     __array(__u8, saddr, 4)
-			     __array(__u8, daddr, 4)),
+			     __array(__u8, daddr, 4)
+			     __field(__u16, family)
+			     __array(__u8, saddr_v6, 16)
+			     __array(__u8, daddr_v6, 16)),
+	    /* as inet_sock_set_state: IPv4 shows v4-mapped in the v6 fields */
 	    TP_fast_assign(__entry->oldstate = oldstate;
 			   __entry->newstate = newstate;
-			   __entry->sport = ntohs(key->lport);
-			   __entry->dport = ntohs(key->rport);
-			   memcpy(__entry->saddr, &key->laddr, 4);
-			   memcpy(__entry->daddr, &key->raddr, 4);),
-	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 oldstate=%s newstate=%s",
+			   if (key6) {
+				__entry->family = AF_INET6;
+				__entry->sport = ntohs(key6->lport);
+				__entry->dport = ntohs(key6->rport);
+				memset(__entry->saddr, 0, 4);
+				memset(__entry->daddr, 0, 4);
+				memcpy(__entry->saddr_v6, &key6->laddr, 16);
+				memcpy(__entry->daddr_v6, &key6->raddr, 16);
+			   } else {
+				__entry->family = AF_INET;
+				__entry->sport = ntohs(key->lport);
+				__entry->dport = ntohs(key->rport);
+				memcpy(__entry->saddr, &key->laddr, 4);
+				memcpy(__entry->daddr, &key->raddr, 4);
+				ipv6_addr_set_v4mapped(key->laddr,
+					(struct in6_addr *)__entry->saddr_v6);
+				ipv6_addr_set_v4mapped(key->raddr,
+					(struct in6_addr *)__entry->daddr_v6);
+			   }),
+	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 oldstate=%s newstate=%s family=%s saddrv6=%pI6c daddrv6=%pI6c",
 		      __entry->sport, __entry->dport, __entry->saddr,
 		      __entry->daddr, xtcp_show_state(__entry->oldstate),
-		      xtcp_show_state(__entry->newstate))
+		      xtcp_show_state(__entry->newstate),
+		      __entry->family == AF_INET6 ? "AF_INET6" : "AF_INET",
+		      __entry->saddr_v6, __entry->daddr_v6)
 );
 
 #endif /* _XTCP_TRACE_H */

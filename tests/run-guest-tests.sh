@@ -307,6 +307,7 @@ prog ./ports_test
 prog ./hardening_test
 prog ./syncookie_test
 prog ./icmp_test
+prog ./ipv6_test
 # segments on the wire, through a tun device (xt0, 10.99.0.1/24)
 prog /usr/bin/python3 ./wire_test.py
 prog /usr/bin/python3 ./hostile_test.py
