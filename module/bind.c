@@ -352,6 +352,7 @@ static int xtcp_tuple_free(struct sock *sk, __be32 saddr, __be32 daddr,
 			   u16 port, __be16 dport, u32 *isn)
 {
 	struct net *net = sock_net(sk);
+	struct xtcp_key key;
 
 	if (xtcp_sk(sk)->af->family == AF_INET6) {
 		struct xtcp_key6 key6 = {
@@ -362,16 +363,14 @@ static int xtcp_tuple_free(struct sock *sk, __be32 saddr, __be32 daddr,
 		if (xtcp_conn_hashed6(net, &key6))
 			return -EADDRNOTAVAIL;
 		return xtcp_tw_take6(net, &key6, isn);
-	} else {
-		struct xtcp_key key = {
-			.laddr = saddr, .lport = htons(port),
-			.raddr = daddr, .rport = dport,
-		};
-
-		if (xtcp_conn_hashed(net, &key))
-			return -EADDRNOTAVAIL;
-		return xtcp_tw_take(net, &key, isn);
 	}
+	key.laddr = saddr;
+	key.lport = htons(port);
+	key.raddr = daddr;
+	key.rport = dport;
+	if (xtcp_conn_hashed(net, &key))
+		return -EADDRNOTAVAIL;
+	return xtcp_tw_take(net, &key, isn);
 }
 
 static int __xtcp_bind_connect(struct sock *sk, u64 hash, __be32 saddr,
@@ -485,7 +484,6 @@ int xtcp_bind_connect6(struct sock *sk, __be16 dport, u32 *isn)
 
 	return __xtcp_bind_connect(sk, hash, 0, 0, dport, isn);
 }
-
 
 /**
  * xtcp_bind_port6 - give @sk the local address @addr and port @port

@@ -130,7 +130,7 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
 	struct xtcp_seq_iter *it = seq->private;
-	bool v6 = xtcp_seq_v6(seq);
+	bool v6 = xtcp_seq_v6(seq), sk6;
 	struct xtcp_sock *xs;
 
 	/* /proc/net/tcp6's rows are not padded */
@@ -145,7 +145,8 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 	} else {
 		xs = list_entry(v, struct xtcp_sock, all_node);
 		/* each file has the sockets over its IP (v4-mapped: xtcp) */
-		if ((xs->af->family == AF_INET6) != v6)
+		sk6 = xs->af->family == AF_INET6;
+		if (sk6 != v6)
 			return SEQ_SKIP;
 		xtcp_seq_show_sock(seq, xtcp_to_sk(xs), seq->index - 1);
 	}

@@ -46,10 +46,11 @@ TRACE_DEFINE_ENUM(XTCP_TIME_WAIT);
 			 { XTCP_TIME_WAIT,	"TIME_WAIT" })
 
 TRACE_EVENT(xtcp_set_state,
-	    /* one of @key (IPv4) and @key6 (IPv6) */
-	    TP_PROTO(const struct xtcp_key *key, const struct xtcp_key6 *key6,
+	    /* addresses as IPv6, IPv4 v4-mapped (as inet_sock_set_state) */
+	    TP_PROTO(u16 family, const struct in6_addr *saddr,
+		     const struct in6_addr *daddr, __be16 sport, __be16 dport,
 		     int oldstate, int newstate),
-	    TP_ARGS(key, key6, oldstate, newstate),
+	    TP_ARGS(family, saddr, daddr, sport, dport, oldstate, newstate),
 	    TP_STRUCT__entry(__field(int, oldstate)
 			     __field(int, newstate)
 			     __field(__u16, sport)
@@ -59,28 +60,20 @@ TRACE_EVENT(xtcp_set_state,
 			     __field(__u16, family)
 			     __array(__u8, saddr_v6, 16)
 			     __array(__u8, daddr_v6, 16)),
-	    /* as inet_sock_set_state: IPv4 shows v4-mapped in the v6 fields */
 	    TP_fast_assign(__entry->oldstate = oldstate;
 			   __entry->newstate = newstate;
-			   if (key6) {
-				__entry->family = AF_INET6;
-				__entry->sport = ntohs(key6->lport);
-				__entry->dport = ntohs(key6->rport);
-				memset(__entry->saddr, 0, 4);
-				memset(__entry->daddr, 0, 4);
-				memcpy(__entry->saddr_v6, &key6->laddr, 16);
-				memcpy(__entry->daddr_v6, &key6->raddr, 16);
-			   } else {
-				__entry->family = AF_INET;
-				__entry->sport = ntohs(key->lport);
-				__entry->dport = ntohs(key->rport);
-				memcpy(__entry->saddr, &key->laddr, 4);
-				memcpy(__entry->daddr, &key->raddr, 4);
-				ipv6_addr_set_v4mapped(key->laddr,
-					(struct in6_addr *)__entry->saddr_v6);
-				ipv6_addr_set_v4mapped(key->raddr,
-					(struct in6_addr *)__entry->daddr_v6);
-			   }),
+			   __entry->sport = ntohs(sport);
+			   __entry->dport = ntohs(dport);
+			   __entry->family = family;
+			   /* the IPv4 fields: 0.0.0.0 for an IPv6 connection */
+			   memcpy(__entry->saddr, family == AF_INET ?
+				  (const void *)&saddr->s6_addr32[3] :
+				  (const void *)&in6addr_any, 4);
+			   memcpy(__entry->daddr, family == AF_INET ?
+				  (const void *)&daddr->s6_addr32[3] :
+				  (const void *)&in6addr_any, 4);
+			   memcpy(__entry->saddr_v6, saddr, 16);
+			   memcpy(__entry->daddr_v6, daddr, 16);),
 	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 oldstate=%s newstate=%s family=%s saddrv6=%pI6c daddrv6=%pI6c",
 		      __entry->sport, __entry->dport, __entry->saddr,
 		      __entry->daddr, xtcp_show_state(__entry->oldstate),

@@ -103,22 +103,14 @@ static void loopback_v6_connection(void)
 	close(l);
 }
 
-/* 1 MiB each way over ::1, checked byte for byte. */
-static void bulk_v6(void)
+/* 1 MiB from @c to @a, checked byte for byte; true if it all came. */
+static bool transfer(int c, int a)
 {
 	static char out[1 << 20], in[1 << 20];
-	size_t sent = 0, got = 0;
-	int l, c, a, port;
-	size_t i;
+	size_t sent = 0, got = 0, i;
 
 	for (i = 0; i < sizeof(out); i++)
 		out[i] = (char)(i * 7 + i / 251);
-	l = listener6("::1", -1, &port);
-	NEED(l >= 0);
-	c = xt_socket();
-	NEED(c >= 0 && !connect6(c, "::1", port));
-	a = accept(l, NULL, NULL);
-	NEED(a >= 0);
 	fcntl(c, F_SETFL, O_NONBLOCK);
 	while (got < sizeof(in)) {
 		ssize_t n;
@@ -131,17 +123,58 @@ static void bulk_v6(void)
 		n = recv(a, in + got, sizeof(in) - got, MSG_DONTWAIT);
 		if (n > 0)
 			got += n;
-		else if (n == 0)
-			break;
-		else if (errno != EAGAIN)
+		else if (n == 0 || errno != EAGAIN)
 			break;
 		else
 			poll(NULL, 0, 1);
 	}
-	CHECK(got == sizeof(in) && !memcmp(in, out, sizeof(in)));
+	return got == sizeof(in) && !memcmp(in, out, sizeof(in));
+}
+
+/* 1 MiB over ::1. */
+static void bulk_v6(void)
+{
+	int l, c, a, port;
+
+	l = listener6("::1", -1, &port);
+	NEED(l >= 0);
+	c = xt_socket();
+	NEED(c >= 0 && !connect6(c, "::1", port));
+	a = accept(l, NULL, NULL);
+	NEED(a >= 0);
+	CHECK(transfer(c, a));
 	close(a);
 	close(c);
 	close(l);
+}
+
+/*
+ * Over a veth pair between two namespaces (ya 2001:db8:79::1, yb ::2,
+ * tests/run-guest-tests.sh): neighbour discovery, a real device's
+ * checksum path, 1 MiB, and a RST from a closed port.
+ */
+static void veth_v6(void)
+{
+	int l, c, a, port;
+
+	if (enter_netns("yb"))
+		SKIP("no namespace yb (run-guest-tests.sh makes it)");
+	l = listener6("2001:db8:79::2", -1, &port);
+	NEED(l >= 0);
+	NEED_OK(enter_netns("ya"));
+	c = xt_socket();
+	NEED(c >= 0);
+	CHECK_OK(connect6(c, "2001:db8:79::2", port));
+	a = accept(l, NULL, NULL);
+	NEED(a >= 0);
+	CHECK(transfer(c, a));
+	close(a);
+	close(c);
+	close(l);
+	c = xt_socket();
+	NEED(c >= 0);
+	CHECK_ERRNO(connect6(c, "2001:db8:79::2", port), ECONNREFUSED);
+	close(c);
 }
 
 /* A dual-stack listener on :: takes an IPv4 client: ::ffff:127.0.0.1. */
@@ -386,6 +419,7 @@ static void proc_rows_and_time_wait(void)
 static const struct xt_test tests[] = {
 	TEST(loopback_v6_connection),
 	TEST(bulk_v6),
+	TEST(veth_v6),
 	TEST(dual_stack_accepts_v4),
 	TEST(v6only_refuses_v4),
 	TEST(v4_mapped_connect),
