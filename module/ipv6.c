@@ -170,7 +170,7 @@ bool xtcp_v6_child_init(struct sock *child, struct sock *listener,
 	/* a link-local peer is reached by the interface its SYN came in on */
 	if (!child->sk_bound_dev_if &&
 	    ipv6_addr_type(&ip6h->saddr) & IPV6_ADDR_LINKLOCAL)
-		child->sk_bound_dev_if = inet6_iif(skb);
+		child->sk_bound_dev_if = skb->skb_iif;
 	/* the flow label TCP's child takes: the listener's, or the SYN's */
 	np->flow_label = inet6_sk(listener)->flow_label;
 	if (!xtcp_bind_inherit(child, listener))
@@ -221,8 +221,13 @@ void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
 	fl6.saddr = ip6h->daddr;
 	fl6.fl6_dport = in_th->source;
 	fl6.fl6_sport = in_th->dest;
+	/*
+	 * The interface it came in on, for loopback and link-local peers:
+	 * skb_iif, as IP6CB()'s iif is gone under our control block (TCP
+	 * keeps it in its own, tcp_v6_iif())
+	 */
 	if (rt6_need_strict(&fl6.daddr))
-		fl6.flowi6_oif = inet6_iif(in_skb);
+		fl6.flowi6_oif = in_skb->skb_iif;
 	fl6.flowi6_uid = sock_net_uid(net, NULL);
 	dst = ip6_dst_lookup_flow(net, ctl, &fl6, NULL);
 	if (IS_ERR(dst))
