@@ -311,6 +311,45 @@ static void xtcp_tw_sizes(struct kunit *test)
 		KUNIT_EXPECT_LE(test, xtcp_tw_obj_size(), 128u);
 	}
 	KUNIT_EXPECT_GE(test, xtcp_tw_obj_size(), (unsigned int)sizeof(struct xtcp_tw));
+	/* IPv6 entries: the same plus the 36-byte IPv6 4-tuple */
+	kunit_info(test, "sizeof(struct xtcp_tw6) = %zu, slab object size = %u\n",
+		   sizeof(struct xtcp_tw6), xtcp_tw6_obj_size());
+	if (IS_ENABLED(CONFIG_64BIT))
+		KUNIT_EXPECT_LE(test, xtcp_tw6_obj_size(), 168u);
+	KUNIT_EXPECT_GE(test, xtcp_tw6_obj_size(),
+			(unsigned int)sizeof(struct xtcp_tw6));
+}
+
+/* An IPv6 entry: created, found by its IPv6 4-tuple only, killed. */
+static void xtcp_tw6_create_lookup(struct kunit *test)
+{
+	struct xtcp_key6 k = {
+		.laddr = IN6ADDR_LOOPBACK_INIT, .lport = htons(40601),
+		.raddr = IN6ADDR_LOOPBACK_INIT, .rport = htons(50601),
+	};
+	struct xtcp_tw_init init = { .snd_nxt = 100, .rcv_nxt = 200 };
+	struct xtcp_key k4 = { .lport = htons(40601), .rport = htons(50601) };
+	struct xtcp_tw *tw;
+
+	KUNIT_ASSERT_EQ(test, 0, xtcp_tw_create6(&init_net, &k, &init));
+	tw = xtcp_tw_lookup6(&init_net, &k);
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	KUNIT_EXPECT_TRUE(test, tw->st.v6);
+	KUNIT_EXPECT_EQ(test, tw->st.snd_nxt, 100u);
+	/* the IPv4 table has no such entry, its ports notwithstanding */
+	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(&init_net, &k4));
+	/* it holds its port: on ::1, on any address, not on another one */
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use6(&init_net, &k.laddr, 40601));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use(&init_net, htonl(INADDR_ANY),
+						    40601));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net,
+						     htonl(INADDR_LOOPBACK),
+						     40601));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_kill(tw));
+	xtcp_tw_put(tw);
+	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup6(&init_net, &k));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use6(&init_net, &k.laddr,
+						      40601));
 }
 
 static void xtcp_tw_create_lookup(struct kunit *test)
@@ -1107,6 +1146,7 @@ static struct kunit_case xtcp_tw_cases[] = {
 	KUNIT_CASE(xtcp_tw_decide_wrap),
 	KUNIT_CASE(xtcp_tw_decide_scaled_window),
 	KUNIT_CASE(xtcp_tw_sizes),
+	KUNIT_CASE(xtcp_tw6_create_lookup),
 	KUNIT_CASE(xtcp_tw_create_lookup),
 	KUNIT_CASE(xtcp_tw_replace),
 	KUNIT_CASE(xtcp_tw_purge_all),

@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/siphash.h>
 #include <linux/string.h>
 
@@ -662,6 +663,33 @@ static const struct xtcp_tuple xtcp_test_tuple = {
 	.sport = htons(40000), .dport = htons(7000),
 };
 
+/* The IPv6 ISN (isn.c): the same clock, F() over the IPv6 4-tuple. */
+static void xtcp_isn6_tuple(struct kunit *test)
+{
+	struct in6_addr a = IN6ADDR_LOOPBACK_INIT, b = IN6ADDR_LOOPBACK_INIT;
+	__be16 sp = htons(40000), dp = htons(7000);
+	u32 isn;
+
+	b.s6_addr[0] = 0x20;
+	isn = xtcp_isn6_at(&xtcp_test_key1, &a, &b, sp, dp, XTCP_TEST_T0);
+	KUNIT_EXPECT_EQ(test, isn, xtcp_isn6_at(&xtcp_test_key1, &a, &b, sp,
+						dp, XTCP_TEST_T0));
+	/* M ticks every 4 us */
+	KUNIT_EXPECT_EQ(test, isn + 250, xtcp_isn6_at(&xtcp_test_key1, &a, &b,
+						      sp, dp,
+						      XTCP_TEST_T0 + 1000000));
+	/* every part of the tuple, and the key, moves it */
+	KUNIT_EXPECT_NE(test, isn, xtcp_isn6_at(&xtcp_test_key1, &b, &a, sp,
+						dp, XTCP_TEST_T0));
+	KUNIT_EXPECT_NE(test, isn, xtcp_isn6_at(&xtcp_test_key1, &a, &b, dp,
+						sp, XTCP_TEST_T0));
+	KUNIT_EXPECT_NE(test, isn, xtcp_isn6_at(&xtcp_test_key2, &a, &b, sp,
+						dp, XTCP_TEST_T0));
+	b.s6_addr[15] ^= 1;	/* the last byte counts */
+	KUNIT_EXPECT_NE(test, isn, xtcp_isn6_at(&xtcp_test_key1, &a, &b, sp,
+						dp, XTCP_TEST_T0));
+}
+
 static void xtcp_isn_repeatable(struct kunit *test)
 {
 	const struct xtcp_tuple *t = &xtcp_test_tuple;
@@ -805,6 +833,7 @@ static void xtcp_isn_key(struct kunit *test)
 
 static struct kunit_case xtcp_isn_test_cases[] = {
 	KUNIT_CASE(xtcp_isn_repeatable),
+	KUNIT_CASE(xtcp_isn6_tuple),
 	KUNIT_CASE(xtcp_isn_known_answer),
 	KUNIT_CASE(xtcp_isn_tuple),
 	KUNIT_CASE(xtcp_isn_clock),

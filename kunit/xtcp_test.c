@@ -6,8 +6,10 @@
 #include <kunit/test.h>
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <linux/inet.h>
 #include <linux/net.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -66,32 +68,115 @@ static void xtcp_addr_family(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT, xtcp_check_sockaddr(p, sizeof(sa), 25));
 }
 
-/* No IPv6 yet: a sockaddr_in6-sized address is refused, not read as IPv4. */
+/* The length picks the family: a sockaddr_in6-sized address is IPv6. */
 static void xtcp_addr_ipv6(struct kunit *test)
 {
 	struct sockaddr_storage ss = {};
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 	struct sockaddr *p = (struct sockaddr *)&ss;
+	struct xtcp_sockaddr a;
 
 	sin6->sin6_family = xtcp_family;
 	sin6->sin6_port = htons(7000);
+	sin6->sin6_flowinfo = htonl(0x12345);
 	sin6->sin6_addr = (struct in6_addr)IN6ADDR_LOOPBACK_INIT;
-	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
-			xtcp_check_sockaddr(p, sizeof(*sin6), xtcp_family));
-	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
-			xtcp_check_sockaddr(p, sizeof(ss), xtcp_family));
-	/* the longest IPv4 length still is one */
-	KUNIT_EXPECT_EQ(test, 0,
-			xtcp_check_sockaddr(p, sizeof(*sin6) - 1, xtcp_family));
+	sin6->sin6_scope_id = 3;
+	KUNIT_ASSERT_EQ(test, 0, xtcp_parse_sockaddr(p, sizeof(*sin6),
+						     xtcp_family, &a));
+	KUNIT_EXPECT_TRUE(test, a.v6);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_loopback(&a.addr));
+	KUNIT_EXPECT_EQ(test, ntohs(a.port), 7000);
+	KUNIT_EXPECT_EQ(test, ntohl(a.flowinfo), 0x12345U);
+	KUNIT_EXPECT_EQ(test, a.scope_id, 3U);
+	/* RFC 2133's 24 bytes: IPv6 without the scope id, as inet6_bind() */
+	KUNIT_ASSERT_EQ(test, 0, xtcp_parse_sockaddr(p, SIN6_LEN_RFC2133,
+						     xtcp_family, &a));
+	KUNIT_EXPECT_TRUE(test, a.v6);
+	KUNIT_EXPECT_EQ(test, a.scope_id, 0U);
+	/* a longer buffer is IPv6 too */
+	KUNIT_ASSERT_EQ(test, 0, xtcp_parse_sockaddr(p, sizeof(ss), xtcp_family,
+						     &a));
+	KUNIT_EXPECT_TRUE(test, a.v6);
+	/* below 24 bytes it is an IPv4 address, read as v4-mapped */
+	KUNIT_ASSERT_EQ(test, 0, xtcp_parse_sockaddr(p, SIN6_LEN_RFC2133 - 1,
+						     xtcp_family, &a));
+	KUNIT_EXPECT_FALSE(test, a.v6);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_v4mapped(&a.addr));
+	/* family AF_INET6 is another family */
 	sin6->sin6_family = AF_INET6;
 	KUNIT_EXPECT_EQ(test, -EAFNOSUPPORT,
 			xtcp_check_sockaddr(p, sizeof(*sin6), xtcp_family));
+}
+
+/* An IPv4 address is kept v4-mapped: the wire family follows from it. */
+static void xtcp_addr_v4_mapped(struct kunit *test)
+{
+	struct sockaddr_xtcp sa = xtcp_test_addr(0x7f000001, 80);
+	struct sockaddr_in6 sin6 = { .sin6_family = xtcp_family };
+	struct xtcp_sockaddr a;
+
+	KUNIT_ASSERT_EQ(test, 0, xtcp_parse_sockaddr((struct sockaddr *)&sa,
+						     sizeof(sa), xtcp_family,
+						     &a));
+	KUNIT_EXPECT_FALSE(test, a.v6);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_v4mapped(&a.addr));
+	KUNIT_EXPECT_EQ(test, ntohl(a.addr.s6_addr32[3]), 0x7f000001U);
+	KUNIT_EXPECT_EQ(test, ntohs(a.port), 80);
+	/* ::ffff:127.0.0.1 given as IPv6: an IPv6 name, IPv4 on the wire */
+	ipv6_addr_set_v4mapped(htonl(0x7f000001), &sin6.sin6_addr);
+	KUNIT_ASSERT_EQ(test, 0, xtcp_parse_sockaddr((struct sockaddr *)&sin6,
+						     sizeof(sin6), xtcp_family,
+						     &a));
+	KUNIT_EXPECT_TRUE(test, a.v6);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_v4mapped(&a.addr));
+	/* 0.0.0.0 is the IPv4 wildcard, not :: */
+	sa.sxtcp_addr = 0;
+	KUNIT_ASSERT_EQ(test, 0, xtcp_parse_sockaddr((struct sockaddr *)&sa,
+						     sizeof(sa), xtcp_family,
+						     &a));
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_v4mapped(&a.addr));
+	KUNIT_EXPECT_FALSE(test, ipv6_addr_any(&a.addr));
+}
+
+static void xtcp_test_in6(struct in6_addr *a, const char *s)
+{
+	in6_pton(s, -1, a->s6_addr, -1, NULL);
+}
+
+/* Which bound addresses share a port's space: TCP's rules, both IPs. */
+static void xtcp_addr_overlap_rule(struct kunit *test)
+{
+	struct in6_addr any6, lo6, other6, any4, lo4, other4;
+
+	xtcp_test_in6(&any6, "::");
+	xtcp_test_in6(&lo6, "::1");
+	xtcp_test_in6(&other6, "2001:db8::1");
+	xtcp_test_in6(&any4, "::ffff:0.0.0.0");
+	xtcp_test_in6(&lo4, "::ffff:127.0.0.1");
+	xtcp_test_in6(&other4, "::ffff:192.0.2.1");
+
+	KUNIT_EXPECT_TRUE(test, xtcp_addr_overlap(&lo6, false, &lo6, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_addr_overlap(&lo6, false, &other6, false));
+	KUNIT_EXPECT_TRUE(test, xtcp_addr_overlap(&any6, false, &lo6, false));
+	KUNIT_EXPECT_TRUE(test, xtcp_addr_overlap(&lo6, true, &any6, true));
+	/* :: covers IPv4 unless v6-only */
+	KUNIT_EXPECT_TRUE(test, xtcp_addr_overlap(&any6, false, &lo4, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_addr_overlap(&any6, true, &lo4, false));
+	KUNIT_EXPECT_TRUE(test, xtcp_addr_overlap(&any4, false, &any6, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_addr_overlap(&any4, false, &any6, true));
+	/* 0.0.0.0 covers IPv4 only */
+	KUNIT_EXPECT_TRUE(test, xtcp_addr_overlap(&any4, false, &lo4, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_addr_overlap(&any4, false, &lo6, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_addr_overlap(&lo4, false, &other4, false));
+	KUNIT_EXPECT_FALSE(test, xtcp_addr_overlap(&lo4, false, &lo6, false));
 }
 
 static struct kunit_case xtcp_addr_cases[] = {
 	KUNIT_CASE(xtcp_addr_valid),
 	KUNIT_CASE(xtcp_addr_short),
 	KUNIT_CASE(xtcp_addr_ipv6),
+	KUNIT_CASE(xtcp_addr_v4_mapped),
+	KUNIT_CASE(xtcp_addr_overlap_rule),
 	KUNIT_CASE(xtcp_addr_family),
 	{}
 };

@@ -37,6 +37,12 @@ static const struct net_protocol xtcp_protocol = {
 	.icmp_strict_tag_validation	= 1,
 };
 
+static const struct inet6_protocol xtcp_v6_protocol = {
+	.handler	= xtcp_v6_rcv,
+	.err_handler	= xtcp_v6_err,
+	.flags		= INET6_PROTO_NOPOLICY | INET6_PROTO_FINAL,
+};
+
 static int __init xtcp_init(void)
 {
 	int err;
@@ -84,9 +90,19 @@ static int __init xtcp_init(void)
 		err = -EBUSY;
 		goto out_offload;
 	}
+	/* The same number over IPv6 (tcp_ipv6.c registers TCP's alike). */
+	if (inet6_add_protocol(&xtcp_v6_protocol, xtcp_ipproto) < 0) {
+		pr_err("IPv6 protocol %d is taken; load with ipproto=<free number>\n",
+		       xtcp_ipproto);
+		err = -EBUSY;
+		goto out_v4;
+	}
 	pr_info("IP protocol %d, socket family %d\n", xtcp_ipproto, xtcp_family);
 	return 0;
 
+out_v4:
+	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
+	synchronize_net();
 out_offload:
 	xtcp_offload_exit();
 out_socket:
@@ -108,6 +124,7 @@ out_cache:
  */
 static void __exit xtcp_exit(void)
 {
+	inet6_del_protocol(&xtcp_v6_protocol, xtcp_ipproto);
 	inet_del_protocol(&xtcp_protocol, xtcp_ipproto);
 	synchronize_net();
 	/* after input: GRO hands what it merged to the handler */

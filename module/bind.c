@@ -9,6 +9,7 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/secure_seq.h>
 
 #include "timewait.h"
@@ -31,12 +32,64 @@
 bool xtcp_bind_conflict(__be32 addr_a, bool reuse_a, bool listen_a,
 			__be32 addr_b, bool reuse_b)
 {
-	if (addr_a != addr_b && addr_a != htonl(INADDR_ANY) &&
-	    addr_b != htonl(INADDR_ANY))
+	struct in6_addr a, b;
+
+	ipv6_addr_set_v4mapped(addr_a, &a);
+	ipv6_addr_set_v4mapped(addr_b, &b);
+	if (!xtcp_addr_overlap(&a, false, &b, false))
 		return false;
 	return !(reuse_a && reuse_b && !listen_a);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_bind_conflict, XTCP_NS);
+
+/* @sk's bound address as IPv6: v4-mapped over IPv4, 0.0.0.0 included. */
+static void xtcp_bound_addr(const struct sock *sk, struct in6_addr *a)
+{
+	if (xtcp_sk(sk)->af->family == AF_INET6)
+		*a = sk->sk_v6_rcv_saddr;
+	else
+		ipv6_addr_set_v4mapped(sk->sk_rcv_saddr, a);
+}
+
+/*
+ * xtcp_bind_conflict() between the holder @other and @sk asking for @addr,
+ * across the families (xtcp_addr_overlap()).
+ */
+static bool xtcp_sk_conflict(const struct sock *other, const struct sock *sk,
+			     const struct in6_addr *addr)
+{
+	struct in6_addr oa;
+
+	xtcp_bound_addr(other, &oa);
+	if (!xtcp_addr_overlap(&oa, other->sk_ipv6only, addr, sk->sk_ipv6only))
+		return false;
+	return !(other->sk_reuse && sk->sk_reuse &&
+		 other->sk_state != TCP_LISTEN);
+}
+
+/*
+ * Set @sk's local address (caller holds bind_lock, or @sk is not yet
+ * bound): a v4-mapped one makes it an IPv4 socket (xtcp_ipv4_ops), any
+ * other an IPv6 one, with its addresses where TCP keeps them.
+ */
+static void xtcp_set_local(struct sock *sk, const struct in6_addr *addr)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (ipv6_addr_v4mapped(addr)) {
+		xtcp_sk(sk)->af = &xtcp_ipv4_ops;
+		inet->inet_rcv_saddr = addr->s6_addr32[3];
+		inet->inet_saddr = addr->s6_addr32[3];
+		sk->sk_v6_rcv_saddr = in6addr_any;
+		inet6_sk(sk)->saddr = in6addr_any;
+	} else {
+		xtcp_sk(sk)->af = &xtcp_ipv6_ops;
+		inet->inet_rcv_saddr = 0;
+		inet->inet_saddr = 0;
+		sk->sk_v6_rcv_saddr = *addr;
+		inet6_sk(sk)->saddr = *addr;
+	}
+}
 
 /**
  * xtcp_ephemeral_candidate - the i-th port to try in [lo, hi]
@@ -168,7 +221,8 @@ static void xtcp_bb_del(struct xtcp_net *xn, struct sock *sk)
 
 /* Caller holds xn->bind_lock. */
 static bool xtcp_port_conflicts(struct xtcp_net *xn, struct sock *sk,
-				__be32 addr, u16 port, bool any_holder)
+				const struct in6_addr *addr, u16 port,
+				bool any_holder)
 {
 	struct xtcp_bind_bucket *bb = xtcp_bb_find(xn, port);
 	struct xtcp_sock *xs;
@@ -182,10 +236,7 @@ static bool xtcp_port_conflicts(struct xtcp_net *xn, struct sock *sk,
 
 			if (other == sk)
 				continue;
-			if (xtcp_bind_conflict(other->sk_rcv_saddr,
-					       other->sk_reuse,
-					       other->sk_state == TCP_LISTEN,
-					       addr, sk->sk_reuse))
+			if (xtcp_sk_conflict(other, sk, addr))
 				return true;
 		}
 	}
@@ -194,13 +245,13 @@ static bool xtcp_port_conflicts(struct xtcp_net *xn, struct sock *sk,
 	 * over them, ephemeral ports avoid them.
 	 */
 	if (any_holder)
-		return xtcp_tw_port_in_use(sock_net(sk), htonl(INADDR_ANY), port);
-	return !sk->sk_reuse && xtcp_tw_port_in_use(sock_net(sk), addr, port);
+		return xtcp_tw_port_in_use6(sock_net(sk), &in6addr_any, port);
+	return !sk->sk_reuse && xtcp_tw_port_in_use6(sock_net(sk), addr, port);
 }
 
 /* Caller holds xn->bind_lock.  Return: a free port, or 0 if none is. */
 static u16 xtcp_pick_ephemeral(struct net *net, struct xtcp_net *xn,
-			       struct sock *sk, __be32 addr)
+			       struct sock *sk, const struct in6_addr *addr)
 {
 	u32 offset = get_random_u32();
 	int lo, hi;
@@ -223,18 +274,34 @@ static u16 xtcp_pick_ephemeral(struct net *net, struct xtcp_net *xn,
 }
 
 /* Is this TIME_WAIT entry's 4-tuple free for a new connection (tw_reuse)? */
-static bool xtcp_tw_reusable(struct net *net, const struct xtcp_tw *tw)
+static bool xtcp_tw_reusable(struct net *net, bool loopback)
 {
 	switch (READ_ONCE(xtcp_pernet(net)->tw_reuse_mode)) {
 	case 1:
 		return true;
 	case 2:
 		/* as tcp_tw_reuse = 2: no old duplicate lingers on loopback */
-		return ipv4_is_loopback(tw->key.laddr) ||
-		       ipv4_is_loopback(tw->key.raddr);
+		return loopback;
 	default:
 		return false;
 	}
+}
+
+/* xtcp_tw_take() once the entry, if any, is found (its reference ours). */
+static int xtcp_tw_take_entry(struct net *net, struct xtcp_tw *tw,
+			      bool loopback, u32 *isn)
+{
+	if (!tw)
+		return 0;
+	if (!xtcp_tw_reusable(net, loopback)) {
+		xtcp_tw_put(tw);
+		return -EADDRNOTAVAIL;
+	}
+	*isn = tw->st.snd_nxt + 65535 + 2 ?: 1;
+	xtcp_tw_kill(tw);
+	xtcp_inc(net, XTCP_MIB_TW_REUSED);
+	xtcp_tw_put(tw);
+	return 1;
 }
 
 /**
@@ -251,19 +318,17 @@ static bool xtcp_tw_reusable(struct net *net, const struct xtcp_tw *tw)
  */
 int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn)
 {
-	struct xtcp_tw *tw = xtcp_tw_lookup(net, key);
+	return xtcp_tw_take_entry(net, xtcp_tw_lookup(net, key),
+				  ipv4_is_loopback(key->laddr) ||
+				  ipv4_is_loopback(key->raddr), isn);
+}
 
-	if (!tw)
-		return 0;
-	if (!xtcp_tw_reusable(net, tw)) {
-		xtcp_tw_put(tw);
-		return -EADDRNOTAVAIL;
-	}
-	*isn = tw->st.snd_nxt + 65535 + 2 ?: 1;
-	xtcp_tw_kill(tw);
-	xtcp_inc(net, XTCP_MIB_TW_REUSED);
-	xtcp_tw_put(tw);
-	return 1;
+/* The same for an IPv6 4-tuple. */
+int xtcp_tw_take6(struct net *net, const struct xtcp_key6 *key, u32 *isn)
+{
+	return xtcp_tw_take_entry(net, xtcp_tw_lookup6(net, key),
+				  ipv6_addr_loopback(&key->laddr) ||
+				  ipv6_addr_loopback(&key->raddr), isn);
 }
 
 /*
@@ -277,6 +342,104 @@ int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn)
  */
 #define XTCP_PERTURB_SIZE	256
 static u32 xtcp_port_perturb[XTCP_PERTURB_SIZE];
+
+/*
+ * Is the 4-tuple of @sk with local port @port free, and a TIME_WAIT entry
+ * of it taken over if tw_reuse allows (xtcp_tw_take())?
+ * Return: 0 or 1 as xtcp_tw_take(), negative if the 4-tuple is taken.
+ */
+static int xtcp_tuple_free(struct sock *sk, __be32 saddr, __be32 daddr,
+			   u16 port, __be16 dport, u32 *isn)
+{
+	struct net *net = sock_net(sk);
+	struct xtcp_key key;
+
+	if (xtcp_sk(sk)->af->family == AF_INET6) {
+		struct xtcp_key6 key6 = {
+			.laddr = sk->sk_v6_rcv_saddr, .lport = htons(port),
+			.raddr = sk->sk_v6_daddr, .rport = dport,
+		};
+
+		if (xtcp_conn_hashed6(net, &key6))
+			return -EADDRNOTAVAIL;
+		return xtcp_tw_take6(net, &key6, isn);
+	}
+	key.laddr = saddr;
+	key.lport = htons(port);
+	key.raddr = daddr;
+	key.rport = dport;
+	if (xtcp_conn_hashed(net, &key))
+		return -EADDRNOTAVAIL;
+	return xtcp_tw_take(net, &key, isn);
+}
+
+static int __xtcp_bind_connect(struct sock *sk, u64 hash, __be32 saddr,
+			       __be32 daddr, __be16 dport, u32 *isn)
+{
+	struct net *net = sock_net(sk);
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct inet_sock *inet = inet_sk(sk);
+	bool v6 = xtcp_sk(sk)->af->family == AF_INET6;
+	u32 index = hash & (XTCP_PERTURB_SIZE - 1);
+	u32 offset = READ_ONCE(xtcp_port_perturb[index]) + (u32)(hash >> 32);
+	int lo, hi, ret = -EADDRNOTAVAIL;
+	struct xtcp_bind_bucket *bb;
+	u32 i;
+
+	inet_get_local_port_range(net, &lo, &hi);
+	if (lo < 1 || hi < lo)
+		return -EADDRNOTAVAIL;
+	spin_lock_bh(&xn->bind_lock);
+	for (i = 0; i <= (u32)(hi - lo); i++) {
+		u16 port = xtcp_ephemeral_candidate(lo, hi, offset, i);
+		int err;
+
+		if (inet_is_local_reserved_port(net, port))
+			continue;
+		bb = xtcp_bb_find(xn, port);
+		/* a port bind() holds, or a listener's, is never shared */
+		if (bb && bb->fixed)
+			continue;
+		ret = xtcp_tuple_free(sk, saddr, daddr, port, dport, isn);
+		if (ret < 0)
+			continue;
+		if (!v6) {
+			inet->inet_rcv_saddr = saddr;
+			inet->inet_saddr = saddr;
+			inet->inet_daddr = daddr;
+		}
+		inet->inet_num = port;
+		inet->inet_sport = htons(port);
+		inet->inet_dport = dport;
+		err = xtcp_hash_connection(sk);
+		if (!err) {
+			bb = xtcp_bb_get(xn, port);
+			if (bb) {
+				xtcp_bb_add(bb, sk, true);
+				break;
+			}
+			xtcp_unhash(sk);
+			err = -ENOMEM;
+		}
+		inet->inet_num = 0;
+		inet->inet_sport = 0;
+		if (!v6)
+			inet->inet_daddr = 0;
+		inet->inet_dport = 0;
+		ret = err;
+		/* a bound socket's connect took the 4-tuple meanwhile */
+		if (err != -EADDRNOTAVAIL)
+			break;
+	}
+	spin_unlock_bh(&xn->bind_lock);
+	if (ret >= 0) {
+		/* past the port taken, with a little randomness (as TCP) */
+		i = max_t(u32, i, get_random_u32_below(8));
+		WRITE_ONCE(xtcp_port_perturb[index],
+			   READ_ONCE(xtcp_port_perturb[index]) + i + 1);
+	}
+	return ret;
+}
 
 /**
  * xtcp_bind_connect - the local port of connect() on an unbound socket
@@ -300,84 +463,39 @@ static u32 xtcp_port_perturb[XTCP_PERTURB_SIZE];
 int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 		      __be16 dport, u32 *isn)
 {
-	struct net *net = sock_net(sk);
-	struct xtcp_net *xn = xtcp_pernet(net);
-	struct inet_sock *inet = inet_sk(sk);
-	u64 hash = secure_ipv4_port_ephemeral(saddr, daddr, dport);
-	u32 index = hash & (XTCP_PERTURB_SIZE - 1);
-	u32 offset = READ_ONCE(xtcp_port_perturb[index]) + (u32)(hash >> 32);
-	int lo, hi, ret = -EADDRNOTAVAIL;
-	struct xtcp_bind_bucket *bb;
-	u32 i;
-
-	inet_get_local_port_range(net, &lo, &hi);
-	if (lo < 1 || hi < lo)
-		return -EADDRNOTAVAIL;
-	spin_lock_bh(&xn->bind_lock);
-	for (i = 0; i <= (u32)(hi - lo); i++) {
-		u16 port = xtcp_ephemeral_candidate(lo, hi, offset, i);
-		struct xtcp_key key = {
-			.laddr = saddr, .lport = htons(port),
-			.raddr = daddr, .rport = dport,
-		};
-		int err;
-
-		if (inet_is_local_reserved_port(net, port))
-			continue;
-		bb = xtcp_bb_find(xn, port);
-		/* a port bind() holds, or a listener's, is never shared */
-		if ((bb && bb->fixed) || xtcp_conn_hashed(net, &key))
-			continue;
-		ret = xtcp_tw_take(net, &key, isn);
-		if (ret < 0)
-			continue;
-		inet->inet_rcv_saddr = saddr;
-		inet->inet_saddr = saddr;
-		inet->inet_num = port;
-		inet->inet_sport = htons(port);
-		inet->inet_daddr = daddr;
-		inet->inet_dport = dport;
-		err = xtcp_hash_connection(sk);
-		if (!err) {
-			bb = xtcp_bb_get(xn, port);
-			if (bb) {
-				xtcp_bb_add(bb, sk, true);
-				break;
-			}
-			xtcp_unhash(sk);
-			err = -ENOMEM;
-		}
-		inet->inet_num = 0;
-		inet->inet_sport = 0;
-		inet->inet_daddr = 0;
-		inet->inet_dport = 0;
-		ret = err;
-		/* a bound socket's connect took the 4-tuple meanwhile */
-		if (err != -EADDRNOTAVAIL)
-			break;
-	}
-	spin_unlock_bh(&xn->bind_lock);
-	if (ret >= 0) {
-		/* past the port taken, with a little randomness (as TCP) */
-		i = max_t(u32, i, get_random_u32_below(8));
-		WRITE_ONCE(xtcp_port_perturb[index],
-			   READ_ONCE(xtcp_port_perturb[index]) + i + 1);
-	}
-	return ret;
+	return __xtcp_bind_connect(sk, secure_ipv4_port_ephemeral(saddr, daddr,
+								  dport),
+				   saddr, daddr, dport, isn);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_bind_connect, XTCP_NS);
 
 /**
- * xtcp_bind_port - give @sk the local address @addr and port @port
+ * xtcp_bind_connect6 - xtcp_bind_connect() over IPv6
+ * @sk: the socket, locked, with sk_v6_rcv_saddr and sk_v6_daddr settled
+ * @dport: remote port
+ * @isn: as for xtcp_bind_connect()
+ *
+ * Return: as xtcp_bind_connect().
+ */
+int xtcp_bind_connect6(struct sock *sk, __be16 dport, u32 *isn)
+{
+	u64 hash = secure_ipv6_port_ephemeral(sk->sk_v6_rcv_saddr.s6_addr32,
+					      sk->sk_v6_daddr.s6_addr32, dport);
+
+	return __xtcp_bind_connect(sk, hash, 0, 0, dport, isn);
+}
+
+/**
+ * xtcp_bind_port6 - give @sk the local address @addr and port @port
  * @sk: an unbound socket, locked by the caller
- * @addr: local address (network order), INADDR_ANY for all
+ * @addr: local address, IPv4 v4-mapped; :: or ::ffff:0.0.0.0 for all
  * @port: local port (host order), 0 for an ephemeral one
  *
  * Return: 0, -EADDRINUSE if the port is held or, for @port 0, if no
  * ephemeral port is free (what bind(2) gives on TCP; connect's implicit
  * bind turns the latter into -EADDRNOTAVAIL), or -ENOMEM.
  */
-int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
+int xtcp_bind_port6(struct sock *sk, const struct in6_addr *addr, u16 port)
 {
 	struct net *net = sock_net(sk);
 	struct xtcp_net *xn = xtcp_pernet(net);
@@ -397,8 +515,7 @@ int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
 		struct xtcp_bind_bucket *bb = xtcp_bb_get(xn, port);
 
 		if (bb) {
-			inet->inet_rcv_saddr = addr;
-			inet->inet_saddr = addr;
+			xtcp_set_local(sk, addr);
 			inet->inet_num = port;
 			inet->inet_sport = htons(port);
 			xtcp_bb_add(bb, sk, false);
@@ -408,6 +525,15 @@ int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
 	}
 	spin_unlock_bh(&xn->bind_lock);
 	return err;
+}
+
+/* xtcp_bind_port6() with an IPv4 address (INADDR_ANY for listen()). */
+int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port)
+{
+	struct in6_addr a;
+
+	ipv6_addr_set_v4mapped(addr, &a);
+	return xtcp_bind_port6(sk, &a, port);
 }
 
 /**
@@ -452,19 +578,19 @@ bool xtcp_bind_inherit(struct sock *child, struct sock *listener)
 int xtcp_bind_recheck(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct in6_addr addr;
 	struct xtcp_sock *xs;
 	int err = 0;
 
 	sock_owned_by_me(sk);
 	spin_lock_bh(&xn->bind_lock);
+	xtcp_bound_addr(sk, &addr);
 	hlist_for_each_entry(xs, &xtcp_sk(sk)->bind_bucket->head, bind_node) {
 		struct sock *other = xtcp_to_sk(xs);
 
 		if (other == sk)
 			continue;
-		if (xtcp_bind_conflict(other->sk_rcv_saddr, other->sk_reuse,
-				       other->sk_state == TCP_LISTEN,
-				       sk->sk_rcv_saddr, sk->sk_reuse)) {
+		if (xtcp_sk_conflict(other, sk, &addr)) {
 			err = -EADDRINUSE;
 			break;
 		}
@@ -482,13 +608,30 @@ EXPORT_SYMBOL_NS_GPL(xtcp_bind_recheck, XTCP_NS);
  */
 void xtcp_bind_set_addr(struct sock *sk, __be32 addr)
 {
+	struct in6_addr a;
+
+	ipv6_addr_set_v4mapped(addr, &a);
+	xtcp_bind_set_addr6(sk, &a);
+}
+
+/*
+ * The same with an IPv6 address (v4-mapped for IPv4); NULL is the
+ * wildcard of the user's family, which connect() gives back.
+ */
+void xtcp_bind_set_addr6(struct sock *sk, const struct in6_addr *addr)
+{
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
-	struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr any;
 
 	sock_owned_by_me(sk);
+	if (!addr) {
+		any = in6addr_any;
+		if (xtcp_sk(sk)->family == AF_INET)
+			ipv6_addr_set_v4mapped(htonl(INADDR_ANY), &any);
+		addr = &any;
+	}
 	spin_lock_bh(&xn->bind_lock);
-	inet->inet_rcv_saddr = addr;
-	inet->inet_saddr = addr;
+	xtcp_set_local(sk, addr);
 	spin_unlock_bh(&xn->bind_lock);
 }
 
@@ -509,5 +652,7 @@ void xtcp_unbind(struct sock *sk)
 	inet->inet_sport = 0;
 	inet->inet_rcv_saddr = 0;
 	inet->inet_saddr = 0;
+	sk->sk_v6_rcv_saddr = in6addr_any;
+	inet6_sk(sk)->saddr = in6addr_any;
 	spin_unlock_bh(&xn->bind_lock);
 }

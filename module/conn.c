@@ -70,6 +70,9 @@ void xtcp_sock_init(struct sock *sk)
 	/* what sk_setup_caps() checks the route's device against (offload.c) */
 	sk->sk_gso_type = XTCP_GSO_TYPE;
 	sk->sk_backlog_rcv = xtcp_do_rcv;
+	xs->af = &xtcp_ipv4_ops;
+	xs->family = AF_INET;
+	xtcp_v6_sock_init(sk);
 	sk->sk_write_space = xtcp_write_space;
 	sk->sk_destruct = xtcp_destruct;
 	sock_set_flag(sk, SOCK_RCU_FREE);
@@ -122,7 +125,7 @@ u16 xtcp_route_mss(struct sock *sk)
 	rcu_read_unlock();
 	/* what the send MSS is cut for, until ICMP says less (icmp.c) */
 	xtcp_sk(sk)->pmtu_cookie = mtu;
-	return xtcp_mss_for_mtu(mtu, xtcp_sk(sk)->user_mss);
+	return xtcp_af_mss(xtcp_sk(sk)->af, mtu, xtcp_sk(sk)->user_mss);
 }
 
 /*
@@ -134,7 +137,7 @@ void xtcp_put_local(struct sock *sk)
 	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
 		xtcp_unbind(sk);
 	else if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
-		xtcp_bind_set_addr(sk, htonl(INADDR_ANY));
+		xtcp_bind_set_addr6(sk, NULL);
 }
 
 /*
@@ -477,20 +480,17 @@ void xtcp_child_drop(struct sock *child)
  */
 static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
 	struct net *net = sock_net(listener);
 	struct xtcp_sock *lxs = xtcp_sk(listener), *cxs;
-	struct inet_sock *inet;
-	struct flowi4 *fl4;
-	struct rtable *rt;
 	struct sock *child;
+	bool ok;
 
 	child = xtcp_sk_alloc(net, GFP_ATOMIC, 0);
 	if (!child)
 		return NULL;
 	cxs = xtcp_sk(child);
-	inet = inet_sk(child);
+	cxs->family = lxs->family;	/* an IPv6 listener's see v4-mapped names */
+	child->sk_ipv6only = listener->sk_ipv6only;
 	child->sk_uid = listener->sk_uid;
 	child->sk_mark = listener->sk_mark;
 	child->sk_priority = listener->sk_priority;
@@ -509,28 +509,15 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	xtcp_pmtu_init(child, listener);
 	cxs->traced_state = XTCP_LISTEN;	/* it leaves LISTEN, as TCP's children */
 
-	inet->inet_saddr = iph->daddr;
-	inet->inet_rcv_saddr = iph->daddr;
-	inet->inet_daddr = iph->saddr;
-	inet->inet_sport = th->dest;
-	inet->inet_dport = th->source;
-	inet->inet_num = ntohs(th->dest);
-	if (!xtcp_bind_inherit(child, listener)) {
+	/* the SYN's IP, not the listener's: v4 SYNs reach dual-stack ones */
+	if (xtcp_skb_v6(skb))
+		ok = xtcp_v6_child_init(child, listener, skb);
+	else
+		ok = xtcp_bind_child_v4(child, listener, skb);
+	if (!ok) {
 		sk_free(child);
 		return NULL;
 	}
-
-	/* ip_queue_xmit() takes the addresses from cork.fl: route with it */
-	fl4 = &inet->cork.fl.u.ip4;
-	flowi4_init_output(fl4, child->sk_bound_dev_if, child->sk_mark, 0,
-			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
-			   iph->daddr, th->source, th->dest, child->sk_uid);
-	rt = ip_route_output_flow(net, fl4, child);
-	if (IS_ERR(rt)) {
-		sk_free(child);
-		return NULL;
-	}
-	sk_setup_caps(child, &rt->dst);
 	cxs->tcb.mss = xtcp_route_mss(child);
 	cxs->tcb.min_snd_mss = READ_ONCE(xtcp_pernet(net)->min_snd_mss);
 	xtcp_rcv_window_init(child);
@@ -607,8 +594,6 @@ static struct sock *xtcp_child_start(struct sock *listener,
  */
 void xtcp_new_child(struct sock *listener, struct sk_buff *skb)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_net *xn = xtcp_pernet(sock_net(listener));
 	struct xtcp_sock *lxs = xtcp_sk(listener);
 	struct sock *child;
@@ -619,7 +604,8 @@ void xtcp_new_child(struct sock *listener, struct sk_buff *skb)
 			max_t(u32, READ_ONCE(listener->sk_max_ack_backlog), 1));
 	if (READ_ONCE(xn->syncookies) == 2 ||
 	    READ_ONCE(lxs->syn_qlen) >= max_syn) {
-		cookie = xtcp_syn_flood_action(listener);
+		/* SYN cookies are IPv4's (syncookie.c): IPv6 SYNs are dropped */
+		cookie = !xtcp_skb_v6(skb) && xtcp_syn_flood_action(listener);
 		if (!cookie)
 			goto drop;
 	}
@@ -632,8 +618,7 @@ void xtcp_new_child(struct sock *listener, struct sk_buff *skb)
 		return;
 	}
 	child = xtcp_child_start(listener, skb, &XTCP_SKB_CB(skb)->seg,
-				 xtcp_isn(iph->daddr, iph->saddr, th->dest,
-					  th->source), false);
+				 xtcp_skb_isn(skb), false);
 	if (child)
 		sock_put(child);
 	return;

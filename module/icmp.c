@@ -69,7 +69,7 @@ void xtcp_pmtu_init(struct sock *sk, const struct sock *parent)
 static void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = pmtu - sizeof(struct iphdr) - XTCP_HLEN;
+	u32 mss = pmtu - xs->af->net_header_len - XTCP_HLEN;
 
 	/* as tcp_mtu_to_mss(): never below tcp_min_snd_mss */
 	mss = max_t(u32, mss, xs->tcb.min_snd_mss);
@@ -103,10 +103,18 @@ void xtcp_mtu_reduced(struct sock *sk)
 		return;
 	mtu = READ_ONCE(xtcp_sk(sk)->mtu_info);
 	/* the route clamps it (min_pmtu) and rebuilds the cached dst */
-	dst = inet_csk_update_pmtu(sk, mtu);
+	dst = xtcp_sk(sk)->af->update_pmtu(sk, mtu);
 	if (!dst)
 		return;
 	dmtu = dst_mtu(dst);
+	/* as tcp_v6_mtu_reduced(): IPv6 has no DF bit, PMTUD is always on */
+	if (xtcp_sk(sk)->af->family == AF_INET6) {
+		if (xtcp_sk(sk)->pmtu_cookie > dmtu) {
+			xtcp_sync_mss(sk, dmtu);
+			xtcp_mtu_retransmit(sk);
+		}
+		return;
+	}
 	/* the route will not go that low: remember, in case this never heals */
 	if (mtu < dmtu && ip_dont_fragment(sk, dst))
 		WRITE_ONCE(sk->sk_err_soft, EMSGSIZE);
@@ -148,7 +156,9 @@ void xtcp_icmp_release(struct sock *sk)
 /* An ICMP redirect updates the cached route (TCP's do_redirect()). */
 static void xtcp_redirect(struct sk_buff *skb, struct sock *sk)
 {
-	struct dst_entry *dst = __sk_dst_check(sk, 0);
+	u32 cookie = xtcp_sk(sk)->af->family == AF_INET6 ?
+		     inet6_sk(sk)->dst_cookie : 0;
+	struct dst_entry *dst = __sk_dst_check(sk, cookie);
 
 	if (dst)
 		dst->ops->redirect(dst, sk, skb);
@@ -220,85 +230,121 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 	struct net *net = dev_net(skb->dev);
 	const int type = icmp_hdr(skb)->type;
 	const int code = icmp_hdr(skb)->code;
-	struct xtcp_sock *xs;
+	struct xtcp_icmp_err e = { .seq = ntohl(th->seq) };
 	struct sock *sk;
-	bool owned;
-	u32 seq;
-	int err;
 
 	/* we sent it: its source is our address and port */
 	sk = xtcp_lookup_connection(net, iph->saddr, th->source, iph->daddr,
 				    th->dest);
 	if (!sk)
 		return xtcp_icmp_no_conn(net, iph, th);
-	xs = xtcp_sk(sk);
-	seq = ntohl(th->seq);
+	if (inet_sk(sk)->inet_dport != th->dest ||
+	    inet_sk(sk)->inet_daddr != iph->daddr)
+		goto out;
+
+	e.fatal = type == ICMP_PARAMETERPROB || type == ICMP_TIME_EXCEEDED ||
+		  (type == ICMP_DEST_UNREACH &&
+		   (code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH));
+	switch (type) {
+	case ICMP_REDIRECT:
+		e.kind = XTCP_ICMP_REDIRECT;
+		break;
+	case ICMP_PARAMETERPROB:
+		e.kind = XTCP_ICMP_ERROR;
+		e.err = EPROTO;
+		break;
+	case ICMP_DEST_UNREACH:
+		if (code > NR_ICMP_UNREACH)
+			break;	/* ignored */
+		if (code == ICMP_FRAG_NEEDED) {
+			e.kind = XTCP_ICMP_MTU;
+			e.mtu = info;
+			break;
+		}
+		e.kind = XTCP_ICMP_ERROR;
+		e.err = icmp_err_convert[code].errno;
+		e.unreach = code == ICMP_NET_UNREACH ||
+			    code == ICMP_HOST_UNREACH;
+		break;
+	case ICMP_TIME_EXCEEDED:
+		e.kind = XTCP_ICMP_ERROR;
+		e.err = EHOSTUNREACH;
+		break;
+	default:
+		break;	/* source quench (RFC 6633) and the rest: ignored */
+	}
+	xtcp_icmp_apply(sk, skb, &e);
+out:
+	sock_put(sk);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_v4_err, XTCP_NS);
+
+/**
+ * xtcp_icmp_apply - act on an ICMP or ICMPv6 error for connection @sk
+ * @sk: the connection the quoted segment is from (a reference held)
+ * @skb: the message
+ * @e: what its handler read from it
+ *
+ * The same rules for both IPs: a listener's child dies of the fatal
+ * errors, the quoted segment must be one in flight (RFC 5927 §4.1), the
+ * path MTU goes down, redirects update the route, and errors are hard
+ * while connecting and soft after (RFC 1122 §4.2.3.9).
+ */
+void xtcp_icmp_apply(struct sock *sk, struct sk_buff *skb,
+		     const struct xtcp_icmp_err *e)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	bool owned;
 
 	bh_lock_sock(sk);
 	owned = sock_owned_by_user(sk);
 	/* local "fragmentation needed" may come while we send: deferred below */
-	if (owned && !(type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED))
+	if (owned && e->kind != XTCP_ICMP_MTU)
 		xtcp_inc(net, XTCP_MIB_LOCK_DROPPED_ICMPS);
-	if (xs->tcb.state == XTCP_CLOSED || xs->tcb.state == XTCP_LISTEN ||
-	    inet_sk(sk)->inet_dport != th->dest ||
-	    inet_sk(sk)->inet_daddr != iph->daddr)
+	if (xs->tcb.state == XTCP_CLOSED || xs->tcb.state == XTCP_LISTEN)
 		goto out;
 
 	if (xs->tcb.state == XTCP_SYN_RECEIVED && xs->tcb.passive) {
-		xtcp_icmp_child(sk, seq, type == ICMP_PARAMETERPROB ||
-				type == ICMP_TIME_EXCEEDED ||
-				(type == ICMP_DEST_UNREACH &&
-				 (code == ICMP_NET_UNREACH ||
-				  code == ICMP_HOST_UNREACH)));
+		xtcp_icmp_child(sk, e->seq, e->fatal);
 		goto out;
 	}
 	/* RFC 5927 §4.1: the quoted segment must be one in flight */
-	if (!xtcp_seq_leq(xs->tcb.snd_una, seq) ||
-	    !xtcp_seq_leq(seq, xs->tcb.snd_nxt)) {
+	if (!xtcp_seq_leq(xs->tcb.snd_una, e->seq) ||
+	    !xtcp_seq_leq(e->seq, xs->tcb.snd_nxt)) {
 		xtcp_inc(net, XTCP_MIB_OUT_OF_WINDOW_ICMPS);
 		goto out;
 	}
 
-	switch (type) {
-	case ICMP_REDIRECT:
+	switch (e->kind) {
+	case XTCP_ICMP_IGNORE:
+		goto out;
+	case XTCP_ICMP_REDIRECT:
 		if (!owned)
 			xtcp_redirect(skb, sk);
 		goto out;
-	case ICMP_SOURCE_QUENCH:
-		goto out;	/* RFC 6633: ignored */
-	case ICMP_PARAMETERPROB:
-		err = EPROTO;
-		break;
-	case ICMP_DEST_UNREACH:
-		if (code > NR_ICMP_UNREACH)
-			goto out;
-		if (code == ICMP_FRAG_NEEDED) {
-			WRITE_ONCE(xs->mtu_info, info);
-			if (!owned)
-				xtcp_mtu_reduced(sk);
-			else if (!test_and_set_bit(XTCP_MTU_REDUCED_DEFERRED,
-						   &xs->flags))
-				sock_hold(sk);	/* release_cb puts it */
-			goto out;
-		}
-		err = icmp_err_convert[code].errno;
-		if (code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH)
-			xtcp_icmp_rto_revert(sk, seq);
-		break;
-	case ICMP_TIME_EXCEEDED:
-		err = EHOSTUNREACH;
-		break;
-	default:
+	case XTCP_ICMP_MTU:
+		WRITE_ONCE(xs->mtu_info, e->mtu);
+		if (!owned)
+			xtcp_mtu_reduced(sk);
+		else if (!test_and_set_bit(XTCP_MTU_REDUCED_DEFERRED,
+					   &xs->flags))
+			sock_hold(sk);	/* release_cb puts it */
 		goto out;
+	case XTCP_ICMP_ERROR:
+		break;
 	}
+	if (e->unreach)
+		xtcp_icmp_rto_revert(sk, e->seq);
 
 	if (xs->tcb.state == XTCP_SYN_SENT ||
 	    xs->tcb.state == XTCP_SYN_RECEIVED) {
 		if (!owned) {
 			xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
-			xtcp_done(sk, err);
+			xtcp_done(sk, e->err);
 		} else {
-			WRITE_ONCE(sk->sk_err_soft, err);
+			WRITE_ONCE(sk->sk_err_soft, e->err);
 			if (!test_and_set_bit(XTCP_ICMP_ERR_DEFERRED, &xs->flags))
 				sock_hold(sk);	/* release_cb puts it */
 		}
@@ -306,17 +352,14 @@ int xtcp_v4_err(struct sk_buff *skb, u32 info)
 	}
 	/* RFC 1122 §4.2.3.9: soft errors in a synchronized state */
 	if (!owned && xtcp_inet_recverr(sk)) {
-		WRITE_ONCE(sk->sk_err, err);
+		WRITE_ONCE(sk->sk_err, e->err);
 		sk_error_report(sk);
 	} else {
-		WRITE_ONCE(sk->sk_err_soft, err);
+		WRITE_ONCE(sk->sk_err_soft, e->err);
 	}
 out:
 	bh_unlock_sock(sk);
-	sock_put(sk);
-	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_v4_err, XTCP_NS);
 
 /*
  * SOL_IP: IP_RECVERR and IP_MTU_DISCOVER go to ip_setsockopt(); the other

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP input: the handler IPv4 calls for every datagram carrying protocol
- * number xtcp_ipproto (softirq, under RCU).  Validate the header and the
+ * XTCP input: the handler IPv4 and IPv6 call for every datagram carrying
+ * protocol number xtcp_ipproto (softirq, under RCU).  Validate the header and the
  * checksum before anything else (drop silently and count), find the
  * connection or the listener, and hand the segment to it: at once when no
  * user holds the socket, through its backlog otherwise.  A segment for no
@@ -11,6 +11,8 @@
 #include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/xfrm.h>
 
@@ -46,8 +48,11 @@ static enum xtcp_drop xtcp_validate(struct sk_buff *skb)
 	why = xtcp_check_header(th, skb->len, &opts);
 	if (why)
 		return why;
-	if (skb_checksum_init(skb, xtcp_ipproto, inet_compute_pseudo) ||
-	    skb_checksum_complete(skb))
+	if (xtcp_skb_v6(skb) ?
+	    skb_checksum_init(skb, xtcp_ipproto, ip6_compute_pseudo) :
+	    skb_checksum_init(skb, xtcp_ipproto, inet_compute_pseudo))
+		return XTCP_DROP_CSUM;
+	if (skb_checksum_complete(skb))
 		return XTCP_DROP_CSUM;
 
 	seg->seq = ntohl(th->seq);
@@ -119,11 +124,42 @@ drop:
 	return NET_RX_DROP;
 }
 
-int xtcp_v4_rcv(struct sk_buff *skb)
+/* The connection, else (past TIME_WAIT) the listener, for @skb. */
+static struct sock *xtcp_rcv_lookup(struct net *net, struct sk_buff *skb,
+				    bool *tw_done)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sock *sk;
+
+	if (xtcp_skb_v6(skb)) {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		sk = xtcp_lookup_connection6(net, &ip6h->daddr, th->dest,
+					     &ip6h->saddr, th->source);
+		if (sk)
+			return sk;
+		if (xtcp_tw_rcv(net, skb) == XTCP_TW_DONE) {
+			*tw_done = true;
+			return NULL;
+		}
+		return xtcp_lookup_listener6(net, &ip6h->daddr, th->dest);
+	}
+	sk = xtcp_lookup_connection(net, ip_hdr(skb)->daddr, th->dest,
+				    ip_hdr(skb)->saddr, th->source);
+	if (sk)
+		return sk;
+	if (xtcp_tw_rcv(net, skb) == XTCP_TW_DONE) {
+		*tw_done = true;
+		return NULL;
+	}
+	return xtcp_lookup_listener(net, ip_hdr(skb)->daddr, th->dest);
+}
+
+/* Both IPs' handler: @skb's IP decides the lookups. */
+static int xtcp_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
-	const struct iphdr *iph;
-	const struct tcphdr *th;
+	bool tw_done = false;
 	enum xtcp_drop why;
 	struct sock *sk;
 
@@ -135,24 +171,18 @@ int xtcp_v4_rcv(struct sk_buff *skb)
 		xtcp_inc(net, xtcp_drop_mib[why]);
 		goto discard;
 	}
-	iph = ip_hdr(skb);
-	th = tcp_hdr(skb);
-
-	sk = xtcp_lookup_connection(net, iph->daddr, th->dest, iph->saddr,
-				    th->source);
-	if (!sk) {
-		if (xtcp_tw_rcv(net, skb) == XTCP_TW_DONE) {
-			consume_skb(skb);
-			return 0;
-		}
-		sk = xtcp_lookup_listener(net, iph->daddr, th->dest);
+	sk = xtcp_rcv_lookup(net, skb, &tw_done);
+	if (tw_done) {
+		consume_skb(skb);
+		return 0;
 	}
 	if (!sk) {
 		xtcp_inc(net, XTCP_MIB_NO_SOCKET);
 		xtcp_reset_no_conn(net, skb);
 		goto discard;
 	}
-	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+	if (xtcp_skb_v6(skb) ? !xfrm6_policy_check(sk, XFRM_POLICY_IN, skb) :
+	    !xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
 		sock_put(sk);
 		goto discard;
 	}
@@ -164,13 +194,15 @@ discard:
 	return 0;
 }
 
-/* Is @skb for the connection @sk has now?  It may have changed since lookup. */
-static bool xtcp_skb_matches(const struct sock *sk, const struct sk_buff *skb)
+/* IPv4's handler and IPv6's (af_xtcp.c). */
+int xtcp_v4_rcv(struct sk_buff *skb)
 {
-	const struct inet_sock *inet = inet_sk(sk);
+	return xtcp_rcv(skb);
+}
 
-	return inet->inet_daddr == ip_hdr(skb)->saddr &&
-	       inet->inet_dport == tcp_hdr(skb)->source;
+int xtcp_v6_rcv(struct sk_buff *skb)
+{
+	return xtcp_rcv(skb);
 }
 
 /*
@@ -316,7 +348,8 @@ static bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	unsigned int ev;
 	u16 mss;
 
-	mss = xtcp_cookie_check(sk, skb);
+	/* SYN cookies are IPv4's (syncookie.c) */
+	mss = xtcp_skb_v6(skb) ? 0 : xtcp_cookie_check(sk, skb);
 	if (mss) {
 		xtcp_cookie_rcv(sk, skb, mss);
 		return true;
@@ -351,7 +384,7 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	default:
 		/* the socket may have changed connection since the lookup */
-		if (xtcp_skb_matches(sk, skb))
+		if (xtcp_sk(sk)->af->skb_matches(sk, skb))
 			taken = xtcp_conn_rcv(sk, skb);
 		else
 			xtcp_reset_no_conn(sock_net(sk), skb);

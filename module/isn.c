@@ -4,6 +4,7 @@
  * remoteip, remoteport, secretkey), where M is a clock ticking every 4 µs
  * and F is SipHash keyed with a random key chosen at module load.
  */
+#include <linux/in6.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/module.h>
@@ -45,4 +46,42 @@ u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 {
 	return xtcp_isn_at(&xtcp_isn_key, saddr, daddr, sport, dport,
 			   ktime_get_real_ns());
+}
+
+/**
+ * xtcp_isn6_at - xtcp_isn_at() for IPv6 addresses
+ * @key: the secret
+ * @saddr: local address
+ * @daddr: remote address
+ * @sport: local port
+ * @dport: remote port
+ * @ns: the time, in nanoseconds
+ *
+ * RFC 6528's F() over the IPv6 4-tuple, as secure_tcpv6_seq() hashes it.
+ *
+ * Return: F(tuple, key) + ns / 4000.
+ */
+u32 xtcp_isn6_at(const siphash_key_t *key, const struct in6_addr *saddr,
+		 const struct in6_addr *daddr, __be16 sport, __be16 dport,
+		 u64 ns)
+{
+	const struct {
+		struct in6_addr	saddr;
+		struct in6_addr	daddr;
+		__be16		sport;
+		__be16		dport;
+	} __aligned(SIPHASH_ALIGNMENT) tuple = {
+		.saddr = *saddr, .daddr = *daddr, .sport = sport, .dport = dport,
+	};
+	u32 f = siphash(&tuple, offsetofend(typeof(tuple), dport), key);
+
+	return f + (u32)div_u64(ns, XTCP_ISN_TICK_NS);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_isn6_at, XTCP_NS);
+
+u32 xtcp_isn6(const struct in6_addr *saddr, const struct in6_addr *daddr,
+	      __be16 sport, __be16 dport)
+{
+	return xtcp_isn6_at(&xtcp_isn_key, saddr, daddr, sport, dport,
+			    ktime_get_real_ns());
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP output: building segments and handing them to IPv4.  A connection
- * sends through its own socket (ip_queue_xmit); answers with no connection
+ * XTCP output: building segments and handing them to IP.  A connection
+ * sends through its own socket (its xtcp_af_ops); answers with no connection
  * behind them (RST to a closed port, RST from LISTEN) go out through the
  * namespace's raw control socket, which does not pin the module.
  */
@@ -12,7 +12,7 @@
 #include "seq.h"
 #include "xtcp.h"
 
-static struct sk_buff *xtcp_alloc_segment(unsigned int hlen, gfp_t gfp)
+struct sk_buff *xtcp_alloc_segment(unsigned int hlen, gfp_t gfp)
 {
 	struct sk_buff *skb = alloc_skb(XTCP_MAX_HEADER, gfp);
 
@@ -26,8 +26,8 @@ static struct sk_buff *xtcp_alloc_segment(unsigned int hlen, gfp_t gfp)
 }
 
 /* Fill a header; the checksum is computed by the caller once IPs are known. */
-static void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
-			     __be16 dport, const struct xtcp_reply *r, u16 wnd)
+void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
+		      __be16 dport, const struct xtcp_reply *r, u16 wnd)
 {
 	th->source = sport;
 	th->dest = dport;
@@ -38,45 +38,24 @@ static void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
 	th->window = htons(wnd);
 }
 
-/*
- * The device the segment will leave by computes any checksum at
- * csum_start/csum_offset (NETIF_F_HW_CSUM: lo, veth, virtio-net).  A device
- * with only NETIF_F_IP_CSUM knows TCP and UDP, not protocol 253, and
- * sk_route_caps claims HW_CSUM for every GSO-capable route, so the
- * device's own features decide.  The dst checked is the one
- * ip_queue_xmit() is about to use; a stale one means software.
- */
-static bool xtcp_csum_offload(struct sock *sk)
-{
-	struct dst_entry *dst = __sk_dst_check(sk, 0);
-
-	return dst && dst->dev && (dst->dev->features & NETIF_F_HW_CSUM);
-}
-
 /* The checksum of @skb, whose header is at its data, as @sk sends it. */
 static void xtcp_set_csum(struct sock *sk, struct sk_buff *skb,
 			  struct tcphdr *th)
 {
-	struct inet_sock *inet = inet_sk(sk);
-
 	/*
 	 * A super-segment is always CHECKSUM_PARTIAL: the device, or
 	 * xtcp_gso_segment() for a device without NETIF_F_HW_CSUM, sums
 	 * each piece.
 	 */
-	if (skb_is_gso(skb) || xtcp_csum_offload(sk)) {
+	if (skb_is_gso(skb) || xtcp_sk(sk)->af->csum_offload(sk)) {
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->csum_start = skb_transport_header(skb) - skb->head;
 		skb->csum_offset = offsetof(struct tcphdr, check);
-		th->check = ~csum_tcpudp_magic(inet->inet_saddr,
-					       inet->inet_daddr, skb->len,
-					       sk->sk_protocol, 0);
+		xtcp_sk(sk)->af->send_check(sk, skb, th, true);
 		return;
 	}
 	skb->ip_summed = CHECKSUM_NONE;
-	th->check = csum_tcpudp_magic(inet->inet_saddr, inet->inet_daddr,
-				      skb->len, sk->sk_protocol,
-				      skb_checksum(skb, 0, skb->len, 0));
+	xtcp_sk(sk)->af->send_check(sk, skb, th, false);
 }
 
 /*
@@ -126,13 +105,14 @@ static void xtcp_set_gso(struct sock *sk, struct sk_buff *skb, u32 mss)
 }
 
 /*
- * Hand a connection's segment to IPv4: the one place they leave by, which
- * a KUnit test redirects to capture what is sent (kunit/fixture.c).
+ * Hand a connection's segment to IP (its address family's): the one place
+ * they leave by, which a KUnit test redirects to capture what is sent
+ * (kunit/fixture.c).
  */
 int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 {
 	KUNIT_STATIC_STUB_REDIRECT(xtcp_ip_xmit, sk, skb);
-	return ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
+	return xtcp_sk(sk)->af->queue_xmit(sk, skb);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_ip_xmit, XTCP_NS);
 
@@ -319,9 +299,9 @@ static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
 			       u16 user_mss)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	const struct iphdr *iph = ip_hdr(in_skb);
 	const struct tcphdr *in_th = tcp_hdr(in_skb);
 	struct sock *ctl = xn->ctl_sk;
+	const struct iphdr *iph;
 	unsigned int hlen = XTCP_HLEN;
 	u8 opts[XTCP_SYN_OPTLEN];
 	struct flowi4 fl4;
@@ -337,6 +317,11 @@ static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
 		xtcp_inc(net, XTCP_MIB_RST_RATELIMITED);
 		return;
 	}
+	if (xtcp_skb_v6(in_skb)) {
+		xtcp_v6_send_ctl(net, in_skb, r, wnd, user_mss);
+		return;
+	}
+	iph = ip_hdr(in_skb);
 	flowi4_init_output(&fl4, inet_iif(in_skb), 0, 0, RT_SCOPE_UNIVERSE,
 			   ctl->sk_protocol, 0, iph->saddr, iph->daddr,
 			   in_th->source, in_th->dest, sock_net_uid(net, NULL));
@@ -346,8 +331,9 @@ static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
 	/* no window scale: see syncookie.c */
 	if (r->flags & XTCP_SYN)
 		hlen += xtcp_write_syn_options(opts,
-					       xtcp_mss_for_mtu(dst_mtu(&rt->dst),
-								user_mss),
+					       xtcp_af_mss(&xtcp_ipv4_ops,
+							   dst_mtu(&rt->dst),
+							   user_mss),
 					       false, 0);
 	skb = xtcp_alloc_segment(hlen, GFP_ATOMIC);
 	if (!skb) {

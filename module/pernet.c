@@ -80,9 +80,13 @@ static int __net_init xtcp_net_init(struct net *net)
 				   net);
 	if (err)
 		goto out_tw;
-	err = xtcp_sysctl_register(net);
+	err = inet_ctl_sock_create(&xn->ctl_sk6, PF_INET6, SOCK_RAW,
+				   xtcp_ipproto, net);
 	if (err)
 		goto out_ctl;
+	err = xtcp_sysctl_register(net);
+	if (err)
+		goto out_ctl6;
 	err = xtcp_proc_init(net);
 	if (err)
 		goto out_sysctl;
@@ -90,6 +94,8 @@ static int __net_init xtcp_net_init(struct net *net)
 
 out_sysctl:
 	xtcp_sysctl_unregister(net);
+out_ctl6:
+	inet_ctl_sock_destroy(xn->ctl_sk6);
 out_ctl:
 	inet_ctl_sock_destroy(xn->ctl_sk);
 out_tw:
@@ -117,6 +123,7 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	xtcp_orphans_kill(net);
 	/* TIME_WAIT entries hold no reference: cancel and free them. */
 	xtcp_tw_net_exit(net);
+	inet_ctl_sock_destroy(xn->ctl_sk6);
 	inet_ctl_sock_destroy(xn->ctl_sk);
 	xtcp_table_destroy(xn);
 	xtcp_bind_destroy(xn);

@@ -20,6 +20,14 @@ struct xtcp_seq_iter {
 	bool			in_tw;	/* the current row is a TIME_WAIT entry */
 };
 
+static const struct seq_operations xtcp6_seq_ops;
+
+/* /proc/net/xtcp6: the connections over IPv6, as /proc/net/tcp6. */
+static bool xtcp_seq_v6(const struct seq_file *seq)
+{
+	return seq->op == &xtcp6_seq_ops;
+}
+
 /* Rows: the header (0), the sockets, then the TIME_WAIT entries. */
 static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 	__acquires(&xn->all_lock) __acquires(RCU)
@@ -34,6 +42,7 @@ static void *xtcp_seq_start(struct seq_file *seq, loff_t *pos)
 	spin_lock_bh(&xn->all_lock);
 	rcu_read_lock();
 	it->in_tw = false;
+	it->tw.v6 = xtcp_seq_v6(seq);
 	v = seq_list_start_head(&xn->all, *pos);
 	if (v)
 		return v;
@@ -92,10 +101,25 @@ static void xtcp_seq_show_sock(struct seq_file *f, struct sock *sk, int sl)
 		    state == TCP_SYN_RECV)
 			tx = 0;
 	}
-	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
-		   sl, inet->inet_rcv_saddr, ntohs(inet->inet_sport),
-		   inet->inet_daddr, ntohs(inet->inet_dport), state, tx, rx,
-		   tr, jiffies_delta_to_clock_t(msecs_to_jiffies(left)),
+	if (xs->af->family == AF_INET6) {
+		struct in6_addr src, dst;
+
+		xtcp_sk_addr6(sk, false, &src);
+		dst = sk->sk_v6_daddr;
+		/* as get_tcp6_sock() */
+		seq_printf(f, "%4d: %08X%08X%08X%08X:%04X %08X%08X%08X%08X:%04X ",
+			   sl, src.s6_addr32[0], src.s6_addr32[1],
+			   src.s6_addr32[2], src.s6_addr32[3],
+			   ntohs(inet->inet_sport), dst.s6_addr32[0],
+			   dst.s6_addr32[1], dst.s6_addr32[2], dst.s6_addr32[3],
+			   ntohs(inet->inet_dport));
+	} else {
+		seq_printf(f, "%4d: %08X:%04X %08X:%04X ", sl,
+			   inet->inet_rcv_saddr, ntohs(inet->inet_sport),
+			   inet->inet_daddr, ntohs(inet->inet_dport));
+	}
+	seq_printf(f, "%02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
+		   state, tx, rx, tr, jiffies_delta_to_clock_t(msecs_to_jiffies(left)),
 		   xs->retries, from_kuid_munged(seq_user_ns(f), sock_i_uid(sk)),
 		   0, sock_i_ino(sk), refcount_read(&sk->sk_refcnt), sk,
 		   jiffies_to_clock_t(msecs_to_jiffies(xs->rto_ms)), 0UL, 0U, 0U,
@@ -106,21 +130,41 @@ static int xtcp_seq_show(struct seq_file *seq, void *v)
 {
 	struct xtcp_net *xn = xtcp_pernet(seq_file_net(seq));
 	struct xtcp_seq_iter *it = seq->private;
+	bool v6 = xtcp_seq_v6(seq), sk6;
+	struct xtcp_sock *xs;
 
-	seq_setwidth(seq, XTCP_PROC_WIDTH);
-	if (it->in_tw)
+	/* /proc/net/tcp6's rows are not padded */
+	if (!v6)
+		seq_setwidth(seq, XTCP_PROC_WIDTH);
+	if (it->in_tw) {
 		xtcp_tw_seq_show(seq, v, seq->index - 1);
-	else if (v == &xn->all)
+	} else if (v == &xn->all && v6) {
+		seq_puts(seq, "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+	} else if (v == &xn->all) {
 		seq_puts(seq, "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+	} else {
+		xs = list_entry(v, struct xtcp_sock, all_node);
+		/* each file has the sockets over its IP (v4-mapped: xtcp) */
+		sk6 = xs->af->family == AF_INET6;
+		if (sk6 != v6)
+			return SEQ_SKIP;
+		xtcp_seq_show_sock(seq, xtcp_to_sk(xs), seq->index - 1);
+	}
+	if (v6)
+		seq_putc(seq, '\n');
 	else
-		xtcp_seq_show_sock(seq, xtcp_to_sk(list_entry(v, struct xtcp_sock,
-							      all_node)),
-				   seq->index - 1);
-	seq_pad(seq, '\n');
+		seq_pad(seq, '\n');
 	return 0;
 }
 
 static const struct seq_operations xtcp_seq_ops = {
+	.start	= xtcp_seq_start,
+	.next	= xtcp_seq_next,
+	.stop	= xtcp_seq_stop,
+	.show	= xtcp_seq_show,
+};
+
+static const struct seq_operations xtcp6_seq_ops = {
 	.start	= xtcp_seq_start,
 	.next	= xtcp_seq_next,
 	.stop	= xtcp_seq_stop,
@@ -194,16 +238,23 @@ int xtcp_proc_init(struct net *net)
 	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
 			     sizeof(struct xtcp_seq_iter)))
 		return -ENOMEM;
+	if (!proc_create_net("xtcp6", 0444, net->proc_net, &xtcp6_seq_ops,
+			     sizeof(struct xtcp_seq_iter)))
+		goto out_xtcp;
 	if (!proc_create_net_single("xtcp_stats", 0444, net->proc_net,
-				    xtcp_stats_show, NULL)) {
-		remove_proc_entry("xtcp", net->proc_net);
-		return -ENOMEM;
-	}
+				    xtcp_stats_show, NULL))
+		goto out_xtcp6;
 	return 0;
+out_xtcp6:
+	remove_proc_entry("xtcp6", net->proc_net);
+out_xtcp:
+	remove_proc_entry("xtcp", net->proc_net);
+	return -ENOMEM;
 }
 
 void xtcp_proc_exit(struct net *net)
 {
+	remove_proc_entry("xtcp6", net->proc_net);
 	remove_proc_entry("xtcp_stats", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);
 }

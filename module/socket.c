@@ -15,7 +15,9 @@
 #include <linux/mm.h>
 #include <linux/sockios.h>
 #include <asm/ioctls.h>
+#include <net/addrconf.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 #include <net/sock.h>
 
@@ -199,34 +201,112 @@ static int xtcp_check_local_addr(struct sock *sk, __be32 addr)
 	return -EADDRNOTAVAIL;
 }
 
+/*
+ * The same over IPv6 (__inet6_bind()): ::, an address of this host, or
+ * with ip_nonlocal_bind (or IPV6_FREEBIND's sysctl) any unicast one; a
+ * link-local one needs its interface, from the scope id or the socket.
+ */
+static int xtcp_check_local_addr6(struct sock *sk,
+				  const struct xtcp_sockaddr *a)
+{
+	struct net *net = sock_net(sk);
+	int type = ipv6_addr_type(&a->addr);
+	struct net_device *dev = NULL;
+	int err = 0;
+
+	if (type == IPV6_ADDR_ANY)
+		return 0;
+	if (type & IPV6_ADDR_MULTICAST)
+		return -EINVAL;
+	rcu_read_lock();
+	if (__ipv6_addr_needs_scope_id(type)) {
+		if (a->scope_id) {
+			/* the scope id and a bound device must agree */
+			if (sk->sk_bound_dev_if &&
+			    sk->sk_bound_dev_if != (int)a->scope_id) {
+				err = -EINVAL;
+				goto out;
+			}
+			sk->sk_bound_dev_if = a->scope_id;
+		}
+		if (!sk->sk_bound_dev_if) {
+			err = -EINVAL;
+			goto out;
+		}
+	}
+	if (sk->sk_bound_dev_if) {
+		dev = dev_get_by_index_rcu(net, sk->sk_bound_dev_if);
+		if (!dev) {
+			err = -ENODEV;
+			goto out;
+		}
+	}
+	if (!ipv6_chk_addr(net, &a->addr, dev, 0) &&
+	    !READ_ONCE(net->ipv6.sysctl.ip_nonlocal_bind))
+		err = -EADDRNOTAVAIL;
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+/*
+ * Which IP an address means for @sk: IPv6 unless v4-mapped, which a
+ * v6-only socket refuses (EINVAL at bind, ENETUNREACH at connect, as
+ * TCP).  A socket already bound keeps its size of address: a v4 one
+ * given a sockaddr_xtcp6 answers EAFNOSUPPORT, as inet_bind_sk() given
+ * AF_INET6; a v6 one given a sockaddr_xtcp EINVAL, as tcp_v6_connect()
+ * given a short address.
+ */
+static int xtcp_addr_family_ok(struct sock *sk, const struct xtcp_sockaddr *a,
+			       int mapped_err)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->bound && xs->family == AF_INET && a->v6)
+		return -EAFNOSUPPORT;
+	if (xs->bound && xs->family == AF_INET6 && !a->v6)
+		return -EINVAL;
+	if (a->v6 && ipv6_addr_v4mapped(&a->addr) && sk->sk_ipv6only)
+		return mapped_err;
+	return 0;
+}
+
 static int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
 {
-	struct sockaddr_xtcp *addr = (struct sockaddr_xtcp *)uaddr;
 	struct sock *sk = sock->sk;
 	struct net *net = sock_net(sk);
+	struct xtcp_sockaddr a;
 	u16 port;
 	int err;
 
-	err = xtcp_check_sockaddr(uaddr, addr_len, xtcp_family);
+	err = xtcp_parse_sockaddr(uaddr, addr_len, xtcp_family, &a);
 	if (err)
 		return err;
-	err = xtcp_check_local_addr(sk, addr->sxtcp_addr);
-	if (err)
-		return err;
-	port = ntohs(addr->sxtcp_port);
-	if (port && inet_port_requires_bind_service(net, port) &&
+	if (ipv6_addr_v4mapped(&a.addr))
+		err = xtcp_check_local_addr(sk, a.addr.s6_addr32[3]);
+	port = ntohs(a.port);
+	if (!err && port && inet_port_requires_bind_service(net, port) &&
 	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
-		return -EACCES;
+		err = -EACCES;
+	if (err)
+		return err;
 
 	lock_sock(sk);
 	if (xtcp_sk(sk)->bound || sk->sk_state != TCP_CLOSE) {
 		err = -EINVAL;
 		goto out;
 	}
-	err = xtcp_bind_port(sk, addr->sxtcp_addr, port);
+	err = xtcp_addr_family_ok(sk, &a, -EINVAL);
+	if (!err && !ipv6_addr_v4mapped(&a.addr))
+		err = xtcp_check_local_addr6(sk, &a);
 	if (err)
 		goto out;
-	if (addr->sxtcp_addr != htonl(INADDR_ANY))
+	err = xtcp_bind_port6(sk, &a.addr, port);
+	if (err)
+		goto out;
+	xtcp_sk(sk)->family = a.v6 ? AF_INET6 : AF_INET;
+	if (!ipv6_addr_any(&a.addr) &&
+	    !(ipv6_addr_v4mapped(&a.addr) && !a.addr.s6_addr32[3]))
 		sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
 	if (port)
 		sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
@@ -235,14 +315,17 @@ out:
 	return err;
 }
 
+/* getsockname/getpeername: the shape of the address the socket was given. */
 static int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
-	DECLARE_SOCKADDR(struct sockaddr_xtcp *, sa, uaddr);
+	DECLARE_SOCKADDR(struct sockaddr_xtcp6 *, sa6, uaddr);
+	struct sockaddr_xtcp *sa = (struct sockaddr_xtcp *)uaddr;
 	struct sock *sk = sock->sk;
 	struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr addr;
+	__be16 port;
+	int len;
 
-	memset(sa, 0, sizeof(*sa));
-	sa->sxtcp_family = xtcp_family;
 	lock_sock(sk);
 	if (peer) {
 		if (!inet->inet_dport ||
@@ -250,14 +333,28 @@ static int xtcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 			release_sock(sk);
 			return -ENOTCONN;
 		}
-		sa->sxtcp_port = inet->inet_dport;
-		sa->sxtcp_addr = inet->inet_daddr;
+		port = inet->inet_dport;
 	} else {
-		sa->sxtcp_port = inet->inet_sport;
-		sa->sxtcp_addr = inet->inet_rcv_saddr ?: inet->inet_saddr;
+		port = inet->inet_sport;
+	}
+	xtcp_sk_addr6(sk, peer, &addr);
+	if (xtcp_sk(sk)->family == AF_INET6) {
+		memset(sa6, 0, sizeof(*sa6));
+		sa6->sxtcp6_family = xtcp_family;
+		sa6->sxtcp6_port = port;
+		memcpy(sa6->sxtcp6_addr, &addr, sizeof(addr));
+		sa6->sxtcp6_scope_id = ipv6_iface_scope_id(&addr,
+							   sk->sk_bound_dev_if);
+		len = sizeof(*sa6);
+	} else {
+		memset(sa, 0, sizeof(*sa));
+		sa->sxtcp_family = xtcp_family;
+		sa->sxtcp_port = port;
+		sa->sxtcp_addr = addr.s6_addr32[3];
+		len = sizeof(*sa);
 	}
 	release_sock(sk);
-	return sizeof(*sa);
+	return len;
 }
 
 /* tcp_poll()'s answer for the states that exist so far. */
@@ -324,7 +421,10 @@ static int xtcp_listen(struct socket *sock, int backlog)
 		goto out;
 	}
 	if (!xs->bound) {
-		err = xtcp_bind_port(sk, htonl(INADDR_ANY), 0);
+		/* the wildcard of the socket's family: :: for an IPv6 one */
+		err = xs->family == AF_INET6 ?
+		      xtcp_bind_port6(sk, &in6addr_any, 0) :
+		      xtcp_bind_port(sk, htonl(INADDR_ANY), 0);
 		if (err)
 			goto out;
 	}
@@ -335,6 +435,7 @@ static int xtcp_listen(struct socket *sock, int backlog)
 	xs->queues_closed = false;
 	inet_sk(sk)->inet_daddr = 0;	/* left over from a failed connect */
 	inet_sk(sk)->inet_dport = 0;
+	sk->sk_v6_daddr = in6addr_any;
 	if (!xtcp_tcb_listen(&xs->tcb)) {
 		err = -EINVAL;	/* not CLOSED: checked above */
 		goto out;
@@ -390,15 +491,143 @@ static int xtcp_connect_route(struct sock *sk, __be32 daddr, __be16 dport)
 	return 0;
 }
 
-/* Start an active open: route, bind, hash, send SYN (RFC 9293 §3.10.1). */
-static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
+/*
+ * Route, bind and hash a connection to IPv4 address @daddr (a v4 socket's,
+ * or a v4-mapped one of an IPv6 socket): the ISN in @isn.
+ */
+static int xtcp_connect_v4(struct sock *sk, __be32 daddr, __be16 dport,
+			   u32 *isn)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_reply r;
-	__be32 daddr;
 	bool hashed;
+	int err;
+
+	const struct xtcp_af_ops *af = xs->af;
+
+	/* an IPv6 socket bound to :: connects over IPv4 (TCP's "mapped") */
+	xs->af = &xtcp_ipv4_ops;
+	err = xtcp_connect_route(sk, daddr, dport);
+	if (err) {
+		xs->af = af;
+		return err;
+	}
+	xtcp_conn_forget(sk);
+	/* the route's destination: connecting to 0.0.0.0 reaches this host */
+	daddr = inet->cork.fl.u.ip4.daddr;
+	hashed = !xs->bound;
+	if (hashed) {
+		err = xtcp_bind_connect(sk, inet->inet_saddr, daddr, dport, isn);
+	} else {
+		struct xtcp_key key = {
+			.laddr = inet->inet_saddr, .lport = inet->inet_sport,
+			.raddr = daddr, .rport = dport,
+		};
+
+		/* a bound port: its 4-tuple may still be in TIME_WAIT */
+		err = xtcp_tw_take(sock_net(sk), &key, isn);
+		inet->inet_daddr = daddr;
+		inet->inet_dport = dport;
+	}
+	if (err < 0) {
+		inet->inet_daddr = 0;
+		inet->inet_dport = 0;
+		sk_dst_reset(sk);
+		if (!xs->bound)
+			xtcp_bind_set_addr6(sk, NULL);
+		return err;
+	}
+	if (!err)
+		*isn = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
+				inet->inet_sport, inet->inet_dport);
+	/* xtcp_bind_connect() hashed it with its port */
+	err = hashed ? 0 : xtcp_hash_connection(sk);
+	if (err) {
+		inet->inet_daddr = 0;
+		inet->inet_dport = 0;
+		sk_dst_reset(sk);
+		xtcp_put_local(sk);
+	}
+	return err;
+}
+
+/* The same over IPv6 (tcp_v6_connect()). */
+static int xtcp_connect_v6(struct sock *sk, const struct xtcp_sockaddr *a,
+			   u32 *isn)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct in6_addr daddr = a->addr;
+	int type = ipv6_addr_type(&daddr);
+	bool hashed;
+	int err;
+
+	/* a socket bound to an IPv4 address reaches no IPv6 peer */
+	if (xs->bound && xs->af->family == AF_INET &&
+	    (inet->inet_rcv_saddr || xs->family == AF_INET))
+		return -ENETUNREACH;
+	if (type & IPV6_ADDR_MULTICAST)
+		return -ENETUNREACH;
+	/* connect() to :: means the loopback (BSD'ism, as TCP) */
+	if (ipv6_addr_any(&daddr))
+		daddr = in6addr_loopback;
+	if (__ipv6_addr_needs_scope_id(type)) {
+		if (a->scope_id) {
+			if (sk->sk_bound_dev_if &&
+			    sk->sk_bound_dev_if != (int)a->scope_id)
+				return -EINVAL;
+			sk->sk_bound_dev_if = a->scope_id;
+		}
+		if (!sk->sk_bound_dev_if)
+			return -EINVAL;
+	}
+	xs->af = &xtcp_ipv6_ops;
+	sk->sk_v6_daddr = daddr;
+	inet->inet_dport = a->port;
+	err = xtcp_v6_connect_route(sk);
+	if (err)
+		goto fail;
+	xtcp_conn_forget(sk);
+	hashed = !xs->bound;
+	if (hashed) {
+		err = xtcp_bind_connect6(sk, a->port, isn);
+	} else {
+		struct xtcp_key6 key = {
+			.laddr = sk->sk_v6_rcv_saddr, .lport = inet->inet_sport,
+			.raddr = daddr, .rport = a->port,
+		};
+
+		err = xtcp_tw_take6(sock_net(sk), &key, isn);
+	}
+	if (err < 0) {
+		sk_dst_reset(sk);
+		if (!xs->bound)
+			xtcp_bind_set_addr6(sk, NULL);
+		goto fail;
+	}
+	if (!err)
+		*isn = xtcp_isn6(&sk->sk_v6_rcv_saddr, &sk->sk_v6_daddr,
+				 inet->inet_sport, inet->inet_dport);
+	err = hashed ? 0 : xtcp_hash_connection(sk);
+	if (err) {
+		sk_dst_reset(sk);
+		xtcp_put_local(sk);
+		goto fail;
+	}
+	return 0;
+fail:
+	sk->sk_v6_daddr = in6addr_any;
+	inet->inet_daddr = 0;
+	inet->inet_dport = 0;
+	return err;
+}
+
+/* Start an active open: route, bind, hash, send SYN (RFC 9293 §3.10.1). */
+static int xtcp_connect_start(struct sock *sk, const struct xtcp_sockaddr *a)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_reply r;
 	u32 isn = 0;
 	int err;
 
@@ -415,47 +644,19 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 		xtcp_listen_close(sk);
 	}
 
-	err = xtcp_connect_route(sk, sa->sxtcp_addr, sa->sxtcp_port);
+	if (!xs->bound)
+		xs->family = a->v6 ? AF_INET6 : AF_INET;
+	if (ipv6_addr_v4mapped(&a->addr)) {
+		/* only an unbound socket or one bound to :: or IPv4 */
+		if (xs->bound && xs->af->family == AF_INET6 &&
+		    !ipv6_addr_any(&sk->sk_v6_rcv_saddr))
+			return -ENETUNREACH;
+		err = xtcp_connect_v4(sk, a->addr.s6_addr32[3], a->port, &isn);
+	} else {
+		err = xtcp_connect_v6(sk, a, &isn);
+	}
 	if (err)
 		return err;
-	xtcp_conn_forget(sk);
-	/* the route's destination: connecting to 0.0.0.0 reaches this host */
-	daddr = inet->cork.fl.u.ip4.daddr;
-	hashed = !xs->bound;
-	if (hashed) {
-		err = xtcp_bind_connect(sk, inet->inet_saddr, daddr,
-					sa->sxtcp_port, &isn);
-	} else {
-		struct xtcp_key key = {
-			.laddr = inet->inet_saddr, .lport = inet->inet_sport,
-			.raddr = daddr, .rport = sa->sxtcp_port,
-		};
-
-		/* a bound port: its 4-tuple may still be in TIME_WAIT */
-		err = xtcp_tw_take(sock_net(sk), &key, &isn);
-		inet->inet_daddr = daddr;
-		inet->inet_dport = sa->sxtcp_port;
-	}
-	if (err < 0) {
-		inet->inet_daddr = 0;
-		inet->inet_dport = 0;
-		sk_dst_reset(sk);
-		if (!xs->bound)
-			xtcp_bind_set_addr(sk, htonl(INADDR_ANY));
-		return err;
-	}
-	if (!err)
-		isn = xtcp_isn(inet->inet_saddr, inet->inet_daddr,
-			       inet->inet_sport, inet->inet_dport);
-	/* xtcp_bind_connect() hashed it with its port */
-	err = hashed ? 0 : xtcp_hash_connection(sk);
-	if (err) {
-		inet->inet_daddr = 0;
-		inet->inet_dport = 0;
-		sk_dst_reset(sk);
-		xtcp_put_local(sk);
-		return err;
-	}
 
 	xs->tcb.mss = xtcp_route_mss(sk);
 	xs->tcb.min_snd_mss = READ_ONCE(xn->min_snd_mss);
@@ -475,12 +676,12 @@ static int xtcp_connect_start(struct sock *sk, const struct sockaddr_xtcp *sa)
 static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
 			int addr_len, int flags)
 {
-	const struct sockaddr_xtcp *sa = (const struct sockaddr_xtcp *)uaddr;
 	struct sock *sk = sock->sk;
+	struct xtcp_sockaddr a;
 	long timeo;
 	int err;
 
-	err = xtcp_check_sockaddr(uaddr, addr_len, xtcp_family);
+	err = xtcp_parse_sockaddr(uaddr, addr_len, xtcp_family, &a);
 	if (err)
 		return err;
 
@@ -505,7 +706,8 @@ static int xtcp_connect(struct socket *sock, struct sockaddr *uaddr,
 		err = -EISCONN;
 		if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN)
 			goto out;
-		err = xtcp_connect_start(sk, sa);
+		err = xtcp_addr_family_ok(sk, &a, -ENETUNREACH) ?:
+		      xtcp_connect_start(sk, &a);
 		if (err)
 			goto out;
 		sock->state = SS_CONNECTING;

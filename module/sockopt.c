@@ -4,6 +4,7 @@
  * TCP's (include/uapi/linux/tcp.h, net/ipv4/tcp.c do_tcp_setsockopt).
  */
 #include <linux/errno.h>
+#include <linux/in6.h>
 #include <linux/sockptr.h>
 #include <linux/uaccess.h>
 #include <net/sock.h>
@@ -46,6 +47,8 @@ int xtcp_sockopt_check(int optname, int val)
 		return val < 1 || val > XTCP_MAX_KEEPCNT ? -EINVAL : 0;
 	case XTCP_USER_TIMEOUT:
 		return val < 0 ? -EINVAL : 0;
+	case XTCP_V6ONLY:
+		return 0;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -61,6 +64,11 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 
 	if (level == SOL_IP)
 		return xtcp_ip_setsockopt(sk, optname, optval, optlen);
+	/* SOL_IPV6: IPV6_V6ONLY, as TCP takes it; the rest is not ours */
+	if (level == SOL_IPV6 && optname == IPV6_V6ONLY) {
+		level = SOL_XTCP;
+		optname = XTCP_V6ONLY;
+	}
 	if (level != SOL_XTCP)
 		return -ENOPROTOOPT;
 	if (optlen < sizeof(int))
@@ -91,6 +99,14 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		break;
 	case XTCP_USER_TIMEOUT:
 		xs->user_timeout = val;
+		break;
+	case XTCP_V6ONLY:
+		/* as do_ipv6_setsockopt(): only before bind() or connect() */
+		if (inet_sk(sk)->inet_num) {
+			release_sock(sk);
+			return -EINVAL;
+		}
+		sk->sk_ipv6only = !!val;
 		break;
 	}
 	release_sock(sk);
@@ -140,6 +156,10 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 
 	if (level == SOL_IP)
 		return xtcp_ip_getsockopt(sk, optname, optval, optlen);
+	if (level == SOL_IPV6 && optname == IPV6_V6ONLY) {
+		level = SOL_XTCP;
+		optname = XTCP_V6ONLY;
+	}
 	if (level != SOL_XTCP)
 		return -EOPNOTSUPP;
 	if (get_user(len, optlen))
@@ -167,6 +187,9 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case XTCP_USER_TIMEOUT:
 		val = xs->user_timeout;
+		break;
+	case XTCP_V6ONLY:
+		val = sk->sk_ipv6only;
 		break;
 	case XTCP_INFO: {
 		struct xtcp_info info;

@@ -8,6 +8,7 @@
  * until the grace period ends even if it is being closed.
  */
 #include <linux/rhashtable.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "xtcp.h"
@@ -27,6 +28,21 @@ static const struct rhashtable_params xtcp_lhash_params = {
 	.automatic_shrinking	= true,
 };
 
+/* The same over IPv6: a socket is in one of the four at most. */
+static const struct rhashtable_params xtcp_ehash6_params = {
+	.head_offset		= offsetof(struct xtcp_sock, hnode),
+	.key_offset		= offsetof(struct xtcp_sock, key6),
+	.key_len		= sizeof(struct xtcp_key6),
+	.automatic_shrinking	= true,
+};
+
+static const struct rhashtable_params xtcp_lhash6_params = {
+	.head_offset		= offsetof(struct xtcp_sock, hnode),
+	.key_offset		= offsetof(struct xtcp_sock, key6),
+	.key_len		= offsetof(struct xtcp_key6, rport),
+	.automatic_shrinking	= true,
+};
+
 int xtcp_table_init(struct xtcp_net *xn)
 {
 	int err;
@@ -38,7 +54,20 @@ int xtcp_table_init(struct xtcp_net *xn)
 		return err;
 	err = rhashtable_init(&xn->lhash, &xtcp_lhash_params);
 	if (err)
-		rhashtable_destroy(&xn->ehash);
+		goto out_ehash;
+	err = rhashtable_init(&xn->ehash6, &xtcp_ehash6_params);
+	if (err)
+		goto out_lhash;
+	err = rhashtable_init(&xn->lhash6, &xtcp_lhash6_params);
+	if (err)
+		goto out_ehash6;
+	return 0;
+out_ehash6:
+	rhashtable_destroy(&xn->ehash6);
+out_lhash:
+	rhashtable_destroy(&xn->lhash);
+out_ehash:
+	rhashtable_destroy(&xn->ehash);
 	return err;
 }
 
@@ -46,6 +75,8 @@ int xtcp_table_init(struct xtcp_net *xn)
 void xtcp_table_destroy(struct xtcp_net *xn)
 {
 	WARN_ON_ONCE(!list_empty(&xn->all));
+	rhashtable_destroy(&xn->lhash6);
+	rhashtable_destroy(&xn->ehash6);
 	rhashtable_destroy(&xn->lhash);
 	rhashtable_destroy(&xn->ehash);
 }
@@ -56,6 +87,16 @@ void xtcp_key_set(struct sock *sk)
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_key *k = &xtcp_sk(sk)->key;
 
+	if (xtcp_sk(sk)->af->family == AF_INET6) {
+		struct xtcp_key6 *k6 = &xtcp_sk(sk)->key6;
+
+		memset(k6, 0, sizeof(*k6));
+		k6->laddr = sk->sk_v6_rcv_saddr;
+		k6->lport = inet->inet_sport;
+		k6->raddr = sk->sk_v6_daddr;
+		k6->rport = inet->inet_dport;
+		return;
+	}
 	memset(k, 0, sizeof(*k));
 	k->laddr = inet->inet_rcv_saddr;
 	k->lport = inet->inet_sport;
@@ -95,6 +136,10 @@ static int xtcp_hash(struct sock *sk, struct rhashtable *ht,
  */
 int xtcp_hash_listener(struct sock *sk)
 {
+	if (xtcp_sk(sk)->af->family == AF_INET6)
+		return xtcp_hash(sk, &xtcp_pernet(sock_net(sk))->lhash6,
+				 xtcp_lhash6_params, XTCP_HASHED_LISTEN6,
+				 -EADDRINUSE);
 	return xtcp_hash(sk, &xtcp_pernet(sock_net(sk))->lhash,
 			 xtcp_lhash_params, XTCP_HASHED_LISTEN, -EADDRINUSE);
 }
@@ -108,6 +153,10 @@ EXPORT_SYMBOL_NS_GPL(xtcp_hash_listener, XTCP_NS);
  */
 int xtcp_hash_connection(struct sock *sk)
 {
+	if (xtcp_sk(sk)->af->family == AF_INET6)
+		return xtcp_hash(sk, &xtcp_pernet(sock_net(sk))->ehash6,
+				 xtcp_ehash6_params, XTCP_HASHED_CONN6,
+				 -EADDRNOTAVAIL);
 	return xtcp_hash(sk, &xtcp_pernet(sock_net(sk))->ehash,
 			 xtcp_ehash_params, XTCP_HASHED_CONN, -EADDRNOTAVAIL);
 }
@@ -125,6 +174,14 @@ void xtcp_unhash(struct sock *sk)
 		break;
 	case XTCP_HASHED_CONN:
 		rhashtable_remove_fast(&xn->ehash, &xs->hnode, xtcp_ehash_params);
+		break;
+	case XTCP_HASHED_LISTEN6:
+		rhashtable_remove_fast(&xn->lhash6, &xs->hnode,
+				       xtcp_lhash6_params);
+		break;
+	case XTCP_HASHED_CONN6:
+		rhashtable_remove_fast(&xn->ehash6, &xs->hnode,
+				       xtcp_ehash6_params);
 		break;
 	case XTCP_UNHASHED:
 		return;
@@ -207,13 +264,70 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport)
 	struct xtcp_key k = { .laddr = laddr, .lport = lport };
 	struct sock *sk;
 
+	struct xtcp_key6 k6 = { .lport = lport };
+	struct xtcp_sock *xs;
+
 	rcu_read_lock();
 	sk = xtcp_get(rhashtable_lookup(&xn->lhash, &k, xtcp_lhash_params));
 	if (!sk && laddr != htonl(INADDR_ANY)) {
 		k.laddr = htonl(INADDR_ANY);
 		sk = xtcp_get(rhashtable_lookup(&xn->lhash, &k, xtcp_lhash_params));
 	}
+	/* a dual-stack listener on :: takes IPv4 too (v4-mapped children) */
+	if (!sk) {
+		xs = rhashtable_lookup(&xn->lhash6, &k6, xtcp_lhash6_params);
+		if (xs && !xtcp_to_sk(xs)->sk_ipv6only)
+			sk = xtcp_get(xs);
+	}
 	rcu_read_unlock();
 	return sk;
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_lookup_listener, XTCP_NS);
+
+/* xtcp_lookup_connection() over IPv6. */
+struct sock *xtcp_lookup_connection6(struct net *net,
+				     const struct in6_addr *laddr, __be16 lport,
+				     const struct in6_addr *raddr, __be16 rport)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_key6 k = {
+		.laddr = *laddr, .lport = lport, .raddr = *raddr, .rport = rport,
+	};
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = xtcp_get(rhashtable_lookup(&xn->ehash6, &k, xtcp_ehash6_params));
+	rcu_read_unlock();
+	return sk;
+}
+
+/* xtcp_conn_hashed() over IPv6. */
+bool xtcp_conn_hashed6(struct net *net, const struct xtcp_key6 *key)
+{
+	bool found;
+
+	rcu_read_lock();
+	found = rhashtable_lookup(&xtcp_pernet(net)->ehash6, key,
+				  xtcp_ehash6_params);
+	rcu_read_unlock();
+	return found;
+}
+
+/* xtcp_lookup_listener() over IPv6: @laddr's, else one on ::. */
+struct sock *xtcp_lookup_listener6(struct net *net,
+				   const struct in6_addr *laddr, __be16 lport)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_key6 k = { .laddr = *laddr, .lport = lport };
+	struct sock *sk;
+
+	rcu_read_lock();
+	sk = xtcp_get(rhashtable_lookup(&xn->lhash6, &k, xtcp_lhash6_params));
+	if (!sk && !ipv6_addr_any(laddr)) {
+		k.laddr = in6addr_any;
+		sk = xtcp_get(rhashtable_lookup(&xn->lhash6, &k,
+						xtcp_lhash6_params));
+	}
+	rcu_read_unlock();
+	return sk;
+}

@@ -39,6 +39,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
@@ -50,6 +51,7 @@
 static_assert(!IS_ENABLED(CONFIG_64BIT) || sizeof(struct xtcp_tw) <= 128);
 
 static struct kmem_cache *xtcp_tw_cachep __read_mostly;
+static struct kmem_cache *xtcp_tw6_cachep __read_mostly;
 
 static const struct rhashtable_params xtcp_tw_params = {
 	.head_offset		= offsetof(struct xtcp_tw, node),
@@ -58,6 +60,27 @@ static const struct rhashtable_params xtcp_tw_params = {
 	.automatic_shrinking	= true,
 	.min_size		= XTCP_HASH_MIN_SIZE,
 };
+
+static const struct rhashtable_params xtcp_tw6_params = {
+	.head_offset		= offsetof(struct xtcp_tw6, tw.node),
+	.key_offset		= offsetof(struct xtcp_tw6, key6),
+	.key_len		= sizeof(struct xtcp_key6),
+	.automatic_shrinking	= true,
+};
+
+static struct xtcp_tw6 *xtcp_tw6(const struct xtcp_tw *tw)
+{
+	return container_of(tw, struct xtcp_tw6, tw);
+}
+
+/* An entry's local address: IPv6, or IPv4 v4-mapped. */
+static void xtcp_tw_laddr(const struct xtcp_tw *tw, struct in6_addr *a)
+{
+	if (tw->st.v6)
+		*a = xtcp_tw6(tw)->key6.laddr;
+	else
+		ipv6_addr_set_v4mapped(tw->key.laddr, a);
+}
 
 /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 static void xtcp_tw_reply_ack(const struct xtcp_tw_state *tw,
@@ -135,9 +158,9 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tw_decide, XTCP_NS);
  * under it.
  */
 struct xtcp_tw_port_key {
-	__be32	addr;
-	u16	port;
-	u16	zero;
+	struct in6_addr	addr;	/* IPv4 v4-mapped; :: for any address */
+	u16		port;
+	u16		zero;
 };
 
 struct xtcp_tw_port {
@@ -157,16 +180,18 @@ static const struct rhashtable_params xtcp_tw_port_params = {
 
 /* Caller holds tw_port_lock. */
 static struct xtcp_tw_port *xtcp_tw_port_find(struct xtcp_net *xn,
-					      __be32 addr, u16 port)
+					      const struct in6_addr *addr,
+					      u16 port)
 {
-	struct xtcp_tw_port_key k = { .addr = addr, .port = port };
+	struct xtcp_tw_port_key k = { .addr = *addr, .port = port };
 
 	lockdep_assert_held(&xn->tw_port_lock);
 	return rhashtable_lookup_fast(&xn->tw_ports, &k, xtcp_tw_port_params);
 }
 
 /* Caller holds tw_port_lock: one entry less on (@addr, @port). */
-static void xtcp_tw_port_put(struct xtcp_net *xn, __be32 addr, u16 port)
+static void xtcp_tw_port_put(struct xtcp_net *xn, const struct in6_addr *addr,
+			     u16 port)
 {
 	struct xtcp_tw_port *p = xtcp_tw_port_find(xn, addr, port);
 
@@ -177,7 +202,8 @@ static void xtcp_tw_port_put(struct xtcp_net *xn, __be32 addr, u16 port)
 }
 
 /* Caller holds tw_port_lock: one entry more on (@addr, @port). */
-static int xtcp_tw_port_get(struct xtcp_net *xn, __be32 addr, u16 port)
+static int xtcp_tw_port_get(struct xtcp_net *xn, const struct in6_addr *addr,
+			    u16 port)
 {
 	struct xtcp_tw_port *p = xtcp_tw_port_find(xn, addr, port);
 
@@ -188,7 +214,7 @@ static int xtcp_tw_port_get(struct xtcp_net *xn, __be32 addr, u16 port)
 	p = kzalloc(sizeof(*p), GFP_ATOMIC);
 	if (!p)
 		return -ENOMEM;
-	p->key.addr = addr;
+	p->key.addr = *addr;
 	p->key.port = port;
 	p->count = 1;
 	if (rhashtable_insert_fast(&xn->tw_ports, &p->node,
@@ -199,28 +225,33 @@ static int xtcp_tw_port_get(struct xtcp_net *xn, __be32 addr, u16 port)
 	return 0;
 }
 
-static int xtcp_tw_port_hold(struct xtcp_net *xn, __be32 addr, __be16 lport)
+static int xtcp_tw_port_hold(struct xtcp_net *xn, const struct xtcp_tw *tw)
 {
-	u16 port = ntohs(lport);
+	u16 port = ntohs(tw->key.lport);
+	struct in6_addr addr;
 	int err;
 
+	xtcp_tw_laddr(tw, &addr);
 	spin_lock_bh(&xn->tw_port_lock);
-	err = xtcp_tw_port_get(xn, addr, port);
+	err = xtcp_tw_port_get(xn, &addr, port);
 	if (!err) {
-		err = xtcp_tw_port_get(xn, htonl(INADDR_ANY), port);
+		err = xtcp_tw_port_get(xn, &in6addr_any, port);
 		if (err)
-			xtcp_tw_port_put(xn, addr, port);
+			xtcp_tw_port_put(xn, &addr, port);
 	}
 	spin_unlock_bh(&xn->tw_port_lock);
 	return err;
 }
 
-static void xtcp_tw_port_release(struct xtcp_net *xn, __be32 addr,
-				 __be16 lport)
+static void xtcp_tw_port_release(struct xtcp_net *xn, const struct xtcp_tw *tw)
 {
+	u16 port = ntohs(tw->key.lport);
+	struct in6_addr addr;
+
+	xtcp_tw_laddr(tw, &addr);
 	spin_lock_bh(&xn->tw_port_lock);
-	xtcp_tw_port_put(xn, addr, ntohs(lport));
-	xtcp_tw_port_put(xn, htonl(INADDR_ANY), ntohs(lport));
+	xtcp_tw_port_put(xn, &addr, port);
+	xtcp_tw_port_put(xn, &in6addr_any, port);
 	spin_unlock_bh(&xn->tw_port_lock);
 }
 
@@ -238,21 +269,45 @@ static void xtcp_tw_port_release(struct xtcp_net *xn, __be32 addr,
  */
 bool xtcp_tw_port_in_use(struct net *net, __be32 addr, u16 port)
 {
+	struct in6_addr a;
+
+	ipv6_addr_set_v4mapped(addr, &a);
+	return xtcp_tw_port_in_use6(net, &a, port);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_port_in_use, XTCP_NS);
+
+/*
+ * The same for an address of either family (IPv4 v4-mapped): 0.0.0.0 and
+ * :: ask about every address, as an IPv6 wildcard bind may take IPv4 too.
+ */
+bool xtcp_tw_port_in_use6(struct net *net, const struct in6_addr *addr,
+			  u16 port)
+{
 	struct xtcp_net *xn = xtcp_pernet(net);
 	bool used;
 
+	if (ipv6_addr_v4mapped(addr) && !addr->s6_addr32[3])
+		addr = &in6addr_any;
 	spin_lock_bh(&xn->tw_port_lock);
 	used = xtcp_tw_port_find(xn, addr, port);
 	spin_unlock_bh(&xn->tw_port_lock);
 	return used;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_port_in_use, XTCP_NS);
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_port_in_use6, XTCP_NS);
 
 /* ---- entries ----------------------------------------------------------- */
 
+static void xtcp_tw_free(struct xtcp_tw *tw)
+{
+	if (tw->st.v6)
+		kmem_cache_free(xtcp_tw6_cachep, xtcp_tw6(tw));
+	else
+		kmem_cache_free(xtcp_tw_cachep, tw);
+}
+
 static void xtcp_tw_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(xtcp_tw_cachep, container_of(head, struct xtcp_tw, rcu));
+	xtcp_tw_free(container_of(head, struct xtcp_tw, rcu));
 }
 
 /* Drop a reference from xtcp_tw_lookup(). */
@@ -283,6 +338,32 @@ struct xtcp_tw *xtcp_tw_lookup(struct net *net, const struct xtcp_key *key)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tw_lookup, XTCP_NS);
 
+/* The same for an IPv6 4-tuple. */
+struct xtcp_tw *xtcp_tw_lookup6(struct net *net, const struct xtcp_key6 *key)
+{
+	struct xtcp_tw6 *tw6;
+	struct xtcp_tw *tw = NULL;
+
+	rcu_read_lock();
+	tw6 = rhashtable_lookup(&xtcp_pernet(net)->twhash6, key,
+				xtcp_tw6_params);
+	if (tw6 && refcount_inc_not_zero(&tw6->tw.refcnt))
+		tw = &tw6->tw;
+	rcu_read_unlock();
+	return tw;
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_lookup6, XTCP_NS);
+
+/* Does TIME_WAIT hold this IPv6 4-tuple?  (ICMPv6 errors, ipv6.c) */
+bool xtcp_tw_exists6(struct net *net, const struct xtcp_key6 *key)
+{
+	struct xtcp_tw *tw = xtcp_tw_lookup6(net, key);
+
+	if (tw)
+		xtcp_tw_put(tw);
+	return tw;
+}
+
 /*
  * Take @tw out of the table (putting @successor, with the same key, in its
  * place if given) and drop the table's reference.  The caller holds the
@@ -295,14 +376,23 @@ static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor)
 {
 	struct xtcp_net *xn = xtcp_pernet(tw->net);
 
-	if (successor)
+	if (tw->st.v6 && successor)
+		WARN_ON_ONCE(rhashtable_replace_fast(&xn->twhash6, &tw->node,
+						     &successor->node,
+						     xtcp_tw6_params));
+	else if (tw->st.v6)
+		rhashtable_remove_fast(&xn->twhash6, &tw->node, xtcp_tw6_params);
+	else if (successor)
 		WARN_ON_ONCE(rhashtable_replace_fast(&xn->twhash, &tw->node,
 						     &successor->node,
 						     xtcp_tw_params));
 	else
 		rhashtable_remove_fast(&xn->twhash, &tw->node, xtcp_tw_params);
-	xtcp_tw_port_release(xn, tw->key.laddr, tw->key.lport);
-	if (!successor)
+	xtcp_tw_port_release(xn, tw);
+	if (!successor && tw->st.v6)
+		xtcp_trace_state6(&xtcp_tw6(tw)->key6, XTCP_TIME_WAIT,
+				  XTCP_CLOSED);
+	else if (!successor)
 		xtcp_trace_state(&tw->key, XTCP_TIME_WAIT, XTCP_CLOSED);
 	xtcp_tw_put(tw);
 	atomic_long_dec(&xn->tw_active);
@@ -347,20 +437,9 @@ bool xtcp_tw_kill(struct xtcp_tw *tw)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tw_kill, XTCP_NS);
 
-/**
- * xtcp_tw_create - put a 4-tuple in TIME_WAIT for 2*MSL
- * @net: namespace
- * @key: the connection's 4-tuple
- * @init: its sequence numbers and window
- *
- * Any context.  The timer is msl_ms * 2 as the sysctl is now; an entry
- * already there for @key is replaced.
- *
- * Return: 0, or -ENOMEM (the caller then just closes, as Linux does when
- * it cannot allocate a timewait socket).
- */
-int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
-		   const struct xtcp_tw_init *init)
+static int __xtcp_tw_create(struct net *net, const struct xtcp_key *key,
+			    const struct xtcp_key6 *key6,
+			    const struct xtcp_tw_init *init)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	struct xtcp_tw *tw, *old;
@@ -371,29 +450,46 @@ int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 		xtcp_inc(net, XTCP_MIB_TW_OVERFLOW);
 		return -ENOBUFS;
 	}
-	tw = kmem_cache_alloc(xtcp_tw_cachep, GFP_ATOMIC);
-	if (!tw)
-		return -ENOMEM;
+	if (key6) {
+		struct xtcp_tw6 *tw6 = kmem_cache_alloc(xtcp_tw6_cachep,
+							GFP_ATOMIC);
+
+		if (!tw6)
+			return -ENOMEM;
+		tw6->key6 = *key6;
+		tw = &tw6->tw;
+		memset(&tw->key, 0, sizeof(tw->key));
+		tw->key.lport = key6->lport;
+		tw->key.rport = key6->rport;
+	} else {
+		tw = kmem_cache_alloc(xtcp_tw_cachep, GFP_ATOMIC);
+		if (!tw)
+			return -ENOMEM;
+		tw->key = *key;
+	}
 	xtcp_hrtimer_setup(&tw->timer, xtcp_tw_expire, CLOCK_MONOTONIC,
 			   HRTIMER_MODE_REL_SOFT);
 	tw->net = net;
-	tw->key = *key;
 	refcount_set(&tw->refcnt, 1);		/* the table's */
 	tw->st.snd_nxt = init->snd_nxt;
 	tw->st.rcv_nxt = init->rcv_nxt;
 	tw->st.rcv_wnd = init->rcv_wnd;
 	tw->st.rcv_wscale = min_t(u8, init->rcv_wscale, XTCP_MAX_WSCALE);
+	tw->st.v6 = !!key6;
 	tw->last_oow_ack = 0;
 
-	err = xtcp_tw_port_hold(xn, key->laddr, key->lport);
+	err = xtcp_tw_port_hold(xn, tw);
 	if (err)
 		goto out_free;
 
 	/* No softirq on this CPU between hashing and arming. */
 	local_bh_disable();
-	old = xtcp_tw_lookup(net, key);
+	old = key6 ? xtcp_tw_lookup6(net, key6) : xtcp_tw_lookup(net, key);
 	if (old && hrtimer_try_to_cancel(&old->timer) == 1) {
 		xtcp_tw_retire(old, tw);
+	} else if (key6) {
+		err = rhashtable_insert_fast(&xn->twhash6, &tw->node,
+					     xtcp_tw6_params);
 	} else {
 		/*
 		 * A dying duplicate stays until its holder retires it; new
@@ -412,13 +508,39 @@ int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 		xtcp_tw_put(old);
 	if (!err)
 		return 0;
-	xtcp_tw_port_release(xn, key->laddr, key->lport);
+	xtcp_tw_port_release(xn, tw);
 out_free:
 	/* never hashed: nobody can have seen it */
-	kmem_cache_free(xtcp_tw_cachep, tw);
+	xtcp_tw_free(tw);
 	return err;
 }
+
+/**
+ * xtcp_tw_create - put a 4-tuple in TIME_WAIT for 2*MSL
+ * @net: namespace
+ * @key: the connection's 4-tuple
+ * @init: its sequence numbers and window
+ *
+ * Any context.  The timer is msl_ms * 2 as the sysctl is now; an entry
+ * already there for @key is replaced.
+ *
+ * Return: 0, or -ENOMEM (the caller then just closes, as Linux does when
+ * it cannot allocate a timewait socket).
+ */
+int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
+		   const struct xtcp_tw_init *init)
+{
+	return __xtcp_tw_create(net, key, NULL, init);
+}
 EXPORT_SYMBOL_NS_GPL(xtcp_tw_create, XTCP_NS);
+
+/* The same for an IPv6 connection (a struct xtcp_tw6). */
+int xtcp_tw_create6(struct net *net, const struct xtcp_key6 *key,
+		    const struct xtcp_tw_init *init)
+{
+	return __xtcp_tw_create(net, NULL, key, init);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw_create6, XTCP_NS);
 
 /**
  * xtcp_tw_enter - replace a connection in TIME_WAIT by an entry
@@ -440,6 +562,8 @@ int xtcp_tw_enter(struct sock *sk)
 
 	if (WARN_ON_ONCE(tcb->state != XTCP_TIME_WAIT))
 		return -EINVAL;
+	if (xs->af->family == AF_INET6)
+		return xtcp_tw_create6(sock_net(sk), &xs->key6, &init);
 	return xtcp_tw_create(sock_net(sk), &xs->key, &init);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tw_enter, XTCP_NS);
@@ -470,19 +594,28 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tw_remaining_ms, XTCP_NS);
  */
 enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_net *xn = xtcp_pernet(net);
-	struct xtcp_key key = {
-		.laddr = iph->daddr, .lport = th->dest,
-		.raddr = iph->saddr, .rport = th->source,
-	};
 	enum xtcp_tw_verdict v = XTCP_TW_DONE;
 	struct xtcp_reply r;
 	struct xtcp_tw *tw;
 	struct sock *l;
 
-	tw = xtcp_tw_lookup(net, &key);
+	if (xtcp_skb_v6(skb)) {
+		struct xtcp_key6 key6 = {
+			.laddr = ipv6_hdr(skb)->daddr, .lport = th->dest,
+			.raddr = ipv6_hdr(skb)->saddr, .rport = th->source,
+		};
+
+		tw = xtcp_tw_lookup6(net, &key6);
+	} else {
+		struct xtcp_key key = {
+			.laddr = ip_hdr(skb)->daddr, .lport = th->dest,
+			.raddr = ip_hdr(skb)->saddr, .rport = th->source,
+		};
+
+		tw = xtcp_tw_lookup(net, &key);
+	}
 	if (!tw)
 		return XTCP_TW_NONE;
 	switch (xtcp_tw_decide(&tw->st, &XTCP_SKB_CB(skb)->seg,
@@ -512,7 +645,9 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 		break;
 	case XTCP_TW_ACT_SYN:
 		/* As Linux: without a listener the entry stays and ACKs. */
-		l = xtcp_lookup_listener(net, iph->daddr, th->dest);
+		l = xtcp_skb_v6(skb) ?
+		    xtcp_lookup_listener6(net, &ipv6_hdr(skb)->daddr, th->dest) :
+		    xtcp_lookup_listener(net, ip_hdr(skb)->daddr, th->dest);
 		if (!l) {
 			xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
 			break;
@@ -528,6 +663,31 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tw_rcv, XTCP_NS);
 
+/* One pass of xtcp_tw_purge() over @ht (twhash or twhash6). */
+static void xtcp_tw_purge_table(struct rhashtable *ht)
+{
+	struct rhashtable_iter iter;
+	struct xtcp_tw *tw;
+
+	rhashtable_walk_enter(ht, &iter);
+	rhashtable_walk_start(&iter);
+	/* a struct xtcp_tw6 starts with its struct xtcp_tw */
+	while ((tw = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(tw))		/* -EAGAIN: resized, go on */
+			continue;
+		if (!refcount_inc_not_zero(&tw->refcnt))
+			continue;
+		rhashtable_walk_stop(&iter);
+		if (hrtimer_cancel(&tw->timer))
+			xtcp_tw_retire(tw, NULL);
+		xtcp_tw_put(tw);
+		cond_resched();
+		rhashtable_walk_start(&iter);
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+}
+
 /**
  * xtcp_tw_purge - delete every TIME_WAIT entry of a namespace
  * @net: the namespace, being dismantled (or a KUnit test's)
@@ -539,8 +699,6 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tw_rcv, XTCP_NS);
 void xtcp_tw_purge(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	struct rhashtable_iter iter;
-	struct xtcp_tw *tw;
 	int pass;
 
 	for (pass = 0; atomic_long_read(&xn->tw_active) > 0;
@@ -548,22 +706,8 @@ void xtcp_tw_purge(struct net *net)
 		/* an entry whose holder never lets go would be a bug */
 		if (WARN_ON_ONCE(pass == 100))
 			break;
-		rhashtable_walk_enter(&xn->twhash, &iter);
-		rhashtable_walk_start(&iter);
-		while ((tw = rhashtable_walk_next(&iter))) {
-			if (IS_ERR(tw))		/* -EAGAIN: resized, go on */
-				continue;
-			if (!refcount_inc_not_zero(&tw->refcnt))
-				continue;
-			rhashtable_walk_stop(&iter);
-			if (hrtimer_cancel(&tw->timer))
-				xtcp_tw_retire(tw, NULL);
-			xtcp_tw_put(tw);
-			cond_resched();
-			rhashtable_walk_start(&iter);
-		}
-		rhashtable_walk_stop(&iter);
-		rhashtable_walk_exit(&iter);
+		xtcp_tw_purge_table(&xn->twhash);
+		xtcp_tw_purge_table(&xn->twhash6);
 		if (atomic_long_read(&xn->tw_active) > 0)
 			usleep_range(1000, 2000); /* a holder is re-arming */
 	}
@@ -583,7 +727,8 @@ EXPORT_SYMBOL_NS_GPL(xtcp_tw_purge, XTCP_NS);
  */
 static struct xtcp_tw *xtcp_tw_seq_find(struct net *net, struct xtcp_tw_seq *it)
 {
-	struct rhashtable *ht = &xtcp_pernet(net)->twhash;
+	struct rhashtable *ht = it->v6 ? &xtcp_pernet(net)->twhash6 :
+				  &xtcp_pernet(net)->twhash;
 	const struct bucket_table *tbl = rht_dereference_rcu(ht->tbl, ht);
 	const struct bucket_table *t;
 	struct rhash_head *pos;
@@ -627,9 +772,12 @@ struct xtcp_tw *xtcp_tw_seq_start(struct net *net, struct xtcp_tw_seq *it,
 {
 	struct xtcp_tw *tw;
 
+	bool v6 = it->v6;
+
 	if (idx && idx == it->idx)
 		return xtcp_tw_seq_find(net, it);
 	memset(it, 0, sizeof(*it));
+	it->v6 = v6;
 	tw = xtcp_tw_seq_find(net, it);
 	while (tw && it->idx < idx)
 		tw = xtcp_tw_seq_next(net, it);
@@ -641,6 +789,22 @@ void xtcp_tw_seq_show(struct seq_file *f, const struct xtcp_tw *tw, int sl)
 {
 	unsigned long left = msecs_to_jiffies(xtcp_tw_remaining_ms(tw));
 
+	if (tw->st.v6) {
+		/* as get_timewait6_sock() */
+		const struct in6_addr *src = &xtcp_tw6(tw)->key6.laddr;
+		const struct in6_addr *dst = &xtcp_tw6(tw)->key6.raddr;
+
+		seq_printf(f, "%4d: %08X%08X%08X%08X:%04X %08X%08X%08X%08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK",
+			   sl, src->s6_addr32[0], src->s6_addr32[1],
+			   src->s6_addr32[2], src->s6_addr32[3],
+			   ntohs(tw->key.lport), dst->s6_addr32[0],
+			   dst->s6_addr32[1], dst->s6_addr32[2],
+			   dst->s6_addr32[3], ntohs(tw->key.rport),
+			   TCP_TIME_WAIT, 0, 0, 3,
+			   jiffies_delta_to_clock_t(left), 0, 0, 0, 0,
+			   refcount_read(&tw->refcnt), tw);
+		return;
+	}
 	seq_printf(f, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK",
 		   sl, tw->key.laddr, ntohs(tw->key.lport), tw->key.raddr,
 		   ntohs(tw->key.rport), TCP_TIME_WAIT, 0, 0, 3,
@@ -660,7 +824,15 @@ int xtcp_tw_net_init(struct xtcp_net *xn)
 		return err;
 	err = rhashtable_init(&xn->twhash, &xtcp_tw_params);
 	if (err)
-		rhashtable_destroy(&xn->tw_ports);
+		goto out_ports;
+	err = rhashtable_init(&xn->twhash6, &xtcp_tw6_params);
+	if (err)
+		goto out_tw;
+	return 0;
+out_tw:
+	rhashtable_destroy(&xn->twhash);
+out_ports:
+	rhashtable_destroy(&xn->tw_ports);
 	return err;
 }
 
@@ -669,6 +841,7 @@ void xtcp_tw_net_exit(struct net *net)
 	struct xtcp_net *xn = xtcp_pernet(net);
 
 	xtcp_tw_purge(net);
+	rhashtable_destroy(&xn->twhash6);
 	rhashtable_destroy(&xn->twhash);
 	WARN_ON_ONCE(atomic_read(&xn->tw_ports.nelems));
 	rhashtable_destroy(&xn->tw_ports);
@@ -678,12 +851,21 @@ int xtcp_tw_cache_init(void)
 {
 	xtcp_tw_cachep = kmem_cache_create("xtcp_tw", sizeof(struct xtcp_tw), 0,
 					   XTCP_SLAB_NO_MERGE, NULL);
-	return xtcp_tw_cachep ? 0 : -ENOMEM;
+	if (!xtcp_tw_cachep)
+		return -ENOMEM;
+	xtcp_tw6_cachep = kmem_cache_create("xtcp_tw6", sizeof(struct xtcp_tw6),
+					    0, XTCP_SLAB_NO_MERGE, NULL);
+	if (!xtcp_tw6_cachep) {
+		kmem_cache_destroy(xtcp_tw_cachep);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* After rcu_barrier(): the last entries are freed. */
 void xtcp_tw_cache_exit(void)
 {
+	kmem_cache_destroy(xtcp_tw6_cachep);
 	kmem_cache_destroy(xtcp_tw_cachep);
 }
 
@@ -693,3 +875,10 @@ unsigned int xtcp_tw_obj_size(void)
 	return kmem_cache_size(xtcp_tw_cachep);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_tw_obj_size, XTCP_NS);
+
+/* The same for IPv6 entries. */
+unsigned int xtcp_tw6_obj_size(void)
+{
+	return kmem_cache_size(xtcp_tw6_cachep);
+}
+EXPORT_SYMBOL_NS_GPL(xtcp_tw6_obj_size, XTCP_NS);

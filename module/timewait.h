@@ -24,6 +24,7 @@ struct xtcp_tw_state {
 	u32	rcv_nxt;	/* after the peer's FIN */
 	u16	rcv_wnd;	/* the window field as we last sent it (scaled) */
 	u8	rcv_wscale;	/* its shift: the window is rcv_wnd << rcv_wscale */
+	u8	v6;		/* an IPv6 connection's: a struct xtcp_tw6 */
 };
 
 /* The numbers xtcp_tw_create() takes from the connection. */
@@ -47,6 +48,16 @@ struct xtcp_tw {
 	struct xtcp_tw_state	st;		/* read-only once hashed */
 	u32			last_oow_ack;	/* jiffies: xtcp_oow_ratelimited() */
 	struct rcu_head		rcu;
+};
+
+/*
+ * An IPv6 connection's entry: its key does not fit in 128 bytes, so it
+ * lives in a cache and a table of its own (twhash6); @tw.key holds the
+ * ports only.
+ */
+struct xtcp_tw6 {
+	struct xtcp_tw		tw;
+	struct xtcp_key6	key6;		/* as in ehash6 */
 };
 
 /* What the TIME_WAIT rules say about a segment (xtcp_tw_decide()). */
@@ -75,6 +86,11 @@ enum xtcp_tw_action xtcp_tw_decide(const struct xtcp_tw_state *tw,
 
 int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 		   const struct xtcp_tw_init *init);
+int xtcp_tw_create6(struct net *net, const struct xtcp_key6 *key,
+		    const struct xtcp_tw_init *init);
+struct xtcp_tw *xtcp_tw_lookup6(struct net *net, const struct xtcp_key6 *key);
+bool xtcp_tw_port_in_use6(struct net *net, const struct in6_addr *addr,
+			  u16 port);
 int xtcp_tw_enter(struct sock *sk);
 enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb);
 struct xtcp_tw *xtcp_tw_lookup(struct net *net, const struct xtcp_key *key);
@@ -90,6 +106,7 @@ void xtcp_tw_net_exit(struct net *net);
 int xtcp_tw_cache_init(void);
 void xtcp_tw_cache_exit(void);
 unsigned int xtcp_tw_obj_size(void);
+unsigned int xtcp_tw6_obj_size(void);
 
 /* /proc/net/xtcp rows after the sockets (proc.c), under RCU */
 struct xtcp_tw_seq {
@@ -98,6 +115,7 @@ struct xtcp_tw_seq {
 	unsigned int	offset;		/* ...its place in the bucket */
 	loff_t		idx;		/* its index among TIME_WAIT rows */
 	bool		done;		/* past the last row */
+	bool		v6;		/* walking twhash6 (/proc/net/xtcp6) */
 };
 
 struct xtcp_tw *xtcp_tw_seq_start(struct net *net, struct xtcp_tw_seq *it,

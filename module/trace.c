@@ -3,6 +3,7 @@
  * XTCP tracepoints (trace.h): the one file that creates them, and the
  * wrappers the rest of the module calls.
  */
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "xtcp.h"
@@ -21,7 +22,19 @@
 void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
 		      enum xtcp_state new)
 {
-	trace_xtcp_set_state(key, old, new);
+	struct in6_addr s, d;
+
+	ipv6_addr_set_v4mapped(key->laddr, &s);
+	ipv6_addr_set_v4mapped(key->raddr, &d);
+	trace_xtcp_set_state(AF_INET, &s, &d, key->lport, key->rport, old, new);
+}
+
+/* The same for an IPv6 connection. */
+void xtcp_trace_state6(const struct xtcp_key6 *key, enum xtcp_state old,
+		       enum xtcp_state new)
+{
+	trace_xtcp_set_state(AF_INET6, &key->laddr, &key->raddr, key->lport,
+			     key->rport, old, new);
 }
 
 /*
@@ -34,7 +47,7 @@ void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	enum xtcp_state old = xs->traced_state;
 	const struct inet_sock *inet;
-	struct xtcp_key key;
+	struct in6_addr saddr, daddr;
 
 	if (old == state)
 		return;
@@ -42,9 +55,8 @@ void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state)
 	if (!trace_xtcp_set_state_enabled())
 		return;
 	inet = inet_sk(sk);
-	key.laddr = inet->inet_rcv_saddr ?: inet->inet_saddr;
-	key.lport = inet->inet_sport;
-	key.raddr = inet->inet_daddr;
-	key.rport = inet->inet_dport;
-	trace_xtcp_set_state(&key, old, state);
+	xtcp_sk_addr6(sk, false, &saddr);
+	xtcp_sk_addr6(sk, true, &daddr);
+	trace_xtcp_set_state(xs->af->family, &saddr, &daddr, inet->inet_sport,
+			     inet->inet_dport, old, state);
 }

@@ -14,6 +14,7 @@
 #define _XTCP_TRACE_H
 
 #include <linux/tracepoint.h>
+#include <net/ipv6.h>
 
 #include "xtcp.h"
 
@@ -45,24 +46,40 @@ TRACE_DEFINE_ENUM(XTCP_TIME_WAIT);
 			 { XTCP_TIME_WAIT,	"TIME_WAIT" })
 
 TRACE_EVENT(xtcp_set_state,
-	    TP_PROTO(const struct xtcp_key *key, int oldstate, int newstate),
-	    TP_ARGS(key, oldstate, newstate),
+	    /* addresses as IPv6, IPv4 v4-mapped (as inet_sock_set_state) */
+	    TP_PROTO(u16 family, const struct in6_addr *saddr,
+		     const struct in6_addr *daddr, __be16 sport, __be16 dport,
+		     int oldstate, int newstate),
+	    TP_ARGS(family, saddr, daddr, sport, dport, oldstate, newstate),
 	    TP_STRUCT__entry(__field(int, oldstate)
 			     __field(int, newstate)
 			     __field(__u16, sport)
 			     __field(__u16, dport)
 			     __array(__u8, saddr, 4)
-			     __array(__u8, daddr, 4)),
+			     __array(__u8, daddr, 4)
+			     __field(__u16, family)
+			     __array(__u8, saddr_v6, 16)
+			     __array(__u8, daddr_v6, 16)),
 	    TP_fast_assign(__entry->oldstate = oldstate;
 			   __entry->newstate = newstate;
-			   __entry->sport = ntohs(key->lport);
-			   __entry->dport = ntohs(key->rport);
-			   memcpy(__entry->saddr, &key->laddr, 4);
-			   memcpy(__entry->daddr, &key->raddr, 4);),
-	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 oldstate=%s newstate=%s",
+			   __entry->sport = ntohs(sport);
+			   __entry->dport = ntohs(dport);
+			   __entry->family = family;
+			   /* the IPv4 fields: 0.0.0.0 for an IPv6 connection */
+			   memcpy(__entry->saddr, family == AF_INET ?
+				  (const void *)&saddr->s6_addr32[3] :
+				  (const void *)&in6addr_any, 4);
+			   memcpy(__entry->daddr, family == AF_INET ?
+				  (const void *)&daddr->s6_addr32[3] :
+				  (const void *)&in6addr_any, 4);
+			   memcpy(__entry->saddr_v6, saddr, 16);
+			   memcpy(__entry->daddr_v6, daddr, 16);),
+	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 oldstate=%s newstate=%s family=%s saddrv6=%pI6c daddrv6=%pI6c",
 		      __entry->sport, __entry->dport, __entry->saddr,
 		      __entry->daddr, xtcp_show_state(__entry->oldstate),
-		      xtcp_show_state(__entry->newstate))
+		      xtcp_show_state(__entry->newstate),
+		      __entry->family == AF_INET6 ? "AF_INET6" : "AF_INET",
+		      __entry->saddr_v6, __entry->daddr_v6)
 );
 
 #endif /* _XTCP_TRACE_H */

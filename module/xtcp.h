@@ -6,6 +6,7 @@
 #define _XTCP_H
 
 #include <linux/hrtimer.h>
+#include <linux/ipv6.h>
 #include <linux/list.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
@@ -32,12 +33,47 @@ struct xtcp_key {
 	__be32	raddr;		/* 0 for a listener */
 };
 
+/* The same for a connection over IPv6 (ehash6, lhash6, twhash6). */
+struct xtcp_key6 {
+	struct in6_addr	laddr;
+	__be16		lport;
+	__be16		rport;		/* 0 for a listener */
+	struct in6_addr	raddr;		/* :: for a listener */
+};
+
 struct xtcp_bind_bucket;	/* bind.c */
+
+/*
+ * What differs between the network layers a connection runs over (addr.c
+ * for IPv4, ipv6.c for IPv6), as inet_connection_sock_af_ops does for TCP:
+ * chosen per connection, so that a v4-mapped connection on an IPv6 socket
+ * runs over IPv4.
+ */
+struct xtcp_af_ops {
+	u16	family;		/* AF_INET or AF_INET6: the segments' IP */
+	u16	net_header_len;	/* the IP header in front of ours */
+	/* hand a segment with our header at its data to IP */
+	int	(*queue_xmit)(struct sock *sk, struct sk_buff *skb);
+	/* fill th->check: in full, or the pseudo-header part for the device */
+	void	(*send_check)(struct sock *sk, struct sk_buff *skb,
+			      struct tcphdr *th, bool partial);
+	/* does the route's device checksum our protocol (NETIF_F_HW_CSUM)? */
+	bool	(*csum_offload)(struct sock *sk);
+	/* is @skb from the peer @sk is connected to now? */
+	bool	(*skb_matches)(const struct sock *sk, const struct sk_buff *skb);
+	/* the route's path MTU after an ICMP "too big" (icmp.c) */
+	struct dst_entry *(*update_pmtu)(struct sock *sk, u32 mtu);
+};
+
+extern const struct xtcp_af_ops xtcp_ipv4_ops;
+extern const struct xtcp_af_ops xtcp_ipv6_ops;
 
 enum xtcp_hashed {
 	XTCP_UNHASHED,
 	XTCP_HASHED_LISTEN,	/* in xtcp_net.lhash */
 	XTCP_HASHED_CONN,	/* in xtcp_net.ehash */
+	XTCP_HASHED_LISTEN6,	/* in xtcp_net.lhash6 */
+	XTCP_HASHED_CONN6,	/* in xtcp_net.ehash6 */
 };
 
 /* xtcp_sock.flags bits */
@@ -79,9 +115,12 @@ struct xtcp_timer {
 struct xtcp_sock {
 	struct inet_sock	inet;
 	struct xtcp_tcb		tcb;
+	const struct xtcp_af_ops *af;		/* the IP it runs over (addr.c) */
+	u8			family;	/* the user's: AF_INET or AF_INET6 */
 
 	/* tables (table.c) */
 	struct xtcp_key		key;
+	struct xtcp_key6	key6;		/* the key over IPv6 */
 	struct rhash_head	hnode;		/* in lhash or ehash */
 	struct list_head	all_node;	/* in xtcp_net.all, for /proc */
 	struct list_head	orphan_node;	/* in xtcp_net.orphans, oldest first */
@@ -158,6 +197,9 @@ struct xtcp_sock {
 
 	/* the last state xtcp:xtcp_set_state reported (trace.c) */
 	enum xtcp_state		traced_state;
+
+	/* IPv6 (ipv6.c): inet_sk(sk)->pinet6 points here */
+	struct ipv6_pinfo	inet6;
 };
 
 /*
@@ -277,6 +319,8 @@ struct xtcp_net {
 
 	struct rhashtable	ehash;		/* connections, by 4-tuple */
 	struct rhashtable	lhash;		/* listeners, by (addr, port) */
+	struct rhashtable	ehash6;		/* the same over IPv6 */
+	struct rhashtable	lhash6;
 	spinlock_t		all_lock;	/* guards all */
 	struct list_head	all;		/* every hashed socket */
 	struct list_head	orphans;	/* under all_lock, oldest first */
@@ -286,10 +330,12 @@ struct xtcp_net {
 
 	/* TIME_WAIT entries (timewait.c) */
 	struct rhashtable	twhash;		/* by 4-tuple, as ehash */
+	struct rhashtable	twhash6;	/* ...and as ehash6 */
 	spinlock_t		tw_port_lock;	/* guards tw_ports' counts */
 	struct rhashtable	tw_ports;	/* entries per (address, port) */
 
 	struct sock		*ctl_sk;	/* raw socket for RSTs */
+	struct sock		*ctl_sk6;	/* ...over IPv6 */
 	unsigned long		rst_stamp;	/* RST rate limit: this second */
 	atomic_t		rst_count;	/* ...and RSTs sent in it */
 
@@ -356,8 +402,42 @@ void xtcp_family_exit(void);
 void xtcp_proto_exit(void);
 struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
 
-/* addr.c: socket address validation */
+/* addr.c: socket addresses, the address-family operations */
+struct xtcp_sockaddr {
+	struct in6_addr	addr;		/* IPv4 as v4-mapped */
+	__be16		port;
+	__be32		flowinfo;
+	u32		scope_id;
+	bool		v6;		/* given as a sockaddr_xtcp6 */
+};
+
+int xtcp_parse_sockaddr(const struct sockaddr *uaddr, int addr_len,
+			int family, struct xtcp_sockaddr *a);
 int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len, int family);
+u16 xtcp_af_mss(const struct xtcp_af_ops *af, u32 mtu, u16 user_mss);
+bool xtcp_addr_overlap(const struct in6_addr *a, bool a_v6only,
+		       const struct in6_addr *b, bool b_v6only);
+void xtcp_sk_addr6(const struct sock *sk, bool peer, struct in6_addr *a);
+bool xtcp_bind_child_v4(struct sock *child, struct sock *listener,
+			const struct sk_buff *skb);
+u32 xtcp_skb_isn(const struct sk_buff *skb);
+
+/* Is @skb an IPv6 datagram's (input, ICMP and control answers)? */
+static inline bool xtcp_skb_v6(const struct sk_buff *skb)
+{
+	return skb->protocol == htons(ETH_P_IPV6);
+}
+
+/* ipv6.c: XTCP over IPv6 */
+void xtcp_v6_sock_init(struct sock *sk);
+int xtcp_v6_connect_route(struct sock *sk);
+bool xtcp_v6_child_init(struct sock *child, struct sock *listener,
+			const struct sk_buff *skb);
+void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
+		      const struct xtcp_reply *r, u16 wnd, u16 user_mss);
+int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt, u8 type,
+		u8 code, int offset, __be32 info);
+int xtcp_v6_rcv(struct sk_buff *skb);
 
 /* bind.c: the per-netns bind table */
 int xtcp_bind_init(struct xtcp_net *xn);
@@ -367,11 +447,15 @@ bool xtcp_bind_conflict(__be32 addr_a, bool reuse_a, bool listen_a,
 			__be32 addr_b, bool reuse_b);
 u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i);
 int xtcp_bind_port(struct sock *sk, __be32 addr, u16 port);
+int xtcp_bind_port6(struct sock *sk, const struct in6_addr *addr, u16 port);
 int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 		      __be16 dport, u32 *isn);
+int xtcp_bind_connect6(struct sock *sk, __be16 dport, u32 *isn);
 int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn);
+int xtcp_tw_take6(struct net *net, const struct xtcp_key6 *key, u32 *isn);
 int xtcp_bind_recheck(struct sock *sk);
 void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
+void xtcp_bind_set_addr6(struct sock *sk, const struct in6_addr *addr);
 void xtcp_unbind(struct sock *sk);
 bool xtcp_bind_inherit(struct sock *child, struct sock *listener);
 
@@ -386,6 +470,12 @@ struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
 				    __be32 raddr, __be16 rport);
 struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport);
 bool xtcp_conn_hashed(struct net *net, const struct xtcp_key *key);
+struct sock *xtcp_lookup_connection6(struct net *net,
+				     const struct in6_addr *laddr, __be16 lport,
+				     const struct in6_addr *raddr, __be16 rport);
+struct sock *xtcp_lookup_listener6(struct net *net,
+				   const struct in6_addr *laddr, __be16 lport);
+bool xtcp_conn_hashed6(struct net *net, const struct xtcp_key6 *key);
 
 /* conn.c: connection life cycle on the socket side */
 void xtcp_sync_state(struct sock *sk);
@@ -451,8 +541,12 @@ struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 				 netdev_features_t features);
 
 /* output.c */
-/* Headroom for the link layer, IPv4 and our header in front of a segment. */
-#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct iphdr) + XTCP_MAX_HLEN)
+/* Headroom for the link layer, IP (v4 or v6) and our header. */
+#define XTCP_MAX_HEADER	(MAX_HEADER + sizeof(struct ipv6hdr) + XTCP_MAX_HLEN)
+
+struct sk_buff *xtcp_alloc_segment(unsigned int hlen, gfp_t gfp);
+void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
+		      __be16 dport, const struct xtcp_reply *r, u16 wnd);
 
 int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb);
 int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
@@ -539,6 +633,8 @@ void xtcp_keepalive_timeout(struct sock *sk);
 /* trace.c: the xtcp:xtcp_set_state tracepoint */
 void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
 		      enum xtcp_state new);
+void xtcp_trace_state6(const struct xtcp_key6 *key, enum xtcp_state old,
+		       enum xtcp_state new);
 void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state);
 
 /* sockopt.c: SOL_XTCP options */
@@ -581,6 +677,26 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 
 /* icmp.c: ICMP errors, path MTU discovery, the SOL_IP options we take */
 int xtcp_v4_err(struct sk_buff *skb, u32 info);
+
+/* An ICMP or ICMPv6 error, as its handler read it, for xtcp_icmp_apply(). */
+enum xtcp_icmp_kind {
+	XTCP_ICMP_IGNORE,	/* no action (source quench, unknown codes) */
+	XTCP_ICMP_MTU,		/* the path MTU is @mtu */
+	XTCP_ICMP_REDIRECT,	/* a better first hop */
+	XTCP_ICMP_ERROR,	/* @err, hard while connecting, soft after */
+};
+
+struct xtcp_icmp_err {
+	enum xtcp_icmp_kind	kind;
+	u32			seq;	/* the quoted segment's */
+	u32			mtu;
+	int			err;
+	bool			fatal;	/* kills a listener's child (tcp_req_err) */
+	bool			unreach; /* net/host unreachable: RFC 6069 */
+};
+
+void xtcp_icmp_apply(struct sock *sk, struct sk_buff *skb,
+		     const struct xtcp_icmp_err *e);
 void xtcp_mtu_reduced(struct sock *sk);
 void xtcp_icmp_release(struct sock *sk);
 void xtcp_pmtu_init(struct sock *sk, const struct sock *parent);
@@ -594,6 +710,7 @@ int xtcp_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
 int xtcp_sysctl_register(struct net *net);
 void xtcp_sysctl_unregister(struct net *net);
 int xtcp_proc_init(struct net *net);
+bool xtcp_tw_exists6(struct net *net, const struct xtcp_key6 *key);
 void xtcp_proc_exit(struct net *net);
 
 #endif /* _XTCP_H */

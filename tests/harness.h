@@ -159,11 +159,34 @@ static inline int xt_wait(pid_t pid, int secs, int *status, int *timed_out)
  * Run every test whose "PROG: NAME" contains FILTER (all without it), or
  * with --list only name them.  Exits 1 if any test failed.
  */
+/* Does the comma-separated XT_EXCLUDE list have a part of @name? */
+static inline int xt_excluded(const char *list, const char *name)
+{
+	char buf[512], *part, *save = NULL;
+
+	if (!list || !*list)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (part = strtok_r(buf, ",", &save); part;
+	     part = strtok_r(NULL, ",", &save))
+		if (*part && strstr(name, part))
+			return 1;
+	return 0;
+}
+
 static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 			 int argc, char **argv)
 {
 	const char *filter = NULL, *exclude = getenv("XT_EXCLUDE");
+	const char *family = getenv("XTCP_TEST_FAMILY");
 	int i, failed = 0, list = 0;
+	char name6[64];
+
+	/* run again over IPv6 (xtcp_util.h), as "PROG6: NAME" */
+	if (family && !strcmp(family, "6")) {
+		snprintf(name6, sizeof(name6), "%s6", prog);
+		prog = name6;
+	}
 
 	if (argc > 1 && !strcmp(argv[1], "--list")) {
 		list = 1;
@@ -181,7 +204,7 @@ static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 		snprintf(full, sizeof(full), "%s: %s", prog, t[i].name);
 		if (filter && !strstr(full, filter))
 			continue;
-		if (exclude && *exclude && strstr(t[i].name, exclude))
+		if (xt_excluded(exclude, t[i].name))
 			continue;
 		if (list) {
 			printf("%s\n", full);

@@ -269,6 +269,8 @@ netns_up() {
 	# ya <-> yb: data_test's impaired transfers and keepalive_test set netem on both ends
 	ip link add vya netns ya type veth peer name vyb netns yb &&
 	ip -n ya addr add 10.79.0.1/24 dev vya && ip -n yb addr add 10.79.0.2/24 dev vyb &&
+	ip -n ya addr add 2001:db8:79::1/64 dev vya nodad &&
+	ip -n yb addr add 2001:db8:79::2/64 dev vyb nodad &&
 	ip -n ya link set vya up && ip -n yb link set vyb up &&
 	ip -n ya link set lo up && ip -n yb link set lo up
 }
@@ -314,6 +316,7 @@ if [ $list = 0 ] && ! loaded; then
 	echo "not ok - module: loaded for the test programs"
 fi
 prog ./socket_test
+XTCP_TEST_FAMILY=6 prog ./socket_test
 prog ./ipproto_test
 prog ./trace_test
 [ $list = 1 ] || netns_up || echo "not ok - module: netns setup"
@@ -325,6 +328,12 @@ XT_EXCLUDE=close_with_timers_armed prog ./connect_test
 for p in $(in_order "$first" *_test.c); do
 	prog "./$p"
 done
+# Where the family matters, again over IPv6 (xtcp_util.h: ::1, v4-mapped),
+# less the tests that build IPv4 addresses or read /proc/net/xtcp themselves
+XT_EXCLUDE=close_with_timers_armed,proc_format_matches_tcp,loopback_connect_accept \
+	XTCP_TEST_FAMILY=6 prog ./connect_test
+XT_EXCLUDE=mss_and_buffers,ioctl_queues XTCP_TEST_FAMILY=6 prog ./data_test
+XTCP_TEST_FAMILY=6 prog ./teardown_test
 # segments on the wire, through a tun device (xt0, 10.99.0.1/24)
 for py in $(in_order "$first" *_pkt_test.py); do
 	prog /usr/bin/python3 "./$py"

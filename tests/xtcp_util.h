@@ -82,6 +82,54 @@ static inline struct sockaddr_xtcp xt_addr(const char *ip, unsigned short port)
 	return a;
 }
 
+/*
+ * XTCP_TEST_FAMILY=6 makes the helpers below speak IPv6 (struct
+ * sockaddr_xtcp6): 127.0.0.1 becomes ::1, 0.0.0.0 ::, and any other IPv4
+ * address its v4-mapped form; an address with a colon is IPv6 either way.
+ */
+static inline int xt_v6(void)
+{
+	static int v6 = -1;
+
+	if (v6 < 0) {
+		const char *e = getenv("XTCP_TEST_FAMILY");
+
+		v6 = e && !strcmp(e, "6");
+	}
+	return v6;
+}
+
+union xt_sockaddr {
+	struct sockaddr		sa;
+	struct sockaddr_xtcp	v4;
+	struct sockaddr_xtcp6	v6;
+};
+
+/* @ip:@port in the helpers' family; its length. */
+static inline socklen_t xt_sockaddr(const char *ip, unsigned short port,
+				    union xt_sockaddr *u)
+{
+	char mapped[64];
+
+	memset(u, 0, sizeof(*u));
+	if (!xt_v6() && !strchr(ip, ':')) {
+		u->v4 = xt_addr(ip, port);
+		return sizeof(u->v4);
+	}
+	u->v6.sxtcp6_family = xt_family();
+	u->v6.sxtcp6_port = htons(port);
+	if (!strcmp(ip, "127.0.0.1"))
+		ip = "::1";
+	else if (!strcmp(ip, "0.0.0.0"))
+		ip = "::";
+	else if (!strchr(ip, ':')) {
+		snprintf(mapped, sizeof(mapped), "::ffff:%s", ip);
+		ip = mapped;
+	}
+	inet_pton(AF_INET6, ip, u->v6.sxtcp6_addr);
+	return sizeof(u->v6);
+}
+
 static inline int xt_socket(void)
 {
 	return socket(xt_family(), SOCK_STREAM, 0);
@@ -89,27 +137,33 @@ static inline int xt_socket(void)
 
 static inline int xt_bind(int fd, const char *ip, unsigned short port)
 {
-	struct sockaddr_xtcp a = xt_addr(ip, port);
+	union xt_sockaddr u;
+	socklen_t len = xt_sockaddr(ip, port, &u);
 
-	return bind(fd, (struct sockaddr *)&a, sizeof(a));
+	return bind(fd, &u.sa, len);
 }
 
-/* The local port of @fd, or -1. */
+/* The local port of @fd (either shape of name), or -1. */
 static inline int xt_local_port(int fd)
 {
-	struct sockaddr_xtcp a;
-	socklen_t len = sizeof(a);
+	union xt_sockaddr u;
+	socklen_t len = sizeof(u);
 
-	if (getsockname(fd, (struct sockaddr *)&a, &len) || len != sizeof(a))
+	if (getsockname(fd, &u.sa, &len))
 		return -1;
-	return ntohs(a.sxtcp_port);
+	if (len == sizeof(u.v4))
+		return ntohs(u.v4.sxtcp_port);
+	if (len == sizeof(u.v6))
+		return ntohs(u.v6.sxtcp6_port);
+	return -1;
 }
 
 static inline int xt_connect(int fd, const char *ip, unsigned short port)
 {
-	struct sockaddr_xtcp a = xt_addr(ip, port);
+	union xt_sockaddr u;
+	socklen_t len = xt_sockaddr(ip, port, &u);
 
-	return connect(fd, (struct sockaddr *)&a, sizeof(a));
+	return connect(fd, &u.sa, len);
 }
 
 /* An int socket option of @fd; -12345 if getsockopt() fails. */
@@ -265,19 +319,20 @@ static inline long xt_stat(const char *name)
 }
 
 /*
- * The st and tr columns of /proc/net/xtcp's first socket row for local
+ * The st and tr columns of /proc/net/xtcp's (xtcp6's) first socket row for local
  * port @lport and remote port @rport (TIME_WAIT rows excluded); -1 if none.
  */
 static inline int xt_proc_row(int lport, int rport, unsigned int *tr)
 {
-	FILE *f = fopen("/proc/net/xtcp", "r");
+	FILE *f = fopen(xt_v6() ? "/proc/net/xtcp6" : "/proc/net/xtcp", "r");
 	unsigned int lp, rp, st, t;
-	char line[256];
+	char line[512];
 	int r = -1;
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
+		/* /proc/net/xtcp6's addresses are 32 hex digits */
 		if (sscanf(line, " %*d: %*x:%x %*x:%x %x %*x:%*x %x", &lp, &rp,
 			   &st, &t) != 4)
 			continue;

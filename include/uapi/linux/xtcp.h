@@ -8,6 +8,9 @@
  *	struct sockaddr_xtcp a = { .sxtcp_family = AF_XTCP,
  *				   .sxtcp_port = htons(7000) };
  *	bind(fd, (struct sockaddr *)&a, sizeof(a));
+ *
+ * The same socket speaks IPv6 when given a struct sockaddr_xtcp6: the
+ * length of the address (and, for a v4-mapped one, its contents) chooses.
  */
 #ifndef _UAPI_LINUX_XTCP_H
 #define _UAPI_LINUX_XTCP_H
@@ -39,6 +42,19 @@ struct sockaddr_xtcp {
 	unsigned char		sxtcp_zero[8];	/* pad to sizeof(sockaddr_in) */
 };
 
+/*
+ * IPv6 socket address: byte for byte a struct sockaddr_in6, with family
+ * AF_XTCP.  An IPv4 peer of a dual-stack socket shows as ::ffff:a.b.c.d.
+ * A struct sockaddr_in6 with sin6_family = AF_XTCP is the same thing.
+ */
+struct sockaddr_xtcp6 {
+	__kernel_sa_family_t	sxtcp6_family;	/* AF_XTCP */
+	__be16			sxtcp6_port;
+	__be32			sxtcp6_flowinfo;
+	__u8			sxtcp6_addr[16]; /* IPv6 address */
+	__u32			sxtcp6_scope_id; /* interface, link-local */
+};
+
 /* Socket options at level SOL_XTCP, numbered as TCP's are. */
 #define XTCP_NODELAY		1	/* int: disable Nagle */
 #define XTCP_MAXSEG		2	/* int: MSS clamp, 0 = route's */
@@ -47,6 +63,8 @@ struct sockaddr_xtcp {
 #define XTCP_KEEPCNT		6	/* int: probes before dropping */
 #define XTCP_INFO		11	/* struct xtcp_info (read only) */
 #define XTCP_USER_TIMEOUT	18	/* int: ms unacked data may wait, 0 = off */
+/* int: IPv6 only, no v4-mapped peers (as IPV6_V6ONLY, which works too) */
+#define XTCP_V6ONLY		64
 
 /*
  * getsockopt(fd, SOL_XTCP, XTCP_INFO, &info, &len): the connection's state,
