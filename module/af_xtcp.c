@@ -102,7 +102,7 @@ out_cache:
 }
 
 /*
- * No socket pins the module any more, but orphans (conn.c) may still be
+ * No socket pins the module any more, but orphans (life.c) may still be
  * closing: stop input, stop new sockets, kill what is left per namespace,
  * and let the RCU callbacks that free sockets finish before the slab goes.
  */

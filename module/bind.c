@@ -511,3 +511,15 @@ void xtcp_unbind(struct sock *sk)
 	inet->inet_saddr = 0;
 	spin_unlock_bh(&xn->bind_lock);
 }
+
+/*
+ * Give back what connect() took implicitly: an ephemeral port, or the
+ * source address it chose for a socket bound to INADDR_ANY (as TCP does).
+ */
+void xtcp_put_local(struct sock *sk)
+{
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		xtcp_unbind(sk);
+	else if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		xtcp_bind_set_addr(sk, htonl(INADDR_ANY));
+}

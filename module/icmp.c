@@ -50,45 +50,6 @@
 #include "timewait.h"
 #include "xtcp.h"
 
-/* DF and ICMP reporting for a new socket: its listener's, or the defaults. */
-void xtcp_pmtu_init(struct sock *sk, const struct sock *parent)
-{
-	struct inet_sock *inet = inet_sk(sk);
-
-	if (parent) {
-		inet->pmtudisc = inet_sk(parent)->pmtudisc;
-		xtcp_inet_set_recverr(sk, xtcp_inet_recverr(parent));
-		return;
-	}
-	/* as inet_create() */
-	inet->pmtudisc = READ_ONCE(sock_net(sk)->ipv4.sysctl_ip_no_pmtu_disc) ?
-			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
-}
-
-/* The send MSS for path MTU @pmtu (tcp_sync_mss()); it only goes down. */
-static void xtcp_sync_mss(struct sock *sk, u32 pmtu)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = pmtu - sizeof(struct iphdr) - XTCP_HLEN;
-
-	/* as tcp_mtu_to_mss(): never below tcp_min_snd_mss */
-	mss = max_t(u32, mss, xs->tcb.min_snd_mss);
-	xs->pmtu_cookie = pmtu;
-	if (mss < xs->tcb.snd_mss)
-		xs->tcb.snd_mss = mss;
-}
-
-/*
- * The handshake set the send MSS from the peer's option: hold it to the
- * path MTU learned meanwhile (tcp_init_transfer() syncs the MSS with
- * icsk_pmtu_cookie the same way).
- */
-void xtcp_pmtu_established(struct sock *sk)
-{
-	if (xtcp_sk(sk)->pmtu_cookie)
-		xtcp_sync_mss(sk, xtcp_sk(sk)->pmtu_cookie);
-}
-
 /**
  * xtcp_mtu_reduced - act on the MTU the last "fragmentation needed" gave
  * @sk: a connection, BH-locked and not user-owned, or owned by us (release_cb)

@@ -405,3 +405,15 @@ void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 	xtcp_send_ctl_wnd(net, in_skb, r, 0);
 }
 EXPORT_SYMBOL_NS_GPL(xtcp_send_ctl, XTCP_NS);
+
+/* Every segment with ACK carries RCV.NXT and the window: note what we sent. */
+void xtcp_ack_sent(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rcv_wup = xs->tcb.rcv_nxt;
+	if (xs->ack_pending) {
+		xs->ack_pending = 0;
+		xtcp_delack_idle(sk);
+	}
+}

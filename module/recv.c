@@ -146,18 +146,6 @@ static bool xtcp_rcv_room(struct sock *sk, struct sk_buff *skb, bool in_order)
 	return room;
 }
 
-/* Every segment with ACK carries RCV.NXT and the window: note what we sent. */
-void xtcp_ack_sent(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xs->rcv_wup = xs->tcb.rcv_nxt;
-	if (xs->ack_pending) {
-		xs->ack_pending = 0;
-		xtcp_delack_idle(sk);
-	}
-}
-
 void xtcp_send_ack(struct sock *sk)
 {
 	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;

@@ -82,7 +82,7 @@ static void xtcp_listen_close(struct sock *sk)
 
 /*
  * close(2).  LISTEN and SYN_SENT close at once; a connection sends its FIN
- * after the queued data and finishes as an orphan (conn.c), or, with
+ * after the queued data and finishes as an orphan (life.c), or, with
  * unread data or SO_LINGER {1, 0}, is aborted with RST.  SO_LINGER {1, N}
  * waits up to N seconds for the FIN to be acknowledged.
  */

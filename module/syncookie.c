@@ -19,7 +19,7 @@
  * minutes: SEG.ACK - 1 and SEG.SEQ - 1 give the cookie and the SYN's
  * sequence number back; the count must be this minute's or the last
  * (MAX_SYNCOOKIE_AGE), and the data an index into the table.  The
- * connection is then made from the ACK alone (conn.c,
+ * connection is then made from the ACK alone (listen.c,
  * xtcp_cookie_child()), which goes on to the child as the ACK of its
  * SYN,ACK, data and all.  A bad cookie counts SyncookiesFailed and is
  * answered as any ACK to a listener: <SEQ=SEG.ACK><CTL=RST>.

@@ -74,7 +74,7 @@ struct xtcp_sock {
 	bool			bound;
 	bool			connect_bound;	/* by connect(): shareable */
 
-	/* a listener's children (conn.c), under queue_lock */
+	/* a listener's children (listen.c), under queue_lock */
 	spinlock_t		queue_lock;
 	struct list_head	syn_queue;	/* children in SYN_RECEIVED */
 	struct list_head	accept_queue;	/* established, not accepted */
@@ -181,7 +181,7 @@ static inline struct sock *xtcp_to_sk(struct xtcp_sock *xs)
 #endif
 
 /*
- * sk_state follows tcb.state (xtcp_sync_state() in conn.c): a debug build
+ * sk_state follows tcb.state (xtcp_sync_state() in trace.c): a debug build
  * checks it where a socket call, a segment or a timer takes the socket.
  */
 static inline void xtcp_check_state(const struct sock *sk)
@@ -337,8 +337,13 @@ void xtcp_family_exit(void);
 void xtcp_proto_exit(void);
 struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
 
-/* addr.c: socket address validation */
+/* addr.c: socket addresses, the route's MSS, the path MTU */
 int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len, int family);
+u16 xtcp_mss_for_mtu(u32 mtu, u16 user_mss);
+u16 xtcp_route_mss(struct sock *sk);
+void xtcp_pmtu_init(struct sock *sk, const struct sock *parent);
+void xtcp_sync_mss(struct sock *sk, u32 pmtu);
+void xtcp_pmtu_established(struct sock *sk);
 
 /* bind.c: the per-netns bind table */
 int xtcp_bind_init(struct xtcp_net *xn);
@@ -355,6 +360,7 @@ int xtcp_bind_recheck(struct sock *sk);
 void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
 void xtcp_unbind(struct sock *sk);
 bool xtcp_bind_inherit(struct sock *child, struct sock *listener);
+void xtcp_put_local(struct sock *sk);
 
 /* table.c: listener and connection tables */
 int xtcp_table_init(struct xtcp_net *xn);
@@ -368,23 +374,26 @@ struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
 struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport);
 bool xtcp_conn_hashed(struct net *net, const struct xtcp_key *key);
 
-/* conn.c: connection life cycle on the socket side */
-void xtcp_sync_state(struct sock *sk);
+/* life.c: a socket's life, from sock_init to done, and its orphans */
 void xtcp_sock_init(struct sock *sk);
 void xtcp_done(struct sock *sk, int err);
 void xtcp_abort(struct sock *sk, int err);
-void xtcp_put_local(struct sock *sk);
 void xtcp_conn_init(struct sock *sk);
 void xtcp_conn_forget(struct sock *sk);
 void xtcp_established(struct sock *sk);
+void xtcp_close_progress(struct sock *sk, unsigned int ev);
+void xtcp_orphan(struct sock *sk);
+void xtcp_orphan_reap(struct work_struct *work);
+int xtcp_orphan_retries(struct sock *sk, bool alive);
+void xtcp_orphans_kill(struct net *net);
+
+/* listen.c: a listener's children and its SYN and accept queues */
 void xtcp_new_child(struct sock *listener, struct sk_buff *skb);
 struct sock *xtcp_cookie_child(struct sock *listener, struct sk_buff *skb,
 			       u16 mss);
+void xtcp_child_ready(struct sock *child);
 void xtcp_child_drop(struct sock *child);
 void xtcp_listener_stop(struct sock *sk);
-void xtcp_close_progress(struct sock *sk, unsigned int ev);
-void xtcp_orphan(struct sock *sk);
-void xtcp_orphans_kill(struct net *net);
 
 /* memory.c: the protocol's memory accounting (sysctl mem) */
 extern atomic_long_t xtcp_memory_allocated;
@@ -399,10 +408,6 @@ void xtcp_leave_memory_pressure(struct sock *sk);
 int xtcp_memory_init(void);
 void xtcp_memory_exit(void);
 void xtcp_memory_release(struct sock *sk);
-void xtcp_orphan_reap(struct work_struct *work);
-int xtcp_orphan_retries(struct sock *sk, bool alive);
-u16 xtcp_mss_for_mtu(u32 mtu, u16 user_mss);
-u16 xtcp_route_mss(struct sock *sk);
 
 /*
  * The error a timeout reports: a soft error an ICMP message left (RFC 1122
@@ -439,6 +444,7 @@ int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb);
 int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	      struct sk_buff *data);
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
+void xtcp_ack_sent(struct sock *sk);
 bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit);
 bool xtcp_oow_ratelimited(struct net *net, u32 *last, enum xtcp_mib mib);
 bool xtcp_oow_seg_ratelimited(struct net *net, const struct xtcp_seg *seg,
@@ -469,7 +475,6 @@ void xtcp_write_space(struct sock *sk);
 int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		 int flags);
 bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb);
-void xtcp_ack_sent(struct sock *sk);
 void xtcp_rcv_window_update(struct sock *sk);
 void xtcp_rcv_window_init(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
@@ -501,7 +506,8 @@ void xtcp_keepalive_stop(struct sock *sk);
 void xtcp_keepalive_stop_sync(struct sock *sk);
 void xtcp_keepalive_release(struct sock *sk);
 
-/* trace.c: the xtcp:xtcp_set_state tracepoint */
+/* trace.c: the xtcp:xtcp_set_state tracepoint, and sk_state following it */
+void xtcp_sync_state(struct sock *sk);
 void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
 		      enum xtcp_state new);
 void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state);
@@ -528,8 +534,6 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 int xtcp_v4_err(struct sk_buff *skb, u32 info);
 void xtcp_mtu_reduced(struct sock *sk);
 void xtcp_icmp_release(struct sock *sk);
-void xtcp_pmtu_init(struct sock *sk, const struct sock *parent);
-void xtcp_pmtu_established(struct sock *sk);
 int xtcp_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		       unsigned int optlen);
 int xtcp_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
