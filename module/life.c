@@ -42,7 +42,8 @@ void xtcp_sock_init(struct sock *sk)
 	sk->sk_protocol = xtcp_ipproto;
 	/* what sk_setup_caps() checks the route's device against (offload.c) */
 	sk->sk_gso_type = XTCP_GSO_TYPE;
-	sk->sk_backlog_rcv = xtcp_do_rcv;
+	/* as inet_create(): segments a user held back go to input.c */
+	sk->sk_backlog_rcv = sk->sk_prot->backlog_rcv;
 	sk->sk_write_space = xtcp_write_space;
 	sk->sk_destruct = xtcp_destruct;
 	sock_set_flag(sk, SOCK_RCU_FREE);
@@ -335,7 +336,8 @@ void xtcp_conn_init(struct sock *sk)
 
 /*
  * The handshake completed (SYN_SENT or SYN_RECEIVED -> ESTABLISHED; the
- * caller synced sk_state).
+ * caller synced sk_state).  A listener's child goes to the accept queue
+ * next: the caller's xtcp_child_ready().
  */
 void xtcp_established(struct sock *sk)
 {
@@ -355,9 +357,8 @@ void xtcp_established(struct sock *sk)
 	xtcp_rcv_space_init(sk);
 	xtcp_sndbuf_expand(sk);
 	xtcp_keepalive_reset(sk);
-	if (xs->parent) {
-		xtcp_child_ready(sk);
-	} else {
+	/* a listener's child wakes its listener instead (xtcp_child_ready()) */
+	if (!xs->parent) {
 		sk->sk_state_change(sk);
 		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 	}

@@ -10,6 +10,7 @@
  * from the queues (under queue_lock) owns both references.  Once the
  * listener has set queues_closed, only the listener's closer unlinks.
  */
+#include <linux/sched/signal.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -88,9 +89,13 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	struct rtable *rt;
 	struct sock *child;
 
-	child = xtcp_sk_alloc(net, GFP_ATOMIC, 0);
+	/* the listener's family and proto (socket.c), as sk_clone_lock() */
+	child = sk_alloc(net, listener->sk_family, GFP_ATOMIC,
+			 listener->sk_prot, 0);
 	if (!child)
 		return NULL;
+	sock_init_data(NULL, child);
+	xtcp_sock_init(child);
 	cxs = xtcp_sk(child);
 	inet = inet_sk(child);
 	child->sk_uid = listener->sk_uid;
@@ -301,7 +306,7 @@ static void xtcp_child_abort(struct sock *listener, struct sock *child)
  * Stop listening: out of the listener table, and every child, half-open or
  * waiting for accept(), is reset.  Process context, @sk locked.
  */
-void xtcp_listener_stop(struct sock *sk)
+static void xtcp_listener_stop(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk), *cxs, *tmp;
 	LIST_HEAD(children);
@@ -320,4 +325,106 @@ void xtcp_listener_stop(struct sock *sk)
 		list_del_init(&cxs->child_node);
 		xtcp_child_abort(sk, xtcp_to_sk(cxs));
 	}
+}
+
+/* CLOSE in LISTEN (§3.10.4): the children are reset, LISTEN -> CLOSED. */
+void xtcp_listener_close(struct sock *sk)
+{
+	xtcp_listener_stop(sk);
+	xtcp_tcb_close(&xtcp_sk(sk)->tcb);
+	xtcp_sync_state(sk);
+}
+
+/*
+ * SEND in LISTEN (§3.10.2), connect() on a listener: passive turns
+ * active, if nothing is pending.  @sk is locked.
+ * Return: 0 (@sk is CLOSED now), or -EISCONN.
+ */
+int xtcp_listener_connect(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err;
+
+	spin_lock_bh(&xs->queue_lock);
+	err = list_empty(&xs->syn_queue) && list_empty(&xs->accept_queue) ?
+	      0 : -EISCONN;
+	if (!err)
+		xs->queues_closed = true;
+	spin_unlock_bh(&xs->queue_lock);
+	if (!err)
+		xtcp_listener_close(sk);
+	return err;
+}
+
+/* Wait for a child on the accept queue; lock held, dropped while asleep. */
+static int xtcp_wait_child(struct sock *sk, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	while (!READ_ONCE(sk->sk_ack_backlog)) {
+		if (!*timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		release_sock(sk);
+		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
+		lock_sock(sk);
+		if (sk->sk_state != TCP_LISTEN) {
+			err = -EINVAL;
+			break;
+		}
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+/* accept(2) and accept4(2): the first established child. */
+int xtcp_do_accept(struct socket *sock, struct socket *newsock, int flags,
+		   bool kern)
+{
+	struct sock *sk = sock->sk, *child = NULL;
+	struct xtcp_sock *xs = xtcp_sk(sk), *cxs;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_LISTEN) {
+		err = -EINVAL;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	err = xtcp_wait_child(sk, &timeo);
+	if (err)
+		goto out;
+	spin_lock_bh(&xs->queue_lock);
+	cxs = list_first_entry_or_null(&xs->accept_queue, struct xtcp_sock,
+				       child_node);
+	if (cxs) {
+		list_del_init(&cxs->child_node);
+		sk_acceptq_removed(sk);
+		child = xtcp_to_sk(cxs);
+	}
+	spin_unlock_bh(&xs->queue_lock);
+	if (!child) {
+		err = -EAGAIN;
+		goto out;
+	}
+	release_sock(sk);
+
+	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
+	sock_graft(child, newsock);
+	newsock->state = SS_CONNECTED;
+	cxs->parent = NULL;
+	release_sock(child);
+	sock_put(sk);		/* the child's reference on its listener */
+	return 0;
+out:
+	release_sock(sk);
+	return err;
 }

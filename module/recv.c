@@ -169,8 +169,9 @@ u32 xtcp_inq(struct sock *sk)
  * The peer's FIN is next in sequence (§3.10.7.4, eighth): RCV.NXT takes
  * it, it is ACKed at once, readers see end of file (recv() returns 0,
  * EPOLLIN | EPOLLRDHUP), and the state moves on (xtcp_tcb_fin()).
+ * Return: xtcp_tcb_fin()'s events (never 0), for xtcp_close_progress().
  */
-void xtcp_fin_rcv(struct sock *sk)
+static unsigned int xtcp_fin_rcv(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_reply r;
@@ -182,7 +183,7 @@ void xtcp_fin_rcv(struct sock *sk)
 	sock_set_flag(sk, SOCK_DONE);
 	xtcp_ofo_purge(&xs->ofo);
 	xtcp_send_ack(sk);
-	xtcp_close_progress(sk, ev);
+	return ev;
 }
 
 /*
@@ -196,11 +197,12 @@ void xtcp_fin_rcv(struct sock *sk)
  * (its data is kept) and the peer sends it again.  Text on a SYN,ACK
  * (SYN_SENT's sixth step) starts at SEG.SEQ + 1; a listener and
  * SYN_RECEIVED ignore text on a SYN (only the SYN is ACKed; the peer
- * resends it).
+ * resends it).  A FIN taken sets @fin_ev, for the caller to carry on
+ * closing (xtcp_close_progress()); it is left alone otherwise.
  *
  * Return: true if the receive path took @skb.
  */
-bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
+bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb, unsigned int *fin_ev)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
@@ -218,7 +220,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!seg->len) {
 		/* a FIN alone */
 		if (fin && seg->seq == tcb->rcv_nxt)
-			xtcp_fin_rcv(sk);
+			*fin_ev = xtcp_fin_rcv(sk);
 		else
 			xtcp_send_ack(sk);
 		return false;
@@ -232,7 +234,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 		if (old >= seg->len) {
 			/* the data is old; the FIN may be next */
 			if (fin && seg->seq + seg->len == tcb->rcv_nxt) {
-				xtcp_fin_rcv(sk);
+				*fin_ev = xtcp_fin_rcv(sk);
 				return false;
 			}
 			goto ack;
@@ -276,7 +278,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	sk->sk_data_ready(sk);
 	if (fin) {
 		/* the FIN follows the data just queued */
-		xtcp_fin_rcv(sk);
+		*fin_ev = xtcp_fin_rcv(sk);
 		return taken;
 	}
 ack:

@@ -31,6 +31,7 @@ static void xtcp_data_timeout(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err;
 
 	if (skb_queue_empty(&sk->sk_write_queue))
 		return;
@@ -46,7 +47,9 @@ static void xtcp_data_timeout(struct sock *sk)
 		xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	}
-	xtcp_data_rto(sk);
+	err = xtcp_data_rto(sk);
+	if (err)
+		xtcp_done(sk, err);
 }
 
 /*

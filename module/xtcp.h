@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <net/inet_sock.h>
+#include <net/netns/generic.h>
 #include <uapi/linux/xtcp.h>
 
 #include "cc.h"
@@ -313,7 +314,14 @@ struct xtcp_net {
 	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
 };
 
-struct xtcp_net *xtcp_pernet(const struct net *net);
+/* A namespace's XTCP state: data, read everywhere; no call into pernet.c. */
+extern unsigned int xtcp_net_id;
+
+static inline struct xtcp_net *xtcp_pernet(const struct net *net)
+{
+	return net_generic(net, xtcp_net_id);
+}
+
 int xtcp_pernet_init(void);
 void xtcp_pernet_exit(void);
 
@@ -328,14 +336,13 @@ static inline void xtcp_add(struct net *net, enum xtcp_mib m, unsigned long n)
 	this_cpu_add(xtcp_pernet(net)->mib->v[m], n);
 }
 
-unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m);
+unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m);	/* proc.c */
 
 /* socket.c: the socket family and its calls */
 int xtcp_socket_init(void);
 void xtcp_socket_exit(void);
 void xtcp_family_exit(void);
 void xtcp_proto_exit(void);
-struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
 
 /* addr.c: socket addresses, the route's MSS, the path MTU */
 int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len, int family);
@@ -393,7 +400,8 @@ struct sock *xtcp_cookie_child(struct sock *listener, struct sk_buff *skb,
 			       u16 mss);
 void xtcp_child_ready(struct sock *child);
 void xtcp_child_drop(struct sock *child);
-void xtcp_listener_stop(struct sock *sk);
+void xtcp_listener_close(struct sock *sk);
+int xtcp_listener_connect(struct sock *sk);
 
 /* memory.c: the protocol's memory accounting (sysctl mem) */
 extern atomic_long_t xtcp_memory_allocated;
@@ -463,7 +471,7 @@ void xtcp_push(struct sock *sk);
 void xtcp_push_force(struct sock *sk);
 void xtcp_clean_acked(struct sock *sk, u32 prior_una);
 void xtcp_dupack(struct sock *sk);
-void xtcp_data_rto(struct sock *sk);
+int xtcp_data_rto(struct sock *sk);
 bool xtcp_retransmit_head(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_queue_purge(struct sock *sk);
@@ -474,11 +482,11 @@ void xtcp_write_space(struct sock *sk);
 /* recv.c: the receiver */
 int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		 int flags);
-bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb);
+bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb,
+		   unsigned int *fin_ev);
 void xtcp_rcv_window_update(struct sock *sk);
 void xtcp_rcv_window_init(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
-void xtcp_fin_rcv(struct sock *sk);
 u32 xtcp_inq(struct sock *sk);
 
 /* timer.c */
