@@ -48,7 +48,7 @@ int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len, int family)
 		return -EAFNOSUPPORT;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_check_sockaddr, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_check_sockaddr);
 
 /* The MSS to advertise on a path of MTU @mtu, at most @user_mss if set. */
 u16 xtcp_mss_for_mtu(u32 mtu, u16 user_mss)

@@ -36,7 +36,7 @@ bool xtcp_bind_conflict(__be32 addr_a, bool reuse_a, bool listen_a,
 		return false;
 	return !(reuse_a && reuse_b && !listen_a);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_bind_conflict, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_bind_conflict);
 
 /**
  * xtcp_ephemeral_candidate - the i-th port to try in [lo, hi]
@@ -53,7 +53,7 @@ u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i)
 
 	return lo + (u32)(((u64)offset + i) % span);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_ephemeral_candidate, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ephemeral_candidate);
 
 /*
  * The sockets holding one local port, as TCP's inet_bind_bucket: one per
@@ -103,7 +103,7 @@ unsigned int xtcp_bind_ports(struct net *net)
 {
 	return atomic_read(&xtcp_pernet(net)->bind_table.nelems);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_bind_ports, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_bind_ports);
 
 /* Caller holds xn->bind_lock.  Return: @port's bucket, NULL if free. */
 static struct xtcp_bind_bucket *xtcp_bb_find(struct xtcp_net *xn, u16 port)
@@ -365,7 +365,7 @@ int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 	}
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_bind_connect, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_bind_connect);
 
 /**
  * xtcp_bind_port - give @sk the local address @addr and port @port
@@ -472,7 +472,7 @@ int xtcp_bind_recheck(struct sock *sk)
 	spin_unlock_bh(&xn->bind_lock);
 	return err;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_bind_recheck, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_bind_recheck);
 
 /**
  * xtcp_bind_set_addr - change the local address of a bound socket

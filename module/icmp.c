@@ -78,7 +78,6 @@ void xtcp_mtu_reduced(struct sock *sk)
 		xtcp_mtu_retransmit(sk);
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_mtu_reduced, XTCP_NS);
 
 /*
  * release_cb: what ICMP left for the owner of @sk (locked, BH off).  A
@@ -277,7 +276,7 @@ out:
 	sock_put(sk);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_v4_err, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_v4_err);
 
 /*
  * SOL_IP: IP_RECVERR and IP_MTU_DISCOVER go to ip_setsockopt(); the other

@@ -371,4 +371,4 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		consume_skb(skb);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_do_rcv, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_do_rcv);

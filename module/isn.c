@@ -6,11 +6,10 @@
  */
 #include <linux/ktime.h>
 #include <linux/math64.h>
-#include <linux/module.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
 
-#include "compat.h"
+#include "compat_pure.h"
 #include "isn.h"
 
 static siphash_key_t xtcp_isn_key __read_mostly;
@@ -39,7 +38,7 @@ u32 xtcp_isn_at(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 
 	return f + (u32)div_u64(ns, XTCP_ISN_TICK_NS);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_isn_at, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_isn_at);
 
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 {

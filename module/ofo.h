@@ -20,9 +20,20 @@
 #ifndef _XTCP_OFO_H
 #define _XTCP_OFO_H
 
+#include <linux/build_bug.h>
 #include <linux/rbtree.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
+
+#include "state.h"
+
+/* A received segment's control block: its header, parsed (input.c). */
+struct xtcp_skb_cb {
+	struct xtcp_seg	seg;
+};
+
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));
 
 /* xtcp_ofo_insert(): the segment held nothing new and was freed. */
 #define XTCP_OFO_NOTHING_NEW	1

@@ -134,7 +134,7 @@ int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 	KUNIT_STATIC_STUB_REDIRECT(xtcp_ip_xmit, sk, skb);
 	return ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_ip_xmit, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ip_xmit);
 
 /**
  * xtcp_xmit - send one segment on connection @sk
@@ -210,7 +210,6 @@ int xtcp_send(struct sock *sk, const struct xtcp_reply *r)
 {
 	return xtcp_xmit(sk, r->flags, r->seq, r->ack, NULL);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_send, XTCP_NS);
 
 /* At most @limit events a second (0: no limit), counted in @stamp/@count. */
 bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit)
@@ -269,7 +268,7 @@ bool xtcp_oow_seg_ratelimited(struct net *net, const struct xtcp_seg *seg,
 		return false;
 	return xtcp_oow_ratelimited(net, last, mib);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_oow_seg_ratelimited, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_oow_seg_ratelimited);
 
 /**
  * xtcp_challenge_allowed - may a challenge ACK (RFC 5961 §7) go?
@@ -404,7 +403,6 @@ void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 {
 	xtcp_send_ctl_wnd(net, in_skb, r, 0);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_send_ctl, XTCP_NS);
 
 /* Every segment with ACK carries RCV.NXT and the window: note what we sent. */
 void xtcp_ack_sent(struct sock *sk)

@@ -13,7 +13,7 @@
 #include "xtcp.h"
 
 unsigned int xtcp_net_id __read_mostly;
-EXPORT_SYMBOL_NS_GPL(xtcp_net_id, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_net_id);
 
 static void xtcp_net_defaults(struct xtcp_net *xn)
 {

@@ -194,7 +194,7 @@ unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m)
 		sum += per_cpu_ptr(xn->mib, cpu)->v[m];
 	return sum;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_mib_get, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_mib_get);
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)
 {

@@ -402,7 +402,7 @@ void xtcp_rtx_arm(struct sock *sk)
 
 	xtcp_timer_arm_lazy(sk, &xs->rtx_timer, &xs->rtx_due, xs->rto_ms);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rtx_arm, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_arm);
 
 /* Nothing outstanding: stopped, the hrtimer left to expire harmlessly. */
 void xtcp_rtx_idle(struct sock *sk)
@@ -447,7 +447,7 @@ void xtcp_rtx_stop(struct sock *sk)
 	if (hrtimer_try_to_cancel(&xtcp_sk(sk)->rtx_timer) == 1)
 		__sock_put(sk);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rtx_stop, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_stop);
 
 /*
  * Stop and wait for a running callback: process context, never under the

@@ -121,7 +121,7 @@ enum xtcp_tw_action xtcp_tw_decide(const struct xtcp_tw_state *tw,
 		return XTCP_TW_ACT_ACK_RESTART;
 	return XTCP_TW_ACT_ACK;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_decide, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_decide);
 
 /* ---- ports ------------------------------------------------------------- */
 
@@ -246,7 +246,7 @@ bool xtcp_tw_port_in_use(struct net *net, __be32 addr, u16 port)
 	spin_unlock_bh(&xn->tw_port_lock);
 	return used;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_port_in_use, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_in_use);
 
 /* ---- entries ----------------------------------------------------------- */
 
@@ -261,7 +261,7 @@ void xtcp_tw_put(struct xtcp_tw *tw)
 	if (refcount_dec_and_test(&tw->refcnt))
 		call_rcu(&tw->rcu, xtcp_tw_free_rcu);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_put, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_put);
 
 /**
  * xtcp_tw_lookup - the TIME_WAIT entry of a 4-tuple
@@ -281,7 +281,7 @@ struct xtcp_tw *xtcp_tw_lookup(struct net *net, const struct xtcp_key *key)
 	rcu_read_unlock();
 	return tw;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_lookup, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_lookup);
 
 /*
  * Take @tw out of the table (putting @successor, with the same key, in its
@@ -345,7 +345,7 @@ bool xtcp_tw_kill(struct xtcp_tw *tw)
 	xtcp_tw_retire(tw, NULL);
 	return true;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_kill, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_kill);
 
 /**
  * xtcp_tw_create - put a 4-tuple in TIME_WAIT for 2*MSL
@@ -418,7 +418,7 @@ out_free:
 	kmem_cache_free(xtcp_tw_cachep, tw);
 	return err;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_create, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_create);
 
 /**
  * xtcp_tw_enter - replace a connection in TIME_WAIT by an entry
@@ -442,7 +442,6 @@ int xtcp_tw_enter(struct sock *sk)
 		return -EINVAL;
 	return xtcp_tw_create(sock_net(sk), &xs->key, &init);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_enter, XTCP_NS);
 
 /**
  * xtcp_tw_remaining_ms - time left before an entry expires
@@ -456,7 +455,7 @@ s64 xtcp_tw_remaining_ms(const struct xtcp_tw *tw)
 
 	return max_t(s64, left, 0);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_remaining_ms, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_remaining_ms);
 
 /**
  * xtcp_tw_rcv - give a segment to the TIME_WAIT entry of its 4-tuple
@@ -526,7 +525,7 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 	xtcp_tw_put(tw);
 	return v;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_rcv, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_rcv);
 
 /**
  * xtcp_tw_purge - delete every TIME_WAIT entry of a namespace
@@ -568,7 +567,7 @@ void xtcp_tw_purge(struct net *net)
 			usleep_range(1000, 2000); /* a holder is re-arming */
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_purge, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_purge);
 
 /* ---- /proc/net/xtcp ---------------------------------------------------- */
 
@@ -692,4 +691,4 @@ unsigned int xtcp_tw_obj_size(void)
 {
 	return kmem_cache_size(xtcp_tw_cachep);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_obj_size, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_obj_size);

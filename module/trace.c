@@ -67,4 +67,4 @@ void xtcp_sync_state(struct sock *sk)
 	/* inet_sk_state_store() without its tracepoint, which is not exported */
 	smp_store_release(&sk->sk_state, xtcp_state_to_tcp(state));
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_sync_state, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_sync_state);

@@ -9,6 +9,7 @@
 #include <linux/list.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/tcp.h>
 #include <linux/types.h>
 #include <net/inet_sock.h>
 #include <net/netns/generic.h>
@@ -528,13 +529,6 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		    char __user *optval, int __user *optlen);
 
 /* input.c: the IP protocol handler */
-struct xtcp_skb_cb {
-	struct xtcp_seg	seg;
-};
-
-#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
-static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));
-
 int xtcp_v4_rcv(struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 
