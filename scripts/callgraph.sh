@@ -134,6 +134,8 @@ else:
 		for f in sorted(members):
 			if f in files:
 				print("  %-10s -> %s" % (f, fmt_to(f)))
+if markdown:
+	print("```")
 print("%d files, %d calls between them, %d going up a layer, %d pairs "
       "calling each other, %d cycles (strongly connected components):"
       % (len(files), nedges, sum(up(a, b) for a in calls for b in calls[a]),
@@ -159,6 +161,8 @@ for c in comps:
 			if b in c and (up(a, b) or (a, b) in allowed):
 				print("  %s%s -> %s" % ("" if (a, b) in allowed else "NEW ",
 							 a, " -> ".join(path(b, a))))
+if markdown:
+	print("```")
 if unplaced:
 	print("not in a layer (add them to LAYERS in scripts/callgraph.sh): "
 	      + " ".join(unplaced))
