@@ -15,7 +15,7 @@
 
 #include "xtcp.h"
 
-MODULE_IMPORT_NS(XTCP_NS);
+MODULE_IMPORT_NS(XTCP_KUNIT_NS);
 
 /* ---- addr.c ------------------------------------------------------------ */
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP socket addresses: struct sockaddr_xtcp has struct sockaddr_in's
- * layout, with family AF_XTCP (or whatever the family parameter says).
- * And the address-family seam: the operations a connection over IPv4 uses
- * (struct xtcp_af_ops; IPv6's are in ipv6.c).
+ * XTCP addresses and paths: struct sockaddr_xtcp has struct sockaddr_in's
+ * layout, with family AF_XTCP (or whatever the family parameter says); the
+ * address-family seam: the operations a connection over IPv4 uses (struct
+ * xtcp_af_ops; IPv6's are in ipv6.c); the MSS a route allows, and the path
+ * MTU a socket starts with and keeps.
  */
 #include <linux/errno.h>
 #include <linux/in.h>
@@ -12,14 +13,18 @@
 #include <linux/stddef.h>
 #include <linux/build_bug.h>
 #include <linux/netdevice.h>
+#include <net/dst.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/inet_connection_sock.h>
 #include <net/ipv6.h>
+#include <net/sock.h>
 #include <net/tcp.h>
 
 #include "isn.h"
 #include "xtcp.h"
+
+#define XTCP_MIN_MSS		88
 
 static_assert(sizeof(struct sockaddr_xtcp) == sizeof(struct sockaddr_in));
 static_assert(offsetof(struct sockaddr_xtcp, sxtcp_port) ==
@@ -80,14 +85,14 @@ int xtcp_parse_sockaddr(const struct sockaddr *uaddr, int addr_len,
 		a->scope_id = sa6->sxtcp6_scope_id;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_parse_sockaddr, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_parse_sockaddr);
 
 /* The same, for callers that only validate (sendto's ignored address). */
 int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len, int family)
 {
 	return xtcp_parse_sockaddr(uaddr, addr_len, family, NULL);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_check_sockaddr, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_check_sockaddr);
 
 /**
  * xtcp_addr_overlap - do two local addresses share a port's space?
@@ -117,7 +122,7 @@ bool xtcp_addr_overlap(const struct in6_addr *a, bool a_v6only,
 		       !a->s6_addr32[3] || !b->s6_addr32[3];
 	return ipv6_addr_equal(a, b);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_addr_overlap, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_addr_overlap);
 
 /**
  * xtcp_sk_addr6 - a socket's local or remote address as IPv6
@@ -152,45 +157,6 @@ u32 xtcp_skb_isn(const struct sk_buff *skb)
 				 th->dest, th->source);
 	return xtcp_isn(ip_hdr(skb)->daddr, ip_hdr(skb)->saddr, th->dest,
 			th->source);
-}
-
-/**
- * xtcp_bind_child_v4 - addresses and route of a listener's child over IPv4
- * @child: the new socket
- * @listener: its listener (maybe an IPv6 one: a v4-mapped child)
- * @skb: the SYN
- *
- * Return: true on success; false if it has no port or route.
- */
-bool xtcp_bind_child_v4(struct sock *child, struct sock *listener,
-			const struct sk_buff *skb)
-{
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
-	struct inet_sock *inet = inet_sk(child);
-	struct flowi4 *fl4;
-	struct rtable *rt;
-
-	xtcp_sk(child)->af = &xtcp_ipv4_ops;
-	inet->inet_saddr = iph->daddr;
-	inet->inet_rcv_saddr = iph->daddr;
-	inet->inet_daddr = iph->saddr;
-	inet->inet_sport = th->dest;
-	inet->inet_dport = th->source;
-	inet->inet_num = ntohs(th->dest);
-	if (!xtcp_bind_inherit(child, listener))
-		return false;
-
-	/* ip_queue_xmit() takes the addresses from cork.fl: route with it */
-	fl4 = &inet->cork.fl.u.ip4;
-	flowi4_init_output(fl4, child->sk_bound_dev_if, child->sk_mark, 0,
-			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
-			   iph->daddr, th->source, th->dest, child->sk_uid);
-	rt = ip_route_output_flow(sock_net(child), fl4, child);
-	if (IS_ERR(rt))
-		return false;
-	sk_setup_caps(child, &rt->dst);
-	return true;
 }
 
 /* ---- IPv4 (and v4-mapped connections of IPv6 sockets) ----------------- */
@@ -265,4 +231,68 @@ u16 xtcp_af_mss(const struct xtcp_af_ops *af, u32 mtu, u16 user_mss)
 	return xtcp_mss_for_mtu(mtu - (af->net_header_len -
 				       sizeof(struct iphdr)), user_mss);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_af_mss, XTCP_NS);
+
+/* The MSS to advertise on a path of MTU @mtu, at most @user_mss if set. */
+u16 xtcp_mss_for_mtu(u32 mtu, u16 user_mss)
+{
+	u32 mss = mtu - sizeof(struct iphdr) - XTCP_HLEN;
+
+	if (user_mss && user_mss < mss)
+		mss = user_mss;
+	return clamp_t(u32, mss, XTCP_MIN_MSS, U16_MAX);
+}
+
+/* The MSS to advertise: the route's MTU less the headers, or XTCP_MAXSEG. */
+u16 xtcp_route_mss(struct sock *sk)
+{
+	struct dst_entry *dst;
+	u32 mtu;
+
+	/* a listener's child is not locked by its creator: use RCU */
+	rcu_read_lock();
+	dst = __sk_dst_get(sk);
+	mtu = dst ? dst_mtu(dst) : 576;
+	rcu_read_unlock();
+	/* what the send MSS is cut for, until ICMP says less (icmp.c) */
+	xtcp_sk(sk)->pmtu_cookie = mtu;
+	return xtcp_af_mss(xtcp_sk(sk)->af, mtu, xtcp_sk(sk)->user_mss);
+}
+
+/* DF and ICMP reporting for a new socket: its listener's, or the defaults. */
+void xtcp_pmtu_init(struct sock *sk, const struct sock *parent)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (parent) {
+		inet->pmtudisc = inet_sk(parent)->pmtudisc;
+		xtcp_inet_set_recverr(sk, xtcp_inet_recverr(parent));
+		return;
+	}
+	/* as inet_create() */
+	inet->pmtudisc = READ_ONCE(sock_net(sk)->ipv4.sysctl_ip_no_pmtu_disc) ?
+			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
+}
+
+/* The send MSS for path MTU @pmtu (tcp_sync_mss()); it only goes down. */
+void xtcp_sync_mss(struct sock *sk, u32 pmtu)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = pmtu - xs->af->net_header_len - XTCP_HLEN;
+
+	/* as tcp_mtu_to_mss(): never below tcp_min_snd_mss */
+	mss = max_t(u32, mss, xs->tcb.min_snd_mss);
+	xs->pmtu_cookie = pmtu;
+	if (mss < xs->tcb.snd_mss)
+		xs->tcb.snd_mss = mss;
+}
+
+/*
+ * The handshake set the send MSS from the peer's option: hold it to the
+ * path MTU learned meanwhile (tcp_init_transfer() syncs the MSS with
+ * icsk_pmtu_cookie the same way).
+ */
+void xtcp_pmtu_established(struct sock *sk)
+{
+	if (xtcp_sk(sk)->pmtu_cookie)
+		xtcp_sync_mss(sk, xtcp_sk(sk)->pmtu_cookie);
+}

@@ -23,12 +23,12 @@
 int xtcp_ipproto __read_mostly = IPPROTO_XTCP;
 module_param_named(ipproto, xtcp_ipproto, int, 0444);
 MODULE_PARM_DESC(ipproto, "IP protocol number (default 253, RFC 3692 experimental)");
-EXPORT_SYMBOL_NS_GPL(xtcp_ipproto, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ipproto);
 
 int xtcp_family __read_mostly = AF_XTCP;
 module_param_named(family, xtcp_family, int, 0444);
 MODULE_PARM_DESC(family, "socket family number (default 25; 19 is the other free slot)");
-EXPORT_SYMBOL_NS_GPL(xtcp_family, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_family);
 
 static const struct net_protocol xtcp_protocol = {
 	.handler			= xtcp_v4_rcv,
@@ -118,7 +118,7 @@ out_cache:
 }
 
 /*
- * No socket pins the module any more, but orphans (conn.c) may still be
+ * No socket pins the module any more, but orphans (life.c) may still be
  * closing: stop input, stop new sockets, kill what is left per namespace,
  * and let the RCU callbacks that free sockets finish before the slab goes.
  */

@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/secure_seq.h>
 
 #include "timewait.h"
@@ -40,7 +41,7 @@ bool xtcp_bind_conflict(__be32 addr_a, bool reuse_a, bool listen_a,
 		return false;
 	return !(reuse_a && reuse_b && !listen_a);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_bind_conflict, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_bind_conflict);
 
 /* @sk's bound address as IPv6: v4-mapped over IPv4, 0.0.0.0 included. */
 static void xtcp_bound_addr(const struct sock *sk, struct in6_addr *a)
@@ -106,7 +107,7 @@ u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i)
 
 	return lo + (u32)(((u64)offset + i) % span);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_ephemeral_candidate, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ephemeral_candidate);
 
 /*
  * The sockets holding one local port, as TCP's inet_bind_bucket: one per
@@ -156,7 +157,7 @@ unsigned int xtcp_bind_ports(struct net *net)
 {
 	return atomic_read(&xtcp_pernet(net)->bind_table.nelems);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_bind_ports, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_bind_ports);
 
 /* Caller holds xn->bind_lock.  Return: @port's bucket, NULL if free. */
 static struct xtcp_bind_bucket *xtcp_bb_find(struct xtcp_net *xn, u16 port)
@@ -467,7 +468,7 @@ int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 								  dport),
 				   saddr, daddr, dport, isn);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_bind_connect, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_bind_connect);
 
 /**
  * xtcp_bind_connect6 - xtcp_bind_connect() over IPv6
@@ -598,7 +599,7 @@ int xtcp_bind_recheck(struct sock *sk)
 	spin_unlock_bh(&xn->bind_lock);
 	return err;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_bind_recheck, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_bind_recheck);
 
 /**
  * xtcp_bind_set_addr - change the local address of a bound socket
@@ -655,4 +656,55 @@ void xtcp_unbind(struct sock *sk)
 	sk->sk_v6_rcv_saddr = in6addr_any;
 	inet6_sk(sk)->saddr = in6addr_any;
 	spin_unlock_bh(&xn->bind_lock);
+}
+
+/**
+ * xtcp_bind_child_v4 - addresses and route of a listener's child over IPv4
+ * @child: the new socket
+ * @listener: its listener (maybe an IPv6 one: a v4-mapped child)
+ * @skb: the SYN
+ *
+ * Return: true on success; false if it has no port or route.
+ */
+bool xtcp_bind_child_v4(struct sock *child, struct sock *listener,
+			const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct inet_sock *inet = inet_sk(child);
+	struct flowi4 *fl4;
+	struct rtable *rt;
+
+	xtcp_sk(child)->af = &xtcp_ipv4_ops;
+	inet->inet_saddr = iph->daddr;
+	inet->inet_rcv_saddr = iph->daddr;
+	inet->inet_daddr = iph->saddr;
+	inet->inet_sport = th->dest;
+	inet->inet_dport = th->source;
+	inet->inet_num = ntohs(th->dest);
+	if (!xtcp_bind_inherit(child, listener))
+		return false;
+
+	/* ip_queue_xmit() takes the addresses from cork.fl: route with it */
+	fl4 = &inet->cork.fl.u.ip4;
+	flowi4_init_output(fl4, child->sk_bound_dev_if, child->sk_mark, 0,
+			   RT_SCOPE_UNIVERSE, xtcp_ipproto, 0, iph->saddr,
+			   iph->daddr, th->source, th->dest, child->sk_uid);
+	rt = ip_route_output_flow(sock_net(child), fl4, child);
+	if (IS_ERR(rt))
+		return false;
+	sk_setup_caps(child, &rt->dst);
+	return true;
+}
+
+/*
+ * Give back what connect() took implicitly: an ephemeral port, or the
+ * source address it chose for a socket bound to INADDR_ANY (as TCP does).
+ */
+void xtcp_put_local(struct sock *sk)
+{
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		xtcp_unbind(sk);
+	else if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		xtcp_bind_set_addr6(sk, NULL);
 }

@@ -53,10 +53,10 @@
  * Every addition to cwnd saturates at U32_MAX.
  */
 #include <linux/kernel.h>
-#include <linux/module.h>
+#include <linux/string.h>
 
 #include "cc.h"
-#include "compat.h"
+#include "compat_pure.h"
 #include "seq.h"
 
 #define XTCP_CC_IW_BYTES	14600	/* RFC 6928 section 2 */
@@ -85,7 +85,7 @@ void xtcp_cc_init(struct xtcp_cc *cc, u32 mss)
 	cc->cwnd = xtcp_cc_iw(mss);
 	cc->ssthresh = XTCP_CC_SSTHRESH_INF;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_cc_init, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_init);
 
 /*
  * An ACK that advanced SND.UNA to ack, by acked bytes; flight is what is
@@ -133,7 +133,7 @@ enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 	}
 	return XTCP_CC_NONE;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_cc_on_ack, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_ack);
 
 /*
  * A duplicate ACK.  Return: XTCP_CC_FAST_RETRANSMIT on the third when the
@@ -161,7 +161,7 @@ enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
 	cc->bytes_acked = 0;
 	return XTCP_CC_FAST_RETRANSMIT;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_cc_on_dupack, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_dupack);
 
 /* The retransmission timer expired (RFC 5681 section 3.1, RFC 6582 step 4). */
 void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
@@ -176,11 +176,11 @@ void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
 	cc->recover = snd_nxt - 1;
 	cc->recover_pending = true;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_cc_on_timeout, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_timeout);
 
 /* What congestion control lets the sender have in flight. */
 u32 xtcp_cc_window(const struct xtcp_cc *cc)
 {
 	return cc->cwnd;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_cc_window, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_window);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * XTCP compatibility shims: every difference between the kernels XTCP builds
- * against (Debian 6.1 and 6.12) lives here, keyed on features where the
- * kernel gives one to test.
+ * against (Debian 6.1 and 6.12) lives here or in compat_pure.h (what the
+ * pure core needs), keyed on features where the kernel gives one to test.
  */
 #ifndef _XTCP_COMPAT_H
 #define _XTCP_COMPAT_H
@@ -10,24 +10,18 @@
 #include <linux/version.h>
 #include <linux/module.h>
 
-/*
- * Symbol namespaces are bare tokens up to 6.12 and string literals from 6.13
- * on; there is no feature macro to test, so the version decides.
- */
-#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
-#define XTCP_NS "XTCP_INTERNAL"
-#else
-#define XTCP_NS XTCP_INTERNAL
-#endif
+/* What the pure core needs too: exports for KUnit, unaligned access. */
+#include "compat_pure.h"
 
 /*
- * get_unaligned_be16() and friends moved to <linux/unaligned.h> in 6.12
- * (sparse 0.6.4 cannot evaluate __has_include, so the version decides).
+ * The namespace xtcp_test.ko imports (EXPORT_SYMBOL_IF_KUNIT's): symbol
+ * namespaces are bare tokens up to 6.12 and string literals from 6.13 on;
+ * there is no feature macro to test, so the version decides.
  */
-#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
-#include <linux/unaligned.h>
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+#define XTCP_KUNIT_NS "EXPORTED_FOR_KUNIT_TESTING"
 #else
-#include <asm/unaligned.h>
+#define XTCP_KUNIT_NS EXPORTED_FOR_KUNIT_TESTING
 #endif
 
 /*

@@ -2,9 +2,10 @@
 /*
  * XTCP and ICMP: the errors IPv4 hands us (inet_protos' err_handler, from
  * icmp_socket_deliver(), softirq under RCU, skb->data at the IP header we
- * sent, at least 8 bytes of our header after it), path MTU discovery
- * (RFC 1191), and the SOL_IP options that steer them.  The rules are
- * tcp_v4_err()'s (net/ipv4/tcp_ipv4.c):
+ * sent, at least 8 bytes of our header after it), and ICMPv6's (inet6_protos'
+ * err_handler, xtcp_v6_err()), path MTU discovery (RFC 1191, RFC 8201), and
+ * the SOL_IP options that steer them.  The rules are tcp_v4_err()'s
+ * (net/ipv4/tcp_ipv4.c), for both IPs (xtcp_icmp_apply()):
  *
  * - The quoted segment names the connection (the 4-tuple) and a sequence
  *   number, which must be in flight: SND.UNA <= SEQ <= SND.NXT (RFC 5927
@@ -40,54 +41,19 @@
  * the next SYN (1 s) to try again.
  */
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <net/addrconf.h>
 #include <net/icmp.h>
 #include <net/inet_connection_sock.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ndisc.h>
 #include <net/route.h>
 #include <net/sock.h>
 
 #include "seq.h"
 #include "timewait.h"
 #include "xtcp.h"
-
-/* DF and ICMP reporting for a new socket: its listener's, or the defaults. */
-void xtcp_pmtu_init(struct sock *sk, const struct sock *parent)
-{
-	struct inet_sock *inet = inet_sk(sk);
-
-	if (parent) {
-		inet->pmtudisc = inet_sk(parent)->pmtudisc;
-		xtcp_inet_set_recverr(sk, xtcp_inet_recverr(parent));
-		return;
-	}
-	/* as inet_create() */
-	inet->pmtudisc = READ_ONCE(sock_net(sk)->ipv4.sysctl_ip_no_pmtu_disc) ?
-			 IP_PMTUDISC_DONT : IP_PMTUDISC_WANT;
-}
-
-/* The send MSS for path MTU @pmtu (tcp_sync_mss()); it only goes down. */
-static void xtcp_sync_mss(struct sock *sk, u32 pmtu)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 mss = pmtu - xs->af->net_header_len - XTCP_HLEN;
-
-	/* as tcp_mtu_to_mss(): never below tcp_min_snd_mss */
-	mss = max_t(u32, mss, xs->tcb.min_snd_mss);
-	xs->pmtu_cookie = pmtu;
-	if (mss < xs->tcb.snd_mss)
-		xs->tcb.snd_mss = mss;
-}
-
-/*
- * The handshake set the send MSS from the peer's option: hold it to the
- * path MTU learned meanwhile (tcp_init_transfer() syncs the MSS with
- * icsk_pmtu_cookie the same way).
- */
-void xtcp_pmtu_established(struct sock *sk)
-{
-	if (xtcp_sk(sk)->pmtu_cookie)
-		xtcp_sync_mss(sk, xtcp_sk(sk)->pmtu_cookie);
-}
 
 /**
  * xtcp_mtu_reduced - act on the MTU the last "fragmentation needed" gave
@@ -125,7 +91,6 @@ void xtcp_mtu_reduced(struct sock *sk)
 		xtcp_mtu_retransmit(sk);
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_mtu_reduced, XTCP_NS);
 
 /*
  * release_cb: what ICMP left for the owner of @sk (locked, BH off).  A
@@ -278,7 +243,73 @@ out:
 	sock_put(sk);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_v4_err, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_v4_err);
+
+/**
+ * xtcp_v6_err - an ICMPv6 error quoting one of our segments
+ * @skb: the ICMPv6 message, its data at the quoted IPv6 header
+ * @opt: unused
+ * @type: ICMPv6 type
+ * @code: ICMPv6 code
+ * @offset: where our header starts in @skb's data
+ * @info: the MTU for "packet too big"
+ *
+ * The rules of xtcp_v4_err() (icmp.c), with ICMPv6's types: "packet too
+ * big" lowers the path MTU (RFC 8201), unreachables and the rest are hard
+ * errors while connecting and soft ones after (RFC 1122 §4.2.3.9,
+ * icmpv6_err_convert()).
+ *
+ * Return: 0, or -ENOENT when no connection has the quoted 4-tuple.
+ */
+int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt, u8 type,
+		u8 code, int offset, __be32 info)
+{
+	const struct ipv6hdr *hdr = (const struct ipv6hdr *)skb->data;
+	const struct tcphdr *th = (const struct tcphdr *)(skb->data + offset);
+	struct net *net = dev_net(skb->dev);
+	struct xtcp_icmp_err e = { .seq = ntohl(th->seq) };
+	struct sock *sk;
+	int err;
+
+	/* we sent it: its source is our address and port */
+	sk = xtcp_lookup_connection6(net, &hdr->saddr, th->source, &hdr->daddr,
+				     th->dest);
+	if (!sk) {
+		struct xtcp_key6 key = {
+			.laddr = hdr->saddr, .lport = th->source,
+			.raddr = hdr->daddr, .rport = th->dest,
+		};
+
+		__ICMP6_INC_STATS(net, __in6_dev_get(skb->dev),
+				  ICMP6_MIB_INERRORS);
+		return xtcp_tw_exists6(net, &key) ? 0 : -ENOENT;
+	}
+	if (!ipv6_addr_equal(&sk->sk_v6_daddr, &hdr->daddr) ||
+	    inet_sk(sk)->inet_dport != th->dest)
+		goto out;
+	switch (type) {
+	case ICMPV6_PKT_TOOBIG:
+		e.kind = XTCP_ICMP_MTU;
+		/* RFC 8201 §4: below IPV6_MIN_MTU is no MTU to use */
+		e.mtu = max_t(u32, ntohl(info), IPV6_MIN_MTU);
+		break;
+	case NDISC_REDIRECT:
+		e.kind = XTCP_ICMP_REDIRECT;
+		break;
+	default:
+		e.kind = XTCP_ICMP_ERROR;
+		/* fatal: icmpv6_err_convert()'s own answer */
+		e.fatal = icmpv6_err_convert(type, code, &err);
+		e.err = err;
+		e.unreach = type == ICMPV6_DEST_UNREACH &&
+			    (code == ICMPV6_NOROUTE || code == ICMPV6_ADDR_UNREACH);
+		break;
+	}
+	xtcp_icmp_apply(sk, skb, &e);
+out:
+	sock_put(sk);
+	return 0;
+}
 
 /**
  * xtcp_icmp_apply - act on an ICMP or ICMPv6 error for connection @sk

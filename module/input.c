@@ -227,6 +227,7 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	struct xtcp_reply r;
 	unsigned int ev;
+	bool taken;
 
 	/* A full accept queue: drop the ACK, the child retransmits SYN,ACK. */
 	if (xs->parent && xs->tcb.state == XTCP_SYN_RECEIVED &&
@@ -258,8 +259,11 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xs->rto_ms = READ_ONCE(xtcp_pernet(net)->rto_init_ms);
 		xtcp_rtx_arm(sk);
 	}
-	if (ev & XTCP_EV_ESTABLISHED)
+	if (ev & XTCP_EV_ESTABLISHED) {
 		xtcp_established(sk);
+		if (xs->parent)
+			xtcp_child_ready(sk);
+	}
 	if (ev & XTCP_EV_REFUSED) {
 		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
 		xtcp_done(sk, ECONNREFUSED);
@@ -301,7 +305,12 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_abort(sk, 0);
 		return false;
 	}
-	return xtcp_data_rcv(sk, skb);
+	ev = 0;
+	taken = xtcp_data_rcv(sk, skb, &ev);
+	/* the peer's FIN came with it or after it: CLOSE_WAIT, CLOSING... */
+	if (ev)
+		xtcp_close_progress(sk, ev);
+	return taken;
 }
 
 /*
@@ -394,4 +403,4 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		consume_skb(skb);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_do_rcv, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_do_rcv);

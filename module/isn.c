@@ -7,11 +7,10 @@
 #include <linux/in6.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
-#include <linux/module.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
 
-#include "compat.h"
+#include "compat_pure.h"
 #include "isn.h"
 
 static siphash_key_t xtcp_isn_key __read_mostly;
@@ -40,7 +39,7 @@ u32 xtcp_isn_at(const siphash_key_t *key, __be32 saddr, __be32 daddr,
 
 	return f + (u32)div_u64(ns, XTCP_ISN_TICK_NS);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_isn_at, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_isn_at);
 
 u32 xtcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 {
@@ -77,7 +76,7 @@ u32 xtcp_isn6_at(const siphash_key_t *key, const struct in6_addr *saddr,
 
 	return f + (u32)div_u64(ns, XTCP_ISN_TICK_NS);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_isn6_at, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_isn6_at);
 
 u32 xtcp_isn6(const struct in6_addr *saddr, const struct in6_addr *daddr,
 	      __be16 sport, __be16 dport)

@@ -59,7 +59,7 @@ enum xtcp_ka_action xtcp_keepalive_next(const struct xtcp_ka_params *p,
 		*next_ms = min_t(u64, *next_ms, p->user_timeout_ms - idle_for_ms);
 	return XTCP_KA_PROBE;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_keepalive_next, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_keepalive_next);
 
 static bool xtcp_keepalive_on(struct sock *sk)
 {

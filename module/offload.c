@@ -140,7 +140,7 @@ struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 out:
 	return segs;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_gso_segment, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_gso_segment);
 
 /*
  * Chain @skb's payload onto the held packet @p, as skb_gro_receive()'s

@@ -13,13 +13,12 @@
  * queue past it is refused whole, leaving the queue as it was.
  */
 #include <linux/errno.h>
-#include <linux/module.h>
 #include <linux/rbtree.h>
 #include <linux/skbuff.h>
 
+#include "compat_pure.h"
 #include "ofo.h"
 #include "seq.h"
-#include "xtcp.h"
 
 /**
  * xtcp_skb_trim_front() - drop payload from the start of a segment
@@ -47,7 +46,7 @@ int xtcp_skb_trim_front(struct sk_buff *skb, u32 bytes)
 	seg->len = skb->len;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_skb_trim_front, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_skb_trim_front);
 
 /**
  * xtcp_skb_trim_back() - drop sequence space from the end of a segment
@@ -79,7 +78,7 @@ int xtcp_skb_trim_back(struct sk_buff *skb, u32 bytes)
 	seg->len = skb->len;
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_skb_trim_back, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_skb_trim_back);
 
 /**
  * xtcp_ofo_init() - make an empty queue
@@ -91,7 +90,7 @@ void xtcp_ofo_init(struct xtcp_ofo *q)
 	q->bytes = 0;
 	q->segs = 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_ofo_init, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ofo_init);
 
 /**
  * xtcp_ofo_purge() - free every queued segment
@@ -112,7 +111,7 @@ void xtcp_ofo_purge(struct xtcp_ofo *q)
 	q->bytes = 0;
 	q->segs = 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_ofo_purge, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ofo_purge);
 
 /* The queued segment with the greatest start at or before @seq, or NULL. */
 static struct sk_buff *xtcp_ofo_floor(const struct xtcp_ofo *q, u32 seq)
@@ -273,7 +272,7 @@ nothing_new:
 	consume_skb(skb);
 	return XTCP_OFO_NOTHING_NEW;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_ofo_insert, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ofo_insert);
 
 /**
  * xtcp_ofo_drain() - move the segments that the gap no longer holds back
@@ -320,4 +319,4 @@ u32 xtcp_ofo_drain(struct xtcp_ofo *q, u32 rcv_nxt, struct sk_buff_head *out)
 	}
 	return rcv_nxt;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_ofo_drain, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ofo_drain);

@@ -20,9 +20,40 @@
 #ifndef _XTCP_OFO_H
 #define _XTCP_OFO_H
 
+#include <linux/build_bug.h>
 #include <linux/rbtree.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
+
+#include "state.h"
+
+/* A received segment's control block: its header, parsed (input.c). */
+struct xtcp_skb_cb {
+	struct xtcp_seg	seg;
+};
+
+#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
+static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));
+
+/* A queued segment's sequence number (send and receive queues alike). */
+static inline u32 xtcp_skb_seq(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->seg.seq;
+}
+
+static inline bool xtcp_skb_fin(const struct sk_buff *skb)
+{
+	return XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN;
+}
+
+/*
+ * The sequence number after a queued segment, its header pulled: the
+ * payload, and a FIN takes the one after it (RFC 9293 §3.4).
+ */
+static inline u32 xtcp_skb_end_seq(const struct sk_buff *skb)
+{
+	return xtcp_skb_seq(skb) + skb->len + xtcp_skb_fin(skb);
+}
 
 /* xtcp_ofo_insert(): the segment held nothing new and was freed. */
 #define XTCP_OFO_NOTHING_NEW	1

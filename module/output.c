@@ -7,6 +7,9 @@
  */
 #include <linux/skbuff.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 #include "seq.h"
@@ -114,7 +117,7 @@ int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 	KUNIT_STATIC_STUB_REDIRECT(xtcp_ip_xmit, sk, skb);
 	return xtcp_sk(sk)->af->queue_xmit(sk, skb);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_ip_xmit, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ip_xmit);
 
 /**
  * xtcp_xmit - send one segment on connection @sk
@@ -190,7 +193,6 @@ int xtcp_send(struct sock *sk, const struct xtcp_reply *r)
 {
 	return xtcp_xmit(sk, r->flags, r->seq, r->ack, NULL);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_send, XTCP_NS);
 
 /* At most @limit events a second (0: no limit), counted in @stamp/@count. */
 bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit)
@@ -249,7 +251,7 @@ bool xtcp_oow_seg_ratelimited(struct net *net, const struct xtcp_seg *seg,
 		return false;
 	return xtcp_oow_ratelimited(net, last, mib);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_oow_seg_ratelimited, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_oow_seg_ratelimited);
 
 /**
  * xtcp_challenge_allowed - may a challenge ACK (RFC 5961 §7) go?
@@ -287,6 +289,78 @@ bool xtcp_challenge_allowed(struct net *net, u32 *last)
 	}
 	xtcp_inc(net, XTCP_MIB_CHALLENGE_ACKS);
 	return true;
+}
+
+/*
+ * xtcp_v6_send_ctl - answer an IPv6 segment with no connection behind it
+ * @net: the namespace @in_skb arrived in
+ * @in_skb: the segment (addresses and ports are swapped)
+ * @r: what to send
+ * @wnd: the window field
+ * @user_mss: the MSS option's limit for a SYN,ACK, 0 if none
+ *
+ * As tcp_v6_send_response(): through the namespace's IPv6 control socket.
+ */
+static void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
+			     const struct xtcp_reply *r, u16 wnd,
+			     u16 user_mss)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(in_skb);
+	const struct tcphdr *in_th = tcp_hdr(in_skb);
+	struct sock *ctl = xtcp_pernet(net)->ctl_sk6;
+	unsigned int hlen = XTCP_HLEN;
+	u8 opts[XTCP_SYN_OPTLEN];
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+
+	if (!ctl)
+		return;
+	fl6.flowi6_proto = xtcp_ipproto;
+	fl6.daddr = ip6h->saddr;
+	fl6.saddr = ip6h->daddr;
+	fl6.fl6_dport = in_th->source;
+	fl6.fl6_sport = in_th->dest;
+	/*
+	 * The interface it came in on, for loopback and link-local peers:
+	 * skb_iif, as IP6CB()'s iif is gone under our control block (TCP
+	 * keeps it in its own, tcp_v6_iif())
+	 */
+	if (rt6_need_strict(&fl6.daddr))
+		fl6.flowi6_oif = in_skb->skb_iif;
+	fl6.flowi6_uid = sock_net_uid(net, NULL);
+	dst = ip6_dst_lookup_flow(net, ctl, &fl6, NULL);
+	if (IS_ERR(dst))
+		return;
+	/* no window scale: see syncookie.c */
+	if (r->flags & XTCP_SYN)
+		hlen += xtcp_write_syn_options(opts,
+					       xtcp_af_mss(&xtcp_ipv6_ops,
+							   dst_mtu(dst),
+							   user_mss),
+					       false, 0);
+	skb = xtcp_alloc_segment(hlen, GFP_ATOMIC);
+	if (!skb) {
+		dst_release(dst);
+		return;
+	}
+	th = tcp_hdr(skb);
+	xtcp_fill_header(th, hlen, in_th->dest, in_th->source, r, wnd);
+	if (hlen > XTCP_HLEN)
+		memcpy(th + 1, opts, hlen - XTCP_HLEN);
+	th->check = csum_ipv6_magic(&fl6.saddr, &fl6.daddr, hlen, xtcp_ipproto,
+				    csum_partial(th, hlen, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+	skb_dst_set(skb, dst);
+	xtcp_inc(net, XTCP_MIB_OUT_SEGS);
+	if (r->flags & XTCP_RST)
+		xtcp_inc(net, XTCP_MIB_OUT_RSTS);
+	local_bh_disable();
+	bh_lock_sock(ctl);
+	ip6_xmit(ctl, skb, &fl6, 0, NULL, 0, 0);
+	bh_unlock_sock(ctl);
+	local_bh_enable();
 }
 
 /*
@@ -390,4 +464,15 @@ void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,
 {
 	xtcp_send_ctl_wnd(net, in_skb, r, 0);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_send_ctl, XTCP_NS);
+
+/* Every segment with ACK carries RCV.NXT and the window: note what we sent. */
+void xtcp_ack_sent(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->rcv_wup = xs->tcb.rcv_nxt;
+	if (xs->ack_pending) {
+		xs->ack_pending = 0;
+		xtcp_timer_idle(xs, XTCP_TIMER_DELACK);
+	}
+}

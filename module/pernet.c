@@ -14,7 +14,7 @@
 
 /* xtcp_pernet() (xtcp.h) is inline: every counter increment reads it */
 unsigned int xtcp_net_id __read_mostly;
-EXPORT_SYMBOL_NS_GPL(xtcp_net_id, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_net_id);
 
 static void xtcp_net_defaults(struct xtcp_net *xn)
 {
@@ -129,23 +129,6 @@ static void __net_exit xtcp_net_exit(struct net *net)
 	xtcp_bind_destroy(xn);
 	free_percpu(xn->mib);
 }
-
-/* A counter's value: the sum of every CPU's share; the gauge as it is. */
-unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m)
-{
-	struct xtcp_net *xn = xtcp_pernet(net);
-	unsigned long sum = 0;
-	int cpu;
-
-	if (m == XTCP_MIB_TW_ACTIVE)
-		return atomic_long_read(&xn->tw_active);
-	if (m == XTCP_MIB_ORPHANS)
-		return atomic_read(&xn->orphan_count);
-	for_each_possible_cpu(cpu)
-		sum += per_cpu_ptr(xn->mib, cpu)->v[m];
-	return sum;
-}
-EXPORT_SYMBOL_NS_GPL(xtcp_mib_get, XTCP_NS);
 
 static struct pernet_operations xtcp_net_ops = {
 	.init = xtcp_net_init,

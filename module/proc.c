@@ -4,6 +4,7 @@
  * state codes, then one per TIME_WAIT entry (timewait.c), and
  * /proc/net/xtcp_stats, the namespace's counters.
  */
+#include <linux/percpu.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
@@ -221,6 +222,23 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_OUT_OF_WINDOW_ICMPS]	= "OutOfWindowIcmps",
 	[XTCP_MIB_LOCK_DROPPED_ICMPS]	= "LockDroppedIcmps",
 };
+
+/* A counter's value: the sum of every CPU's share; the gauge as it is. */
+unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	unsigned long sum = 0;
+	int cpu;
+
+	if (m == XTCP_MIB_TW_ACTIVE)
+		return atomic_long_read(&xn->tw_active);
+	if (m == XTCP_MIB_ORPHANS)
+		return atomic_read(&xn->orphan_count);
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(xn->mib, cpu)->v[m];
+	return sum;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_mib_get);
 
 static int xtcp_stats_show(struct seq_file *seq, void *v)
 {

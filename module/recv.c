@@ -146,18 +146,6 @@ static bool xtcp_rcv_room(struct sock *sk, struct sk_buff *skb, bool in_order)
 	return room;
 }
 
-/* Every segment with ACK carries RCV.NXT and the window: note what we sent. */
-void xtcp_ack_sent(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-
-	xs->rcv_wup = xs->tcb.rcv_nxt;
-	if (xs->ack_pending) {
-		xs->ack_pending = 0;
-		xtcp_timer_idle(xs, XTCP_TIMER_DELACK);
-	}
-}
-
 void xtcp_send_ack(struct sock *sk)
 {
 	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
@@ -184,8 +172,9 @@ u32 xtcp_inq(struct sock *sk)
  * except in CLOSE_WAIT when @now is false (no data with it, or too little
  * to ACK at once): there the ACK waits as a delayed ACK, as tcp_fin()'s,
  * so that a close() soon after sends it on our FIN, one segment fewer.
+ * Return: xtcp_tcb_fin()'s events (never 0), for xtcp_close_progress().
  */
-void xtcp_fin_rcv(struct sock *sk, bool now)
+static unsigned int xtcp_fin_rcv(struct sock *sk, bool now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_reply r;
@@ -202,7 +191,7 @@ void xtcp_fin_rcv(struct sock *sk, bool now)
 	} else {
 		xtcp_send_ack(sk);
 	}
-	xtcp_close_progress(sk, ev);
+	return ev;
 }
 
 /*
@@ -216,11 +205,12 @@ void xtcp_fin_rcv(struct sock *sk, bool now)
  * (its data is kept) and the peer sends it again.  Text on a SYN,ACK
  * (SYN_SENT's sixth step) starts at SEG.SEQ + 1; a listener and
  * SYN_RECEIVED ignore text on a SYN (only the SYN is ACKed; the peer
- * resends it).
+ * resends it).  A FIN taken sets @fin_ev, for the caller to carry on
+ * closing (xtcp_close_progress()); it is left alone otherwise.
  *
  * Return: true if the receive path took @skb.
  */
-bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
+bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb, unsigned int *fin_ev)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
@@ -238,7 +228,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	if (!seg->len) {
 		/* a FIN alone */
 		if (fin && seg->seq == tcb->rcv_nxt)
-			xtcp_fin_rcv(sk, false);
+			*fin_ev = xtcp_fin_rcv(sk, false);
 		else
 			xtcp_send_ack(sk);
 		return false;
@@ -252,7 +242,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 		if (old >= seg->len) {
 			/* the data is old; the FIN may be next */
 			if (fin && seg->seq + seg->len == tcb->rcv_nxt) {
-				xtcp_fin_rcv(sk, true);
+				*fin_ev = xtcp_fin_rcv(sk, true);
 				return false;
 			}
 			goto ack;
@@ -296,7 +286,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb)
 	sk->sk_data_ready(sk);
 	if (fin) {
 		/* the FIN follows the data just queued */
-		xtcp_fin_rcv(sk, now);
+		*fin_ev = xtcp_fin_rcv(sk, now);
 		return taken;
 	}
 ack:

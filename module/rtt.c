@@ -22,9 +22,9 @@
  *   been sent for the retransmission.
  */
 #include <linux/kernel.h>
-#include <linux/module.h>
+#include <linux/string.h>
 
-#include "compat.h"
+#include "compat_pure.h"
 #include "rtt.h"
 #include "seq.h"
 
@@ -40,7 +40,7 @@ void xtcp_rtt_init(struct xtcp_rtt *r, u32 rto_init_us)
 	memset(r, 0, sizeof(*r));
 	r->rto_us = rto_init_us;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rtt_init, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtt_init);
 
 /*
  * A measurement R of rtt_us: (2.2) for the first, (2.3) after, then RTO
@@ -82,7 +82,7 @@ void xtcp_rtt_sample(struct xtcp_rtt *r, u32 rtt_us, u32 rto_min_us,
 	r->rto_us = rto;
 	r->backoff = 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rtt_sample, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtt_sample);
 
 /*
  * A segment that occupies sequence space, ending just before end_seq, was
@@ -103,7 +103,7 @@ void xtcp_rtt_on_send(struct xtcp_rtt *r, u32 end_seq, u64 now_us,
 	r->timed_seq = end_seq;
 	r->timed_at_us = now_us;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rtt_on_send, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtt_on_send);
 
 /*
  * An ACK of new data: if it covers the timed segment (SEG.ACK >= its end),
@@ -122,7 +122,7 @@ bool xtcp_rtt_on_ack(struct xtcp_rtt *r, u32 ack, u64 now_us, u32 rto_min_us,
 	xtcp_rtt_sample(r, min_t(u64, rtt, U32_MAX), rto_min_us, rto_max_us);
 	return true;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rtt_on_ack, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtt_on_ack);
 
 /* (5.5) the timer expired: RTO <- RTO * 2, kept as a shift of rto_us. */
 void xtcp_rtt_backoff(struct xtcp_rtt *r)
@@ -130,7 +130,7 @@ void xtcp_rtt_backoff(struct xtcp_rtt *r)
 	if (r->backoff < XTCP_RTT_MAX_BACKOFF)
 		r->backoff++;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rtt_backoff, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtt_backoff);
 
 /*
  * The timeout to arm now: RTO doubled once per expiry (5.5), at most
@@ -140,4 +140,4 @@ u32 xtcp_rtt_timeout_us(const struct xtcp_rtt *r, u32 rto_max_us)
 {
 	return min_t(u64, (u64)r->rto_us << r->backoff, rto_max_us);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rtt_timeout_us, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtt_timeout_us);

@@ -325,8 +325,9 @@ void xtcp_mtu_retransmit(struct sock *sk)
  * The retransmission timer expired with data outstanding (RFC 6298 5.4-5.6,
  * RFC 5681 (4)): shrink cwnd to one segment, resend the oldest segment,
  * back off.
+ * Return: 0, or the error to end the connection with (XTCP_USER_TIMEOUT).
  */
-void xtcp_data_rto(struct sock *sk)
+int xtcp_data_rto(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
@@ -340,13 +341,11 @@ void xtcp_data_rto(struct sock *sk)
 	if (!xs->rtx_start_us)
 		xs->rtx_start_us = now - (u64)xs->rto_ms * USEC_PER_MSEC;
 	if (xs->user_timeout &&
-	    now - xs->rtx_start_us >= (u64)xs->user_timeout * USEC_PER_MSEC) {
-		xtcp_done(sk, xtcp_timeout_errno(sk));
-		return;
-	}
+	    now - xs->rtx_start_us >= (u64)xs->user_timeout * USEC_PER_MSEC)
+		return xtcp_timeout_errno(sk);
 	xtcp_cc_on_timeout(&xs->cc, tcb->snd_nxt - tcb->snd_una, tcb->snd_nxt);
 	if (!xtcp_retransmit_head(sk))
-		return;
+		return 0;
 	/* all of the flight is suspect: resend each hole as ACKs reveal it */
 	xs->rto_high = tcb->snd_nxt;
 	xs->rto_recovery = true;
@@ -362,6 +361,7 @@ void xtcp_data_rto(struct sock *sk)
 				     1, xs->rto_ms);
 	}
 	xtcp_rtx_arm(sk);
+	return 0;
 }
 
 /*

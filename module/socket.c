@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XTCP socket calls: socket(2) for AF_XTCP and the proto_ops behind bind,
- * listen, accept, connect, getsockname/getpeername, poll, ioctl, shutdown
- * and close.  Send and receive are in send.c and recv.c, socket options
- * in sockopt.c.
+ * listen, connect, getsockname/getpeername, poll, ioctl, shutdown and
+ * close.  Accept is in listen.c, send and receive in send.c and recv.c,
+ * socket options in sockopt.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,6 +29,7 @@ static struct proto xtcp_prot = {
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct xtcp_sock),
 	.release_cb	= xtcp_release_cb,
+	.backlog_rcv	= xtcp_do_rcv,
 	.keepalive	= xtcp_keepalive_set,
 	/* memory accounting (memory.c) */
 	.enter_memory_pressure	= xtcp_enter_memory_pressure,
@@ -41,17 +42,6 @@ static struct proto xtcp_prot = {
 	.sysctl_rmem		= xtcp_prot_rmem,
 	.sysctl_wmem		= xtcp_prot_wmem,
 };
-
-struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern)
-{
-	struct sock *sk = sk_alloc(net, xtcp_family, gfp, &xtcp_prot, kern);
-
-	if (!sk)
-		return NULL;
-	sock_init_data(NULL, sk);
-	xtcp_sock_init(sk);
-	return sk;
-}
 
 /*
  * CLOSE (§3.10.4) and shutdown(SHUT_WR): a FIN after the queued data.
@@ -75,17 +65,9 @@ static bool xtcp_close_send(struct sock *sk)
 	return true;
 }
 
-/* CLOSE in LISTEN (§3.10.4): the children are reset, LISTEN -> CLOSED. */
-static void xtcp_listen_close(struct sock *sk)
-{
-	xtcp_listener_stop(sk);
-	xtcp_tcb_close(&xtcp_sk(sk)->tcb);
-	xtcp_sync_state(sk);
-}
-
 /*
  * close(2).  LISTEN and SYN_SENT close at once; a connection sends its FIN
- * after the queued data and finishes as an orphan (conn.c), or, with
+ * after the queued data and finishes as an orphan (life.c), or, with
  * unread data or SO_LINGER {1, 0}, is aborted with RST.  SO_LINGER {1, N}
  * waits up to N seconds for the FIN to be acknowledged.
  */
@@ -104,7 +86,7 @@ static int xtcp_release(struct socket *sock)
 	unread = !skb_queue_empty(&sk->sk_receive_queue);
 	xtcp_check_state(sk);
 	if (xs->tcb.state == XTCP_LISTEN) {
-		xtcp_listen_close(sk);
+		xtcp_listener_close(sk);
 	} else if (sk->sk_state == TCP_CLOSE) {
 		/* nothing on the wire */
 	} else if (unread) {
@@ -168,7 +150,7 @@ static int xtcp_shutdown(struct socket *sock, int how)
 	case TCP_LISTEN:
 		if (!(how & RCV_SHUTDOWN))
 			break;
-		xtcp_listen_close(sk);
+		xtcp_listener_close(sk);
 		sock->state = SS_UNCONNECTED;
 		break;
 	case TCP_SYN_SENT:
@@ -632,16 +614,9 @@ static int xtcp_connect_start(struct sock *sk, const struct xtcp_sockaddr *a)
 	int err;
 
 	if (xs->tcb.state == XTCP_LISTEN) {
-		/* SEND in LISTEN (§3.10.2): passive turns active, if nothing is pending */
-		spin_lock_bh(&xs->queue_lock);
-		err = list_empty(&xs->syn_queue) && list_empty(&xs->accept_queue) ?
-		      0 : -EISCONN;
-		if (!err)
-			xs->queues_closed = true;
-		spin_unlock_bh(&xs->queue_lock);
+		err = xtcp_listener_connect(sk);
 		if (err)
 			return err;
-		xtcp_listen_close(sk);
 	}
 
 	if (!xs->bound)
@@ -745,79 +720,6 @@ sock_error:
 	err = sock_error(sk) ? : -ECONNABORTED;
 	sock->state = SS_UNCONNECTED;
 	goto out;
-}
-
-/* Wait for a child on the accept queue; lock held, dropped while asleep. */
-static int xtcp_wait_child(struct sock *sk, long *timeo)
-{
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	int err = 0;
-
-	add_wait_queue_exclusive(sk_sleep(sk), &wait);
-	while (!READ_ONCE(sk->sk_ack_backlog)) {
-		if (!*timeo) {
-			err = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(*timeo);
-			break;
-		}
-		release_sock(sk);
-		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
-		lock_sock(sk);
-		if (sk->sk_state != TCP_LISTEN) {
-			err = -EINVAL;
-			break;
-		}
-	}
-	remove_wait_queue(sk_sleep(sk), &wait);
-	return err;
-}
-
-/* accept(2) and accept4(2): the first established child. */
-int xtcp_do_accept(struct socket *sock, struct socket *newsock, int flags,
-		   bool kern)
-{
-	struct sock *sk = sock->sk, *child = NULL;
-	struct xtcp_sock *xs = xtcp_sk(sk), *cxs;
-	long timeo;
-	int err;
-
-	lock_sock(sk);
-	if (sk->sk_state != TCP_LISTEN) {
-		err = -EINVAL;
-		goto out;
-	}
-	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
-	err = xtcp_wait_child(sk, &timeo);
-	if (err)
-		goto out;
-	spin_lock_bh(&xs->queue_lock);
-	cxs = list_first_entry_or_null(&xs->accept_queue, struct xtcp_sock,
-				       child_node);
-	if (cxs) {
-		list_del_init(&cxs->child_node);
-		sk_acceptq_removed(sk);
-		child = xtcp_to_sk(cxs);
-	}
-	spin_unlock_bh(&xs->queue_lock);
-	if (!child) {
-		err = -EAGAIN;
-		goto out;
-	}
-	release_sock(sk);
-
-	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
-	sock_graft(child, newsock);
-	newsock->state = SS_CONNECTED;
-	cxs->parent = NULL;
-	release_sock(child);
-	sock_put(sk);		/* the child's reference on its listener */
-	return 0;
-out:
-	release_sock(sk);
-	return err;
 }
 
 /* FIONREAD/SIOCINQ, SIOCOUTQ, SIOCOUTQNSD: TCP's answers. */

@@ -53,7 +53,7 @@ int xtcp_sockopt_check(int optname, int val)
 		return -ENOPROTOOPT;
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_sockopt_check, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_sockopt_check);
 
 int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		    sockptr_t optval, unsigned int optlen)

@@ -54,10 +54,10 @@
  * hands the connection over.
  */
 #include <linux/kernel.h>
-#include <linux/module.h>
+#include <linux/string.h>
 #include <net/tcp_states.h>
 
-#include "compat.h"
+#include "compat_pure.h"
 #include "seq.h"
 #include "state.h"
 #include "window.h"
@@ -98,20 +98,20 @@ const char *xtcp_state_name(enum xtcp_state state)
 {
 	return state < XTCP_NR_STATES ? xtcp_state_names[state] : "?";
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_state_name, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_state_name);
 
 int xtcp_state_to_tcp(enum xtcp_state state)
 {
 	return state < XTCP_NR_STATES ? xtcp_tcp_states[state] : TCP_CLOSE;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_state_to_tcp, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_state_to_tcp);
 
 /* SEG.LEN: payload plus one for each of SYN and FIN (§3.4). */
 u32 xtcp_seg_len(const struct xtcp_seg *seg)
 {
 	return seg->len + !!(seg->flags & XTCP_SYN) + !!(seg->flags & XTCP_FIN);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_seg_len, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_seg_len);
 
 /* §3.10.7.4: the four cases of the segment acceptability test. */
 bool xtcp_seq_acceptable(u32 seq, u32 seg_len, u32 rcv_nxt, u32 rcv_wnd)
@@ -124,7 +124,7 @@ bool xtcp_seq_acceptable(u32 seq, u32 seg_len, u32 rcv_nxt, u32 rcv_wnd)
 	return xtcp_seq_in(seq, rcv_nxt, rcv_nxt + rcv_wnd) ||
 	       xtcp_seq_in(seq + seg_len - 1, rcv_nxt, rcv_nxt + rcv_wnd);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_seq_acceptable, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_seq_acceptable);
 
 /*
  * §3.10.7.1: the answer to a segment for no connection (or CLOSED):
@@ -144,7 +144,7 @@ void xtcp_reset_reply(const struct xtcp_seg *seg, struct xtcp_reply *r)
 		r->ack = seg->seq + xtcp_seg_len(seg);
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_reset_reply, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_reset_reply);
 
 static void xtcp_reply(struct xtcp_reply *r, u8 flags, u32 seq, u32 ack)
 {
@@ -174,7 +174,7 @@ void xtcp_tcb_init(struct xtcp_tcb *tcb, u16 mss, u32 rcv_wnd, u8 rcv_wscale)
 	tcb->rcv_wnd = rcv_wnd;
 	tcb->rcv_wscale = min_t(u8, rcv_wscale, XTCP_MAX_WSCALE);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_init, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_init);
 
 /*
  * OPEN, passive (§3.10.1): CLOSED -> LISTEN.  Return: false (and no
@@ -187,7 +187,7 @@ bool xtcp_tcb_listen(struct xtcp_tcb *tcb)
 	tcb->state = XTCP_LISTEN;
 	return true;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_listen, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_listen);
 
 /*
  * OPEN, active (§3.10.1), and SEND in LISTEN (§3.10.2): CLOSED or LISTEN
@@ -203,7 +203,7 @@ void xtcp_tcb_connect(struct xtcp_tcb *tcb, u32 iss, struct xtcp_reply *r)
 	tcb->write_seq = tcb->snd_nxt;	/* data follows the SYN */
 	xtcp_reply(r, XTCP_SYN, iss, 0);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_connect, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_connect);
 
 /* The options of the peer's SYN or SYN|ACK (RFC 9293 §3.7.1, RFC 7323). */
 static void xtcp_tcb_syn_options(struct xtcp_tcb *tcb, const struct xtcp_seg *seg)
@@ -245,7 +245,7 @@ void xtcp_tcb_accept_syn(struct xtcp_tcb *child, const struct xtcp_seg *syn,
 	child->write_seq = child->snd_nxt;
 	xtcp_reply_synack(child, r);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_accept_syn, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_accept_syn);
 
 /* §3.10.7.1 CLOSED: everything but a RST draws a RST. */
 static unsigned int xtcp_closed_input(struct xtcp_tcb *tcb,
@@ -349,7 +349,7 @@ bool xtcp_state_sends(enum xtcp_state state)
 		return false;
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_state_sends, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_state_sends);
 
 /*
  * The states that take segment text (§3.10.7.4, seventh): until the
@@ -366,7 +366,7 @@ bool xtcp_state_receives(enum xtcp_state state)
 		return false;
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_state_receives, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_state_receives);
 
 /*
  * The states in which a held-back (delayed) ACK is still owed: those that
@@ -377,7 +377,7 @@ bool xtcp_state_acks_later(enum xtcp_state state)
 {
 	return xtcp_state_receives(state) || state == XTCP_CLOSE_WAIT;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_state_acks_later, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_state_acks_later);
 
 /*
  * The states in which the keepalive timer runs: the synchronized ones but
@@ -390,14 +390,14 @@ bool xtcp_state_keepalive(enum xtcp_state state)
 {
 	return xtcp_state_sends(state) || state == XTCP_FIN_WAIT_2;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_state_keepalive, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_state_keepalive);
 
 /* Has the peer acknowledged our FIN (it takes SEQ write_seq)? */
 bool xtcp_tcb_fin_acked(const struct xtcp_tcb *tcb)
 {
 	return tcb->fin_queued && tcb->snd_una == xtcp_tcb_snd_end(tcb);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_fin_acked, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_fin_acked);
 
 /*
  * §3.10.7.4 in SYN_RECEIVED, before the first check: what completes or
@@ -622,7 +622,7 @@ unsigned int xtcp_tcb_fin(struct xtcp_tcb *tcb, struct xtcp_reply *r)
 		return XTCP_EV_PEER_FIN;
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_fin, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_fin);
 
 /**
  * xtcp_tcb_close - CLOSE (§3.10.4), and shutdown(SHUT_WR)
@@ -655,7 +655,7 @@ enum xtcp_close_action xtcp_tcb_close(struct xtcp_tcb *tcb)
 	tcb->fin_queued = true;
 	return XTCP_CLOSE_SEND_FIN;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_close, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_close);
 
 /**
  * xtcp_tcb_input - SEGMENT ARRIVES (§3.10.7) for a connection's TCB
@@ -683,7 +683,7 @@ unsigned int xtcp_tcb_input(struct xtcp_tcb *tcb, const struct xtcp_seg *seg,
 		return xtcp_synced_input(tcb, seg, r);
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_input, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_input);
 
 /**
  * xtcp_tcb_retransmit - what the retransmission timer resends
@@ -716,7 +716,7 @@ bool xtcp_tcb_retransmit(const struct xtcp_tcb *tcb, struct xtcp_reply *r)
 		return false;
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_retransmit, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_retransmit);
 
 /*
  * ABORT (§3.10.5): a synchronized connection (and SYN_RECEIVED) sends
@@ -738,7 +738,7 @@ void xtcp_tcb_abort(struct xtcp_tcb *tcb, struct xtcp_reply *r)
 	}
 	tcb->state = XTCP_CLOSED;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_abort, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_abort);
 
 /*
  * Delete the TCB, from any state, sending nothing: the connection ended
@@ -749,7 +749,7 @@ void xtcp_tcb_delete(struct xtcp_tcb *tcb)
 {
 	tcb->state = XTCP_CLOSED;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_delete, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_delete);
 
 /* The window field to send: SYNs are never scaled (RFC 7323 §2.2). */
 u16 xtcp_tcb_window(const struct xtcp_tcb *tcb, u8 flags)
@@ -757,4 +757,4 @@ u16 xtcp_tcb_window(const struct xtcp_tcb *tcb, u8 flags)
 	return xtcp_window_field(tcb->rcv_wnd,
 				 flags & XTCP_SYN ? 0 : tcb->rcv_wscale);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tcb_window, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_window);

@@ -10,7 +10,7 @@
  * Only state.c writes tcb->state: the socket side asks for a transition
  * through an event (xtcp_tcb_listen(), _connect(), _close(), _abort(),
  * _delete(), ...) and then copies the result into sk_state with
- * xtcp_sync_state() (conn.c).
+ * xtcp_sync_state() (trace.c).
  */
 #ifndef _XTCP_STATE_H
 #define _XTCP_STATE_H

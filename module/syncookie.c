@@ -19,7 +19,7 @@
  * minutes: SEG.ACK - 1 and SEG.SEQ - 1 give the cookie and the SYN's
  * sequence number back; the count must be this minute's or the last
  * (MAX_SYNCOOKIE_AGE), and the data an index into the table.  The
- * connection is then made from the ACK alone (conn.c,
+ * connection is then made from the ACK alone (listen.c,
  * xtcp_cookie_child()), which goes on to the child as the ACK of its
  * SYN,ACK, data and all.  A bad cookie counts SyncookiesFailed and is
  * answered as any ACK to a listener: <SEQ=SEG.ACK><CTL=RST>.
@@ -86,7 +86,7 @@ u32 xtcp_cookie_make(const struct xtcp_cookie_key *key, __be32 saddr,
 	       ((xtcp_cookie_hash(&key->k[1], saddr, daddr, sport, dport,
 				  count) + data) & XTCP_COOKIEMASK);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_cookie_make, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_make);
 
 /**
  * xtcp_cookie_data - check_tcp_syn_cookie(): what a cookie kept
@@ -120,7 +120,7 @@ u32 xtcp_cookie_data(const struct xtcp_cookie_key *key, u32 cookie,
 					  dport, count - diff)) &
 	       XTCP_COOKIEMASK;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_cookie_data, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_data);
 
 /* The largest table entry not above @mss; the smallest for any less. */
 u32 xtcp_cookie_mss_index(u16 mss)
@@ -132,14 +132,14 @@ u32 xtcp_cookie_mss_index(u16 mss)
 			break;
 	return i;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_cookie_mss_index, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_mss_index);
 
 /* The MSS an index stands for; 0 for a bad index. */
 u16 xtcp_cookie_mss(u32 index)
 {
 	return index < XTCP_COOKIE_MSS_NR ? xtcp_msstab[index] : 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_cookie_mss, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_mss);
 
 /* tcp_cookie_time(): the minute counter */
 static u32 xtcp_cookie_time(void)

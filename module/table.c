@@ -103,7 +103,6 @@ void xtcp_key_set(struct sock *sk)
 	k->raddr = inet->inet_daddr;
 	k->rport = inet->inet_dport;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_key_set, XTCP_NS);
 
 static int xtcp_hash(struct sock *sk, struct rhashtable *ht,
 		     const struct rhashtable_params params,
@@ -143,7 +142,7 @@ int xtcp_hash_listener(struct sock *sk)
 	return xtcp_hash(sk, &xtcp_pernet(sock_net(sk))->lhash,
 			 xtcp_lhash_params, XTCP_HASHED_LISTEN, -EADDRINUSE);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_hash_listener, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_hash_listener);
 
 /**
  * xtcp_hash_connection - make @sk findable by its 4-tuple
@@ -160,7 +159,7 @@ int xtcp_hash_connection(struct sock *sk)
 	return xtcp_hash(sk, &xtcp_pernet(sock_net(sk))->ehash,
 			 xtcp_ehash_params, XTCP_HASHED_CONN, -EADDRNOTAVAIL);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_hash_connection, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_hash_connection);
 
 /* Remove @sk from whichever table holds it; idempotent. */
 void xtcp_unhash(struct sock *sk)
@@ -191,7 +190,7 @@ void xtcp_unhash(struct sock *sk)
 	list_del_init(&xs->all_node);
 	spin_unlock_bh(&xn->all_lock);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_unhash, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_unhash);
 
 /* Under RCU: take a reference unless the socket is already being freed. */
 static struct sock *xtcp_get(struct xtcp_sock *xs)
@@ -225,7 +224,7 @@ struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
 	rcu_read_unlock();
 	return sk;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_lookup_connection, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_lookup_connection);
 
 /**
  * xtcp_conn_hashed - is a connection in the table with this 4-tuple?
@@ -282,7 +281,7 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport)
 	rcu_read_unlock();
 	return sk;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_lookup_listener, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_lookup_listener);
 
 /* xtcp_lookup_connection() over IPv6. */
 struct sock *xtcp_lookup_connection6(struct net *net,

@@ -33,6 +33,7 @@ static void xtcp_data_timeout(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err;
 
 	if (skb_queue_empty(&sk->sk_write_queue))
 		return;
@@ -48,7 +49,9 @@ static void xtcp_data_timeout(struct sock *sk)
 		xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	}
-	xtcp_data_rto(sk);
+	err = xtcp_data_rto(sk);
+	if (err)
+		xtcp_done(sk, err);
 }
 
 /*
@@ -257,7 +260,7 @@ bool xtcp_timer_deferred(struct sock *sk, enum xtcp_timer_id id)
 	return test_bit(id, &xs->timers_deferred) &&
 	       xtcp_timer_due(xs->timers[id].due);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_timer_deferred, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_deferred);
 
 /*
  * Runs from release_sock() with the socket's spinlock held, BH off.  Each
@@ -320,7 +323,7 @@ void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_id id, u32 ms)
 		return;
 	xtcp_timer_start(sk, t);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_timer_arm, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_arm);
 
 /*
  * Stop without waiting: any context.  A running callback drops its own
@@ -334,7 +337,7 @@ void xtcp_timer_stop(struct sock *sk, enum xtcp_timer_id id)
 	if (hrtimer_try_to_cancel(&t->hrt) == 1)
 		__sock_put(sk);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_timer_stop, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_stop);
 
 /* All of them, without waiting (the connection is over: xtcp_done()). */
 void xtcp_timers_stop(struct sock *sk)
@@ -344,7 +347,7 @@ void xtcp_timers_stop(struct sock *sk)
 	for (id = 0; id < XTCP_NR_TIMERS; id++)
 		xtcp_timer_stop(sk, id);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_timers_stop, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_timers_stop);
 
 /*
  * All of them, waiting for a running callback: process context, never
@@ -371,13 +374,13 @@ void xtcp_rtx_arm(struct sock *sk)
 {
 	xtcp_timer_arm(sk, XTCP_TIMER_RTX, xtcp_sk(sk)->rto_ms);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rtx_arm, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_arm);
 
 void xtcp_rtx_stop(struct sock *sk)
 {
 	xtcp_timer_stop(sk, XTCP_TIMER_RTX);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rtx_stop, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_stop);
 
 /*
  * RFC 6069 (tcp_ld_RTO_revert()): an ICMP net or host unreachable for the
@@ -428,7 +431,7 @@ u32 xtcp_persist_interval(u32 rto_ms, u8 backoff, u32 max_ms)
 		return max_ms;
 	return min_t(u64, (u64)rto_ms << backoff, max_ms);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_persist_interval, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_persist_interval);
 
 /* The next probe. */
 void xtcp_persist_arm(struct sock *sk)
@@ -482,7 +485,7 @@ int xtcp_timer_proc(const ktime_t due[XTCP_NR_TIMERS], enum xtcp_timer_id *id)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_timer_proc, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_proc);
 
 /* The pending timer for /proc/net/xtcp's tr column, and the time left on it. */
 int xtcp_timer_pending(struct sock *sk, s64 *left_ms)

@@ -144,7 +144,7 @@ enum xtcp_tw_action xtcp_tw_decide(const struct xtcp_tw_state *tw,
 		return XTCP_TW_ACT_ACK_RESTART;
 	return XTCP_TW_ACT_ACK;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_decide, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_decide);
 
 /* ---- ports ------------------------------------------------------------- */
 
@@ -274,7 +274,7 @@ bool xtcp_tw_port_in_use(struct net *net, __be32 addr, u16 port)
 	ipv6_addr_set_v4mapped(addr, &a);
 	return xtcp_tw_port_in_use6(net, &a, port);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_port_in_use, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_in_use);
 
 /*
  * The same for an address of either family (IPv4 v4-mapped): 0.0.0.0 and
@@ -293,7 +293,7 @@ bool xtcp_tw_port_in_use6(struct net *net, const struct in6_addr *addr,
 	spin_unlock_bh(&xn->tw_port_lock);
 	return used;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_port_in_use6, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_in_use6);
 
 /* ---- entries ----------------------------------------------------------- */
 
@@ -316,7 +316,7 @@ void xtcp_tw_put(struct xtcp_tw *tw)
 	if (refcount_dec_and_test(&tw->refcnt))
 		call_rcu(&tw->rcu, xtcp_tw_free_rcu);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_put, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_put);
 
 /**
  * xtcp_tw_lookup - the TIME_WAIT entry of a 4-tuple
@@ -336,7 +336,7 @@ struct xtcp_tw *xtcp_tw_lookup(struct net *net, const struct xtcp_key *key)
 	rcu_read_unlock();
 	return tw;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_lookup, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_lookup);
 
 /* The same for an IPv6 4-tuple. */
 struct xtcp_tw *xtcp_tw_lookup6(struct net *net, const struct xtcp_key6 *key)
@@ -352,7 +352,7 @@ struct xtcp_tw *xtcp_tw_lookup6(struct net *net, const struct xtcp_key6 *key)
 	rcu_read_unlock();
 	return tw;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_lookup6, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_lookup6);
 
 /* Does TIME_WAIT hold this IPv6 4-tuple?  (ICMPv6 errors, ipv6.c) */
 bool xtcp_tw_exists6(struct net *net, const struct xtcp_key6 *key)
@@ -435,7 +435,7 @@ bool xtcp_tw_kill(struct xtcp_tw *tw)
 	xtcp_tw_retire(tw, NULL);
 	return true;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_kill, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_kill);
 
 static int __xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 			    const struct xtcp_key6 *key6,
@@ -532,7 +532,7 @@ int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 {
 	return __xtcp_tw_create(net, key, NULL, init);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_create, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_create);
 
 /* The same for an IPv6 connection (a struct xtcp_tw6). */
 int xtcp_tw_create6(struct net *net, const struct xtcp_key6 *key,
@@ -540,7 +540,7 @@ int xtcp_tw_create6(struct net *net, const struct xtcp_key6 *key,
 {
 	return __xtcp_tw_create(net, NULL, key, init);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_create6, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_create6);
 
 /**
  * xtcp_tw_enter - replace a connection in TIME_WAIT by an entry
@@ -566,7 +566,6 @@ int xtcp_tw_enter(struct sock *sk)
 		return xtcp_tw_create6(sock_net(sk), &xs->key6, &init);
 	return xtcp_tw_create(sock_net(sk), &xs->key, &init);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_enter, XTCP_NS);
 
 /**
  * xtcp_tw_remaining_ms - time left before an entry expires
@@ -580,7 +579,7 @@ s64 xtcp_tw_remaining_ms(const struct xtcp_tw *tw)
 
 	return max_t(s64, left, 0);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_remaining_ms, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_remaining_ms);
 
 /**
  * xtcp_tw_rcv - give a segment to the TIME_WAIT entry of its 4-tuple
@@ -661,7 +660,7 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 	xtcp_tw_put(tw);
 	return v;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_rcv, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_rcv);
 
 /* One pass of xtcp_tw_purge() over @ht (twhash or twhash6). */
 static void xtcp_tw_purge_table(struct rhashtable *ht)
@@ -712,7 +711,7 @@ void xtcp_tw_purge(struct net *net)
 			usleep_range(1000, 2000); /* a holder is re-arming */
 	}
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_purge, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_purge);
 
 /* ---- /proc/net/xtcp ---------------------------------------------------- */
 
@@ -874,11 +873,11 @@ unsigned int xtcp_tw_obj_size(void)
 {
 	return kmem_cache_size(xtcp_tw_cachep);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw_obj_size, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_obj_size);
 
 /* The same for IPv6 entries. */
 unsigned int xtcp_tw6_obj_size(void)
 {
 	return kmem_cache_size(xtcp_tw6_cachep);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_tw6_obj_size, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw6_obj_size);

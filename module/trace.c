@@ -60,3 +60,23 @@ void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state)
 	trace_xtcp_set_state(xs->af->family, &saddr, &daddr, inet->inet_sport,
 			     inet->inet_dport, old, state);
 }
+
+/**
+ * xtcp_sync_state - bring the socket along after the state machine moved
+ * @sk: the socket, locked (lock_sock() or bh_lock_sock())
+ *
+ * Only state.c writes tcb.state; whoever calls one of its events calls
+ * this next.  sk_state, which core code and lockless readers (poll, the
+ * lookup's listener check) see, takes TCP's number for the new state, and
+ * xtcp:xtcp_set_state fires if the state changed.
+ */
+void xtcp_sync_state(struct sock *sk)
+{
+	enum xtcp_state state = xtcp_sk(sk)->tcb.state;
+
+	lockdep_assert(lockdep_sock_is_held(sk));
+	xtcp_trace_sk_state(sk, state);
+	/* inet_sk_state_store() without its tracepoint, which is not exported */
+	smp_store_release(&sk->sk_state, xtcp_state_to_tcp(state));
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_sync_state);

@@ -9,9 +9,8 @@
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
-#include <linux/module.h>
 
-#include "compat.h"
+#include "compat_pure.h"
 #include "window.h"
 #include "wire.h"
 
@@ -61,7 +60,7 @@ u32 xtcp_rcv_window(u32 free_space, u32 rcv_buff, u32 rcv_mss,
 		return grown;
 	return keep;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rcv_window, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rcv_window);
 
 /**
  * xtcp_rcv_ratio() - the payload/truesize ratio of the segments received
@@ -99,7 +98,7 @@ u16 xtcp_rcv_ratio(u16 ratio, u32 len, u32 truesize, u32 horizon)
 	delta = ((s64)len << 16) - (s64)ratio * truesize;
 	return clamp_t(s64, ratio + div_s64(delta, horizon), 1, U16_MAX);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_rcv_ratio, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rcv_ratio);
 
 /**
  * xtcp_win_from_space() - the window that buffer space is worth
@@ -113,7 +112,7 @@ u32 xtcp_win_from_space(u32 space, u16 ratio)
 {
 	return ((u64)space * (ratio ?: XTCP_RATIO_DEFAULT)) >> 16;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_win_from_space, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_win_from_space);
 
 /**
  * xtcp_syn_window() - the window a SYN or SYN,ACK offers
@@ -131,7 +130,7 @@ u32 xtcp_syn_window(u32 rcv_buff, u16 ratio)
 {
 	return min_t(u32, xtcp_win_from_space(rcv_buff, ratio), U16_MAX);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_syn_window, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_syn_window);
 
 /**
  * xtcp_window_field() - the header's window field for a window
@@ -145,7 +144,7 @@ u16 xtcp_window_field(u32 wnd, u8 wscale)
 {
 	return min_t(u32, wnd >> min_t(u8, wscale, XTCP_MAX_WSCALE), U16_MAX);
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_window_field, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_window_field);
 
 /**
  * xtcp_snd_usable() - the usable send window U
@@ -166,7 +165,7 @@ u32 xtcp_snd_usable(u32 snd_una, u32 snd_nxt, u32 snd_wnd, u32 cwnd)
 
 	return wnd > flight ? wnd - flight : 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_snd_usable, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_snd_usable);
 
 /**
  * xtcp_size_goal() - how much payload one queued skb may carry
@@ -193,7 +192,7 @@ u32 xtcp_size_goal(u32 mss, u32 gso_max_size, u32 gso_max_segs, u32 max_wnd)
 	segs = clamp_t(u32, bytes / mss, 1, max_t(u32, gso_max_segs, 1));
 	return segs * mss;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_size_goal, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_size_goal);
 
 /**
  * xtcp_send_split() - how much of a queued skb to send now
@@ -222,7 +221,7 @@ u32 xtcp_send_split(u32 len, u32 usable, u32 mss, u32 goal, bool hold_runt)
 		return rounddown(n, mss);
 	return n;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_send_split, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_send_split);
 
 /**
  * xtcp_snd_should_send() - may the sender send a segment now?
@@ -266,4 +265,4 @@ bool xtcp_snd_should_send(u32 avail, u32 usable_wnd, u32 mss, u32 max_sndwnd,
 		return true;
 	return 2 * (u64)sendable >= max_sndwnd;			/* (3) */
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_snd_should_send, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_snd_should_send);

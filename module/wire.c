@@ -4,18 +4,17 @@
  * Internet checksum over the TCP-style pseudo-header (RFC 9293 §3.1) with
  * protocol number xtcp_ipproto.
  */
-#include <linux/module.h>
+#include <linux/string.h>
 #include <net/checksum.h>
-#include <net/ip.h>
 
-#include "compat.h"
+#include "compat_pure.h"
 #include "wire.h"
 
 u8 xtcp_flags(const struct tcphdr *th)
 {
 	return ((const u8 *)th)[13];
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_flags, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_flags);
 
 /**
  * xtcp_parse_options - parse the options area of a header
@@ -65,7 +64,7 @@ int xtcp_parse_options(const u8 *opt, int len, struct xtcp_opts *out)
 	}
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_parse_options, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_parse_options);
 
 /**
  * xtcp_check_header - validate a received header before anything else
@@ -89,7 +88,7 @@ enum xtcp_drop xtcp_check_header(const struct tcphdr *th, unsigned int len,
 		return XTCP_DROP_OPTS;
 	return XTCP_DROP_NONE;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_check_header, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_check_header);
 
 /**
  * xtcp_write_syn_options - the options of a SYN or SYN|ACK
@@ -113,7 +112,7 @@ int xtcp_write_syn_options(u8 *opt, u16 mss, bool wscale_ok, u8 wscale)
 	opt[7] = wscale;
 	return XTCP_SYN_OPTLEN;
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_write_syn_options, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_write_syn_options);
 
 /**
  * xtcp_checksum - the checksum field for a linear segment
@@ -132,4 +131,4 @@ __sum16 xtcp_checksum(const void *seg, unsigned int len, __be32 saddr,
 	return csum_tcpudp_magic(saddr, daddr, len, proto,
 				 csum_partial(seg, len, 0));
 }
-EXPORT_SYMBOL_NS_GPL(xtcp_checksum, XTCP_NS);
+EXPORT_SYMBOL_IF_KUNIT(xtcp_checksum);

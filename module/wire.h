@@ -7,7 +7,7 @@
 #define _XTCP_WIRE_H
 
 #include <linux/types.h>
-#include <linux/tcp.h>
+#include <uapi/linux/tcp.h>
 
 /* The header is struct tcphdr; its flag bits are TCP's. */
 #define XTCP_FIN	0x01

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
+#include <linux/tcp.h>
 #include <linux/types.h>
 #include <net/inet_sock.h>
 #include <net/netns/generic.h>
@@ -131,7 +132,7 @@ struct xtcp_sock {
 	bool			bound;
 	bool			connect_bound;	/* by connect(): shareable */
 
-	/* a listener's children (conn.c), under queue_lock */
+	/* a listener's children (listen.c), under queue_lock */
 	spinlock_t		queue_lock;
 	struct list_head	syn_queue;	/* children in SYN_RECEIVED */
 	struct list_head	accept_queue;	/* established, not accepted */
@@ -236,7 +237,7 @@ static inline struct sock *xtcp_to_sk(struct xtcp_sock *xs)
 #endif
 
 /*
- * sk_state follows tcb.state (xtcp_sync_state() in conn.c): a debug build
+ * sk_state follows tcb.state (xtcp_sync_state() in trace.c): a debug build
  * checks it where a socket call, a segment or a timer takes the socket.
  */
 static inline void xtcp_check_state(const struct sock *sk)
@@ -372,6 +373,7 @@ struct xtcp_net {
 	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
 };
 
+/* A namespace's XTCP state: data, read everywhere; no call into pernet.c. */
 extern unsigned int xtcp_net_id;
 
 static inline struct xtcp_net *xtcp_pernet(const struct net *net)
@@ -393,16 +395,17 @@ static inline void xtcp_add(struct net *net, enum xtcp_mib m, unsigned long n)
 	this_cpu_add(xtcp_pernet(net)->mib->v[m], n);
 }
 
-unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m);
+unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m);	/* proc.c */
 
 /* socket.c: the socket family and its calls */
 int xtcp_socket_init(void);
 void xtcp_socket_exit(void);
 void xtcp_family_exit(void);
 void xtcp_proto_exit(void);
-struct sock *xtcp_sk_alloc(struct net *net, gfp_t gfp, int kern);
 
-/* addr.c: socket addresses, the address-family operations */
+/* addr.c: socket addresses, the address-family operations, the route's MSS,
+ * the path MTU
+ */
 struct xtcp_sockaddr {
 	struct in6_addr	addr;		/* IPv4 as v4-mapped */
 	__be16		port;
@@ -415,11 +418,14 @@ int xtcp_parse_sockaddr(const struct sockaddr *uaddr, int addr_len,
 			int family, struct xtcp_sockaddr *a);
 int xtcp_check_sockaddr(const struct sockaddr *uaddr, int addr_len, int family);
 u16 xtcp_af_mss(const struct xtcp_af_ops *af, u32 mtu, u16 user_mss);
+u16 xtcp_mss_for_mtu(u32 mtu, u16 user_mss);
+u16 xtcp_route_mss(struct sock *sk);
+void xtcp_pmtu_init(struct sock *sk, const struct sock *parent);
+void xtcp_sync_mss(struct sock *sk, u32 pmtu);
+void xtcp_pmtu_established(struct sock *sk);
 bool xtcp_addr_overlap(const struct in6_addr *a, bool a_v6only,
 		       const struct in6_addr *b, bool b_v6only);
 void xtcp_sk_addr6(const struct sock *sk, bool peer, struct in6_addr *a);
-bool xtcp_bind_child_v4(struct sock *child, struct sock *listener,
-			const struct sk_buff *skb);
 u32 xtcp_skb_isn(const struct sk_buff *skb);
 
 /* Is @skb an IPv6 datagram's (input, ICMP and control answers)? */
@@ -428,16 +434,11 @@ static inline bool xtcp_skb_v6(const struct sk_buff *skb)
 	return skb->protocol == htons(ETH_P_IPV6);
 }
 
-/* ipv6.c: XTCP over IPv6 */
+/* ipv6.c: XTCP over IPv6 (its input in input.c, its ICMPv6 in icmp.c) */
 void xtcp_v6_sock_init(struct sock *sk);
 int xtcp_v6_connect_route(struct sock *sk);
 bool xtcp_v6_child_init(struct sock *child, struct sock *listener,
 			const struct sk_buff *skb);
-void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
-		      const struct xtcp_reply *r, u16 wnd, u16 user_mss);
-int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt, u8 type,
-		u8 code, int offset, __be32 info);
-int xtcp_v6_rcv(struct sk_buff *skb);
 
 /* bind.c: the per-netns bind table */
 int xtcp_bind_init(struct xtcp_net *xn);
@@ -458,6 +459,9 @@ void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
 void xtcp_bind_set_addr6(struct sock *sk, const struct in6_addr *addr);
 void xtcp_unbind(struct sock *sk);
 bool xtcp_bind_inherit(struct sock *child, struct sock *listener);
+bool xtcp_bind_child_v4(struct sock *child, struct sock *listener,
+			const struct sk_buff *skb);
+void xtcp_put_local(struct sock *sk);
 
 /* table.c: listener and connection tables */
 int xtcp_table_init(struct xtcp_net *xn);
@@ -477,23 +481,27 @@ struct sock *xtcp_lookup_listener6(struct net *net,
 				   const struct in6_addr *laddr, __be16 lport);
 bool xtcp_conn_hashed6(struct net *net, const struct xtcp_key6 *key);
 
-/* conn.c: connection life cycle on the socket side */
-void xtcp_sync_state(struct sock *sk);
+/* life.c: a socket's life, from sock_init to done, and its orphans */
 void xtcp_sock_init(struct sock *sk);
 void xtcp_done(struct sock *sk, int err);
 void xtcp_abort(struct sock *sk, int err);
-void xtcp_put_local(struct sock *sk);
 void xtcp_conn_init(struct sock *sk);
 void xtcp_conn_forget(struct sock *sk);
 void xtcp_established(struct sock *sk);
+void xtcp_close_progress(struct sock *sk, unsigned int ev);
+void xtcp_orphan(struct sock *sk);
+void xtcp_orphan_reap(struct work_struct *work);
+int xtcp_orphan_retries(struct sock *sk, bool alive);
+void xtcp_orphans_kill(struct net *net);
+
+/* listen.c: a listener's children and its SYN and accept queues */
 void xtcp_new_child(struct sock *listener, struct sk_buff *skb);
 struct sock *xtcp_cookie_child(struct sock *listener, struct sk_buff *skb,
 			       u16 mss);
+void xtcp_child_ready(struct sock *child);
 void xtcp_child_drop(struct sock *child);
-void xtcp_listener_stop(struct sock *sk);
-void xtcp_close_progress(struct sock *sk, unsigned int ev);
-void xtcp_orphan(struct sock *sk);
-void xtcp_orphans_kill(struct net *net);
+void xtcp_listener_close(struct sock *sk);
+int xtcp_listener_connect(struct sock *sk);
 
 /* memory.c: the protocol's memory accounting (sysctl mem) */
 extern atomic_long_t xtcp_memory_allocated;
@@ -508,10 +516,6 @@ void xtcp_leave_memory_pressure(struct sock *sk);
 int xtcp_memory_init(void);
 void xtcp_memory_exit(void);
 void xtcp_memory_release(struct sock *sk);
-void xtcp_orphan_reap(struct work_struct *work);
-int xtcp_orphan_retries(struct sock *sk, bool alive);
-u16 xtcp_mss_for_mtu(u32 mtu, u16 user_mss);
-u16 xtcp_route_mss(struct sock *sk);
 
 /*
  * The error a timeout reports: a soft error an ICMP message left (RFC 1122
@@ -552,6 +556,7 @@ int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb);
 int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	      struct sk_buff *data);
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
+void xtcp_ack_sent(struct sock *sk);
 bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit);
 bool xtcp_oow_ratelimited(struct net *net, u32 *last, enum xtcp_mib mib);
 bool xtcp_oow_seg_ratelimited(struct net *net, const struct xtcp_seg *seg,
@@ -570,7 +575,7 @@ void xtcp_push(struct sock *sk);
 void xtcp_push_force(struct sock *sk);
 void xtcp_clean_acked(struct sock *sk, u32 prior_una);
 void xtcp_dupack(struct sock *sk);
-void xtcp_data_rto(struct sock *sk);
+int xtcp_data_rto(struct sock *sk);
 bool xtcp_retransmit_head(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
 void xtcp_send_queue_purge(struct sock *sk);
@@ -581,12 +586,11 @@ void xtcp_write_space(struct sock *sk);
 /* recv.c: the receiver */
 int xtcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		 int flags);
-bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb);
-void xtcp_ack_sent(struct sock *sk);
+bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb,
+		   unsigned int *fin_ev);
 void xtcp_rcv_window_update(struct sock *sk);
 void xtcp_rcv_window_init(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
-void xtcp_fin_rcv(struct sock *sk, bool now);
 u32 xtcp_inq(struct sock *sk);
 
 /* timer.c: one mechanism for all of a socket's timers */
@@ -630,7 +634,8 @@ void xtcp_keepalive_reset(struct sock *sk);
 void xtcp_keepalive_rcv(struct sock *sk);
 void xtcp_keepalive_timeout(struct sock *sk);
 
-/* trace.c: the xtcp:xtcp_set_state tracepoint */
+/* trace.c: the xtcp:xtcp_set_state tracepoint, and sk_state following it */
+void xtcp_sync_state(struct sock *sk);
 void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
 		      enum xtcp_state new);
 void xtcp_trace_state6(const struct xtcp_key6 *key, enum xtcp_state old,
@@ -645,38 +650,14 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		    char __user *optval, int __user *optlen);
 
 /* input.c: the IP protocol handler */
-struct xtcp_skb_cb {
-	struct xtcp_seg	seg;
-};
-
-#define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
-static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));
-
-/* A queued segment's sequence number (send and receive queues alike). */
-static inline u32 xtcp_skb_seq(const struct sk_buff *skb)
-{
-	return XTCP_SKB_CB(skb)->seg.seq;
-}
-
-static inline bool xtcp_skb_fin(const struct sk_buff *skb)
-{
-	return XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN;
-}
-
-/*
- * The sequence number after a queued segment, its header pulled: the
- * payload, and a FIN takes the one after it (RFC 9293 §3.4).
- */
-static inline u32 xtcp_skb_end_seq(const struct sk_buff *skb)
-{
-	return xtcp_skb_seq(skb) + skb->len + xtcp_skb_fin(skb);
-}
-
 int xtcp_v4_rcv(struct sk_buff *skb);
+int xtcp_v6_rcv(struct sk_buff *skb);
 int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb);
 
 /* icmp.c: ICMP errors, path MTU discovery, the SOL_IP options we take */
 int xtcp_v4_err(struct sk_buff *skb, u32 info);
+int xtcp_v6_err(struct sk_buff *skb, struct inet6_skb_parm *opt, u8 type,
+		u8 code, int offset, __be32 info);
 
 /* An ICMP or ICMPv6 error, as its handler read it, for xtcp_icmp_apply(). */
 enum xtcp_icmp_kind {
@@ -699,8 +680,6 @@ void xtcp_icmp_apply(struct sock *sk, struct sk_buff *skb,
 		     const struct xtcp_icmp_err *e);
 void xtcp_mtu_reduced(struct sock *sk);
 void xtcp_icmp_release(struct sock *sk);
-void xtcp_pmtu_init(struct sock *sk, const struct sock *parent);
-void xtcp_pmtu_established(struct sock *sk);
 int xtcp_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		       unsigned int optlen);
 int xtcp_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
