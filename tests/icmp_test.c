@@ -402,7 +402,7 @@ static void pmtudisc_default(void)
 static const struct xt_test tests[] = {
 	TEST(pmtudisc_default),
 	TEST_T(unreachable_connect, 60),
-	TEST_T(recverr_soft, 90),
+	TEST_T(recverr_soft, 180),
 	TEST_T(pmtu_bulk, 120),
 };
 

@@ -396,16 +396,16 @@ static void linger_waits_for_ack(void)
 }
 
 /*
- * /proc/net/xtcp's tr, tm->when (ms) and rto (ms) columns of the row
- * (@lport, @rport), as /proc/net/tcp (clock_t, USER_HZ 100); -1 if none.
+ * /proc/net/xtcp's (or xtcp6's) tr, tm->when (ms) and rto (ms) columns of
+ * the row (@lport, @rport), as /proc/net/tcp (clock_t, USER_HZ 100); -1 if none.
  */
 static int proc_timer(int lport, int rport, unsigned int *tr, long *when_ms,
 		      long *rto_ms)
 {
-	FILE *f = fopen("/proc/net/xtcp", "r");
+	FILE *f = fopen(xt_v6() ? "/proc/net/xtcp6" : "/proc/net/xtcp", "r");
 	unsigned int lp, rp, st, t;
 	unsigned long when, rto;
-	char line[256];
+	char line[512];
 	int r = -1;
 
 	if (!f)
