@@ -97,15 +97,39 @@ void xtcp_v6_sock_init(struct sock *sk)
 }
 
 /*
- * Segments of a connection over IPv6 leave one MSS at a time: offload.c's
- * GSO and GRO are IPv4's (inet_add_offload()), so a super-segment would
- * find no segmentation below IPv6.  sk_gso_disable() keeps the route's
- * capabilities from offering it again when inet6_csk_xmit() re-routes.
+ * Route @sk to sk_v6_daddr from its ports, bound device, mark and flow
+ * label, as tcp_v6_connect() and inet6_csk_route_req() do; its source is
+ * np->saddr, or the bound address while that is unset.  On success the
+ * route is stored in @sk and @fl6 holds the source the route chose.
  */
-static void xtcp_v6_setup_caps(struct sock *sk, struct dst_entry *dst)
+static int xtcp_v6_route(struct sock *sk, struct flowi6 *fl6)
 {
+	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct dst_entry *dst;
+
+	memset(fl6, 0, sizeof(*fl6));
+	fl6->flowi6_proto = sk->sk_protocol;
+	fl6->daddr = sk->sk_v6_daddr;
+	fl6->saddr = ipv6_addr_any(&np->saddr) ? sk->sk_v6_rcv_saddr : np->saddr;
+	fl6->flowi6_oif = sk->sk_bound_dev_if;
+	fl6->flowi6_mark = sk->sk_mark;
+	fl6->fl6_dport = inet->inet_dport;
+	fl6->fl6_sport = inet->inet_sport;
+	fl6->flowi6_uid = sk->sk_uid;
+	fl6->flowlabel = np->flow_label;
+	dst = ip6_dst_lookup_flow(sock_net(sk), sk, fl6, NULL);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
 	ip6_dst_store(sk, dst, NULL, NULL);
+	/*
+	 * Segments over IPv6 leave one MSS at a time: offload.c's GSO and
+	 * GRO are IPv4's (inet_add_offload()), so a super-segment would find
+	 * no segmentation below IPv6.  sk_gso_disable() keeps the route's
+	 * capabilities from offering it again when inet6_csk_xmit() re-routes.
+	 */
 	sk_gso_disable(sk);
+	return 0;
 }
 
 /**
@@ -118,27 +142,15 @@ static void xtcp_v6_setup_caps(struct sock *sk, struct dst_entry *dst)
  */
 int xtcp_v6_connect_route(struct sock *sk)
 {
-	struct ipv6_pinfo *np = inet6_sk(sk);
-	struct inet_sock *inet = inet_sk(sk);
-	struct flowi6 fl6 = {};
-	struct dst_entry *dst;
+	struct flowi6 fl6;
+	int err;
 
-	fl6.flowi6_proto = sk->sk_protocol;
-	fl6.daddr = sk->sk_v6_daddr;
-	fl6.saddr = ipv6_addr_any(&np->saddr) ? sk->sk_v6_rcv_saddr : np->saddr;
-	fl6.flowi6_oif = sk->sk_bound_dev_if;
-	fl6.flowi6_mark = sk->sk_mark;
-	fl6.fl6_dport = inet->inet_dport;
-	fl6.fl6_sport = inet->inet_sport;
-	fl6.flowi6_uid = sk->sk_uid;
-	fl6.flowlabel = np->flow_label;
-	dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl6, NULL);
-	if (IS_ERR(dst))
-		return PTR_ERR(dst);
+	err = xtcp_v6_route(sk, &fl6);
+	if (err)
+		return err;
 	if (ipv6_addr_any(&sk->sk_v6_rcv_saddr))
 		xtcp_bind_set_addr6(sk, &fl6.saddr);
-	np->saddr = fl6.saddr;
-	xtcp_v6_setup_caps(sk, dst);
+	inet6_sk(sk)->saddr = fl6.saddr;
 	return 0;
 }
 
@@ -157,8 +169,7 @@ bool xtcp_v6_child_init(struct sock *child, struct sock *listener,
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct ipv6_pinfo *np = inet6_sk(child);
 	struct inet_sock *inet = inet_sk(child);
-	struct flowi6 fl6 = {};
-	struct dst_entry *dst;
+	struct flowi6 fl6;
 
 	xtcp_sk(child)->af = &xtcp_ipv6_ops;
 	child->sk_v6_rcv_saddr = ip6h->daddr;
@@ -176,17 +187,5 @@ bool xtcp_v6_child_init(struct sock *child, struct sock *listener,
 	if (!xtcp_bind_inherit(child, listener))
 		return false;
 
-	fl6.flowi6_proto = xtcp_ipproto;
-	fl6.daddr = ip6h->saddr;
-	fl6.saddr = ip6h->daddr;
-	fl6.flowi6_oif = child->sk_bound_dev_if;
-	fl6.flowi6_mark = child->sk_mark;
-	fl6.fl6_dport = th->source;
-	fl6.fl6_sport = th->dest;
-	fl6.flowi6_uid = child->sk_uid;
-	dst = ip6_dst_lookup_flow(sock_net(child), child, &fl6, NULL);
-	if (IS_ERR(dst))
-		return false;
-	xtcp_v6_setup_caps(child, dst);
-	return true;
+	return !xtcp_v6_route(child, &fl6);
 }
