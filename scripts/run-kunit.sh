@@ -12,7 +12,7 @@ set -uo pipefail
 
 filter=${1:-}
 res=$XTCP_TOP/build/vm/kunit
-"$XTCP_TOP/scripts/vm-run.sh" --kernel debug --name kunit --timeout 600 \
+"$XTCP_TOP/scripts/vm-run.sh" --kernel debug --name kunit --timeout 1200 \
 	-- "$XTCP_TOP/scripts/guest-kunit.sh" $filter
 vmrc=$?
 

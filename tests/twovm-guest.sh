@@ -8,11 +8,9 @@
 #   twovm-guest.sh --list [FILTER]        the results each guest owes
 #
 # NICs, found by MAC (N = 1 stock, 2 debug; scripts/two-vm.sh sets them):
-#   52:54:00:00:02:0N  virtio-net  192.0.2.N/24      every test
-#   52:54:00:00:03:0N  e1000       198.51.100.N/24   checksum offload on/off
-# IPv6 hook: once XTCP has a v6 family, add 2001:db8:2::N/64 and
-# 2001:db8:3::N/64 below and run twovm_test a second time with
-# XT_TWOVM_FAMILY=6 (it then reports as "twovm6").
+#   52:54:00:00:02:0N  virtio-net  192.0.2.N/24, 2001:db8:2::N/64     every test
+#   52:54:00:00:03:0N  e1000       198.51.100.N/24, 2001:db8:3::N/64  checksum offload
+# twovm_test runs twice: over IPv4 ("twovm4") and over IPv6 ("twovm6").
 set -u
 cd "$(dirname "$0")" || exit 1
 
@@ -44,6 +42,7 @@ if [ "$role" = --list ]; then
 	t nics_up true
 	t peer_met true
 	./twovm_test --list "$filter"
+	XT_TWOVM_FAMILY=6 ./twovm_test --list "$filter"
 	t rmmod_after_the_tests true
 	exit 0
 fi
@@ -70,9 +69,11 @@ nics_up() {
 	[ "${XTCP_KERNEL:-}" != stock ] || modprobe -a virtio_net e1000 || return 1
 	dev=$(dev_of 52:54:00:00:02:0$n) && csum_dev=$(dev_of 52:54:00:00:03:0$n) ||
 		{ ip -br link; return 1; }
-	ip addr add 192.0.2.$n/24 dev "$dev" && ip link set "$dev" up &&
-	ip addr add 198.51.100.$n/24 dev "$csum_dev" && ip link set "$csum_dev" up ||
-		return 1
+	ip addr add 192.0.2.$n/24 dev "$dev" &&
+	ip addr add 2001:db8:2::$n/64 dev "$dev" nodad && ip link set "$dev" up &&
+	ip addr add 198.51.100.$n/24 dev "$csum_dev" &&
+	ip addr add 2001:db8:3::$n/64 dev "$csum_dev" nodad &&
+	ip link set "$csum_dev" up || return 1
 	echo "virtio-net $dev ($(ethtool -i "$dev" | sed -n 's/^driver: //p')):" \
 		"$(ethtool -k "$dev" | grep -E '^tx-checksumming|tx-checksum-ip-generic' | tr -s '\t\n' '  ')"
 	echo "e1000 $csum_dev ($(ethtool -i "$csum_dev" | sed -n 's/^driver: //p')):" \
@@ -93,6 +94,7 @@ ip -br addr | sed 's/^/# /'
 # The guests boot at their own speed (the debug one slower): wait long here.
 t peer_met ./twovm_test --sync hello 300
 ./twovm_test "$filter"
+XT_TWOVM_FAMILY=6 ./twovm_test "$filter"
 ./twovm_test --sync bye 120 || echo "# the other guest did not reach the end"
 tc qdisc del dev "$dev" root 2>/dev/null
 # Nothing may stay armed once the last socket is gone: rmmod within 5 s

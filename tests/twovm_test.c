@@ -12,7 +12,8 @@
  *
  * The environment (tests/twovm-guest.sh sets it):
  *	XT_TWOVM_ROLE	stock | debug: which guest this is
- *	XT_TWOVM_FAMILY	4 (the default); 6 once XTCP has IPv6 (see peer_addrs)
+ *	XT_TWOVM_FAMILY	4 (the default) or 6: the tests' family (the sync
+ *			points are kernel TCP over IPv4 either way)
  *	XT_TWOVM_DEV	the virtio-net interface (192.0.2.0/24)
  *	XT_TWOVM_CSUM_DEV the e1000 interface (198.51.100.0/24)
  *	XT_TWOVM_BULK_MB the size of bulk_sha256 (default 100)
@@ -37,6 +38,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/tcp.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
@@ -59,25 +61,31 @@ enum dir { STOCK_TO_DEBUG, DEBUG_TO_STOCK };
 static enum role role;
 static const char *dev = "eth0", *csum_dev = "eth1";
 
+static int v6;		/* XT_TWOVM_FAMILY=6 */
+
 /*
- * The addresses: [link][role], link 0 the virtio-net one, 1 the e1000 one.
- * IPv6 hook: with XT_TWOVM_FAMILY=6 these become 2001:db8:2::1/2 and
- * 2001:db8:3::1/2 (twovm-guest.sh configures them), and xt_addr() must
- * build a sockaddr_xtcp6: until XTCP has a v6 family main() refuses 6.
+ * The addresses: [link][role], link 0 the virtio-net one, 1 the e1000 one
+ * (twovm-guest.sh configures both families).  An address with a colon
+ * makes xtcp_util.h's helpers build a struct sockaddr_xtcp6.
  */
 static const char *const addrs4[2][2] = {
 	{ "192.0.2.1", "192.0.2.2" },
 	{ "198.51.100.1", "198.51.100.2" },
 };
 
+static const char *const addrs6[2][2] = {
+	{ "2001:db8:2::1", "2001:db8:2::2" },
+	{ "2001:db8:3::1", "2001:db8:3::2" },
+};
+
 static const char *me(int link)
 {
-	return addrs4[link][role];
+	return v6 ? addrs6[link][role] : addrs4[link][role];
 }
 
 static const char *peer(int link)
 {
-	return addrs4[link][!role];
+	return v6 ? addrs6[link][!role] : addrs4[link][!role];
 }
 
 /* Does this guest connect (and send) in a test of direction @d? */
@@ -86,12 +94,12 @@ static int is_client(enum dir d)
 	return (d == STOCK_TO_DEBUG) == (role == STOCK);
 }
 
-/* Each test and direction its own XTCP port: nothing one leaves behind
- * (a TIME_WAIT entry) meets the next.
+/* Each test, direction and family its own XTCP port: nothing one leaves
+ * behind (a TIME_WAIT entry) meets the next.
  */
 static unsigned short port_of(int test, enum dir d)
 {
-	return 42000 + test * 10 + d;
+	return 42000 + v6 * 100 + test * 10 + d;
 }
 
 /* ---- sync points over the link ------------------------------------------ */
@@ -306,7 +314,7 @@ static void begin(void)
  */
 static int proc_state(int lport, int rport)
 {
-	FILE *f = fopen("/proc/net/xtcp", "r");
+	FILE *f = fopen(v6 ? "/proc/net/xtcp6" : "/proc/net/xtcp", "r");
 	unsigned int lp, rp, st;
 	char line[256];
 	int r = -1;
@@ -314,7 +322,8 @@ static int proc_state(int lport, int rport)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " %*d: %*x:%x %*x:%x %x", &lp, &rp, &st) == 3 &&
+		if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%x %x",
+			   &lp, &rp, &st) == 3 &&
 		    (int)lp == lport && (int)rp == rport) {
 			r = st;
 			break;
@@ -338,25 +347,31 @@ static int await_state(int lport, int rport, int st, long ms)
 
 static int peer_port(int fd)
 {
-	struct sockaddr_xtcp a;
+	union xt_sockaddr a;
 	socklen_t len = sizeof(a);
 
-	if (getpeername(fd, (struct sockaddr *)&a, &len))
+	if (getpeername(fd, &a.sa, &len))
 		return -1;
-	return ntohs(a.sxtcp_port);
+	/* the port sits where sockaddr_in's does in both shapes */
+	return ntohs(len == sizeof(a.v6) ? a.v6.sxtcp6_port : a.v4.sxtcp_port);
 }
 
 /* Is @fd's address (local, or the peer's with @remote) @ip:@port? */
 static int addr_is(int fd, int remote, const char *ip, int port)
 {
-	struct sockaddr_xtcp a, want = xt_addr(ip, port);
-	socklen_t len = sizeof(a);
-	int r = remote ? getpeername(fd, (struct sockaddr *)&a, &len) :
-			 getsockname(fd, (struct sockaddr *)&a, &len);
+	union xt_sockaddr a, want;
+	socklen_t len = sizeof(a), wlen = xt_sockaddr(ip, port < 0 ? 0 : port, &want);
+	int r = remote ? getpeername(fd, &a.sa, &len) : getsockname(fd, &a.sa, &len);
 
-	return !r && len == sizeof(a) && a.sxtcp_family == want.sxtcp_family &&
-	       a.sxtcp_addr == want.sxtcp_addr &&
-	       (port < 0 || a.sxtcp_port == want.sxtcp_port);
+	if (r || len != wlen)
+		return 0;
+	if (len == sizeof(a.v6))
+		return a.v6.sxtcp6_family == want.v6.sxtcp6_family &&
+		       !memcmp(a.v6.sxtcp6_addr, want.v6.sxtcp6_addr, 16) &&
+		       (port < 0 || a.v6.sxtcp6_port == want.v6.sxtcp6_port);
+	return a.v4.sxtcp_family == want.v4.sxtcp_family &&
+	       a.v4.sxtcp_addr == want.v4.sxtcp_addr &&
+	       (port < 0 || a.v4.sxtcp_port == want.v4.sxtcp_port);
 }
 
 static int listen_on(int link, unsigned short port)
@@ -446,20 +461,50 @@ static uint32_t csum_add(uint32_t sum, const unsigned char *p, size_t n)
 	return csum_fold(sum);
 }
 
-/* Does the XTCP segment in the IPv4 packet @p of @n bytes sum right? */
+/*
+ * Does the XTCP segment in the IP packet @p of @n bytes sum right?  The
+ * pseudo-header is RFC 9293 3.1's over IPv4, RFC 8200 8.1's over IPv6
+ * (no extension headers: XTCP sends none).
+ */
 static int segment_sums(const unsigned char *p, size_t n)
 {
 	const struct iphdr *ip = (const void *)p;
-	size_t hl = ip->ihl * 4, len = ntohs(ip->tot_len) - hl;
-	unsigned char ph[4] = { 0, IPPROTO_XTCP, len >> 8, len & 0xff };
+	const struct ip6_hdr *ip6 = (const void *)p;
+	size_t hl, len;
+	unsigned char ph[4];
 	uint32_t sum;
 
+	if (ip->version == 6) {
+		hl = sizeof(*ip6);
+		len = ntohs(ip6->ip6_plen);
+		sum = csum_add(0, (const unsigned char *)&ip6->ip6_src, 32);
+	} else {
+		hl = ip->ihl * 4;
+		len = ntohs(ip->tot_len) - hl;
+		sum = csum_add(0, (const unsigned char *)&ip->saddr, 8);
+	}
 	if (hl + len > n)
 		return 0;
-	sum = csum_add(0, (const unsigned char *)&ip->saddr, 8);
+	/* the length in 16 bits is IPv4's; IPv6's 32-bit one sums the same */
+	ph[0] = 0;
+	ph[1] = IPPROTO_XTCP;
+	ph[2] = len >> 8;
+	ph[3] = len & 0xff;
 	sum = csum_add(sum, ph, 4);
 	sum = csum_add(sum, p + hl, len);
 	return csum_fold(sum) == 0xffff;
+}
+
+/* Is the packet @p of @n bytes (of link protocol @proto) an XTCP segment? */
+static int is_xtcp(const unsigned char *p, ssize_t n, unsigned short proto)
+{
+	if (proto == htons(ETH_P_IP))
+		return n >= (ssize_t)sizeof(struct iphdr) &&
+		       ((const struct iphdr *)p)->protocol == IPPROTO_XTCP;
+	if (proto == htons(ETH_P_IPV6))
+		return n >= (ssize_t)sizeof(struct ip6_hdr) &&
+		       ((const struct ip6_hdr *)p)->ip6_nxt == IPPROTO_XTCP;
+	return 0;
 }
 
 static void *capture_run(void *arg)
@@ -475,12 +520,10 @@ static void *capture_run(void *arg)
 				    .msg_iov = &iov, .msg_iovlen = 1,
 				    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
 		struct cmsghdr *cm;
-		const struct iphdr *ip = (const void *)buf;
 		unsigned int status = 0;
 		ssize_t n = recvmsg(c->fd, &m, 0);
 
-		if (n < (ssize_t)sizeof(*ip) || from.sll_protocol != htons(ETH_P_IP) ||
-		    ip->protocol != IPPROTO_XTCP ||
+		if (!is_xtcp(buf, n, from.sll_protocol) ||
 		    (from.sll_pkttype == PACKET_OUTGOING) != c->outgoing)
 			continue;
 		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
@@ -950,11 +993,11 @@ int main(int argc, char **argv)
 	int list = argc > 1 && !strcmp(argv[1], "--list");
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (fam && strcmp(fam, "4")) {
-		/* the IPv6 hook: prog "twovm6", addrs6[], sockaddr_xtcp6 */
-		fprintf(stderr, "twovm_test: family %s: only IPv4 exists yet\n", fam);
+	if (fam && strcmp(fam, "4") && strcmp(fam, "6")) {
+		fprintf(stderr, "twovm_test: XT_TWOVM_FAMILY must be 4 or 6\n");
 		return 2;
 	}
+	v6 = fam && !strcmp(fam, "6");
 	if (!list) {
 		if (!r || (strcmp(r, "stock") && strcmp(r, "debug"))) {
 			fprintf(stderr, "twovm_test: XT_TWOVM_ROLE must be stock or debug\n");
@@ -974,5 +1017,5 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	return xt_run("twovm4", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
+	return xt_run(v6 ? "twovm6" : "twovm4", tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
 }
