@@ -137,8 +137,9 @@ static int xtcp_diag_fill_tw(struct sk_buff *skb, struct netlink_callback *cb,
 	m->idiag_state = TCP_TIME_WAIT;
 	m->id.idiag_sport = tw->key.lport;
 	m->id.idiag_dport = tw->key.rport;
-	m->id.idiag_cookie[0] = (u32)(unsigned long)tw;
-	m->id.idiag_cookie[1] = (u32)(((unsigned long)tw >> 31) >> 1);
+	/* no cookie: an entry's address would leak a kernel pointer */
+	m->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	m->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 	if (tw->st.v6) {
 		const struct xtcp_tw6 *tw6 = container_of(tw, struct xtcp_tw6, tw);
 
