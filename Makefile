@@ -15,7 +15,7 @@ W ?= 1
 MODULE_SRCS := Kbuild $(wildcard module/*.[ch] kunit/*.[ch] include/uapi/linux/*.h)
 
 .PHONY: all modules deps kernel stock debug tools check checkpatch kunit \
-	itest two-vm fuzz demo bench clean help
+	itest two-vm fuzz demo bench clean help install uninstall
 
 all: modules tools
 
@@ -88,6 +88,39 @@ bench: stock tools
 			$(BENCH_ARGS) || exit 1; \
 	done
 
+# Install what `make` built (nothing is built here): the module into
+# /lib/modules/KVER/updates (then depmod), the uapi header, xtcp-ss, the
+# tshark dissector and the man pages.  DESTDIR stages into a tree (depmod
+# -b then); KVER is the kernel the module is for (default: the running
+# one), XTCP_KO the module (default: the one `make` built against KDIR).
+KVER ?= $(shell uname -r)
+XTCP_KO ?= $(BUILD)/$(notdir $(KDIR))/xtcp.ko
+PREFIX ?= /usr
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/xtcp
+INCLUDEDIR ?= /usr/include
+MODDIR = /lib/modules/$(KVER)/updates
+INSTALL_FILES = $(MODDIR)/xtcp.ko $(INCLUDEDIR)/linux/xtcp.h $(BINDIR)/xtcp-ss \
+	$(DATADIR)/xtcp.lua $(MANDIR)/man7/xtcp.7 $(MANDIR)/man8/xtcp-ss.8
+DEPMOD = depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
+
+install:
+	@test -f "$(XTCP_KO)" || { echo "no $(XTCP_KO): run make first (or set XTCP_KO)" >&2; exit 1; }
+	@test -x tools/xtcp-ss || { echo "no tools/xtcp-ss: run make tools first" >&2; exit 1; }
+	install -D -m 644 "$(XTCP_KO)" $(DESTDIR)$(MODDIR)/xtcp.ko
+	install -D -m 644 include/uapi/linux/xtcp.h $(DESTDIR)$(INCLUDEDIR)/linux/xtcp.h
+	install -D -m 755 tools/xtcp-ss $(DESTDIR)$(BINDIR)/xtcp-ss
+	install -D -m 644 tools/xtcp.lua $(DESTDIR)$(DATADIR)/xtcp.lua
+	install -D -m 644 Documentation/man/xtcp.7 $(DESTDIR)$(MANDIR)/man7/xtcp.7
+	install -D -m 644 Documentation/man/xtcp-ss.8 $(DESTDIR)$(MANDIR)/man8/xtcp-ss.8
+	$(DEPMOD)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
+	$(DEPMOD)
+
 clean:
 	rm -rf $(BUILD)
 	@$(MAKE) -s -C tools clean
@@ -109,4 +142,7 @@ help:
 	@echo "make demo       boot the stock guest and run the demo program"
 	@echo "make bench      TCP vs XTCP on loopback in the stock guest: bulk, 1-byte RR, connect rate"
 	@echo "                (BENCH_ARGS='-w churn,many,tw -N 100000', PROFILE=1, BENCH_MEM=MiB: see Documentation/performance.md)"
+	@echo "make install    install xtcp.ko (updates/, depmod), the uapi header, xtcp-ss, xtcp.lua, man pages"
+	@echo "                (DESTDIR=, KVER=$$(uname -r), XTCP_KO=build/<kernel>/xtcp.ko, PREFIX=/usr)"
+	@echo "make uninstall  remove them again"
 	@echo "make clean      remove build outputs"

@@ -77,12 +77,18 @@ static int __init xtcp_init(void)
 	err = xtcp_socket_init();
 	if (err)
 		goto out_pernet;
+	err = xtcp_diag_init();
+	if (err) {
+		pr_err("socket family %d has a sock_diag handler already\n",
+		       xtcp_family);
+		goto out_socket;
+	}
 	/* GSO and GRO count in the namespaces' counters: after pernet */
 	err = xtcp_offload_init();
 	if (err) {
 		pr_err("IP protocol %d has offloads registered already\n",
 		       xtcp_ipproto);
-		goto out_socket;
+		goto out_diag;
 	}
 	/* Last: from here on segments arrive. */
 	if (inet_add_protocol(&xtcp_protocol, xtcp_ipproto) < 0) {
@@ -105,6 +111,8 @@ out_v4:
 	synchronize_net();
 out_offload:
 	xtcp_offload_exit();
+out_diag:
+	xtcp_diag_exit();
 out_socket:
 	xtcp_socket_exit();
 out_pernet:
@@ -129,6 +137,7 @@ static void __exit xtcp_exit(void)
 	synchronize_net();
 	/* after input: GRO hands what it merged to the handler */
 	xtcp_offload_exit();
+	xtcp_diag_exit();
 	xtcp_family_exit();
 	xtcp_pernet_exit();
 	/*

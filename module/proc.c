@@ -2,11 +2,15 @@
 /*
  * /proc/net/xtcp, one line per socket in exactly /proc/net/tcp's format and
  * state codes, then one per TIME_WAIT entry (timewait.c), and
- * /proc/net/xtcp_stats, the namespace's counters.
+ * /proc/net/xtcp_stats, the namespace's counters, one "Name value" a line,
+ * and /proc/net/xtcp_snmp, the same counters in /proc/net/snmp's and
+ * /proc/net/netstat's shape ("Xtcp:" and "XtcpExt:" lines, names then
+ * values), which nstat(8) reads as PROC_NET_NETSTAT.
  */
 #include <linux/percpu.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 
@@ -251,6 +255,60 @@ static int xtcp_stats_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/* The "Xtcp:" line: RFC 4022's TCP-MIB counters; the rest are "XtcpExt:". */
+static const u8 xtcp_snmp_mib[] = {
+	XTCP_MIB_ACTIVE_OPENS, XTCP_MIB_PASSIVE_OPENS, XTCP_MIB_ATTEMPT_FAILS,
+	XTCP_MIB_ESTAB_RESETS, XTCP_MIB_IN_SEGS, XTCP_MIB_OUT_SEGS,
+	XTCP_MIB_RETRANS_SEGS, XTCP_MIB_OUT_RSTS, XTCP_MIB_IN_CSUM_ERRORS,
+};
+
+static bool xtcp_snmp_is_mib(int m)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(xtcp_snmp_mib); i++)
+		if (xtcp_snmp_mib[i] == m)
+			return true;
+	return false;
+}
+
+/* One pair of lines: @prefix and the names, @prefix and the values. */
+static void xtcp_snmp_show_pair(struct seq_file *seq, const char *prefix,
+				const unsigned long *val, bool mib)
+{
+	int i, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		seq_puts(seq, prefix);
+		for (i = 0; i < XTCP_MIB_MAX; i++) {
+			if (xtcp_snmp_is_mib(i) != mib)
+				continue;
+			if (pass)
+				seq_printf(seq, " %lu", val[i]);
+			else
+				seq_printf(seq, " %s", xtcp_mib_names[i]);
+		}
+		seq_putc(seq, '\n');
+	}
+}
+
+static int xtcp_snmp_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	unsigned long *val;
+	int i;
+
+	val = kcalloc(XTCP_MIB_MAX, sizeof(*val), GFP_KERNEL);
+	if (!val)
+		return -ENOMEM;
+	for (i = 0; i < XTCP_MIB_MAX; i++)
+		val[i] = xtcp_mib_get(net, i);
+	xtcp_snmp_show_pair(seq, "Xtcp:", val, true);
+	xtcp_snmp_show_pair(seq, "XtcpExt:", val, false);
+	kfree(val);
+	return 0;
+}
+
 int xtcp_proc_init(struct net *net)
 {
 	if (!proc_create_net("xtcp", 0444, net->proc_net, &xtcp_seq_ops,
@@ -262,7 +320,12 @@ int xtcp_proc_init(struct net *net)
 	if (!proc_create_net_single("xtcp_stats", 0444, net->proc_net,
 				    xtcp_stats_show, NULL))
 		goto out_xtcp6;
+	if (!proc_create_net_single("xtcp_snmp", 0444, net->proc_net,
+				    xtcp_snmp_show, NULL))
+		goto out_stats;
 	return 0;
+out_stats:
+	remove_proc_entry("xtcp_stats", net->proc_net);
 out_xtcp6:
 	remove_proc_entry("xtcp6", net->proc_net);
 out_xtcp:
@@ -272,6 +335,7 @@ out_xtcp:
 
 void xtcp_proc_exit(struct net *net)
 {
+	remove_proc_entry("xtcp_snmp", net->proc_net);
 	remove_proc_entry("xtcp6", net->proc_net);
 	remove_proc_entry("xtcp_stats", net->proc_net);
 	remove_proc_entry("xtcp", net->proc_net);

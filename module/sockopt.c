@@ -113,8 +113,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	return 0;
 }
 
-/* XTCP_INFO, filled under the socket lock. */
-static void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
+/* XTCP_INFO, filled under the socket lock (here and diag.c). */
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_tcb *tcb = &xs->tcb;

@@ -648,6 +648,12 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		    sockptr_t optval, unsigned int optlen);
 int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		    char __user *optval, int __user *optlen);
+struct xtcp_info;
+void xtcp_get_info(struct sock *sk, struct xtcp_info *info);
+
+/* diag.c: sock_diag (SOCK_DIAG_BY_FAMILY) for AF_XTCP */
+int xtcp_diag_init(void);
+void xtcp_diag_exit(void);
 
 /* input.c: the IP protocol handler */
 int xtcp_v4_rcv(struct sk_buff *skb);

@@ -40,7 +40,7 @@ output: output timewait bind syncookie offload ipv6
 data: send recv timer keepalive
 conn: life listen
 calls: socket sockopt input icmp
-load: af_xtcp pernet sysctl proc
+load: af_xtcp pernet sysctl proc diag
 '
 
 # Edges that may close a cycle (FROM->TO), why in Documentation/design.md

@@ -13,6 +13,8 @@ pkgs=(
 	qemu-system-x86 busybox-static iproute2 iputils-ping python3-scapy
 	# two-vm: NIC checksum offload on and off
 	ethtool
+	# tools_test: the tshark dissector (tools/xtcp.lua), nstat, the man pages
+	tshark groff-base man-db
 )
 
 missing=()
@@ -25,5 +27,8 @@ done
 
 echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# wireshark-common asks whether non-root users may capture: they may not
+echo "wireshark-common wireshark-common/install-setuid boolean false" |
+	debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

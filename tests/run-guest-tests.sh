@@ -277,6 +277,49 @@ netns_up() {
 netns_down() { for ns in xa xb xc xd ya yb; do ip netns del $ns 2>/dev/null; done; }
 
 # Ephemeral ports from 50000 up in namespace $1 ("-": this one), above
+# make install with DESTDIR (the root is read-only): the layout, the
+# aliases depmod indexed, and make uninstall taking it all away again.
+install_destdir=/tmp/xtcp-destdir
+install_layout() {
+	local d=$install_destdir rel=$(uname -r) f
+	rm -rf "$d" && mkdir -p "$d" || return 1
+	make -s -C .. install DESTDIR="$d" KVER="$rel" XTCP_KO="$ko" 2>&1 |
+		grep -v 'depmod: WARNING: could not open' || :
+	for f in lib/modules/$rel/updates/xtcp.ko usr/include/linux/xtcp.h \
+		 usr/bin/xtcp-ss usr/share/xtcp/xtcp.lua \
+		 usr/share/man/man7/xtcp.7 usr/share/man/man8/xtcp-ss.8; do
+		[ -f "$d/$f" ] || { echo "make install left no $f"; return 1; }
+	done
+	[ -x "$d/usr/bin/xtcp-ss" ] && cmp "$d/usr/include/linux/xtcp.h" ../include/uapi/linux/xtcp.h &&
+		grep -q '^alias net-pf-25 xtcp$' "$d/lib/modules/$rel/modules.alias" &&
+		grep -q '^updates/xtcp.ko:' "$d/lib/modules/$rel/modules.dep" || return 1
+	find "$d" -type f | sort
+	make -s -C .. uninstall DESTDIR="$d" KVER="$rel" 2>&1 |
+		grep -v 'depmod: WARNING: could not open' || :
+	! find "$d" -type f ! -name 'modules.*' | grep . || return 1
+	! grep -q xtcp "$d/lib/modules/$rel/modules.alias"
+}
+
+# socket(AF_XTCP, ...) loads the module make install put in updates/
+# (through MODULE_ALIAS_NETPROTO and modprobe), with that tree mounted over
+# the real one for the test; then xtcp-ss, installed, lists a socket.
+autoload_installed() {
+	local d=$install_destdir rel=$(uname -r) rc=0
+	unload || return 1
+	rm -rf "$d" && mkdir -p "$d" "/lib/modules/$rel" || return 1
+	make -s -C .. install DESTDIR="$d" KVER="$rel" XTCP_KO="$ko" 2>/dev/null >&2 &&
+		mount --bind "$d/lib/modules/$rel" "/lib/modules/$rel" || return 1
+	loaded && rc=1
+	[ $rc = 0 ] && ./sockcheck socket 25 && loaded || rc=1
+	grep -q '^XTCP ' /proc/net/protocols || rc=1
+	# xtcp-ss, installed, finds the loaded module's diag handler
+	[ $rc = 0 ] && "$d/usr/bin/xtcp-ss" -l || rc=1
+	unload
+	umount "/lib/modules/$rel"
+	rm -rf "$d"
+	return $rc
+}
+
 # every fixed port the tests bind: a client's TIME_WAIT entry holds its
 # port, and a bind() without SO_REUSEADDR to it fails, as on TCP.
 ephemeral_high() {
@@ -391,6 +434,8 @@ t init_fails_bad_family init_fails_cleanly family=46 "Invalid parameters" "famil
 t init_fails_bad_ipproto init_fails_cleanly ipproto=255 "Invalid parameters" "ipproto=255 is not"
 t other_family_slot other_family_slot
 t autoload_by_family autoload_by_family
+t install_layout install_layout
+t autoload_installed autoload_installed
 [ $list = 1 ] || unload
 rm -f "$log"
 exit 0
