@@ -338,6 +338,8 @@ XTCP_TEST_FAMILY=6 prog ./teardown_test
 for py in $(in_order "$first" *_pkt_test.py); do
 	prog /usr/bin/python3 "./$py"
 done
+# real programs (curl, ssh, nginx, ...) under tools/xtcp-run, each also over TCP
+prog ./preload_test.sh
 # Unload with SYN and SYN,ACK timers just armed and their sockets closed.
 case "connect: close_with_timers_armed" in
 *"$filter"*)
