@@ -15,7 +15,7 @@ W ?= 1
 MODULE_SRCS := Kbuild $(wildcard module/*.[ch] kunit/*.[ch] include/uapi/linux/*.h)
 
 .PHONY: all modules deps kernel stock debug tools check checkpatch kunit \
-	itest two-vm fuzz demo bench clean help
+	itest two-vm fuzz demo bench bench-programs clean help
 
 all: modules tools
 
@@ -88,6 +88,14 @@ bench: stock tools
 			$(BENCH_ARGS) || exit 1; \
 	done
 
+# Real programs (tests/preload_test.sh --bench): each one's own figure over
+# TCP and under tools/xtcp-run in the stock guest, and XTCP's over TCP's.
+# PROGRAMS_MB sizes the transfers (curl's file; the others a quarter).
+PROGRAMS_MB ?= 16
+bench-programs: stock tools
+	@scripts/vm-run.sh --kernel stock --name bench-programs --timeout $(BENCH_TIMEOUT) -- \
+		bash -c 'insmod $$XTCP_BUILD/xtcp.ko && XTCP_PRELOAD_MB=$(PROGRAMS_MB) tests/preload_test.sh --bench'
+
 clean:
 	rm -rf $(BUILD)
 	@$(MAKE) -s -C tools clean
@@ -109,4 +117,6 @@ help:
 	@echo "make demo       boot the stock guest and run the demo program"
 	@echo "make bench      TCP vs XTCP on loopback in the stock guest: bulk, 1-byte RR, connect rate"
 	@echo "                (BENCH_ARGS='-w churn,many,tw -N 100000', PROFILE=1, BENCH_MEM=MiB: see Documentation/performance.md)"
+	@echo "make bench-programs  curl, iperf3, redis, nginx, ssh, rsync... over TCP and over XTCP (tools/xtcp-run)"
+	@echo "                (PROGRAMS_MB=16: transfer size)"
 	@echo "make clean      remove build outputs"

@@ -13,6 +13,9 @@ pkgs=(
 	qemu-system-x86 busybox-static iproute2 iputils-ping python3-scapy
 	# two-vm: NIC checksum offload on and off
 	ethtool
+	# tests/preload_test.sh: real programs under tools/xtcp-run
+	curl socat netcat-openbsd iperf3 redis-server redis-tools nginx-light
+	apache2-utils wrk openssh-server openssh-client
 )
 
 missing=()

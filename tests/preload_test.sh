@@ -63,9 +63,10 @@ wait_listen() {
 	return 1
 }
 
-# A free port (the kernel's choice); the namespace is new, XTCP's is empty.
+# A free port: every test runs in a namespace of its own, made for it, where
+# nothing listens and no port is taken; below the ephemeral range.
 freeport() {
-	$PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	echo $((20000 + RANDOM % 12000))
 }
 
 # stop PID...: end the servers this test started, by their id
@@ -109,7 +110,7 @@ t_curl_http_server() {
 	local rc=$?
 	stop $pid
 	[ $rc = 0 ] || { log "curl exited $rc"; return 1; }
-	FIG="$(( ${FIG%.*} >> 20 )) MiB/s"
+	FIG="$(( ${FIG%.*} >> 10 )) kB/s"
 	same "$D/www/blob" "$D/got"
 }
 need_curl_http_server() { echo curl; }
@@ -173,7 +174,7 @@ t_redis() {
 	wait_listen $K "$port" $pid || { stop $pid; return 1; }
 	[ "$($W redis-cli -p "$port" set k xtcp-value)" = OK ] &&
 		[ "$($W redis-cli -p "$port" get k)" = xtcp-value ] || { log "redis-cli set/get"; stop $pid; return 1; }
-	out=$($W redis-benchmark -p "$port" -n 2000 -c 4 -t set,get -q 2>&1)
+	out=$($W redis-benchmark -p "$port" -n 400 -c 4 -t set,get -q 2>&1)
 	local rc=$?
 	stop $pid
 	echo "$out" | tr '\r' '\n' | grep 'requests per second' | sed 's/^/  /'
@@ -259,6 +260,7 @@ t_ssh_scp() {
 	StrictModes no
 	UsePAM no
 	PasswordAuthentication no
+	Subsystem sftp internal-sftp
 	EOF
 	$W /usr/sbin/sshd -D -e -f "$D/sshd_config" 2>"$D/sshd.log" &
 	pid=$!
@@ -326,10 +328,10 @@ over() {
 	log "$K: TCP InSegs +$dti OutSegs +$dto, XTCP InSegs +$dxi OutSegs +$dxo${FIG:+; $FIG}"
 	[ $rc = 0 ] || { log "$name failed over $K"; return 1; }
 	if [ "$K" = xtcp ]; then
-		[ $dti = 0 ] && [ $dto = 0 ] && [ $dxi -ge 10 ] && [ $dxo -ge 10 ] ||
+		[ $dti = 0 ] && [ $dto = 0 ] && [ $dxi -ge 5 ] && [ $dxo -ge 5 ] ||
 			{ log "over XTCP, but the counters say TCP carried it"; return 1; }
 	else
-		[ $dti -ge 10 ] && [ $dto -ge 10 ] && [ $dxi = 0 ] && [ $dxo = 0 ] ||
+		[ $dti -ge 5 ] && [ $dto -ge 5 ] && [ $dxi = 0 ] && [ $dxo = 0 ] ||
 			{ log "over TCP, but the counters say otherwise"; return 1; }
 	fi
 	return 0
@@ -362,7 +364,16 @@ for n in $tests; do
 		[ $n = api ] && continue
 		over $n tcp >/dev/null 2>&1; ft=$FIG
 		over $n xtcp >/dev/null 2>&1; fx=$FIG
-		printf '%-18s TCP %-30s XTCP %-30s\n' "$n" "${ft:-failed}" "${fx:-failed}"
+		# the ratio of each figure, XTCP's over TCP's, in order
+		r=$(awk -v t="$ft" -v x="$fx" 'BEGIN {
+			nt = split(t, a, /[^0-9.]+/); nx = split(x, b, /[^0-9.]+/); k = 0
+			for (i = 1; i <= nt && i <= nx; i++)
+				if (a[i] ~ /[0-9]/ && b[i] ~ /[0-9]/ && a[i] + 0 > 0) {
+					printf "%s%.2f", (k++ ? ", " : ""), b[i] / a[i]
+				}
+		}')
+		printf '%-17s TCP: %s | XTCP: %s | XTCP/TCP %s\n' "$n" "${ft:-failed}" \
+			"${fx:-failed}" "${r:-n/a}"
 		continue
 	fi
 	t0=$(date +%s)
