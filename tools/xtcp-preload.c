@@ -227,10 +227,14 @@ EXPORT int socket(int domain, int type, int protocol)
 		fd = r_socket(xfam, type, 0);
 		if (fd >= 0)
 			set_state(fd, domain == AF_INET ? FD_XTCP4 : FD_XTCP6);
-		if (debug)
-			fprintf(stderr, "xtcp-preload: socket(%s) -> XTCP fd %d%s%s\n",
-				domain == AF_INET ? "AF_INET" : "AF_INET6", fd,
-				fd < 0 ? ": " : "", fd < 0 ? strerror(errno) : "");
+		if (debug) {
+			int e = errno;
+
+			fprintf(stderr, "xtcp-preload: %s(%s) -> XTCP fd %d%s%s\n",
+				__func__, domain == AF_INET ? "AF_INET" : "AF_INET6",
+				fd, fd < 0 ? ": " : "", fd < 0 ? strerror(e) : "");
+			errno = e;
+		}
 		return fd;
 	}
 	fd = r_socket(domain, type, protocol);
