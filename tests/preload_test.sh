@@ -158,7 +158,7 @@ t_iperf3() {
 	pid=$!
 	wait_listen $K "$port" $pid || { stop $pid; return 1; }
 	for dir in "" -R; do
-		out=$($W iperf3 -c 127.0.0.1 -p "$port" -n $((MB / 4))M $dir -f m 2>&1)
+		out=$($W iperf3 -c 127.0.0.1 -p "$port" -n $((MB << 8))K $dir -f m 2>&1)
 		if [ $? != 0 ] || ! echo "$out" | grep -q 'receiver$'; then
 			echo "$out" | tail -5 | sed 's/^/  | /'
 			stop $pid
