@@ -59,8 +59,8 @@ listening() {
 
 # wait_listen KIND PORT [PID]: up to 30 s for the server to listen
 wait_listen() {
-	local i
-	for i in $(seq 300); do
+	local end=$((SECONDS + 30))
+	while [ $SECONDS -lt $end ]; do
 		listening "$1" "$2" && return 0
 		[ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || { log "server exited"; return 1; }
 		sleep 0.1

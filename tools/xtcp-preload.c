@@ -701,6 +701,10 @@ static void forget_range(unsigned int lo, unsigned int hi)
 EXPORT int close_range(unsigned int lo, unsigned int hi, int flags)
 {
 	REAL(close_range);
+	if (!r_close_range) {
+		errno = ENOSYS;
+		return -1;
+	}
 	if (!(flags & CLOSE_RANGE_CLOEXEC))
 		forget_range(lo, hi);
 	return r_close_range(lo, hi, flags);
@@ -708,8 +712,17 @@ EXPORT int close_range(unsigned int lo, unsigned int hi, int flags)
 
 EXPORT void closefrom(int lo)
 {
+	long i, max = sysconf(_SC_OPEN_MAX);
+
 	REAL(closefrom);
-	if (lo >= 0)
-		forget_range(lo, ~0u);
-	r_closefrom(lo);
+	if (lo < 0)
+		lo = 0;
+	forget_range(lo, ~0u);
+	if (r_closefrom) {
+		r_closefrom(lo);
+		return;
+	}
+	REAL(close);
+	for (i = lo; i < max; i++)
+		r_close(i);
 }
