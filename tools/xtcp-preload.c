@@ -441,23 +441,28 @@ static int tcp_noop(int opt)
 	}
 }
 
-/* IPPROTO_TCP options XTCP has, under the same number at SOL_XTCP. */
+/* The SOL_XTCP option for IPPROTO_TCP option @opt, or -1 if none. */
 static int tcp_mapped(int opt)
 {
 	switch (opt) {
 	case TCP_NODELAY:
+		return XTCP_NODELAY;
 	case TCP_MAXSEG:
+		return XTCP_MAXSEG;
 	case TCP_KEEPIDLE:
+		return XTCP_KEEPIDLE;
 	case TCP_KEEPINTVL:
+		return XTCP_KEEPINTVL;
 	case TCP_KEEPCNT:
+		return XTCP_KEEPCNT;
 	case TCP_USER_TIMEOUT:
-		return 1;
+		return XTCP_USER_TIMEOUT;
 #ifdef XTCP_CORK
 	case TCP_CORK:
-		return 1;
+		return XTCP_CORK;
 #endif
 	default:
-		return 0;
+		return -1;
 	}
 }
 
@@ -544,8 +549,8 @@ EXPORT int getsockopt(int fd, int level, int opt, void *val, socklen_t *len)
 		return put_int(val, len, IPPROTO_TCP);
 	if (level != IPPROTO_TCP)
 		return r_getsockopt(fd, level, opt, val, len);
-	if (tcp_mapped(opt)) {
-		if (!r_getsockopt(fd, SOL_XTCP, opt, val, len))
+	if (tcp_mapped(opt) >= 0) {
+		if (!r_getsockopt(fd, SOL_XTCP, tcp_mapped(opt), val, len))
 			return 0;
 		if (opt != TCP_CORK || errno != ENOPROTOOPT)
 			return -1;
@@ -583,8 +588,8 @@ EXPORT int setsockopt(int fd, int level, int opt, const void *val,
 		return 0;
 	if (level != IPPROTO_TCP)
 		return r_setsockopt(fd, level, opt, val, len);
-	if (tcp_mapped(opt)) {
-		if (!r_setsockopt(fd, SOL_XTCP, opt, val, len))
+	if (tcp_mapped(opt) >= 0) {
+		if (!r_setsockopt(fd, SOL_XTCP, tcp_mapped(opt), val, len))
 			return 0;
 		/* a module without XTCP_CORK: send as soon as may be */
 		return opt == TCP_CORK && errno == ENOPROTOOPT ? 0 : -1;
