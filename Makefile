@@ -15,7 +15,7 @@ W ?= 1
 MODULE_SRCS := Kbuild $(wildcard module/*.[ch] kunit/*.[ch] include/uapi/linux/*.h)
 
 .PHONY: all modules deps kernel stock debug tools check checkpatch kunit \
-	itest two-vm fuzz demo bench clean help install uninstall
+	itest two-vm fuzz demo bench clean bench-programs help install uninstall
 
 all: modules tools
 
@@ -121,6 +121,14 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 	$(DEPMOD)
 
+# Real programs (tests/preload_test.sh --bench): each one's own figure over
+# TCP and under tools/xtcp-run in the stock guest, and XTCP's over TCP's.
+# PROGRAMS_MB sizes the transfers (curl's file; the others a quarter).
+PROGRAMS_MB ?= 16
+bench-programs: stock tools
+	@scripts/vm-run.sh --kernel stock --name bench-programs --timeout $(BENCH_TIMEOUT) -- \
+		bash -c 'insmod $$XTCP_BUILD/xtcp.ko && XTCP_PRELOAD_MB=$(PROGRAMS_MB) tests/preload_test.sh --bench'
+
 clean:
 	rm -rf $(BUILD)
 	@$(MAKE) -s -C tools clean
@@ -145,4 +153,6 @@ help:
 	@echo "make install    install xtcp.ko (updates/, depmod), the uapi header, xtcp-ss, xtcp.lua, man pages"
 	@echo "                (DESTDIR=, KVER=$$(uname -r), XTCP_KO=build/<kernel>/xtcp.ko, PREFIX=/usr)"
 	@echo "make uninstall  remove them again"
+	@echo "make bench-programs  curl, iperf3, redis, nginx, ssh, rsync... over TCP and over XTCP (tools/xtcp-run)"
+	@echo "                (PROGRAMS_MB=16: transfer size)"
 	@echo "make clean      remove build outputs"

@@ -15,6 +15,9 @@ pkgs=(
 	ethtool
 	# tools_test: the tshark dissector (tools/xtcp.lua), nstat, the man pages
 	tshark groff-base man-db
+	# tests/preload_test.sh: real programs under tools/xtcp-run
+	curl socat netcat-openbsd iperf3 redis-server redis-tools nginx-light
+	apache2-utils wrk openssh-server openssh-client
 )
 
 missing=()
