@@ -102,34 +102,66 @@ def blocking_write_whole(ctx):
     ctx.tun.send(w.build(pport, lport, RST, seq=y))
 
 
+def small_window_conn(ctx, lport, pport, x, wnd):
+    """A connection accepted from PEER:pport whose peer never offered
+    more than WND bytes (SYN and ACK), so that the size goal, half the
+    largest window, is WND / 2: (socket, SND.NXT, the peer's next seq)."""
+    l = ctx.listener(lport)
+    ctx.tun.send(w.build(pport, lport, w.SYN, seq=x, options=w.MSS_WS,
+                         window=wnd))
+    sa = ctx.expect(w.conn(lport, pport), "SYN|ACK")
+    ctx.need(sa.flags == w.SYN | ACK, "want SYN|ACK, got %s" % sa)
+    ctx.tun.send(w.build(pport, lport, ACK, seq=x + 1,
+                         ack=(sa.seq + 1) & M32, window=wnd >> 5))
+    a, _ = w.accept_one(ctx, l)
+    l.close()
+    return a, (sa.seq + 1) & M32, x + 1
+
+
+def take_acking(ctx, match, s, y, pport, lport, n, wnd):
+    """Data segments until N bytes came, each ACKed at once (window
+    WND): the segments, in order of arrival."""
+    got, have = [], 0
+    while have < n:
+        g = ctx.tun.recv(match, 1.0)
+        if g is None:
+            break
+        got.append(g)
+        have = max(have, ((g.seq - s) & M32) + len(g.payload))
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y, ack=(s + have) & M32,
+                             window=wnd >> 5))
+    return got
+
+
 def psh_last_of_write(ctx):
     """#13.2: PSH on the last segment of each write (tcp_mark_push() in
-    tcp_push()), not on every segment: a 7,000-byte write leaves as five
-    segments, PSH on the fifth only; after the ACK a 3,000-byte write as
-    1400, 1400 (no PSH) and its 200-byte runt (PSH) once those are
-    acknowledged (Nagle)."""
+    tcp_push()), not on every segment sent as the queue's tail: with a
+    peer window of 5600 (a size goal of 2 segments), a 7,000-byte write
+    leaves as five segments, PSH on the fifth; then a 3,000-byte one,
+    PSH on its last segment.  A segment within a write may carry PSH
+    only as a forced push: more than half the largest window written
+    since the last PSH (forced_push())."""
     lport, pport, x = 43301, 53301, 7100000
-    a, s, y = w.established(ctx, lport, pport, x)
+    wnd = 4 * MSS
+    a, s, y = small_window_conn(ctx, lport, pport, x, wnd)
     match = data_of(w.conn(lport, pport))
-    ctx.eq(a.send(bytes(7000)), 7000, "write 7000")
-    got = ctx.tun.collect(match, 0.5)
-    ctx.note("first write: %s" % segs_str(got, s))
-    ctx.eq(sum(len(g.payload) for g in got), 7000, "bytes of the first write")
-    for g in got:
-        end = ((g.seq - s) & M32) + len(g.payload)
-        ctx.check(bool(g.flags & PSH) == (end == 7000),
-                  "PSH on %s (the write ends at 7000)" % g)
-    ctx.tun.send(w.build(pport, lport, ACK, seq=y, ack=(s + 7000) & M32))
-    ctx.eq(a.send(bytes(3000)), 3000, "write 3000")
-    got = ctx.tun.collect(match, 0.5)
-    ctx.tun.send(w.build(pport, lport, ACK, seq=y, ack=(s + 9800) & M32))
-    got += ctx.tun.collect(match, 0.5)
-    ctx.note("second write: %s" % segs_str(got, s))
+    ends, pushed = [], 0
+    for n in (7000, 3000):
+        ends.append(n + (ends[-1] if ends else 0))
+        ctx.eq(a.send(bytes(n)), n, "write %d" % n)
+        got = take_acking(ctx, match, s, y, pport, lport, ends[-1], wnd)
+        ctx.note("write %d: %s" % (n, segs_str(got, s)))
+        for g in got:
+            end = ((g.seq - s) & M32) + len(g.payload)
+            if end in ends:
+                ctx.check(g.flags & PSH, "no PSH at the end of a write: %s" % g)
+            elif g.flags & PSH:
+                ctx.check(end - pushed > wnd // 2,
+                          "PSH %d bytes after the last (not forced): %s"
+                          % (end - pushed, g))
+            if g.flags & PSH:
+                pushed = end
     ctx.eq(sum(len(g.payload) for g in got), 3000, "bytes of the second write")
-    for g in got:
-        end = ((g.seq - s) & M32) + len(g.payload)
-        ctx.check(bool(g.flags & PSH) == (end == 10000),
-                  "PSH on %s (the write ends at 10000)" % g)
     ctx.tun.send(w.build(pport, lport, RST, seq=y))
 
 
