@@ -24,10 +24,11 @@ static void xtcp_send_mss_segments(struct kunit *test)
 	struct xtcp_sock *xs = xtcp_sk(f->sk);
 	u32 r = f->rcv, s = f->snd, w = f->win;
 
+	/* PSH on the last segment of the write only (tcp_mark_push()) */
 	KUNIT_EXPECT_EQ(test, xtcp_kt_write(f, 3100), 3100);
-	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s, r, w, 1000);
-	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s + 1000, r, w, 1000);
-	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s + 2000, r, w, 1000);
+	xtcp_kt_expect(test, XTCP_ACK, s, r, w, 1000);
+	xtcp_kt_expect(test, XTCP_ACK, s + 1000, r, w, 1000);
+	xtcp_kt_expect(test, XTCP_ACK, s + 2000, r, w, 1000);
 	xtcp_kt_expect_none(test);
 	KUNIT_EXPECT_EQ(test, xs->tcb.snd_nxt, s + 3000);
 	KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
@@ -106,7 +107,7 @@ static void xtcp_send_rto(struct kunit *test)
 	u32 r = f->rcv, s = f->snd, w = f->win;
 
 	KUNIT_EXPECT_EQ(test, xtcp_kt_write(f, 2000), 2000);
-	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s, r, w, 1000);
+	xtcp_kt_expect(test, XTCP_ACK, s, r, w, 1000);
 	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s + 1000, r, w, 1000);
 	xtcp_kt_expect_none(test);
 
@@ -128,7 +129,38 @@ static void xtcp_send_rto(struct kunit *test)
 	xtcp_kt_end(f);
 }
 
+/*
+ * The pure decision: Nagle holds a runt while data is in flight, not
+ * before the tail (an EOR ends that skb) nor with XTCP_NODELAY; a cork
+ * holds it even with nothing in flight, and nodelay does not undo a cork
+ * (tcp_nagle_check()); XTCP_NAGLE_PUSH (setting XTCP_NODELAY) undoes both.
+ * A full segment goes whatever the cork.
+ */
+static void xtcp_send_segment_ok(struct kunit *test)
+{
+	const u32 mss = 1000, wnd = 20000;
+
+	KUNIT_EXPECT_TRUE(test, xtcp_snd_segment_ok(100, wnd, mss, wnd, false, 0));
+	KUNIT_EXPECT_FALSE(test, xtcp_snd_segment_ok(100, wnd, mss, wnd, true, 0));
+	KUNIT_EXPECT_TRUE(test, xtcp_snd_segment_ok(100, wnd, mss, wnd, true,
+						    XTCP_NAGLE_OFF));
+	KUNIT_EXPECT_FALSE(test, xtcp_snd_segment_ok(100, wnd, mss, wnd, false,
+						     XTCP_NAGLE_CORK));
+	KUNIT_EXPECT_FALSE(test, xtcp_snd_segment_ok(100, wnd, mss, wnd, false,
+						     XTCP_NAGLE_CORK |
+						     XTCP_NAGLE_OFF));
+	KUNIT_EXPECT_TRUE(test, xtcp_snd_segment_ok(100, wnd, mss, wnd, true,
+						    XTCP_NAGLE_CORK |
+						    XTCP_NAGLE_PUSH));
+	KUNIT_EXPECT_TRUE(test, xtcp_snd_segment_ok(1500, wnd, mss, wnd, true,
+						    XTCP_NAGLE_CORK));
+	/* the window still rules: nothing usable, nothing goes */
+	KUNIT_EXPECT_FALSE(test, xtcp_snd_segment_ok(100, 0, mss, wnd, false,
+						     XTCP_NAGLE_PUSH));
+}
+
 static struct kunit_case xtcp_send_cases[] = {
+	KUNIT_CASE(xtcp_send_segment_ok),
 	KUNIT_CASE(xtcp_send_mss_segments),
 	KUNIT_CASE(xtcp_send_persist),
 	KUNIT_CASE(xtcp_send_rto),

@@ -30,6 +30,8 @@
 /* A received segment's control block: its header, parsed (input.c). */
 struct xtcp_skb_cb {
 	struct xtcp_seg	seg;
+	/* write queue: MSG_EOR ended a write here; nothing joins it (send.c) */
+	bool		eor;
 };
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))

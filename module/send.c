@@ -66,15 +66,43 @@ void xtcp_send_queue_purge(struct sock *sk)
 	xtcp_sk(sk)->send_head = NULL;
 }
 
-/* Send one queued segment, new or again. */
+/*
+ * Send one queued segment, new or again: PSH where the sender marked a
+ * push point (xtcp_mark_push()), as tcp_transmit_skb() sends the flags
+ * TCP_SKB_CB() holds.
+ */
 static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u8 flags = XTCP_ACK | (xtcp_skb_fin(skb) ? XTCP_FIN : 0);
 
-	if (skb_queue_is_last(&sk->sk_write_queue, skb) && skb->len)
-		flags |= XTCP_PSH;
+	if (skb->len)
+		flags |= XTCP_SKB_CB(skb)->seg.flags & XTCP_PSH;
 	xtcp_xmit(sk, flags, xtcp_skb_seq(skb), xs->tcb.rcv_nxt, skb);
+}
+
+/*
+ * A push point (RFC 9293 §3.9.1 SEND's PUSH flag): the data queued so far
+ * ends at @skb, the write queue's tail; its last segment carries PSH
+ * (tcp_mark_push()).
+ */
+static void xtcp_mark_push(struct xtcp_sock *xs, struct sk_buff *skb)
+{
+	XTCP_SKB_CB(skb)->seg.flags |= XTCP_PSH;
+	xs->pushed_seq = xs->tcb.write_seq;
+	xs->pushed_set = true;
+}
+
+/* Half the peer's largest window written since the last PSH: push (forced_push()). */
+static bool xtcp_forced_push(struct xtcp_sock *xs)
+{
+	if (!xs->pushed_set) {
+		/* the first write: count from the start of the data */
+		xs->pushed_seq = xs->tcb.snd_una;
+		xs->pushed_set = true;
+	}
+	return xtcp_seq_after(xs->tcb.write_seq,
+			      xs->pushed_seq + (xs->tcb.max_wnd >> 1));
 }
 
 /*
@@ -140,9 +168,12 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	skb_split(skb, rest, len);
 	memset(XTCP_SKB_CB(rest), 0, sizeof(*XTCP_SKB_CB(rest)));
 	XTCP_SKB_CB(rest)->seg.seq = xtcp_skb_seq(skb) + len;
-	/* a FIN follows the last byte */
-	XTCP_SKB_CB(rest)->seg.flags = XTCP_SKB_CB(skb)->seg.flags & XTCP_FIN;
-	XTCP_SKB_CB(skb)->seg.flags &= ~XTCP_FIN;
+	/* a FIN, a push point and an EOR follow the last byte (tcp_fragment()) */
+	XTCP_SKB_CB(rest)->seg.flags = XTCP_SKB_CB(skb)->seg.flags &
+				       (XTCP_FIN | XTCP_PSH);
+	XTCP_SKB_CB(rest)->eor = XTCP_SKB_CB(skb)->eor;
+	XTCP_SKB_CB(skb)->seg.flags &= ~(XTCP_FIN | XTCP_PSH);
+	XTCP_SKB_CB(skb)->eor = false;
 	__skb_queue_after(&sk->sk_write_queue, skb, rest);
 	sk_wmem_queued_add(sk, rest->truesize);
 	sk_mem_charge(sk, rest->truesize);
@@ -163,18 +194,52 @@ static u32 xtcp_goal(struct sock *sk)
 			      sk->sk_gso_max_segs, xs->tcb.max_wnd);
 }
 
+/**
+ * xtcp_snd_segment_ok() - may the next segment of a queued skb go now?
+ * @avail: unsent bytes queued, from SND.NXT on
+ * @usable: the usable window (xtcp_snd_usable())
+ * @mss: Eff.snd.MSS
+ * @max_wnd: the largest window the peer offered
+ * @in_flight: data is sent and not yet acknowledged
+ * @nagle: XTCP_NAGLE_* bits
+ *
+ * Sender SWS avoidance and Nagle (xtcp_snd_should_send()), Nagle off for
+ * XTCP_NODELAY and for an skb before the tail (it ends at a MSG_EOR mark or
+ * a full fragment list: tcp_write_xmit() passes TCP_NAGLE_PUSH for all but
+ * the tail).  A cork (XTCP_CORK, MSG_MORE) holds a partial segment even
+ * with nothing in flight (tcp_nagle_check()); the persist timer's override
+ * sends it at the latest, an RTO (at least rto_min_ms, 200 ms) later, as
+ * TCP's probe timer does.  XTCP_NAGLE_PUSH, setting XTCP_NODELAY, lets
+ * it go whatever the cork (TCP_NAGLE_PUSH).
+ *
+ * Return: true to send a segment now.
+ */
+bool xtcp_snd_segment_ok(u32 avail, u32 usable, u32 mss, u32 max_wnd,
+			 bool in_flight, unsigned int nagle)
+{
+	if (nagle & XTCP_NAGLE_PUSH)
+		nagle = XTCP_NAGLE_OFF;
+	if ((nagle & XTCP_NAGLE_CORK) && min(avail, usable) < mss)
+		return false;
+	return xtcp_snd_should_send(avail, usable, mss, max_wnd,
+				    nagle & XTCP_NAGLE_OFF, in_flight,
+				    !(nagle & XTCP_NAGLE_CORK));
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_snd_segment_ok);
+
 /*
  * Send what may be sent now: within min(SND.WND, cwnd) of SND.UNA, as
- * sender SWS avoidance and Nagle allow (RFC 9293 §3.8.6.2.1 and §3.7.4,
- * xtcp_snd_should_send()): a full segment, or all that is queued when
- * nothing is outstanding (Nagle, unless XTCP_NODELAY), or half the
+ * sender SWS avoidance, Nagle and a cork allow (RFC 9293 §3.8.6.2.1 and
+ * §3.7.4, xtcp_snd_segment_ok()): a full segment, or all that is queued
+ * when nothing is outstanding (Nagle, unless XTCP_NODELAY), or half the
  * largest window the peer offered.  @force is the override timeout of
- * (4): with nothing in flight, send what fits.  A FIN goes with the last
- * data, or alone, and takes no window.  Whatever is left with nothing in
- * flight waits for the persist timer: probes for a zero window, the
- * override for a small one.
+ * (4): with nothing in flight, send what fits.  @nagle adds XTCP_NAGLE_*
+ * bits for this call (MSG_MORE, setting XTCP_NODELAY).  A FIN goes with
+ * the last data, or alone, and takes no window.  Whatever is left with
+ * nothing in flight waits for the persist timer: probes for a zero
+ * window, the override for a small one or a cork.
  */
-static void __xtcp_push(struct sock *sk, bool force)
+static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
@@ -191,18 +256,29 @@ static void __xtcp_push(struct sock *sk, bool force)
 		/* unsent data, not counting a FIN still to go */
 		u32 avail = tcb->write_seq - tcb->snd_nxt;
 
+		bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+		unsigned int how = nagle;
+
+		if (xs->nodelay || !last)
+			how |= XTCP_NAGLE_OFF;
+		if (xs->cork && last)
+			how |= XTCP_NAGLE_CORK;
+		if (!last)
+			how &= ~XTCP_NAGLE_CORK;
+		if (how & XTCP_NAGLE_PUSH)
+			how = XTCP_NAGLE_OFF;
 		if (skb->len &&
-		    !xtcp_snd_should_send(avail, usable, tcb->snd_mss,
-					  tcb->max_wnd, xs->nodelay,
-					  in_flight, true) &&
+		    !xtcp_snd_segment_ok(avail, usable, tcb->snd_mss,
+					 tcb->max_wnd, in_flight, how) &&
 		    !(force && !in_flight && usable))
 			break;
-		/* whole segments, up to the goal; a runt waits (Nagle) */
+		/* whole segments, up to the goal; a runt waits (Nagle, cork) */
 		if (skb->len) {
-			bool last = skb_queue_is_last(&sk->sk_write_queue, skb);
+			bool hold = last && !force &&
+				    ((how & XTCP_NAGLE_CORK) ||
+				     (in_flight && !(how & XTCP_NAGLE_OFF)));
 			u32 len = xtcp_send_split(skb->len, usable, tcb->snd_mss,
-						  xtcp_goal(sk),
-						  last && in_flight && !xs->nodelay);
+						  xtcp_goal(sk), hold);
 
 			if (len < skb->len && xtcp_split(sk, skb, len))
 				break;
@@ -235,13 +311,23 @@ static void __xtcp_push(struct sock *sk, bool force)
 
 void xtcp_push(struct sock *sk)
 {
-	__xtcp_push(sk, false);
+	__xtcp_push(sk, false, 0);
 }
 
 /* The override timeout of §3.8.6.2.1 (4) expired: send what fits. */
 void xtcp_push_force(struct sock *sk)
 {
-	__xtcp_push(sk, true);
+	__xtcp_push(sk, true, 0);
+}
+
+/*
+ * XTCP_NODELAY was set, or XTCP_CORK cleared with it set: what Nagle or
+ * the cork holds goes now, as tcp_push_pending_frames() with
+ * TCP_NAGLE_PUSH.
+ */
+void xtcp_push_now(struct sock *sk)
+{
+	__xtcp_push(sk, false, XTCP_NAGLE_PUSH);
 }
 
 /*
@@ -480,7 +566,9 @@ static struct sk_buff *xtcp_tail_with_room(struct sock *sk, u32 goal)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
+	/* nothing joins an EOR (tcp_skb_can_collapse_to()) */
 	if (!skb || !xs->send_head || skb->len >= goal || xtcp_skb_fin(skb) ||
+	    XTCP_SKB_CB(skb)->eor ||
 	    skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)
 		return NULL;
 	return skb;
@@ -563,6 +651,22 @@ void xtcp_send_fin(struct sock *sk)
 	xtcp_push(sk);
 }
 
+/*
+ * The end of a write, or a wait for buffer space: the tail becomes a push
+ * point unless MSG_MORE says more follows (then it is held as by a cork,
+ * for this call), and what may go goes (tcp_push()).
+ */
+static void xtcp_push_tail(struct sock *sk, int flags)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (skb && xs->send_head &&
+	    (!(flags & MSG_MORE) || xtcp_forced_push(xs)))
+		xtcp_mark_push(xs, skb);
+	__xtcp_push(sk, false, flags & MSG_MORE ? XTCP_NAGLE_CORK : 0);
+}
+
 /* sendmsg(2), send(2), write(2): queue the data and send what may go. */
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
@@ -617,22 +721,33 @@ int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		chunk = err;
 		xs->tcb.write_seq += chunk;
 		copied += chunk;
-		if (skb->len >= goal)
-			xtcp_push(sk);
+		if (!msg_data_left(msg)) {
+			/* the write ends here: the push below marks it */
+			if (flags & MSG_EOR)
+				XTCP_SKB_CB(skb)->eor = true;
+			break;
+		}
+		/* a full skb goes now, the last one with the push below */
+		if (skb->len < goal)
+			continue;
+		if (xtcp_forced_push(xs))
+			xtcp_mark_push(xs, skb);
+		xtcp_push(sk);
 		continue;
 wait:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		xtcp_push(sk);
+		/* all that is queued goes before we sleep (tcp_push() without MSG_MORE) */
+		xtcp_push_tail(sk, flags & ~MSG_MORE);
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
 			goto out_err;
 	}
-	xtcp_push(sk);
+	xtcp_push_tail(sk, flags);
 	release_sock(sk);
 	return copied;
 
 out_err:
-	xtcp_push(sk);
+	xtcp_push_tail(sk, flags);
 	if (copied) {
 		release_sock(sk);
 		return copied;

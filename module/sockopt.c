@@ -36,6 +36,7 @@ int xtcp_sockopt_check(int optname, int val)
 {
 	switch (optname) {
 	case XTCP_NODELAY:
+	case XTCP_CORK:
 		return 0;
 	case XTCP_MAXSEG:
 		return val && (val < XTCP_MIN_MSS || val > XTCP_MAX_MSS) ? -EINVAL : 0;
@@ -83,6 +84,17 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case XTCP_NODELAY:
 		xs->nodelay = !!val;
+		/* what Nagle (or a cork) holds goes now (__tcp_sock_set_nodelay()) */
+		if (val)
+			xtcp_push_now(sk);
+		break;
+	case XTCP_CORK:
+		/* __tcp_sock_set_cork(): uncorking sends what the cork held */
+		xs->cork = !!val;
+		if (!val && xs->nodelay)
+			xtcp_push_now(sk);
+		else if (!val)
+			xtcp_push(sk);
 		break;
 	case XTCP_MAXSEG:
 		xs->user_mss = val;
@@ -172,6 +184,9 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case XTCP_NODELAY:
 		val = xs->nodelay;
+		break;
+	case XTCP_CORK:
+		val = xs->cork;
 		break;
 	case XTCP_MAXSEG:
 		val = xs->user_mss ?: XTCP_MSS_DEFAULT;

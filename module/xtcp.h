@@ -164,6 +164,8 @@ struct xtcp_sock {
 	u32			rto_high;	/* SND.NXT at the last timeout */
 	u64			rtx_start_us;	/* first timeout of this episode, 0: none */
 	bool			rto_recovery;	/* resending holes below rto_high */
+	u32			pushed_seq;	/* write_seq at the last PSH mark */
+	bool			pushed_set;	/* pushed_seq is one */
 	u32			total_retrans;
 	u64			bytes_acked;
 
@@ -186,6 +188,7 @@ struct xtcp_sock {
 
 	/* SOL_XTCP options (sockopt.c) */
 	bool			nodelay;
+	bool			cork;		/* XTCP_CORK: hold partial segments */
 	u16			user_mss;	/* 0: use the route's MSS */
 	u32			keepidle;	/* seconds, 0: sysctl default */
 	u32			keepintvl;	/* seconds, 0: sysctl default */
@@ -573,6 +576,13 @@ void xtcp_send_ctl_synack(struct net *net, struct sk_buff *in_skb,
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
 void xtcp_push(struct sock *sk);
 void xtcp_push_force(struct sock *sk);
+void xtcp_push_now(struct sock *sk);
+bool xtcp_snd_segment_ok(u32 avail, u32 usable, u32 mss, u32 max_wnd,
+			 bool in_flight, unsigned int nagle);
+/* xtcp_snd_segment_ok()'s @nagle: what may hold a partial segment back */
+#define XTCP_NAGLE_OFF	BIT(0)	/* XTCP_NODELAY, or an skb before the tail */
+#define XTCP_NAGLE_CORK	BIT(1)	/* XTCP_CORK or MSG_MORE: hold partials */
+#define XTCP_NAGLE_PUSH	BIT(2)	/* setting XTCP_NODELAY: neither holds */
 void xtcp_clean_acked(struct sock *sk, u32 prior_una);
 void xtcp_dupack(struct sock *sk);
 int xtcp_data_rto(struct sock *sk);

@@ -65,6 +65,11 @@ struct sockaddr_xtcp6 {
 #define XTCP_USER_TIMEOUT	18	/* int: ms unacked data may wait, 0 = off */
 /* int: IPv6 only, no v4-mapped peers (as IPV6_V6ONLY, which works too) */
 #define XTCP_V6ONLY		64
+/*
+ * int: hold partial segments until uncorked, at most about 200 ms (an RTO,
+ * the persist timer), as TCP_CORK; TCP's number
+ */
+#define XTCP_CORK		3
 
 /*
  * getsockopt(fd, SOL_XTCP, XTCP_INFO, &info, &len): the connection's state,
