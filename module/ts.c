@@ -15,6 +15,7 @@
 #include <linux/once.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
+#include <linux/ktime.h>
 #include <linux/timekeeping.h>
 
 #include "compat_pure.h"

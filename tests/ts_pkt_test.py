@@ -139,7 +139,8 @@ def ts_active_open(ctx):
     syn = ctx.expect(w.conn(44107, 54107), "SYN")
     ts = seg_ts(syn)
     ctx.need(ts is not None, "SYN without timestamps: %s" % syn)
-    send(ctx, 54107, 44107, SYN | ACK, 9000, (syn.seq + 1) & M32, 123456, ts[0])
+    ctx.tun.send(w.build(54107, 44107, SYN | ACK, seq=9000, ack=(syn.seq + 1) & M32,
+                         options=MSS_WS + ts_opts(123456, ts[0])))
     ack = ctx.expect(w.conn(44107, 54107), "ACK")
     ctx.eq(ack.flags, ACK, "flags")
     t2 = seg_ts(ack)
