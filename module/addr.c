@@ -281,6 +281,9 @@ void xtcp_sync_mss(struct sock *sk, u32 pmtu)
 
 	/* as tcp_mtu_to_mss(): never below tcp_min_snd_mss */
 	mss = max_t(u32, mss, xs->tcb.min_snd_mss);
+	/* ...less the options every segment carries */
+	if (xs->ts.ok)
+		mss -= XTCP_TS_ALIGNED;
 	xs->pmtu_cookie = pmtu;
 	if (mss < xs->tcb.snd_mss)
 		xs->tcb.snd_mss = mss;
@@ -295,4 +298,43 @@ void xtcp_pmtu_established(struct sock *sk)
 {
 	if (xtcp_sk(sk)->pmtu_cookie)
 		xtcp_sync_mss(sk, xtcp_sk(sk)->pmtu_cookie);
+}
+
+/*
+ * RFC 7323 timestamps for a connection whose addresses are set: offered
+ * (@ok, an active open, before its SYN) or agreed (a listener's child).
+ * TSval's offset is the addresses' (xtcp_ts_off()), local first.
+ */
+void xtcp_ts_conn_init(struct sock *sk, bool ok)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	memset(&xs->ts, 0, sizeof(xs->ts));
+	xs->ts.ok = ok;
+	if (xs->af->family == AF_INET6)
+		xs->ts.off = xtcp_ts_off6(&sk->sk_v6_rcv_saddr, &sk->sk_v6_daddr);
+	else
+		xs->ts.off = xtcp_ts_off(inet_sk(sk)->inet_saddr,
+					 inet_sk(sk)->inet_daddr);
+}
+
+/*
+ * The peer's SYN or SYN,ACK, whose options just set the send MSS: if we
+ * offered timestamps and it did too (§3.2), TS.Recent is its TSval and
+ * every segment gives the option's 12 bytes of the MSS (the peer's MSS
+ * counts data only, RFC 9293 §3.7.1; tcp_mtu_to_mss()); else none.
+ */
+void xtcp_ts_syn_rcvd(struct sock *sk, const struct xtcp_seg *syn)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ts.ok)
+		return;
+	if (!syn->opts.ts_ok) {
+		xs->ts.ok = false;
+		return;
+	}
+	xtcp_ts_store(&xs->ts, syn->opts.tsval, xtcp_ts_clock_s());
+	if (xs->tcb.snd_mss > 2 * XTCP_TS_ALIGNED)
+		xs->tcb.snd_mss -= XTCP_TS_ALIGNED;
 }

@@ -217,12 +217,85 @@ static bool xtcp_is_dupack(const struct xtcp_tcb *tcb, const struct xtcp_seg *se
 	       tcb->snd_nxt != tcb->snd_una && tcb->snd_wnd == prior_wnd;
 }
 
+/*
+ * RFC 7323 §5.3 R1, as tcp_validate_incoming(): a segment whose TSval is
+ * older than TS.Recent is an old duplicate, dropped and acknowledged (the
+ * ACK rate-limited as any out-of-window one's, data always answered).  A
+ * RST passes (§5.2); so does a segment without the option, as Linux lets
+ * it (§3.2 only says SHOULD drop).  Return: true if @seg was dropped.
+ */
+static bool xtcp_paws_drop(struct sock *sk, const struct xtcp_seg *seg)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct xtcp_reply r = {
+		.flags = XTCP_ACK,
+		.seq = xs->tcb.snd_nxt,
+		.ack = xs->tcb.rcv_nxt,
+	};
+
+	if (!seg->opts.ts_ok || xs->tcb.state == XTCP_SYN_SENT ||
+	    !xtcp_paws_reject(&xs->ts, seg->opts.tsval, seg->flags & XTCP_RST,
+			      xtcp_ts_clock_s()))
+		return false;
+	xtcp_inc(net, XTCP_MIB_PAWS_ESTAB);
+	if (!xtcp_oow_seg_ratelimited(net, seg, &xs->last_oow_ack,
+				      XTCP_MIB_ACK_SKIPPED_SEQ))
+		xtcp_send(sk, &r);
+	return true;
+}
+
+/*
+ * Timestamps after the state machine took @seg, before its answer goes
+ * (which echoes TS.Recent): the SYN or SYN,ACK that answered ours settles
+ * them (xtcp_ts_syn_rcvd()); a later segment that reached Last.ACK.sent
+ * (@prior_wup) and passed PAWS renews TS.Recent (§4.3).
+ */
+static void xtcp_ts_rcv(struct sock *sk, const struct xtcp_seg *seg,
+			enum xtcp_state prior_state, u32 prior_wup)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 now_s;
+
+	if (prior_state == XTCP_SYN_SENT) {
+		if ((seg->flags & (XTCP_SYN | XTCP_RST)) == XTCP_SYN &&
+		    xs->tcb.state != XTCP_SYN_SENT)
+			xtcp_ts_syn_rcvd(sk, seg);
+		return;
+	}
+	if (!seg->opts.ts_ok || (seg->flags & XTCP_RST))
+		return;
+	now_s = xtcp_ts_clock_s();
+	if (xtcp_ts_may_update(&xs->ts, seg->opts.tsval, seg->seq,
+			       seg->seq + xtcp_seg_len(seg), prior_wup, now_s))
+		xtcp_ts_store(&xs->ts, seg->opts.tsval, now_s);
+}
+
+/*
+ * RFC 7323 §4.1 (RTTM): an ACK of new data echoing one of our TSvals is
+ * an RTT sample (xtcp_rtt_on_ack_ts(): unless the timed segment's, finer,
+ * is there), before xtcp_clean_acked() takes that and sets the RTO.
+ */
+static void xtcp_ts_rtt(struct sock *sk, const struct xtcp_seg *seg)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->ts.ok || !seg->opts.ts_ok)
+		return;
+	xtcp_rtt_on_ack_ts(&xs->rtt, xs->tcb.snd_una,
+			   xtcp_ts_rtt_us(xtcp_ts_now(&xs->ts), seg->opts.tsecr),
+			   READ_ONCE(xn->rto_min_ms) * USEC_PER_MSEC,
+			   READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
+}
+
 /* Return: true if the receive path took @skb. */
 static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_seg *seg = &XTCP_SKB_CB(skb)->seg;
 	u32 prior_una = xs->tcb.snd_una, prior_wnd = xs->tcb.snd_wnd;
+	u32 prior_wup = xs->rcv_wup;
 	enum xtcp_state prior_state = xs->tcb.state;
 	struct net *net = sock_net(sk);
 	struct xtcp_reply r;
@@ -237,9 +310,13 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 
+	if (xs->ts.ok && xtcp_paws_drop(sk, seg))
+		return false;
 	xtcp_keepalive_rcv(sk);
 	ev = xtcp_tcb_input(&xs->tcb, &XTCP_SKB_CB(skb)->seg, &r);
 	xtcp_sync_state(sk);
+	if (xs->ts.ok)
+		xtcp_ts_rcv(sk, seg, prior_state, prior_wup);
 	/* RFC 5961 §7 and ACK loops: rate-limited per connection */
 	if ((ev & XTCP_EV_CHALLENGE) &&
 	    !xtcp_challenge_allowed(net, &xs->last_oow_ack))
@@ -277,11 +354,13 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_child_drop(sk);
 	}
 	if (ev & XTCP_EV_ACKED && xtcp_state_sends(prior_state) &&
-	    !(ev & XTCP_EV_ESTABLISHED))
+	    !(ev & XTCP_EV_ESTABLISHED)) {
+		xtcp_ts_rtt(sk, seg);
 		xtcp_clean_acked(sk, prior_una);
-	else if (!ev && xtcp_state_sends(prior_state) &&
-		 xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd))
+	} else if (!ev && xtcp_state_sends(prior_state) &&
+		   xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd)) {
 		xtcp_dupack(sk);
+	}
 	/* our FIN acknowledged: FIN_WAIT_2, TIME_WAIT (CLOSING) or CLOSED */
 	if (ev & (XTCP_EV_FIN_ACKED | XTCP_EV_TIME_WAIT | XTCP_EV_CLOSED)) {
 		xtcp_close_progress(sk, ev);

@@ -154,6 +154,10 @@ static struct sock *xtcp_child_start(struct sock *listener,
 	bh_lock_sock_nested(child);
 	xtcp_tcb_accept_syn(&cxs->tcb, syn, iss, &r);
 	xtcp_sync_state(child);
+	/* a cookie's SYN,ACK carried no timestamps (syncookie.c) */
+	xtcp_ts_conn_init(child, !cookie &&
+			  READ_ONCE(xtcp_pernet(sock_net(child))->timestamps));
+	xtcp_ts_syn_rcvd(child, syn);
 	spin_lock(&lxs->queue_lock);
 	if (!lxs->queues_closed) {
 		sock_hold(listener);

@@ -123,7 +123,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_ip_xmit);
  * xtcp_xmit - send one segment on connection @sk
  * @sk: a socket with both addresses and ports set, locked
  * @flags: XTCP_* flags; a SYN gets the MSS (and window scale) options, and
- *	   with XTCP_ACK the segment acknowledges RCV.NXT
+ *	   with XTCP_ACK the segment acknowledges RCV.NXT; any but a RST
+ *	   gets the timestamps option if the connection uses it
  * @seq: its sequence number
  * @ack: the acknowledgment number, if @flags has XTCP_ACK
  * @data: a write-queue segment whose payload goes whole, or NULL
@@ -140,7 +141,7 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	struct xtcp_tcb *tcb = &xs->tcb;
 	unsigned int hlen = XTCP_HLEN;
 	struct xtcp_reply r = { .flags = flags, .seq = seq, .ack = ack };
-	u8 opts[XTCP_SYN_OPTLEN];
+	u8 opts[XTCP_MAX_OPTLEN];
 	struct sk_buff *skb;
 	struct tcphdr *th;
 	int olen = 0;
@@ -150,8 +151,17 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 		bool ws = !(flags & XTCP_ACK) || tcb->wscale_ok;
 
 		olen = xtcp_write_syn_options(opts, tcb->mss, ws, tcb->rcv_wscale);
-		hlen += olen;
 	}
+	/*
+	 * RFC 7323 §3.2: once both SYNs carried timestamps, every segment
+	 * but a RST does (as tcp_established_options()); a SYN's TSecr is 0
+	 * and a SYN,ACK's echoes the SYN's TSval.
+	 */
+	if (xs->ts.ok && !(flags & XTCP_RST))
+		olen += xtcp_write_ts_option(opts + olen, xtcp_ts_now(&xs->ts),
+					     flags & XTCP_ACK ?
+					     xs->ts.recent : 0);
+	hlen += olen;
 	if (data) {
 		skb = xtcp_clone_segment(data);
 		if (skb)

@@ -225,6 +225,8 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_RETRANS_SPLITS]	= "RetransSplits",
 	[XTCP_MIB_OUT_OF_WINDOW_ICMPS]	= "OutOfWindowIcmps",
 	[XTCP_MIB_LOCK_DROPPED_ICMPS]	= "LockDroppedIcmps",
+	[XTCP_MIB_PAWS_ESTAB]		= "PAWSEstab",
+	[XTCP_MIB_PAWS_TW]		= "PAWSTimewait",
 };
 
 /* A counter's value: the sum of every CPU's share; the gauge as it is. */

@@ -124,6 +124,24 @@ bool xtcp_rtt_on_ack(struct xtcp_rtt *r, u32 ack, u64 now_us, u32 rto_min_us,
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_rtt_on_ack);
 
+/*
+ * RFC 7323 §4 (RTTM): an ACK of new data carrying TSecr measured @ts_us
+ * (0: none).  If it covers the segment being timed, the timed sample is
+ * the better one (microseconds, against the TS clock's milliseconds; as
+ * tcp_ack_update_rtt() prefers it) and xtcp_rtt_on_ack() takes it;
+ * otherwise this one is a sample, Karn's rule aside: the echoed TSval
+ * says which transmission the ACK answers.  Return: whether one was taken.
+ */
+bool xtcp_rtt_on_ack_ts(struct xtcp_rtt *r, u32 ack, u32 ts_us,
+			u32 rto_min_us, u32 rto_max_us)
+{
+	if (!ts_us || (r->timing && !xtcp_seq_before(ack, r->timed_seq)))
+		return false;
+	xtcp_rtt_sample(r, ts_us, rto_min_us, rto_max_us);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_rtt_on_ack_ts);
+
 /* (5.5) the timer expired: RTO <- RTO * 2, kept as a shift of rto_us. */
 void xtcp_rtt_backoff(struct xtcp_rtt *r)
 {

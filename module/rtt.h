@@ -49,6 +49,8 @@ void xtcp_rtt_on_send(struct xtcp_rtt *r, u32 end_seq, u64 now_us,
 		      bool retransmission);
 bool xtcp_rtt_on_ack(struct xtcp_rtt *r, u32 ack, u64 now_us, u32 rto_min_us,
 		     u32 rto_max_us);
+bool xtcp_rtt_on_ack_ts(struct xtcp_rtt *r, u32 ack, u32 ts_us,
+			u32 rto_min_us, u32 rto_max_us);
 void xtcp_rtt_backoff(struct xtcp_rtt *r);
 u32 xtcp_rtt_timeout_us(const struct xtcp_rtt *r, u32 rto_max_us);
 

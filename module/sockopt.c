@@ -156,6 +156,11 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	info->xtcpi_bytes_received = xs->bytes_received;
 	info->xtcpi_segs_in = xs->segs_in;
 	info->xtcpi_segs_out = xs->segs_out;
+	if (xs->ts.ok)
+		info->xtcpi_options |= XTCPI_OPT_TIMESTAMPS;
+	if (tcb->wscale_ok)
+		info->xtcpi_options |= XTCPI_OPT_WSCALE;
+	info->xtcpi_ts_recent = xs->ts.recent;
 }
 
 int xtcp_getsockopt(struct socket *sock, int level, int optname,

@@ -56,6 +56,14 @@ int xtcp_parse_options(const u8 *opt, int len, struct xtcp_opts *out)
 			out->wscale = min_t(u8, opt[2], XTCP_MAX_WSCALE);
 			out->wscale_ok = true;
 			break;
+		case XTCP_OPT_TS:
+			/* a bad length is ignored, as tcp_parse_options() does */
+			if (olen != XTCP_OPTLEN_TS)
+				break;
+			out->ts_ok = true;
+			out->tsval = get_unaligned_be32(opt + 2);
+			out->tsecr = get_unaligned_be32(opt + 6);
+			break;
 		default:
 			break;
 		}
@@ -113,6 +121,29 @@ int xtcp_write_syn_options(u8 *opt, u16 mss, bool wscale_ok, u8 wscale)
 	return XTCP_SYN_OPTLEN;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_write_syn_options);
+
+/**
+ * xtcp_write_ts_option - the timestamps option, as Linux aligns it
+ * @opt: where to write, XTCP_TS_ALIGNED bytes
+ * @tsval: TSval
+ * @tsecr: TSecr
+ *
+ * NOP, NOP, kind 8, length 10 (RFC 7323 Appendix A's layout), so that it
+ * keeps the header a multiple of 4 after any other option written here.
+ *
+ * Return: bytes written, XTCP_TS_ALIGNED.
+ */
+int xtcp_write_ts_option(u8 *opt, u32 tsval, u32 tsecr)
+{
+	opt[0] = XTCP_OPT_NOP;
+	opt[1] = XTCP_OPT_NOP;
+	opt[2] = XTCP_OPT_TS;
+	opt[3] = XTCP_OPTLEN_TS;
+	put_unaligned_be32(tsval, opt + 4);
+	put_unaligned_be32(tsecr, opt + 8);
+	return XTCP_TS_ALIGNED;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_write_ts_option);
 
 /**
  * xtcp_checksum - the checksum field for a linear segment

@@ -25,16 +25,24 @@
 #define XTCP_OPT_WSCALE		3
 #define XTCP_OPTLEN_MSS		4
 #define XTCP_OPTLEN_WSCALE	3
+#define XTCP_OPT_TS		8	/* RFC 7323 §3 */
+#define XTCP_OPTLEN_TS		10
+#define XTCP_TS_ALIGNED		12	/* NOP, NOP, the option: every segment */
 #define XTCP_MAX_WSCALE		14	/* RFC 7323 §2.3 */
 #define XTCP_DEFAULT_MSS	536	/* RFC 9293 §3.7.1, without the option */
 #define XTCP_MIN_SND_MSS	48	/* min_snd_mss: Linux's TCP_MIN_SND_MSS */
 #define XTCP_SYN_OPTLEN		8	/* MSS + NOP + window scale */
+/* the most options XTCP sends: a SYN's, with timestamps */
+#define XTCP_MAX_OPTLEN		(XTCP_SYN_OPTLEN + XTCP_TS_ALIGNED)
 
 /* The options XTCP understands, as parsed from one header. */
 struct xtcp_opts {
 	u16	mss;		/* 0: no MSS option */
 	u8	wscale;
 	bool	wscale_ok;	/* the window scale option was present */
+	bool	ts_ok;		/* the timestamps option was present */
+	u32	tsval;		/* ...its TSval */
+	u32	tsecr;		/* ...and TSecr */
 };
 
 /* Why a segment was dropped before reaching a socket (per-netns counters). */
@@ -63,6 +71,7 @@ int xtcp_parse_options(const u8 *opt, int len, struct xtcp_opts *out);
 enum xtcp_drop xtcp_check_header(const struct tcphdr *th, unsigned int len,
 				 struct xtcp_opts *opts);
 int xtcp_write_syn_options(u8 *opt, u16 mss, bool wscale_ok, u8 wscale);
+int xtcp_write_ts_option(u8 *opt, u32 tsval, u32 tsecr);
 __sum16 xtcp_checksum(const void *seg, unsigned int len, __be32 saddr,
 		      __be32 daddr, u8 proto);
 u8 xtcp_flags(const struct tcphdr *th);

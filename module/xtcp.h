@@ -21,6 +21,7 @@
 #include "ofo.h"
 #include "rtt.h"
 #include "state.h"
+#include "ts.h"
 
 /* Module parameters (read-only after load), in af_xtcp.c. */
 extern int xtcp_ipproto;
@@ -160,6 +161,7 @@ struct xtcp_sock {
 	/* the sender (send.c): sk_write_queue holds unacked and unsent data */
 	struct sk_buff		*send_head;	/* first unsent, or NULL */
 	struct xtcp_rtt		rtt;		/* RFC 6298 estimator (rtt.c) */
+	struct xtcp_ts		ts;		/* RFC 7323 timestamps (ts.c) */
 	struct xtcp_cc		cc;		/* NewReno (cc.c) */
 	u32			rto_high;	/* SND.NXT at the last timeout */
 	u64			rtx_start_us;	/* first timeout of this episode, 0: none */
@@ -299,6 +301,8 @@ enum xtcp_mib {
 	XTCP_MIB_RETRANS_SPLITS,	/* retransmissions cut from a super-segment */
 	XTCP_MIB_OUT_OF_WINDOW_ICMPS,	/* quoting a sequence number not in flight */
 	XTCP_MIB_LOCK_DROPPED_ICMPS,	/* the socket was user-owned */
+	XTCP_MIB_PAWS_ESTAB,		/* dropped by PAWS (RFC 7323 §5) */
+	XTCP_MIB_PAWS_TW,		/* ...in TIME_WAIT */
 	XTCP_MIB_MAX
 };
 
@@ -371,6 +375,7 @@ struct xtcp_net {
 	int			max_orphans;	/* then the oldest is reset */
 	int			orphan_retries;	/* 0: 8, as tcp_orphan_retries */
 	int			syncookies;	/* 0 never, 1 on overflow, 2 always */
+	int			timestamps;	/* RFC 7323 timestamps: offer, answer */
 
 	struct xtcp_mib_cpu __percpu *mib;	/* counters, per CPU */
 	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
@@ -426,6 +431,8 @@ u16 xtcp_route_mss(struct sock *sk);
 void xtcp_pmtu_init(struct sock *sk, const struct sock *parent);
 void xtcp_sync_mss(struct sock *sk, u32 pmtu);
 void xtcp_pmtu_established(struct sock *sk);
+void xtcp_ts_conn_init(struct sock *sk, bool ok);
+void xtcp_ts_syn_rcvd(struct sock *sk, const struct xtcp_seg *syn);
 bool xtcp_addr_overlap(const struct in6_addr *a, bool a_v6only,
 		       const struct in6_addr *b, bool b_v6only);
 void xtcp_sk_addr6(const struct sock *sk, bool peer, struct in6_addr *a);

@@ -107,6 +107,13 @@ struct xtcp_info {
 	__u64	xtcpi_bytes_received;
 	__u32	xtcpi_segs_in;
 	__u32	xtcpi_segs_out;
+
+	__u32	xtcpi_options;		/* XTCPI_OPT_*, as tcpi_options */
+	__u32	xtcpi_ts_recent;	/* TS.Recent (RFC 7323 §4.3) */
 };
+
+/* xtcpi_options: what the handshake agreed on (tcpi_options' bits) */
+#define XTCPI_OPT_TIMESTAMPS	1
+#define XTCPI_OPT_WSCALE	4
 
 #endif /* _UAPI_LINUX_XTCP_H */
