@@ -204,8 +204,11 @@ static void print_msg(const struct nlmsghdr *h)
 	if (opt_ext) {
 		if (m->idiag_state != 6)
 			printf(" uid:%u ino:%u", m->idiag_uid, m->idiag_inode);
-		printf(" sk:%llx", (unsigned long long)m->id.idiag_cookie[1] << 32 |
-		       m->id.idiag_cookie[0]);
+		/* INET_DIAG_NOCOOKIE: a TIME_WAIT entry has none */
+		if (m->id.idiag_cookie[0] != INET_DIAG_NOCOOKIE ||
+		    m->id.idiag_cookie[1] != INET_DIAG_NOCOOKIE)
+			printf(" sk:%llx", (unsigned long long)m->id.idiag_cookie[1] << 32 |
+			       m->id.idiag_cookie[0]);
 	}
 	if (opt_mem && skmem && skmem_len >= SK_MEMINFO_DROPS + 1)
 		printf(" skmem:(r%u,rb%u,t%u,tb%u,f%u,w%u,o%u,bl%u,d%u)",
