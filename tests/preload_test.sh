@@ -57,16 +57,16 @@ listening() {
 		/proc/net/$f /proc/net/${f}6 2>/dev/null
 }
 
-# wait_listen KIND PORT [PID]: up to 120 s for the server to listen (python3
-# took over 30 s to start in the KASAN guest with the host at load 20)
+# wait_listen KIND PORT [PID]: up to 300 s for the server to listen (python3
+# http.server took over 120 s to listen in the KASAN guest at load 20)
 wait_listen() {
-	local end=$((SECONDS + 120))
+	local end=$((SECONDS + 300))
 	while [ $SECONDS -lt $end ]; do
 		listening "$1" "$2" && return 0
 		[ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || { log "server exited"; return 1; }
 		sleep 0.1
 	done
-	log "no $1 listener on port $2 after 120 s"
+	log "no $1 listener on port $2 after 300 s"
 	return 1
 }
 
