@@ -24,7 +24,7 @@ for k in "${kernels[@]}"; do
 	res=$XTCP_TOP/build/vm/itest-$k
 	owed=$XTCP_TOP/build/itest-$k.owed
 	mkdir -p "$XTCP_TOP/build"
-	if ! "$XTCP_TOP/tests/run-guest-tests.sh" --list "$filter" >"$owed" ||
+	if ! XTCP_KERNEL=$k "$XTCP_TOP/tests/run-guest-tests.sh" --list "$filter" >"$owed" ||
 	   [ ! -s "$owed" ]; then
 		echo "not ok - $k: no list of tests (tests/run-guest-tests.sh --list)"
 		rc=1
