@@ -305,6 +305,7 @@ TESTS = [
     shut_rd_data_acked,
     no_spurious_acks,
     maxseg_effective,
+    limited_transmit,
     slow_start_per_ack,
     wscale_choice,
 ]
