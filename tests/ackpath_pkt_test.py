@@ -19,6 +19,7 @@ import errno
 import os
 import select
 import signal
+import socket
 import sys
 import time
 import traceback
@@ -28,6 +29,7 @@ from wire_pkt_test import ACK, FIN, PSH, RST, SYN, LOCAL, PEER
 
 SHUT_RD = 0
 XTCP_NODELAY, XTCP_MAXSEG = 1, 2
+SO_RCVBUF = 8
 w.libc.shutdown.argtypes = [ctypes.c_int, ctypes.c_int]
 w.libc.shutdown.restype = ctypes.c_int
 
@@ -276,29 +278,65 @@ def slow_start_per_ack(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
 
 
-def wscale_choice(ctx):
-    """Pinned choice (design.md): XTCP's SYN offers window scale 7 for any
-    buffer (the largest window it can grow to, 2^22 > 65535 << 6); Linux's
-    tcp_select_initial_window() computes it from max(tcp_rmem[2],
-    rmem_max): the note says what Linux would pick here."""
-    lport, pport = 43608, 52608
-    match = w.conn(lport, pport)
-    c = w.XSock(ctx)
-    ctx.need(c.bind(LOCAL, lport) == 0, "bind")
-    ctx.need(c.connect(PEER, pport) == errno.EINPROGRESS, "connect")
-    syn = ctx.expect(match, "SYN")
-    ctx.eq(syn.opt("WScale"), 7, "the SYN's window scale")
+def linux_syn_wscale(ctx, lport, pport, rcvbuf):
+    """The window scale a real TCP socket's SYN offers from LOCAL:lport
+    to PEER:pport (it leaves by xt0 too), SO_RCVBUF RCVBUF if not None."""
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    proto = w.PROTO
     try:
-        with open("/proc/sys/net/ipv4/tcp_rmem") as f:
-            rmem2 = int(f.read().split()[2])
-        with open("/proc/sys/net/core/rmem_max") as f:
-            rmax = int(f.read())
-        ctx.note("Linux here: tcp_rmem[2] %d, rmem_max %d: wscale %d" % (
-            rmem2, rmax, max(0, min(14, max(rmem2, rmax).bit_length() - 16))))
-    except OSError:
-        pass
-    ctx.tun.send(w.build(pport, lport, RST | ACK, seq=0,
-                         ack=(syn.seq + 1) & M32))
+        t.setblocking(False)
+        if rcvbuf is not None:
+            t.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        t.bind((LOCAL, lport))
+        try:
+            t.connect((PEER, pport))
+        except BlockingIOError:
+            pass
+        w.PROTO = 6     # the tun reader keeps only this protocol's
+        syn = ctx.expect(lambda g: g.src == LOCAL and g.sport == lport and
+                         g.dport == pport and g.flags == SYN, "TCP's SYN")
+        return syn.opt("WScale")
+    finally:
+        w.PROTO = proto
+        t.close()
+
+
+def wscale_as_linux(ctx):
+    """Item 5: the SYN's window scale is the one Linux's TCP offers for the
+    same buffers (tcp_select_initial_window(): the largest buffer the
+    socket may grow to, or its SO_RCVBUF if set), compared with a real TCP
+    SYN on this machine: 7 for the defaults (6 MB), less for a small
+    SO_RCVBUF, more when rmem_max is raised."""
+    match = lambda lp, pp: (lambda g: g.src == LOCAL and g.sport == lp and
+                            g.dport == pp)
+    port = 43608
+    rmax = int(open("/proc/sys/net/core/rmem_max").read())
+    try:
+        for rcvbuf, rmem_max in ((None, None), (32768, None), (300000, None),
+                                 (None, 16 << 20)):
+            if rmem_max is not None:
+                with open("/proc/sys/net/core/rmem_max", "w") as f:
+                    f.write("%d\n" % rmem_max)
+            want = linux_syn_wscale(ctx, port, 52608, rcvbuf)
+            c = w.XSock(ctx)
+            if rcvbuf is not None:
+                ctx.need(c.setint(w.SOL_SOCKET, SO_RCVBUF, rcvbuf) == 0,
+                         "SO_RCVBUF")
+            ctx.need(c.bind(LOCAL, port + 1) == 0, "bind")
+            ctx.need(c.connect(PEER, 52609) == errno.EINPROGRESS, "connect")
+            syn = ctx.expect(match(port + 1, 52609), "SYN")
+            what = "SO_RCVBUF %s, rmem_max %s" % (rcvbuf, rmem_max or rmax)
+            ctx.note("%s: TCP %s, XTCP %s" % (what, want, syn.opt("WScale")))
+            ctx.eq(syn.opt("WScale"), want, "window scale, " + what)
+            if rcvbuf is None and rmem_max is None:
+                ctx.eq(want, 7, "TCP's for the defaults")
+            c.close()
+            ctx.tun.send(w.build(52609, port + 1, RST | ACK, seq=0,
+                                 ack=(syn.seq + 1) & M32))
+            port += 2
+    finally:
+        with open("/proc/sys/net/core/rmem_max", "w") as f:
+            f.write("%d\n" % rmax)
 
 
 TESTS = [
@@ -307,7 +345,7 @@ TESTS = [
     maxseg_effective,
     limited_transmit,
     slow_start_per_ack,
-    wscale_choice,
+    wscale_as_linux,
 ]
 
 
