@@ -700,6 +700,41 @@ static void xtcp_cc_ack_nothing(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, &c.cc, &before, sizeof(before));
 }
 
+/*
+ * RFC 3042: the first two duplicate ACKs in a row let one more SMSS each
+ * out, cwnd unchanged; not the third, not in fast recovery, not after a
+ * timeout before new data is acknowledged; an ACK of new data ends it.
+ */
+static void xtcp_cc_limited_transmit(struct kunit *test)
+{
+	struct xtcp_t_conn c;
+
+	xtcp_t_init(&c, SMSS, 1000);
+	xtcp_t_send(&c, 14600);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), 14600);
+	xtcp_expect_dupacks(test, &c, 1, XTCP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), 14600 + SMSS);
+	xtcp_expect_dupacks(test, &c, 1, XTCP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), 14600 + 2 * SMSS);
+	xtcp_expect_cc(test, &c.cc, 14600, INF, false);
+	KUNIT_EXPECT_EQ(test, xtcp_t_dupack(&c), XTCP_CC_FAST_RETRANSMIT);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), c.cc.cwnd);
+	/* a full ACK ends recovery; duplicates after it count again */
+	xtcp_t_ack(&c, 14600);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), c.cc.cwnd);
+	xtcp_t_send(&c, 4 * SMSS);
+	xtcp_expect_dupacks(test, &c, 1, XTCP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), c.cc.cwnd + SMSS);
+	/* after a timeout, none until new data is acknowledged */
+	xtcp_t_timeout(&c);
+	xtcp_expect_dupacks(test, &c, 2, XTCP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), SMSS);
+	xtcp_t_ack(&c, SMSS);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), c.cc.cwnd);
+	xtcp_expect_dupacks(test, &c, 1, XTCP_CC_NONE);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), c.cc.cwnd + SMSS);
+}
+
 static struct kunit_case xtcp_cc_test_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_cc_initial_window, xtcp_cc_iw_cases_gen_params),
 	KUNIT_CASE(xtcp_cc_slow_start),
@@ -722,6 +757,7 @@ static struct kunit_case xtcp_cc_test_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_cc_recover_first_segment, xtcp_cc_nums_gen_params),
 	KUNIT_CASE(xtcp_cc_saturation),
 	KUNIT_CASE(xtcp_cc_ack_nothing),
+	KUNIT_CASE(xtcp_cc_limited_transmit),
 	{}
 };
 

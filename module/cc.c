@@ -46,8 +46,15 @@
  *   already been retransmitted by the timer, which is the case when the
  *   timer expires again with no new data acknowledged since (after_rto);
  *   recover = the highest sequence number sent (RFC 6582 3.2 step 4).
- * - Not here: limited transmit (RFC 3042) on the first two duplicate ACKs
- *   and sending new data during recovery are the caller's, within
+ * - Limited transmit (RFC 3042 section 2): the first and the second
+ *   duplicate ACK in a row, outside fast recovery, each let one more SMSS
+ *   out (xtcp_cc_send_window()): FlightSize up to cwnd + 2 * SMSS, cwnd
+ *   itself unchanged.  The caller sends only new data with it, and only
+ *   what the peer's window allows.  Not after a third duplicate ACK that
+ *   the recover rule kept from fast retransmitting (RFC 3042 speaks of the
+ *   first two), nor after a timeout until new data is acknowledged (the
+ *   peer holds what the timer resends again; Linux's Loss state neither).
+ * - Not here: sending new data during recovery is the caller's, within
  *   xtcp_cc_window(); the restart after idle of RFC 5681 section 4.1 is not
  *   implemented.
  * Every addition to cwnd saturates at U32_MAX.
@@ -184,3 +191,17 @@ u32 xtcp_cc_window(const struct xtcp_cc *cc)
 	return cc->cwnd;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_window);
+
+/*
+ * What the sender may have in flight of new data: cwnd, plus one SMSS for
+ * each of the first two duplicate ACKs in a row (RFC 3042 limited
+ * transmit).
+ */
+u32 xtcp_cc_send_window(const struct xtcp_cc *cc)
+{
+	if (cc->in_recovery || cc->after_rto || !cc->dupacks ||
+	    cc->dupacks >= XTCP_CC_DUPTHRESH)
+		return cc->cwnd;
+	return xtcp_cc_add(cc->cwnd, cc->dupacks * cc->mss);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_send_window);

@@ -58,5 +58,6 @@ enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
 				      u32 snd_nxt);
 void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt);
 u32 xtcp_cc_window(const struct xtcp_cc *cc);
+u32 xtcp_cc_send_window(const struct xtcp_cc *cc);
 
 #endif /* _XTCP_CC_H */

@@ -4,6 +4,7 @@
  * the window follows the free receive buffer without ever moving its right
  * edge left (RFC 9293 §3.8.6), and recvmsg(2) copies it out.
  */
+#include <linux/log2.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/skbuff.h>
@@ -41,12 +42,37 @@ void xtcp_rcv_window_update(struct sock *sk)
 	xtcp_sk(sk)->tcb.rcv_wnd = xtcp_rcv_window_now(sk);
 }
 
-/* Before the SYN or SYN,ACK: offer what the receive buffer can hold. */
+/*
+ * The window shift our SYN or SYN,ACK offers, as tcp_select_initial_window():
+ * enough for the largest buffer the socket may grow to, max(rmem[2],
+ * net.core.rmem_max), or only for its own when SO_RCVBUF fixed it (Linux's
+ * window_clamp = tcp_full_space()).  7 for the defaults (6 MB), as Linux.
+ */
+static u8 xtcp_rcv_wscale(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 space = max_t(u32, READ_ONCE(xtcp_pernet(sock_net(sk))->rmem[2]),
+			  READ_ONCE(sysctl_rmem_max));
+
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		space = min(space, xtcp_win_from_space(READ_ONCE(sk->sk_rcvbuf),
+						       xs->rcv_ratio));
+	if (space <= U16_MAX)
+		return 0;
+	return min_t(u32, ilog2(space) - 15, XTCP_MAX_WSCALE);
+}
+
+/*
+ * Before the SYN or SYN,ACK: offer what the receive buffer can hold, and
+ * the window shift for it (0 stays 0 once the peer's SYN offered none).
+ */
 void xtcp_rcv_window_init(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->tcb.rcv_wnd = xtcp_syn_window(READ_ONCE(sk->sk_rcvbuf), xs->rcv_ratio);
+	if (xs->tcb.rcv_wscale)
+		xs->tcb.rcv_wscale = xtcp_rcv_wscale(sk);
 }
 
 /*

@@ -228,7 +228,8 @@ bool xtcp_snd_segment_ok(u32 avail, u32 usable, u32 mss, u32 max_wnd,
 EXPORT_SYMBOL_IF_KUNIT(xtcp_snd_segment_ok);
 
 /*
- * Send what may be sent now: within min(SND.WND, cwnd) of SND.UNA, as
+ * Send what may be sent now: within min(SND.WND, cwnd) of SND.UNA (cwnd
+ * plus a segment per duplicate ACK for the first two, RFC 3042), as
  * sender SWS avoidance, Nagle and a cork allow (RFC 9293 §3.8.6.2.1 and
  * §3.7.4, xtcp_snd_segment_ok()): a full segment, or all that is queued
  * when nothing is outstanding (Nagle, unless XTCP_NODELAY), or half the
@@ -252,7 +253,7 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 		u32 in_flight = tcb->snd_nxt - tcb->snd_una;
 		u32 usable = xtcp_snd_usable(tcb->snd_una, tcb->snd_nxt,
 					     tcb->snd_wnd,
-					     xtcp_cc_window(&xs->cc));
+					     xtcp_cc_send_window(&xs->cc));
 		/* unsent data, not counting a FIN still to go */
 		u32 avail = tcb->write_seq - tcb->snd_nxt;
 

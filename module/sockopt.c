@@ -194,7 +194,14 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		val = xs->cork;
 		break;
 	case XTCP_MAXSEG:
-		val = xs->user_mss ?: XTCP_MSS_DEFAULT;
+		/*
+		 * as TCP_MAXSEG (do_tcp_getsockopt()): the MSS in use, 536
+		 * before any; the user's value while closed or listening
+		 */
+		val = xs->tcb.snd_mss ?: XTCP_MSS_DEFAULT;
+		if (xs->user_mss &&
+		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			val = xs->user_mss;
 		break;
 	case XTCP_KEEPIDLE:
 		val = xs->keepidle ?: READ_ONCE(xn->keepalive_time_s);
