@@ -108,16 +108,20 @@ static struct sock *xtcp_it_connect(struct kunit *test, u16 port)
 /*
  * "Fragmentation needed" while the user owns the socket: nothing changes
  * until release_sock(), whose release_cb lowers the MSS to the new path
- * MTU (1200 - 40) and drops the reference the deferral took.
+ * MTU (1200 - 40, less the 12 bytes of the timestamps option when the
+ * connection has it) and drops the reference the deferral took.
  */
 static void xtcp_icmp_frag_needed_owned(struct kunit *test)
 {
 	struct sock *sk = xtcp_it_connect(test, XTCP_IT_PORT);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int ref;
-	u16 mss;
+	u16 mss, ts;
 
 	KUNIT_ASSERT_EQ(test, xs->tcb.state, XTCP_ESTABLISHED);
+	/* the sysctl's default: both ends offered timestamps */
+	KUNIT_EXPECT_TRUE(test, xs->ts.ok);
+	ts = xs->ts.ok ? 12 : 0;
 	mss = xs->tcb.snd_mss;
 	KUNIT_ASSERT_GT(test, mss, 1160);
 	lock_sock(sk);
@@ -129,17 +133,17 @@ static void xtcp_icmp_frag_needed_owned(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), ref + 1);
 	release_sock(sk);
 	KUNIT_EXPECT_FALSE(test, test_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->flags));
-	KUNIT_EXPECT_EQ(test, xs->tcb.snd_mss, 1160);
+	KUNIT_EXPECT_EQ(test, xs->tcb.snd_mss, 1160 - ts);
 	KUNIT_EXPECT_EQ(test, xs->pmtu_cookie, 1200);
 	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), ref);
 
 	/* not owned: at once; a larger MTU changes nothing */
 	xtcp_it_deliver(test, sk, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 			xs->tcb.snd_una, 1400);
-	KUNIT_EXPECT_EQ(test, xs->tcb.snd_mss, 1160);
+	KUNIT_EXPECT_EQ(test, xs->tcb.snd_mss, 1160 - ts);
 	xtcp_it_deliver(test, sk, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 			xs->tcb.snd_una, 1000);
-	KUNIT_EXPECT_EQ(test, xs->tcb.snd_mss, 960);
+	KUNIT_EXPECT_EQ(test, xs->tcb.snd_mss, 960 - ts);
 }
 
 /*

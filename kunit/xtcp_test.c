@@ -220,9 +220,9 @@ static void xtcp_sockopt_ranges(struct kunit *test)
 
 static void xtcp_sockopt_unknown(struct kunit *test)
 {
-	/* XTCP_INFO is read-only; 3 and 99 are not XTCP options. */
+	/* XTCP_INFO is read-only; 8 and 99 are not XTCP options. */
 	KUNIT_EXPECT_EQ(test, -ENOPROTOOPT, xtcp_sockopt_check(XTCP_INFO, 0));
-	KUNIT_EXPECT_EQ(test, -ENOPROTOOPT, xtcp_sockopt_check(3, 0));
+	KUNIT_EXPECT_EQ(test, -ENOPROTOOPT, xtcp_sockopt_check(8, 0));
 	KUNIT_EXPECT_EQ(test, -ENOPROTOOPT, xtcp_sockopt_check(99, 1));
 }
 
