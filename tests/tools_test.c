@@ -523,7 +523,9 @@ static void dissect(const char *ip)
 	snprintf(want, sizeof(want), "Destination Port: %u", port);
 	CHECK(strstr(out, want) != NULL);
 	CHECK(strstr(out, "Sequence Number: ") && strstr(out, "Acknowledgment Number: "));
-	CHECK(strstr(out, "Header Length: 28 bytes (7)") != NULL);
+	/* a SYN's MSS, NOP NOP timestamps, NOP window scale (timestamps=1) */
+	CHECK(strstr(out, "Header Length: 40 bytes (10)") != NULL);
+	CHECK(strstr(out, "Timestamps: TSval ") != NULL);
 	CHECK(strstr(out, "Urgent Pointer: 0") && strstr(out, "Window: "));
 	if (strchr(ip, ':'))
 		CHECK(strstr(out, "Internet Protocol Version 6") != NULL);

@@ -22,7 +22,7 @@ local flag_names = { [0x80] = "CWR", [0x40] = "ECE", [0x20] = "URG",
 	[0x01] = "FIN" }
 local flag_order = { 0x02, 0x01, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80 }
 local opt_names = { [0] = "End of Option List", [1] = "No-Operation",
-	[2] = "Maximum segment size", [3] = "Window scale" }
+	[2] = "Maximum segment size", [3] = "Window scale", [8] = "Timestamps" }
 
 local f = xtcp.fields
 f.srcport = ProtoField.uint16("xtcp.srcport", "Source Port", base.DEC)
@@ -53,6 +53,8 @@ f.opt_len = ProtoField.uint8("xtcp.option_len", "Length", base.DEC)
 f.opt_mss = ProtoField.uint16("xtcp.options.mss_val", "MSS Value", base.DEC)
 f.opt_wscale = ProtoField.uint8("xtcp.options.wscale.shift", "Shift Count", base.DEC)
 f.opt_wmult = ProtoField.uint16("xtcp.options.wscale.multiplier", "Multiplier", base.DEC)
+f.opt_tsval = ProtoField.uint32("xtcp.options.timestamp.tsval", "Timestamp value", base.DEC)
+f.opt_tsecr = ProtoField.uint32("xtcp.options.timestamp.tsecr", "Timestamp echo reply", base.DEC)
 f.opt_data = ProtoField.bytes("xtcp.option_data", "Data")
 f.len = ProtoField.uint32("xtcp.len", "Segment Length", base.DEC)
 f.payload = ProtoField.bytes("xtcp.payload", "Payload")
@@ -177,12 +179,22 @@ local function options(tvb, tree, pinfo, hlen, info)
 				t:add(f.opt_wscale, tvb(off + 2, 1))
 				t:add(f.opt_wmult, tvb(off + 2, 1), mult)
 				info[#info + 1] = "WS=" .. mult
+			elseif kind == 8 and olen == 10 then
+				-- RFC 7323 section 3
+				local tsval, tsecr = tvb(off + 2, 4):uint(), tvb(off + 6, 4):uint()
+				local t = otree:add(r, string.format("Timestamps: TSval %u, TSecr %u", tsval, tsecr))
+				t:add(f.opt_kind, tvb(off, 1))
+				t:add(f.opt_len, tvb(off + 1, 1))
+				t:add(f.opt_tsval, tvb(off + 2, 4))
+				t:add(f.opt_tsecr, tvb(off + 6, 4))
+				info[#info + 1] = "TSval=" .. tsval
+				info[#info + 1] = "TSecr=" .. tsecr
 			else
 				local t = otree:add(r, string.format("%s (kind %d), length %d",
 					opt_names[kind] or "Unknown option", kind, olen))
 				t:add(f.opt_kind, tvb(off, 1))
 				t:add(f.opt_len, tvb(off + 1, 1))
-				if kind == 2 or kind == 3 then
+				if kind == 2 or kind == 3 or kind == 8 then
 					t:add_proto_expert_info(ef_bad_opt)
 				end
 				if olen > 2 then
