@@ -54,7 +54,8 @@ itest: stock debug tools
 # emulated NICs (scripts/two-vm.sh); FILTER=TEXT runs the matching tests,
 # BULK_MB=N sizes bulk_sha256 (default 100).
 two-vm: stock debug tools
-	@scripts/two-vm.sh $(if $(FILTER),--filter "$(FILTER)") $(if $(BULK_MB),--bulk-mb $(BULK_MB))
+	@scripts/two-vm.sh $(if $(FILTER),--filter "$(FILTER)") $(if $(BULK_MB),--bulk-mb $(BULK_MB)) \
+		$(if $(FAMILIES),--families "$(FAMILIES)")
 
 check:
 	@scripts/check.sh

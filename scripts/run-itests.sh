@@ -30,7 +30,7 @@ for k in "${kernels[@]}"; do
 		rc=1
 		continue
 	fi
-	"$XTCP_TOP/scripts/vm-run.sh" --kernel "$k" --name "itest-$k" --timeout 2400 \
+	"$XTCP_TOP/scripts/vm-run.sh" --kernel "$k" --name "itest-$k" --timeout 3000 \
 		-- "$XTCP_TOP/tests/run-guest-tests.sh" "$filter" |
 		sed -u "s|^\(not \)\{0,1\}ok - |&$k/|"
 	if [ "${PIPESTATUS[0]}" = 0 ]; then

@@ -24,20 +24,25 @@ set -uo pipefail
 filter=
 kernels=(stock debug)
 bulk_mb=100
+# the families twovm_test runs over: "4" (make check), "4 6" with
+# --families: IPv6 is opt-in while its bulk transfer leaks a socket on
+# the debug side (see README, "Two machines")
+families=4
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--filter) filter=$2; shift 2 ;;
 	# bulk_sha256's size (make check: 20; the debug guest moves ~0.5 MB/s)
 	--bulk-mb) bulk_mb=$2; shift 2 ;;
+	--families) families=$2; shift 2 ;;
 	# trying the rig out: the kernels of the "stock" and "debug" sides
 	--kernels) kernels=("$2" "$3"); shift 3 ;;
-	*) die "usage: two-vm.sh [--filter TEXT] [--bulk-mb N] [--kernels K1 K2]" ;;
+	*) die "usage: two-vm.sh [--filter TEXT] [--bulk-mb N] [--families \"4 6\"] [--kernels K1 K2]" ;;
 	esac
 done
 build=$XTCP_TOP/build
 mkdir -p "$build"
 owed=$build/two-vm.owed
-if ! "$XTCP_TOP/tests/twovm-guest.sh" --list "$filter" >"$owed" || [ ! -s "$owed" ]; then
+if ! "$XTCP_TOP/tests/twovm-guest.sh" --list "$filter" "" "$families" >"$owed" || [ ! -s "$owed" ]; then
 	echo "not ok - two-vm: no list of tests (tests/twovm-guest.sh --list)"
 	exit 1
 fi
@@ -88,7 +93,7 @@ for k in stock debug; do
 			    nic n1 "${p[a + 2]}" "${p[b + 2]}" e1000 "52:54:00:00:03:0$n")
 	(
 		"$XTCP_TOP/scripts/vm-run.sh" --kernel "$kernel" --name "twovm-$k" --timeout 1500 \
-			"${args[@]}" -- "$XTCP_TOP/tests/twovm-guest.sh" $k "$filter" "$bulk_mb" 2>&1 |
+			"${args[@]}" -- "$XTCP_TOP/tests/twovm-guest.sh" $k "$filter" "$bulk_mb" "$families" 2>&1 |
 			sed -u -e "s|^\(not \)\{0,1\}ok - |&two-vm/$(side_label $k)/|;t" -e "s|^|  [$k] |"
 		echo "${PIPESTATUS[0]}" >"$build/two-vm-$k.rc"
 	) &

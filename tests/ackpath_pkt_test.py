@@ -16,13 +16,10 @@ scapy).  Needs root and xtcp.ko.
 """
 import ctypes
 import errno
-import os
 import select
-import signal
 import socket
 import sys
 import time
-import traceback
 
 import wire_pkt_test as w
 from wire_pkt_test import ACK, FIN, PSH, RST, SYN, LOCAL, PEER
@@ -349,70 +346,5 @@ TESTS = [
 ]
 
 
-def on_alarm(signum, frame):
-    raise w.Timeout("test took longer than its alarm")
-
-
-def main():
-    sys.stdout.reconfigure(line_buffering=True)
-    args = sys.argv[1:]
-    listing = bool(args) and args[0] == "--list"
-    if listing:
-        args = args[1:]
-    filt = " ".join(args)
-    tests = [t for t in TESTS if filt in "ackpath: " + t.__name__]
-    if listing:
-        for t in tests:
-            print("ackpath: %s" % t.__name__)
-        return 0
-    if not tests:
-        return 0
-    t_start = time.monotonic()
-    try:
-        w.load_scapy()
-        tun = w.Tun(w.TUN)
-    except Exception:
-        why = traceback.format_exc().rstrip()
-        for t in tests:
-            print("not ok - ackpath: %s" % t.__name__)
-        for line in why.splitlines():
-            print("  | " + line)
-        return 1
-    failed = 0
-    signal.signal(signal.SIGALRM, on_alarm)
-    try:
-        for t in tests:
-            ctx = w.Ctx(tun)
-            try:
-                tun.drain()
-                signal.alarm(40)
-                t(ctx)
-            except w.Fail as e:
-                ctx.errors.append(str(e))
-            except BaseException:
-                ctx.errors.append(traceback.format_exc().rstrip())
-            finally:
-                signal.alarm(0)
-                try:
-                    ctx.close()
-                except Exception:
-                    ctx.errors.append(traceback.format_exc().rstrip())
-            if ctx.errors:
-                failed += 1
-                print("not ok - ackpath: %s" % t.__name__)
-                for e in ctx.errors:
-                    for line in e.splitlines():
-                        print("  | " + line)
-            else:
-                print("ok - ackpath: %s" % t.__name__)
-            for n in ctx.notes:
-                print("# %s: %s" % (t.__name__, n))
-    finally:
-        tun.close()
-    print("# ackpath_pkt_test: %d tests in %.1f s" % (len(tests),
-                                                  time.monotonic() - t_start))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(w.run_suite("ackpath", TESTS))

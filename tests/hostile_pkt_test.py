@@ -16,11 +16,9 @@ import ctypes
 import errno
 import os
 import select
-import signal
 import struct
 import sys
 import time
-import traceback
 
 import wire_pkt_test as w
 from wire_pkt_test import ACK, FIN, PSH, RST, SYN, LOCAL, PEER, MSS_WS
@@ -757,70 +755,5 @@ TESTS = [
 ]
 
 
-def on_alarm(signum, frame):
-    raise w.Timeout("test took longer than its alarm")
-
-
-def main():
-    sys.stdout.reconfigure(line_buffering=True)
-    args = sys.argv[1:]
-    listing = bool(args) and args[0] == "--list"
-    if listing:
-        args = args[1:]
-    filt = args[0] if args else ""
-    tests = [t for t in TESTS if filt in "hostile: " + t.__name__]
-    if listing:
-        for t in tests:
-            print("hostile: %s" % t.__name__)
-        return 0
-    if not tests:
-        return 0
-    t_start = time.monotonic()
-    try:
-        w.load_scapy()
-        tun = w.Tun(w.TUN)
-    except Exception:
-        why = traceback.format_exc().rstrip()
-        for t in tests:
-            print("not ok - hostile: %s" % t.__name__)
-        for line in why.splitlines():
-            print("  | " + line)
-        return 1
-    failed = 0
-    signal.signal(signal.SIGALRM, on_alarm)
-    try:
-        for t in tests:
-            ctx = w.Ctx(tun)
-            try:
-                tun.drain()
-                signal.alarm(40)
-                t(ctx)
-            except w.Fail as e:
-                ctx.errors.append(str(e))
-            except BaseException:
-                ctx.errors.append(traceback.format_exc().rstrip())
-            finally:
-                signal.alarm(0)
-                try:
-                    ctx.close()
-                except Exception:
-                    ctx.errors.append(traceback.format_exc().rstrip())
-            if ctx.errors:
-                failed += 1
-                print("not ok - hostile: %s" % t.__name__)
-                for e in ctx.errors:
-                    for line in e.splitlines():
-                        print("  | " + line)
-            else:
-                print("ok - hostile: %s" % t.__name__)
-            for n in ctx.notes:
-                print("# %s: %s" % (t.__name__, n))
-    finally:
-        tun.close()
-    print("# hostile_pkt_test: %d tests in %.1f s" % (len(tests),
-                                                  time.monotonic() - t_start))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(w.run_suite("hostile", TESTS))

@@ -4,13 +4,14 @@
 # NICs, loads xtcp.ko, meets the other guest over the link and runs
 # twovm_test there.  Prints "ok - GROUP: NAME" / "not ok - GROUP: NAME".
 #
-#   twovm-guest.sh stock|debug [FILTER [BULK_MB]]   this guest's side of the tests
-#   twovm-guest.sh --list [FILTER]        the results each guest owes
+#   twovm-guest.sh stock|debug [FILTER [BULK_MB [FAMILIES]]]   this guest's side
+#   twovm-guest.sh --list [FILTER [- [FAMILIES]]]   the results each guest owes
+# FAMILIES: "4" (the default) or "4 6"
 #
 # NICs, found by MAC (N = 1 stock, 2 debug; scripts/two-vm.sh sets them):
 #   52:54:00:00:02:0N  virtio-net  192.0.2.N/24, 2001:db8:2::N/64     every test
 #   52:54:00:00:03:0N  e1000       198.51.100.N/24, 2001:db8:3::N/64  checksum offload
-# twovm_test runs twice: over IPv4 ("twovm4") and over IPv6 ("twovm6").
+# twovm_test runs once per family: over IPv4 ("twovm4"), over IPv6 ("twovm6").
 set -u
 cd "$(dirname "$0")" || exit 1
 
@@ -38,11 +39,13 @@ t() {
 
 role=${1:?stock|debug|--list}
 filter=${2:-}
+families=${4:-4}
 if [ "$role" = --list ]; then
 	t nics_up true
 	t peer_met true
-	./twovm_test --list "$filter"
-	XT_TWOVM_FAMILY=6 ./twovm_test --list "$filter"
+	for fam in $families; do
+		XT_TWOVM_FAMILY=$fam ./twovm_test --list "$filter"
+	done
 	t rmmod_after_the_tests true
 	exit 0
 fi
@@ -93,8 +96,9 @@ export XT_TWOVM_BULK_MB=${3:-100} XT_TWOVM_ROLE=$role XT_TWOVM_FAMILY=4 XT_TWOVM
 ip -br addr | sed 's/^/# /'
 # The guests boot at their own speed (the debug one slower): wait long here.
 t peer_met ./twovm_test --sync hello 300
-./twovm_test "$filter"
-XT_TWOVM_FAMILY=6 ./twovm_test "$filter"
+for fam in $families; do
+	XT_TWOVM_FAMILY=$fam ./twovm_test "$filter"
+done
 ./twovm_test --sync bye 120 || echo "# the other guest did not reach the end"
 tc qdisc del dev "$dev" root 2>/dev/null
 # Nothing may stay armed once the last socket is gone: rmmod within 5 s

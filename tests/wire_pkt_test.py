@@ -1791,5 +1791,77 @@ def main():
     return 1 if failed else 0
 
 
+# ---------------------------------------------------------------- suites
+
+def _on_suite_alarm(signum, frame):
+    raise Timeout("test took longer than its alarm")
+
+
+def run_suite(group, tests_all, alarm_s=40):
+    """main() of a packet-test program on this infrastructure (hostile_,
+    ackpath_, send_, ts_pkt_test.py): "[--list] [FILTER]" as this
+    program's, one "ok - GROUP: NAME" / "not ok - GROUP: NAME" line per
+    selected test whatever fails, each test under an ALARM_S alarm.
+    Returns the exit status: 1 if any test failed."""
+    sys.stdout.reconfigure(line_buffering=True)
+    args = sys.argv[1:]
+    listing = bool(args) and args[0] == "--list"
+    if listing:
+        args = args[1:]
+    filt = " ".join(args)
+    tests = [t for t in tests_all if filt in group + ": " + t.__name__]
+    if listing:
+        for t in tests:
+            print("%s: %s" % (group, t.__name__))
+        return 0
+    if not tests:
+        return 0
+    t_start = time.monotonic()
+    try:
+        load_scapy()
+        tun = Tun(TUN)
+    except Exception:
+        why = traceback.format_exc().rstrip()
+        for t in tests:
+            print("not ok - %s: %s" % (group, t.__name__))
+        for line in why.splitlines():
+            print("  | " + line)
+        return 1
+    failed = 0
+    signal.signal(signal.SIGALRM, _on_suite_alarm)
+    try:
+        for t in tests:
+            ctx = Ctx(tun)
+            try:
+                tun.drain()
+                signal.alarm(alarm_s)
+                t(ctx)
+            except Fail as e:
+                ctx.errors.append(str(e))
+            except BaseException:
+                ctx.errors.append(traceback.format_exc().rstrip())
+            finally:
+                signal.alarm(0)
+                try:
+                    ctx.close()
+                except Exception:
+                    ctx.errors.append(traceback.format_exc().rstrip())
+            if ctx.errors:
+                failed += 1
+                print("not ok - %s: %s" % (group, t.__name__))
+                for e in ctx.errors:
+                    for line in e.splitlines():
+                        print("  | " + line)
+            else:
+                print("ok - %s: %s" % (group, t.__name__))
+            for n in ctx.notes:
+                print("# %s: %s" % (t.__name__, n))
+    finally:
+        tun.close()
+    print("# %s_pkt_test: %d tests in %.1f s" % (group, len(tests),
+                                              time.monotonic() - t_start))
+    return 1 if failed else 0
+
+
 if __name__ == "__main__":
     sys.exit(main())
