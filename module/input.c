@@ -89,11 +89,10 @@ static bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb);
  * again on every retransmission.  As tcp_add_backlog(), the backlog gets
  * room of its own; xtcp_data_rcv() holds data to the receive buffer.
  */
-static int xtcp_deliver(struct sock *sk, struct sk_buff *skb)
+static void xtcp_deliver(struct sock *sk, struct sk_buff *skb)
 {
 	u64 limit = 2ULL * READ_ONCE(sk->sk_rcvbuf) +
 		    (READ_ONCE(sk->sk_sndbuf) >> 1) + SZ_64K;
-	int rc = NET_RX_SUCCESS;
 
 	/* The filter may trim payload, never the header. */
 	if (sk_filter_trim_cap(sk, skb, tcp_hdr(skb)->doff * 4))
@@ -103,12 +102,12 @@ static int xtcp_deliver(struct sock *sk, struct sk_buff *skb)
 		if (!xtcp_listen_rcv(sk, skb))
 			consume_skb(skb);
 		sock_put(sk);
-		return rc;
+		return;
 	}
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk)) {
 		mutex_acquire(&sk->sk_lock.dep_map, 0, 1, _RET_IP_);
-		rc = xtcp_do_rcv(sk, skb);
+		xtcp_do_rcv(sk, skb);
 		mutex_release(&sk->sk_lock.dep_map, _RET_IP_);
 	} else if (sk_add_backlog(sk, skb, min_t(u64, limit, UINT_MAX))) {
 		bh_unlock_sock(sk);
@@ -117,11 +116,10 @@ static int xtcp_deliver(struct sock *sk, struct sk_buff *skb)
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
-	return rc;
+	return;
 drop:
 	sock_put(sk);
 	kfree_skb(skb);
-	return NET_RX_DROP;
 }
 
 /* The connection, else (past TIME_WAIT) the listener, for @skb. */
@@ -156,7 +154,7 @@ static struct sock *xtcp_rcv_lookup(struct net *net, struct sk_buff *skb,
 }
 
 /* Both IPs' handler: @skb's IP decides the lookups. */
-static int xtcp_rcv(struct sk_buff *skb)
+static void xtcp_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
 	bool tw_done = false;
@@ -174,7 +172,7 @@ static int xtcp_rcv(struct sk_buff *skb)
 	sk = xtcp_rcv_lookup(net, skb, &tw_done);
 	if (tw_done) {
 		consume_skb(skb);
-		return 0;
+		return;
 	}
 	if (!sk) {
 		xtcp_inc(net, XTCP_MIB_NO_SOCKET);
@@ -187,22 +185,29 @@ static int xtcp_rcv(struct sk_buff *skb)
 		goto discard;
 	}
 	nf_reset_ct(skb);
-	return xtcp_deliver(sk, skb);
+	xtcp_deliver(sk, skb);
+	return;
 
 discard:
 	kfree_skb(skb);
-	return 0;
 }
 
-/* IPv4's handler and IPv6's (af_xtcp.c). */
+/*
+ * IPv4's handler and IPv6's (af_xtcp.c).  The segment is always taken:
+ * IPv6 reads a positive return as the next header to parse (and IPv4 a
+ * negative one as a protocol to resubmit to), so a drop must not say so
+ * here, as tcp_v6_rcv() never does.
+ */
 int xtcp_v4_rcv(struct sk_buff *skb)
 {
-	return xtcp_rcv(skb);
+	xtcp_rcv(skb);
+	return 0;
 }
 
 int xtcp_v6_rcv(struct sk_buff *skb)
 {
-	return xtcp_rcv(skb);
+	xtcp_rcv(skb);
+	return 0;
 }
 
 /*

@@ -6,6 +6,7 @@
  * /proc/net/xtcp6 rows, TIME_WAIT and RSTs over IPv6.
  */
 #include <errno.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -416,6 +417,58 @@ static void proc_rows_and_time_wait(void)
 	close(l);
 }
 
+/* A counter of /proc/net/snmp6 ("Ip6InUnknownProtos"); -1 if absent. */
+static long snmp6(const char *name)
+{
+	FILE *f = fopen("/proc/net/snmp6", "r");
+	char key[64];
+	long v = -1, n;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &n) == 2)
+		if (!strcmp(key, name))
+			v = n;
+	fclose(f);
+	return v;
+}
+
+/*
+ * A segment the listener's socket filter drops: IPv6 takes a positive
+ * return from a protocol handler as the next header to parse
+ * (ip6_protocol_deliver_rcu()), so a handler that said "dropped" (1) had
+ * the freed segment parsed again as ICMP: an unknown protocol, answered
+ * with a parameter problem that ended the connect() in EPROTO.  Dropped
+ * SYNs are just lost; once the filter goes, the retransmission connects.
+ */
+static void filter_drop_is_a_drop(void)
+{
+	struct sock_filter drop_all = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &drop_all };
+	long unknown = snmp6("Ip6InUnknownProtos");
+	int l, port, fd = xt_socket(), err = -1, zero = 0;
+	socklen_t len = sizeof(err);
+	struct pollfd p;
+
+	NEED(fd >= 0 && unknown >= 0);
+	l = listener6("::1", -1, &port);
+	NEED(l >= 0);
+	NEED_OK(setsockopt(l, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)));
+	NEED_OK(fcntl(fd, F_SETFL, O_NONBLOCK));
+	CHECK_ERRNO(connect6(fd, "::1", port), EINPROGRESS);
+	/* the SYN and (RTO 1 s) its first retransmission are filtered out */
+	p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	CHECK(poll(&p, 1, 1500) == 0);
+	CHECK(!getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) && err == 0);
+	CHECK(snmp6("Ip6InUnknownProtos") == unknown);
+	NEED_OK(setsockopt(l, SOL_SOCKET, SO_DETACH_FILTER, &zero, sizeof(zero)));
+	p = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	CHECK(poll(&p, 1, 10000) == 1 && p.revents == POLLOUT);
+	CHECK(!getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) && err == 0);
+	close(fd);
+	close(l);
+}
+
 static const struct xt_test tests[] = {
 	TEST(loopback_v6_connection),
 	TEST(bulk_v6),
@@ -427,6 +480,7 @@ static const struct xt_test tests[] = {
 	TEST(rst_on_closed_v6_port),
 	TEST(bind_conflicts),
 	TEST(proc_rows_and_time_wait),
+	TEST_T(filter_drop_is_a_drop, 30),
 };
 
 XT_MAIN("ipv6", tests)

@@ -100,6 +100,11 @@ for fam in $families; do
 	XT_TWOVM_FAMILY=$fam ./twovm_test "$filter"
 done
 ./twovm_test --sync bye 120 || echo "# the other guest did not reach the end"
+# what IPv6 and ICMPv6 saw (a protocol error would show here first)
+grep -E '^(Ip6InUnknownProtos|Ip6InDiscards|Icmp6(In|Out)(ParmProblems|DestUnreachs|PktTooBigs))' \
+	/proc/net/snmp6 | tr -s ' \t' ' ' | sed 's/^/# /'
+nstat -az TcpExtPFMemallocDrop 2>/dev/null | sed -n 's/^TcpExt/# /p'
+grep -iE 'drop|backlog' /proc/net/xtcp_stats | grep -v ' 0$' | sed 's/^/# /'
 tc qdisc del dev "$dev" root 2>/dev/null
 # Nothing may stay armed once the last socket is gone: rmmod within 5 s
 rmmod_soon() {
@@ -109,7 +114,7 @@ rmmod_soon() {
 		sleep 0.1
 	done
 	echo "refcnt $(cat /sys/module/xtcp/refcnt)"
-	cat /proc/net/xtcp
+	cat /proc/net/xtcp /proc/net/xtcp6
 	grep -E 'Orphans|TimeWait|Estab|Opens' /proc/net/xtcp_stats
 	ps ax
 	return 1
