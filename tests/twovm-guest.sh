@@ -86,40 +86,6 @@ nics_up() {
 	insmod "$ko"
 }
 
-# Each socket's life, for a socket that outlives the tests: kprobes on its
-# init, its state syncs (skc_dport, skc_num and the state before the sync,
-# skc_state, at their offsets in struct sock_common) and its destructor.  Kernels without kprobe events
-# (the debug one) go without; kmemleak names what leaked there.
-T=/sys/kernel/tracing
-probes_on() {
-	[ -w $T/kprobe_events ] || return 0
-	{ echo 'p:xtcp_life/init xtcp_sock_init sk=%di'
-	  echo 'p:xtcp_life/sync xtcp_sync_state sk=%di dport=+12(%di):u16 num=+14(%di):u16 st=+18(%di):u8'
-	  echo 'p:xtcp_life/destruct xtcp_destruct sk=%di'
-	} >>$T/kprobe_events 2>/dev/null && echo 1 >$T/events/xtcp_life/enable ||
-		echo "# no kprobes on xtcp: no socket lives"
-}
-# The history of every socket that was made and never destroyed.
-probes_off() {
-	[ -d $T/events/xtcp_life ] || return 0
-	echo 0 >$T/events/xtcp_life/enable
-	cp $T/trace /tmp/xtcp_life
-	echo >$T/kprobe_events
-}
-undestroyed() {
-	[ -s /tmp/xtcp_life ] || { echo "no socket lives traced"; return 0; }
-	awk '/xtcp_life\/(init|sync|destruct):/ {
-		ev = $0; sub(/.*xtcp_life\//, "", ev); sub(/:.*/, "", ev)
-		sk = $0; sub(/.* sk=/, "", sk); sub(/ .*/, "", sk)
-		if (ev == "init") { born[sk] = 1; life[sk] = "" }
-		else if (ev == "destruct") delete born[sk]
-		else { x = $0; sub(/.* sk=[^ ]* /, "", x); life[sk] = life[sk] " [" $4 " " x "]" }
-	}
-	END { for (sk in born) print "never destroyed: " sk life[sk] }' /tmp/xtcp_life
-	echo "$(grep -c 'xtcp_life/init:' /tmp/xtcp_life) sockets made," \
-		"$(grep -c 'xtcp_life/destruct:' /tmp/xtcp_life) destroyed while traced"
-}
-
 dev=eth0 csum_dev=eth1
 if ! t nics_up nics_up; then
 	ip -br addr
@@ -130,7 +96,6 @@ export XT_TWOVM_BULK_MB=${3:-100} XT_TWOVM_ROLE=$role XT_TWOVM_FAMILY=4 XT_TWOVM
 ip -br addr | sed 's/^/# /'
 # The guests boot at their own speed (the debug one slower): wait long here.
 t peer_met ./twovm_test --sync hello 300
-probes_on
 for fam in $families; do
 	XT_TWOVM_FAMILY=$fam ./twovm_test "$filter"
 done
@@ -141,7 +106,6 @@ grep -E '^(Ip6InUnknownProtos|Ip6InDiscards|Icmp6(In|Out)(ParmProblems|DestUnrea
 nstat -az TcpExtPFMemallocDrop 2>/dev/null | sed -n 's/^TcpExt/# /p'
 grep -iE 'drop|backlog' /proc/net/xtcp_stats | grep -v ' 0$' | sed 's/^/# /'
 tc qdisc del dev "$dev" root 2>/dev/null
-probes_off
 # Nothing may stay armed once the last socket is gone: rmmod within 5 s
 rmmod_soon() {
 	local _
@@ -153,7 +117,6 @@ rmmod_soon() {
 	cat /proc/net/xtcp /proc/net/xtcp6
 	grep -iE '^(protocol|xtcp)' /proc/net/protocols | cut -c1-60
 	grep -E 'Orphans|TimeWait|Estab|Opens' /proc/net/xtcp_stats
-	undestroyed
 	ps ax
 	return 1
 }
