@@ -305,7 +305,7 @@ static void xtcp_sack_ack(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_sack_block b[XTCP_SACK_MAX_BLOCKS];
 	struct net *net = sock_net(sk);
 	u32 una = xs->tcb.snd_una;
-	int n = 0, first = 0;
+	int i, n = 0, first = 0;
 
 	if (sb->n && xtcp_sack_sb_sacked(sb, una)) {
 		xtcp_inc(net, XTCP_MIB_SACK_RENEGING);
@@ -320,6 +320,9 @@ static void xtcp_sack_ack(struct sock *sk, struct sk_buff *skb,
 		xtcp_inc(net, XTCP_MIB_DSACK_RECV);
 		first = 1;
 	}
+	for (i = first; i < n; i++)
+		if (!xtcp_sack_block_ok(&b[i], una, xs->tcb.snd_nxt))
+			xtcp_inc(net, XTCP_MIB_SACK_DISCARD);
 	xtcp_sack_sb_update(sb, b + first, n - first, una, xs->tcb.snd_nxt);
 }
 

@@ -213,6 +213,17 @@ static u32 xtcp_sack_sb_insert(struct xtcp_sack_sb *sb,
 	return sum > before ? sum - before : 0;
 }
 
+/*
+ * May block @b go on the scoreboard?  Not empty or inverted, not past
+ * @snd_nxt, not wholly below @una (tcp_is_sackblock_valid()).
+ */
+bool xtcp_sack_block_ok(const struct xtcp_sack_block *b, u32 una, u32 snd_nxt)
+{
+	return xtcp_seq_before(b->start, b->end) &&
+	       !xtcp_seq_after(b->end, snd_nxt) && xtcp_seq_after(b->end, una);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_sack_block_ok);
+
 /**
  * xtcp_sack_sb_update - take an ACK's SACK blocks
  * @sb: the scoreboard
@@ -237,9 +248,7 @@ u32 xtcp_sack_sb_update(struct xtcp_sack_sb *sb,
 	for (i = 0; i < n; i++) {
 		struct xtcp_sack_block nb = b[i];
 
-		if (!xtcp_seq_before(nb.start, nb.end) ||
-		    xtcp_seq_after(nb.end, snd_nxt) ||
-		    !xtcp_seq_after(nb.end, una))
+		if (!xtcp_sack_block_ok(&nb, una, snd_nxt))
 			continue;
 		if (xtcp_seq_before(nb.start, una))
 			nb.start = una;

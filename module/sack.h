@@ -57,6 +57,8 @@ int xtcp_sack_rcv_fill(const struct xtcp_sack_rcv *r,
 		       struct xtcp_sack_block *out, int max);
 
 void xtcp_sack_sb_reset(struct xtcp_sack_sb *sb);
+bool xtcp_sack_block_ok(const struct xtcp_sack_block *b, u32 una,
+			u32 snd_nxt);
 bool xtcp_sack_is_dsack(const struct xtcp_sack_block *b, int n, u32 ack);
 u32 xtcp_sack_sb_update(struct xtcp_sack_sb *sb,
 			const struct xtcp_sack_block *b, int n, u32 una,

@@ -231,7 +231,8 @@ def flight(ctx, lport, pport, y, segs, mss=1000, opts=SACK_OK):
 def sack_only_hole_resent(ctx):
     """Segments 1-5 out, 1 ACKed, 3-5 SACKed by three duplicate ACKs: 2
     is fast-retransmitted, and 3-5 are never sent again (RFC 6675);
-    TCPSackRecovery counts it, XTCP_INFO shows what is SACKed."""
+    TCPSackRecovery counts it, XTCP_INFO shows what is SACKed; a D-SACK
+    after is counted, a block past SND.NXT discarded."""
     lport, pport, y = 45120, 55120, 6000000
     match = w.conn(lport, pport)
     with w.Sysctls(rto_init_ms=3000, rto_min_ms=3000):
@@ -258,10 +259,19 @@ def sack_only_hole_resent(ctx):
                              window=65535))
         ctx.expect_none(lambda s: match(s) and s.payload, "data after the full ACK",
                         wait=0.3)
-        after = w.stats()
-        ctx.eq(after.get("TCPSackRecovery", 0) - before.get("TCPSackRecovery", 0),
-               1, "TCPSackRecovery")
         ctx.eq(c.info()["sacked"], 0, "XTCP_INFO sacked after the full ACK")
+        # a D-SACK for 2 (its first copy arrived too), and a block past
+        # SND.NXT, which is discarded
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[4],
+                             window=65535,
+                             options=sack_opt([(d[1].seq, end[1]),
+                                               (end[4], end[4] + 1000)])))
+        ctx.expect_none(lambda s: match(s) and s.payload, "data after the D-SACK",
+                        wait=0.3)
+        after = w.stats()
+        for name, want in (("TCPSackRecovery", 1), ("TCPDSACKRecv", 1),
+                           ("TCPSACKDiscard", 1)):
+            ctx.eq(after.get(name, 0) - before.get(name, 0), want, name)
         ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
 
 
