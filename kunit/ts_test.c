@@ -43,7 +43,7 @@ static void xtcp_ts_syn_options(struct kunit *test)
 
 	len = xtcp_write_syn_options(opt, 1448, true, 7);
 	len += xtcp_write_ts_option(opt + len, 1, 0);
-	KUNIT_ASSERT_EQ(test, len, XTCP_MAX_OPTLEN);
+	KUNIT_ASSERT_EQ(test, len, XTCP_SYN_OPTLEN + XTCP_TS_ALIGNED);
 	KUNIT_ASSERT_EQ(test, len % 4, 0);
 	KUNIT_ASSERT_EQ(test, xtcp_parse_options(opt, len, &o), 0);
 	KUNIT_EXPECT_EQ(test, o.mss, 1448);

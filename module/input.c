@@ -294,6 +294,43 @@ static void xtcp_ts_rtt(struct sock *sk, const struct xtcp_seg *seg)
 			   READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
 }
 
+/*
+ * The SACK option of ACK @seg (RFC 2018 §4, RFC 6675 §5), after the state
+ * machine moved SND.UNA from @prior_una: a D-SACK block (RFC 2883 §4) is
+ * counted and kept out of the scoreboard; an ACK that stops at data the
+ * peer had SACKed means it dropped that data (reneging, RFC 2018 §8): the
+ * scoreboard is forgotten and the data will be sent again as holes; the
+ * other blocks join the scoreboard.
+ */
+static void xtcp_sack_ack(struct sock *sk, struct sk_buff *skb,
+			  const struct xtcp_seg *seg)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_sack_sb *sb = &xs->sack_sb;
+	struct xtcp_sack_block b[XTCP_SACK_MAX_BLOCKS];
+	struct net *net = sock_net(sk);
+	u32 una = xs->tcb.snd_una;
+	int i, n = 0, first = 0;
+
+	if (sb->n && xtcp_sack_sb_sacked(sb, una)) {
+		xtcp_inc(net, XTCP_MIB_SACK_RENEGING);
+		xtcp_sack_sb_reset(sb);
+	}
+	xtcp_sack_sb_advance(sb, una);
+	if (!seg->opts.sack_len)
+		return;
+	n = xtcp_sack_blocks((const u8 *)(tcp_hdr(skb) + 1) +
+			     seg->opts.sack_off, b);
+	if (xtcp_sack_is_dsack(b, n, seg->ack)) {
+		xtcp_inc(net, XTCP_MIB_DSACK_RECV);
+		first = 1;
+	}
+	for (i = first; i < n; i++)
+		if (!xtcp_sack_block_ok(&b[i], una, xs->tcb.snd_nxt))
+			xtcp_inc(net, XTCP_MIB_SACK_DISCARD);
+	xtcp_sack_sb_update(sb, b + first, n - first, una, xs->tcb.snd_nxt);
+}
+
 /* Return: true if the receive path took @skb. */
 static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -322,6 +359,17 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	xtcp_sync_state(sk);
 	if (xs->ts.ok)
 		xtcp_ts_rcv(sk, seg, prior_state, prior_wup);
+	/* RFC 2018 §2: SACK only if the SYN,ACK (or SYN) permitted it too */
+	if (prior_state == XTCP_SYN_SENT && (seg->flags & XTCP_SYN) &&
+	    xs->tcb.state != XTCP_SYN_SENT && !seg->opts.sack_perm)
+		xs->sack_ok = false;
+	/* RFC 2883 §4: a duplicate below RCV.NXT, reported in that ACK */
+	if ((ev & XTCP_EV_OOW) && xs->sack_ok && seg->len &&
+	    !(seg->flags & (XTCP_SYN | XTCP_RST)) &&
+	    xtcp_state_receives(xs->tcb.state) &&
+	    xtcp_seq_leq(seg->seq + seg->len, xs->tcb.rcv_nxt))
+		xtcp_dsack_set(sk, seg->seq, seg->seq + seg->len,
+			       XTCP_MIB_DSACK_OLD_SENT);
 	/* RFC 5961 §7 and ACK loops: rate-limited per connection */
 	if ((ev & XTCP_EV_CHALLENGE) &&
 	    !xtcp_challenge_allowed(net, &xs->last_oow_ack))
@@ -358,6 +406,10 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
 		xtcp_child_drop(sk);
 	}
+	if (xs->sack_ok && xtcp_state_sends(prior_state) &&
+	    (seg->flags & XTCP_ACK) && !(ev & XTCP_EV_DROP) &&
+	    !(ev & XTCP_EV_ESTABLISHED))
+		xtcp_sack_ack(sk, skb, seg);
 	if (ev & XTCP_EV_ACKED && xtcp_state_sends(prior_state) &&
 	    !(ev & XTCP_EV_ESTABLISHED)) {
 		xtcp_ts_rtt(sk, seg);

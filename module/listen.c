@@ -158,6 +158,9 @@ static struct sock *xtcp_child_start(struct sock *listener,
 	xtcp_ts_conn_init(child, !cookie &&
 			  READ_ONCE(xtcp_pernet(sock_net(child))->timestamps));
 	xtcp_ts_syn_rcvd(child, syn);
+	/* SACK-permitted answered only when offered; a cookie cannot keep it */
+	xtcp_sack_conn_init(cxs, !cookie && syn->opts.sack_perm &&
+			    READ_ONCE(xtcp_pernet(sock_net(child))->sack));
 	spin_lock(&lxs->queue_lock);
 	if (!lxs->queues_closed) {
 		sock_hold(listener);

@@ -119,6 +119,40 @@ int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_ip_xmit);
 
+/*
+ * The SACK option for a segment with ACK (RFC 2018 §4), written at @opt
+ * where @room bytes are left: a D-SACK block first (RFC 2883), then the
+ * blocks of out-of-order data, most recent first.  A segment with @data
+ * takes no more blocks than its payload leaves room for in one SMSS (the
+ * send MSS counts the timestamps' 12 bytes, not these: tcp_current_mss()
+ * counts both, XTCP sends the blocks where they fit), a super-segment
+ * none.  Return: bytes written.
+ */
+static int xtcp_sack_options(struct xtcp_sock *xs, u8 *opt, int room,
+			     const struct sk_buff *data)
+{
+	struct xtcp_sack_block b[XTCP_SACK_MAX_BLOCKS];
+	int max = xs->ts.ok ? XTCP_SACK_MAX_BLOCKS_TS : XTCP_SACK_MAX_BLOCKS;
+	int n;
+
+	if (!xs->sack_rcv.nblocks && !xs->sack_rcv.dsack_set)
+		return 0;
+	max = min(max, (room - XTCP_SACK_ALIGNED_BASE) / XTCP_SACK_BLOCKLEN);
+	if (data) {
+		u32 left = data->len < xs->tcb.snd_mss ?
+			   xs->tcb.snd_mss - data->len : 0;
+
+		max = min_t(int, max, left < XTCP_SACK_ALIGNED_BASE ? 0 :
+			    (left - XTCP_SACK_ALIGNED_BASE) / XTCP_SACK_BLOCKLEN);
+	}
+	n = xtcp_sack_rcv_fill(&xs->sack_rcv, b, max);
+	if (!n)
+		return 0;
+	/* reported once (tcp_established_options() clears it the same way) */
+	xs->sack_rcv.dsack_set = false;
+	return xtcp_write_sack_option(opt, b, n);
+}
+
 /**
  * xtcp_xmit - send one segment on connection @sk
  * @sk: a socket with both addresses and ports set, locked
@@ -151,6 +185,12 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 		bool ws = !(flags & XTCP_ACK) || tcb->wscale_ok;
 
 		olen = xtcp_write_syn_options(opts, tcb->mss, ws, tcb->rcv_wscale);
+		/*
+		 * RFC 2018 §2: SACK-permitted on a SYN, and on a SYN,ACK only
+		 * if the SYN had it (the child's sack_ok says both)
+		 */
+		if (xs->sack_ok)
+			olen += xtcp_write_sack_perm(opts + olen);
 	}
 	/*
 	 * RFC 7323 §3.2: once both SYNs carried timestamps, every segment
@@ -161,6 +201,9 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 		olen += xtcp_write_ts_option(opts + olen, xtcp_ts_now(&xs->ts),
 					     flags & XTCP_ACK ?
 					     xs->ts.recent : 0);
+	if (xs->sack_ok && (flags & (XTCP_ACK | XTCP_SYN | XTCP_RST)) == XTCP_ACK)
+		olen += xtcp_sack_options(xs, opts + olen,
+					  XTCP_MAX_OPTLEN - olen, data);
 	hlen += olen;
 	if (data) {
 		skb = xtcp_clone_segment(data);

@@ -48,6 +48,7 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->orphan_retries = 0;		/* as tcp_orphan_retries */
 	xn->syncookies = 1;		/* as tcp_syncookies */
 	xn->timestamps = 1;		/* as tcp_timestamps */
+	xn->sack = 1;			/* as tcp_sack */
 }
 
 static int __net_init xtcp_net_init(struct net *net)

@@ -227,6 +227,12 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_LOCK_DROPPED_ICMPS]	= "LockDroppedIcmps",
 	[XTCP_MIB_PAWS_ESTAB]		= "PAWSEstab",
 	[XTCP_MIB_PAWS_TW]		= "PAWSTimewait",
+	[XTCP_MIB_SACK_RECOVERY]	= "TCPSackRecovery",
+	[XTCP_MIB_SACK_RENEGING]	= "TCPSACKReneging",
+	[XTCP_MIB_DSACK_RECV]		= "TCPDSACKRecv",
+	[XTCP_MIB_DSACK_OLD_SENT]	= "TCPDSACKOldSent",
+	[XTCP_MIB_DSACK_OFO_SENT]	= "TCPDSACKOfoSent",
+	[XTCP_MIB_SACK_DISCARD]		= "TCPSACKDiscard",
 };
 
 /* A counter's value: the sum of every CPU's share; the gauge as it is. */

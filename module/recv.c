@@ -152,8 +152,11 @@ static bool xtcp_rcv_room(struct sock *sk, struct sk_buff *skb, bool in_order)
 		       rcvbuf;
 	} else if (atomic_read(&sk->sk_rmem_alloc) > limit) {
 		xtcp_rcv_collapse(sk);
-		if (atomic_read(&sk->sk_rmem_alloc) > limit)
+		if (atomic_read(&sk->sk_rmem_alloc) > limit) {
+			/* reneging, as RFC 2018 §8 allows */
 			xtcp_ofo_purge(&xs->ofo);
+			xs->sack_rcv.nblocks = 0;
+		}
 		room = atomic_read(&sk->sk_rmem_alloc) <= limit;
 	}
 	/* and the protocol's memory (mem, memory.c), as tcp_try_rmem_schedule() */
@@ -162,6 +165,7 @@ static bool xtcp_rcv_room(struct sock *sk, struct sk_buff *skb, bool in_order)
 		if (in_order) {
 			xtcp_rcv_collapse(sk);
 			xtcp_ofo_purge(&xs->ofo);
+			xs->sack_rcv.nblocks = 0;
 			room = sk_rmem_schedule(sk, skb, skb->truesize);
 		}
 		if (!room)
@@ -170,6 +174,20 @@ static bool xtcp_rcv_room(struct sock *sk, struct sk_buff *skb, bool in_order)
 	if (!room)
 		atomic_inc(&sk->sk_drops);	/* SO_MEMINFO shows it */
 	return room;
+}
+
+/*
+ * RFC 2883 §4: [@start, @end) arrived again; its D-SACK goes in the next
+ * ACK (xtcp_xmit()), counted as @mib (TCPDSACKOldSent, TCPDSACKOfoSent).
+ */
+void xtcp_dsack_set(struct sock *sk, u32 start, u32 end, enum xtcp_mib mib)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xs->sack_ok || start == end)
+		return;
+	xtcp_sack_rcv_dsack(&xs->sack_rcv, start, end);
+	xtcp_inc(sock_net(sk), mib);
 }
 
 void xtcp_send_ack(struct sock *sk)
@@ -211,6 +229,7 @@ static unsigned int xtcp_fin_rcv(struct sock *sk, bool now)
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sock_set_flag(sk, SOCK_DONE);
 	xtcp_ofo_purge(&xs->ofo);
+	xs->sack_rcv.nblocks = 0;
 	if (!now && xs->tcb.state == XTCP_CLOSE_WAIT) {
 		xs->ack_pending++;
 		xtcp_delack_arm(sk);
@@ -265,6 +284,8 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb, unsigned int *fin_ev)
 	if (xtcp_seq_before(seg->seq, tcb->rcv_nxt)) {
 		u32 old = tcb->rcv_nxt - seg->seq;
 
+		xtcp_dsack_set(sk, seg->seq, seg->seq + min(old, seg->len),
+			       XTCP_MIB_DSACK_OLD_SENT);
 		if (old >= seg->len) {
 			/* the data is old; the FIN may be next */
 			if (fin && seg->seq + seg->len == tcb->rcv_nxt) {
@@ -294,8 +315,20 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb, unsigned int *fin_ev)
 	skb_set_owner_r(skb, sk);
 	taken = true;
 	if (seg->seq != tcb->rcv_nxt) {
+		u32 start = seg->seq, end = seg->seq + seg->len;
+
 		/* after a hole; the queue frees what it does not keep */
-		xtcp_ofo_insert(&xs->ofo, skb, tcb->rcv_nxt, tcb->rcv_wnd);
+		switch (xtcp_ofo_insert(&xs->ofo, skb, tcb->rcv_nxt,
+					tcb->rcv_wnd)) {
+		case 0:
+			/* RFC 2018 §4: the block holding it goes first */
+			if (xs->sack_ok)
+				xtcp_sack_rcv_add(&xs->sack_rcv, start, end);
+			break;
+		case XTCP_OFO_NOTHING_NEW:
+			xtcp_dsack_set(sk, start, end, XTCP_MIB_DSACK_OFO_SENT);
+			break;
+		}
 		goto ack;
 	}
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
@@ -304,6 +337,8 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb, unsigned int *fin_ev)
 	if (!fin && !xtcp_ofo_empty(&xs->ofo))
 		tcb->rcv_nxt = xtcp_ofo_drain(&xs->ofo, tcb->rcv_nxt,
 					      &sk->sk_receive_queue);
+	if (xs->sack_rcv.nblocks)
+		xtcp_sack_rcv_advance(&xs->sack_rcv, tcb->rcv_nxt);
 	xs->bytes_received += tcb->rcv_nxt - before;
 	xtcp_rcv_rtt_measure(sk);
 	xs->ack_pending += tcb->rcv_nxt - before;

@@ -371,6 +371,89 @@ bool xtcp_retransmit_head(struct sock *sk)
 }
 
 /*
+ * Resend [@start, @end) of the flight (a hole the scoreboard chose): the
+ * queued skb holding @start is cut so that a segment begins there and
+ * ends at @end at the latest.  Return: the sequence number after what
+ * went, or @start if nothing did.
+ */
+static u32 xtcp_retransmit_range(struct sock *sk, u32 start, u32 end)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff_head *q = &sk->sk_write_queue;
+	struct sk_buff *skb;
+
+	skb_queue_walk(q, skb) {
+		if (skb == xs->send_head)
+			return start;
+		if (xtcp_seq_after(xtcp_skb_end_seq(skb), start))
+			break;
+	}
+	if (skb == (struct sk_buff *)q || skb == xs->send_head ||
+	    xtcp_seq_after(xtcp_skb_seq(skb), start))
+		return start;
+	if (xtcp_skb_seq(skb) != start) {
+		if (xtcp_split(sk, skb, start - xtcp_skb_seq(skb)))
+			return start;
+		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
+		skb = skb_queue_next(q, skb);
+	}
+	if (skb->len > end - start && !xtcp_split(sk, skb, end - start))
+		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
+	xtcp_xmit_skb(sk, skb);
+	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(), true);
+	xs->total_retrans++;
+	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+	return xtcp_skb_end_seq(skb);
+}
+
+/*
+ * RFC 6675 §5 (C): in SACK recovery, while cwnd - pipe >= 1 SMSS, resend
+ * the next hole NextSeg() finds lost (@first: entering recovery, step
+ * (4.3): the first one whatever the pipe).  cwnd during recovery is
+ * ssthresh, (4.2); cc.c's inflated window is left to new data, which
+ * xtcp_push() sends after.  Return: true if anything went.
+ */
+static bool xtcp_sack_retransmit(struct sock *sk, bool first)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_sack_sb *sb = &xs->sack_sb;
+	struct xtcp_tcb *tcb = &xs->tcb;
+	u32 mss = tcb->snd_mss, start, end, sent_end;
+	u32 pipe = xtcp_sack_pipe(sb, tcb->snd_una, tcb->snd_nxt, mss);
+	bool sent = false;
+
+	while (first || pipe + mss <= xs->cc.ssthresh) {
+		if (!xtcp_sack_next_hole(sb, tcb->snd_una, tcb->snd_nxt, mss,
+					 &start, &end))
+			break;
+		sent_end = xtcp_retransmit_range(sk, start, end);
+		if (sent_end == start)
+			break;
+		sb->high_rxt = sent_end;
+		sb->rxt_set = true;
+		pipe += sent_end - start;
+		sent = true;
+		first = false;
+	}
+	return sent;
+}
+
+/*
+ * The segment at SND.UNA goes again as NewReno would send it (no hole
+ * the scoreboard calls lost); with SACK, HighRxt notes it.
+ */
+static void xtcp_retransmit_una(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!xtcp_retransmit_head(sk) || !xs->sack_ok)
+		return;
+	xs->sack_sb.high_rxt = xtcp_skb_end_seq(skb);
+	xs->sack_sb.rxt_set = true;
+}
+
+/*
  * The path MTU dropped (icmp.c): every segment in flight larger than the
  * new send MSS was dropped on the way, with DF.  Cut them to the MSS and
  * send them again now, not at the RTO; segments that fit may have arrived
@@ -431,6 +514,9 @@ int xtcp_data_rto(struct sock *sk)
 	    now - xs->rtx_start_us >= (u64)xs->user_timeout * USEC_PER_MSEC)
 		return xtcp_timeout_errno(sk);
 	xtcp_cc_on_timeout(&xs->cc, tcb->snd_nxt - tcb->snd_una, tcb->snd_nxt);
+	/* RFC 2018 §8: after a timeout the SACK information is not trusted */
+	if (xs->sack_ok)
+		xtcp_sack_sb_reset(&xs->sack_sb);
 	if (!xtcp_retransmit_head(sk))
 		return 0;
 	/* all of the flight is suspect: resend each hole as ACKs reveal it */
@@ -460,10 +546,30 @@ void xtcp_dupack(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
+	bool recovering = xs->cc.in_recovery;
 
+	/*
+	 * RFC 6675 §5: with SACK, recovery also starts when the scoreboard
+	 * says SND.UNA IsLost(), before the third duplicate ACK: this one
+	 * counts as the third
+	 */
+	if (xs->sack_ok && !recovering &&
+	    xs->cc.dupacks < XTCP_CC_DUPTHRESH - 1 &&
+	    xtcp_sack_is_lost(&xs->sack_sb, tcb->snd_una, tcb->snd_mss))
+		xs->cc.dupacks = XTCP_CC_DUPTHRESH - 1;
 	if (xtcp_cc_on_dupack(&xs->cc, tcb->snd_nxt - tcb->snd_una,
-			      tcb->snd_nxt) == XTCP_CC_FAST_RETRANSMIT)
-		xtcp_retransmit_head(sk);
+			      tcb->snd_nxt) == XTCP_CC_FAST_RETRANSMIT) {
+		if (!xs->sack_ok) {
+			xtcp_retransmit_head(sk);
+			return;
+		}
+		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERY);
+		xs->sack_sb.rxt_set = false;
+		if (!xtcp_sack_retransmit(sk, true))
+			xtcp_retransmit_una(sk);
+	} else if (xs->sack_ok && recovering) {
+		xtcp_sack_retransmit(sk, false);
+	}
 }
 
 /*
@@ -540,7 +646,17 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 			READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
 	if (xtcp_cc_on_ack(&xs->cc, una, una - prior_una,
 			   tcb->snd_nxt - una) == XTCP_CC_PARTIAL_ACK) {
-		xtcp_retransmit_head(sk);
+		/*
+		 * With SACK the holes the scoreboard calls lost; SND.UNA's
+		 * segment as NewReno would only if none is and it was not
+		 * resent in this recovery yet
+		 */
+		if (!xs->sack_ok)
+			xtcp_retransmit_head(sk);
+		else if (!xtcp_sack_retransmit(sk, false) &&
+			 (!xs->sack_sb.rxt_set ||
+			  !xtcp_seq_after(xs->sack_sb.high_rxt, una)))
+			xtcp_retransmit_una(sk);
 	} else if (xs->rto_recovery) {
 		/*
 		 * After a timeout every ACK below the old SND.NXT stops at the
@@ -552,6 +668,9 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 		else
 			xs->rto_recovery = false;
 	}
+	/* recovery is over: HighRxt starts again with the next one */
+	if (!xs->cc.in_recovery)
+		xs->sack_sb.rxt_set = false;
 	xtcp_set_rto(sk);
 	if (tcb->snd_nxt != una)
 		xtcp_rtx_arm(sk);	/* RFC 6298 (5.3) */

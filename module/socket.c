@@ -636,6 +636,7 @@ static int xtcp_connect_start(struct sock *sk, const struct xtcp_sockaddr *a)
 	xs->tcb.mss = xtcp_route_mss(sk);
 	xs->tcb.min_snd_mss = READ_ONCE(xn->min_snd_mss);
 	xtcp_ts_conn_init(sk, READ_ONCE(xn->timestamps));
+	xtcp_sack_conn_init(xs, READ_ONCE(xn->sack));
 	xtcp_rcv_window_init(sk);
 	xtcp_tcb_connect(&xs->tcb, isn, &r);
 	xtcp_sync_state(sk);

@@ -161,6 +161,13 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 	if (tcb->wscale_ok)
 		info->xtcpi_options |= XTCPI_OPT_WSCALE;
 	info->xtcpi_ts_recent = xs->ts.recent;
+	if (xs->sack_ok)
+		info->xtcpi_options |= XTCPI_OPT_SACK;
+	info->xtcpi_sacked = xs->sack_sb.sacked;
+	info->xtcpi_lost = xtcp_sack_lost(&xs->sack_sb, tcb->snd_una,
+					  tcb->snd_mss);
+	info->xtcpi_retrans = xtcp_sack_retrans(&xs->sack_sb, tcb->snd_una);
+	info->xtcpi_reordering = XTCP_SACK_DUPTHRESH;
 }
 
 int xtcp_getsockopt(struct socket *sock, int level, int optname,

@@ -69,6 +69,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(orphan_retries, SYSCTL_ZERO, &xtcp_max_retries),
 	XTCP_SYSCTL(syncookies, SYSCTL_ZERO, SYSCTL_TWO),
 	XTCP_SYSCTL(timestamps, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL(sack, SYSCTL_ZERO, SYSCTL_ONE),
 	{ }
 };
 

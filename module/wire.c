@@ -4,6 +4,7 @@
  * Internet checksum over the TCP-style pseudo-header (RFC 9293 §3.1) with
  * protocol number xtcp_ipproto.
  */
+#include <linux/kernel.h>
 #include <linux/string.h>
 #include <net/checksum.h>
 
@@ -27,6 +28,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_flags);
  */
 int xtcp_parse_options(const u8 *opt, int len, struct xtcp_opts *out)
 {
+	const u8 *base = opt;
+
 	memset(out, 0, sizeof(*out));
 	while (len > 0) {
 		u8 kind = opt[0], olen;
@@ -63,6 +66,19 @@ int xtcp_parse_options(const u8 *opt, int len, struct xtcp_opts *out)
 			out->ts_ok = true;
 			out->tsval = get_unaligned_be32(opt + 2);
 			out->tsecr = get_unaligned_be32(opt + 6);
+			break;
+		case XTCP_OPT_SACK_PERM:
+			/* as tcp_parse_options(): a bad length is ignored */
+			if (olen == XTCP_OPTLEN_SACK_PERM)
+				out->sack_perm = true;
+			break;
+		case XTCP_OPT_SACK:
+			/* 1 to 4 blocks (RFC 2018 §3); others are ignored */
+			if (olen < XTCP_OPTLEN_SACK_BASE + XTCP_SACK_BLOCKLEN ||
+			    (olen - XTCP_OPTLEN_SACK_BASE) % XTCP_SACK_BLOCKLEN)
+				break;
+			out->sack_off = opt - base;
+			out->sack_len = olen;
 			break;
 		default:
 			break;
@@ -144,6 +160,66 @@ int xtcp_write_ts_option(u8 *opt, u32 tsval, u32 tsecr)
 	return XTCP_TS_ALIGNED;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_write_ts_option);
+
+/**
+ * xtcp_write_sack_perm - SACK-permitted (RFC 2018 §2), NOP-aligned
+ * @opt: where to write, XTCP_SACK_PERM_ALIGNED bytes
+ *
+ * Return: bytes written.
+ */
+int xtcp_write_sack_perm(u8 *opt)
+{
+	opt[0] = XTCP_OPT_NOP;
+	opt[1] = XTCP_OPT_NOP;
+	opt[2] = XTCP_OPT_SACK_PERM;
+	opt[3] = XTCP_OPTLEN_SACK_PERM;
+	return XTCP_SACK_PERM_ALIGNED;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_write_sack_perm);
+
+/**
+ * xtcp_write_sack_option - a SACK option (RFC 2018 §3), as Linux aligns it
+ * @opt: where to write, 4 + 8 * @n bytes
+ * @b: the blocks, in the order to send
+ * @n: how many, 1 to 4
+ *
+ * Return: bytes written, a multiple of 4.
+ */
+int xtcp_write_sack_option(u8 *opt, const struct xtcp_sack_block *b, int n)
+{
+	int i;
+
+	opt[0] = XTCP_OPT_NOP;
+	opt[1] = XTCP_OPT_NOP;
+	opt[2] = XTCP_OPT_SACK;
+	opt[3] = XTCP_OPTLEN_SACK_BASE + n * XTCP_SACK_BLOCKLEN;
+	for (i = 0; i < n; i++) {
+		put_unaligned_be32(b[i].start, opt + 4 + i * XTCP_SACK_BLOCKLEN);
+		put_unaligned_be32(b[i].end, opt + 8 + i * XTCP_SACK_BLOCKLEN);
+	}
+	return XTCP_SACK_ALIGNED_BASE + n * XTCP_SACK_BLOCKLEN;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_write_sack_option);
+
+/**
+ * xtcp_sack_blocks - the blocks of a SACK option xtcp_parse_options() found
+ * @opt: the option's kind byte (sack_off into the options area)
+ * @out: at least 4 blocks
+ *
+ * Return: how many blocks, at most 4 (the 40 bytes hold no more).
+ */
+int xtcp_sack_blocks(const u8 *opt, struct xtcp_sack_block *out)
+{
+	int i, n = (opt[1] - XTCP_OPTLEN_SACK_BASE) / XTCP_SACK_BLOCKLEN;
+
+	n = min(n, 4);
+	for (i = 0; i < n; i++) {
+		out[i].start = get_unaligned_be32(opt + 2 + i * XTCP_SACK_BLOCKLEN);
+		out[i].end = get_unaligned_be32(opt + 6 + i * XTCP_SACK_BLOCKLEN);
+	}
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_sack_blocks);
 
 /**
  * xtcp_checksum - the checksum field for a linear segment

@@ -20,6 +20,7 @@
 #include "compat.h"
 #include "ofo.h"
 #include "rtt.h"
+#include "sack.h"
 #include "state.h"
 #include "ts.h"
 
@@ -163,6 +164,9 @@ struct xtcp_sock {
 	struct xtcp_rtt		rtt;		/* RFC 6298 estimator (rtt.c) */
 	struct xtcp_ts		ts;		/* RFC 7323 timestamps (ts.c) */
 	struct xtcp_cc		cc;		/* NewReno (cc.c) */
+	bool			sack_ok;	/* SACK: offered, then agreed (RFC 2018) */
+	struct xtcp_sack_sb	sack_sb;	/* what the peer SACKed (sack.c) */
+	struct xtcp_sack_rcv	sack_rcv;	/* the blocks we report */
 	u32			rto_high;	/* SND.NXT at the last timeout */
 	u64			rtx_start_us;	/* first timeout of this episode, 0: none */
 	bool			rto_recovery;	/* resending holes below rto_high */
@@ -303,6 +307,12 @@ enum xtcp_mib {
 	XTCP_MIB_LOCK_DROPPED_ICMPS,	/* the socket was user-owned */
 	XTCP_MIB_PAWS_ESTAB,		/* dropped by PAWS (RFC 7323 §5) */
 	XTCP_MIB_PAWS_TW,		/* ...in TIME_WAIT */
+	XTCP_MIB_SACK_RECOVERY,		/* fast recovery with SACK (RFC 6675) */
+	XTCP_MIB_SACK_RENEGING,		/* the peer dropped data it SACKed */
+	XTCP_MIB_DSACK_RECV,		/* D-SACK blocks received (RFC 2883) */
+	XTCP_MIB_DSACK_OLD_SENT,	/* D-SACKs sent for data below RCV.NXT */
+	XTCP_MIB_DSACK_OFO_SENT,	/* ...for data already queued out of order */
+	XTCP_MIB_SACK_DISCARD,		/* SACK blocks ignored as invalid */
 	XTCP_MIB_MAX
 };
 
@@ -376,6 +386,7 @@ struct xtcp_net {
 	int			orphan_retries;	/* 0: 8, as tcp_orphan_retries */
 	int			syncookies;	/* 0 never, 1 on overflow, 2 always */
 	int			timestamps;	/* RFC 7323 timestamps: offer, answer */
+	int			sack;		/* RFC 2018 SACK: offer, answer */
 
 	struct xtcp_mib_cpu __percpu *mib;	/* counters, per CPU */
 	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
@@ -608,6 +619,7 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb,
 void xtcp_rcv_window_update(struct sock *sk);
 void xtcp_rcv_window_init(struct sock *sk);
 void xtcp_send_ack(struct sock *sk);
+void xtcp_dsack_set(struct sock *sk, u32 start, u32 end, enum xtcp_mib mib);
 u32 xtcp_inq(struct sock *sk);
 
 /* timer.c: one mechanism for all of a socket's timers */
@@ -627,6 +639,18 @@ u32 xtcp_persist_interval(u32 rto_ms, u8 backoff, u32 max_ms);
 int xtcp_timer_proc(const ktime_t due[XTCP_NR_TIMERS], enum xtcp_timer_id *id);
 int xtcp_timer_pending(struct sock *sk, s64 *left_ms);
 void xtcp_release_cb(struct sock *sk);
+
+/*
+ * SACK for a connection (RFC 2018 §2): @ok, offered (an active open,
+ * before its SYN) or agreed (a listener's child); nothing reported or
+ * SACKed yet.
+ */
+static inline void xtcp_sack_conn_init(struct xtcp_sock *xs, bool ok)
+{
+	xs->sack_ok = ok;
+	xtcp_sack_rcv_reset(&xs->sack_rcv);
+	xtcp_sack_sb_reset(&xs->sack_sb);
+}
 
 /* Is @id running (its deadline set; the hrtimer may be queued earlier)? */
 static inline bool xtcp_timer_armed(const struct xtcp_sock *xs,

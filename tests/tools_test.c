@@ -523,8 +523,11 @@ static void dissect(const char *ip)
 	snprintf(want, sizeof(want), "Destination Port: %u", port);
 	CHECK(strstr(out, want) != NULL);
 	CHECK(strstr(out, "Sequence Number: ") && strstr(out, "Acknowledgment Number: "));
-	/* a SYN's MSS, NOP NOP timestamps, NOP window scale (timestamps=1) */
-	CHECK(strstr(out, "Header Length: 40 bytes (10)") != NULL);
+	/*
+	 * a SYN's MSS, NOP window scale, NOP NOP SACK-permitted (sack=1),
+	 * NOP NOP timestamps (timestamps=1)
+	 */
+	CHECK(strstr(out, "Header Length: 44 bytes (11)") != NULL);
 	CHECK(strstr(out, "Timestamps: TSval ") != NULL);
 	CHECK(strstr(out, "Urgent Pointer: 0") && strstr(out, "Window: "));
 	if (strchr(ip, ':'))

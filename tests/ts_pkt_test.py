@@ -119,7 +119,8 @@ def ts_sysctl_off(ctx):
     ts = seg_ts(syn)
     ctx.need(ts is not None, "SYN without timestamps: %s" % syn)
     ctx.eq(ts[1], 0, "SYN's TSecr")
-    ctx.eq(syn.doff * 4, 40, "SYN header length")
+    # MSS, NOP WS, NOP NOP SACK-permitted (sack=1), NOP NOP TS
+    ctx.eq(syn.doff * 4, 44, "SYN header length")
     # the peer answers without TS: the connection goes without
     iss = syn.seq
     ctx.tun.send(w.build(54106, 44106, SYN | ACK, seq=9000, ack=(iss + 1) & M32,

@@ -110,10 +110,17 @@ struct xtcp_info {
 
 	__u32	xtcpi_options;		/* XTCPI_OPT_*, as tcpi_options */
 	__u32	xtcpi_ts_recent;	/* TS.Recent (RFC 7323 §4.3) */
+
+	/* SACK (RFC 2018, RFC 6675), bytes of the flight */
+	__u32	xtcpi_sacked;		/* SACKed by the peer */
+	__u32	xtcpi_lost;		/* in holes IsLost() */
+	__u32	xtcpi_retrans;		/* resent in this recovery, not SACKed */
+	__u32	xtcpi_reordering;	/* DupThresh, segments */
 };
 
 /* xtcpi_options: what the handshake agreed on (tcpi_options' bits) */
 #define XTCPI_OPT_TIMESTAMPS	1
+#define XTCPI_OPT_SACK		2
 #define XTCPI_OPT_WSCALE	4
 
 #endif /* _UAPI_LINUX_XTCP_H */
