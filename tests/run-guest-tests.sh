@@ -27,11 +27,15 @@ t() {
 	case "$name" in *"$filter"*) ;; *) return 0 ;; esac
 	if [ $list = 1 ]; then
 		echo "module: $name"
-	elif "$@" >"$log" 2>&1; then
-		echo "ok - module: $name"
 	else
-		echo "not ok - module: $name"
-		sed 's/^/  | /' "$log"
+		local t0=$(date +%s)
+		if "$@" >"$log" 2>&1; then
+			echo "ok - module: $name"
+		else
+			echo "not ok - module: $name"
+			sed 's/^/  | /' "$log"
+		fi
+		prog_time "module: $name" "$t0"
 	fi
 }
 
@@ -39,7 +43,7 @@ t() {
 # packet test (*_pkt_test.py); FILTER is passed on.  A non-zero exit with no "not ok" line
 # (a crash before or between tests) is a failure of its own.
 prog() {
-	local out rc
+	local out rc t0
 	if [ $list = 1 ]; then
 		# a program that cannot list its tests owes a result that can
 		# never come back, so the host reports it missing
@@ -49,12 +53,22 @@ prog() {
 		return 0
 	fi
 	out=$(mktemp)
+	t0=$(date +%s)
 	"$@" "$filter" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	if [ "$rc" != 0 ] && ! grep -q '^not ok - ' "$out"; then
 		echo "not ok - $(basename "$1"): exited $rc with no failing test"
 	fi
 	rm -f "$out"
+	prog_time "$(basename "${@: -1}")" "$t0"
+}
+
+# "# time: NAME N s": a program's wall time, not a result (the budget of
+# make check; a v6 rerun's NAME ends in 6)
+prog_time() {
+	local name=$1
+	[ "${XTCP_TEST_FAMILY:-${XT_FAMILY:-}}" != 6 ] || name=${name}6
+	echo "# time: $name $(( $(date +%s) - $2 )) s"
 }
 
 loaded() { [ -d /sys/module/xtcp ]; }
@@ -445,5 +459,6 @@ t autoload_by_family autoload_by_family
 t install_layout install_layout
 t autoload_installed autoload_installed
 [ $list = 1 ] || unload
+[ $list = 1 ] || echo "# time: total $SECONDS s"
 rm -f "$log"
 exit 0
