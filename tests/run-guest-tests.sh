@@ -402,7 +402,13 @@ done
 # KASAN and lockdep see the IPv6 paths through these three, socket6 and
 # wire6.
 XT_EXCLUDE=close_with_timers_armed XT_FAMILY=6 prog ./connect_test
-XT_FAMILY=6 prog ./data_test
+# (impaired_transfers over IPv6 in the stock guest only: with IPv6's one
+# MSS a segment the debug guest once took 226 s for its 10% loss alone)
+if [ "${XTCP_KERNEL:-}" = debug ]; then
+	XT_EXCLUDE=impaired_transfers XT_FAMILY=6 prog ./data_test
+else
+	XT_FAMILY=6 prog ./data_test
+fi
 XT_FAMILY=6 prog ./teardown_test
 # Left out there, for time: stream_100mb_sha256 (32 s; IPv6 bulk is
 # data6's bulk_10mb and the two machines' twovm6) and memory_bounded
@@ -413,7 +419,11 @@ if [ "${XTCP_KERNEL:-}" != debug ]; then
 	done
 fi
 # segments on the wire, through a tun device (xt0, 10.99.0.1/24)
+# (v6_pkt_test.py, one SYN cookie in each family, in the stock guest only:
+# scapy's import alone takes the debug guest ~100 s, and syncookie_test
+# floods IPv4 cookies in both guests)
 for py in $(in_order "$first" *_pkt_test.py); do
+	[ "$py" != v6_pkt_test.py ] || [ "${XTCP_KERNEL:-}" != debug ] || continue
 	prog /usr/bin/python3 "./$py"
 done
 # and over IPv6 (xt0 2001:db8:99::1/64), as "wire6", "hostile6", ...:
