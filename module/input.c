@@ -493,8 +493,7 @@ static bool xtcp_listen_rcv(struct sock *sk, struct sk_buff *skb)
 	unsigned int ev;
 	u16 mss;
 
-	/* SYN cookies are IPv4's (syncookie.c) */
-	mss = xtcp_skb_v6(skb) ? 0 : xtcp_cookie_check(sk, skb);
+	mss = xtcp_cookie_check(sk, skb);
 	if (mss) {
 		xtcp_cookie_rcv(sk, skb, mss);
 		return true;

@@ -213,8 +213,7 @@ void xtcp_new_child(struct sock *listener, struct sk_buff *skb)
 			max_t(u32, READ_ONCE(listener->sk_max_ack_backlog), 1));
 	if (READ_ONCE(xn->syncookies) == 2 ||
 	    READ_ONCE(lxs->syn_qlen) >= max_syn) {
-		/* SYN cookies are IPv4's (syncookie.c): IPv6 SYNs are dropped */
-		cookie = !xtcp_skb_v6(skb) && xtcp_syn_flood_action(listener);
+		cookie = xtcp_syn_flood_action(listener);
 		if (!cookie)
 			goto drop;
 	}

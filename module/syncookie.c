@@ -24,6 +24,11 @@
  * SYN,ACK, data and all.  A bad cookie counts SyncookiesFailed and is
  * answered as any ACK to a listener: <SEQ=SEG.ACK><CTL=RST>.
  *
+ * Over IPv6 (as net/ipv6/syncookies.c) the same, with each 128-bit
+ * address first folded to 32 bits by SipHash under the first key
+ * (xtcp_cookie_addrs()): no one who does not know the key can pick two
+ * addresses that fold alike, so a cookie still binds its 4-tuple.
+ *
  * Options: Linux keeps the window scale (and SACK and ECN) in the low
  * bits of the SYN,ACK's timestamp; without timestamps it keeps nothing
  * but the MSS (tcp_conn_request() clears the options when the SYN has no
@@ -35,6 +40,7 @@
 #include <linux/math64.h>
 #include <linux/random.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "syncookie.h"
@@ -141,6 +147,28 @@ u16 xtcp_cookie_mss(u32 index)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cookie_mss);
 
+/*
+ * The SYN's (or its ACK's) source and destination as the hash takes them:
+ * IPv4's addresses, or IPv6's folded by SipHash under the first key.
+ */
+static void xtcp_cookie_addrs(const struct sk_buff *skb, __be32 *saddr,
+			      __be32 *daddr)
+{
+	const siphash_key_t *k = &xtcp_cookie_secret.k[0];
+
+	if (xtcp_skb_v6(skb)) {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		*saddr = (__force __be32)(u32)siphash(&ip6h->saddr,
+						      sizeof(ip6h->saddr), k);
+		*daddr = (__force __be32)(u32)siphash(&ip6h->daddr,
+						      sizeof(ip6h->daddr), k);
+	} else {
+		*saddr = ip_hdr(skb)->saddr;
+		*daddr = ip_hdr(skb)->daddr;
+	}
+}
+
 /* tcp_cookie_time(): the minute counter */
 static u32 xtcp_cookie_time(void)
 {
@@ -178,15 +206,20 @@ static bool xtcp_synq_recent_overflow(const struct sock *listener)
 bool xtcp_syn_flood_action(struct sock *listener)
 {
 	int syncookies = READ_ONCE(xtcp_pernet(sock_net(listener))->syncookies);
+	const char *what = syncookies ? "Sending cookies" : "Dropping request";
 	struct xtcp_sock *xs = xtcp_sk(listener);
 
-	if (syncookies != 2 && !test_bit(XTCP_SYNFLOOD_WARNED, &xs->flags) &&
-	    !test_and_set_bit(XTCP_SYNFLOOD_WARNED, &xs->flags))
+	if (syncookies == 2 || test_bit(XTCP_SYNFLOOD_WARNED, &xs->flags) ||
+	    test_and_set_bit(XTCP_SYNFLOOD_WARNED, &xs->flags))
+		return syncookies;
+	if (listener->sk_family == AF_INET6)
+		net_info_ratelimited("xtcp: Possible SYN flooding on port [%pI6c]:%u. %s.\n",
+				     &listener->sk_v6_rcv_saddr,
+				     inet_sk(listener)->inet_num, what);
+	else
 		net_info_ratelimited("xtcp: Possible SYN flooding on port %pI4:%u. %s.\n",
 				     &inet_sk(listener)->inet_rcv_saddr,
-				     inet_sk(listener)->inet_num,
-				     syncookies ? "Sending cookies" :
-						  "Dropping request");
+				     inet_sk(listener)->inet_num, what);
 	return syncookies;
 }
 
@@ -198,20 +231,21 @@ bool xtcp_syn_flood_action(struct sock *listener)
 void xtcp_cookie_synack(struct sock *listener, struct sk_buff *skb)
 {
 	const struct xtcp_seg *seg = &XTCP_SKB_CB(skb)->seg;
-	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_sock *lxs = xtcp_sk(listener);
 	struct net *net = sock_net(listener);
 	u16 user = READ_ONCE(lxs->user_mss);
 	u16 mss = seg->opts.mss ?: XTCP_DEFAULT_MSS;
 	struct xtcp_reply r;
+	__be32 saddr, daddr;
 	u32 wnd;
 
 	/* tcp_parse_options(): the peer's MSS, clamped to XTCP_MAXSEG */
 	if (user && user < mss)
 		mss = user;
+	xtcp_cookie_addrs(skb, &saddr, &daddr);
 	r.flags = XTCP_SYN | XTCP_ACK;
-	r.seq = xtcp_cookie_make(&xtcp_cookie_secret, iph->saddr, iph->daddr,
+	r.seq = xtcp_cookie_make(&xtcp_cookie_secret, saddr, daddr,
 				 th->source, th->dest, seg->seq,
 				 xtcp_cookie_time(),
 				 xtcp_cookie_mss_index(mss));
@@ -237,18 +271,19 @@ void xtcp_cookie_synack(struct sock *listener, struct sk_buff *skb)
 u16 xtcp_cookie_check(struct sock *listener, struct sk_buff *skb)
 {
 	const struct xtcp_seg *seg = &XTCP_SKB_CB(skb)->seg;
-	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct net *net = sock_net(listener);
+	__be32 saddr, daddr;
 	u16 mss;
 
 	if (!READ_ONCE(xtcp_pernet(net)->syncookies) ||
 	    (seg->flags & (XTCP_SYN | XTCP_RST | XTCP_ACK)) != XTCP_ACK ||
 	    !xtcp_synq_recent_overflow(listener))
 		return 0;
+	xtcp_cookie_addrs(skb, &saddr, &daddr);
 	mss = xtcp_cookie_mss(xtcp_cookie_data(&xtcp_cookie_secret,
-					       seg->ack - 1, iph->saddr,
-					       iph->daddr, th->source,
+					       seg->ack - 1, saddr,
+					       daddr, th->source,
 					       th->dest, seg->seq - 1,
 					       xtcp_cookie_time()));
 	xtcp_inc(net, mss ? XTCP_MIB_SYNCOOKIES_RECV :

@@ -26,7 +26,7 @@ from wire_pkt_test import ACK, FIN, PSH, RST, SYN, LOCAL, PEER
 
 SHUT_RD = 0
 XTCP_NODELAY, XTCP_MAXSEG = 1, 2
-SO_RCVBUF = 8
+SO_SNDBUF, SO_RCVBUF = 7, 8
 w.libc.shutdown.argtypes = [ctypes.c_int, ctypes.c_int]
 w.libc.shutdown.restype = ctypes.c_int
 
@@ -202,6 +202,9 @@ def send_flight(ctx, lport, pport, y, segs, mss=1000):
     c = w.XSock(ctx)
     ctx.need(c.bind(LOCAL, lport) == 0, "bind")
     ctx.need(c.setint(w.SOL_XTCP, XTCP_NODELAY, 1) == 0, "XTCP_NODELAY")
+    # room for all SEGS: over IPv6 (no GSO yet) each segment is an skb of
+    # its own, and the default buffer took 18 of 40
+    ctx.need(c.setint(w.SOL_SOCKET, SO_SNDBUF, 4 * segs * mss) == 0, "SO_SNDBUF")
     ctx.need(c.connect(PEER, pport) == errno.EINPROGRESS, "connect")
     syn = ctx.expect(match, "SYN")
     iss = syn.seq
@@ -278,7 +281,7 @@ def slow_start_per_ack(ctx):
 def linux_syn_wscale(ctx, lport, pport, rcvbuf):
     """The window scale a real TCP socket's SYN offers from LOCAL:lport
     to PEER:pport (it leaves by xt0 too), SO_RCVBUF RCVBUF if not None."""
-    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t = socket.socket(w.FAMILY, socket.SOCK_STREAM)
     proto = w.PROTO
     try:
         t.setblocking(False)

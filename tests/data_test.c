@@ -19,6 +19,9 @@
 #include "harness.h"
 #include "xtcp_util.h"
 
+/* yb's end of the ya <-> yb veth pair (tests/run-guest-tests.sh's netns_up) */
+#define Y_B	xt_ip("10.79.0.2", "2001:db8:79::2")
+
 static int getint_err(int fd)
 {
 	socklen_t len = sizeof(int);
@@ -360,15 +363,11 @@ static void impaired_transfers(void)
 		CHECK(rc == 0);
 		NEED_OK(enter_netns("yb"));
 		l = xt_socket();
-		CHECK_OK(xt_bind(l, "10.79.0.2", xt_port(i)));
+		CHECK_OK(xt_bind(l, Y_B, xt_port(i)));
 		CHECK_OK(listen(l, 4));
 		NEED_OK(enter_netns("ya"));
 		c = xt_socket();
-		{
-			struct sockaddr_xtcp sa = xt_addr("10.79.0.2", xt_port(i));
-
-			CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
-		}
+		CHECK_OK(xt_connect(c, Y_B, xt_port(i)));
 		a = accept(l, NULL, NULL);
 		CHECK(a >= 0);
 		t0 = now_ms();
@@ -492,6 +491,7 @@ static void gso_gro_veth(void)
 	unsigned int run;
 	int rc;
 
+	XT_V4_ONLY("offload.c registers GSO/GRO for IPv4");
 	for (run = 0; run < 2; run++) {
 		long gso0, seg0, split0, gro0, rounds = 0;
 		char cmd[200];
@@ -515,7 +515,6 @@ static void gso_gro_veth(void)
 		NEED(gso0 >= 0 && seg0 >= 0 && split0 >= 0 && gro0 >= 0);
 		do {
 			struct bulk w = { .bytes = 2 << 20, .chunk = 65536 }, r = { 0 };
-			struct sockaddr_xtcp sa = xt_addr("10.79.0.2", xt_port(run));
 			struct xtcp_info ci;
 			socklen_t len = sizeof(ci);
 			unsigned long got;
@@ -525,11 +524,11 @@ static void gso_gro_veth(void)
 
 			NEED_OK(enter_netns("yb"));
 			l = xt_socket();
-			CHECK_OK(xt_bind(l, "10.79.0.2", xt_port(run)));
+			CHECK_OK(xt_bind(l, Y_B, xt_port(run)));
 			CHECK_OK(listen(l, 4));
 			NEED_OK(enter_netns("ya"));
 			c = xt_socket();
-			CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+			CHECK_OK(xt_connect(c, Y_B, xt_port(run)));
 			a = accept(l, NULL, NULL);
 			CHECK(a >= 0);
 			t0 = now_ms();
@@ -568,12 +567,12 @@ static void gso_gro_veth(void)
 }
 
 /* FIONREAD/SIOCINQ, SIOCOUTQ as TCP answers them. */
-/* tx_queue and rx_queue of /proc/net/xtcp's row (@lport, @rport). */
+/* tx_queue and rx_queue of /proc/net/xtcp's (xtcp6's) row (@lport, @rport). */
 static int proc_queues(int lport, int rport, unsigned int *tx, unsigned int *rx)
 {
-	FILE *f = fopen("/proc/net/xtcp", "r");
+	FILE *f = fopen(xt_proc_path(), "r");
 	unsigned int lp, rp, st;
-	char line[256];
+	char line[512];
 	int r = -1;
 
 	while (f && fgets(line, sizeof(line), f))
@@ -630,7 +629,6 @@ static void ioctl_queues(void)
  */
 static void user_timeout(void)
 {
-	struct sockaddr_xtcp sa = xt_addr("10.79.0.2", xt_port(0));
 	int l, c, a, ms = 2000, rc;
 	struct pollfd p;
 	long t0, dt;
@@ -639,11 +637,11 @@ static void user_timeout(void)
 	rc = system("ip netns exec ya tc qdisc replace dev vya root netem loss 0%");
 	CHECK(rc == 0);
 	l = xt_socket();
-	CHECK_OK(xt_bind(l, "10.79.0.2", xt_port(0)));
+	CHECK_OK(xt_bind(l, Y_B, xt_port(0)));
 	CHECK_OK(listen(l, 1));
 	NEED_OK(enter_netns("ya"));
 	c = xt_socket();
-	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+	CHECK_OK(xt_connect(c, Y_B, xt_port(0)));
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0);
 	CHECK_OK(setsockopt(c, SOL_XTCP, XTCP_USER_TIMEOUT, &ms, sizeof(ms)));
@@ -676,7 +674,6 @@ static void user_timeout(void)
  */
 static void mss_and_buffers(void)
 {
-	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", xt_port(0));
 	struct bulk w = { .bytes = 1 << 20, .chunk = 65536 }, r = { 0 };
 	int l = xt_socket(), c = xt_socket(), a, mss = 1000, buf = 65536;
 	struct xtcp_info ci, ai;
@@ -687,7 +684,7 @@ static void mss_and_buffers(void)
 	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf)));
 	CHECK_OK(xt_bind(l, "127.0.0.1", xt_port(0)));
 	CHECK_OK(listen(l, 1));
-	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+	CHECK_OK(xt_connect(c, "127.0.0.1", xt_port(0)));
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0);
 	CHECK_OK(getsockopt(c, SOL_XTCP, XTCP_INFO, &ci, &len));

@@ -9,6 +9,8 @@
  *
  * XT_EXCLUDE=TEXT in the environment leaves out the tests whose name
  * contains TEXT (the runner runs one of them apart, right before an rmmod).
+ * XT_FAMILY=6 (or XTCP_TEST_FAMILY=6) runs the program over IPv6
+ * (xtcp_util.h) and reports its group as "prog6".
  *
  * "prog --list [FILTER]" prints the names it would run ("prog: name", one a
  * line) without running them: the runner counts the results it is owed from
@@ -178,11 +180,13 @@ static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 			 int argc, char **argv)
 {
 	const char *filter = NULL, *exclude = getenv("XT_EXCLUDE");
-	const char *family = getenv("XTCP_TEST_FAMILY");
+	const char *family = getenv("XT_FAMILY");
 	int i, failed = 0, list = 0;
 	char name6[64];
 
 	/* run again over IPv6 (xtcp_util.h), as "PROG6: NAME" */
+	if (!family || !*family)
+		family = getenv("XTCP_TEST_FAMILY");
 	if (family && !strcmp(family, "6")) {
 		snprintf(name6, sizeof(name6), "%s6", prog);
 		prog = name6;

@@ -516,10 +516,35 @@ SOL_IP, IP_RECVERR = 0, 11
 ICMP_UNREACH, FRAG_NEEDED = 3, 4
 
 
+# Over IPv6, ICMP's (type, code) as ICMPv6's (RFC 4443): port, protocol
+# (parameter problem, unrecognized next header), host (address), network
+# (no route) unreachable, time exceeded, parameter problem, and "packet
+# too big" for "fragmentation needed".
+ICMP6_OF = {(3, 3): (1, 4), (3, 2): (4, 1), (3, 1): (1, 3), (3, 0): (1, 0),
+            (11, 0): (3, 0), (12, 0): (4, 0), (3, 4): (2, 0)}
+
+
+def icmp6_error(code, src, sport, dst, dport, seq, mtu, typ, frm):
+    """icmp_error() over IPv6: ICMPv6's message for ICMP's TYP, CODE."""
+    t6, c6 = ICMP6_OF[(typ, code)]
+    quoted = bytes(w.IPv6(src=src, dst=dst, nh=w.PROTO, hlim=64,
+                          plen=40)) + struct.pack("!HHI", sport, dport, seq)
+    # type, code, checksum, then the MTU (packet too big) or zero
+    body = struct.pack("!BBHI", t6, c6, 0, mtu if t6 == 2 else 0) + quoted
+    # over RFC 8200 §8.1's pseudo-header with next header 58 (ICMPv6)
+    pseudo = w.pseudo_header(frm, LOCAL, len(body))[:36] + struct.pack("!I", 58)
+    csum = ~w.inet_sum(pseudo + body) & 0xFFFF
+    body = body[:2] + struct.pack("!H", csum) + body[4:]
+    return bytes(w.IPv6(src=frm, dst=LOCAL, hlim=64, nh=58,
+                        plen=len(body))) + body
+
+
 def icmp_error(code, src, sport, dst, dport, seq, mtu=0, typ=ICMP_UNREACH,
                frm=PEER):
     """An ICMP error from FRM quoting a segment SRC:sport -> DST:dport
     <SEQ=seq> (the IP header and the first 8 bytes of ours)."""
+    if w.V6:
+        return icmp6_error(code, src, sport, dst, dport, seq, mtu, typ, frm)
     from scapy.layers.inet import ICMP, IP
     from scapy.packet import Raw
     quoted = bytes(IP(src=src, dst=dst, proto=w.PROTO, ttl=64, flags="DF",
@@ -548,6 +573,10 @@ def icmp_syn_sent(ctx):
              (0, ICMP_UNREACH, errno.ENETUNREACH),
              (0, 11, errno.EHOSTUNREACH),
              (0, 12, errno.EPROTO)]
+    if w.V6:
+        # icmpv6_err_convert()'s: a parameter problem (the protocol's
+        # "unrecognized next header" too) is EPROTO
+        cases[1] = (2, ICMP_UNREACH, errno.EPROTO)
     with w.Sysctls(rto_init_ms=5000):
         for i, (code, typ, want) in enumerate(cases):
             lport = 43130 + i
@@ -663,11 +692,18 @@ def icmp_frag_needed(ctx):
     """Path MTU (RFC 1191): data carries DF; "fragmentation needed" with
     MTU 1000 quoting a segment in flight cuts the send MSS to 960 and
     resends what was in flight at once (not at the 2 s RTO), in segments
-    that fit, still with DF; what was held back (Nagle) follows in such
-    segments too, and the peer gets every byte right.  One quoting
+    that fit, still with DF (over IPv6: "packet too big" with MTU 1280, so
+    MSS 1220, and only the segments bigger than that); what was held
+    back (Nagle) follows in such segments too, and the peer gets every
+    byte right.  One quoting
     a sequence number not in flight changes nothing.  (Its own peer
     address: the learned MTU stays with the route for 10 minutes.)"""
-    peer = "10.99.0.7"
+    # over IPv6: "packet too big" with MTU 1280 (IPv6's least), the MSS
+    # 1280 - 60; IPv6 has no DF (routers never fragment it)
+    peer = "2001:db8:99::7" if w.V6 else "10.99.0.7"
+    router = "2001:db8:99::fe" if w.V6 else "10.99.0.254"
+    mtu = 1280 if w.V6 else 1000
+    mss = mtu - w.IP_HLEN - 20
     lport, pport, y = 43150, 52150, 9200000
     match = lambda g: (g.src == LOCAL and g.dst == peer and g.sport == lport
                        and g.dport == pport)
@@ -692,14 +728,14 @@ def icmp_frag_needed(ctx):
             ctx.check(g.df, "data without DF: %s" % g)
         # not in flight: nothing happens
         ctx.tun.send(icmp_error(FRAG_NEEDED, LOCAL, lport, peer, pport,
-                                (s + 1 + len(data) + 10) & M32, mtu=1000,
-                                frm="10.99.0.254"))
+                                (s + 1 + len(data) + 10) & M32, mtu=mtu,
+                                frm=router))
         ctx.expect_none(lambda g: match(g) and g.payload, "segment after an "
                         "ICMP out of window", wait=0.3)
         ctx.eq(c.info()["snd_mss"], 1400, "MSS after an ICMP out of window")
         t0 = time.monotonic()
         ctx.tun.send(icmp_error(FRAG_NEEDED, LOCAL, lport, peer, pport,
-                                first[0].seq, mtu=1000, frm="10.99.0.254"))
+                                first[0].seq, mtu=mtu, frm=router))
         got = ctx.tun.collect(lambda g: match(g) and g.payload, 1.0)
         ctx.note("after the ICMP: %s" % ", ".join(
             "%d at %.0f ms" % (len(g.payload), (g.t - t0) * 1000) for g in got))
@@ -707,9 +743,9 @@ def icmp_frag_needed(ctx):
         ctx.check(got[0].t - t0 < w.FAST_RTX_MS / 1000.0,
                   "first resent %.0f ms after the ICMP" % ((got[0].t - t0) * 1000))
         for g in got:
-            ctx.check(len(g.payload) <= 960 and g.df,
+            ctx.check(len(g.payload) <= mss and g.df,
                       "resent segment too big or without DF: %s" % g)
-        ctx.eq(c.info()["snd_mss"], 960, "MSS after")
+        ctx.eq(c.info()["snd_mss"], mss, "MSS after")
         flight = sum(len(g.payload) for g in first)
         buf = bytearray(len(data))
         have = set()
@@ -719,15 +755,23 @@ def icmp_frag_needed(ctx):
                 off = (g.seq - (s + 1)) & M32
                 buf[off:off + len(g.payload)] = g.payload
                 have.update(range(off, off + len(g.payload)))
+        # what fits the new MSS went through: only bigger segments are
+        # resent (tcp_simple_retransmit()); over IPv4 (MSS 960) that is
+        # all of them, over IPv6 (1220) not the 1200-byte one
+        fit = [g for g in first if len(g.payload) <= mss]
+        take(fit)
         take(got)
-        ctx.eq(len(have), flight, "bytes resent (all that was in flight)")
+        ctx.eq(sum(len(g.payload) for g in got),
+               sum(len(g.payload) for g in first if len(g.payload) > mss),
+               "bytes resent (the segments too big for the new MSS)")
+        ctx.eq(len(have), flight, "bytes in flight, resent or fitting")
         # the rest goes once the flight is acknowledged
         ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1,
                              ack=(s + 1 + flight) & M32, src=peer))
         rest = ctx.tun.collect(lambda g: match(g) and g.payload, 0.5)
         ctx.note("then: %s" % [len(g.payload) for g in rest])
         for g in rest:
-            ctx.check(len(g.payload) <= 960 and g.df,
+            ctx.check(len(g.payload) <= mss and g.df,
                       "later segment too big or without DF: %s" % g)
         take(rest)
         ctx.eq(len(have), len(data), "bytes sent in all")

@@ -20,9 +20,9 @@
 #include "xtcp_util.h"
 
 #define IT_PORT		xt_port(0)
-#define IT_A		"10.85.1.1"
-#define IT_B		"10.85.2.2"
-#define IT_B2		"10.85.2.3"
+#define IT_A		xt_ip("10.85.1.1", "2001:db8:85:1::1")
+#define IT_B		xt_ip("10.85.2.2", "2001:db8:85:2::2")
+#define IT_B2		xt_ip("10.85.2.3", "2001:db8:85:2::3")
 
 static int sh(const char *fmt, const char *p)
 {
@@ -72,6 +72,12 @@ static void topo_up(const char *p)
 		"ip link add %sa0 netns %sa type veth peer name %sr0 netns %sr && "
 		"ip link add %sr1 netns %sr type veth peer name %sb0 netns %sb",
 		p) == 0);
+	/* and the same over IPv6: 2001:db8:85:1::/64 <r> 2001:db8:85:2::/64 */
+	NEED(sh("ip -n %sa addr add 2001:db8:85:1::1/64 dev %sa0 nodad && "
+		"ip -n %sr addr add 2001:db8:85:1::fe/64 dev %sr0 nodad && "
+		"ip -n %sr addr add 2001:db8:85:2::fe/64 dev %sr1 nodad && "
+		"ip -n %sb addr add 2001:db8:85:2::2/64 dev %sb0 nodad && "
+		"ip -n %sb addr add 2001:db8:85:2::3/64 dev %sb0 nodad", p) == 0);
 	NEED(sh("ip -n %sa addr add 10.85.1.1/24 dev %sa0 && "
 		"ip -n %sr addr add 10.85.1.254/24 dev %sr0 && "
 		"ip -n %sr addr add 10.85.2.254/24 dev %sr1 && "
@@ -82,8 +88,11 @@ static void topo_up(const char *p)
 	NEED(sh("ip -n %sb link set %sb0 up && ip -n %sb link set lo up && "
 		"ip -n %sa route add default via 10.85.1.254 && "
 		"ip -n %sb route add default via 10.85.2.254", p) == 0);
+	NEED(sh("ip -n %sa -6 route add default via 2001:db8:85:1::fe && "
+		"ip -n %sb -6 route add default via 2001:db8:85:2::fe", p) == 0);
 	snprintf(ns, sizeof(ns), "%sr", p);
 	NEED_OK(ns_sysctl(ns, "net/ipv4/ip_forward", "1"));
+	NEED_OK(ns_sysctl(ns, "net/ipv6/conf/all/forwarding", "1"));
 	snprintf(ns, sizeof(ns), "%sa", p);
 	NEED_OK(enter_netns(ns));
 	atexit(topo_down);
@@ -162,22 +171,41 @@ static void unreachable_connect(void)
 		const char *src, *ip;
 		int err;
 		const char *why;
-	} c[] = {
+	} c4[] = {
 		{ "10.85.1.1", "10.86.1.1", EHOSTUNREACH, "unreachable route" },
 		{ "10.85.1.2", "10.86.2.1", EHOSTUNREACH, "prohibit route" },
 		{ "10.85.1.3", "10.87.0.1", ENETUNREACH, "no route" },
-	};
+	}, c6[] = {
+		/*
+		 * ICMPv6's codes (RFC 4443 §3.1) as icmpv6_err_convert()
+		 * reads them: the router sends "no route" for an
+		 * "unreachable" route and for none (ENETUNREACH),
+		 * "administratively prohibited" for "prohibit" (EACCES)
+		 */
+		{ "2001:db8:85:1::1", "2001:db8:86:1::1", ENETUNREACH,
+		  "unreachable route" },
+		{ "2001:db8:85:1::2", "2001:db8:86:2::1", EACCES,
+		  "prohibit route" },
+		{ "2001:db8:85:1::3", "2001:db8:87::1", ENETUNREACH, "no route" },
+	}, *c;
 	long fails, ms = 0;
 	unsigned int i;
 	int e;
+
+	c = xt_v6() ? c6 : c4;
 
 	topo_up("iu");
 	NEED(sh("ip -n %sr route add unreachable 10.86.1.0/24 && "
 		"ip -n %sr route add prohibit 10.86.2.0/24 && "
 		"ip -n %sa addr add 10.85.1.2/24 dev %sa0 && "
 		"ip -n %sa addr add 10.85.1.3/24 dev %sa0", it_prefix) == 0);
+	NEED(sh("ip -n %sr -6 route add unreachable 2001:db8:86:1::/64 && "
+		"ip -n %sr -6 route add prohibit 2001:db8:86:2::/64 && "
+		"ip -n %sa addr add 2001:db8:85:1::2/64 dev %sa0 nodad && "
+		"ip -n %sa addr add 2001:db8:85:1::3/64 dev %sa0 nodad",
+		it_prefix) == 0);
 	fails = xt_stat("AttemptFails");
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+	for (i = 0; i < sizeof(c4) / sizeof(c4[0]); i++) {
 		e = connect_errno(c[i].src, c[i].ip, &ms);
 		fprintf(stderr, "  %s (%s): %s after %ld ms\n", c[i].ip, c[i].why,
 			strerror(e), ms);
@@ -200,10 +228,13 @@ static int wait_pollerr(int fd, int ms)
  * then recv() fails with EHOSTUNREACH) and the connection goes on: once
  * the route is back, the data arrives.  Without it, nothing is reported
  * while the connection retries; when it times out (retries2 3), the error
- * is EHOSTUNREACH, not ETIMEDOUT.
+ * is EHOSTUNREACH, not ETIMEDOUT (over IPv6: ENETUNREACH, ICMPv6's "no
+ * route" that an unreachable route answers).
  */
 static void recverr_soft(void)
 {
+	/* ICMPv6's "no route" for an unreachable route (icmpv6_err_convert()) */
+	const int unreach = xt_v6() ? ENETUNREACH : EHOSTUNREACH;
 	struct timeval tv = { .tv_sec = 20 };
 	int c1, s1, c2, s2, on = 1, v = 0;
 	socklen_t len = sizeof(v);
@@ -217,14 +248,16 @@ static void recverr_soft(void)
 	NEED_OK(setsockopt(c2, SOL_IP, IP_RECVERR, &on, sizeof(on)));
 	NEED_OK(getsockopt(c2, SOL_IP, IP_RECVERR, &v, &len));
 	CHECK(v == 1);
-	NEED(sh("ip -n %sr route add unreachable 10.85.2.2/32", it_prefix) == 0);
+	NEED(sh(xt_v6() ? "ip -n %sr -6 route add unreachable 2001:db8:85:2::2/128" :
+		"ip -n %sr route add unreachable 10.85.2.2/32", it_prefix) == 0);
 
 	/* IP_RECVERR: at once, and the connection survives */
 	NEED(send(c2, "0123456789", 10, 0) == 10);
 	CHECK(wait_pollerr(c2, 3000));
-	CHECK_ERRNO(recv(c2, buf, sizeof(buf), MSG_DONTWAIT), EHOSTUNREACH);
+	CHECK_ERRNO(recv(c2, buf, sizeof(buf), MSG_DONTWAIT), unreach);
 	CHECK(it_info(c2).xtcpi_xtcp_state == 4);	/* ESTABLISHED */
-	NEED(sh("ip -n %sr route del unreachable 10.85.2.2/32", it_prefix) == 0);
+	NEED(sh(xt_v6() ? "ip -n %sr -6 route del unreachable 2001:db8:85:2::2/128" :
+		"ip -n %sr route del unreachable 10.85.2.2/32", it_prefix) == 0);
 	NEED_OK(setsockopt(s2, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
 	n = recv(s2, buf, sizeof(buf), MSG_WAITALL);
 	CHECK(n == 10 && !memcmp(buf, "0123456789", 10));
@@ -237,13 +270,14 @@ static void recverr_soft(void)
 	 * before a slow guest has its route back)
 	 */
 	NEED_OK(xt_sysctl_set("retries2", 3));
-	NEED(sh("ip -n %sr route add unreachable 10.85.2.2/32", it_prefix) == 0);
+	NEED(sh(xt_v6() ? "ip -n %sr -6 route add unreachable 2001:db8:85:2::2/128" :
+		"ip -n %sr route add unreachable 10.85.2.2/32", it_prefix) == 0);
 	t0 = now_ms();
 	NEED(send(c1, "abc", 3, 0) == 3);
 	CHECK(!wait_pollerr(c1, 300));
 	CHECK(it_info(c1).xtcpi_xtcp_state == 4);
 	NEED_OK(setsockopt(c1, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
-	CHECK_ERRNO(recv(c1, buf, sizeof(buf), 0), EHOSTUNREACH);
+	CHECK_ERRNO(recv(c1, buf, sizeof(buf), 0), unreach);
 	fprintf(stderr, "  ended %ld ms after the send\n", now_ms() - t0);
 	CHECK(it_info(c1).xtcpi_xtcp_state == 0);	/* CLOSED */
 	close(c1);
@@ -318,6 +352,13 @@ static size_t it_transfer(int c, int s, size_t len)
  */
 static void pmtu_bulk(void)
 {
+	/*
+	 * IPv6 (RFC 8201): the router's route has MTU 1280 (IPv6's least),
+	 * it answers "packet too big", and the MSS drops from 1500 - 60 to
+	 * 1280 - 60; routers never fragment IPv6, so IP_PMTUDISC_DONT's
+	 * half is IPv4's alone
+	 */
+	const unsigned int mtu = xt_v6() ? 1280 : 1200, hdrs = xt_v6() ? 60 : 40;
 	size_t len = 2 << 20;
 	int c, s, v, dont = IP_PMTUDISC_DONT;
 	socklen_t vl = sizeof(v);
@@ -326,24 +367,28 @@ static void pmtu_bulk(void)
 	topo_up("ip");
 	NEED(sh("ip -n %sr route add 10.85.2.2/32 dev %sr1 mtu 1200 && "
 		"ip -n %sr route add 10.85.2.3/32 dev %sr1 mtu 1200", it_prefix) == 0);
+	NEED(sh("ip -n %sr -6 route add 2001:db8:85:2::2/128 dev %sr1 mtu 1280",
+		it_prefix) == 0);
 	it_pair(IT_B, IT_PORT, &c, &s);
 	ci = it_info(c);
 	fprintf(stderr, "  MSS before: %u\n", ci.xtcpi_snd_mss);
 	/* less the timestamps option's 12 bytes, on by default (RFC 7323) */
-	NEED(ci.xtcpi_snd_mss == 1460 - 12);
+	NEED(ci.xtcpi_snd_mss == 1500 - hdrs - 12);
 	NEED_OK(getsockopt(c, SOL_IP, IP_MTU_DISCOVER, &v, &vl));
 	CHECK(v == IP_PMTUDISC_WANT);
 	CHECK(it_transfer(c, s, len) == len);
 	ci = it_info(c);
 	fprintf(stderr, "  MSS after: %u, %u retransmitted\n", ci.xtcpi_snd_mss,
 		ci.xtcpi_total_retrans);
-	CHECK(ci.xtcpi_snd_mss == 1160 - 12);
+	CHECK(ci.xtcpi_snd_mss == mtu - hdrs - 12);
 	vl = sizeof(v);
 	CHECK_OK(getsockopt(c, SOL_IP, IP_MTU, &v, &vl));
 	fprintf(stderr, "  IP_MTU: %d\n", v);
-	CHECK(v == 1200);
+	CHECK(v == (int)mtu);
 	close(c);
 	close(s);
+	if (xt_v6())
+		return;
 
 	in_ns("b");
 	v = xt_listener(IT_B2, IT_PORT, 8);
@@ -375,6 +420,7 @@ static void pmtudisc_default(void)
 	socklen_t len = sizeof(v);
 	FILE *f;
 
+	XT_V4_ONLY("IP_MTU_DISCOVER's default follows net.ipv4.ip_no_pmtu_disc");
 	NEED_OK(xt_private_netns());
 	fd = xt_socket();
 	NEED(fd >= 0);

@@ -15,6 +15,9 @@
 #include "harness.h"
 #include "xtcp_util.h"
 
+/* yb's end of the ya <-> yb veth pair (tests/run-guest-tests.sh's netns_up) */
+#define Y_B	xt_ip("10.79.0.2", "2001:db8:79::2")
+
 static int sysctl_get(const char *name)
 {
 	char path[128];
@@ -82,8 +85,6 @@ static int keepalive_fast(int fd, int cnt)
 static int ka_pair(const char *srv, const char *cli, const char *ip,
 		   unsigned short port, int *l, int *c, int *a)
 {
-	struct sockaddr_xtcp sa = xt_addr(ip, port);
-
 	if (srv && enter_netns(srv)) {
 		fprintf(stderr, "  no netns %s: %s\n", srv, strerror(errno));
 		return -1;
@@ -96,7 +97,7 @@ static int ka_pair(const char *srv, const char *cli, const char *ip,
 		return -1;
 	}
 	*c = xt_socket();
-	if (*c < 0 || connect(*c, (struct sockaddr *)&sa, sizeof(sa)))
+	if (*c < 0 || xt_connect(*c, ip, port))
 		return -1;
 	*a = accept(*l, NULL, NULL);
 	return *a < 0 ? -1 : 0;
@@ -228,14 +229,13 @@ static void keepalive_off(void)
 /* An accepted connection inherits SO_KEEPALIVE and the settings. */
 static void keepalive_inherited(void)
 {
-	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", xt_port(0));
 	int l = xt_socket(), c = xt_socket(), a;
 	struct xtcp_info a0;
 
 	CHECK_OK(xt_bind(l, "127.0.0.1", xt_port(0)));
 	CHECK_OK(keepalive_fast(l, 3));
 	CHECK_OK(listen(l, 4));
-	CHECK_OK(connect(c, (struct sockaddr *)&sa, sizeof(sa)));
+	CHECK_OK(xt_connect(c, "127.0.0.1", xt_port(0)));
 	a = accept(l, NULL, NULL);
 	CHECK(a >= 0);
 	CHECK(xt_getint(a, SOL_SOCKET, SO_KEEPALIVE) == 1);
@@ -263,7 +263,7 @@ static void keepalive_timeout(void)
 
 	NEED_OK(enter_netns("yb"));
 	NEED_OK(loss("ya", 0));
-	NEED_OK(ka_pair("yb", "ya", "10.79.0.2", xt_port(0), &l, &c, &a));
+	NEED_OK(ka_pair("yb", "ya", Y_B, xt_port(0), &l, &c, &a));
 	NEED_OK(loss("ya", 100));
 	t0 = now_ms();
 	CHECK_OK(keepalive_set(c, KA_IDLE, KA_INTVL, KA_CNT));
@@ -302,7 +302,7 @@ static void keepalive_peer_reset(void)
 
 	NEED_OK(enter_netns("yb"));
 	NEED_OK(loss("yb", 0));
-	NEED_OK(ka_pair("yb", "ya", "10.79.0.2", xt_port(0), &l, &c, &a));
+	NEED_OK(ka_pair("yb", "ya", Y_B, xt_port(0), &l, &c, &a));
 	NEED_OK(loss("yb", 100));
 	{
 		struct linger lg = { .l_onoff = 1, .l_linger = 0 };

@@ -194,7 +194,7 @@ static void small_buffer_case(unsigned short port, int rcvbuf, int mss,
 			ci.xtcpi_snd_nxt, ci.xtcpi_snd_wnd, ci.xtcpi_snd_cwnd,
 			ci.xtcpi_total_retrans, ci.xtcpi_backoff, ai.xtcpi_rcv_nxt,
 			ai.xtcpi_rcv_wnd, get_drops(a));
-		system("cat /proc/net/xtcp >&2");
+		system(xt_v6() ? "cat /proc/net/xtcp6 >&2" : "cat /proc/net/xtcp >&2");
 		close(a);	/* a stall: the RST frees the writer */
 		a = -1;
 	}
@@ -443,7 +443,6 @@ static int echo_cli_service(struct echo_client *cl, struct echo_cli_conn *c)
 static void *echo_client_run(void *arg)
 {
 	struct echo_client *cl = arg;
-	struct sockaddr_xtcp sa = xt_addr("127.0.0.1", ECHO_PORT);
 	const int n = ECHO_CONNS / ECHO_THREADS;
 	struct epoll_event ev[16];
 	int ep = epoll_create1(0), i, done = 0, rcvbuf = 32768;
@@ -462,7 +461,7 @@ static void *echo_client_run(void *arg)
 		 */
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &rcvbuf, sizeof(rcvbuf));
-		if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+		if (c->fd < 0 || xt_connect(c->fd, "127.0.0.1", ECHO_PORT) ||
 		    set_nonblock(c->fd) || epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &e)) {
 			fprintf(stderr, "  client %d: connection %d: %s\n", cl->id, i,
 				strerror(errno));
@@ -715,6 +714,8 @@ static void stream_peer_vanishes_etimedout(void)
 		"ip link add vsa netns xsa type veth peer name vsb netns xsb && "
 		"ip -n xsa addr add 10.80.0.1/24 dev vsa && "
 		"ip -n xsb addr add 10.80.0.2/24 dev vsb && "
+		"ip -n xsa addr add 2001:db8:80::1/64 dev vsa nodad && "
+		"ip -n xsb addr add 2001:db8:80::2/64 dev vsb nodad && "
 		"ip -n xsa link set vsa up && ip -n xsb link set vsb up && "
 		"ip netns exec xsa tc qdisc add dev vsa root netem loss 0%");
 	NEED(rc == 0);
@@ -726,11 +727,10 @@ static void stream_peer_vanishes_etimedout(void)
 	}
 	NEED_OK(enter_netns("xsb"));
 	l = xt_socket();
-	CHECK_OK(xt_bind(l, "10.80.0.2", xt_port(0)));
+	CHECK_OK(xt_bind(l, xt_ip("10.80.0.2", "2001:db8:80::2"), xt_port(0)));
 	CHECK_OK(listen(l, 4));
 	NEED_OK(enter_netns("xsa"));
 	for (i = 0; i < 3; i++) {
-		struct sockaddr_xtcp sa = xt_addr("10.80.0.2", xt_port(0));
 		int sndbuf = 8192, k;
 		struct xtcp_info ci;
 		char buf[4];
@@ -739,7 +739,8 @@ static void stream_peer_vanishes_etimedout(void)
 		v[i].mode = i;
 		v[i].c = xt_socket();
 		CHECK_OK(setsockopt(v[i].c, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)));
-		CHECK_OK(connect(v[i].c, (struct sockaddr *)&sa, sizeof(sa)));
+		CHECK_OK(xt_connect(v[i].c, xt_ip("10.80.0.2", "2001:db8:80::2"),
+				    xt_port(0)));
 		v[i].a = accept(l, NULL, NULL);
 		CHECK(v[i].a >= 0);
 		/* a few round trips: RTT samples, so RTO is rto_min */

@@ -530,6 +530,7 @@ static void flood_cookies(void)
 	pthread_t srv;
 	int l, ok, synrecv;
 
+	XT_V4_ONLY("a flood of raw IPv4 SYNs (IPv6 cookies: v6_pkt_test.py, cookie6)");
 	NEED(sc_netns() == 0);
 	sc_pin_last_cpu();
 	CHECK_OK(xt_sysctl_set("syncookies", 1));
@@ -601,6 +602,7 @@ static void flood_no_cookies(void)
 	struct sc_flood f;
 	int l, c, synrecv;
 
+	XT_V4_ONLY("a flood of raw IPv4 SYNs (IPv6 cookies: v6_pkt_test.py, cookie6)");
 	NEED(sc_netns() == 0);
 	sc_pin_last_cpu();
 	NEED_OK(xt_sysctl_set("syncookies", 0));
@@ -741,6 +743,7 @@ static void cookies_always(void)
 	long s0, r0;
 	int l;
 
+	XT_V4_ONLY("a flood of raw IPv4 SYNs (IPv6 cookies: v6_pkt_test.py, cookie6)");
 	NEED(sc_netns() == 0);
 	NEED_OK(xt_sysctl_set("syncookies", 2));
 	l = xt_listener(SC_ADDR, SC_PORT, SC_BACKLOG);
@@ -798,6 +801,7 @@ static void cookie_ack_forged(void)
 	int l, tx, rx, a;
 	long f0;
 
+	XT_V4_ONLY("a flood of raw IPv4 SYNs (IPv6 cookies: v6_pkt_test.py, cookie6)");
 	NEED(sc_netns() == 0);
 	NEED_OK(xt_sysctl_set("syncookies", 1));
 	l = xt_listener(SC_ADDR, SC_PORT, SC_BACKLOG);

@@ -611,6 +611,11 @@ class Timeout(Exception):
     pass
 
 
+class Skip(Exception):
+    """The test does not apply (run_suite reports it "ok ... # SKIP")."""
+    pass
+
+
 class Ctx:
     def __init__(self, tun):
         self.tun = tun
@@ -621,6 +626,11 @@ class Ctx:
     def note(self, text):
         """A "# " line printed after the test's result."""
         self.notes.append(text)
+
+    def v4_only(self, why):
+        """End the test as skipped in an IPv6 run: it is about IPv4."""
+        if V6:
+            raise Skip("IPv4 only: " + why)
 
     def check(self, cond, what):
         if not cond:
@@ -1801,8 +1811,12 @@ def run_suite(group, tests_all, alarm_s=40):
     """main() of a packet-test program on this infrastructure (hostile_,
     ackpath_, send_, ts_pkt_test.py): "[--list] [FILTER]" as this
     program's, one "ok - GROUP: NAME" / "not ok - GROUP: NAME" line per
-    selected test whatever fails, each test under an ALARM_S alarm.
+    selected test whatever fails, each test under an ALARM_S alarm.  With
+    XTCP_TEST_FAMILY=6 the group is GROUP6 ("hostile6"), as wire6; a test
+    that raises Skip (ctx.v4_only()) reports "ok - ... # SKIP".
     Returns the exit status: 1 if any test failed."""
+    if V6:
+        group += "6"
     sys.stdout.reconfigure(line_buffering=True)
     args = sys.argv[1:]
     listing = bool(args) and args[0] == "--list"
@@ -1832,10 +1846,13 @@ def run_suite(group, tests_all, alarm_s=40):
     try:
         for t in tests:
             ctx = Ctx(tun)
+            skipped = None
             try:
                 tun.drain()
                 signal.alarm(alarm_s)
                 t(ctx)
+            except Skip as e:
+                skipped = str(e)
             except Fail as e:
                 ctx.errors.append(str(e))
             except BaseException:
@@ -1852,6 +1869,9 @@ def run_suite(group, tests_all, alarm_s=40):
                 for e in ctx.errors:
                     for line in e.splitlines():
                         print("  | " + line)
+            elif skipped is not None:
+                print("ok - %s: %s # SKIP" % (group, t.__name__))
+                print("  skipped: " + skipped)
             else:
                 print("ok - %s: %s" % (group, t.__name__))
             for n in ctx.notes:
