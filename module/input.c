@@ -142,7 +142,8 @@ static struct sock *xtcp_rcv_lookup(struct net *net, struct sk_buff *skb,
 			*tw_done = true;
 			return NULL;
 		}
-		return xtcp_lookup_listener6(net, &ip6h->daddr, th->dest);
+		return xtcp_lookup_listener6(net, &ip6h->daddr, th->dest,
+					      xtcp_reuseport_hash(skb));
 	}
 	sk = xtcp_lookup_connection(net, ip_hdr(skb)->daddr, th->dest,
 				    ip_hdr(skb)->saddr, th->source);
@@ -152,7 +153,8 @@ static struct sock *xtcp_rcv_lookup(struct net *net, struct sk_buff *skb,
 		*tw_done = true;
 		return NULL;
 	}
-	return xtcp_lookup_listener(net, ip_hdr(skb)->daddr, th->dest);
+	return xtcp_lookup_listener(net, ip_hdr(skb)->daddr, th->dest,
+				    xtcp_reuseport_hash(skb));
 }
 
 /* Both IPs' handler: @skb's IP decides the lookups. */

@@ -101,6 +101,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	child->sk_sndbuf = listener->sk_sndbuf;
 	child->sk_userlocks = listener->sk_userlocks;
 	child->sk_reuse = listener->sk_reuse;
+	child->sk_reuseport = listener->sk_reuseport;	/* as sk_clone_lock() */
 	cxs->nodelay = lxs->nodelay;
 	cxs->user_mss = lxs->user_mss;
 	cxs->keepidle = lxs->keepidle;
@@ -403,6 +404,7 @@ int xtcp_do_accept(struct socket *sock, struct socket *newsock, int flags,
 
 	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
 	sock_graft(child, newsock);
+	xtcp_custom_sockopt(newsock);
 	newsock->state = SS_CONNECTED;
 	cxs->parent = NULL;
 	release_sock(child);

@@ -789,6 +789,7 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 		return -ENOBUFS;
 	sock->state = SS_UNCONNECTED;
 	sock->ops = &xtcp_stream_ops;
+	xtcp_custom_sockopt(sock);	/* SO_REUSEPORT: xtcp_setsockopt() */
 	sock_init_data(sock, sk);
 	xtcp_sock_init(sk);
 	return 0;

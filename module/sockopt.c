@@ -49,6 +49,7 @@ int xtcp_sockopt_check(int optname, int val)
 	case XTCP_USER_TIMEOUT:
 		return val < 0 ? -EINVAL : 0;
 	case XTCP_V6ONLY:
+	case XTCP_REUSEPORT:
 		return 0;
 	default:
 		return -ENOPROTOOPT;
@@ -63,6 +64,13 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int val, err;
 
+	/* SOL_SOCKET comes here only with SOCK_CUSTOM_SOCKOPT (compat.h) */
+	if (level == SOL_SOCKET && optname == SO_REUSEPORT) {
+		level = SOL_XTCP;
+		optname = XTCP_REUSEPORT;
+	} else if (level == SOL_SOCKET) {
+		return sock_setsockopt(sock, level, optname, optval, optlen);
+	}
 	if (level == SOL_IP)
 		return xtcp_ip_setsockopt(sk, optname, optval, optlen);
 	/* SOL_IPV6: IPV6_V6ONLY, as TCP takes it; the rest is not ours */
@@ -119,6 +127,10 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			return -EINVAL;
 		}
 		sk->sk_ipv6only = !!val;
+		break;
+	case XTCP_REUSEPORT:
+		/* as sk_setsockopt(): bind() and listen() look at it */
+		sk->sk_reuseport = !!val;
 		break;
 	}
 	release_sock(sk);
@@ -217,6 +229,9 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case XTCP_V6ONLY:
 		val = sk->sk_ipv6only;
+		break;
+	case XTCP_REUSEPORT:
+		val = sk->sk_reuseport;
 		break;
 	case XTCP_INFO: {
 		struct xtcp_info info;

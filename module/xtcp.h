@@ -128,6 +128,7 @@ struct xtcp_sock {
 	struct list_head	orphan_node;	/* in xtcp_net.orphans, oldest first */
 	u32			last_oow_ack;	/* jiffies: xtcp_oow_ratelimited() */
 	enum xtcp_hashed	hashed;
+	bool			rp_spare;	/* reuseport member, not in lhash */
 	struct hlist_node	bind_node;	/* in its port's bind bucket */
 	struct xtcp_bind_bucket	*bind_bucket;	/* that bucket, while bound */
 	bool			bound;
@@ -329,6 +330,7 @@ struct xtcp_net {
 	struct rhashtable	lhash;		/* listeners, by (addr, port) */
 	struct rhashtable	ehash6;		/* the same over IPv6 */
 	struct rhashtable	lhash6;
+	spinlock_t		lhash_lock;	/* listeners in and out, SO_REUSEPORT */
 	spinlock_t		all_lock;	/* guards all */
 	struct list_head	all;		/* every hashed socket */
 	struct list_head	orphans;	/* under all_lock, oldest first */
@@ -482,13 +484,16 @@ int xtcp_hash_connection(struct sock *sk);
 void xtcp_unhash(struct sock *sk);
 struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
 				    __be32 raddr, __be16 rport);
-struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport);
+struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport,
+				  u32 hash);
+u32 xtcp_reuseport_hash(const struct sk_buff *skb);
 bool xtcp_conn_hashed(struct net *net, const struct xtcp_key *key);
 struct sock *xtcp_lookup_connection6(struct net *net,
 				     const struct in6_addr *laddr, __be16 lport,
 				     const struct in6_addr *raddr, __be16 rport);
 struct sock *xtcp_lookup_listener6(struct net *net,
-				   const struct in6_addr *laddr, __be16 lport);
+				   const struct in6_addr *laddr, __be16 lport,
+				   u32 hash);
 bool xtcp_conn_hashed6(struct net *net, const struct xtcp_key6 *key);
 
 /* life.c: a socket's life, from sock_init to done, and its orphans */

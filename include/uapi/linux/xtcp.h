@@ -66,6 +66,12 @@ struct sockaddr_xtcp6 {
 /* int: IPv6 only, no v4-mapped peers (as IPV6_V6ONLY, which works too) */
 #define XTCP_V6ONLY		64
 /*
+ * int: SO_REUSEPORT, for kernels whose setsockopt(SOL_SOCKET) refuses it
+ * to a family other than AF_INET/AF_INET6 (before 6.5); SO_REUSEPORT
+ * itself works from 6.5 on, and getsockopt(SO_REUSEPORT) on every kernel
+ */
+#define XTCP_REUSEPORT		65
+/*
  * int: hold partial segments until uncorked, at most about 200 ms (an RTO,
  * the persist timer), as TCP_CORK; TCP's number
  */
