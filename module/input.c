@@ -312,6 +312,16 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 
+	/*
+	 * XTCP_DEFER_ACCEPT (tcp_check_req()): a bare ACK does not make the
+	 * child acceptable until the SYN,ACK went defer_accept more times;
+	 * data does.
+	 */
+	if (xs->parent && xs->tcb.state == XTCP_SYN_RECEIVED &&
+	    seg->flags == XTCP_ACK && !seg->len &&
+	    xs->retries < xs->defer_accept)
+		return false;
+
 	if (xs->ts.ok && xtcp_paws_drop(sk, seg))
 		return false;
 	xtcp_keepalive_rcv(sk);

@@ -31,6 +31,7 @@ static struct proto xtcp_prot = {
 	.release_cb	= xtcp_release_cb,
 	.backlog_rcv	= xtcp_do_rcv,
 	.keepalive	= xtcp_keepalive_set,
+	.stream_memory_free	= xtcp_stream_memory_free,
 	/* memory accounting (memory.c) */
 	.enter_memory_pressure	= xtcp_enter_memory_pressure,
 	.leave_memory_pressure	= xtcp_leave_memory_pressure,

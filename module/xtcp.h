@@ -197,6 +197,13 @@ struct xtcp_sock {
 	u32			keepintvl;	/* seconds, 0: sysctl default */
 	u8			keepcnt;	/* 0: sysctl default */
 	u32			user_timeout;	/* ms, 0: off */
+	u8			syncnt;		/* SYN tries, 0: syn_retries */
+	int			linger2_ms;	/* FIN_WAIT_2, 0: sysctl, <0: none */
+	u32			window_clamp;	/* largest window offered, 0: none */
+	u32			notsent_lowat;	/* unsent bytes for EPOLLOUT, 0: any */
+	u8			defer_accept;	/* SYN,ACK tries a bare ACK waits */
+	u8			quickack;	/* segments still ACKed at once */
+	bool			pingpong;	/* XTCP_QUICKACK 0: ACKs may wait */
 
 	/* keepalive (keepalive.c) */
 	unsigned long		ka_rcv;		/* jiffies at the peer's last segment */
@@ -626,6 +633,8 @@ void xtcp_rtx_arm(struct sock *sk);
 void xtcp_rtx_stop(struct sock *sk);
 void xtcp_rtx_revert(struct sock *sk);
 void xtcp_delack_arm(struct sock *sk);
+bool xtcp_stream_memory_free(const struct sock *sk, int wake);
+void xtcp_ack_now(struct sock *sk);
 void xtcp_persist_arm(struct sock *sk);
 void xtcp_fin_wait2_arm(struct sock *sk);
 u32 xtcp_persist_interval(u32 rto_ms, u8 backoff, u32 max_ms);
