@@ -610,10 +610,13 @@ EXPORT int setsockopt(int fd, int level, int opt, const void *val,
 	REAL(setsockopt);
 	if (!is_xtcp(fd))
 		return r_setsockopt(fd, level, opt, val, len);
-	/* the traffic class of our segments is not settable: accept it */
+	/* the traffic class: a module before IP_TOS took it ignores it */
 	if ((level == IPPROTO_IP && opt == IP_TOS) ||
-	    (level == IPPROTO_IPV6 && opt == IPV6_TCLASS))
-		return 0;
+	    (level == IPPROTO_IPV6 && opt == IPV6_TCLASS)) {
+		int r = r_setsockopt(fd, level, opt, val, len);
+
+		return r && errno == ENOPROTOOPT ? 0 : r;
+	}
 #ifdef XTCP_REUSEPORT
 	/* kernels before 6.5 refuse SO_REUSEPORT to AF_XTCP: XTCP's own */
 	if (level == SOL_SOCKET && opt == SO_REUSEPORT) {
