@@ -353,6 +353,8 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		if (xs->parent)
 			xtcp_child_ready(sk);
 	}
+	if (ev & (XTCP_EV_REFUSED | XTCP_EV_RESET))
+		xtcp_trace_sk_event(sk, XTCP_TRACE_RECEIVE_RESET);
 	if (ev & XTCP_EV_REFUSED) {
 		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
 		xtcp_done(sk, ECONNREFUSED);

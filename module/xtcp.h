@@ -672,6 +672,12 @@ void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
 void xtcp_trace_state6(const struct xtcp_key6 *key, enum xtcp_state old,
 		       enum xtcp_state new);
 void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state);
+enum xtcp_sk_event {
+	XTCP_TRACE_SEND_RESET,
+	XTCP_TRACE_RECEIVE_RESET,
+};
+
+void xtcp_trace_sk_event(struct sock *sk, enum xtcp_sk_event what);
 
 /* sockopt.c: SOL_XTCP options */
 int xtcp_sockopt_check(int optname, int val);
