@@ -115,7 +115,7 @@ static struct sock *xtcp_tt_conn(u32 laddr, u16 lport, u32 raddr, u16 rport)
 
 static struct sock *xtcp_tt_listener(u32 laddr, u16 lport)
 {
-	return xtcp_lookup_listener(&init_net, htonl(laddr), htons(lport));
+	return xtcp_lookup_listener(&init_net, htonl(laddr), htons(lport), 0);
 }
 
 /* Which socket @sk is, by its addresses, for failure messages. */

@@ -216,13 +216,23 @@ static void xtcp_sockopt_ranges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, xtcp_sockopt_check(XTCP_USER_TIMEOUT, 0));
 	KUNIT_EXPECT_EQ(test, 0, xtcp_sockopt_check(XTCP_USER_TIMEOUT, 30000));
 	KUNIT_EXPECT_EQ(test, -EINVAL, xtcp_sockopt_check(XTCP_USER_TIMEOUT, -1));
+	/* TCP's ranges (do_tcp_setsockopt()) */
+	KUNIT_EXPECT_EQ(test, -EINVAL, xtcp_sockopt_check(XTCP_SYNCNT, 0));
+	KUNIT_EXPECT_EQ(test, 0, xtcp_sockopt_check(XTCP_SYNCNT, 127));
+	KUNIT_EXPECT_EQ(test, -EINVAL, xtcp_sockopt_check(XTCP_SYNCNT, 128));
+	KUNIT_EXPECT_EQ(test, 0, xtcp_sockopt_check(XTCP_LINGER2, -1));
+	KUNIT_EXPECT_EQ(test, 0, xtcp_sockopt_check(XTCP_DEFER_ACCEPT, -1));
+	KUNIT_EXPECT_EQ(test, -EINVAL, xtcp_sockopt_check(XTCP_WINDOW_CLAMP, -1));
+	KUNIT_EXPECT_EQ(test, 0, xtcp_sockopt_check(XTCP_QUICKACK, 2));
+	KUNIT_EXPECT_EQ(test, 0, xtcp_sockopt_check(XTCP_NOTSENT_LOWAT, 1));
+	KUNIT_EXPECT_EQ(test, 0, xtcp_sockopt_check(XTCP_REUSEPORT, 1));
 }
 
 static void xtcp_sockopt_unknown(struct kunit *test)
 {
-	/* XTCP_INFO is read-only; 8 and 99 are not XTCP options. */
+	/* XTCP_INFO is read-only; 19 (TCP_REPAIR) and 99 are not XTCP's. */
 	KUNIT_EXPECT_EQ(test, -ENOPROTOOPT, xtcp_sockopt_check(XTCP_INFO, 0));
-	KUNIT_EXPECT_EQ(test, -ENOPROTOOPT, xtcp_sockopt_check(8, 0));
+	KUNIT_EXPECT_EQ(test, -ENOPROTOOPT, xtcp_sockopt_check(19, 0));
 	KUNIT_EXPECT_EQ(test, -ENOPROTOOPT, xtcp_sockopt_check(99, 1));
 }
 

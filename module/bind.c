@@ -54,7 +54,8 @@ static void xtcp_bound_addr(const struct sock *sk, struct in6_addr *a)
 
 /*
  * xtcp_bind_conflict() between the holder @other and @sk asking for @addr,
- * across the families (xtcp_addr_overlap()).
+ * across the families (xtcp_addr_overlap()), with SO_REUSEPORT and
+ * SO_BINDTODEVICE as inet_bind_conflict() takes them.
  */
 static bool xtcp_sk_conflict(const struct sock *other, const struct sock *sk,
 			     const struct in6_addr *addr)
@@ -64,8 +65,16 @@ static bool xtcp_sk_conflict(const struct sock *other, const struct sock *sk,
 	xtcp_bound_addr(other, &oa);
 	if (!xtcp_addr_overlap(&oa, other->sk_ipv6only, addr, sk->sk_ipv6only))
 		return false;
-	return !(other->sk_reuse && sk->sk_reuse &&
-		 other->sk_state != TCP_LISTEN);
+	/* bound to different devices (inet_bind_conflict()) */
+	if (other->sk_bound_dev_if && sk->sk_bound_dev_if &&
+	    other->sk_bound_dev_if != sk->sk_bound_dev_if)
+		return false;
+	if (other->sk_reuse && sk->sk_reuse && other->sk_state != TCP_LISTEN)
+		return false;
+	/* SO_REUSEPORT: both set it before bind, and one user owns both */
+	return !(other->sk_reuseport && sk->sk_reuseport &&
+		 uid_eq(sock_i_uid((struct sock *)other),
+			sock_i_uid((struct sock *)sk)));
 }
 
 /*
@@ -243,11 +252,14 @@ static bool xtcp_port_conflicts(struct xtcp_net *xn, struct sock *sk,
 	}
 	/*
 	 * TIME_WAIT entries hold their port for 2*MSL: SO_REUSEADDR binds
-	 * over them, ephemeral ports avoid them.
+	 * over them, ephemeral ports avoid them.  So does SO_REUSEPORT, a
+	 * server restarting (TCP's entries keep the option; ours do not
+	 * record it, so any entry gives way).
 	 */
 	if (any_holder)
 		return xtcp_tw_port_in_use6(sock_net(sk), &in6addr_any, port);
-	return !sk->sk_reuse && xtcp_tw_port_in_use6(sock_net(sk), addr, port);
+	return !sk->sk_reuse && !sk->sk_reuseport &&
+	       xtcp_tw_port_in_use6(sock_net(sk), addr, port);
 }
 
 /* Caller holds xn->bind_lock.  Return: a free port, or 0 if none is. */
@@ -572,7 +584,8 @@ bool xtcp_bind_inherit(struct sock *child, struct sock *listener)
  * @sk: the socket, locked by the caller
  *
  * A port shared under SO_REUSEADDR cannot have two listeners on
- * overlapping addresses (TCP's inet_csk_listen_start() check).
+ * overlapping addresses (TCP's inet_csk_listen_start() check); under
+ * SO_REUSEPORT it can.
  *
  * Return: 0 or -EADDRINUSE.
  */

@@ -157,4 +157,18 @@ static inline void xtcp_inet_set_recverr(struct sock *sk, bool on)
 #define KUNIT_STATIC_STUB_REDIRECT(real_fn_name, args...) ((void)(real_fn_name))
 #endif
 
+/*
+ * SOL_SOCKET options reach proto_ops->setsockopt only on a socket with
+ * SOCK_CUSTOM_SOCKOPT (6.5, sock_use_custom_sol_socket()): XTCP takes
+ * SO_REUSEPORT there, which sk_setsockopt() refuses to a non-inet family.
+ * 6.1 has neither the flag nor a way around that check: XTCP_REUSEPORT.
+ */
+#include <linux/net.h>
+static inline void xtcp_custom_sockopt(struct socket *sock)
+{
+#ifdef SOCK_CUSTOM_SOCKOPT
+	set_bit(SOCK_CUSTOM_SOCKOPT, &sock->flags);
+#endif
+}
+
 #endif /* _XTCP_COMPAT_H */

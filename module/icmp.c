@@ -393,7 +393,8 @@ out:
 }
 
 /*
- * SOL_IP: IP_RECVERR and IP_MTU_DISCOVER go to ip_setsockopt(); the other
+ * SOL_IP: IP_RECVERR and IP_MTU_DISCOVER go to ip_setsockopt(), and IP_TOS
+ * and IP_TTL, which ip_queue_xmit() puts on every segment; the other
  * IPv4 options are TCP's business that XTCP does not take (multicast
  * memberships, for one, would outlive a socket that inet_release() never
  * sees).
@@ -404,13 +405,15 @@ int xtcp_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	switch (optname) {
 	case IP_RECVERR:
 	case IP_MTU_DISCOVER:
+	case IP_TOS:
+	case IP_TTL:
 		return ip_setsockopt(sk, SOL_IP, optname, optval, optlen);
 	default:
 		return -ENOPROTOOPT;
 	}
 }
 
-/* The same two, and IP_MTU: the path MTU of the cached route. */
+/* The same, and IP_MTU: the path MTU of the cached route. */
 int xtcp_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
 		       int __user *optlen)
 {
@@ -418,6 +421,8 @@ int xtcp_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
 	case IP_RECVERR:
 	case IP_MTU_DISCOVER:
 	case IP_MTU:
+	case IP_TOS:
+	case IP_TTL:
 		return ip_getsockopt(sk, SOL_IP, optname, optval, optlen);
 	default:
 		return -ENOPROTOOPT;

@@ -140,7 +140,8 @@ static struct sock *xtcp_rcv_lookup(struct net *net, struct sk_buff *skb,
 			*tw_done = true;
 			return NULL;
 		}
-		return xtcp_lookup_listener6(net, &ip6h->daddr, th->dest);
+		return xtcp_lookup_listener6(net, &ip6h->daddr, th->dest,
+					      xtcp_reuseport_hash(skb));
 	}
 	sk = xtcp_lookup_connection(net, ip_hdr(skb)->daddr, th->dest,
 				    ip_hdr(skb)->saddr, th->source);
@@ -150,7 +151,8 @@ static struct sock *xtcp_rcv_lookup(struct net *net, struct sk_buff *skb,
 		*tw_done = true;
 		return NULL;
 	}
-	return xtcp_lookup_listener(net, ip_hdr(skb)->daddr, th->dest);
+	return xtcp_lookup_listener(net, ip_hdr(skb)->daddr, th->dest,
+				    xtcp_reuseport_hash(skb));
 }
 
 /* Both IPs' handler: @skb's IP decides the lookups. */
@@ -352,6 +354,16 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		return false;
 	}
 
+	/*
+	 * XTCP_DEFER_ACCEPT (tcp_check_req()): a bare ACK does not make the
+	 * child acceptable until the SYN,ACK went defer_accept more times;
+	 * data does.
+	 */
+	if (xs->parent && xs->tcb.state == XTCP_SYN_RECEIVED &&
+	    seg->flags == XTCP_ACK && !seg->len &&
+	    xs->retries < xs->defer_accept)
+		return false;
+
 	if (xs->ts.ok && xtcp_paws_drop(sk, seg))
 		return false;
 	xtcp_keepalive_rcv(sk);
@@ -394,6 +406,8 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		if (xs->parent)
 			xtcp_child_ready(sk);
 	}
+	if (ev & (XTCP_EV_REFUSED | XTCP_EV_RESET))
+		xtcp_trace_sk_event(sk, XTCP_TRACE_RECEIVE_RESET);
 	if (ev & XTCP_EV_REFUSED) {
 		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
 		xtcp_done(sk, ECONNREFUSED);

@@ -135,6 +135,8 @@ void xtcp_abort(struct sock *sk, int err)
 
 	xtcp_tcb_abort(&xtcp_sk(sk)->tcb, &r);
 	xtcp_sync_state(sk);
+	if (r.flags & XTCP_RST)
+		xtcp_trace_sk_event(sk, XTCP_TRACE_SEND_RESET);
 	if (r.flags)
 		xtcp_send(sk, &r);
 	xtcp_done(sk, err);

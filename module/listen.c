@@ -101,12 +101,23 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	child->sk_sndbuf = listener->sk_sndbuf;
 	child->sk_userlocks = listener->sk_userlocks;
 	child->sk_reuse = listener->sk_reuse;
+	child->sk_reuseport = listener->sk_reuseport;	/* as sk_clone_lock() */
+	/* IP_TOS, IP_TTL, IPV6_TCLASS, IPV6_UNICAST_HOPS: TCP's children copy */
+	inet_sk(child)->tos = inet_sk(listener)->tos;
+	inet_sk(child)->uc_ttl = inet_sk(listener)->uc_ttl;
+	cxs->inet6.tclass = lxs->inet6.tclass;
+	cxs->inet6.hop_limit = lxs->inet6.hop_limit;
 	cxs->nodelay = lxs->nodelay;
 	cxs->user_mss = lxs->user_mss;
 	cxs->keepidle = lxs->keepidle;
 	cxs->keepintvl = lxs->keepintvl;
 	cxs->keepcnt = lxs->keepcnt;
 	cxs->user_timeout = lxs->user_timeout;
+	cxs->syncnt = lxs->syncnt;
+	cxs->linger2_ms = lxs->linger2_ms;
+	cxs->window_clamp = lxs->window_clamp;
+	cxs->notsent_lowat = lxs->notsent_lowat;
+	cxs->defer_accept = lxs->defer_accept;
 	sock_valbool_flag(child, SOCK_KEEPOPEN, sock_flag(listener, SOCK_KEEPOPEN));
 	xtcp_pmtu_init(child, listener);
 	cxs->traced_state = XTCP_LISTEN;	/* it leaves LISTEN, as TCP's children */
@@ -405,6 +416,7 @@ int xtcp_do_accept(struct socket *sock, struct socket *newsock, int flags,
 
 	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
 	sock_graft(child, newsock);
+	xtcp_custom_sockopt(newsock);
 	newsock->state = SS_CONNECTED;
 	cxs->parent = NULL;
 	release_sock(child);

@@ -28,12 +28,24 @@ static u32 xtcp_rcv_window_now(struct sock *sk)
 	int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	int free = rcvbuf - atomic_read(&sk->sk_rmem_alloc);
 	u32 promised = xs->rcv_wup + tcb->rcv_wnd - tcb->rcv_nxt;
+	u32 clamp = xs->window_clamp ?: U32_MAX;	/* XTCP_WINDOW_CLAMP */
 
 	if (xtcp_seq_before(xs->rcv_wup + tcb->rcv_wnd, tcb->rcv_nxt))
 		promised = 0;
-	return xtcp_rcv_window(xtcp_win_from_space(max(free, 0), xs->rcv_ratio),
-			       xtcp_win_from_space(rcvbuf, xs->rcv_ratio),
+	return xtcp_rcv_window(min(xtcp_win_from_space(max(free, 0),
+						       xs->rcv_ratio), clamp),
+			       min(xtcp_win_from_space(rcvbuf, xs->rcv_ratio),
+				   clamp),
 			       xtcp_rcv_mss(xs), promised, tcb->rcv_wscale);
+}
+
+/* XTCP_QUICKACK: a delayed ACK goes now (tcp_cleanup_rbuf(sk, 1)). */
+void xtcp_ack_now(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ack_pending && xtcp_state_acks_later(xs->tcb.state))
+		xtcp_send_ack(sk);
 }
 
 /* The window for the segment about to go; xtcp_ack_sent() notes its edge. */
@@ -71,6 +83,8 @@ void xtcp_rcv_window_init(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->tcb.rcv_wnd = xtcp_syn_window(READ_ONCE(sk->sk_rcvbuf), xs->rcv_ratio);
+	if (xs->window_clamp)
+		xs->tcb.rcv_wnd = min(xs->tcb.rcv_wnd, xs->window_clamp);
 	if (xs->tcb.rcv_wscale)
 		xs->tcb.rcv_wscale = xtcp_rcv_wscale(sk);
 }
@@ -344,6 +358,11 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb, unsigned int *fin_ev)
 	xs->ack_pending += tcb->rcv_nxt - before;
 	now = xs->ack_pending >= min(2 * xtcp_rcv_mss(xs), tcb->rcv_wnd / 2) ||
 	      tcb->rcv_nxt - before != seg->len;
+	/* XTCP_QUICKACK: the next segments are ACKed at once */
+	if (xs->quickack && !now) {
+		xs->quickack--;
+		now = true;
+	}
 	sk->sk_data_ready(sk);
 	if (fin) {
 		/* the FIN follows the data just queued */

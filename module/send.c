@@ -32,6 +32,24 @@ static void xtcp_set_rto(struct sock *sk)
 	xs->rto_ms = max_t(u32, DIV_ROUND_UP(us, USEC_PER_MSEC), 1);
 }
 
+/**
+ * xtcp_stream_memory_free - sk_prot->stream_memory_free, as
+ * tcp_stream_memory_free(): with XTCP_NOTSENT_LOWAT, writable only while
+ * fewer bytes than that wait unsent (twice as few to wake a writer)
+ * @sk: the socket
+ * @wake: 1 when deciding to wake a writer
+ *
+ * Return: true if a writer may queue more.
+ */
+bool xtcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 lowat = READ_ONCE(xs->notsent_lowat) ?: U32_MAX;
+	u32 notsent = READ_ONCE(xs->tcb.write_seq) - READ_ONCE(xs->tcb.snd_nxt);
+
+	return (u64)notsent << wake < lowat;
+}
+
 /* Wake writers when the queue has drained enough (sk_stream_write_space). */
 void xtcp_write_space(struct sock *sk)
 {

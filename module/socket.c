@@ -31,6 +31,7 @@ static struct proto xtcp_prot = {
 	.release_cb	= xtcp_release_cb,
 	.backlog_rcv	= xtcp_do_rcv,
 	.keepalive	= xtcp_keepalive_set,
+	.stream_memory_free	= xtcp_stream_memory_free,
 	/* memory accounting (memory.c) */
 	.enter_memory_pressure	= xtcp_enter_memory_pressure,
 	.leave_memory_pressure	= xtcp_leave_memory_pressure,
@@ -790,6 +791,7 @@ static int xtcp_create(struct net *net, struct socket *sock, int protocol,
 		return -ENOBUFS;
 	sock->state = SS_UNCONNECTED;
 	sock->ops = &xtcp_stream_ops;
+	xtcp_custom_sockopt(sock);	/* SO_REUSEPORT: xtcp_setsockopt() */
 	sock_init_data(sock, sk);
 	xtcp_sock_init(sk);
 	return 0;

@@ -7,6 +7,7 @@
 #include <linux/in6.h>
 #include <linux/sockptr.h>
 #include <linux/uaccess.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "xtcp.h"
@@ -17,6 +18,45 @@
 #define XTCP_MAX_KEEPIDLE	32767
 #define XTCP_MAX_KEEPINTVL	32767
 #define XTCP_MAX_KEEPCNT	127
+/* MAX_TCP_SYNCNT, TCP_FIN_TIMEOUT_MAX (s) */
+#define XTCP_MAX_SYNCNT		127
+#define XTCP_MAX_LINGER2	120
+/* TCP_TIMEOUT_INIT, TCP_RTO_MAX in s; TCP_MAX_QUICKACKS */
+#define XTCP_DEFER_RTO_INIT	1
+#define XTCP_DEFER_RTO_MAX	120
+#define XTCP_MAX_QUICKACKS	16
+
+/* secs_to_retrans(): SYN,ACK tries (RTO 1 s doubling) covering @seconds */
+static u8 xtcp_secs_to_retrans(int seconds)
+{
+	int timeout = XTCP_DEFER_RTO_INIT, period = timeout;
+	u8 res = 0;
+
+	if (seconds > 0) {
+		res = 1;
+		while (seconds > period && res < 255) {
+			res++;
+			timeout = min(timeout << 1, XTCP_DEFER_RTO_MAX);
+			period += timeout;
+		}
+	}
+	return res;
+}
+
+/* retrans_to_secs(): the seconds @retrans tries take */
+static int xtcp_retrans_to_secs(u8 retrans)
+{
+	int timeout = XTCP_DEFER_RTO_INIT, period = 0;
+
+	if (retrans > 0) {
+		period = timeout;
+		while (--retrans) {
+			timeout = min(timeout << 1, XTCP_DEFER_RTO_MAX);
+			period += timeout;
+		}
+	}
+	return period;
+}
 
 /*
  * What getsockopt reports before anything is set: TCP's MSS default; the
@@ -48,7 +88,16 @@ int xtcp_sockopt_check(int optname, int val)
 		return val < 1 || val > XTCP_MAX_KEEPCNT ? -EINVAL : 0;
 	case XTCP_USER_TIMEOUT:
 		return val < 0 ? -EINVAL : 0;
+	case XTCP_SYNCNT:
+		return val < 1 || val > XTCP_MAX_SYNCNT ? -EINVAL : 0;
+	case XTCP_WINDOW_CLAMP:
+		return val < 0 ? -EINVAL : 0;
+	case XTCP_LINGER2:
+	case XTCP_NOTSENT_LOWAT:
+	case XTCP_DEFER_ACCEPT:
+	case XTCP_QUICKACK:
 	case XTCP_V6ONLY:
+	case XTCP_REUSEPORT:
 		return 0;
 	default:
 		return -ENOPROTOOPT;
@@ -63,8 +112,19 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int val, err;
 
+	/* SOL_SOCKET comes here only with SOCK_CUSTOM_SOCKOPT (compat.h) */
+	if (level == SOL_SOCKET && optname == SO_REUSEPORT) {
+		level = SOL_XTCP;
+		optname = XTCP_REUSEPORT;
+	} else if (level == SOL_SOCKET) {
+		return sock_setsockopt(sock, level, optname, optval, optlen);
+	}
 	if (level == SOL_IP)
 		return xtcp_ip_setsockopt(sk, optname, optval, optlen);
+	/* the traffic class and hop limit inet6_csk_xmit() puts on segments */
+	if (level == SOL_IPV6 &&
+	    (optname == IPV6_TCLASS || optname == IPV6_UNICAST_HOPS))
+		return ipv6_setsockopt(sk, level, optname, optval, optlen);
 	/* SOL_IPV6: IPV6_V6ONLY, as TCP takes it; the rest is not ours */
 	if (level == SOL_IPV6 && optname == IPV6_V6ONLY) {
 		level = SOL_XTCP;
@@ -119,6 +179,45 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 			return -EINVAL;
 		}
 		sk->sk_ipv6only = !!val;
+		break;
+	case XTCP_REUSEPORT:
+		/* as sk_setsockopt(): bind() and listen() look at it */
+		sk->sk_reuseport = !!val;
+		break;
+	case XTCP_SYNCNT:
+		xs->syncnt = val;
+		break;
+	case XTCP_LINGER2:
+		/* do_tcp_setsockopt(): < 0 none, 0 the sysctl, at most 120 s */
+		xs->linger2_ms = val < 0 ? -1 :
+				 min(val, XTCP_MAX_LINGER2) * MSEC_PER_SEC;
+		break;
+	case XTCP_WINDOW_CLAMP:
+		/* tcp_set_window_clamp(): 0 only while closed */
+		if (!val && sk->sk_state != TCP_CLOSE) {
+			release_sock(sk);
+			return -EINVAL;
+		}
+		xs->window_clamp = val ? max_t(u32, val, SOCK_MIN_RCVBUF / 2) : 0;
+		break;
+	case XTCP_NOTSENT_LOWAT:
+		xs->notsent_lowat = val;
+		sk->sk_write_space(sk);	/* as TCP: a raised mark may wake */
+		break;
+	case XTCP_DEFER_ACCEPT:
+		/* as TCP: seconds, kept as SYN,ACK tries (secs_to_retrans()) */
+		xs->defer_accept = xtcp_secs_to_retrans(val);
+		break;
+	case XTCP_QUICKACK:
+		/* __tcp_sock_set_quickack(): 1 ACKs what waits, and quickly */
+		if (val & 1) {
+			xs->pingpong = false;
+			xs->quickack = XTCP_MAX_QUICKACKS;
+			xtcp_ack_now(sk);
+		} else {
+			xs->pingpong = true;
+			xs->quickack = 0;
+		}
 		break;
 	}
 	release_sock(sk);
@@ -180,6 +279,9 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 
 	if (level == SOL_IP)
 		return xtcp_ip_getsockopt(sk, optname, optval, optlen);
+	if (level == SOL_IPV6 &&
+	    (optname == IPV6_TCLASS || optname == IPV6_UNICAST_HOPS))
+		return ipv6_getsockopt(sk, level, optname, optval, optlen);
 	if (level == SOL_IPV6 && optname == IPV6_V6ONLY) {
 		level = SOL_XTCP;
 		optname = XTCP_V6ONLY;
@@ -224,6 +326,29 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case XTCP_V6ONLY:
 		val = sk->sk_ipv6only;
+		break;
+	case XTCP_REUSEPORT:
+		val = sk->sk_reuseport;
+		break;
+	case XTCP_SYNCNT:
+		val = xs->syncnt ?: READ_ONCE(xn->syn_retries);
+		break;
+	case XTCP_LINGER2:
+		val = xs->linger2_ms;
+		if (val >= 0)
+			val = (val ?: READ_ONCE(xn->fin_timeout_ms)) / MSEC_PER_SEC;
+		break;
+	case XTCP_WINDOW_CLAMP:
+		val = xs->window_clamp;
+		break;
+	case XTCP_NOTSENT_LOWAT:
+		val = xs->notsent_lowat;
+		break;
+	case XTCP_DEFER_ACCEPT:
+		val = xtcp_retrans_to_secs(xs->defer_accept);
+		break;
+	case XTCP_QUICKACK:
+		val = !xs->pingpong;
 		break;
 	case XTCP_INFO: {
 		struct xtcp_info info;

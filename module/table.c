@@ -8,8 +8,10 @@
  * until the grace period ends even if it is being closed.
  */
 #include <linux/rhashtable.h>
+#include <linux/siphash.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include <net/sock_reuseport.h>
 
 #include "xtcp.h"
 
@@ -47,6 +49,7 @@ int xtcp_table_init(struct xtcp_net *xn)
 {
 	int err;
 
+	spin_lock_init(&xn->lhash_lock);
 	spin_lock_init(&xn->all_lock);
 	INIT_LIST_HEAD(&xn->all);
 	err = rhashtable_init(&xn->ehash, &xtcp_ehash_params);
@@ -104,11 +107,34 @@ void xtcp_key_set(struct sock *sk)
 	k->rport = inet->inet_dport;
 }
 
+/* @sk is hashed (in a table, or a spare of a reuseport group): list it. */
+static void xtcp_hashed_add(struct sock *sk, enum xtcp_hashed kind)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->hashed = kind;
+	spin_lock_bh(&xn->all_lock);
+	list_add_tail(&xs->all_node, &xn->all);
+	spin_unlock_bh(&xn->all_lock);
+}
+
+/* Take unhashed @sk off xtcp_net.all. */
+static void xtcp_unlist(struct sock *sk)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->hashed = XTCP_UNHASHED;
+	spin_lock_bh(&xn->all_lock);
+	list_del_init(&xs->all_node);
+	spin_unlock_bh(&xn->all_lock);
+}
+
 static int xtcp_hash(struct sock *sk, struct rhashtable *ht,
 		     const struct rhashtable_params params,
 		     enum xtcp_hashed kind, int in_use)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int err;
 
@@ -119,11 +145,71 @@ static int xtcp_hash(struct sock *sk, struct rhashtable *ht,
 	err = rhashtable_lookup_insert_fast(ht, &xs->hnode, params);
 	if (err)
 		return err == -EEXIST ? in_use : err;
-	xs->hashed = kind;
-	spin_lock_bh(&xn->all_lock);
-	list_add_tail(&xs->all_node, &xn->all);
-	spin_unlock_bh(&xn->all_lock);
+	xtcp_hashed_add(sk, kind);
 	return 0;
+}
+
+/* Is @sk bound to the wildcard address (reuseport_alloc()'s bind_inany)? */
+static bool xtcp_bound_any(const struct sock *sk)
+{
+	if (xtcp_sk(sk)->af->family == AF_INET6)
+		return ipv6_addr_any(&sk->sk_v6_rcv_saddr);
+	return sk->sk_rcv_saddr == htonl(INADDR_ANY);
+}
+
+/*
+ * SO_REUSEPORT (as inet_reuseport_add_sock()): listening @sk, whose
+ * address and port the listener @head holds in the table, joins @head's
+ * group if both set the option before listening, under the same user and
+ * device.  Only the group's first listener is in the table; lookups pick
+ * a member by hash (xtcp_get_listener()).  Caller holds xn->lhash_lock.
+ */
+static int xtcp_reuseport_join(struct sock *sk, struct sock *head,
+			       enum xtcp_hashed kind)
+{
+	int err;
+
+	if (!head || !rcu_access_pointer(head->sk_reuseport_cb) ||
+	    !head->sk_reuseport ||
+	    head->sk_ipv6only != sk->sk_ipv6only ||
+	    head->sk_bound_dev_if != sk->sk_bound_dev_if ||
+	    !uid_eq(sock_i_uid(head), sock_i_uid(sk)))
+		return -EADDRINUSE;
+	err = reuseport_add_sock(sk, head, xtcp_bound_any(sk));
+	if (err)
+		return err;
+	xtcp_sk(sk)->rp_spare = true;
+	xtcp_hashed_add(sk, kind);
+	return 0;
+}
+
+/* xtcp_hash_listener() under xn->lhash_lock. */
+static int xtcp_hash_listener_locked(struct sock *sk, struct rhashtable *ht,
+				     const struct rhashtable_params params,
+				     enum xtcp_hashed kind, const void *key)
+{
+	int err = xtcp_hash(sk, ht, params, kind, -EADDRINUSE);
+	struct xtcp_sock *head;
+
+	if (!sk->sk_reuseport)
+		return err;
+	if (!err) {
+		/* the group's first: a group of one (inet_reuseport_add_sock()) */
+		err = reuseport_alloc(sk, xtcp_bound_any(sk));
+		if (err) {
+			rhashtable_remove_fast(ht, &xtcp_sk(sk)->hnode, params);
+			xtcp_unlist(sk);
+		}
+		return err;
+	}
+	if (err != -EADDRINUSE)
+		return err;
+	/* the holder stays: listeners leave under lhash_lock */
+	rcu_read_lock();
+	head = rhashtable_lookup(ht, key, params);
+	err = xtcp_reuseport_join(sk, head ? xtcp_to_sk(head) : NULL, kind);
+	rcu_read_unlock();
+	return err;
 }
 
 /**
@@ -135,12 +221,21 @@ static int xtcp_hash(struct sock *sk, struct rhashtable *ht,
  */
 int xtcp_hash_listener(struct sock *sk)
 {
-	if (xtcp_sk(sk)->af->family == AF_INET6)
-		return xtcp_hash(sk, &xtcp_pernet(sock_net(sk))->lhash6,
-				 xtcp_lhash6_params, XTCP_HASHED_LISTEN6,
-				 -EADDRINUSE);
-	return xtcp_hash(sk, &xtcp_pernet(sock_net(sk))->lhash,
-			 xtcp_lhash_params, XTCP_HASHED_LISTEN, -EADDRINUSE);
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int err;
+
+	spin_lock_bh(&xn->lhash_lock);
+	if (xs->af->family == AF_INET6)
+		err = xtcp_hash_listener_locked(sk, &xn->lhash6,
+						xtcp_lhash6_params,
+						XTCP_HASHED_LISTEN6, &xs->key6);
+	else
+		err = xtcp_hash_listener_locked(sk, &xn->lhash,
+						xtcp_lhash_params,
+						XTCP_HASHED_LISTEN, &xs->key);
+	spin_unlock_bh(&xn->lhash_lock);
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_hash_listener);
 
@@ -161,6 +256,43 @@ int xtcp_hash_connection(struct sock *sk)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_hash_connection);
 
+/*
+ * Listener @sk leaves its table (caller holds xn->lhash_lock).  The first
+ * listener of a reuseport group hands its place in the table to another
+ * member, so that the others keep taking SYNs; then it leaves the group.
+ */
+static void xtcp_unhash_listener(struct sock *sk, struct rhashtable *ht,
+				 const struct rhashtable_params params)
+{
+	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sock_reuseport *reuse;
+	struct sock *heir = NULL;
+	unsigned int i;
+
+	lockdep_assert_held(&xn->lhash_lock);
+	rcu_read_lock();
+	reuse = rcu_dereference(sk->sk_reuseport_cb);
+	/* members come and go under lhash_lock only: socks[] holds still */
+	for (i = 0; reuse && !xs->rp_spare && i < reuse->num_socks; i++) {
+		if (reuse->socks[i] != sk) {
+			heir = reuse->socks[i];
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (heir) {
+		xtcp_sk(heir)->rp_spare = false;
+		rhashtable_replace_fast(ht, &xs->hnode, &xtcp_sk(heir)->hnode,
+					params);
+	} else if (!xs->rp_spare) {
+		rhashtable_remove_fast(ht, &xs->hnode, params);
+	}
+	xs->rp_spare = false;
+	if (reuse)
+		reuseport_detach_sock(sk);
+}
+
 /* Remove @sk from whichever table holds it; idempotent. */
 void xtcp_unhash(struct sock *sk)
 {
@@ -169,14 +301,17 @@ void xtcp_unhash(struct sock *sk)
 
 	switch (xs->hashed) {
 	case XTCP_HASHED_LISTEN:
-		rhashtable_remove_fast(&xn->lhash, &xs->hnode, xtcp_lhash_params);
+		spin_lock_bh(&xn->lhash_lock);
+		xtcp_unhash_listener(sk, &xn->lhash, xtcp_lhash_params);
+		spin_unlock_bh(&xn->lhash_lock);
 		break;
 	case XTCP_HASHED_CONN:
 		rhashtable_remove_fast(&xn->ehash, &xs->hnode, xtcp_ehash_params);
 		break;
 	case XTCP_HASHED_LISTEN6:
-		rhashtable_remove_fast(&xn->lhash6, &xs->hnode,
-				       xtcp_lhash6_params);
+		spin_lock_bh(&xn->lhash_lock);
+		xtcp_unhash_listener(sk, &xn->lhash6, xtcp_lhash6_params);
+		spin_unlock_bh(&xn->lhash_lock);
 		break;
 	case XTCP_HASHED_CONN6:
 		rhashtable_remove_fast(&xn->ehash6, &xs->hnode,
@@ -185,10 +320,7 @@ void xtcp_unhash(struct sock *sk)
 	case XTCP_UNHASHED:
 		return;
 	}
-	xs->hashed = XTCP_UNHASHED;
-	spin_lock_bh(&xn->all_lock);
-	list_del_init(&xs->all_node);
-	spin_unlock_bh(&xn->all_lock);
+	xtcp_unlist(sk);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_unhash);
 
@@ -198,6 +330,51 @@ static struct sock *xtcp_get(struct xtcp_sock *xs)
 	struct sock *sk = xs ? xtcp_to_sk(xs) : NULL;
 
 	return sk && refcount_inc_not_zero(&sk->sk_refcnt) ? sk : NULL;
+}
+
+/*
+ * Under RCU: listener @xs, or the member of its SO_REUSEPORT group that
+ * @hash picks (reuseport_select_sock(), no BPF program: XTCP has no skb
+ * layout for one), with a reference.
+ */
+static struct sock *xtcp_get_listener(struct xtcp_sock *xs, u32 hash)
+{
+	struct sock *sk = xs ? xtcp_to_sk(xs) : NULL;
+	struct sock *sel;
+
+	if (sk && rcu_access_pointer(sk->sk_reuseport_cb)) {
+		sel = reuseport_select_sock(sk, hash, NULL, 0);
+		if (sel)
+			sk = sel;
+	}
+	return sk && refcount_inc_not_zero(&sk->sk_refcnt) ? sk : NULL;
+}
+
+static siphash_aligned_key_t xtcp_rp_secret;
+
+/**
+ * xtcp_reuseport_hash - the hash that spreads @skb's connection over a
+ * reuseport group: of the 4-tuple, keyed, as inet_ehashfn()
+ * @skb: a segment, its IP and XTCP headers set
+ *
+ * Return: the hash.
+ */
+u32 xtcp_reuseport_hash(const struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	u32 ports = (u32)ntohs(th->source) << 16 | ntohs(th->dest);
+
+	net_get_random_once(&xtcp_rp_secret, sizeof(xtcp_rp_secret));
+	if (xtcp_skb_v6(skb)) {
+		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		return siphash_3u32(ipv6_addr_hash(&ip6h->saddr),
+				    ipv6_addr_hash(&ip6h->daddr),
+				    ports, &xtcp_rp_secret);
+	}
+	return siphash_3u32((__force u32)ip_hdr(skb)->saddr,
+			    (__force u32)ip_hdr(skb)->daddr, ports,
+			    &xtcp_rp_secret);
 }
 
 /**
@@ -252,12 +429,14 @@ bool xtcp_conn_hashed(struct net *net, const struct xtcp_key *key)
  * @net: namespace
  * @laddr: local address the segment was sent to
  * @lport: local port
+ * @hash: xtcp_reuseport_hash() of the SYN: picks a reuseport group's member
  *
  * A listener bound to @laddr wins over one bound to INADDR_ANY.
  *
  * Return: the socket with a reference held, or NULL.
  */
-struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport)
+struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport,
+				  u32 hash)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	struct xtcp_key k = { .laddr = laddr, .lport = lport };
@@ -267,16 +446,19 @@ struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport)
 	struct xtcp_sock *xs;
 
 	rcu_read_lock();
-	sk = xtcp_get(rhashtable_lookup(&xn->lhash, &k, xtcp_lhash_params));
+	sk = xtcp_get_listener(rhashtable_lookup(&xn->lhash, &k,
+						 xtcp_lhash_params), hash);
 	if (!sk && laddr != htonl(INADDR_ANY)) {
 		k.laddr = htonl(INADDR_ANY);
-		sk = xtcp_get(rhashtable_lookup(&xn->lhash, &k, xtcp_lhash_params));
+		sk = xtcp_get_listener(rhashtable_lookup(&xn->lhash, &k,
+							 xtcp_lhash_params),
+				       hash);
 	}
 	/* a dual-stack listener on :: takes IPv4 too (v4-mapped children) */
 	if (!sk) {
 		xs = rhashtable_lookup(&xn->lhash6, &k6, xtcp_lhash6_params);
 		if (xs && !xtcp_to_sk(xs)->sk_ipv6only)
-			sk = xtcp_get(xs);
+			sk = xtcp_get_listener(xs, hash);
 	}
 	rcu_read_unlock();
 	return sk;
@@ -314,18 +496,21 @@ bool xtcp_conn_hashed6(struct net *net, const struct xtcp_key6 *key)
 
 /* xtcp_lookup_listener() over IPv6: @laddr's, else one on ::. */
 struct sock *xtcp_lookup_listener6(struct net *net,
-				   const struct in6_addr *laddr, __be16 lport)
+				   const struct in6_addr *laddr, __be16 lport,
+				   u32 hash)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	struct xtcp_key6 k = { .laddr = *laddr, .lport = lport };
 	struct sock *sk;
 
 	rcu_read_lock();
-	sk = xtcp_get(rhashtable_lookup(&xn->lhash6, &k, xtcp_lhash6_params));
+	sk = xtcp_get_listener(rhashtable_lookup(&xn->lhash6, &k,
+						 xtcp_lhash6_params), hash);
 	if (!sk && !ipv6_addr_any(laddr)) {
 		k.laddr = in6addr_any;
-		sk = xtcp_get(rhashtable_lookup(&xn->lhash6, &k,
-						xtcp_lhash6_params));
+		sk = xtcp_get_listener(rhashtable_lookup(&xn->lhash6, &k,
+							 xtcp_lhash6_params),
+				       hash);
 	}
 	rcu_read_unlock();
 	return sk;

@@ -81,10 +81,12 @@ static void xtcp_rtx_timeout(struct sock *sk)
 
 	switch (xs->tcb.state) {
 	case XTCP_SYN_SENT:
-		limit = READ_ONCE(xn->syn_retries);
+		limit = xs->syncnt ?: READ_ONCE(xn->syn_retries);
 		break;
 	case XTCP_SYN_RECEIVED:
-		limit = READ_ONCE(xn->synack_retries);
+		/* a deferred child waits its XTCP_DEFER_ACCEPT tries out */
+		limit = max_t(int, READ_ONCE(xn->synack_retries),
+			      xs->defer_accept);
 		break;
 	default:
 		if (!xtcp_state_sends(xs->tcb.state))
@@ -450,8 +452,12 @@ void xtcp_persist_arm(struct sock *sk)
  */
 void xtcp_fin_wait2_arm(struct sock *sk)
 {
-	xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2,
-		       READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms));
+	int linger2 = xtcp_sk(sk)->linger2_ms;
+
+	/* XTCP_LINGER2 (tp->linger2): its own time; < 0 resets at once */
+	if (!linger2)
+		linger2 = READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms);
+	xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2, max(linger2, 0));
 }
 
 /**

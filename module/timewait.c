@@ -645,8 +645,9 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 	case XTCP_TW_ACT_SYN:
 		/* As Linux: without a listener the entry stays and ACKs. */
 		l = xtcp_skb_v6(skb) ?
-		    xtcp_lookup_listener6(net, &ipv6_hdr(skb)->daddr, th->dest) :
-		    xtcp_lookup_listener(net, ip_hdr(skb)->daddr, th->dest);
+		    xtcp_lookup_listener6(net, &ipv6_hdr(skb)->daddr, th->dest,
+					  0) :
+		    xtcp_lookup_listener(net, ip_hdr(skb)->daddr, th->dest, 0);
 		if (!l) {
 			xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
 			break;

@@ -61,6 +61,33 @@ void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state)
 			     inet->inet_dport, old, state);
 }
 
+/*
+ * xtcp:xtcp_send_reset, xtcp:xtcp_receive_reset for @sk: its
+ * addresses as xtcp_trace_sk_state() takes them.
+ */
+void xtcp_trace_sk_event(struct sock *sk, enum xtcp_sk_event what)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct in6_addr saddr, daddr;
+	u16 family = xs->af->family;
+
+	xtcp_sk_addr6(sk, false, &saddr);
+	xtcp_sk_addr6(sk, true, &daddr);
+	switch (what) {
+	case XTCP_TRACE_SEND_RESET:
+		trace_xtcp_send_reset(sk, family, &saddr, &daddr,
+				      inet->inet_sport, inet->inet_dport,
+				      xs->tcb.state);
+		break;
+	case XTCP_TRACE_RECEIVE_RESET:
+		trace_xtcp_receive_reset(sk, family, &saddr, &daddr,
+					 inet->inet_sport, inet->inet_dport,
+					 xs->tcb.state);
+		break;
+	}
+}
+
 /**
  * xtcp_sync_state - bring the socket along after the state machine moved
  * @sk: the socket, locked (lock_sock() or bh_lock_sock())

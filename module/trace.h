@@ -82,6 +82,59 @@ TRACE_EVENT(xtcp_set_state,
 		      __entry->saddr_v6, __entry->daddr_v6)
 );
 
+/*
+ * A connection's event, with the fields and print format of TCP's
+ * tcp_event_sk class (tcp_receive_reset; tcp_send_reset
+ * prints the same for a socket), the socket cookie left out.
+ */
+DECLARE_EVENT_CLASS(xtcp_event_sk,
+		    TP_PROTO(const void *skaddr, u16 family, const struct in6_addr *saddr,
+			     const struct in6_addr *daddr, __be16 sport, __be16 dport,
+			     int state),
+		    TP_ARGS(skaddr, family, saddr, daddr, sport, dport, state),
+		    TP_STRUCT__entry(__field(const void *, skaddr)
+				     __field(__u16, sport)
+				     __field(__u16, dport)
+				     __field(__u16, family)
+				     __field(int, state)
+				     __array(__u8, saddr, 4)
+				     __array(__u8, daddr, 4)
+				     __array(__u8, saddr_v6, 16)
+				     __array(__u8, daddr_v6, 16)),
+		    TP_fast_assign(__entry->skaddr = skaddr;
+				   __entry->sport = ntohs(sport);
+				   __entry->dport = ntohs(dport);
+				   __entry->family = family;
+				   __entry->state = state;
+				   memcpy(__entry->saddr, family == AF_INET ?
+					  (const void *)&saddr->s6_addr32[3] :
+					  (const void *)&in6addr_any, 4);
+				   memcpy(__entry->daddr, family == AF_INET ?
+					  (const void *)&daddr->s6_addr32[3] :
+					  (const void *)&in6addr_any, 4);
+				   memcpy(__entry->saddr_v6, saddr, 16);
+				   memcpy(__entry->daddr_v6, daddr, 16);),
+		    TP_printk("family=%s sport=%u dport=%u saddr=%pI4 daddr=%pI4 saddrv6=%pI6c daddrv6=%pI6c state=%s",
+			      __entry->family == AF_INET6 ? "AF_INET6" : "AF_INET",
+			      __entry->sport, __entry->dport, __entry->saddr,
+			      __entry->daddr, __entry->saddr_v6, __entry->daddr_v6,
+			      xtcp_show_state(__entry->state))
+);
+
+/* an RST the connection sends (tcp_send_reset, tcp_send_active_reset) */
+DEFINE_EVENT(xtcp_event_sk, xtcp_send_reset,
+	     TP_PROTO(const void *skaddr, u16 family, const struct in6_addr *saddr,
+		      const struct in6_addr *daddr, __be16 sport, __be16 dport,
+		      int state),
+	     TP_ARGS(skaddr, family, saddr, daddr, sport, dport, state));
+
+/* an RST that ended the connection (tcp_receive_reset, in tcp_reset()) */
+DEFINE_EVENT(xtcp_event_sk, xtcp_receive_reset,
+	     TP_PROTO(const void *skaddr, u16 family, const struct in6_addr *saddr,
+		      const struct in6_addr *daddr, __be16 sport, __be16 dport,
+		      int state),
+	     TP_ARGS(skaddr, family, saddr, daddr, sport, dport, state));
+
 #endif /* _XTCP_TRACE_H */
 
 /* found through the -I$(src)/module that Kbuild gives trace.o */

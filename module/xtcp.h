@@ -129,6 +129,7 @@ struct xtcp_sock {
 	struct list_head	orphan_node;	/* in xtcp_net.orphans, oldest first */
 	u32			last_oow_ack;	/* jiffies: xtcp_oow_ratelimited() */
 	enum xtcp_hashed	hashed;
+	bool			rp_spare;	/* reuseport member, not in lhash */
 	struct hlist_node	bind_node;	/* in its port's bind bucket */
 	struct xtcp_bind_bucket	*bind_bucket;	/* that bucket, while bound */
 	bool			bound;
@@ -200,6 +201,13 @@ struct xtcp_sock {
 	u32			keepintvl;	/* seconds, 0: sysctl default */
 	u8			keepcnt;	/* 0: sysctl default */
 	u32			user_timeout;	/* ms, 0: off */
+	u8			syncnt;		/* SYN tries, 0: syn_retries */
+	int			linger2_ms;	/* FIN_WAIT_2, 0: sysctl, <0: none */
+	u32			window_clamp;	/* largest window offered, 0: none */
+	u32			notsent_lowat;	/* unsent bytes for EPOLLOUT, 0: any */
+	u8			defer_accept;	/* SYN,ACK tries a bare ACK waits */
+	u8			quickack;	/* segments still ACKed at once */
+	bool			pingpong;	/* XTCP_QUICKACK 0: ACKs may wait */
 
 	/* keepalive (keepalive.c) */
 	unsigned long		ka_rcv;		/* jiffies at the peer's last segment */
@@ -339,6 +347,7 @@ struct xtcp_net {
 	struct rhashtable	lhash;		/* listeners, by (addr, port) */
 	struct rhashtable	ehash6;		/* the same over IPv6 */
 	struct rhashtable	lhash6;
+	spinlock_t		lhash_lock;	/* listeners in and out, SO_REUSEPORT */
 	spinlock_t		all_lock;	/* guards all */
 	struct list_head	all;		/* every hashed socket */
 	struct list_head	orphans;	/* under all_lock, oldest first */
@@ -493,13 +502,16 @@ int xtcp_hash_connection(struct sock *sk);
 void xtcp_unhash(struct sock *sk);
 struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
 				    __be32 raddr, __be16 rport);
-struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport);
+struct sock *xtcp_lookup_listener(struct net *net, __be32 laddr, __be16 lport,
+				  u32 hash);
+u32 xtcp_reuseport_hash(const struct sk_buff *skb);
 bool xtcp_conn_hashed(struct net *net, const struct xtcp_key *key);
 struct sock *xtcp_lookup_connection6(struct net *net,
 				     const struct in6_addr *laddr, __be16 lport,
 				     const struct in6_addr *raddr, __be16 rport);
 struct sock *xtcp_lookup_listener6(struct net *net,
-				   const struct in6_addr *laddr, __be16 lport);
+				   const struct in6_addr *laddr, __be16 lport,
+				   u32 hash);
 bool xtcp_conn_hashed6(struct net *net, const struct xtcp_key6 *key);
 
 /* life.c: a socket's life, from sock_init to done, and its orphans */
@@ -633,6 +645,8 @@ void xtcp_rtx_arm(struct sock *sk);
 void xtcp_rtx_stop(struct sock *sk);
 void xtcp_rtx_revert(struct sock *sk);
 void xtcp_delack_arm(struct sock *sk);
+bool xtcp_stream_memory_free(const struct sock *sk, int wake);
+void xtcp_ack_now(struct sock *sk);
 void xtcp_persist_arm(struct sock *sk);
 void xtcp_fin_wait2_arm(struct sock *sk);
 u32 xtcp_persist_interval(u32 rto_ms, u8 backoff, u32 max_ms);
@@ -682,6 +696,12 @@ void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
 void xtcp_trace_state6(const struct xtcp_key6 *key, enum xtcp_state old,
 		       enum xtcp_state new);
 void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state);
+enum xtcp_sk_event {
+	XTCP_TRACE_SEND_RESET,
+	XTCP_TRACE_RECEIVE_RESET,
+};
+
+void xtcp_trace_sk_event(struct sock *sk, enum xtcp_sk_event what);
 
 /* sockopt.c: SOL_XTCP options */
 int xtcp_sockopt_check(int optname, int val);

@@ -435,7 +435,8 @@ static void pmtudisc_default(void)
 	CHECK(v == IP_PMTUDISC_DO);
 	/* not connected: no route, no MTU */
 	CHECK_ERRNO(getsockopt(fd, SOL_IP, IP_MTU, &v, &len), ENOTCONN);
-	CHECK_ERRNO(setsockopt(fd, SOL_IP, IP_TTL, &v, sizeof(v)), ENOPROTOOPT);
+	CHECK_ERRNO(setsockopt(fd, SOL_IP, IP_MULTICAST_TTL, &v, sizeof(v)),
+		    ENOPROTOOPT);
 	close(fd);
 
 	f = fopen("/proc/sys/net/ipv4/ip_no_pmtu_disc", "w");

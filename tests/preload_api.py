@@ -94,6 +94,24 @@ for opt in (socket.TCP_QUICKACK, socket.TCP_DEFER_ACCEPT, socket.TCP_FASTOPEN,
             socket.TCP_NOTSENT_LOWAT, socket.TCP_CORK):
     c.setsockopt(T, opt, 1)
 c.setsockopt(T, socket.TCP_CORK, 0)
+c.setsockopt(T, socket.TCP_NOTSENT_LOWAT, 0)
+# the options XTCP has are mapped, not ignored
+c.setsockopt(T, socket.TCP_SYNCNT, 3)
+check(c.getsockopt(T, socket.TCP_SYNCNT) == 3, "TCP_SYNCNT is XTCP_SYNCNT")
+check(c.getsockopt(T, socket.TCP_LINGER2) == 60, "TCP_LINGER2 is XTCP_LINGER2")
+check(c.getsockopt(T, socket.TCP_QUICKACK) == 1, "TCP_QUICKACK is XTCP_QUICKACK")
+# SO_REUSEPORT: two listeners on one port (XTCP_REUSEPORT before 6.5)
+r1 = socket.socket()
+r1.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+r1.bind(("127.0.0.1", 0))
+r1.listen()
+r2 = socket.socket()
+r2.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+r2.bind(("127.0.0.1", r1.getsockname()[1]))
+r2.listen()
+check(r2.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1, "SO_REUSEPORT")
+r1.close()
+r2.close()
 try:
     c.setsockopt(T, 19, 1)  # TCP_REPAIR
     check(False, "TCP_REPAIR refused")

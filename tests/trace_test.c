@@ -250,8 +250,72 @@ static void trace_disabled_silent(void)
 	CHECK(read_events(ev, MAX_EVENTS) == 0);
 }
 
+/* Is there an "EVENT: ... sport=SPORT dport=DPORT" line in @buf? */
+static int has_event(const char *buf, const char *event, unsigned int sport,
+		     unsigned int dport)
+{
+	char want[96];
+	const char *p = buf;
+
+	snprintf(want, sizeof(want), " sport=%u dport=%u ", sport, dport);
+	while ((p = strstr(p, event))) {
+		const char *eol = strchr(p, '\n');
+		const char *q = strstr(p, want);
+
+		if (q && (!eol || q < eol))
+			return 1;
+		p += strlen(event);
+	}
+	return 0;
+}
+
+/*
+ * xtcp_send_reset, xtcp_receive_reset (TCP's tcp_event_sk fields): an
+ * abortive close (SO_LINGER {1, 0}) sends an RST the other end receives.
+ */
+static void trace_resets(void)
+{
+	static const char *const evs[] = {
+		"xtcp_send_reset", "xtcp_receive_reset",
+	};
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	unsigned int i, cport;
+	char path[96], *buf, *fmt;
+	int c, a;
+
+	NEED_OK(find_tracefs());
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "events/xtcp/%s/format", evs[i]);
+		fmt = tracefs_read(path);
+		CHECK(fmt && strstr(fmt, "field:__u16 sport;") &&
+		      strstr(fmt, "field:__u8 saddr_v6[16];"));
+		free(fmt);
+		snprintf(path, sizeof(path), "events/xtcp/%s/enable", evs[i]);
+		CHECK_OK(tracefs_write(path, "1", 0));
+	}
+	CHECK_OK(tracefs_write("trace", "", O_TRUNC));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
+	cport = xt_local_port(c);
+	NEED_OK(setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	close(c);
+	usleep(100 * 1000);
+	close(a);
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "events/xtcp/%s/enable", evs[i]);
+		CHECK_OK(tracefs_write(path, "0", 0));
+	}
+	buf = tracefs_read("trace");
+	NEED(buf != NULL);
+	CHECK(has_event(buf, "xtcp_send_reset:", cport, xt_port(0)));
+	CHECK(has_event(buf, "xtcp_receive_reset:", xt_port(0), cport));
+	if (xt_failed)
+		fprintf(stderr, "%s\n", buf);
+	free(buf);
+}
+
 static const struct xt_test tests[] = {
 	TEST(trace_format),
+	TEST(trace_resets),
 	TEST(trace_connection_states),
 	TEST(trace_disabled_silent),
 };

@@ -424,15 +424,9 @@ EXPORT ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 static int tcp_noop(int opt)
 {
 	switch (opt) {
-	case TCP_QUICKACK:
 	case TCP_FASTOPEN:
 	case TCP_FASTOPEN_CONNECT:
 	case TCP_FASTOPEN_NO_COOKIE:
-	case TCP_DEFER_ACCEPT:
-	case TCP_NOTSENT_LOWAT:
-	case TCP_WINDOW_CLAMP:
-	case TCP_LINGER2:
-	case TCP_SYNCNT:
 	case TCP_THIN_LINEAR_TIMEOUTS:
 	case TCP_THIN_DUPACK:
 		return 1;
@@ -461,8 +455,42 @@ static int tcp_mapped(int opt)
 	case TCP_CORK:
 		return XTCP_CORK;
 #endif
+#ifdef XTCP_SYNCNT
+	case TCP_SYNCNT:
+		return XTCP_SYNCNT;
+	case TCP_LINGER2:
+		return XTCP_LINGER2;
+	case TCP_DEFER_ACCEPT:
+		return XTCP_DEFER_ACCEPT;
+	case TCP_WINDOW_CLAMP:
+		return XTCP_WINDOW_CLAMP;
+	case TCP_QUICKACK:
+		return XTCP_QUICKACK;
+	case TCP_NOTSENT_LOWAT:
+		return XTCP_NOTSENT_LOWAT;
+#endif
 	default:
 		return -1;
+	}
+}
+
+/*
+ * Options a module older than this library may not know: set, they are
+ * ignored there (a program runs as well without them), read, 0.
+ */
+static int tcp_optional(int opt)
+{
+	switch (opt) {
+	case TCP_CORK:
+	case TCP_SYNCNT:
+	case TCP_LINGER2:
+	case TCP_DEFER_ACCEPT:
+	case TCP_WINDOW_CLAMP:
+	case TCP_QUICKACK:
+	case TCP_NOTSENT_LOWAT:
+		return 1;
+	default:
+		return 0;
 	}
 }
 
@@ -552,7 +580,7 @@ EXPORT int getsockopt(int fd, int level, int opt, void *val, socklen_t *len)
 	if (tcp_mapped(opt) >= 0) {
 		if (!r_getsockopt(fd, SOL_XTCP, tcp_mapped(opt), val, len))
 			return 0;
-		if (opt != TCP_CORK || errno != ENOPROTOOPT)
+		if (!tcp_optional(opt) || errno != ENOPROTOOPT)
 			return -1;
 		return put_int(val, len, 0);
 	}
@@ -582,17 +610,30 @@ EXPORT int setsockopt(int fd, int level, int opt, const void *val,
 	REAL(setsockopt);
 	if (!is_xtcp(fd))
 		return r_setsockopt(fd, level, opt, val, len);
-	/* the traffic class of our segments is not settable: accept it */
+	/* the traffic class: a module before IP_TOS took it ignores it */
 	if ((level == IPPROTO_IP && opt == IP_TOS) ||
-	    (level == IPPROTO_IPV6 && opt == IPV6_TCLASS))
-		return 0;
+	    (level == IPPROTO_IPV6 && opt == IPV6_TCLASS)) {
+		int r = r_setsockopt(fd, level, opt, val, len);
+
+		return r && errno == ENOPROTOOPT ? 0 : r;
+	}
+#ifdef XTCP_REUSEPORT
+	/* kernels before 6.5 refuse SO_REUSEPORT to AF_XTCP: XTCP's own */
+	if (level == SOL_SOCKET && opt == SO_REUSEPORT) {
+		int r = r_setsockopt(fd, level, opt, val, len);
+
+		if (!r || errno != EOPNOTSUPP)
+			return r;
+		return r_setsockopt(fd, SOL_XTCP, XTCP_REUSEPORT, val, len);
+	}
+#endif
 	if (level != IPPROTO_TCP)
 		return r_setsockopt(fd, level, opt, val, len);
 	if (tcp_mapped(opt) >= 0) {
 		if (!r_setsockopt(fd, SOL_XTCP, tcp_mapped(opt), val, len))
 			return 0;
 		/* a module without XTCP_CORK: send as soon as may be */
-		return opt == TCP_CORK && errno == ENOPROTOOPT ? 0 : -1;
+		return tcp_optional(opt) && errno == ENOPROTOOPT ? 0 : -1;
 	}
 	if (opt == TCP_CONGESTION) {
 		size_t n = len < sizeof(name) - 1 ? len : sizeof(name) - 1;

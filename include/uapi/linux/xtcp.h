@@ -63,8 +63,20 @@ struct sockaddr_xtcp6 {
 #define XTCP_KEEPCNT		6	/* int: probes before dropping */
 #define XTCP_INFO		11	/* struct xtcp_info (read only) */
 #define XTCP_USER_TIMEOUT	18	/* int: ms unacked data may wait, 0 = off */
+#define XTCP_SYNCNT		7	/* int: SYN retransmissions, 1..127 */
+#define XTCP_LINGER2		8	/* int: s in orphaned FIN_WAIT_2, <0 none */
+#define XTCP_DEFER_ACCEPT	9	/* int: s to wait for data before accept */
+#define XTCP_WINDOW_CLAMP	10	/* int: bound on the advertised window */
+#define XTCP_QUICKACK		12	/* int: 1 ACK now and quickly, 0 delay */
+#define XTCP_NOTSENT_LOWAT	25	/* int: EPOLLOUT when unsent < this */
 /* int: IPv6 only, no v4-mapped peers (as IPV6_V6ONLY, which works too) */
 #define XTCP_V6ONLY		64
+/*
+ * int: SO_REUSEPORT, for kernels whose setsockopt(SOL_SOCKET) refuses it
+ * to a family other than AF_INET/AF_INET6 (before 6.5); SO_REUSEPORT
+ * itself works from 6.5 on, and getsockopt(SO_REUSEPORT) on every kernel
+ */
+#define XTCP_REUSEPORT		65
 /*
  * int: hold partial segments until uncorked, at most about 200 ms (an RTO,
  * the persist timer), as TCP_CORK; TCP's number
