@@ -96,8 +96,8 @@ static long tx_packets(const char *dev)
 }
 
 /*
- * XTCP_SYNCNT 1 against a peer that never answers (a dummy device
- * drops what it sends): the SYN and one retransmission, then ETIMEDOUT
+ * XTCP_SYNCNT 1 against a peer that never answers (a veth pair whose
+ * far end has no address drops what it gets): the SYN and one retransmission, then ETIMEDOUT
  * (3 s), not syn_retries' 6 (127 s).
  */
 static void syncnt_limits_syn_retries(void)
@@ -108,10 +108,13 @@ static void syncnt_limits_syn_retries(void)
 	long before;
 
 	NEED_OK(xt_private_netns());
+	/* the other end of a veth pair, no address there: it drops them */
 	NEED(system("sysctl -qw net.ipv6.conf.default.disable_ipv6=1 && "
-		    "ip link add xtd0 type dummy && "
+		    "ip link add xtd0 type veth peer name xtd1 && "
 		    "ip addr add 10.77.0.1/24 dev xtd0 && "
-		    "ip link set xtd0 up") == 0);
+		    "ip link set xtd0 up && ip link set xtd1 up && "
+		    "ip neigh add 10.77.0.2 lladdr 02:00:00:00:77:02 "
+		    "nud permanent dev xtd0") == 0);
 	before = tx_packets("xtd0");
 	NEED(before >= 0);
 	fd = xt_socket();
