@@ -25,8 +25,8 @@ filter=
 kernels=(stock debug)
 bulk_mb=100
 # the families twovm_test runs over: "4" (make check), "4 6" with
-# --families: IPv6 is opt-in while its bulk transfer leaks a socket on
-# the debug side (see README, "Two machines")
+# --families: IPv6 is opt-in while a run over it may end with the module
+# referenced (see README, "Two machines")
 families=4
 while [ $# -gt 0 ]; do
 	case "$1" in
