@@ -35,21 +35,27 @@
  */
 static int proc_state(unsigned short lport, unsigned short rport)
 {
+	/* an IPv6 socket's v4-mapped connection has its row in xtcp's */
+	static const char *const paths[] = { "/proc/net/xtcp", "/proc/net/xtcp6" };
 	char line[512];
-	FILE *f = fopen(xt_proc_path(), "r");
 	int st = -1;
+	size_t i;
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int lp, rp, s;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		FILE *f = fopen(paths[i], "r");
 
-		/* xtcp6's addresses are 32 hex digits: skipped */
-		if (sscanf(line, " %*u: %*x:%x %*x:%x %x", &lp, &rp, &s) == 3 &&
-		    lp == lport && rp == rport)
-			st = s;
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			unsigned int lp, rp, s;
+
+			/* xtcp6's addresses are 32 hex digits: skipped */
+			if (sscanf(line, " %*u: %*x:%x %*x:%x %x", &lp, &rp, &s) == 3 &&
+			    lp == lport && rp == rport)
+				st = s;
+		}
+		fclose(f);
 	}
-	fclose(f);
 	return st;
 }
 

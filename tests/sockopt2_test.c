@@ -28,8 +28,11 @@ static int info(int fd, struct xtcp_info *i)
 /* Values and errors, as TCP's. */
 static void values(void)
 {
-	int fd = xt_socket();
+	int fd;
 
+	/* the defaults of a new namespace: another test may have set ours */
+	NEED_OK(xt_private_netns());
+	fd = xt_socket();
 	NEED(fd >= 0);
 	CHECK(xt_getint(fd, SOL_XTCP, XTCP_SYNCNT) == 6);	/* syn_retries */
 	CHECK_ERRNO(setint(fd, XTCP_SYNCNT, 0), EINVAL);
