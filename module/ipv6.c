@@ -189,3 +189,84 @@ bool xtcp_v6_child_init(struct sock *child, struct sock *listener,
 
 	return !xtcp_v6_route(child, &fl6);
 }
+
+/*
+ * SOL_IPV6's IPV6_TCLASS and IPV6_UNICAST_HOPS, the traffic class and hop
+ * limit inet6_csk_xmit() puts on segments, taken as do_ipv6_setsockopt()
+ * takes them: ipv6_setsockopt() itself refuses a socket whose family is
+ * not AF_INET6, which an XTCP socket's never is.
+ */
+int xtcp_ipv6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+			 unsigned int optlen)
+{
+	struct ipv6_pinfo *np = inet6_sk(sk);
+	int val, err = 0;
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	lock_sock(sk);
+	switch (optname) {
+	case IPV6_TCLASS:
+		if (val < -1 || val > 0xff) {
+			err = -EINVAL;
+			break;
+		}
+		/* RFC 3542 §6.5: -1 is the default, 0; ECN is the stack's */
+		val = (max(val, 0) & ~INET_ECN_MASK) | (np->tclass & INET_ECN_MASK);
+		if (np->tclass != val) {
+			np->tclass = val;
+			sk_dst_reset(sk);
+		}
+		break;
+	case IPV6_UNICAST_HOPS:
+		if (val < -1 || val > 255) {
+			err = -EINVAL;
+			break;
+		}
+		np->hop_limit = val;	/* -1: the route's */
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	return err;
+}
+
+/* The same two for getsockopt(), as do_ipv6_getsockopt() answers. */
+int xtcp_ipv6_getsockopt(struct sock *sk, int optname, char __user *optval,
+			 int __user *optlen)
+{
+	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct dst_entry *dst;
+	int len, val;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case IPV6_TCLASS:
+		val = np->tclass;
+		break;
+	case IPV6_UNICAST_HOPS:
+		val = np->hop_limit;
+		if (val < 0) {
+			rcu_read_lock();
+			dst = __sk_dst_get(sk);
+			if (dst)
+				val = ip6_dst_hoplimit(dst);
+			rcu_read_unlock();
+		}
+		if (val < 0)
+			val = READ_ONCE(sock_net(sk)->ipv6.devconf_all->hop_limit);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, sizeof(int), len);
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}

@@ -124,7 +124,7 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	/* the traffic class and hop limit inet6_csk_xmit() puts on segments */
 	if (level == SOL_IPV6 &&
 	    (optname == IPV6_TCLASS || optname == IPV6_UNICAST_HOPS))
-		return ipv6_setsockopt(sk, level, optname, optval, optlen);
+		return xtcp_ipv6_setsockopt(sk, optname, optval, optlen);
 	/* SOL_IPV6: IPV6_V6ONLY, as TCP takes it; the rest is not ours */
 	if (level == SOL_IPV6 && optname == IPV6_V6ONLY) {
 		level = SOL_XTCP;
@@ -281,7 +281,7 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		return xtcp_ip_getsockopt(sk, optname, optval, optlen);
 	if (level == SOL_IPV6 &&
 	    (optname == IPV6_TCLASS || optname == IPV6_UNICAST_HOPS))
-		return ipv6_getsockopt(sk, level, optname, optval, optlen);
+		return xtcp_ipv6_getsockopt(sk, optname, optval, optlen);
 	if (level == SOL_IPV6 && optname == IPV6_V6ONLY) {
 		level = SOL_XTCP;
 		optname = XTCP_V6ONLY;

@@ -467,6 +467,10 @@ static inline bool xtcp_skb_v6(const struct sk_buff *skb)
 /* ipv6.c: XTCP over IPv6 (its input in input.c, its ICMPv6 in icmp.c) */
 void xtcp_v6_sock_init(struct sock *sk);
 int xtcp_v6_connect_route(struct sock *sk);
+int xtcp_ipv6_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+			 unsigned int optlen);
+int xtcp_ipv6_getsockopt(struct sock *sk, int optname, char __user *optval,
+			 int __user *optlen);
 bool xtcp_v6_child_init(struct sock *child, struct sock *listener,
 			const struct sk_buff *skb);
 
