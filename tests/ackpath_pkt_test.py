@@ -349,5 +349,9 @@ TESTS = [
 ]
 
 
+def main():
+    return w.run_suite("ackpath", TESTS)
+
+
 if __name__ == "__main__":
-    sys.exit(w.run_suite("ackpath", TESTS))
+    sys.exit(main())

@@ -125,6 +125,9 @@ static int xt_test_index;
 /* A test with its own time limit in seconds (at most XT_MAX_TIMEOUT). */
 #define TEST_T(fn, secs) { #fn, fn, (secs) }
 
+/* a test taking this long gets a "# slow: PROG: NAME N s" line */
+#define XT_SLOW_MS		5000
+
 static inline long xt_mono_ms(void)
 {
 	struct timespec t;
@@ -201,6 +204,7 @@ static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 		filter = argv[1];
 	for (i = 0; i < n; i++) {
 		int status = 0, timed_out = 0;
+		long t0;
 		int secs = t[i].timeout ? t[i].timeout : XT_DEFAULT_TIMEOUT;
 		char full[128];
 		pid_t pid;
@@ -217,6 +221,7 @@ static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 		if (secs > XT_MAX_TIMEOUT)
 			secs = XT_MAX_TIMEOUT;
 		fflush(NULL);
+		t0 = xt_mono_ms();
 		pid = fork();
 		if (pid == 0) {
 			setpgid(0, 0);
@@ -252,6 +257,10 @@ static inline int xt_run(const char *prog, const struct xt_test *t, int n,
 		}
 		/* a test's leftovers (threads it forked) go with it */
 		kill(-pid, SIGKILL);
+		/* where the suite's time goes (not a result) */
+		if (xt_mono_ms() - t0 >= XT_SLOW_MS)
+			printf("# slow: %s %ld s\n", full,
+			       (xt_mono_ms() - t0 + 500) / 1000);
 		fflush(stdout);
 	}
 	return failed ? 1 : 0;

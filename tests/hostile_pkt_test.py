@@ -799,5 +799,9 @@ TESTS = [
 ]
 
 
+def main():
+    return w.run_suite("hostile", TESTS)
+
+
 if __name__ == "__main__":
-    sys.exit(w.run_suite("hostile", TESTS))
+    sys.exit(main())

@@ -154,5 +154,9 @@ TESTS = [
 ]
 
 
+def main():
+    return w.run_suite("opts", TESTS)
+
+
 if __name__ == "__main__":
-    sys.exit(w.run_suite("opts", TESTS))
+    sys.exit(main())

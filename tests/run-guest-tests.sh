@@ -305,11 +305,19 @@ install_layout() {
 	make -s -C .. install DESTDIR="$d" KVER="$rel" XTCP_KO="$ko" 2>&1 |
 		grep -v 'depmod: WARNING: could not open' || :
 	for f in lib/modules/$rel/updates/xtcp.ko usr/include/linux/xtcp.h \
-		 usr/bin/xtcp-ss usr/share/xtcp/xtcp.lua \
-		 usr/share/man/man7/xtcp.7 usr/share/man/man8/xtcp-ss.8; do
+		 usr/bin/xtcp-ss usr/bin/xtcp-run usr/bin/xtcp-trace \
+		 usr/lib/xtcp/libxtcp-preload.so usr/share/xtcp/xtcp.lua \
+		 usr/share/man/man7/xtcp.7 usr/share/man/man8/xtcp-ss.8 \
+		 usr/share/man/man1/xtcp-run.1; do
 		[ -f "$d/$f" ] || { echo "make install left no $f"; return 1; }
 	done
-	[ -x "$d/usr/bin/xtcp-ss" ] && cmp "$d/usr/include/linux/xtcp.h" ../include/uapi/linux/xtcp.h &&
+	# the installed xtcp-run preloads the installed library
+	XTCP_PRELOAD_LIB= "$d/usr/bin/xtcp-run" sh -c \
+		'[ "$(readlink -f "${LD_PRELOAD%%:*}")" = "$1" ]' _ \
+		"$(readlink -f "$d/usr/lib/xtcp/libxtcp-preload.so")" ||
+		{ echo "the installed xtcp-run does not find its library"; return 1; }
+	[ -x "$d/usr/bin/xtcp-ss" ] && [ -x "$d/usr/bin/xtcp-trace" ] &&
+		cmp "$d/usr/include/linux/xtcp.h" ../include/uapi/linux/xtcp.h &&
 		grep -q '^alias net-pf-25 xtcp$' "$d/lib/modules/$rel/modules.alias" &&
 		grep -q '^updates/xtcp.ko:' "$d/lib/modules/$rel/modules.dep" || return 1
 	find "$d" -type f | sort
@@ -418,20 +426,25 @@ if [ "${XTCP_KERNEL:-}" != debug ]; then
 		XT_EXCLUDE=stream_100mb_sha256,memory_bounded XT_FAMILY=6 prog "./$p"
 	done
 fi
-# segments on the wire, through a tun device (xt0, 10.99.0.1/24)
+# segments on the wire, through a tun device (xt0, 10.99.0.1/24), every
+# *_pkt_test.py in one Python (pkt_suites.py: scapy is imported once, which
+# takes the debug guest tens of seconds each time)
 # (v6_pkt_test.py, one SYN cookie in each family, in the stock guest only:
-# scapy's import alone takes the debug guest ~100 s, and syncookie_test
-# floods IPv4 cookies in both guests)
+# syncookie_test floods IPv4 cookies in both guests)
+pkts=
 for py in $(in_order "$first" *_pkt_test.py); do
 	[ "$py" != v6_pkt_test.py ] || [ "${XTCP_KERNEL:-}" != debug ] || continue
-	prog /usr/bin/python3 "./$py"
+	pkts+=" $py"
 done
+XTCP_PKT_SUITES=$pkts prog /usr/bin/python3 ./pkt_suites.py
 # and over IPv6 (xt0 2001:db8:99::1/64), as "wire6", "hostile6", ...:
 # wire6 in both guests, the others (ICMPv6 in hostile6) in the stock one
+pkts=
 for py in $(in_order "$first" *_pkt_test.py); do
 	[ "$py" = wire_pkt_test.py ] || [ "${XTCP_KERNEL:-}" != debug ] || continue
-	XTCP_TEST_FAMILY=6 prog /usr/bin/python3 "./$py"
+	pkts+=" $py"
 done
+XTCP_PKT_SUITES=$pkts XTCP_TEST_FAMILY=6 prog /usr/bin/python3 ./pkt_suites.py
 # real programs (curl, ssh, nginx, ...) under tools/xtcp-run, each also over TCP
 # (the stock guest only: under the debug kernel's KASAN and kmemleak ssh,
 # python's http.server and rsync take minutes each, past the guest's limit)

@@ -351,5 +351,9 @@ TESTS = [
 ]
 
 
+def main():
+    return w.run_suite("sack", TESTS)
+
+
 if __name__ == "__main__":
-    sys.exit(w.run_suite("sack", TESTS))
+    sys.exit(main())

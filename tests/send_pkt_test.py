@@ -286,5 +286,9 @@ TESTS = [
 ]
 
 
+def main():
+    return w.run_suite("send", TESTS, alarm_s=60)
+
+
 if __name__ == "__main__":
-    sys.exit(w.run_suite("send", TESTS, alarm_s=60))
+    sys.exit(main())

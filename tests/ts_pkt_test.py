@@ -247,5 +247,9 @@ TESTS = [
 ]
 
 
+def main():
+    return w.run_suite("ts", TESTS)
+
+
 if __name__ == "__main__":
-    sys.exit(w.run_suite("ts", TESTS))
+    sys.exit(main())

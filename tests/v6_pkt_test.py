@@ -81,5 +81,9 @@ TESTS = [
 ]
 
 
+def main():
+    return w.run_suite("cookie", TESTS)
+
+
 if __name__ == "__main__":
-    sys.exit(w.run_suite("cookie", TESTS))
+    sys.exit(main())

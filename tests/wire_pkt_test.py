@@ -1847,6 +1847,7 @@ def run_suite(group, tests_all, alarm_s=40):
         for t in tests:
             ctx = Ctx(tun)
             skipped = None
+            t_test = time.monotonic()
             try:
                 tun.drain()
                 signal.alarm(alarm_s)
@@ -1876,6 +1877,9 @@ def run_suite(group, tests_all, alarm_s=40):
                 print("ok - %s: %s" % (group, t.__name__))
             for n in ctx.notes:
                 print("# %s: %s" % (t.__name__, n))
+            if time.monotonic() - t_test >= 5:
+                print("# slow: %s: %s %.0f s" % (group, t.__name__,
+                                                 time.monotonic() - t_test))
     finally:
         tun.close()
     print("# %s_pkt_test: %d tests in %.1f s" % (group, len(tests),
