@@ -100,26 +100,34 @@ PREFIX ?= /usr
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/xtcp
+# xtcp-run looks for the preload library here (BINDIR/../lib/xtcp)
+LIBDIR ?= $(PREFIX)/lib/xtcp
 INCLUDEDIR ?= /usr/include
 MODDIR = /lib/modules/$(KVER)/updates
 INSTALL_FILES = $(MODDIR)/xtcp.ko $(INCLUDEDIR)/linux/xtcp.h $(BINDIR)/xtcp-ss \
-	$(DATADIR)/xtcp.lua $(MANDIR)/man7/xtcp.7 $(MANDIR)/man8/xtcp-ss.8
+	$(BINDIR)/xtcp-run $(BINDIR)/xtcp-trace $(LIBDIR)/libxtcp-preload.so \
+	$(DATADIR)/xtcp.lua $(MANDIR)/man7/xtcp.7 $(MANDIR)/man8/xtcp-ss.8 \
+	$(MANDIR)/man1/xtcp-run.1
 DEPMOD = depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
 
 install:
 	@test -f "$(XTCP_KO)" || { echo "no $(XTCP_KO): run make first (or set XTCP_KO)" >&2; exit 1; }
-	@test -x tools/xtcp-ss || { echo "no tools/xtcp-ss: run make tools first" >&2; exit 1; }
+	@test -x tools/xtcp-ss -a -f tools/libxtcp-preload.so || { echo "no tools/xtcp-ss or tools/libxtcp-preload.so: run make tools first" >&2; exit 1; }
 	install -D -m 644 "$(XTCP_KO)" $(DESTDIR)$(MODDIR)/xtcp.ko
 	install -D -m 644 include/uapi/linux/xtcp.h $(DESTDIR)$(INCLUDEDIR)/linux/xtcp.h
 	install -D -m 755 tools/xtcp-ss $(DESTDIR)$(BINDIR)/xtcp-ss
+	install -D -m 755 tools/xtcp-run $(DESTDIR)$(BINDIR)/xtcp-run
+	install -D -m 755 tools/xtcp-trace $(DESTDIR)$(BINDIR)/xtcp-trace
+	install -D -m 755 tools/libxtcp-preload.so $(DESTDIR)$(LIBDIR)/libxtcp-preload.so
 	install -D -m 644 tools/xtcp.lua $(DESTDIR)$(DATADIR)/xtcp.lua
 	install -D -m 644 Documentation/man/xtcp.7 $(DESTDIR)$(MANDIR)/man7/xtcp.7
 	install -D -m 644 Documentation/man/xtcp-ss.8 $(DESTDIR)$(MANDIR)/man8/xtcp-ss.8
+	install -D -m 644 tools/xtcp-run.1 $(DESTDIR)$(MANDIR)/man1/xtcp-run.1
 	$(DEPMOD)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
-	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBDIR) 2>/dev/null
 	$(DEPMOD)
 
 # Real programs (tests/preload_test.sh --bench): each one's own figure over

@@ -364,6 +364,8 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	    xs->retries < xs->defer_accept)
 		return false;
 
+	if (xs->tcb.state == XTCP_ESTABLISHED)
+		xtcp_trace_probe(sk, skb);
 	if (xs->ts.ok && xtcp_paws_drop(sk, seg))
 		return false;
 	xtcp_keepalive_rcv(sk);

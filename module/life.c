@@ -92,6 +92,7 @@ static void xtcp_orphan_destroy(struct sock *sk)
 	list_del_init(&xtcp_sk(sk)->orphan_node);
 	spin_unlock_bh(&xn->all_lock);
 	atomic_dec(&xn->orphan_count);
+	xtcp_trace_sk_event(sk, XTCP_TRACE_DESTROY_SOCK);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_unbind(sk);
 	__module_get(THIS_MODULE);	/* sk_prot_free() puts it */

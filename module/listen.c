@@ -66,6 +66,7 @@ void xtcp_child_drop(struct sock *child)
 	spin_unlock_bh(&pxs->queue_lock);
 	if (!owner)
 		return;
+	xtcp_trace_sk_event(child, XTCP_TRACE_DESTROY_SOCK);
 	cxs->parent = NULL;
 	sock_put(parent);
 	sock_put(child);	/* the queue's reference; the caller holds one */
@@ -293,6 +294,7 @@ static void xtcp_child_abort(struct sock *listener, struct sock *child)
 	xtcp_timers_stop_sync(child);
 	xtcp_unbind(child);
 	sock_set_flag(child, SOCK_DEAD);
+	xtcp_trace_sk_event(child, XTCP_TRACE_DESTROY_SOCK);
 	release_sock(child);
 	cxs->parent = NULL;
 	sock_put(listener);

@@ -363,6 +363,19 @@ void xtcp_send_probe(struct sock *sk)
 	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL);
 }
 
+/* Send @skb of the flight again: timed as Karn says, counted, traced. */
+static void xtcp_resend_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xtcp_trace_retransmit(sk, skb);
+	xtcp_xmit_skb(sk, skb);
+	/* Karn: an ACK from now on may answer either copy */
+	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(), true);
+	xs->total_retrans++;
+	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+}
+
 /* Resend the oldest unacknowledged segment; false if there is none. */
 bool xtcp_retransmit_head(struct sock *sk)
 {
@@ -380,11 +393,7 @@ bool xtcp_retransmit_head(struct sock *sk)
 	if (skb->len > xs->tcb.snd_mss &&
 	    !xtcp_split(sk, skb, xs->tcb.snd_mss))
 		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
-	xtcp_xmit_skb(sk, skb);
-	/* Karn: an ACK from now on may answer either copy */
-	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(), true);
-	xs->total_retrans++;
-	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+	xtcp_resend_skb(sk, skb);
 	return true;
 }
 
@@ -417,10 +426,7 @@ static u32 xtcp_retransmit_range(struct sock *sk, u32 start, u32 end)
 	}
 	if (skb->len > end - start && !xtcp_split(sk, skb, end - start))
 		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
-	xtcp_xmit_skb(sk, skb);
-	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(), true);
-	xs->total_retrans++;
-	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+	xtcp_resend_skb(sk, skb);
 	return xtcp_skb_end_seq(skb);
 }
 
@@ -498,10 +504,7 @@ void xtcp_mtu_retransmit(struct sock *sk)
 		}
 		if (!xtcp_seq_before(xtcp_skb_seq(skb), lost_end))
 			continue;
-		xtcp_xmit_skb(sk, skb);
-		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(), true);
-		xs->total_retrans++;
-		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+		xtcp_resend_skb(sk, skb);
 		rearm |= skb == head;
 	}
 	/* the head went again: its RTO starts now (tcp_xmit_retransmit_queue()) */

@@ -113,6 +113,7 @@ static int xtcp_release(struct socket *sock)
 		__skb_queue_purge(&sk->sk_receive_queue);
 		xtcp_ofo_purge(&xs->ofo);
 		xtcp_unbind(sk);
+		xtcp_trace_sk_event(sk, XTCP_TRACE_DESTROY_SOCK);
 		sock_put(sk);	/* the user's */
 	}
 	release_sock(sk);

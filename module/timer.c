@@ -112,6 +112,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	xs->rto_ms = min_t(u32, xs->rto_ms * 2, READ_ONCE(xn->rto_max_ms));
 	if (xtcp_tcb_retransmit(&xs->tcb, &r)) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+		xtcp_trace_retransmit(sk, NULL);
 		xtcp_send(sk, &r);
 	}
 	xtcp_rtx_arm(sk);

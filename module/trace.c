@@ -62,8 +62,8 @@ void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state)
 }
 
 /*
- * xtcp:xtcp_send_reset, xtcp:xtcp_receive_reset for @sk: its
- * addresses as xtcp_trace_sk_state() takes them.
+ * xtcp:xtcp_send_reset, xtcp:xtcp_receive_reset, xtcp:xtcp_destroy_sock
+ * for @sk: its addresses as xtcp_trace_sk_state() takes them.
  */
 void xtcp_trace_sk_event(struct sock *sk, enum xtcp_sk_event what)
 {
@@ -72,6 +72,10 @@ void xtcp_trace_sk_event(struct sock *sk, enum xtcp_sk_event what)
 	struct in6_addr saddr, daddr;
 	u16 family = xs->af->family;
 
+	if (!trace_xtcp_send_reset_enabled() &&
+	    !trace_xtcp_receive_reset_enabled() &&
+	    !trace_xtcp_destroy_sock_enabled())
+		return;
 	xtcp_sk_addr6(sk, false, &saddr);
 	xtcp_sk_addr6(sk, true, &daddr);
 	switch (what) {
@@ -85,7 +89,59 @@ void xtcp_trace_sk_event(struct sock *sk, enum xtcp_sk_event what)
 					 inet->inet_sport, inet->inet_dport,
 					 xs->tcb.state);
 		break;
+	case XTCP_TRACE_DESTROY_SOCK:
+		trace_xtcp_destroy_sock(sk, family, &saddr, &daddr,
+					inet->inet_sport, inet->inet_dport,
+					xs->tcb.state);
+		break;
 	}
+}
+
+/* xtcp:xtcp_retransmit_skb: @skb, of @sk's write queue, goes again. */
+void xtcp_trace_retransmit(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr saddr, daddr;
+
+	if (!trace_xtcp_retransmit_skb_enabled())
+		return;
+	xtcp_sk_addr6(sk, false, &saddr);
+	xtcp_sk_addr6(sk, true, &daddr);
+	trace_xtcp_retransmit_skb(skb, sk, xtcp_sk(sk)->af->family, &saddr,
+				  &daddr, inet->inet_sport, inet->inet_dport,
+				  xtcp_sk(sk)->tcb.state);
+}
+
+/* xtcp:xtcp_probe: @skb arrives on established @sk, not yet processed. */
+void xtcp_trace_probe(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	const struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 mss = max_t(u32, xs->cc.mss, 1);
+	struct in6_addr saddr, daddr;
+	struct xtcp_probe_info p;
+
+	if (!trace_xtcp_probe_enabled())
+		return;
+	xtcp_sk_addr6(sk, false, &saddr);
+	xtcp_sk_addr6(sk, true, &daddr);
+	p = (struct xtcp_probe_info) {
+		.family = xs->af->family,
+		.saddr = &saddr,
+		.daddr = &daddr,
+		.sport = inet->inet_sport,
+		.dport = inet->inet_dport,
+		.mark = skb->mark,
+		.data_len = XTCP_SKB_CB(skb)->seg.len,
+		.snd_nxt = xs->tcb.snd_nxt,
+		.snd_una = xs->tcb.snd_una,
+		.snd_cwnd = xs->cc.cwnd / mss,
+		.ssthresh = xs->cc.ssthresh / mss,
+		.snd_wnd = xs->tcb.snd_wnd,
+		.srtt = xs->rtt.srtt_us,
+		.rcv_wnd = xs->tcb.rcv_wnd,
+	};
+	trace_xtcp_probe(skb, &p);
 }
 
 /**

@@ -31,6 +31,56 @@ TRACE_DEFINE_ENUM(XTCP_CLOSING);
 TRACE_DEFINE_ENUM(XTCP_LAST_ACK);
 TRACE_DEFINE_ENUM(XTCP_TIME_WAIT);
 
+#ifndef XTCP_TRACE_ADDRS
+#define XTCP_TRACE_ADDRS
+/*
+ * The address fields of TCP's events: the IPv4 pair (0.0.0.0 for an IPv6
+ * connection) and the IPv6 one (v4-mapped for IPv4), from IPv6-form
+ * addresses as xtcp_sk_addr6() gives them.
+ */
+static inline void xtcp_trace_addrs(u8 *saddr, u8 *daddr, u8 *saddr_v6,
+				    u8 *daddr_v6, u16 family,
+				    const struct in6_addr *s,
+				    const struct in6_addr *d)
+{
+	memcpy(saddr, family == AF_INET ? (const void *)&s->s6_addr32[3] :
+	       (const void *)&in6addr_any, 4);
+	memcpy(daddr, family == AF_INET ? (const void *)&d->s6_addr32[3] :
+	       (const void *)&in6addr_any, 4);
+	memcpy(saddr_v6, s, 16);
+	memcpy(daddr_v6, d, 16);
+}
+
+/* @sk's local or peer address and port as a sockaddr_in or _in6 (%pISpc) */
+static inline void xtcp_trace_sockaddr(u8 *buf, u16 family,
+				       const struct in6_addr *a, __be16 port)
+{
+	memset(buf, 0, sizeof(struct sockaddr_in6));
+	if (family == AF_INET) {
+		struct sockaddr_in *v4 = (struct sockaddr_in *)buf;
+
+		v4->sin_family = AF_INET;
+		v4->sin_port = port;
+		v4->sin_addr.s_addr = a->s6_addr32[3];
+	} else {
+		struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)buf;
+
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = port;
+		v6->sin6_addr = *a;
+	}
+}
+
+/* what xtcp:xtcp_probe records, gathered by xtcp_trace_probe() */
+struct xtcp_probe_info {
+	u16 family;
+	const struct in6_addr *saddr, *daddr;
+	__be16 sport, dport;
+	u32 mark, data_len, snd_nxt, snd_una, snd_cwnd, ssthresh, snd_wnd;
+	u32 srtt, rcv_wnd;
+};
+#endif
+
 #define xtcp_show_state(state)						\
 	__print_symbolic(state,						\
 			 { XTCP_CLOSED,		"CLOSED" },		\
@@ -65,15 +115,10 @@ TRACE_EVENT(xtcp_set_state,
 			   __entry->sport = ntohs(sport);
 			   __entry->dport = ntohs(dport);
 			   __entry->family = family;
-			   /* the IPv4 fields: 0.0.0.0 for an IPv6 connection */
-			   memcpy(__entry->saddr, family == AF_INET ?
-				  (const void *)&saddr->s6_addr32[3] :
-				  (const void *)&in6addr_any, 4);
-			   memcpy(__entry->daddr, family == AF_INET ?
-				  (const void *)&daddr->s6_addr32[3] :
-				  (const void *)&in6addr_any, 4);
-			   memcpy(__entry->saddr_v6, saddr, 16);
-			   memcpy(__entry->daddr_v6, daddr, 16);),
+			   xtcp_trace_addrs(__entry->saddr, __entry->daddr,
+					    __entry->saddr_v6,
+					    __entry->daddr_v6, family, saddr,
+					    daddr);),
 	    TP_printk("sport=%u dport=%u saddr=%pI4 daddr=%pI4 oldstate=%s newstate=%s family=%s saddrv6=%pI6c daddrv6=%pI6c",
 		      __entry->sport, __entry->dport, __entry->saddr,
 		      __entry->daddr, xtcp_show_state(__entry->oldstate),
@@ -106,14 +151,11 @@ DECLARE_EVENT_CLASS(xtcp_event_sk,
 				   __entry->dport = ntohs(dport);
 				   __entry->family = family;
 				   __entry->state = state;
-				   memcpy(__entry->saddr, family == AF_INET ?
-					  (const void *)&saddr->s6_addr32[3] :
-					  (const void *)&in6addr_any, 4);
-				   memcpy(__entry->daddr, family == AF_INET ?
-					  (const void *)&daddr->s6_addr32[3] :
-					  (const void *)&in6addr_any, 4);
-				   memcpy(__entry->saddr_v6, saddr, 16);
-				   memcpy(__entry->daddr_v6, daddr, 16);),
+				   xtcp_trace_addrs(__entry->saddr,
+						    __entry->daddr,
+						    __entry->saddr_v6,
+						    __entry->daddr_v6, family,
+						    saddr, daddr);),
 		    TP_printk("family=%s sport=%u dport=%u saddr=%pI4 daddr=%pI4 saddrv6=%pI6c daddrv6=%pI6c state=%s",
 			      __entry->family == AF_INET6 ? "AF_INET6" : "AF_INET",
 			      __entry->sport, __entry->dport, __entry->saddr,
@@ -134,6 +176,100 @@ DEFINE_EVENT(xtcp_event_sk, xtcp_receive_reset,
 		      const struct in6_addr *daddr, __be16 sport, __be16 dport,
 		      int state),
 	     TP_ARGS(skaddr, family, saddr, daddr, sport, dport, state));
+
+/*
+ * The connection's socket is done with for good: closed by its user after
+ * it reached CLOSED (or never left it), an orphan that finished, a child
+ * never accepted (tcp_destroy_sock, from tcp_v4_destroy_sock()).
+ */
+DEFINE_EVENT(xtcp_event_sk, xtcp_destroy_sock,
+	     TP_PROTO(const void *skaddr, u16 family, const struct in6_addr *saddr,
+		      const struct in6_addr *daddr, __be16 sport, __be16 dport,
+		      int state),
+	     TP_ARGS(skaddr, family, saddr, daddr, sport, dport, state));
+
+/* A segment of data sent again (tcp_retransmit_skb: its fields and format) */
+TRACE_EVENT(xtcp_retransmit_skb,
+	    TP_PROTO(const void *skbaddr, const void *skaddr, u16 family,
+		     const struct in6_addr *saddr, const struct in6_addr *daddr,
+		     __be16 sport, __be16 dport, int state),
+	    TP_ARGS(skbaddr, skaddr, family, saddr, daddr, sport, dport, state),
+	    TP_STRUCT__entry(__field(const void *, skbaddr)
+			     __field(const void *, skaddr)
+			     __field(int, state)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(__u16, family)
+			     __array(__u8, saddr, 4)
+			     __array(__u8, daddr, 4)
+			     __array(__u8, saddr_v6, 16)
+			     __array(__u8, daddr_v6, 16)),
+	    TP_fast_assign(__entry->skbaddr = skbaddr;
+			   __entry->skaddr = skaddr;
+			   __entry->state = state;
+			   __entry->sport = ntohs(sport);
+			   __entry->dport = ntohs(dport);
+			   __entry->family = family;
+			   xtcp_trace_addrs(__entry->saddr, __entry->daddr,
+					    __entry->saddr_v6,
+					    __entry->daddr_v6, family, saddr,
+					    daddr);),
+	    TP_printk("skbaddr=%p skaddr=%p family=%s sport=%u dport=%u saddr=%pI4 daddr=%pI4 saddrv6=%pI6c daddrv6=%pI6c state=%s",
+		      __entry->skbaddr, __entry->skaddr,
+		      __entry->family == AF_INET6 ? "AF_INET6" : "AF_INET",
+		      __entry->sport, __entry->dport, __entry->saddr,
+		      __entry->daddr, __entry->saddr_v6, __entry->daddr_v6,
+		      xtcp_show_state(__entry->state))
+);
+
+/*
+ * A segment arriving on an established connection, with the sender's
+ * state before it is processed (tcp_probe, from tcp_rcv_established():
+ * its fields and format, less the socket cookie).  snd_cwnd and ssthresh
+ * in segments as TCP's, srtt in microseconds.
+ */
+TRACE_EVENT(xtcp_probe,
+	    TP_PROTO(const void *skbaddr, const struct xtcp_probe_info *p),
+	    TP_ARGS(skbaddr, p),
+	    TP_STRUCT__entry(__array(__u8, saddr, sizeof(struct sockaddr_in6))
+			     __array(__u8, daddr, sizeof(struct sockaddr_in6))
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(__u16, family)
+			     __field(__u32, mark)
+			     __field(__u16, data_len)
+			     __field(__u32, snd_nxt)
+			     __field(__u32, snd_una)
+			     __field(__u32, snd_cwnd)
+			     __field(__u32, ssthresh)
+			     __field(__u32, snd_wnd)
+			     __field(__u32, srtt)
+			     __field(__u32, rcv_wnd)
+			     __field(const void *, skbaddr)),
+	    TP_fast_assign(xtcp_trace_sockaddr(__entry->saddr, p->family,
+					       p->saddr, p->sport);
+			   xtcp_trace_sockaddr(__entry->daddr, p->family,
+					       p->daddr, p->dport);
+			   __entry->sport = ntohs(p->sport);
+			   __entry->dport = ntohs(p->dport);
+			   __entry->family = p->family;
+			   __entry->mark = p->mark;
+			   __entry->data_len = p->data_len;
+			   __entry->snd_nxt = p->snd_nxt;
+			   __entry->snd_una = p->snd_una;
+			   __entry->snd_cwnd = p->snd_cwnd;
+			   __entry->ssthresh = p->ssthresh;
+			   __entry->snd_wnd = p->snd_wnd;
+			   __entry->srtt = p->srtt;
+			   __entry->rcv_wnd = p->rcv_wnd;
+			   __entry->skbaddr = skbaddr;),
+	    TP_printk("family=%s src=%pISpc dest=%pISpc mark=%#x data_len=%d snd_nxt=%#x snd_una=%#x snd_cwnd=%u ssthresh=%u snd_wnd=%u srtt=%u rcv_wnd=%u skbaddr=%p",
+		      __entry->family == AF_INET6 ? "AF_INET6" : "AF_INET",
+		      __entry->saddr, __entry->daddr, __entry->mark,
+		      __entry->data_len, __entry->snd_nxt, __entry->snd_una,
+		      __entry->snd_cwnd, __entry->ssthresh, __entry->snd_wnd,
+		      __entry->srtt, __entry->rcv_wnd, __entry->skbaddr)
+);
 
 #endif /* _XTCP_TRACE_H */
 

@@ -693,7 +693,7 @@ void xtcp_keepalive_reset(struct sock *sk);
 void xtcp_keepalive_rcv(struct sock *sk);
 void xtcp_keepalive_timeout(struct sock *sk);
 
-/* trace.c: the xtcp:xtcp_set_state tracepoint, and sk_state following it */
+/* trace.c: the xtcp:* tracepoints, and sk_state following the TCB */
 void xtcp_sync_state(struct sock *sk);
 void xtcp_trace_state(const struct xtcp_key *key, enum xtcp_state old,
 		      enum xtcp_state new);
@@ -703,9 +703,12 @@ void xtcp_trace_sk_state(struct sock *sk, enum xtcp_state state);
 enum xtcp_sk_event {
 	XTCP_TRACE_SEND_RESET,
 	XTCP_TRACE_RECEIVE_RESET,
+	XTCP_TRACE_DESTROY_SOCK,
 };
 
 void xtcp_trace_sk_event(struct sock *sk, enum xtcp_sk_event what);
+void xtcp_trace_retransmit(struct sock *sk, const struct sk_buff *skb);
+void xtcp_trace_probe(struct sock *sk, const struct sk_buff *skb);
 
 /* sockopt.c: SOL_XTCP options */
 int xtcp_sockopt_check(int optname, int val);

@@ -646,6 +646,88 @@ static void man_pages_render(void)
 	CHECK(i >= 40);
 }
 
+/* Is tracefs's enable file for xtcp:@ev "1"? */
+static int event_on(const char *ev)
+{
+	static const char *const dirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[160], v[4] = "";
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/events/xtcp/%s/enable",
+			 dirs[i], ev);
+		if (slurp(path, v, sizeof(v)) > 0)
+			return v[0] == '1';
+	}
+	return 0;
+}
+
+/*
+ * tools/xtcp-trace follows a connection as it lives: both ends' states,
+ * the segments arriving (-a: xtcp_probe), each socket's end; and stops
+ * cleanly, its events off, when told to.
+ */
+static void trace_tool_follows(void)
+{
+	char tool[PATH_MAX], path[64], portarg[8], buf[8], want[96];
+	static char out[1 << 16];
+	unsigned int cport;
+	int c, a, status, i;
+	pid_t pid;
+
+	NEED_OK(xt_private_netns());
+	snprintf(tool, sizeof(tool), "%s/tools/xtcp-trace", top());
+	snprintf(path, sizeof(path), "/tmp/xtcp-trace.%d", getpid());
+	snprintf(portarg, sizeof(portarg), "%u", xt_port(0));
+	NEED(!event_on("xtcp_probe"));
+	pid = fork();
+	NEED(pid >= 0);
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+		execl(tool, "xtcp-trace", "-a", "-p", portarg, (char *)NULL);
+		_exit(127);
+	}
+	/* -a's xtcp_probe is the last event it turns on */
+	for (i = 0; i < 500 && !event_on("xtcp_probe"); i++)
+		usleep(20 * 1000);
+	CHECK(event_on("xtcp_probe"));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
+	cport = xt_local_port(c);
+	CHECK(send(c, "hello", 5, 0) == 5);
+	CHECK(recv(a, buf, sizeof(buf), 0) == 5);
+	close(c);
+	close(a);
+	usleep(500 * 1000);
+	CHECK_OK(kill(pid, SIGTERM));
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(!event_on("xtcp_probe") && !event_on("xtcp_set_state"));
+	CHECK(slurp(path, out, sizeof(out)) > 0);
+	unlink(path);
+	snprintf(want, sizeof(want), "127.0.0.1:%u > 127.0.0.1:%u  CLOSED -> SYN_SENT",
+		 cport, xt_port(0));
+	CHECK(strstr(out, want) != NULL);
+	snprintf(want, sizeof(want), "127.0.0.1:%u > 127.0.0.1:%u  SYN_RECEIVED -> ESTABLISHED",
+		 xt_port(0), cport);
+	CHECK(strstr(out, want) != NULL);
+	snprintf(want, sizeof(want), "127.0.0.1:%u > 127.0.0.1:%u  segment len 5:",
+		 xt_port(0), cport);
+	CHECK(strstr(out, want) != NULL);
+	snprintf(want, sizeof(want), "127.0.0.1:%u > 127.0.0.1:%u  socket destroyed",
+		 cport, xt_port(0));
+	CHECK(strstr(out, want) != NULL);
+	snprintf(want, sizeof(want), "127.0.0.1:%u > 127.0.0.1:%u  socket destroyed",
+		 xt_port(0), cport);
+	CHECK(strstr(out, want) != NULL);
+	if (xt_failed)
+		printf("# xtcp-trace printed:\n%s", out);
+}
+
 static const struct xt_test tests[] = {
 	TEST(ss_lists_each_state),
 	TEST(ss_filters),
@@ -656,6 +738,7 @@ static const struct xt_test tests[] = {
 	TEST_T(tshark_dissects_v4, 120),
 	TEST_T(tshark_dissects_v6, 120),
 	TEST(man_pages_render),
+	TEST(trace_tool_follows),
 };
 
 XT_MAIN("tools", tests)

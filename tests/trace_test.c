@@ -2,9 +2,12 @@
 /*
  * The tracepoint xtcp:xtcp_set_state through tracefs: its format, and the
  * transitions a connection goes through on loopback, each with the right
- * addresses and ports, each leaving the state the one before entered.
+ * addresses and ports, each leaving the state the one before entered;
+ * and the other xtcp:* events (resets, retransmissions, xtcp_probe,
+ * xtcp_destroy_sock), each fired by what should fire it.
  * Needs xtcp.ko and tracefs (mounted here if it is not).
  */
+#include <linux/filter.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
@@ -313,11 +316,106 @@ static void trace_resets(void)
 	free(buf);
 }
 
+/* Is there an @event line in @buf that also holds @what? */
+static int has_line(const char *buf, const char *event, const char *what)
+{
+	const char *p = buf;
+
+	while ((p = strstr(p, event))) {
+		const char *eol = strchr(p, '\n');
+		const char *q = strstr(p, what);
+
+		if (q && (!eol || q < eol))
+			return 1;
+		p += strlen(event);
+	}
+	return 0;
+}
+
+static int set_events(const char *const *evs, int n, const char *on)
+{
+	char path[96];
+	int i, r = 0;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "events/xtcp/%s/enable", evs[i]);
+		r |= tracefs_write(path, on, 0);
+	}
+	return r;
+}
+
+/*
+ * xtcp_retransmit_skb, xtcp_probe and xtcp_destroy_sock, with TCP's
+ * fields: data that a socket filter on the receiver drops goes again (the
+ * RTO), the sender's xtcp_probe records the ACKs that come back, and each
+ * side's socket is destroyed once closed and done with.
+ */
+static void trace_retransmit_probe_destroy(void)
+{
+	static const char *const evs[] = {
+		"xtcp_retransmit_skb", "xtcp_probe", "xtcp_destroy_sock",
+	};
+	struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { .len = 1, .filter = &drop };
+	struct timeval tv = { .tv_sec = 10 };
+	char buf[2000], want[96], *tr, *fmt;
+	unsigned int i, cport;
+	int c, a, zero = 0;
+
+	NEED_OK(find_tracefs());
+	for (i = 0; i < 3; i++) {
+		snprintf(want, sizeof(want), "events/xtcp/%s/format", evs[i]);
+		fmt = tracefs_read(want);
+		CHECK(fmt && strstr(fmt, "field:__u16 sport;"));
+		if (fmt && i == 0)
+			CHECK(strstr(fmt, "field:const void * skbaddr;") &&
+			      strstr(fmt, "field:__u8 saddr_v6[16];"));
+		if (fmt && i == 1)
+			CHECK(strstr(fmt, "field:__u32 snd_cwnd;") &&
+			      strstr(fmt, "field:__u32 srtt;") &&
+			      strstr(fmt, "field:__u8 saddr[28];"));
+		free(fmt);
+	}
+	CHECK_OK(set_events(evs, 3, "1"));
+	CHECK_OK(tracefs_write("trace", "", O_TRUNC));
+	NEED_OK(xt_pair(xt_port(0), &c, &a));
+	cport = xt_local_port(c);
+	memset(buf, 'x', sizeof(buf));
+	NEED_OK(setsockopt(a, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+			   sizeof(prog)));
+	CHECK(send(c, buf, sizeof(buf), 0) == (ssize_t)sizeof(buf));
+	/* the first transmission is filtered out; the RTO (>= 200 ms) resends */
+	usleep(1500 * 1000);
+	NEED_OK(setsockopt(a, SOL_SOCKET, SO_DETACH_FILTER, &zero,
+			   sizeof(zero)));
+	NEED_OK(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	CHECK(recv(a, buf, sizeof(buf), MSG_WAITALL) == (ssize_t)sizeof(buf));
+	close(c);
+	close(a);
+	usleep(200 * 1000);
+	CHECK_OK(set_events(evs, 3, "0"));
+	tr = tracefs_read("trace");
+	NEED(tr != NULL);
+	CHECK(has_event(tr, "xtcp_retransmit_skb:", cport, xt_port(0)));
+	CHECK(has_line(tr, "xtcp_retransmit_skb:", "state=ESTABLISHED"));
+	snprintf(want, sizeof(want), "src=127.0.0.1:%u dest=127.0.0.1:%u ",
+		 cport, xt_port(0));
+	CHECK(has_line(tr, "xtcp_probe:", want));
+	CHECK(has_line(tr, "xtcp_probe:", "data_len=0 "));
+	CHECK(!has_line(tr, "xtcp_probe:", "snd_cwnd=0 "));
+	CHECK(has_event(tr, "xtcp_destroy_sock:", cport, xt_port(0)));
+	CHECK(has_event(tr, "xtcp_destroy_sock:", xt_port(0), cport));
+	if (xt_failed)
+		fprintf(stderr, "%s\n", tr);
+	free(tr);
+}
+
 static const struct xt_test tests[] = {
 	TEST(trace_format),
 	TEST(trace_resets),
 	TEST(trace_connection_states),
 	TEST(trace_disabled_silent),
+	TEST(trace_retransmit_probe_destroy),
 };
 
 XT_MAIN("trace", tests)
