@@ -216,11 +216,17 @@ static long meminfo_kb(const char *field)
 	return r;
 }
 
+/* 250 on the debug kernel, where each connection costs 20-100 ms */
 #define MB_CONNS	1000
 #define MB_MSS		1000
 
+static int mb_conns(void)
+{
+	return on_debug_kernel() ? 250 : MB_CONNS;
+}
+
 /*
- * MB_CONNS connections (MSS MB_MSS) whose readers never read, each writer
+ * mb_conns() connections (MSS MB_MSS) whose readers never read, each writer
  * writing until EAGAIN: the protocol's pages, MemFree and Slab used.
  * Closes everything; *leftover is the pages still counted afterwards.
  */
@@ -230,13 +236,13 @@ static int stalled_readers(unsigned short port, long *pages, long *used_kb,
 	static int c[MB_CONNS], a[MB_CONNS];
 	static char buf[16384];
 	long free0 = meminfo_kb("MemFree"), slab0 = meminfo_kb("Slab");
-	int l = xt_socket(), i, pass, mss = MB_MSS, rc = -1;
+	int l = xt_socket(), i, pass, mss = MB_MSS, rc = -1, n = mb_conns();
 	char press[8];
 
 	if (l < 0 || setsockopt(l, SOL_XTCP, XTCP_MAXSEG, &mss, sizeof(mss)) ||
-	    xt_bind(l, "127.0.0.1", port) || listen(l, MB_CONNS))
+	    xt_bind(l, "127.0.0.1", port) || listen(l, n))
 		return -1;
-	for (i = 0; i < MB_CONNS; i++) {
+	for (i = 0; i < n; i++) {
 		c[i] = xt_socket();
 		if (c[i] < 0 ||
 		    setsockopt(c[i], SOL_XTCP, XTCP_MAXSEG, &mss, sizeof(mss)) ||
@@ -248,7 +254,7 @@ static int stalled_readers(unsigned short port, long *pages, long *used_kb,
 	}
 	memset(buf, 'm', sizeof(buf));
 	for (pass = 0; pass < 3; pass++) {
-		for (i = 0; i < MB_CONNS; i++)
+		for (i = 0; i < n; i++)
 			while (send(c[i], buf, sizeof(buf), MSG_DONTWAIT) > 0)
 				;
 		usleep(300 * 1000);
@@ -257,7 +263,7 @@ static int stalled_readers(unsigned short port, long *pages, long *used_kb,
 	*used_kb = free0 - meminfo_kb("MemFree");
 	*slab_kb = meminfo_kb("Slab") - slab0;
 	fprintf(stderr, "  %d stalled readers: %ld pages charged, pressure %s, MemFree -%ld kB, Slab +%ld kB, RcvMemDrops %ld\n",
-		MB_CONNS, *pages, press, *used_kb, *slab_kb, xt_stat("RcvMemDrops"));
+		n, *pages, press, *used_kb, *slab_kb, xt_stat("RcvMemDrops"));
 	rc = 0;
 out:
 	for (i = 0; i < MB_CONNS; i++) {
@@ -276,7 +282,8 @@ out:
 /*
  * Memory under pressure: every queued byte is charged to the protocol
  * (sysctl mem: min, pressure, max pages, as tcp_mem).  1000 connections
- * whose readers never read take at most max pages, plus the minimum each
+ * (250 on the debug kernel) whose readers never read take at most max
+ * pages, plus the minimum each
  * socket keeps (one segment each way, as TCP's rmem[0]/wmem[0]
  * guarantee); without the limit the same take many times more.  The
  * pressure flag shows in /proc/net/protocols, MemoryPressures counts it,
@@ -309,7 +316,7 @@ static void memory_bounded(void)
 	close(mem);
 
 	/* max, one segment each way per socket, the per-CPU reserves */
-	bound = 1024 + 2L * MB_CONNS * 2 + 256L * ncpu;
+	bound = 1024 + 2L * mb_conns() * 2 + 256L * ncpu;
 	fprintf(stderr, "  limited: %ld pages (bound %ld), unlimited: %ld pages\n",
 		pages, bound, upages);
 	CHECK(pages <= bound);
