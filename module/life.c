@@ -92,7 +92,6 @@ static void xtcp_orphan_destroy(struct sock *sk)
 	list_del_init(&xtcp_sk(sk)->orphan_node);
 	spin_unlock_bh(&xn->all_lock);
 	atomic_dec(&xn->orphan_count);
-	xtcp_trace_sk_event(sk, XTCP_TRACE_DESTROY_SOCK);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	xtcp_unbind(sk);
 	__module_get(THIS_MODULE);	/* sk_prot_free() puts it */
@@ -108,6 +107,9 @@ void xtcp_done(struct sock *sk, int err)
 {
 	xtcp_tcb_delete(&xtcp_sk(sk)->tcb);
 	xtcp_sync_state(sk);
+	/* an orphan is destroyed below: traced while it has its addresses */
+	if (test_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags))
+		xtcp_trace_sk_event(sk, XTCP_TRACE_DESTROY_SOCK);
 	xtcp_unhash(sk);
 	xtcp_timers_stop(sk);
 	xtcp_send_queue_purge(sk);

@@ -51,6 +51,12 @@ void xtcp_child_drop(struct sock *child)
 	sock_owned_by_me(child);
 	xtcp_tcb_delete(&cxs->tcb);
 	xtcp_sync_state(child);
+	/*
+	 * traced here, with its addresses (should a closing listener own the
+	 * queue now, xtcp_child_abort() finds it CLOSED and does not again)
+	 */
+	if (parent)
+		xtcp_trace_sk_event(child, XTCP_TRACE_DESTROY_SOCK);
 	xtcp_unhash(child);
 	xtcp_rtx_stop(child);
 	xtcp_unbind(child);
@@ -66,7 +72,6 @@ void xtcp_child_drop(struct sock *child)
 	spin_unlock_bh(&pxs->queue_lock);
 	if (!owner)
 		return;
-	xtcp_trace_sk_event(child, XTCP_TRACE_DESTROY_SOCK);
 	cxs->parent = NULL;
 	sock_put(parent);
 	sock_put(child);	/* the queue's reference; the caller holds one */
@@ -284,17 +289,20 @@ static void xtcp_child_abort(struct sock *listener, struct sock *child)
 {
 	struct xtcp_sock *cxs = xtcp_sk(child);
 	struct xtcp_reply r;
+	bool live;
 
 	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
+	live = cxs->tcb.state != XTCP_CLOSED;
 	xtcp_tcb_abort(&cxs->tcb, &r);
 	xtcp_sync_state(child);
 	if (r.flags)
 		xtcp_send(child, &r);
+	if (live)
+		xtcp_trace_sk_event(child, XTCP_TRACE_DESTROY_SOCK);
 	xtcp_unhash(child);
 	xtcp_timers_stop_sync(child);
 	xtcp_unbind(child);
 	sock_set_flag(child, SOCK_DEAD);
-	xtcp_trace_sk_event(child, XTCP_TRACE_DESTROY_SOCK);
 	release_sock(child);
 	cxs->parent = NULL;
 	sock_put(listener);

@@ -107,13 +107,13 @@ static int xtcp_release(struct socket *sock)
 		/* a FIN to deliver or to wait for: finish on our own */
 		xtcp_orphan(sk);
 	} else {
+		xtcp_trace_sk_event(sk, XTCP_TRACE_DESTROY_SOCK);
 		xtcp_unhash(sk);
 		xtcp_timers_stop_sync(sk);
 		xtcp_send_queue_purge(sk);
 		__skb_queue_purge(&sk->sk_receive_queue);
 		xtcp_ofo_purge(&xs->ofo);
 		xtcp_unbind(sk);
-		xtcp_trace_sk_event(sk, XTCP_TRACE_DESTROY_SOCK);
 		sock_put(sk);	/* the user's */
 	}
 	release_sock(sk);

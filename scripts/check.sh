@@ -47,38 +47,67 @@ step "build: module against Debian 6.1 headers (W=1, sparse)" make -s stock C=2
 step "build: module + KUnit against 6.12 (W=1, sparse)" make -s debug C=2
 step "build: user programs (-Wall -Wextra -Werror)" make -s tools
 step "checkpatch --strict" scripts/checkpatch.sh
-# The guests run in two lanes at once (2 host cores; the guests spend much
-# of their time waiting on timers): lane 1 is KUnit then the debug guest's
-# integration tests, lane 2 the stock guest's then the two machines.  Lane
-# 2 writes its own log, shown when lane 1 is done.
+# The guests' jobs run in two lanes at once (2 host cores; the guests spend
+# much of their time waiting on timers), each lane taking the next job of
+# the list when it is free, longest first, so the lanes balance whatever
+# each job costs on this host.  Lane 1 prints as it goes; lane 2 writes
+# its own log, shown when both are done.
 for k in stock debug; do
 	xtcp_initramfs "$k" >/dev/null || echo "not ok - initramfs for $k" | tee -a "$out"
 done
+queue=$XTCP_TOP/build/check-jobs
+printf '%s\n' itests-debug itests-stock two-vm kunit >"$queue"
+
+# next_job: the first job left in the queue, taken off it ("" when none)
+next_job() {
+	flock "$queue.lock" sh -c 'head -n 1 "$1" && sed -i 1d "$1"' _ "$queue"
+}
+
+run_job() {
+	local s
+	s=$(date +%s)
+	case "$1" in
+	kunit)
+		echo "KUnit in the 6.12 debug guest..."
+		suite kunit scripts/run-kunit.sh
+		echo "# KUnit: $(( $(date +%s) - s )) s" >>"$lane_out" ;;
+	itests-debug)
+		echo "integration tests in the 6.12 debug guest..."
+		suite itests-debug scripts/run-itests.sh debug
+		echo "# debug integration tests: $(( $(date +%s) - s )) s" >>"$lane_out" ;;
+	itests-stock)
+		echo "integration tests in the stock 6.1 guest..."
+		suite itests-stock scripts/run-itests.sh stock
+		echo "# stock integration tests: $(( $(date +%s) - s )) s" >>"$lane_out" ;;
+	two-vm)
+		echo "XTCP between the stock 6.1 and 6.12 debug guests (emulated NICs)..."
+		suite two-vm scripts/two-vm.sh --bulk-mb 20
+		echo "# two machines: $(( $(date +%s) - s )) s" >>"$lane_out" ;;
+	esac
+}
+
+lane() {
+	local job
+	while job=$(next_job) && [ -n "$job" ]; do
+		echo "# lane $1: $job" >>"$lane_out"
+		run_job "$job"
+	done
+}
+
 lane2=$XTCP_TOP/build/check-lane2.log
 : >"$lane2"
 (
 	lane_out=$lane2
-	s=$(date +%s)
-	suite itests-stock scripts/run-itests.sh stock >/dev/null
-	echo "# stock integration tests: $(( $(date +%s) - s )) s" >>"$lane2"
-	s=$(date +%s)
-	suite two-vm scripts/two-vm.sh --bulk-mb 20 >/dev/null
-	echo "# two machines: $(( $(date +%s) - s )) s" >>"$lane2"
+	lane 2 >/dev/null 2>&1
 ) &
 lane2_pid=$!
-echo "in parallel: the stock 6.1 guest's integration tests, then XTCP between"
-echo "the stock 6.1 and 6.12 debug guests (emulated NICs); shown below when done"
-echo "KUnit in the 6.12 debug guest..."
-s=$(date +%s)
-suite kunit scripts/run-kunit.sh
-echo "# KUnit: $(( $(date +%s) - s )) s" | tee -a "$out"
-echo "integration tests in the 6.12 debug guest..."
-s=$(date +%s)
-suite itests-debug scripts/run-itests.sh debug
-echo "# debug integration tests: $(( $(date +%s) - s )) s" | tee -a "$out"
+echo "two lanes, each taking the next of: $(tr '\n' ' ' <"$queue")"
+echo "(lane 2's results are shown below when both are done)"
+lane 1
 wait "$lane2_pid"
-echo "the stock guest's integration tests and the two machines:"
+echo "lane 2:"
 cat "$lane2" | tee -a "$out"
+rm -f "$queue" "$queue.lock"
 
 # What the total is made of: results per kind, each "ok"/"not ok" line once.
 count() { grep -E "$1" "$out" | grep -Ec "$2"; }

@@ -718,6 +718,13 @@ static void trace_tool_follows(void)
 	snprintf(want, sizeof(want), "127.0.0.1:%u > 127.0.0.1:%u  segment len 5:",
 		 xt_port(0), cport);
 	CHECK(strstr(out, want) != NULL);
+	/* the close, to its end */
+	snprintf(want, sizeof(want), "127.0.0.1:%u > 127.0.0.1:%u  ESTABLISHED -> CLOSE_WAIT",
+		 xt_port(0), cport);
+	CHECK(strstr(out, want) != NULL);
+	snprintf(want, sizeof(want), "127.0.0.1:%u > 127.0.0.1:%u  LAST_ACK -> CLOSED",
+		 xt_port(0), cport);
+	CHECK(strstr(out, want) != NULL);
 	snprintf(want, sizeof(want), "127.0.0.1:%u > 127.0.0.1:%u  socket destroyed",
 		 cport, xt_port(0));
 	CHECK(strstr(out, want) != NULL);

@@ -390,6 +390,10 @@ static void trace_retransmit_probe_destroy(void)
 			   sizeof(zero)));
 	NEED_OK(setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
 	CHECK(recv(a, buf, sizeof(buf), MSG_WAITALL) == (ssize_t)sizeof(buf));
+	/* an answer, which c's xtcp_probe records (ESTABLISHED) */
+	CHECK(send(a, "!", 1, 0) == 1);
+	NEED_OK(setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	CHECK(recv(c, buf, 1, 0) == 1);
 	close(c);
 	close(a);
 	usleep(200 * 1000);
@@ -401,7 +405,8 @@ static void trace_retransmit_probe_destroy(void)
 	snprintf(want, sizeof(want), "src=127.0.0.1:%u dest=127.0.0.1:%u ",
 		 cport, xt_port(0));
 	CHECK(has_line(tr, "xtcp_probe:", want));
-	CHECK(has_line(tr, "xtcp_probe:", "data_len=0 "));
+	CHECK(has_line(tr, "xtcp_probe:", "data_len=1 "));
+	CHECK(has_line(tr, "xtcp_probe:", "data_len=2000 "));
 	CHECK(!has_line(tr, "xtcp_probe:", "snd_cwnd=0 "));
 	CHECK(has_event(tr, "xtcp_destroy_sock:", cport, xt_port(0)));
 	CHECK(has_event(tr, "xtcp_destroy_sock:", xt_port(0), cport));
