@@ -629,6 +629,8 @@ static void rst_ratelimit(void)
 
 	NEED(xt_private_netns() == 0);
 	CHECK_OK(xt_sysctl_set("rst_ratelimit", 3));
+	/* no SYN goes twice meanwhile: the counters count first SYNs' RSTs */
+	CHECK_OK(xt_sysctl_set("rto_init_ms", 60000));
 	for (i = 0; i < 20; i++) {
 		p[i].fd = socket(xt_family(), SOCK_STREAM | SOCK_NONBLOCK, 0);
 		p[i].events = POLLOUT;
