@@ -213,11 +213,92 @@ static void xtcp_timer_each_defers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs);
 }
 
+/*
+ * The window between an early expiry's decision to sleep again (it
+ * returns HRTIMER_RESTART, keeping the armed reference) and the hrtimer
+ * core queueing it again: a socket that arms the same timer there (the
+ * callback is still running, so hrtimer_try_to_cancel() says -1) must not
+ * count a second reference for the one expiry that gets queued.  Each
+ * such reference kept a closed socket, and the module, forever (the
+ * stock guest of the two-machine test over IPv6).  The callback is
+ * wrapped to arm in that window, every time.
+ */
+static struct {
+	enum hrtimer_restart (*fn)(struct hrtimer *hrt);
+	struct sock *sk;
+	int raced;
+} xtcp_tmt_race;
+
+static enum hrtimer_restart xtcp_tmt_race_fn(struct hrtimer *hrt)
+{
+	enum hrtimer_restart ret = xtcp_tmt_race.fn(hrt);
+	struct sock *sk = xtcp_tmt_race.sk;
+
+	if (ret == HRTIMER_RESTART && !xtcp_tmt_race.raced) {
+		bh_lock_sock(sk);
+		xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 60000);
+		bh_unlock_sock(sk);
+		WRITE_ONCE(xtcp_tmt_race.raced, 1);
+	}
+	return ret;
+}
+
+static void xtcp_timer_restart_race(struct kunit *test)
+{
+	struct xtcp_sock *xs;
+	struct hrtimer *hrt;
+	struct socket *sock;
+	struct sock *sk;
+	int err, i, try, refs;
+
+	err = sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, &sock);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	err = kunit_add_action_or_reset(test, xtcp_tmt_sock_release, sock);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	sk = sock->sk;
+	xs = xtcp_sk(sk);
+	hrt = &xs->timers[XTCP_TIMER_DELACK].hrt;
+	refs = refcount_read(&sk->sk_refcnt);
+	xtcp_tmt_race.fn = hrt->function;
+	xtcp_tmt_race.sk = sk;
+	xtcp_tmt_race.raced = 0;
+	hrt->function = xtcp_tmt_race_fn;	/* not armed: safe to change */
+
+	/*
+	 * Queued for 1 ms, then moved to 300 ms (lazily: the 1 ms expiry
+	 * sleeps again).  A loaded host may run the 1 ms expiry before the
+	 * second call: then try again.
+	 */
+	for (try = 0; try < 10 && !READ_ONCE(xtcp_tmt_race.raced); try++) {
+		local_bh_disable();
+		bh_lock_sock(sk);
+		xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 1);
+		xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 300);
+		bh_unlock_sock(sk);
+		local_bh_enable();
+		for (i = 0; i < 50 && !READ_ONCE(xtcp_tmt_race.raced); i++)
+			msleep(20);
+	}
+	KUNIT_ASSERT_TRUE(test, READ_ONCE(xtcp_tmt_race.raced));
+	/* the 60 s deadline won, with one reference */
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(hrt));
+	KUNIT_EXPECT_GT(test, hrtimer_get_softexpires(hrt),
+			ktime_add_ms(ktime_get(), 50000));
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs + 1);
+	lock_sock(sk);
+	xtcp_timer_stop(sk, XTCP_TIMER_DELACK);
+	release_sock(sk);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(hrt));
+	hrt->function = xtcp_tmt_race.fn;
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs);
+}
+
 static struct kunit_case xtcp_timer_cases[] = {
 	KUNIT_CASE(xtcp_timer_persist_interval),
 	KUNIT_CASE(xtcp_timer_proc_tr),
 	KUNIT_CASE(xtcp_timer_each_defers),
 	KUNIT_CASE(xtcp_timer_deferred_due),
+	KUNIT_CASE(xtcp_timer_restart_race),
 	{}
 };
 

@@ -204,15 +204,52 @@ static bool xtcp_timer_due(ktime_t due)
 }
 
 /*
- * Every armed hrtimer holds a socket reference.  A queued one's reference
- * passes to the new expiry; a callback running now puts its own, so the
- * new expiry needs one (testing hrtimer_is_queued() would race with it).
+ * Every armed hrtimer holds a socket reference, and its bit in timers_ref
+ * says so: one reference per timer, however many calls arm it.  A queued
+ * one's reference passes to the new expiry.  While the callback runs
+ * (hrtimer_try_to_cancel() says -1) nobody can tell whether it will put
+ * its reference or keep it for an expiry it queues again (an early one
+ * sleeps again with HRTIMER_RESTART): the bit decides.  Counting a new
+ * reference there, as this did, kept one for good each time an early
+ * expiry's restart met an arm (a socket that never died, and rmmod
+ * refused: the stock guest of the two-machine test over IPv6).
  */
 static void xtcp_timer_start(struct sock *sk, struct xtcp_timer *t)
 {
-	if (hrtimer_try_to_cancel(&t->hrt) != 1)
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	switch (hrtimer_try_to_cancel(&t->hrt)) {
+	case 1:		/* was queued: its reference is the new expiry's */
+		break;
+	case 0:		/* idle: the callback is done with the bit */
+		set_bit(t->id, &xs->timers_ref);
 		sock_hold(sk);
+		break;
+	default:	/* running: queue first, then see whose reference */
+		hrtimer_start(&t->hrt, t->due, HRTIMER_MODE_ABS_SOFT);
+		if (!test_and_set_bit(t->id, &xs->timers_ref))
+			sock_hold(sk);
+		return;
+	}
 	hrtimer_start(&t->hrt, t->due, HRTIMER_MODE_ABS_SOFT);
+}
+
+/*
+ * The callback gives its reference up: unless an arm queued the timer
+ * again meanwhile and the bit, cleared first, is still ours to set again
+ * (xtcp_timer_start() queues before it tests the bit, so one of the two
+ * sees the other).
+ */
+static void xtcp_timer_put(struct sock *sk, struct xtcp_timer *t)
+{
+	unsigned long *ref = &xtcp_sk(sk)->timers_ref;
+
+	clear_bit(t->id, ref);
+	/* pairs with the test_and_set_bit() after xtcp_timer_start()'s queueing */
+	smp_mb__after_atomic();
+	if (hrtimer_is_queued(&t->hrt) && !test_and_set_bit(t->id, ref))
+		return;
+	sock_put(sk);
 }
 
 /*
@@ -233,7 +270,7 @@ static enum hrtimer_restart xtcp_timer_fn(struct hrtimer *hrt)
 	enum hrtimer_restart ret = HRTIMER_NORESTART;
 
 	bh_lock_sock(sk);
-	/* re-armed while we waited for the lock: that expiry has its own ref */
+	/* re-armed while we waited for the lock: xtcp_timer_put() sees it */
 	if (hrtimer_is_queued(hrt) || t->due == KTIME_MAX)
 		goto out;
 	if (sock_owned_by_user(sk)) {
@@ -251,7 +288,7 @@ static enum hrtimer_restart xtcp_timer_fn(struct hrtimer *hrt)
 out:
 	bh_unlock_sock(sk);
 	if (ret == HRTIMER_NORESTART)
-		sock_put(sk);	/* the armed timer's reference */
+		xtcp_timer_put(sk, t);	/* the armed timer's reference */
 	return ret;
 }
 
@@ -304,6 +341,7 @@ void xtcp_timer_init(struct sock *sk)
 				   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	}
 	xs->timers_deferred = 0;
+	xs->timers_ref = 0;
 	xtcp_keepalive_init(sk);
 }
 
@@ -337,8 +375,10 @@ void xtcp_timer_stop(struct sock *sk, enum xtcp_timer_id id)
 	struct xtcp_timer *t = &xtcp_sk(sk)->timers[id];
 
 	t->due = KTIME_MAX;
-	if (hrtimer_try_to_cancel(&t->hrt) == 1)
+	if (hrtimer_try_to_cancel(&t->hrt) == 1) {
+		clear_bit(id, &xtcp_sk(sk)->timers_ref);
 		__sock_put(sk);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_stop);
 
@@ -367,8 +407,10 @@ void xtcp_timers_stop_sync(struct sock *sk)
 
 	for (id = 0; id < XTCP_NR_TIMERS; id++) {
 		xs->timers[id].due = KTIME_MAX;
-		if (hrtimer_cancel(&xs->timers[id].hrt))
+		if (hrtimer_cancel(&xs->timers[id].hrt)) {
+			clear_bit(id, &xs->timers_ref);
 			__sock_put(sk);
+		}
 	}
 }
 

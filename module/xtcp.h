@@ -150,6 +150,7 @@ struct xtcp_sock {
 	/* timers (timer.c) */
 	struct xtcp_timer	timers[XTCP_NR_TIMERS];
 	unsigned long		timers_deferred; /* bit per timer: to release_cb */
+	unsigned long		timers_ref;	/* bit per timer: holds a reference */
 	u8			probes_out;	/* unanswered in a row */
 	u8			persist_backoff;
 	u32			ack_pending;	/* bytes received, not yet ACKed */

@@ -24,10 +24,9 @@ set -uo pipefail
 filter=
 kernels=(stock debug)
 bulk_mb=100
-# the families twovm_test runs over: "4" (make check), "4 6" with
-# --families: IPv6 is opt-in while a run over it may end with the module
-# referenced (see README, "Two machines")
-families=4
+# the families twovm_test runs over: both (make check: "4"), or "4" or
+# "6" with --families
+families="4 6"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--filter) filter=$2; shift 2 ;;

@@ -6,7 +6,7 @@
 #
 #   twovm-guest.sh stock|debug [FILTER [BULK_MB [FAMILIES]]]   this guest's side
 #   twovm-guest.sh --list [FILTER [- [FAMILIES]]]   the results each guest owes
-# FAMILIES: "4" (the default) or "4 6"
+# FAMILIES: "4 6" (the default), "4" or "6"
 #
 # NICs, found by MAC (N = 1 stock, 2 debug; scripts/two-vm.sh sets them):
 #   52:54:00:00:02:0N  virtio-net  192.0.2.N/24, 2001:db8:2::N/64     every test
@@ -39,7 +39,7 @@ t() {
 
 role=${1:?stock|debug|--list}
 filter=${2:-}
-families=${4:-4}
+families=${4:-4 6}
 if [ "$role" = --list ]; then
 	t nics_up true
 	t peer_met true
@@ -114,6 +114,14 @@ rmmod_soon() {
 		sleep 0.1
 	done
 	echo "refcnt $(cat /sys/module/xtcp/refcnt)"
+	# sockets still allocated (the stock kernel gives XTCP a slab of its own)
+	grep -E '^XTCP' /proc/slabinfo | cut -c1-60
+	# A socket's last segments waiting in a TX ring (virtio-net frees
+	# sent skbs lazily) would go with more traffic: a leak would not.
+	ping -6 -c 2 -i 0.2 -W 1 2001:db8:2::$((3 - n)) >/dev/null 2>&1
+	ping -6 -c 2 -i 0.2 -W 1 2001:db8:3::$((3 - n)) >/dev/null 2>&1
+	sleep 1
+	echo "after ping -6 on both NICs: refcnt $(cat /sys/module/xtcp/refcnt)"
 	cat /proc/net/xtcp /proc/net/xtcp6
 	grep -iE '^(protocol|xtcp)' /proc/net/protocols | cut -c1-60
 	grep -E 'Orphans|TimeWait|Estab|Opens' /proc/net/xtcp_stats
