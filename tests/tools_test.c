@@ -702,7 +702,16 @@ static void trace_tool_follows(void)
 	CHECK(recv(a, buf, sizeof(buf), 0) == 5);
 	close(c);
 	close(a);
-	usleep(500 * 1000);
+	/* until it printed the last of them (seconds in the debug guest) */
+	snprintf(want, sizeof(want), "127.0.0.1:%u > 127.0.0.1:%u  socket destroyed",
+		 xt_port(0), cport);
+	for (i = 0; i < 300; i++) {
+		out[0] = 0;
+		if (slurp(path, out, sizeof(out)) > 0 && strstr(out, want) &&
+		    strstr(strstr(out, want), "\n"))
+			break;
+		usleep(50 * 1000);
+	}
 	CHECK_OK(kill(pid, SIGTERM));
 	CHECK(waitpid(pid, &status, 0) == pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -732,7 +741,7 @@ static void trace_tool_follows(void)
 		 xt_port(0), cport);
 	CHECK(strstr(out, want) != NULL);
 	if (xt_failed)
-		printf("# xtcp-trace printed:\n%s", out);
+		printf("# xtcp-trace printed:\n%s\n", out);
 }
 
 static const struct xt_test tests[] = {
