@@ -40,6 +40,11 @@ for ko in "$old" "$XTCP_BUILD/xtcp.ko"; do
 	if [ -n "$veth" ]; then
 		grep -E "OutSegs|OutGsoSkbs|GsoSegmented|GroMerged|RetransS" /proc/net/xtcp_stats || true
 	fi
-	rmmod xtcp
+	# closing connections (orphans, FIN_WAIT) hold the module a while
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		rmmod xtcp 2>/dev/null && break
+		sleep 1
+	done
+	! grep -q '^xtcp ' /proc/modules
 done
 [ -z "$veth" ] || ip netns del bsrv
