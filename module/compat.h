@@ -124,6 +124,23 @@ static inline int xtcp_gro_network_flush(const void *th, const void *th2,
 }
 
 /*
+ * The IPv6 header of a packet GRO merged, at gro_complete time: up to 6.9
+ * ipv6_gro_receive() set the network header (tcp6_gro_complete() reads
+ * ipv6_hdr()); from 6.10 on GRO keeps its offset in
+ * NAPI_GRO_CB()->network_offsets[] instead.  No macro tells.
+ */
+#include <linux/ipv6.h>
+static inline const struct ipv6hdr *xtcp_gro_ipv6_hdr(const struct sk_buff *skb)
+{
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+	return (const struct ipv6hdr *)(skb->data +
+		NAPI_GRO_CB(skb)->network_offsets[skb->encapsulation]);
+#else
+	return ipv6_hdr(skb);
+#endif
+}
+
+/*
  * inet_sock's flag bits became inet_flags with inet_test_bit() and
  * inet_assign_bit() in 6.6; 6.1 has bitfields.
  */

@@ -121,14 +121,13 @@ static int xtcp_v6_route(struct sock *sk, struct flowi6 *fl6)
 	dst = ip6_dst_lookup_flow(sock_net(sk), sk, fl6, NULL);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
-	ip6_dst_store(sk, dst, NULL, NULL);
 	/*
-	 * Segments over IPv6 leave one MSS at a time: offload.c's GSO and
-	 * GRO are IPv4's (inet_add_offload()), so a super-segment would find
-	 * no segmentation below IPv6.  sk_gso_disable() keeps the route's
-	 * capabilities from offering it again when inet6_csk_xmit() re-routes.
+	 * Super-segments over IPv6 are TCPV6's type (offload.c's
+	 * inet6_add_offload()); set before sk_setup_caps() (in
+	 * ip6_dst_store()) decides whether the socket may send them.
 	 */
-	sk_gso_disable(sk);
+	sk->sk_gso_type = XTCP_GSO_TYPE6;
+	ip6_dst_store(sk, dst, NULL, NULL);
 	return 0;
 }
 

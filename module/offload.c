@@ -1,26 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * GSO and GRO for IP protocol xtcp_ipproto (inet_add_offload()).  The
- * header is TCP's, so the rules are TCP's (net/ipv4/tcp_offload.c): a
+ * GSO and GRO for IP protocol xtcp_ipproto over IPv4 (inet_add_offload())
+ * and IPv6 (inet6_add_offload()).  The header is TCP's, so the rules are
+ * TCP's (net/ipv4/tcp_offload.c, net/ipv6/tcpv6_offload.c): a
  * super-segment splits into gso_size pieces whose sequence numbers follow
  * on, FIN and PSH only on the last piece; in-order segments of one flow
  * with identical headers but for the sequence number merge.
  *
  * Which device may segment a super-segment: its gso_type is
- * XTCP_GSO_TYPE, SKB_GSO_TCPV4 | SKB_GSO_SCTP.  A device takes a GSO skb
+ * XTCP_GSO_TYPE, SKB_GSO_TCPV4 | SKB_GSO_SCTP (XTCP_GSO_TYPE6 over IPv6,
+ * SKB_GSO_TCPV6 | SKB_GSO_SCTP).  A device takes a GSO skb
  * whole only if it has every feature bit the type names (net_gso_ok()).
  * lo, veth, bridges, bonds and the other software devices have
  * NETIF_F_GSO_SOFTWARE, which holds both bits, and pass the skb on whole.
  * No NIC driver advertises NETIF_F_GSO_SCTP (6.1, 6.12), so a NIC's TSO,
  * which would segment the packet as TCP (protocol 6 in its checksum's
  * pseudo-header), never sees it: validate_xmit_skb() segments it in
- * software first, through xtcp_gso_segment() below.  SKB_GSO_TCPV4 keeps
- * what the core derives from the type right for our header
+ * software first, through xtcp_gso_segment() below.  SKB_GSO_TCPV4 (V6)
+ * keeps what the core derives from the type right for our header
  * (skb_gso_transport_seglen(), qdisc_pkt_len_init(): the header is
  * tcp_hdrlen() long).
  */
 #include <linux/skbuff.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
 #include <net/protocol.h>
 
 #include "xtcp.h"
@@ -57,28 +61,36 @@ static void xtcp_gso_piece_csum(struct sk_buff *skb, struct tcphdr *th)
 		th->check = gso_make_checksum(skb, csum_unfold(~th->check));
 }
 
-/**
- * xtcp_gso_segment - split a super-segment into gso_size pieces
- * @skb: its data at our header, its network header set (inet_gso_segment())
- * @features: what the device leaving can do
- *
- * As __tcp_gso_segment(): each piece but the last carries gso_size bytes,
- * the sequence numbers follow on, FIN and PSH stay on the last piece
- * only, and every piece's checksum is its own.  A device without
- * NETIF_F_HW_CSUM gets the checksums computed here: one with only
- * NETIF_F_IP_CSUM checksums TCP and UDP, not protocol 253.
- *
- * Return: the list of pieces, or an ERR_PTR.
+/*
+ * The pseudo-header checksum of a super-segment whose data is at our
+ * header, as tcp4_gso_segment() and tcp6_gso_segment() (__tcp_v6_send_check())
+ * set it up for one from an untrusted source.  Over IPv6 the next header
+ * may be an extension header: the protocol is ours.
  */
-struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
-				 netdev_features_t features)
+static __sum16 xtcp_gso_pseudo(const struct sk_buff *skb, bool v6)
+{
+	const struct ipv6hdr *ip6h;
+	const struct iphdr *iph;
+
+	if (v6) {
+		ip6h = ipv6_hdr(skb);
+		return ~csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, skb->len,
+					xtcp_ipproto, 0);
+	}
+	iph = ip_hdr(skb);
+	return ~csum_tcpudp_magic(iph->saddr, iph->daddr, skb->len,
+				  iph->protocol, 0);
+}
+
+static struct sk_buff *__xtcp_gso_segment(struct sk_buff *skb,
+					  netdev_features_t features, bool v6)
 {
 	struct sk_buff *segs = ERR_PTR(-EINVAL);
 	unsigned int thlen, oldlen, mss, seq;
 	struct tcphdr *th;
 	__sum16 newcheck;
 
-	if (!(skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4))
+	if (!(skb_shinfo(skb)->gso_type & (v6 ? SKB_GSO_TCPV6 : SKB_GSO_TCPV4)))
 		goto out;
 	if (!pskb_may_pull(skb, sizeof(*th)))
 		goto out;
@@ -88,10 +100,7 @@ struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 		goto out;
 	if (skb->ip_summed != CHECKSUM_PARTIAL) {
 		/* from an untrusted source: set up the pseudo-header */
-		const struct iphdr *iph = ip_hdr(skb);
-
-		th->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, skb->len,
-					       iph->protocol, 0);
+		th->check = xtcp_gso_pseudo(skb, v6);
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->csum_start = skb_transport_header(skb) - skb->head;
 		skb->csum_offset = offsetof(struct tcphdr, check);
@@ -140,7 +149,42 @@ struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 out:
 	return segs;
 }
+
+/**
+ * xtcp_gso_segment - split a super-segment into gso_size pieces
+ * @skb: its data at our header, its network header set (inet_gso_segment())
+ * @features: what the device leaving can do
+ *
+ * As __tcp_gso_segment(): each piece but the last carries gso_size bytes,
+ * the sequence numbers follow on, FIN and PSH stay on the last piece
+ * only, and every piece's checksum is its own.  A device without
+ * NETIF_F_HW_CSUM gets the checksums computed here: one with only
+ * NETIF_F_IP_CSUM checksums TCP and UDP, not protocol 253.
+ *
+ * Return: the list of pieces, or an ERR_PTR.
+ */
+struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
+				 netdev_features_t features)
+{
+	return __xtcp_gso_segment(skb, features, false);
+}
 EXPORT_SYMBOL_IF_KUNIT(xtcp_gso_segment);
+
+/**
+ * xtcp6_gso_segment - xtcp_gso_segment() over IPv6 (tcp6_gso_segment())
+ * @skb: its data at our header, its network header set (ipv6_gso_segment())
+ * @features: what the device leaving can do
+ *
+ * ipv6_gso_segment() sets each piece's payload length.
+ *
+ * Return: the list of pieces, or an ERR_PTR.
+ */
+struct sk_buff *xtcp6_gso_segment(struct sk_buff *skb,
+				  netdev_features_t features)
+{
+	return __xtcp_gso_segment(skb, features, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp6_gso_segment);
 
 /*
  * Chain @skb's payload onto the held packet @p, as skb_gro_receive()'s
@@ -203,19 +247,14 @@ static int xtcp_gro_merge(struct sk_buff *p, struct sk_buff *skb)
  * larger than the first one's payload.  A short segment, or one with
  * PSH, FIN, SYN, RST or URG, ends the packet.
  */
-static struct sk_buff *xtcp_gro_receive(struct list_head *head,
-					struct sk_buff *skb)
+static struct sk_buff *__xtcp_gro_receive(struct list_head *head,
+					  struct sk_buff *skb)
 {
 	unsigned int off, hlen, thlen, len, mss = 1, i;
 	struct sk_buff *pp = NULL, *p;
 	struct tcphdr *th, *th2;
 	__be32 flags;
 	int flush = 1;
-
-	/* the checksum is known good, or checked here (tcp4_gro_receive) */
-	if (!NAPI_GRO_CB(skb)->flush &&
-	    skb_gro_checksum_validate(skb, xtcp_ipproto, inet_gro_compute_pseudo))
-		goto out;
 
 	off = skb_gro_offset(skb);
 	hlen = off + sizeof(*th);
@@ -287,11 +326,52 @@ out:
 }
 
 /*
- * A merged packet is a super-segment as the sender's stack builds it
- * (tcp4_gro_complete): the pseudo-header checksum of the whole, for the
- * device or xtcp_gso_segment() should it be forwarded, and its type.  The
- * IPv4 header is 20 bytes (inet_gro_receive() takes no options).
+ * The checksum is known good, or checked here over the pseudo-header of
+ * the packet's family (tcp4_gro_receive(), tcp6_gro_receive()); a bad one
+ * is not merged and reaches input.c, which counts and drops it.
  */
+static struct sk_buff *xtcp_gro_receive(struct list_head *head,
+					struct sk_buff *skb)
+{
+	if (!NAPI_GRO_CB(skb)->flush &&
+	    skb_gro_checksum_validate(skb, xtcp_ipproto, inet_gro_compute_pseudo)) {
+		NAPI_GRO_CB(skb)->flush = 1;
+		return NULL;
+	}
+	return __xtcp_gro_receive(head, skb);
+}
+
+static struct sk_buff *xtcp6_gro_receive(struct list_head *head,
+					 struct sk_buff *skb)
+{
+	if (!NAPI_GRO_CB(skb)->flush &&
+	    skb_gro_checksum_validate(skb, xtcp_ipproto, ip6_gro_compute_pseudo)) {
+		NAPI_GRO_CB(skb)->flush = 1;
+		return NULL;
+	}
+	return __xtcp_gro_receive(head, skb);
+}
+
+/*
+ * A merged packet is a super-segment as the sender's stack builds it
+ * (tcp4_gro_complete(), tcp6_gro_complete()): the pseudo-header checksum
+ * of the whole (the caller's), for the device or xtcp_gso_segment()
+ * should it be forwarded, and its type.
+ */
+static void __xtcp_gro_complete(struct sk_buff *skb, struct tcphdr *th,
+				unsigned int gso_type)
+{
+	if (skb->encapsulation)
+		skb->inner_transport_header = skb->transport_header;
+	skb->csum_start = (unsigned char *)th - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb_shinfo(skb)->gso_segs = NAPI_GRO_CB(skb)->count;
+	skb_shinfo(skb)->gso_type |= gso_type;
+	xtcp_offload_count(skb, XTCP_MIB_GRO_MERGED);
+}
+
+/* The IPv4 header is 20 bytes (inet_gro_receive() takes no options). */
 static int xtcp_gro_complete(struct sk_buff *skb, int thoff)
 {
 	const struct iphdr *iph = (struct iphdr *)(skb->data + thoff -
@@ -300,14 +380,23 @@ static int xtcp_gro_complete(struct sk_buff *skb, int thoff)
 
 	th->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr,
 				       skb->len - thoff, iph->protocol, 0);
-	if (skb->encapsulation)
-		skb->inner_transport_header = skb->transport_header;
-	skb->csum_start = (unsigned char *)th - skb->head;
-	skb->csum_offset = offsetof(struct tcphdr, check);
-	skb->ip_summed = CHECKSUM_PARTIAL;
-	skb_shinfo(skb)->gso_segs = NAPI_GRO_CB(skb)->count;
-	skb_shinfo(skb)->gso_type |= XTCP_GSO_TYPE;
-	xtcp_offload_count(skb, XTCP_MIB_GRO_MERGED);
+	__xtcp_gro_complete(skb, th, XTCP_GSO_TYPE);
+	return 0;
+}
+
+/*
+ * As tcp6_gro_complete(): extension headers may lie between the IPv6
+ * header and ours (ipv6_gro_complete() counted them in @thoff), so the
+ * IPv6 header is where GRO found it (compat.h).
+ */
+static int xtcp6_gro_complete(struct sk_buff *skb, int thoff)
+{
+	const struct ipv6hdr *ip6h = xtcp_gro_ipv6_hdr(skb);
+	struct tcphdr *th = (struct tcphdr *)(skb->data + thoff);
+
+	th->check = ~csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
+				     skb->len - thoff, xtcp_ipproto, 0);
+	__xtcp_gro_complete(skb, th, XTCP_GSO_TYPE6);
 	return 0;
 }
 
@@ -319,14 +408,36 @@ static const struct net_offload xtcp_offload = {
 	},
 };
 
+static const struct net_offload xtcp6_offload = {
+	.callbacks = {
+		.gso_segment	= xtcp6_gso_segment,
+		.gro_receive	= xtcp6_gro_receive,
+		.gro_complete	= xtcp6_gro_complete,
+	},
+};
+
+/*
+ * Before the protocol handlers (af_xtcp.c): GRO may hand a merged packet
+ * up as soon as a handler exists.
+ */
 int xtcp_offload_init(void)
 {
 	/* 0 or -1, as inet_add_protocol() */
-	return inet_add_offload(&xtcp_offload, xtcp_ipproto) ? -EBUSY : 0;
+	if (inet_add_offload(&xtcp_offload, xtcp_ipproto))
+		return -EBUSY;
+	if (inet6_add_offload(&xtcp6_offload, xtcp_ipproto)) {
+		inet_del_offload(&xtcp_offload, xtcp_ipproto);
+		return -EBUSY;
+	}
+	return 0;
 }
 
-/* inet_del_offload() waits for the callbacks running (synchronize_net()). */
+/*
+ * After the protocol handlers are gone; inet(6)_del_offload() waits for
+ * the callbacks running (synchronize_net()).
+ */
 void xtcp_offload_exit(void)
 {
+	inet6_del_offload(&xtcp6_offload, xtcp_ipproto);
 	inet_del_offload(&xtcp_offload, xtcp_ipproto);
 }

@@ -471,6 +471,8 @@ static int xtcp_connect_route(struct sock *sk, __be32 daddr, __be16 dport)
 	}
 	if (!inet->inet_saddr)
 		xtcp_bind_set_addr(sk, fl4->saddr);
+	/* IPv4's super-segments, should an IPv6 route have set TCPV6's */
+	sk->sk_gso_type = XTCP_GSO_TYPE;
 	sk_setup_caps(sk, &rt->dst);
 	return 0;
 }

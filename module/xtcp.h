@@ -573,14 +573,18 @@ void xtcp_rcv_space_adjust(struct sock *sk);
 
 /*
  * offload.c: GSO and GRO.  The gso_type of an XTCP super-segment: TCPV4
- * for the header's layout, SCTP so that no NIC segments it (offload.c).
+ * (TCPV6 over IPv6) for the header's layout, SCTP so that no NIC segments
+ * it (offload.c).
  */
 #define XTCP_GSO_TYPE	(SKB_GSO_TCPV4 | SKB_GSO_SCTP)
+#define XTCP_GSO_TYPE6	(SKB_GSO_TCPV6 | SKB_GSO_SCTP)
 
 int xtcp_offload_init(void);
 void xtcp_offload_exit(void);
 struct sk_buff *xtcp_gso_segment(struct sk_buff *skb,
 				 netdev_features_t features);
+struct sk_buff *xtcp6_gso_segment(struct sk_buff *skb,
+				  netdev_features_t features);
 
 /* output.c */
 /* Headroom for the link layer, IP (v4 or v6) and our header. */

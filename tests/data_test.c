@@ -471,6 +471,17 @@ static int set_features(const char *dev, const char *const *names,
 	return 0;
 }
 
+/* A counter of namespace yb, read from ya (and back there); -1 if none. */
+static long yb_stat(const char *name)
+{
+	long v;
+
+	if (enter_netns("yb"))
+		return -1;
+	v = xt_stat(name);
+	return enter_netns("ya") ? -1 : v;
+}
+
 /*
  * Super-segments (GSO) and merged segments (GRO) across the veth pair ya
  * <-> yb at MTU 1500, under netem loss and corruption in both directions;
@@ -482,18 +493,25 @@ static int set_features(const char *dev, const char *const *names,
  * super-segment (RetransSplits).  Then with vya unable to take them
  * (segmentation offloads off: the device segments them in software,
  * GsoSegmented) and vyb merging what arrives (rx-gro on: veth runs NAPI,
- * GroMerged).  OutGsoSkbs must grow in both: with GSO silently off this
- * test fails.
+ * GroMerged), repeating until GRO has merged (pieces meet in one NAPI
+ * poll or not: timing; a stock run once merged none in 2 MiB).  Last the same with vya's checksum offload off as well
+ * (ethtool -K vya tx off): the pieces' checksums are computed in software
+ * (xtcp_gso_segment()) and GRO checks them in software, which counts a bad
+ * one in InCsumErrors once the segment reaches XTCP.  OutGsoSkbs must grow
+ * in all three: with GSO silently off this test fails.  Both families:
+ * IPv6's offload is offload.c's too (inet6_add_offload()).
  */
 static void gso_gro_veth(void)
 {
-	static const char *const netem[] = { "loss 2% corrupt 3%", "loss 1%" };
+	/* tc qdisc replace keeps what it is not told: corrupt 0% said */
+	static const char *const netem[] = {
+		"loss 2% corrupt 3%", "loss 1% corrupt 0%", "loss 1% corrupt 0%"
+	};
 	unsigned int run;
 	int rc;
 
-	XT_V4_ONLY("offload.c registers GSO/GRO for IPv4");
-	for (run = 0; run < 2; run++) {
-		long gso0, seg0, split0, gro0, rounds = 0;
+	for (run = 0; run < 3; run++) {
+		long gso0, seg0, split0, gro0, bad0, rounds = 0;
 		char cmd[200];
 
 		snprintf(cmd, sizeof(cmd),
@@ -506,9 +524,12 @@ static void gso_gro_veth(void)
 		if (run)
 			NEED_OK(set_feature("vyb", "rx-gro", 1));
 		gro0 = xt_stat("GroMerged");
+		bad0 = xt_stat("InCsumErrors");
 		NEED_OK(enter_netns("ya"));
 		if (run)
 			NEED_OK(set_features("vya", no_tso, sizeof(no_tso) / sizeof(no_tso[0]), 0));
+		if (run == 2)
+			NEED_OK(set_feature("vya", "tx-checksum-ip-generic", 0));
 		gso0 = xt_stat("OutGsoSkbs");
 		seg0 = xt_stat("GsoSegmented");
 		split0 = xt_stat("RetransSplits");
@@ -545,7 +566,9 @@ static void gso_gro_veth(void)
 			close(c);
 			close(a);
 			close(l);
-		} while (!run && ++rounds < 4 && xt_stat("RetransSplits") == split0);
+		} while (++rounds < 4 &&
+			 (run ? yb_stat("GroMerged") == gro0 :
+			  xt_stat("RetransSplits") == split0));
 		printf("# OutGsoSkbs +%ld, GsoSegmented +%ld, RetransSplits +%ld\n",
 		       xt_stat("OutGsoSkbs") - gso0, xt_stat("GsoSegmented") - seg0,
 		       xt_stat("RetransSplits") - split0);
@@ -554,15 +577,23 @@ static void gso_gro_veth(void)
 			CHECK(xt_stat("RetransSplits") > split0);
 		if (run) {
 			CHECK(xt_stat("GsoSegmented") > seg0);
+			/* TSO needs the checksum offload back first */
+			if (run == 2)
+				CHECK_OK(set_feature("vya", "tx-checksum-ip-generic", 1));
 			CHECK_OK(set_features("vya", no_tso, sizeof(no_tso) / sizeof(no_tso[0]), 1));
 			NEED_OK(enter_netns("yb"));
-			printf("# GroMerged +%ld\n", xt_stat("GroMerged") - gro0);
+			printf("# GroMerged +%ld, InCsumErrors +%ld\n",
+			       xt_stat("GroMerged") - gro0,
+			       xt_stat("InCsumErrors") - bad0);
+			/* merged only once GRO found the checksums good */
 			CHECK(xt_stat("GroMerged") > gro0);
+			/* netem only drops here: every checksum must be right */
+			CHECK(xt_stat("InCsumErrors") == bad0);
 			CHECK_OK(set_feature("vyb", "rx-gro", 0));
 		}
 	}
-	rc = system("ip netns exec ya tc qdisc replace dev vya root netem loss 0% && "
-		    "ip netns exec yb tc qdisc replace dev vyb root netem loss 0%");
+	rc = system("ip netns exec ya tc qdisc replace dev vya root netem loss 0% corrupt 0% && "
+		    "ip netns exec yb tc qdisc replace dev vyb root netem loss 0% corrupt 0%");
 	CHECK(rc == 0);
 }
 

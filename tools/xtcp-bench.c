@@ -63,18 +63,52 @@ static double now_s(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-/* One address type serves both: sockaddr_xtcp is laid out as sockaddr_in. */
-static struct sockaddr_in addr(const struct proto *p, unsigned short port)
-{
-	struct sockaddr_in a = { .sin_family = p->family, .sin_port = htons(port) };
+/*
+ * One address type serves both: sockaddr_xtcp is laid out as sockaddr_in,
+ * sockaddr_xtcp6 as sockaddr_in6.  A server address with a colon is IPv6's
+ * (TCP then needs an AF_INET6 socket; XTCP's length says it).
+ */
+struct baddr {
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} u;
+	socklen_t len;
+};
 
-	inet_pton(AF_INET, server_ip, &a.sin_addr);
+static int server_v6(void)
+{
+	return strchr(server_ip, ':') != NULL;
+}
+
+static int sock_family(const struct proto *p)
+{
+	return server_v6() && p->family == AF_INET ? AF_INET6 : p->family;
+}
+
+static struct baddr addr(const struct proto *p, unsigned short port)
+{
+	struct baddr a;
+
+	memset(&a, 0, sizeof(a));
+	if (server_v6()) {
+		a.u.in6.sin6_family = sock_family(p);
+		a.u.in6.sin6_port = htons(port);
+		inet_pton(AF_INET6, server_ip, &a.u.in6.sin6_addr);
+		a.len = sizeof(a.u.in6);
+	} else {
+		a.u.in.sin_family = p->family;
+		a.u.in.sin_port = htons(port);
+		inet_pton(AF_INET, server_ip, &a.u.in.sin_addr);
+		a.len = sizeof(a.u.in);
+	}
 	return a;
 }
 
 static int sock(const struct proto *p)
 {
-	int fd = socket(p->family, SOCK_STREAM, 0), one = 1;
+	int fd = socket(sock_family(p), SOCK_STREAM, 0), one = 1;
 
 	if (fd < 0) {
 		perror("socket");
@@ -102,13 +136,13 @@ static void to_client_ns(void)
 
 static int listener(const struct proto *p, unsigned short port)
 {
-	struct sockaddr_in a = addr(p, port);
+	struct baddr a = addr(p, port);
 	int fd, one = 1;
 
 	to_server_ns();
 	fd = sock(p);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 128)) {
+	if (bind(fd, &a.u.sa, a.len) || listen(fd, 128)) {
 		perror("listen");
 		exit(1);
 	}
@@ -118,10 +152,10 @@ static int listener(const struct proto *p, unsigned short port)
 
 static int dial(const struct proto *p, unsigned short port)
 {
-	struct sockaddr_in a = addr(p, port);
+	struct baddr a = addr(p, port);
 	int fd = sock(p);
 
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+	if (connect(fd, &a.u.sa, a.len)) {
 		perror("connect");
 		exit(1);
 	}
@@ -362,11 +396,11 @@ static void nofile(long n)
 /* A listener on @port with a deep backlog. */
 static int listener_q(const struct proto *p, unsigned short port, int backlog)
 {
-	struct sockaddr_in a = addr(p, port);
+	struct baddr a = addr(p, port);
 	int fd = sock(p), one = 1;
 
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, backlog)) {
+	if (bind(fd, &a.u.sa, a.len) || listen(fd, backlog)) {
 		perror("listen");
 		exit(1);
 	}
@@ -376,11 +410,11 @@ static int listener_q(const struct proto *p, unsigned short port, int backlog)
 /* connect(2) that reports failure: the errno, or 0. */
 static int try_dial(const struct proto *p, unsigned short port, int *fd)
 {
-	struct sockaddr_in a = addr(p, port);
+	struct baddr a = addr(p, port);
 	int err = 0;
 
 	*fd = sock(p);
-	if (connect(*fd, (struct sockaddr *)&a, sizeof(a))) {
+	if (connect(*fd, &a.u.sa, a.len)) {
 		err = errno;
 		close(*fd);
 		*fd = -1;
