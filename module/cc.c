@@ -185,6 +185,19 @@ void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_timeout);
 
+/*
+ * A tail loss probe repaired a loss (RFC 8985 §7.4.2): the response of
+ * fast recovery without its retransmissions, as Linux's CWR state ends
+ * at once: ssthresh as (4), cwnd no more than it.
+ */
+void xtcp_cc_on_probe_recovery(struct xtcp_cc *cc, u32 flight)
+{
+	cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
+	cc->cwnd = min(cc->cwnd, cc->ssthresh);
+	cc->bytes_acked = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_probe_recovery);
+
 /* What congestion control lets the sender have in flight. */
 u32 xtcp_cc_window(const struct xtcp_cc *cc)
 {
