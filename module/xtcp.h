@@ -172,6 +172,8 @@ struct xtcp_sock {
 	struct xtcp_sack_rcv	sack_rcv;	/* the blocks we report */
 	struct xtcp_rack	rack;		/* RACK-TLP (rack.c) */
 	bool			rack_reo_timer;	/* XTCP_TIMER_RACK is RACK's, not TLP's */
+	u32			rack_lost;	/* bytes RACK marked lost, not acted on */
+	bool			rack_sacked;	/* a queued skb has XTCP_RACK_SACKED */
 	u32			rto_high;	/* SND.NXT at the last timeout */
 	u64			rtx_start_us;	/* first timeout of this episode, 0: none */
 	bool			rto_recovery;	/* resending holes below rto_high */
@@ -681,6 +683,9 @@ static inline void xtcp_sack_conn_init(struct xtcp_sock *xs, bool ok)
 	xtcp_sack_rcv_reset(&xs->sack_rcv);
 	xtcp_sack_sb_reset(&xs->sack_sb);
 	xtcp_rack_init(&xs->rack);
+	xs->rack_reo_timer = false;
+	xs->rack_lost = 0;
+	xs->rack_sacked = false;
 }
 
 /* Is @id running (its deadline set; the hrtimer may be queued earlier)? */
