@@ -185,6 +185,39 @@ void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_timeout);
 
+/*
+ * A tail loss probe repaired a loss (RFC 8985 §7.4.2): the response of
+ * fast recovery without its retransmissions, as Linux's CWR state ends
+ * at once: ssthresh as (4), cwnd no more than it.
+ */
+void xtcp_cc_on_probe_recovery(struct xtcp_cc *cc, u32 flight)
+{
+	cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
+	cc->cwnd = min(cc->cwnd, cc->ssthresh);
+	cc->bytes_acked = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_probe_recovery);
+
+/*
+ * RACK found a segment lost (RFC 8985 §6.3): fast recovery as the third
+ * duplicate ACK would start it, without the recover rule (RFC 6582's
+ * guard for duplicate ACKs; RACK's losses are each segment's own).
+ * Return: false if already in recovery.
+ */
+bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
+{
+	if (cc->in_recovery)
+		return false;
+	cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
+	cc->cwnd = xtcp_cc_add(cc->ssthresh, 3 * cc->mss);
+	cc->recover = snd_nxt - 1;
+	cc->recover_pending = true;
+	cc->in_recovery = true;
+	cc->bytes_acked = 0;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_enter_recovery);
+
 /* What congestion control lets the sender have in flight. */
 u32 xtcp_cc_window(const struct xtcp_cc *cc)
 {

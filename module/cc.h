@@ -57,6 +57,8 @@ enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
 				      u32 snd_nxt);
 void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt);
+void xtcp_cc_on_probe_recovery(struct xtcp_cc *cc, u32 flight);
+bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight, u32 snd_nxt);
 u32 xtcp_cc_window(const struct xtcp_cc *cc);
 u32 xtcp_cc_send_window(const struct xtcp_cc *cc);
 

@@ -304,7 +304,7 @@ static void xtcp_ts_rtt(struct sock *sk, const struct xtcp_seg *seg)
  * scoreboard is forgotten and the data will be sent again as holes; the
  * other blocks join the scoreboard.
  */
-static void xtcp_sack_ack(struct sock *sk, struct sk_buff *skb,
+static bool xtcp_sack_ack(struct sock *sk, struct sk_buff *skb,
 			  const struct xtcp_seg *seg)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -320,7 +320,7 @@ static void xtcp_sack_ack(struct sock *sk, struct sk_buff *skb,
 	}
 	xtcp_sack_sb_advance(sb, una);
 	if (!seg->opts.sack_len)
-		return;
+		return false;
 	n = xtcp_sack_blocks((const u8 *)(tcp_hdr(skb) + 1) +
 			     seg->opts.sack_off, b);
 	if (xtcp_sack_is_dsack(b, n, seg->ack)) {
@@ -331,6 +331,7 @@ static void xtcp_sack_ack(struct sock *sk, struct sk_buff *skb,
 		if (!xtcp_sack_block_ok(&b[i], una, xs->tcb.snd_nxt))
 			xtcp_inc(net, XTCP_MIB_SACK_DISCARD);
 	xtcp_sack_sb_update(sb, b + first, n - first, una, xs->tcb.snd_nxt);
+	return first;
 }
 
 /* Return: true if the receive path took @skb. */
@@ -344,7 +345,7 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	struct xtcp_reply r;
 	unsigned int ev;
-	bool taken;
+	bool taken, dsack = false;
 
 	/* A full accept queue: drop the ACK, the child retransmits SYN,ACK. */
 	if (xs->parent && xs->tcb.state == XTCP_SYN_RECEIVED &&
@@ -425,7 +426,13 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	if (xs->sack_ok && xtcp_state_sends(prior_state) &&
 	    (seg->flags & XTCP_ACK) && !(ev & XTCP_EV_DROP) &&
 	    !(ev & XTCP_EV_ESTABLISHED))
-		xtcp_sack_ack(sk, skb, seg);
+		dsack = xtcp_sack_ack(sk, skb, seg);
+	/* RACK-TLP (RFC 8985): before the ACKed segments are freed */
+	if (xs->sack_ok && xtcp_state_sends(prior_state) &&
+	    (ev & XTCP_EV_ACKED || !ev) && !(ev & XTCP_EV_ESTABLISHED))
+		xtcp_rack_ack(sk, prior_una, dsack,
+			      !ev && xtcp_is_dupack(&xs->tcb, seg, prior_una,
+						    prior_wnd));
 	if (ev & XTCP_EV_ACKED && xtcp_state_sends(prior_state) &&
 	    !(ev & XTCP_EV_ESTABLISHED)) {
 		xtcp_ts_rtt(sk, seg);

@@ -32,7 +32,14 @@ struct xtcp_skb_cb {
 	struct xtcp_seg	seg;
 	/* write queue: MSG_EOR ended a write here; nothing joins it (send.c) */
 	bool		eor;
+	/* write queue: RACK (rack.c): XTCP_RACK_* bits, the last send's time */
+	u8		rack;
+	u32		xmit_us;
 };
+
+#define XTCP_RACK_RETRANS	BIT(0)	/* sent more than once */
+#define XTCP_RACK_SACKED	BIT(1)	/* delivered: SACKed, seen by RACK */
+#define XTCP_RACK_LOST		BIT(2)	/* RACK marked it lost, not resent yet */
 
 #define XTCP_SKB_CB(skb) ((struct xtcp_skb_cb *)&((skb)->cb[0]))
 static_assert(sizeof(struct xtcp_skb_cb) <= sizeof_field(struct sk_buff, cb));

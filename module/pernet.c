@@ -49,6 +49,7 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->syncookies = 1;		/* as tcp_syncookies */
 	xn->timestamps = 1;		/* as tcp_timestamps */
 	xn->sack = 1;			/* as tcp_sack */
+	xn->recovery = 1;		/* RACK-TLP, as tcp_recovery's bit 0 */
 }
 
 static int __net_init xtcp_net_init(struct net *net)

@@ -233,6 +233,11 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_DSACK_OLD_SENT]	= "TCPDSACKOldSent",
 	[XTCP_MIB_DSACK_OFO_SENT]	= "TCPDSACKOfoSent",
 	[XTCP_MIB_SACK_DISCARD]		= "TCPSACKDiscard",
+	[XTCP_MIB_TIMEOUTS]		= "TCPTimeouts",
+	[XTCP_MIB_FAST_RETRANS]		= "TCPFastRetrans",
+	[XTCP_MIB_LOSS_PROBES]		= "TCPLossProbes",
+	[XTCP_MIB_LOSS_PROBE_RECOVERY]	= "TCPLossProbeRecovery",
+	[XTCP_MIB_LOST_RETRANSMIT]	= "TCPLostRetransmit",
 };
 
 /* A counter's value: the sum of every CPU's share; the gauge as it is. */

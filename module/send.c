@@ -21,6 +21,19 @@ static u64 xtcp_now_us(void)
 	return ktime_to_us(ktime_get());
 }
 
+/* RACK's clock: microseconds, modulo 2^32 (rack.h) */
+static u32 xtcp_rack_now_us(void)
+{
+	return (u32)xtcp_now_us();
+}
+
+/* RACK-TLP for this connection: sysctl recovery bit 0, and SACK */
+static bool xtcp_rack_on(struct sock *sk)
+{
+	return xtcp_sk(sk)->sack_ok &&
+	       (READ_ONCE(xtcp_pernet(sock_net(sk))->recovery) & 1);
+}
+
 /* The RTO to arm next, from the estimator, in ms (at least 1). */
 static void xtcp_set_rto(struct sock *sk)
 {
@@ -92,7 +105,14 @@ void xtcp_send_queue_purge(struct sock *sk)
 static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u8 flags = XTCP_ACK | (xtcp_skb_fin(skb) ? XTCP_FIN : 0);
+
+	/* RFC 8985 §6.1: each segment's last transmit time, and if resent */
+	cb->xmit_us = xtcp_rack_now_us();
+	cb->rack &= ~XTCP_RACK_LOST;
+	if (xtcp_seq_before(cb->seg.seq, xs->tcb.snd_nxt))
+		cb->rack |= XTCP_RACK_RETRANS;
 
 	if (skb->len)
 		flags |= XTCP_SKB_CB(skb)->seg.flags & XTCP_PSH;
@@ -190,6 +210,9 @@ static int xtcp_split(struct sock *sk, struct sk_buff *skb, u32 len)
 	XTCP_SKB_CB(rest)->seg.flags = XTCP_SKB_CB(skb)->seg.flags &
 				       (XTCP_FIN | XTCP_PSH);
 	XTCP_SKB_CB(rest)->eor = XTCP_SKB_CB(skb)->eor;
+	/* sent together: the same transmit time and history (RACK) */
+	XTCP_SKB_CB(rest)->rack = XTCP_SKB_CB(skb)->rack;
+	XTCP_SKB_CB(rest)->xmit_us = XTCP_SKB_CB(skb)->xmit_us;
 	XTCP_SKB_CB(skb)->seg.flags &= ~(XTCP_FIN | XTCP_PSH);
 	XTCP_SKB_CB(skb)->eor = false;
 	__skb_queue_after(&sk->sk_write_queue, skb, rest);
@@ -244,6 +267,9 @@ bool xtcp_snd_segment_ok(u32 avail, u32 usable, u32 mss, u32 max_wnd,
 				    !(nagle & XTCP_NAGLE_CORK));
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_snd_segment_ok);
+
+static void xtcp_tlp_schedule(struct sock *sk);
+static void xtcp_rack_after_ack(struct sock *sk);
 
 /*
  * Send what may be sent now: within min(SND.WND, cwnd) of SND.UNA (cwnd
@@ -320,12 +346,43 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 		/* the window is open again */
 		xs->persist_backoff = 0;
 		xtcp_timer_stop(sk, XTCP_TIMER_PERSIST);
+		xtcp_tlp_schedule(sk);
 	}
 	/* Data waits with nothing in flight: no ACK will come to move it. */
 	if (xs->send_head && tcb->snd_nxt == tcb->snd_una &&
 	    !hrtimer_is_queued(&xs->timers[XTCP_TIMER_PERSIST].hrt) &&
 	    !xtcp_timer_deferred(sk, XTCP_TIMER_PERSIST))
 		xtcp_persist_arm(sk);
+}
+
+/*
+ * RFC 8985 §7.2 (tcp_schedule_loss_probe()): with new data sent or an ACK
+ * in, and no loss being repaired (not in recovery, no SACKed data, no
+ * timeout's resending, no probe outstanding), arm the probe timer PTO
+ * from now, unless the RTO comes first.  Linux's conditions: SACK, and
+ * the Open state.
+ */
+static void xtcp_tlp_schedule(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tcb *tcb = &xs->tcb;
+	u32 flight = tcb->snd_nxt - tcb->snd_una;
+	ktime_t rto_due = xs->timers[XTCP_TIMER_RTX].due;
+	u32 pto_ms;
+
+	if (!xtcp_rack_on(sk) || !flight || xs->cc.in_recovery ||
+	    xs->cc.dupacks || xs->rto_recovery || xs->sack_sb.n ||
+	    xs->rack.tlp_set ||
+	    (xs->rack_reo_timer && xtcp_timer_armed(xs, XTCP_TIMER_RACK)))
+		return;
+	pto_ms = DIV_ROUND_UP(xtcp_tlp_pto_us(xs->rtt.srtt_us,
+					      DIV_ROUND_UP(flight, tcb->snd_mss)),
+			      USEC_PER_MSEC);
+	if (rto_due != KTIME_MAX &&
+	    !ktime_before(ktime_add_ms(ktime_get(), pto_ms), rto_due))
+		return;
+	xs->rack_reo_timer = false;
+	xtcp_timer_arm(sk, XTCP_TIMER_RACK, pto_ms);
 }
 
 void xtcp_push(struct sock *sk)
@@ -453,6 +510,7 @@ static bool xtcp_sack_retransmit(struct sock *sk, bool first)
 		sent_end = xtcp_retransmit_range(sk, start, end);
 		if (sent_end == start)
 			break;
+		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
 		sb->high_rxt = sent_end;
 		sb->rxt_set = true;
 		pipe += sent_end - start;
@@ -471,7 +529,10 @@ static void xtcp_retransmit_una(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (!xtcp_retransmit_head(sk) || !xs->sack_ok)
+	if (!xtcp_retransmit_head(sk))
+		return;
+	xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+	if (!xs->sack_ok)
 		return;
 	xs->sack_sb.high_rxt = xtcp_skb_end_seq(skb);
 	xs->sack_sb.rxt_set = true;
@@ -523,6 +584,7 @@ int xtcp_data_rto(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	u64 now = xtcp_now_us();
+	struct sk_buff *skb;
 
 	/*
 	 * XTCP_USER_TIMEOUT (RFC 5482): data unacknowledged that long ends the
@@ -540,6 +602,18 @@ int xtcp_data_rto(struct sock *sk)
 		xtcp_sack_sb_reset(&xs->sack_sb);
 	if (!xtcp_retransmit_head(sk))
 		return 0;
+	xtcp_inc(sock_net(sk), XTCP_MIB_TIMEOUTS);
+	/* no probe outlives a timeout (tcp_retransmit_timer()) */
+	xs->rack.tlp_set = false;
+	xtcp_timer_stop(sk, XTCP_TIMER_RACK);
+	xs->rack_reo_timer = false;
+	xs->rack_lost = 0;
+	/* nothing SACKed is trusted, nothing marked lost stays so */
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		XTCP_SKB_CB(skb)->rack &= ~(XTCP_RACK_SACKED | XTCP_RACK_LOST);
+	}
 	/* all of the flight is suspect: resend each hole as ACKs reveal it */
 	xs->rto_high = tcb->snd_nxt;
 	xs->rto_recovery = true;
@@ -581,7 +655,7 @@ void xtcp_dupack(struct sock *sk)
 	if (xtcp_cc_on_dupack(&xs->cc, tcb->snd_nxt - tcb->snd_una,
 			      tcb->snd_nxt) == XTCP_CC_FAST_RETRANSMIT) {
 		if (!xs->sack_ok) {
-			xtcp_retransmit_head(sk);
+			xtcp_retransmit_una(sk);
 			return;
 		}
 		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERY);
@@ -591,6 +665,7 @@ void xtcp_dupack(struct sock *sk)
 	} else if (xs->sack_ok && recovering) {
 		xtcp_sack_retransmit(sk, false);
 	}
+	xtcp_rack_after_ack(sk);
 }
 
 /*
@@ -643,6 +718,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	struct xtcp_tcb *tcb = &xs->tcb;
 	u32 una = tcb->snd_una;
 	struct sk_buff *skb;
+	bool recovering;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
 		if (xtcp_seq_after(xtcp_skb_end_seq(skb), una)) {
@@ -665,6 +741,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	xtcp_rtt_on_ack(&xs->rtt, una, xtcp_now_us(),
 			READ_ONCE(xn->rto_min_ms) * USEC_PER_MSEC,
 			READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
+	recovering = xs->cc.in_recovery;
 	if (xtcp_cc_on_ack(&xs->cc, una, una - prior_una,
 			   tcb->snd_nxt - una) == XTCP_CC_PARTIAL_ACK) {
 		/*
@@ -673,7 +750,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 		 * resent in this recovery yet
 		 */
 		if (!xs->sack_ok)
-			xtcp_retransmit_head(sk);
+			xtcp_retransmit_una(sk);
 		else if (!xtcp_sack_retransmit(sk, false) &&
 			 (!xs->sack_sb.rxt_set ||
 			  !xtcp_seq_after(xs->sack_sb.high_rxt, una)))
@@ -692,11 +769,17 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	/* recovery is over: HighRxt starts again with the next one */
 	if (!xs->cc.in_recovery)
 		xs->sack_sb.rxt_set = false;
+	if (recovering && !xs->cc.in_recovery)
+		xtcp_rack_recovery_done(&xs->rack);
+	xtcp_rack_after_ack(sk);
 	xtcp_set_rto(sk);
-	if (tcb->snd_nxt != una)
+	if (tcb->snd_nxt != una) {
 		xtcp_rtx_arm(sk);	/* RFC 6298 (5.3) */
-	else
+		xtcp_tlp_schedule(sk);
+	} else {
 		xtcp_timer_idle(xs, XTCP_TIMER_RTX);	/* (5.2) */
+		xtcp_timer_idle(xs, XTCP_TIMER_RACK);
+	}
 	xtcp_sndbuf_expand(sk);
 	sk->sk_write_space(sk);
 }
@@ -896,4 +979,286 @@ out_err:
 	err = sk_stream_error(sk, flags, err);
 	release_sock(sk);
 	return err;
+}
+
+/*
+ * RFC 8985 §7.3 (tcp_send_loss_probe()): the probe timer expired.  A new
+ * segment goes if one is queued and the peer's window takes it (cwnd
+ * aside), else the last segment sent goes again; either way TLP.end_seq
+ * is SND.NXT, the probe is counted and the RTO restarts from now.
+ */
+static void xtcp_send_loss_probe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tcb *tcb = &xs->tcb;
+	struct sk_buff_head *q = &sk->sk_write_queue;
+	struct sk_buff *skb = xs->send_head;
+	u32 mss = tcb->snd_mss;
+
+	if (tcb->snd_nxt == tcb->snd_una || xs->cc.in_recovery ||
+	    xs->rto_recovery || xs->rack.tlp_set)
+		return;
+	if (skb && !xtcp_seq_after(xtcp_skb_seq(skb) + min(skb->len, mss),
+				   tcb->snd_una + tcb->snd_wnd) &&
+	    (skb->len <= mss || !xtcp_split(sk, skb, mss))) {
+		xtcp_xmit_skb(sk, skb);
+		tcb->snd_nxt = xtcp_skb_end_seq(skb);
+		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, xtcp_now_us(), false);
+		xs->send_head = skb_queue_is_last(q, skb) ? NULL :
+				skb_queue_next(q, skb);
+		xs->rack.tlp_retrans = false;
+	} else {
+		/* the last segment sent: the tail of the skb before send_head */
+		skb = skb ? skb_queue_prev(q, skb) : skb_peek_tail(q);
+		if (skb->len > mss && !xtcp_split(sk, skb, skb->len - mss)) {
+			xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
+			skb = skb_queue_next(q, skb);
+		}
+		xtcp_xmit_skb(sk, skb);
+		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(),
+				 true);
+		xs->total_retrans++;
+		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+		xs->rack.tlp_retrans = true;
+	}
+	xs->rack.tlp_set = true;
+	xs->rack.tlp_end_seq = tcb->snd_nxt;
+	xtcp_inc(sock_net(sk), XTCP_MIB_LOSS_PROBES);
+	xtcp_set_rto(sk);
+	xtcp_rtx_arm(sk);
+}
+
+/*
+ * Where [@seq, @end) stops being all SACKed or all not: the first edge of
+ * a scoreboard range inside it, or @end.  A queued skb is cut there, as
+ * tcp_match_skb_to_sack() cuts, so that RACK sees each part delivered or
+ * not.
+ */
+static u32 xtcp_rack_sack_edge(const struct xtcp_sack_sb *sb, u32 seq, u32 end)
+{
+	u32 edge = end;
+	int i;
+
+	for (i = 0; i < sb->n; i++) {
+		if (xtcp_seq_after(sb->r[i].start, seq) &&
+		    xtcp_seq_before(sb->r[i].start, edge))
+			edge = sb->r[i].start;
+		if (xtcp_seq_after(sb->r[i].end, seq) &&
+		    xtcp_seq_before(sb->r[i].end, edge))
+			edge = sb->r[i].end;
+	}
+	return edge;
+}
+
+/* Is all of [@seq, @end) SACKed?  (The scoreboard's ranges are disjoint.) */
+static bool xtcp_rack_sacked(const struct xtcp_sack_sb *sb, u32 seq, u32 end)
+{
+	return xtcp_sack_sb_sacked(sb, seq) && xtcp_sack_sb_sacked(sb, end - 1);
+}
+
+/*
+ * RFC 8985 §6.2 step 5, §6.3 (tcp_rack_detect_loss()): mark every segment
+ * in flight, not SACKed, that RACK finds lost; arm the reordering timer
+ * for the longest wait left.  Return: bytes newly marked lost.
+ */
+static u32 xtcp_rack_detect(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tcb *tcb = &xs->tcb;
+	struct sk_buff *skb;
+	u32 now = xtcp_rack_now_us(), reo, left, wait = 0, lost = 0;
+
+	reo = xtcp_rack_reo_wnd(&xs->rack, xs->cc.in_recovery,
+				xs->sack_sb.sacked >= XTCP_SACK_DUPTHRESH * tcb->snd_mss,
+				xs->rtt.srtt_us);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+
+		if (skb == xs->send_head)
+			break;
+		if (cb->rack & (XTCP_RACK_SACKED | XTCP_RACK_LOST))
+			continue;
+		if (xtcp_rack_lost(&xs->rack, cb->xmit_us, xtcp_skb_end_seq(skb),
+				   reo, now, &left)) {
+			cb->rack |= XTCP_RACK_LOST;
+			lost += xtcp_skb_end_seq(skb) - xtcp_skb_seq(skb);
+		} else {
+			wait = max(wait, left);
+		}
+	}
+	if (wait) {
+		xs->rack_reo_timer = true;
+		xtcp_timer_arm(sk, XTCP_TIMER_RACK,
+			       DIV_ROUND_UP(wait, USEC_PER_MSEC));
+	}
+	return lost;
+}
+
+/*
+ * Resend what RACK marked lost, oldest sequence first, a segment at a
+ * time while the pipe (RFC 6675's, with RACK's lost segments out of it)
+ * leaves room in cwnd (ssthresh in recovery, RFC 6675 (4.2)); @first,
+ * entering recovery: the first whatever the pipe ((4.3)).  HighRxt
+ * follows, so that NextSeg() does not send the same again.
+ */
+static void xtcp_rack_retransmit(struct sock *sk, bool first)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tcb *tcb = &xs->tcb;
+	struct sk_buff_head *q = &sk->sk_write_queue;
+	u32 mss = tcb->snd_mss, lost = 0, pipe, allowed, end, sent;
+	struct sk_buff *skb;
+
+	skb_queue_walk(q, skb) {
+		if (skb == xs->send_head)
+			break;
+		if (XTCP_SKB_CB(skb)->rack & XTCP_RACK_LOST)
+			lost += xtcp_skb_end_seq(skb) - xtcp_skb_seq(skb);
+	}
+	if (!lost)
+		return;
+	pipe = tcb->snd_nxt - tcb->snd_una;
+	pipe -= min(pipe, xs->sack_sb.sacked + lost);
+	allowed = xs->cc.in_recovery ? xs->cc.ssthresh : xtcp_cc_window(&xs->cc);
+	for (skb = skb_peek(q); skb && skb != xs->send_head;
+	     skb = skb_queue_is_last(q, skb) ? NULL : skb_queue_next(q, skb)) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		bool again = cb->rack & XTCP_RACK_RETRANS;
+
+		if (!(cb->rack & XTCP_RACK_LOST))
+			continue;
+		if (pipe + mss > allowed && !first)
+			break;
+		first = false;
+		end = xtcp_skb_seq(skb) + min_t(u32, skb->len ?: 1, mss);
+		sent = xtcp_retransmit_range(sk, xtcp_skb_seq(skb), end);
+		if (sent == xtcp_skb_seq(skb))
+			break;
+		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+		if (again)
+			xtcp_inc(sock_net(sk), XTCP_MIB_LOST_RETRANSMIT);
+		pipe += sent - xtcp_skb_seq(skb);
+		if (!xs->sack_sb.rxt_set ||
+		    xtcp_seq_after(sent, xs->sack_sb.high_rxt))
+			xs->sack_sb.high_rxt = sent;
+		xs->sack_sb.rxt_set = true;
+	}
+}
+
+/*
+ * RACK found segments lost (now or at its timer): outside recovery and a
+ * timeout's resending, that starts fast recovery (RFC 8985 §6.3 with RFC
+ * 6675's response); the lost ones go as cwnd allows.
+ */
+static void xtcp_rack_repair(struct sock *sk, u32 lost)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tcb *tcb = &xs->tcb;
+	bool entered = false;
+
+	if (lost && !xs->cc.in_recovery && !xs->rto_recovery &&
+	    xtcp_cc_enter_recovery(&xs->cc, tcb->snd_nxt - tcb->snd_una,
+				   tcb->snd_nxt)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERY);
+		xs->sack_sb.rxt_set = false;
+		xs->rack.tlp_set = false;
+		entered = true;
+	}
+	xtcp_rack_retransmit(sk, entered);
+}
+
+/* XTCP_TIMER_RACK expired: RACK's reordering timeout, or TLP's probe. */
+void xtcp_rack_timer(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (!xtcp_rack_on(sk) || xs->tcb.snd_nxt == xs->tcb.snd_una)
+		return;
+	if (!xs->rack_reo_timer) {
+		xtcp_send_loss_probe(sk);
+		return;
+	}
+	xs->rack_reo_timer = false;
+	xtcp_rack_repair(sk, xtcp_rack_detect(sk));
+	xtcp_push(sk);
+}
+
+/*
+ * RACK-TLP's part of an ACK of @prior_una..SND.UNA, after the scoreboard
+ * took its SACK blocks (@dsack: one was a D-SACK) and before the ACKed
+ * segments are freed: each segment newly delivered, cumulatively or by
+ * SACK, advances RACK (RFC 8985 §6.2); the probe's outcome (§7.4); with
+ * anything SACKed or being repaired, the loss marking (§6.3).
+ */
+void xtcp_rack_ack(struct sock *sk, u32 prior_una, bool dsack, bool dupack)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct xtcp_tcb *tcb = &xs->tcb;
+	struct xtcp_sack_sb *sb = &xs->sack_sb;
+	u32 now = xtcp_rack_now_us(), una = tcb->snd_una;
+	struct sk_buff *skb;
+	bool advanced = false;
+
+	if (!xtcp_rack_on(sk))
+		return;
+	/* the scoreboard was forgotten (reneging): so is what it SACKed */
+	if (!sb->n && xs->rack_sacked) {
+		xs->rack_sacked = false;
+		skb_queue_walk(&sk->sk_write_queue, skb) {
+			if (skb == xs->send_head)
+				break;
+			if (xtcp_seq_after(xtcp_skb_end_seq(skb), una))
+				XTCP_SKB_CB(skb)->rack &= ~XTCP_RACK_SACKED;
+		}
+	}
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
+		u32 end = xtcp_skb_end_seq(skb);
+
+		if (skb == xs->send_head || (!sb->n && xtcp_seq_after(end, una)))
+			break;
+		if (cb->rack & XTCP_RACK_SACKED)
+			continue;
+		if (xtcp_seq_after(end, una)) {
+			u32 edge = xtcp_rack_sack_edge(sb, xtcp_skb_seq(skb), end);
+
+			/* part SACKed: cut it there, the rest is the next skb */
+			if (edge != end && skb->len &&
+			    !xtcp_split(sk, skb, edge - xtcp_skb_seq(skb)))
+				end = edge;
+			if (!xtcp_rack_sacked(sb, xtcp_skb_seq(skb), end))
+				continue;
+			xs->rack_sacked = true;
+		}
+		cb->rack |= XTCP_RACK_SACKED;
+		cb->rack &= ~XTCP_RACK_LOST;
+		xtcp_rack_update(&xs->rack, cb->xmit_us, end,
+				 cb->rack & XTCP_RACK_RETRANS, now);
+		advanced = true;
+	}
+	if (dsack)
+		xtcp_rack_dsack(&xs->rack, una, tcb->snd_nxt);
+	if (xtcp_tlp_on_ack(&xs->rack, una, una != prior_una, dsack,
+			    dupack) == XTCP_TLP_RECOVERED) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_LOSS_PROBE_RECOVERY);
+		xtcp_cc_on_probe_recovery(&xs->cc, tcb->snd_nxt - una);
+	}
+	if (advanced && (sb->n || xs->cc.in_recovery || xs->rto_recovery))
+		xs->rack_lost += xtcp_rack_detect(sk);
+}
+
+/*
+ * After congestion control took the ACK (xtcp_clean_acked(),
+ * xtcp_dupack()): recovery for what xtcp_rack_ack() found lost, and the
+ * resending of it.
+ */
+static void xtcp_rack_after_ack(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 lost = xs->rack_lost;
+
+	if (!xtcp_rack_on(sk))
+		return;
+	xs->rack_lost = 0;
+	xtcp_rack_repair(sk, lost);
 }

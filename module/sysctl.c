@@ -70,6 +70,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(syncookies, SYSCTL_ZERO, SYSCTL_TWO),
 	XTCP_SYSCTL(timestamps, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL(sack, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL(recovery, SYSCTL_ZERO, SYSCTL_ONE),
 	{ }
 };
 

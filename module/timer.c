@@ -183,12 +183,20 @@ static void xtcp_fin_wait2_timeout(struct sock *sk)
 }
 
 /* What each timer does when due; the socket is ours (BH-locked or owned). */
+/* TLP's probe timeout or RACK's reordering timeout (send.c) */
+static void xtcp_rack_timeout(struct sock *sk)
+{
+	if (xtcp_state_sends(xtcp_sk(sk)->tcb.state))
+		xtcp_rack_timer(sk);
+}
+
 static void (*const xtcp_timeouts[XTCP_NR_TIMERS])(struct sock *sk) = {
 	[XTCP_TIMER_RTX]	= xtcp_rtx_timeout,
 	[XTCP_TIMER_DELACK]	= xtcp_delack_timeout,
 	[XTCP_TIMER_PERSIST]	= xtcp_persist_timeout,
 	[XTCP_TIMER_KEEPALIVE]	= xtcp_keepalive_timeout,
 	[XTCP_TIMER_FIN_WAIT2]	= xtcp_fin_wait2_timeout,
+	[XTCP_TIMER_RACK]	= xtcp_rack_timeout,
 };
 
 /* The socket whose timers[] holds @t. */

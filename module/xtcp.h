@@ -20,6 +20,7 @@
 #include "compat.h"
 #include "ofo.h"
 #include "rtt.h"
+#include "rack.h"
 #include "sack.h"
 #include "state.h"
 #include "ts.h"
@@ -96,6 +97,7 @@ enum xtcp_timer_id {
 	XTCP_TIMER_PERSIST,	/* zero-window probes (§3.8.6.1) */
 	XTCP_TIMER_KEEPALIVE,	/* keepalive.c (RFC 1122 §4.2.3.6) */
 	XTCP_TIMER_FIN_WAIT2,	/* an orphan's FIN_WAIT_2 (fin_timeout_ms) */
+	XTCP_TIMER_RACK,	/* TLP's probe or RACK's reordering timeout */
 	XTCP_NR_TIMERS
 };
 
@@ -169,6 +171,10 @@ struct xtcp_sock {
 	bool			sack_ok;	/* SACK: offered, then agreed (RFC 2018) */
 	struct xtcp_sack_sb	sack_sb;	/* what the peer SACKed (sack.c) */
 	struct xtcp_sack_rcv	sack_rcv;	/* the blocks we report */
+	struct xtcp_rack	rack;		/* RACK-TLP (rack.c) */
+	bool			rack_reo_timer;	/* XTCP_TIMER_RACK is RACK's, not TLP's */
+	u32			rack_lost;	/* bytes RACK marked lost, not acted on */
+	bool			rack_sacked;	/* a queued skb has XTCP_RACK_SACKED */
 	u32			rto_high;	/* SND.NXT at the last timeout */
 	u64			rtx_start_us;	/* first timeout of this episode, 0: none */
 	bool			rto_recovery;	/* resending holes below rto_high */
@@ -322,6 +328,11 @@ enum xtcp_mib {
 	XTCP_MIB_DSACK_OLD_SENT,	/* D-SACKs sent for data below RCV.NXT */
 	XTCP_MIB_DSACK_OFO_SENT,	/* ...for data already queued out of order */
 	XTCP_MIB_SACK_DISCARD,		/* SACK blocks ignored as invalid */
+	XTCP_MIB_TIMEOUTS,		/* RTO expiries with data in flight */
+	XTCP_MIB_FAST_RETRANS,		/* segments resent by fast recovery or RACK */
+	XTCP_MIB_LOSS_PROBES,		/* TLP probes sent (RFC 8985 §7) */
+	XTCP_MIB_LOSS_PROBE_RECOVERY,	/* ...that repaired a tail loss */
+	XTCP_MIB_LOST_RETRANSMIT,	/* a retransmission found lost by RACK */
 	XTCP_MIB_MAX
 };
 
@@ -397,6 +408,7 @@ struct xtcp_net {
 	int			syncookies;	/* 0 never, 1 on overflow, 2 always */
 	int			timestamps;	/* RFC 7323 timestamps: offer, answer */
 	int			sack;		/* RFC 2018 SACK: offer, answer */
+	int			recovery;	/* bit 0: RACK-TLP (tcp_recovery) */
 
 	struct xtcp_mib_cpu __percpu *mib;	/* counters, per CPU */
 	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */
@@ -624,6 +636,8 @@ bool xtcp_snd_segment_ok(u32 avail, u32 usable, u32 mss, u32 max_wnd,
 #define XTCP_NAGLE_PUSH	BIT(2)	/* setting XTCP_NODELAY: neither holds */
 void xtcp_clean_acked(struct sock *sk, u32 prior_una);
 void xtcp_dupack(struct sock *sk);
+void xtcp_rack_ack(struct sock *sk, u32 prior_una, bool dsack, bool dupack);
+void xtcp_rack_timer(struct sock *sk);
 int xtcp_data_rto(struct sock *sk);
 bool xtcp_retransmit_head(struct sock *sk);
 void xtcp_send_probe(struct sock *sk);
@@ -673,6 +687,10 @@ static inline void xtcp_sack_conn_init(struct xtcp_sock *xs, bool ok)
 	xs->sack_ok = ok;
 	xtcp_sack_rcv_reset(&xs->sack_rcv);
 	xtcp_sack_sb_reset(&xs->sack_sb);
+	xtcp_rack_init(&xs->rack);
+	xs->rack_reo_timer = false;
+	xs->rack_lost = 0;
+	xs->rack_sacked = false;
 }
 
 /* Is @id running (its deadline set; the hrtimer may be queued earlier)? */

@@ -4,9 +4,11 @@
 # Bulk goodput of XTCP and kernel TCP between two namespaces over a veth
 # pair (MTU 1500), the client's side under netem: 20 ms delay and 1%, 5%,
 # 10% loss of the data (the ACK direction is left clean), medians of 3
-# (xtcp-bench -r 3, TCP and XTCP interleaved), printed as MB/s and the
-# XTCP/TCP ratio.  Arguments: the MiB per transfer (default 4), then the
-# loss percentages (default "1 5 10").
+# (xtcp-bench -r 3, or LOSS_RUNS; TCP and XTCP interleaved), printed as
+# MB/s and the XTCP/TCP ratio.  Arguments: the MiB per transfer (default 4), then the
+# loss percentages (default "1 5 10").  After each loss level, the
+# sender's recovery counters over that level's runs: kernel TCP's
+# (/proc/net/netstat, /proc/net/snmp) and XTCP's (/proc/net/xtcp_stats).
 set -eu
 cd "$(dirname "$0")/.."
 mib=${1:-4}
@@ -21,11 +23,40 @@ ip link set vlc mtu 1500 up
 ip -n lsrv link set vls mtu 1500 up
 ip -n lsrv link set lo up
 ip netns exec lsrv sh -c 'echo "50000 65000" >/proc/sys/net/ipv4/ip_local_port_range'
+# "Name value" lines: TCP's TcpExt and Tcp counters, or XTCP's
+tcp_counters() {
+	cat /proc/net/netstat /proc/net/snmp | awk '
+		$1 == "TcpExt:" || $1 == "Tcp:" {
+			if (!h[$1]) { for (i = 2; i <= NF; i++) n[$1, i] = $i; h[$1] = 1; next }
+			for (i = 2; i <= NF; i++) print n[$1, i], $i; h[$1] = 0 }'
+}
+xtcp_counters() {
+	cat /proc/net/xtcp_stats
+}
+# the counters that moved, of those that tell where goodput went
+delta() {
+	sort "$1" >"$1.s"
+	sort "$2" >"$2.s"
+	join "$1.s" "$2.s" | awk -v want="$3" '
+		BEGIN { split(want, w, " "); for (i in w) k[w[i]] = 1 }
+		($1 in k) && $3 - $2 { printf " %s=%d", $1, $3 - $2 }'
+	echo
+}
+want="OutSegs RetransSegs TCPTimeouts TCPFastRetrans TCPLossProbes TCPLossProbeRecovery TCPSackRecovery TCPSACKReneging TCPDSACKRecv TCPLostRetransmit TCPSpuriousRTOs TCPLossUndo TCPSackRecoveryFail TCPRenoRecovery TCPDSACKOldSent TCPDSACKOfoSent"
+cdir=$(mktemp -d)
 echo "# bulk $mib MiB over veth, 20 ms delay, medians of 3, $(nproc) vCPU"
 echo "# sack=$(cat /proc/sys/net/xtcp/sack) timestamps=$(cat /proc/sys/net/xtcp/timestamps)"
 for loss in $losses; do
 	tc qdisc replace dev vlc root netem delay 20ms loss "$loss"%
 	echo "== loss $loss%"
-	tools/xtcp-bench -a 198.51.100.2 -s lsrv -w bulk -m "$mib" -r 3
+	tcp_counters >"$cdir/t0"
+	xtcp_counters >"$cdir/x0"
+	tools/xtcp-bench -a 198.51.100.2 -s lsrv -w bulk -m "$mib" -r "${LOSS_RUNS:-3}"
+	tcp_counters >"$cdir/t1"
+	xtcp_counters >"$cdir/x1"
+	echo -n "TCP sender: "
+	delta "$cdir/t0" "$cdir/t1" "$want"
+	echo -n "XTCP sender:"
+	delta "$cdir/x0" "$cdir/x1" "$want"
 done
 tc qdisc del dev vlc root

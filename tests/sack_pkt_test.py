@@ -235,7 +235,8 @@ def sack_only_hole_resent(ctx):
     after is counted, a block past SND.NXT discarded."""
     lport, pport, y = 45120, 55120, 6000000
     match = w.conn(lport, pport)
-    with w.Sysctls(rto_init_ms=3000, rto_min_ms=3000):
+    # recovery=0: RFC 6675 alone (no probe while the peer is slow)
+    with w.Sysctls(rto_init_ms=3000, rto_min_ms=3000, recovery=0):
         before = w.stats()
         c, d = flight(ctx, lport, pport, y, 5)
         end = [(g.seq + len(g.payload)) & M32 for g in d]
@@ -281,7 +282,8 @@ def sack_reneging(ctx):
     transfer still completes: 3 goes again at once (the partial ACK)."""
     lport, pport, y = 45121, 55121, 7000000
     match = w.conn(lport, pport)
-    with w.Sysctls(rto_init_ms=3000, rto_min_ms=3000):
+    # recovery=0: RFC 6675 alone (no probe while the peer is slow)
+    with w.Sysctls(rto_init_ms=3000, rto_min_ms=3000, recovery=0):
         before = w.stats()
         c, d = flight(ctx, lport, pport, y, 5)
         end = [(g.seq + len(g.payload)) & M32 for g in d]
@@ -317,7 +319,8 @@ def sack_without_sack_newreno(ctx):
     segment 2, and a SACK option the peer sends anyway is ignored."""
     lport, pport, y = 45122, 55122, 8000000
     match = w.conn(lport, pport)
-    with w.Sysctls(rto_init_ms=3000, rto_min_ms=3000):
+    # recovery=0: RFC 6675 alone (no probe while the peer is slow)
+    with w.Sysctls(rto_init_ms=3000, rto_min_ms=3000, recovery=0):
         before = w.stats()
         c, d = flight(ctx, lport, pport, y, 5, opts=[])
         ctx.eq(c.info()["options"] & XTCPI_OPT_SACK, 0, "XTCP_INFO options")

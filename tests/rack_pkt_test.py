@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+RACK-TLP, RFC 8985 (issue 14): a scapy peer behind the tun device xt0, on
+wire_pkt_test.py's infrastructure (the kernel is 10.99.0.1, this program
+the peer 10.99.0.2).  The RTO is held at 5 s (rto_min_ms) so that what
+goes again before it is a probe or RACK's doing, never the timer's: the
+tests look at which segments go, not when (a loaded host's scapy peer
+may take a second to answer).
+
+Prints "ok - rack: NAME" / "not ok - rack: NAME" (with indented details)
+per selected test, and exits 1 if any failed.  argv[1], if given, selects
+the tests whose "rack: NAME" contains it; "--list [FILTER]" prints
+"rack: NAME" per test without running anything.  Needs root and xtcp.ko.
+"""
+import errno
+import sys
+
+import wire_pkt_test as w
+from wire_pkt_test import ACK, RST, SYN, LOCAL, PEER
+
+M32 = 0xFFFFFFFF
+XTCP_NODELAY = 1
+SACK_OK = [("NOP", None), ("NOP", None), ("SAckOK", b"")]
+SLOW_RTO = dict(rto_init_ms=5000, rto_min_ms=5000)
+
+
+def sack_opt(pairs):
+    flat = []
+    for a, b in pairs:
+        flat += [a & M32, b & M32]
+    return [("NOP", None), ("NOP", None), ("SAck", tuple(flat))]
+
+
+def opened(ctx, lport, pport, y, mss=1000, opts=SACK_OK, window=65535):
+    """An active open to a peer with MSS MSS and OPTS, window WINDOW
+    (scale 7: the peer's window is WINDOW << 7 after the handshake),
+    NODELAY: (socket, its ISS + 1)."""
+    match = w.conn(lport, pport)
+    c = w.XSock(ctx)
+    ctx.need(c.bind(LOCAL, lport) == 0, "bind")
+    ctx.need(c.setint(w.SOL_XTCP, XTCP_NODELAY, 1) == 0, "XTCP_NODELAY")
+    ctx.need(c.connect(PEER, pport) == errno.EINPROGRESS, "connect")
+    syn = ctx.expect(match, "SYN")
+    ctx.tun.send(w.build(pport, lport, SYN | ACK, seq=y, ack=(syn.seq + 1) & M32,
+                         options=[("MSS", mss), ("NOP", None),
+                                  ("WScale", 7)] + opts))
+    ctx.expect(match, "ACK of the SYN|ACK")
+    ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=(syn.seq + 1) & M32,
+                         window=window))
+    ctx.expect_none(match, "answer to a window update", wait=0.1)
+    return c, (syn.seq + 1) & M32
+
+
+def data_segs(ctx, match, want, what):
+    """The first WANT data segments that leave (within 2 s)."""
+    got = []
+    for _ in range(want):
+        g = ctx.expect(lambda s: match(s) and s.payload, what, timeout=2.0)
+        got.append(g)
+    return got
+
+
+def show(segs, base):
+    return ", ".join("seq=%d len=%d" % ((g.seq - base) & M32, len(g.payload))
+                     for g in segs)
+
+
+def delta(before, after, name):
+    return after.get(name, 0) - before.get(name, 0)
+
+
+# ---------------------------------------------------------------- tests
+
+def tlp_tail_drop_probe(ctx):
+    """Five segments out; the peer ACKs three, the last two are lost
+    (a tail drop: no duplicate ACK will come).  Before the RTO, one
+    loss probe goes: the last segment again
+    (RFC 8985 §7.3, no new data queued), counted by TCPLossProbes; its
+    ACK, then an ACK of new data beyond it, count TCPLossProbeRecovery
+    (§7.4).  The old sender sent nothing before the RTO."""
+    lport, pport, y = 45301, 55301, 1000000
+    match = w.conn(lport, pport)
+    with w.Sysctls(**SLOW_RTO):
+        before = w.stats()
+        c, iss1 = opened(ctx, lport, pport, y)
+        ctx.eq(c.send(bytes(5000)), 5000, "send")
+        d = data_segs(ctx, match, 5, "the flight")
+        end = [(g.seq + len(g.payload)) & M32 for g in d]
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[2],
+                             window=65535))
+        g = ctx.tun.recv(lambda s: match(s) and s.payload, 4.0)
+        got = ([g] if g else []) + [g for g in ctx.tun.collect(match, 0.3)
+                                    if g.payload]
+        ctx.note("after the ACK of 3: %s" % show(got, iss1))
+        ctx.check(len(got) == 1 and got[0].seq == d[4].seq and
+                  len(got[0].payload) == len(d[4].payload),
+                  "want one probe, segment 5 again; got %s" % show(got, iss1))
+        ctx.eq(delta(before, w.stats(), "TCPLossProbes"), 1, "TCPLossProbes")
+        # the probe filled the tail: all is acknowledged, then new data
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[4],
+                             window=65535))
+        ctx.eq(c.send(b"n" * 500), 500, "send after")
+        g = ctx.expect(lambda s: match(s) and s.payload, "new data")
+        ctx.eq(g.seq, end[4], "new data's seq")
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[4] + 500,
+                             window=65535))
+        ctx.expect_none(lambda s: match(s) and s.payload, "data after", wait=0.2)
+        ctx.eq(delta(before, w.stats(), "TCPLossProbeRecovery"), 1,
+               "TCPLossProbeRecovery")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
+def tlp_new_data_probe(ctx):
+    """Fourteen segments written, ten (the initial window) out, nothing
+    ACKed: the probe is new data, segment 11, which the peer's window
+    takes though cwnd does not (RFC 8985 §7.3), a PTO of 1 s after
+    (no RTT sample yet, §7.2); one probe only, until an ACK."""
+    lport, pport, y = 45302, 55302, 2000000
+    match = w.conn(lport, pport)
+    with w.Sysctls(**SLOW_RTO):
+        before = w.stats()
+        c, iss1 = opened(ctx, lport, pport, y)
+        ctx.eq(c.send(bytes(14000)), 14000, "send")
+        d = data_segs(ctx, match, 10, "the initial window")
+        # no RTT sample yet: PTO is 1 s (RFC 8985 §7.2)
+        g = ctx.tun.recv(lambda s: match(s) and s.payload, 4.0)
+        got = ([g] if g else []) + [g for g in ctx.tun.collect(match, 0.3)
+                                    if g.payload]
+        ctx.note("after the flight: %s" % show(got, iss1))
+        end10 = (d[9].seq + len(d[9].payload)) & M32
+        ctx.check(len(got) == 1 and got[0].seq == end10,
+                  "want one probe of new data at %d; got %s" %
+                  ((end10 - iss1) & M32, show(got, iss1)))
+        ctx.eq(delta(before, w.stats(), "TCPLossProbes"), 1, "TCPLossProbes")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
+def tlp_off(ctx):
+    """recovery=0 (RACK-TLP off, as tcp_recovery's bit): the tail drop
+    of tlp_tail_drop_probe draws nothing before the RTO; and no probe
+    without SACK either (RFC 8985 §7: TLP needs SACK)."""
+    for k, (kv, opts) in enumerate(((dict(SLOW_RTO, recovery=0), SACK_OK),
+                                    (SLOW_RTO, []))):
+        lport, pport, y = 45303 + k, 55303 + k, 3000000
+        match = w.conn(lport, pport)
+        with w.Sysctls(**kv):
+            before = w.stats()
+            c, iss1 = opened(ctx, lport, pport, y, opts=opts)
+            ctx.eq(c.send(bytes(5000)), 5000, "send")
+            d = data_segs(ctx, match, 5, "the flight")
+            end = [(g.seq + len(g.payload)) & M32 for g in d]
+            ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[2],
+                                 window=65535))
+            got = [g for g in ctx.tun.collect(match, 0.6) if g.payload]
+            ctx.check(not got, "%s: want nothing before the RTO, got %s" %
+                      (kv, show(got, iss1)))
+            ctx.eq(delta(before, w.stats(), "TCPLossProbes"), 0,
+                   "TCPLossProbes")
+            ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
+def rack_one_sack_marks_lost(ctx):
+    """Five segments out, 1 ACKed, then one duplicate ACK SACKing 3 only:
+    RFC 6675 calls nothing lost (one segment SACKed, not DupThresh), RACK
+    does: 2 was sent before 3, which is delivered, and RACK.rtt plus the
+    reordering window has passed (RFC 8985 §6.2), at once or at the
+    reordering timer.  2 alone goes again, 4 and 5 (sent after 3) do
+    not; fast recovery is counted."""
+    lport, pport, y = 45310, 55310, 4000000
+    match = w.conn(lport, pport)
+    with w.Sysctls(**SLOW_RTO):
+        before = w.stats()
+        c, iss1 = opened(ctx, lport, pport, y)
+        ctx.eq(c.send(bytes(5000)), 5000, "send")
+        d = data_segs(ctx, match, 5, "the flight")
+        end = [(g.seq + len(g.payload)) & M32 for g in d]
+        # one ACK: 1 acknowledged, 3 SACKed
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
+                             window=65535,
+                             options=sack_opt([(d[2].seq, end[2])])))
+        got = []
+        while not any(g.seq == d[1].seq for g in got):
+            g = ctx.tun.recv(lambda s: match(s) and s.payload, 4.0)
+            if g is None:
+                break
+            got.append(g)
+        got += [g for g in ctx.tun.collect(match, 0.3) if g.payload]
+        ctx.note("after the SACK of 3: %s" % show(got, iss1))
+        # (a probe of 5 may have gone before the ACK: PTO 1 s, no sample)
+        ctx.check([g.seq for g in got if g.seq != d[4].seq] == [d[1].seq],
+                  "want segment 2 alone resent, got %s" % show(got, iss1))
+        after = w.stats()
+        ctx.eq(delta(before, after, "TCPSackRecovery"), 1, "TCPSackRecovery")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
+TESTS = [
+    rack_one_sack_marks_lost,
+    tlp_tail_drop_probe,
+    tlp_new_data_probe,
+    tlp_off,
+]
+
+
+if __name__ == "__main__":
+    sys.exit(w.run_suite("rack", TESTS))
