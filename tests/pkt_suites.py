@@ -34,13 +34,17 @@ def main():
         t0 = time.monotonic()
         sys.argv = [name] + args
         try:
+            # each *_pkt_test.py has a main(), as "python3 NAME" runs it
             rc = importlib.import_module(name[:-3]).main()
         except SystemExit as e:
             rc = e.code
         except BaseException:
+            # listing, the lines on stdout are test names: say it apart
+            out = sys.stderr if listing else sys.stdout
             for line in traceback.format_exc().rstrip().splitlines():
-                print("  | " + line)
-            print("not ok - %s: crashed" % name)
+                print("  | " + line, file=out)
+            if not listing:
+                print("not ok - %s: crashed" % name)
             rc = 1
         sys.stdout.flush()
         failed += rc not in (0, None)

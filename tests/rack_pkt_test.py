@@ -203,5 +203,9 @@ TESTS = [
 ]
 
 
+def main():
+    return w.run_suite("rack", TESTS)
+
+
 if __name__ == "__main__":
-    sys.exit(w.run_suite("rack", TESTS))
+    sys.exit(main())
