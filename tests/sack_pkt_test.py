@@ -21,11 +21,6 @@ XTCP_NODELAY = 1
 XTCPI_OPT_SACK = 2
 SACK_OK = [("NOP", None), ("NOP", None), ("SAckOK", b"")]
 
-# struct xtcp_info grew xtcpi_options, xtcpi_ts_recent, then the SACK fields
-w.XTCP_INFO_FMT += "II" + "IIII"
-w.XTCP_INFO_FMT_SIZE = w.struct.calcsize(w.XTCP_INFO_FMT)
-w.XTCP_INFO_FIELDS += ("options", "ts_recent", "sacked", "lost", "retrans",
-                       "reordering")
 
 
 def ts_opts(tsval, tsecr=0):

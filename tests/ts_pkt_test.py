@@ -21,10 +21,6 @@ M32 = 0xFFFFFFFF
 TS_HLEN = 12            # NOP, NOP, the option: what every segment carries
 XTCPI_OPT_TIMESTAMPS = 1
 
-# struct xtcp_info grew xtcpi_options and xtcpi_ts_recent at its end
-w.XTCP_INFO_FMT += "II"
-w.XTCP_INFO_FMT_SIZE = w.struct.calcsize(w.XTCP_INFO_FMT)
-w.XTCP_INFO_FIELDS += ("options", "ts_recent")
 
 
 def ts_opts(tsval, tsecr=0):

@@ -385,14 +385,17 @@ SOCK_STREAM, SOCK_NONBLOCK = 1, 0o4000
 SOL_SOCKET, SO_ERROR, SO_KEEPALIVE = 1, 4, 9
 SOL_XTCP, XTCP_KEEPIDLE, XTCP_KEEPINTVL, XTCP_KEEPCNT = 253, 4, 5, 6
 XTCP_INFO = 11
-# struct xtcp_info (include/uapi/linux/xtcp.h), native byte order
-XTCP_INFO_FMT = "=BBBBBBH4I2I8IQQII"
+# struct xtcp_info (include/uapi/linux/xtcp.h), native byte order, all
+# of it (the suites share this module in one process: none may extend it)
+XTCP_INFO_FMT = "=BBBBBBH4I2I8IQQII" + "II" + "IIII"
 XTCP_INFO_FMT_SIZE = struct.calcsize(XTCP_INFO_FMT)
 XTCP_INFO_FIELDS = (
     "state", "xtcp_state", "retransmits", "backoff", "snd_wscale", "rcv_wscale",
     "pad", "rto", "ato", "srtt", "rttvar", "snd_mss", "rcv_mss", "snd_una",
     "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd", "snd_cwnd", "snd_ssthresh",
-    "total_retrans", "bytes_acked", "bytes_received", "segs_in", "segs_out")
+    "total_retrans", "bytes_acked", "bytes_received", "segs_in", "segs_out",
+    # then xtcpi_options, xtcpi_ts_recent, and the SACK fields
+    "options", "ts_recent", "sacked", "lost", "retrans", "reordering")
 for fn, args in (("socket", [ctypes.c_int] * 3),
                  ("bind", [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]),
                  ("connect", [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]),
