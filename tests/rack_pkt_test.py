@@ -79,7 +79,7 @@ def tlp_tail_drop_probe(ctx):
     (RFC 8985 §7.3, no new data queued), counted by TCPLossProbes; its
     ACK, then an ACK of new data beyond it, count TCPLossProbeRecovery
     (§7.4).  The old sender sent nothing before the RTO."""
-    lport, pport, y = 45301, 55301, 1000000
+    lport, pport, y = 46301, 56301, 1000000
     match = w.conn(lport, pport)
     with w.Sysctls(**SLOW_RTO):
         before = w.stats()
@@ -116,7 +116,7 @@ def tlp_new_data_probe(ctx):
     ACKed: the probe is new data, segment 11, which the peer's window
     takes though cwnd does not (RFC 8985 §7.3), a PTO of 1 s after
     (no RTT sample yet, §7.2); one probe only, until an ACK."""
-    lport, pport, y = 45302, 55302, 2000000
+    lport, pport, y = 46302, 56302, 2000000
     match = w.conn(lport, pport)
     with w.Sysctls(**SLOW_RTO):
         before = w.stats()
@@ -142,7 +142,7 @@ def tlp_off(ctx):
     without SACK either (RFC 8985 §7: TLP needs SACK)."""
     for k, (kv, opts) in enumerate(((dict(SLOW_RTO, recovery=0), SACK_OK),
                                     (SLOW_RTO, []))):
-        lport, pport, y = 45303 + k, 55303 + k, 3000000
+        lport, pport, y = 46303 + k, 56303 + k, 3000000
         match = w.conn(lport, pport)
         with w.Sysctls(**kv):
             before = w.stats()
@@ -167,7 +167,7 @@ def rack_one_sack_marks_lost(ctx):
     reordering window has passed (RFC 8985 §6.2), at once or at the
     reordering timer.  2 alone goes again, 4 and 5 (sent after 3) do
     not; fast recovery is counted."""
-    lport, pport, y = 45310, 55310, 4000000
+    lport, pport, y = 46310, 56310, 4000000
     match = w.conn(lport, pport)
     with w.Sysctls(**SLOW_RTO):
         before = w.stats()
