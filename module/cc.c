@@ -143,6 +143,27 @@ enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_ack);
 
 /*
+ * Enter fast recovery (RFC 5681 3.2 steps 2 and 3): the third duplicate
+ * ACK, or a loss RACK found (RFC 8985 §6.3), which skips the recover rule
+ * (RFC 6582's guard for duplicate ACKs; RACK's losses are each segment's
+ * own).
+ * Return: false if already in recovery.
+ */
+bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
+{
+	if (cc->in_recovery)
+		return false;
+	cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
+	cc->cwnd = xtcp_cc_add(cc->ssthresh, 3 * cc->mss);
+	cc->recover = snd_nxt - 1;
+	cc->recover_pending = true;
+	cc->in_recovery = true;
+	cc->bytes_acked = 0;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_enter_recovery);
+
+/*
  * A duplicate ACK.  Return: XTCP_CC_FAST_RETRANSMIT on the third when the
  * recover rule lets it start fast recovery.
  */
@@ -160,12 +181,7 @@ enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
 	if (cc->dupacks != XTCP_CC_DUPTHRESH || cc->recover_pending)
 		return XTCP_CC_NONE;
 	/* RFC 5681 3.2 steps 2 and 3 */
-	cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
-	cc->cwnd = xtcp_cc_add(cc->ssthresh, 3 * cc->mss);
-	cc->recover = snd_nxt - 1;
-	cc->recover_pending = true;
-	cc->in_recovery = true;
-	cc->bytes_acked = 0;
+	xtcp_cc_enter_recovery(cc, flight, snd_nxt);
 	return XTCP_CC_FAST_RETRANSMIT;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_dupack);
@@ -197,26 +213,6 @@ void xtcp_cc_on_probe_recovery(struct xtcp_cc *cc, u32 flight)
 	cc->bytes_acked = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_probe_recovery);
-
-/*
- * RACK found a segment lost (RFC 8985 §6.3): fast recovery as the third
- * duplicate ACK would start it, without the recover rule (RFC 6582's
- * guard for duplicate ACKs; RACK's losses are each segment's own).
- * Return: false if already in recovery.
- */
-bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
-{
-	if (cc->in_recovery)
-		return false;
-	cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
-	cc->cwnd = xtcp_cc_add(cc->ssthresh, 3 * cc->mss);
-	cc->recover = snd_nxt - 1;
-	cc->recover_pending = true;
-	cc->in_recovery = true;
-	cc->bytes_acked = 0;
-	return true;
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_enter_recovery);
 
 /* What congestion control lets the sender have in flight. */
 u32 xtcp_cc_window(const struct xtcp_cc *cc)
