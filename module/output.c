@@ -247,19 +247,37 @@ int xtcp_send(struct sock *sk, const struct xtcp_reply *r)
 	return xtcp_xmit(sk, r->flags, r->seq, r->ack, NULL);
 }
 
-/* At most @limit events a second (0: no limit), counted in @stamp/@count. */
-bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit)
+/**
+ * xtcp_ratelimit - may one more event go in this one-second window?
+ * @rl: the limiter: when its window began, how many went in it
+ * @now: jiffies
+ * @limit: events a second; 0 means no limit
+ *
+ * A window begins with the first event after the last one ended, so a
+ * burst is judged from its own start (not from when the namespace was
+ * made, which could split it over two windows).  Under a lock: a window's
+ * reset on one CPU and a count on another must not interleave, or one
+ * event too many goes.
+ *
+ * Return: true if the event may go.
+ */
+bool xtcp_ratelimit(struct xtcp_ratelimit *rl, unsigned long now, int limit)
 {
-	unsigned long now = jiffies;
+	bool ok;
 
 	if (!limit)
 		return true;
-	if (time_after_eq(now, READ_ONCE(*stamp) + HZ)) {
-		WRITE_ONCE(*stamp, now);
-		atomic_set(count, 0);
+	spin_lock_bh(&rl->lock);
+	if (!rl->count || time_after_eq(now, rl->begin + HZ)) {
+		rl->begin = now;
+		rl->count = 0;
 	}
-	return atomic_inc_return(count) <= limit;
+	ok = rl->count < limit;
+	rl->count += ok;
+	spin_unlock_bh(&rl->lock);
+	return ok;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ratelimit);
 
 /**
  * xtcp_oow_ratelimited - may one more out-of-window or challenge ACK go?
@@ -439,7 +457,7 @@ static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
 	if (!r->flags || !ctl)
 		return;
 	if ((r->flags & XTCP_RST) &&
-	    !xtcp_ratelimit(&xn->rst_stamp, &xn->rst_count,
+	    !xtcp_ratelimit(&xn->rst_limit, jiffies,
 			    READ_ONCE(xn->rst_ratelimit))) {
 		xtcp_inc(net, XTCP_MIB_RST_RATELIMITED);
 		return;

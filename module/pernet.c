@@ -58,7 +58,7 @@ static int __net_init xtcp_net_init(struct net *net)
 	int err;
 
 	xtcp_net_defaults(xn);
-	xn->rst_stamp = jiffies;
+	spin_lock_init(&xn->rst_limit.lock);
 	xn->challenge_stamp = ULONG_MAX;	/* no second yet */
 	xn->net = net;
 	INIT_LIST_HEAD(&xn->orphans);

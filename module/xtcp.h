@@ -350,6 +350,13 @@ struct xtcp_mib_cpu {
  */
 #define XTCP_HASH_MIN_SIZE	64
 
+/* At most so many events a second (xtcp_ratelimit() in output.c). */
+struct xtcp_ratelimit {
+	spinlock_t	lock;
+	unsigned long	begin;		/* jiffies: this window's start */
+	int		count;		/* events let through in it */
+};
+
 /* Per network namespace state (pernet.c). */
 struct xtcp_net {
 	spinlock_t		bind_lock;	/* guards bind_table's buckets */
@@ -375,8 +382,7 @@ struct xtcp_net {
 
 	struct sock		*ctl_sk;	/* raw socket for RSTs */
 	struct sock		*ctl_sk6;	/* ...over IPv6 */
-	unsigned long		rst_stamp;	/* RST rate limit: this second */
-	atomic_t		rst_count;	/* ...and RSTs sent in it */
+	struct xtcp_ratelimit	rst_limit;	/* RSTs with no connection */
 
 	/* sysctls, /proc/sys/net/xtcp/ */
 	struct ctl_table_header	*sysctl_hdr;
@@ -611,7 +617,7 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	      struct sk_buff *data);
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
 void xtcp_ack_sent(struct sock *sk);
-bool xtcp_ratelimit(unsigned long *stamp, atomic_t *count, int limit);
+bool xtcp_ratelimit(struct xtcp_ratelimit *rl, unsigned long now, int limit);
 bool xtcp_oow_ratelimited(struct net *net, u32 *last, enum xtcp_mib mib);
 bool xtcp_oow_seg_ratelimited(struct net *net, const struct xtcp_seg *seg,
 			      u32 *last, enum xtcp_mib mib);
