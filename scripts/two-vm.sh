@@ -27,15 +27,18 @@ bulk_mb=100
 # the families twovm_test runs over: both (make check: "4"), or "4" or
 # "6" with --families
 families="4 6"
+v6_mb=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--filter) filter=$2; shift 2 ;;
 	# bulk_sha256's size (make check: 20; the debug guest moves ~0.5 MB/s)
 	--bulk-mb) bulk_mb=$2; shift 2 ;;
 	--families) families=$2; shift 2 ;;
+	# over IPv6, the bulk and checksum transfers' size (make check: 3)
+	--v6-mb) v6_mb=$2; shift 2 ;;
 	# trying the rig out: the kernels of the "stock" and "debug" sides
 	--kernels) kernels=("$2" "$3"); shift 3 ;;
-	*) die "usage: two-vm.sh [--filter TEXT] [--bulk-mb N] [--families \"4 6\"] [--kernels K1 K2]" ;;
+	*) die "usage: two-vm.sh [--filter TEXT] [--bulk-mb N] [--families \"4 6\"] [--v6-mb N] [--kernels K1 K2]" ;;
 	esac
 done
 build=$XTCP_TOP/build
@@ -92,7 +95,7 @@ for k in stock debug; do
 			    nic n1 "${p[a + 2]}" "${p[b + 2]}" e1000 "52:54:00:00:03:0$n")
 	(
 		"$XTCP_TOP/scripts/vm-run.sh" --kernel "$kernel" --name "twovm-$k" --timeout 1500 \
-			"${args[@]}" -- "$XTCP_TOP/tests/twovm-guest.sh" $k "$filter" "$bulk_mb" "$families" 2>&1 |
+			"${args[@]}" -- "$XTCP_TOP/tests/twovm-guest.sh" $k "$filter" "$bulk_mb" "$families" "$v6_mb" 2>&1 |
 			sed -u -e "s|^\(not \)\{0,1\}ok - |&two-vm/$(side_label $k)/|;t" -e "s|^|  [$k] |"
 		echo "${PIPESTATUS[0]}" >"$build/two-vm-$k.rc"
 	) &
