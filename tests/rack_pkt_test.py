@@ -70,6 +70,19 @@ def delta(before, after, name):
     return after.get(name, 0) - before.get(name, 0)
 
 
+def resent(ctx, match, seq):
+    """Data segments until one at SEQ leaves (within 4 s each), then
+    what follows within 0.3 s: (the segments, whether SEQ was among them)."""
+    got = []
+    while not any(g.seq == seq for g in got):
+        g = ctx.tun.recv(lambda s: match(s) and s.payload, 4.0)
+        if g is None:
+            break
+        got.append(g)
+    got += [g for g in ctx.tun.collect(match, 0.3) if g.payload]
+    return got, any(g.seq == seq for g in got)
+
+
 # ---------------------------------------------------------------- tests
 
 def tlp_tail_drop_probe(ctx):
@@ -179,13 +192,7 @@ def rack_one_sack_marks_lost(ctx):
         ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
                              window=65535,
                              options=sack_opt([(d[2].seq, end[2])])))
-        got = []
-        while not any(g.seq == d[1].seq for g in got):
-            g = ctx.tun.recv(lambda s: match(s) and s.payload, 4.0)
-            if g is None:
-                break
-            got.append(g)
-        got += [g for g in ctx.tun.collect(match, 0.3) if g.payload]
+        got, _ = resent(ctx, match, d[1].seq)
         ctx.note("after the SACK of 3: %s" % show(got, iss1))
         # (a probe of 5 may have gone before the ACK: PTO 1 s, no sample)
         ctx.check([g.seq for g in got if g.seq != d[4].seq] == [d[1].seq],
@@ -195,8 +202,50 @@ def rack_one_sack_marks_lost(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
 
 
+def rack_lost_retransmit(ctx):
+    """A retransmission lost too (RFC 8985 §6.2 step 2, the case
+    duplicate-ACK counting cannot see): five segments out, 1 ACKed, 3-5
+    SACKed, so RACK resends 2.  Then segment 6 goes, new data sent after
+    that retransmission, and the peer SACKs 3-6 but still not 2: 6 was
+    sent after 2's retransmission and has arrived, so that retransmission
+    is lost as well and 2 goes a third time, before any RTO (5 s),
+    counted by TCPLostRetransmit."""
+    lport, pport, y = 46311, 56311, 5000000
+    match = w.conn(lport, pport)
+    with w.Sysctls(**SLOW_RTO):
+        before = w.stats()
+        c, iss1 = opened(ctx, lport, pport, y)
+        ctx.eq(c.send(bytes(5000)), 5000, "send")
+        d = data_segs(ctx, match, 5, "the flight")
+        end = [(g.seq + len(g.payload)) & M32 for g in d]
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
+                             window=65535,
+                             options=sack_opt([(d[2].seq, end[4])])))
+        got, ok = resent(ctx, match, d[1].seq)
+        ctx.note("after the SACK of 3-5: %s" % show(got, iss1))
+        ctx.need(ok, "segment 2 resent once (got %s)" % show(got, iss1))
+        ctx.eq(delta(before, w.stats(), "TCPLostRetransmit"), 0,
+               "TCPLostRetransmit after the first retransmission")
+        ctx.eq(c.send(bytes(1000)), 1000, "send segment 6")
+        g6 = ctx.expect(lambda s: match(s) and s.payload and
+                        s.seq == end[4], "segment 6 (new data)")
+        end6 = (g6.seq + len(g6.payload)) & M32
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
+                             window=65535,
+                             options=sack_opt([(d[2].seq, end6)])))
+        got, ok = resent(ctx, match, d[1].seq)
+        ctx.note("after the SACK of 3-6: %s" % show(got, iss1))
+        ctx.check(ok, "want segment 2 a third time before the RTO, got %s" %
+                  show(got, iss1))
+        ctx.eq(delta(before, w.stats(), "TCPLostRetransmit"), 1,
+               "TCPLostRetransmit")
+        ctx.eq(delta(before, w.stats(), "TCPTimeouts"), 0, "TCPTimeouts")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
 TESTS = [
     rack_one_sack_marks_lost,
+    rack_lost_retransmit,
     tlp_tail_drop_probe,
     tlp_new_data_probe,
     tlp_off,
