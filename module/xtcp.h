@@ -352,7 +352,7 @@ struct xtcp_mib_cpu {
 
 /* At most so many events a second (xtcp_ratelimit() in output.c). */
 struct xtcp_ratelimit {
-	spinlock_t	lock;
+	spinlock_t	lock;		/* guards begin and count */
 	unsigned long	begin;		/* jiffies: this window's start */
 	int		count;		/* events let through in it */
 };
