@@ -4,7 +4,7 @@
  * /proc/net/xtcp, the re-ACK of a retransmitted FIN, RSTs under RFC 1337,
  * a SYN reopening the 4-tuple, SO_REUSEADDR over TIME_WAIT, and many
  * entries with the memory they take.  XTCP_TW_COUNT sets the many-entries
- * count (default 30000, 2000 on the debug kernel, where sizes are not
+ * count (default 30000, 1000 on the debug kernel, where sizes are not
  * checked).  Each test makes its own namespace,
  * except leave_time_wait, which leaves entries in the initial one for the
  * runner's rmmod.
@@ -414,7 +414,7 @@ static long tw_count(void)
 	const char *s = getenv("XTCP_TW_COUNT");
 	if (s && atol(s) > 0)
 		return atol(s);
-	return on_debug_kernel() ? 2000 : 30000;
+	return on_debug_kernel() ? 1000 : 30000;
 }
 
 /* /proc/slabinfo's active objects and object size of @cache, or -1. */
