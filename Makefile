@@ -52,10 +52,11 @@ itest: stock debug tools
 
 # XTCP between the stock 6.1 guest and the 6.12 debug guest, joined by
 # emulated NICs (scripts/two-vm.sh); FILTER=TEXT runs the matching tests,
-# BULK_MB=N sizes bulk_sha256 (default 100).
+# BULK_MB=N sizes bulk_sha256 (default 100); V6_MB=N sizes IPv6's bulk and
+# checksum transfers instead (make check: 3).
 two-vm: stock debug tools
 	@scripts/two-vm.sh $(if $(FILTER),--filter "$(FILTER)") $(if $(BULK_MB),--bulk-mb $(BULK_MB)) \
-		$(if $(FAMILIES),--families "$(FAMILIES)")
+		$(if $(FAMILIES),--families "$(FAMILIES)") $(if $(V6_MB),--v6-mb $(V6_MB))
 
 check:
 	@scripts/check.sh
