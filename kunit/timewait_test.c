@@ -57,10 +57,17 @@ struct tw_case {
 	bool		rfc1337;
 	enum xtcp_tw_action want;
 	u8		reply;	/* 0 or XTCP_ACK: <SEQ=SND.NXT><ACK=RCV.NXT> */
+	bool		ts;	/* the segment has the timestamps option */
+	u32		tsval;	/* ...with this TSval */
+	u32		recent;	/* TS.Recent after it (with @ts, if nonzero) */
 };
 
-static void tw_check_cases(struct kunit *test, const struct xtcp_tw_state *st,
-			   const struct tw_case *c, int n)
+/* The clock xtcp_tw_decide() is given: seconds, as xtcp_ts_clock_s(). */
+#define TW_NOW_S	1000
+
+static void tw_check_cases_at(struct kunit *test,
+			      const struct xtcp_tw_state *st,
+			      const struct tw_case *c, int n, u32 now_s)
 {
 	struct xtcp_reply r;
 	int i;
@@ -68,15 +75,35 @@ static void tw_check_cases(struct kunit *test, const struct xtcp_tw_state *st,
 	for (i = 0; i < n; i++) {
 		struct xtcp_seg s = tw_seg(c[i].flags, c[i].seq, st->snd_nxt,
 					   c[i].len);
-		enum xtcp_tw_action a = xtcp_tw_decide(st, &s, c[i].rfc1337, &r);
+		struct xtcp_tw_state t = *st;
+		enum xtcp_tw_action a;
 
+		s.opts.ts_ok = c[i].ts;
+		s.opts.tsval = c[i].tsval;
+		a = xtcp_tw_decide(&t, &s, c[i].rfc1337, now_s, &r);
 		KUNIT_EXPECT_EQ_MSG(test, a, c[i].want, "%s", c[i].what);
+		if (c[i].recent) {
+			KUNIT_EXPECT_EQ_MSG(test, t.ts_recent, c[i].recent,
+					    "%s: TS.Recent", c[i].what);
+			KUNIT_EXPECT_EQ_MSG(test, t.ts_stamp,
+					    c[i].recent == st->ts_recent ?
+					    st->ts_stamp : now_s,
+					    "%s: its stamp", c[i].what);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, t.snd_nxt, st->snd_nxt, "%s", c[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, t.rcv_nxt, st->rcv_nxt, "%s", c[i].what);
 		KUNIT_EXPECT_EQ_MSG(test, r.flags, c[i].reply, "%s", c[i].what);
 		if (c[i].reply) {
 			KUNIT_EXPECT_EQ_MSG(test, r.seq, st->snd_nxt, "%s", c[i].what);
 			KUNIT_EXPECT_EQ_MSG(test, r.ack, st->rcv_nxt, "%s", c[i].what);
 		}
 	}
+}
+
+static void tw_check_cases(struct kunit *test, const struct xtcp_tw_state *st,
+			   const struct tw_case *c, int n)
+{
+	tw_check_cases_at(test, st, c, n, TW_NOW_S);
 }
 
 #define F	XTCP_FIN
@@ -239,6 +266,148 @@ static void xtcp_tw_decide_scaled_window(struct kunit *test)
 	tw_check_cases(test, &st, c, ARRAY_SIZE(c));
 }
 
+/* A connection with timestamps: TS.Recent 70000, set 10 s ago. */
+static const struct xtcp_tw_state tw_ts_st = {
+	.snd_nxt = 1000, .rcv_nxt = 5001, .rcv_wnd = 100, .rcv_wscale = 0,
+	.ts_ok = 1, .ts_recent = 70000, .ts_stamp = TW_NOW_S - 10,
+	.ts_off = 0x12345678,
+};
+
+/*
+ * RFC 7323 §5.3 R1 in TIME_WAIT, as tcp_timewait_state_process(): an old
+ * TSval is rejected before anything else, and ACKed (with 2*MSL
+ * restarted) unless it is a RST.
+ */
+static void xtcp_tw_decide_paws(struct kunit *test)
+{
+	static const struct tw_case c[] = {
+		{ "stale bare ACK at RCV.NXT", A, 5001, 0, true,
+		  XTCP_TW_ACT_PAWS, A, true, 69999, 70000 },
+		{ "stale data at RCV.NXT", A | P, 5001, 10, true,
+		  XTCP_TW_ACT_PAWS, A, true, 60000, 70000 },
+		{ "stale FIN again", F | A, 5000, 0, true,
+		  XTCP_TW_ACT_PAWS, A, true, 1, 70000 },
+		{ "stale across the wrap", A, 5001, 0, true,
+		  XTCP_TW_ACT_PAWS, A, true, 70000 + 0x80000000u, 70000 },
+		{ "stale SYN above RCV.NXT", S, 9000, 0, true,
+		  XTCP_TW_ACT_PAWS, A, true, 69000, 70000 },
+		{ "stale RST exact (TS.Recent 10 s old)", R, 5001, 0, false,
+		  XTCP_TW_ACT_PAWS, 0, true, 69999, 70000 },
+		{ "stale RST in window", R, 5002, 0, false,
+		  XTCP_TW_ACT_PAWS, 0, true, 69999, 70000 },
+		/* not older: the rules without PAWS */
+		{ "equal TSval, bare ACK", A, 5001, 0, true,
+		  XTCP_TW_ACT_RESTART, 0, true, 70000 },
+		{ "RST exact, equal TSval", R, 5001, 0, false,
+		  XTCP_TW_ACT_KILL, 0, true, 70000, 70000 },
+		/* no option on the segment: no PAWS (as Linux) */
+		{ "bare ACK without TS", A, 5001, 0, true,
+		  XTCP_TW_ACT_RESTART, 0, false, 0, 70000 },
+	};
+	/* TS.Recent 24 days and a second old: invalid, nothing is stale */
+	static const struct tw_case idle[] = {
+		{ "old TSval after 24 days idle", A, 5001, 0, true,
+		  XTCP_TW_ACT_RESTART, 0, true, 69999, 69999 },
+	};
+	/* a RST's old TSval is let pass once TS.Recent is a minute old */
+	static const struct tw_case minute[] = {
+		{ "stale RST exact, 59 s", R, 5001, 0, false,
+		  XTCP_TW_ACT_PAWS, 0, true, 69999, 70000 },
+	};
+	static const struct tw_case minute_on[] = {
+		{ "stale RST exact, 60 s", R, 5001, 0, false,
+		  XTCP_TW_ACT_KILL, 0, true, 69999, 70000 },
+		{ "stale bare ACK, 60 s", A, 5001, 0, true,
+		  XTCP_TW_ACT_PAWS, A, true, 69999, 70000 },
+	};
+	/* the connection had no timestamps: a segment's are ignored */
+	static const struct tw_case none[] = {
+		{ "TSval 0, no TS.Recent", A, 5001, 0, true,
+		  XTCP_TW_ACT_RESTART, 0, true, 0 },
+		{ "RST exact, TSval 0", R, 5001, 0, false,
+		  XTCP_TW_ACT_KILL, 0, true, 0 },
+	};
+
+	tw_check_cases(test, &tw_ts_st, c, ARRAY_SIZE(c));
+	tw_check_cases_at(test, &tw_ts_st, idle, ARRAY_SIZE(idle),
+			  tw_ts_st.ts_stamp + XTCP_PAWS_IDLE_S + 1);
+	tw_check_cases_at(test, &tw_ts_st, minute, ARRAY_SIZE(minute),
+			  tw_ts_st.ts_stamp + 59);
+	tw_check_cases_at(test, &tw_ts_st, minute_on, ARRAY_SIZE(minute_on),
+			  tw_ts_st.ts_stamp + 60);
+	tw_check_cases(test, &tw_st, none, ARRAY_SIZE(none));
+}
+
+/*
+ * TS.Recent advances, as in Linux's TIME_WAIT, only with an acceptable
+ * empty segment at RCV.NXT (a bare ACK, or a RST RFC 1337 ignores).
+ */
+static void xtcp_tw_decide_ts_recent(struct kunit *test)
+{
+	static const struct tw_case c[] = {
+		{ "newer bare ACK at RCV.NXT", A, 5001, 0, true,
+		  XTCP_TW_ACT_RESTART, 0, true, 70500, 70500 },
+		{ "newer RST at RCV.NXT, 1337", R, 5001, 0, true,
+		  XTCP_TW_ACT_DROP, 0, true, 70500, 70500 },
+		{ "newer FIN again: kept", F | A, 5000, 0, true,
+		  XTCP_TW_ACT_ACK_RESTART, A, true, 70500, 70000 },
+		{ "newer data: kept", A | P, 5001, 10, true,
+		  XTCP_TW_ACT_ACK_RESTART, A, true, 70500, 70000 },
+		{ "newer ACK below RCV.NXT: kept", A, 4000, 0, true,
+		  XTCP_TW_ACT_ACK_RESTART, A, true, 70500, 70000 },
+	};
+
+	tw_check_cases(test, &tw_ts_st, c, ARRAY_SIZE(c));
+}
+
+/*
+ * RFC 6191 as Linux: a SYN whose sequence number is not above RCV.NXT
+ * may still reopen the 4-tuple when its TSval is newer than TS.Recent.
+ */
+static void xtcp_tw_decide_syn_ts(struct kunit *test)
+{
+	static const struct tw_case c[] = {
+		{ "SYN below, newer TSval", S, 100, 0, true,
+		  XTCP_TW_ACT_SYN, A, true, 70001, 70000 },
+		{ "SYN at RCV.NXT, newer TSval", S, 5001, 0, true,
+		  XTCP_TW_ACT_SYN, A, true, 0x7fffffff, 70000 },
+		{ "SYN below, newer across the wrap", S, 100, 0, true,
+		  XTCP_TW_ACT_SYN, A, true, 70000u + 0x7fffffffu, 70000 },
+		{ "SYN below, equal TSval", S, 100, 0, true,
+		  XTCP_TW_ACT_ACK, A, true, 70000, 70000 },
+		{ "SYN below, older TSval", S, 100, 0, true,
+		  XTCP_TW_ACT_PAWS, A, true, 69999, 70000 },
+		{ "SYN below, no TS option", S, 100, 0, true,
+		  XTCP_TW_ACT_ACK, A, false, 0, 70000 },
+		{ "SYN above, equal TSval", S, 9000, 0, true,
+		  XTCP_TW_ACT_SYN, A, true, 70000, 70000 },
+		{ "SYN,ACK below, newer TSval", S | A, 100, 0, true,
+		  XTCP_TW_ACT_ACK_RESTART, A, true, 70001, 70000 },
+	};
+	/* without timestamps on the connection, only the sequence counts */
+	static const struct tw_case none[] = {
+		{ "SYN below, a TSval, no TS.Recent", S, 100, 0, true,
+		  XTCP_TW_ACT_ACK, A, true, 70001 },
+	};
+
+	tw_check_cases(test, &tw_ts_st, c, ARRAY_SIZE(c));
+	tw_check_cases(test, &tw_st, none, ARRAY_SIZE(none));
+}
+
+/* tcp_twsk_unique()'s rule for connect(): timestamps, an earlier second. */
+static void xtcp_tw_reuse_rule(struct kunit *test)
+{
+	struct xtcp_tw_state st = tw_ts_st;
+
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_reuse_ts_ok(&st, TW_NOW_S));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_reuse_ts_ok(&st, st.ts_stamp + 1));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_reuse_ts_ok(&st, st.ts_stamp));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_reuse_ts_ok(&st, st.ts_stamp - 1));
+	st.ts_stamp = 0;		/* never set */
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_reuse_ts_ok(&st, TW_NOW_S));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_reuse_ts_ok(&tw_st, TW_NOW_S));
+}
+
 /* ---- the table on init_net --------------------------------------------- */
 
 static struct xtcp_key tw_key(u32 laddr, u16 lport, u32 raddr, u16 rport)
@@ -311,6 +480,21 @@ static void xtcp_tw_sizes(struct kunit *test)
 		KUNIT_EXPECT_LE(test, xtcp_tw_obj_size(), 128u);
 	}
 	KUNIT_EXPECT_GE(test, xtcp_tw_obj_size(), (unsigned int)sizeof(struct xtcp_tw));
+	/*
+	 * The timestamps (TS.Recent, its stamp, the TSval offset) fit in the
+	 * 128 bytes by sharing the state with the RCU head (timewait.h):
+	 * what RCU readers or the RCU callback read must lie outside it.
+	 */
+	KUNIT_EXPECT_GE(test, sizeof(struct xtcp_tw_state), 24);
+	KUNIT_EXPECT_EQ(test, offsetof(struct xtcp_tw, rcu),
+			offsetof(struct xtcp_tw, st));
+	KUNIT_EXPECT_GE(test, offsetof(struct xtcp_tw, v6),
+			offsetof(struct xtcp_tw, st) +
+			sizeof(struct xtcp_tw_state));
+	KUNIT_EXPECT_LE(test, offsetof(struct xtcp_tw, refcnt) +
+			sizeof(refcount_t), offsetof(struct xtcp_tw, st));
+	KUNIT_EXPECT_LE(test, offsetof(struct xtcp_tw, key) +
+			sizeof(struct xtcp_key), offsetof(struct xtcp_tw, st));
 	/* IPv6 entries: the same plus the 36-byte IPv6 4-tuple */
 	kunit_info(test, "sizeof(struct xtcp_tw6) = %zu, slab object size = %u\n",
 		   sizeof(struct xtcp_tw6), xtcp_tw6_obj_size());
@@ -334,7 +518,7 @@ static void xtcp_tw6_create_lookup(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, xtcp_tw_create6(&init_net, &k, &init));
 	tw = xtcp_tw_lookup6(&init_net, &k);
 	KUNIT_ASSERT_NOT_NULL(test, tw);
-	KUNIT_EXPECT_TRUE(test, tw->st.v6);
+	KUNIT_EXPECT_TRUE(test, tw->v6);
 	KUNIT_EXPECT_EQ(test, tw->st.snd_nxt, 100u);
 	/* the IPv4 table has no such entry, its ports notwithstanding */
 	KUNIT_EXPECT_NULL(test, xtcp_tw_lookup(&init_net, &k4));
@@ -566,6 +750,84 @@ static enum xtcp_tw_verdict tw_rcv(struct kunit *test, const struct xtcp_key *k,
 	local_bh_enable();
 	kfree_skb(skb);
 	return v;
+}
+
+/* The same with the timestamps option, TSval @tsval. */
+static enum xtcp_tw_verdict tw_rcv_ts(struct kunit *test,
+				      const struct xtcp_key *k, u8 flags,
+				      u32 seq, u32 tsval)
+{
+	struct sk_buff *skb = tw_skb(test, k, flags, seq, tw_init.snd_nxt);
+	enum xtcp_tw_verdict v;
+
+	XTCP_SKB_CB(skb)->seg.opts.ts_ok = true;
+	XTCP_SKB_CB(skb)->seg.opts.tsval = tsval;
+	local_bh_disable();
+	v = xtcp_tw_rcv(&init_net, skb);
+	local_bh_enable();
+	kfree_skb(skb);
+	return v;
+}
+
+static u32 tw_ts_recent(const struct xtcp_key *k)
+{
+	struct xtcp_tw *tw = xtcp_tw_lookup(&init_net, k);
+	u32 recent;
+
+	if (!tw)
+		return 0;
+	recent = READ_ONCE(tw->st.ts_recent);
+	xtcp_tw_put(tw);
+	return recent;
+}
+
+/*
+ * An entry of a connection with timestamps keeps them; PAWS drops (and
+ * counts PAWSTimewait) in xtcp_tw_rcv(), and TS.Recent advances there.
+ */
+static void xtcp_tw_rcv_ts(struct kunit *test)
+{
+	struct xtcp_net *xn = xtcp_pernet(&init_net);
+	struct xtcp_key k = tw_key(TW_L1, 40060, TW_R1, 50060);
+	struct xtcp_tw_init init = tw_init;
+	long paws = tw_mib(XTCP_MIB_PAWS_TW);
+	long killed = tw_mib(XTCP_MIB_TW_KILLED);
+	struct xtcp_tw *tw;
+
+	init.ts_ok = true;
+	init.ts_recent = 70000;
+	init.ts_stamp = xtcp_ts_clock_s();
+	init.ts_off = 0x12345678;
+	KUNIT_ASSERT_EQ(test, 0, xtcp_tw_create(&init_net, &k, &init));
+	tw = xtcp_tw_lookup(&init_net, &k);
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	KUNIT_EXPECT_EQ(test, tw->st.ts_ok, 1);
+	KUNIT_EXPECT_EQ(test, tw->st.ts_recent, 70000u);
+	KUNIT_EXPECT_EQ(test, tw->st.ts_stamp, init.ts_stamp);
+	KUNIT_EXPECT_EQ(test, tw->st.ts_off, 0x12345678u);
+	xtcp_tw_put(tw);
+
+	/* an old duplicate: counted, dropped, TS.Recent kept */
+	KUNIT_EXPECT_EQ(test, XTCP_TW_DONE, tw_rcv_ts(test, &k, A, 5001, 69999));
+	KUNIT_EXPECT_EQ(test, paws + 1, tw_mib(XTCP_MIB_PAWS_TW));
+	KUNIT_EXPECT_EQ(test, tw_ts_recent(&k), 70000u);
+	/* even a RST at RCV.NXT, rfc1337 off: the entry stays */
+	WRITE_ONCE(xn->tw_rfc1337, 0);
+	KUNIT_EXPECT_EQ(test, XTCP_TW_DONE, tw_rcv_ts(test, &k, R, 5001, 1));
+	KUNIT_EXPECT_TRUE(test, tw_present(&k));
+	KUNIT_EXPECT_EQ(test, paws + 2, tw_mib(XTCP_MIB_PAWS_TW));
+	KUNIT_EXPECT_EQ(test, killed, tw_mib(XTCP_MIB_TW_KILLED));
+	/* a newer bare ACK at RCV.NXT: TS.Recent advances */
+	KUNIT_EXPECT_EQ(test, XTCP_TW_DONE, tw_rcv_ts(test, &k, A, 5001, 70100));
+	KUNIT_EXPECT_EQ(test, tw_ts_recent(&k), 70100u);
+	/* and what was current before is now old */
+	KUNIT_EXPECT_EQ(test, XTCP_TW_DONE, tw_rcv_ts(test, &k, A, 5001, 70050));
+	KUNIT_EXPECT_EQ(test, paws + 3, tw_mib(XTCP_MIB_PAWS_TW));
+	KUNIT_EXPECT_EQ(test, tw_ts_recent(&k), 70100u);
+	/* a RST with a current TSval still kills */
+	KUNIT_EXPECT_EQ(test, XTCP_TW_DONE, tw_rcv_ts(test, &k, R, 5001, 70100));
+	KUNIT_EXPECT_FALSE(test, tw_present(&k));
+	KUNIT_EXPECT_EQ(test, killed + 1, tw_mib(XTCP_MIB_TW_KILLED));
 }
 
 static void xtcp_tw_rcv_restart(struct kunit *test)
@@ -1145,6 +1407,10 @@ static struct kunit_case xtcp_tw_cases[] = {
 	KUNIT_CASE(xtcp_tw_decide_syn),
 	KUNIT_CASE(xtcp_tw_decide_wrap),
 	KUNIT_CASE(xtcp_tw_decide_scaled_window),
+	KUNIT_CASE(xtcp_tw_decide_paws),
+	KUNIT_CASE(xtcp_tw_decide_ts_recent),
+	KUNIT_CASE(xtcp_tw_decide_syn_ts),
+	KUNIT_CASE(xtcp_tw_reuse_rule),
 	KUNIT_CASE(xtcp_tw_sizes),
 	KUNIT_CASE(xtcp_tw6_create_lookup),
 	KUNIT_CASE(xtcp_tw_create_lookup),
@@ -1155,6 +1421,7 @@ static struct kunit_case xtcp_tw_cases[] = {
 	KUNIT_CASE(xtcp_tw_rcv_restart),
 	KUNIT_CASE(xtcp_tw_rcv_rst),
 	KUNIT_CASE(xtcp_tw_rcv_syn),
+	KUNIT_CASE(xtcp_tw_rcv_ts),
 	KUNIT_CASE(xtcp_tw_rcv_races),
 	KUNIT_CASE(xtcp_tw_port_rules),
 	KUNIT_CASE_SLOW(xtcp_tw_port_many),

@@ -306,7 +306,8 @@ static int xtcp_tw_take_entry(struct net *net, struct xtcp_tw *tw,
 {
 	if (!tw)
 		return 0;
-	if (!xtcp_tw_reusable(net, loopback)) {
+	if (!xtcp_tw_reusable(net, loopback) ||
+	    !xtcp_tw_reuse_ts_ok(&tw->st, xtcp_ts_clock_s())) {
 		xtcp_tw_put(tw);
 		return -EADDRNOTAVAIL;
 	}
@@ -326,7 +327,11 @@ static int xtcp_tw_take_entry(struct net *net, struct xtcp_tw *tw,
  *	must start from: past anything the old one sent (SND.NXT + 65537,
  *	as TCP), so that no old segment is mistaken for a new one
  *
- * Return: 0 when no entry holds @key, 1 when one did and tw_reuse let the
+ * As tcp_twsk_unique(): tw_reuse must allow it (1, or 2 over loopback),
+ * and the old connection must have had timestamps with a TS.Recent set
+ * before the current second (xtcp_tw_reuse_ts_ok()).
+ *
+ * Return: 0 when no entry holds @key, 1 when one did and the rule let the
  * connection have it (the entry is gone), -EADDRNOTAVAIL otherwise.
  */
 int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn)

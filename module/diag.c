@@ -133,14 +133,14 @@ static int xtcp_diag_fill_tw(struct sk_buff *skb, struct netlink_callback *cb,
 	nlh = xtcp_diag_put(skb, cb, &m);
 	if (!nlh)
 		return -EMSGSIZE;
-	m->idiag_family = tw->st.v6 ? AF_INET6 : AF_INET;
+	m->idiag_family = tw->v6 ? AF_INET6 : AF_INET;
 	m->idiag_state = TCP_TIME_WAIT;
 	m->id.idiag_sport = tw->key.lport;
 	m->id.idiag_dport = tw->key.rport;
 	/* no cookie: an entry's address would leak a kernel pointer */
 	m->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 	m->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	if (tw->st.v6) {
+	if (tw->v6) {
 		const struct xtcp_tw6 *tw6 = container_of(tw, struct xtcp_tw6, tw);
 
 		memcpy(m->id.idiag_src, &tw6->key6.laddr, sizeof(struct in6_addr));

@@ -369,18 +369,19 @@ bool xtcp_challenge_allowed(struct net *net, u32 *last)
  * @r: what to send
  * @wnd: the window field
  * @user_mss: the MSS option's limit for a SYN,ACK, 0 if none
+ * @ts: the timestamps option to send, or NULL
  *
  * As tcp_v6_send_response(): through the namespace's IPv6 control socket.
  */
 static void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
 			     const struct xtcp_reply *r, u16 wnd,
-			     u16 user_mss)
+			     u16 user_mss, const struct xtcp_ctl_ts *ts)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(in_skb);
 	const struct tcphdr *in_th = tcp_hdr(in_skb);
 	struct sock *ctl = xtcp_pernet(net)->ctl_sk6;
 	unsigned int hlen = XTCP_HLEN;
-	u8 opts[XTCP_SYN_OPTLEN];
+	u8 opts[XTCP_SYN_OPTLEN + XTCP_TS_ALIGNED];
 	struct flowi6 fl6 = {};
 	struct dst_entry *dst;
 	struct sk_buff *skb;
@@ -411,6 +412,9 @@ static void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
 							   dst_mtu(dst),
 							   user_mss),
 					       false, 0);
+	if (ts)
+		hlen += xtcp_write_ts_option(opts + hlen - XTCP_HLEN,
+					     ts->tsval, ts->tsecr);
 	skb = xtcp_alloc_segment(hlen, GFP_ATOMIC);
 	if (!skb) {
 		dst_release(dst);
@@ -437,18 +441,19 @@ static void xtcp_v6_send_ctl(struct net *net, struct sk_buff *in_skb,
 /*
  * Answer @in_skb with no connection behind the answer: @r with window
  * field @wnd; a SYN,ACK (a SYN cookie's) carries the MSS option, the
- * route's MTU less the headers, at most @user_mss if set.
+ * route's MTU less the headers, at most @user_mss if set; @ts, if not
+ * NULL, is the timestamps option (TIME_WAIT's ACKs).
  */
 static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
 			       const struct xtcp_reply *r, u16 wnd,
-			       u16 user_mss)
+			       u16 user_mss, const struct xtcp_ctl_ts *ts)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
 	const struct tcphdr *in_th = tcp_hdr(in_skb);
 	struct sock *ctl = xn->ctl_sk;
 	const struct iphdr *iph;
 	unsigned int hlen = XTCP_HLEN;
-	u8 opts[XTCP_SYN_OPTLEN];
+	u8 opts[XTCP_SYN_OPTLEN + XTCP_TS_ALIGNED];
 	struct flowi4 fl4;
 	struct sk_buff *skb;
 	struct rtable *rt;
@@ -463,7 +468,7 @@ static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
 		return;
 	}
 	if (xtcp_skb_v6(in_skb)) {
-		xtcp_v6_send_ctl(net, in_skb, r, wnd, user_mss);
+		xtcp_v6_send_ctl(net, in_skb, r, wnd, user_mss, ts);
 		return;
 	}
 	iph = ip_hdr(in_skb);
@@ -480,6 +485,9 @@ static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
 							   dst_mtu(&rt->dst),
 							   user_mss),
 					       false, 0);
+	if (ts)
+		hlen += xtcp_write_ts_option(opts + hlen - XTCP_HLEN,
+					     ts->tsval, ts->tsecr);
 	skb = xtcp_alloc_segment(hlen, GFP_ATOMIC);
 	if (!skb) {
 		ip_rt_put(rt);
@@ -513,7 +521,22 @@ static void xtcp_send_ctl_opts(struct net *net, struct sk_buff *in_skb,
 void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
 		       const struct xtcp_reply *r, u16 wnd)
 {
-	xtcp_send_ctl_opts(net, in_skb, r, wnd, 0);
+	xtcp_send_ctl_opts(net, in_skb, r, wnd, 0, NULL);
+}
+
+/**
+ * xtcp_send_ctl_ts - xtcp_send_ctl_wnd() with the timestamps option
+ * @net: the namespace @in_skb arrived in
+ * @in_skb: the segment being answered
+ * @r: what to send (not a SYN: TIME_WAIT's ACKs)
+ * @wnd: the window field
+ * @ts: TSval and TSecr, as tcp_v4_timewait_ack() sends them
+ */
+void xtcp_send_ctl_ts(struct net *net, struct sk_buff *in_skb,
+		      const struct xtcp_reply *r, u16 wnd,
+		      const struct xtcp_ctl_ts *ts)
+{
+	xtcp_send_ctl_opts(net, in_skb, r, wnd, 0, ts);
 }
 
 /**
@@ -527,7 +550,7 @@ void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
 void xtcp_send_ctl_synack(struct net *net, struct sk_buff *in_skb,
 			  const struct xtcp_reply *r, u16 wnd, u16 user_mss)
 {
-	xtcp_send_ctl_opts(net, in_skb, r, wnd, user_mss);
+	xtcp_send_ctl_opts(net, in_skb, r, wnd, user_mss, NULL);
 }
 
 void xtcp_send_ctl(struct net *net, struct sk_buff *in_skb,

@@ -45,6 +45,7 @@
 
 #include "seq.h"
 #include "timewait.h"
+#include "ts.h"
 #include "xtcp.h"
 
 /* The budget: 128 bytes an entry on 64-bit kernels. */
@@ -76,7 +77,7 @@ static struct xtcp_tw6 *xtcp_tw6(const struct xtcp_tw *tw)
 /* An entry's local address: IPv6, or IPv4 v4-mapped. */
 static void xtcp_tw_laddr(const struct xtcp_tw *tw, struct in6_addr *a)
 {
-	if (tw->st.v6)
+	if (tw->v6)
 		*a = xtcp_tw6(tw)->key6.laddr;
 	else
 		ipv6_addr_set_v4mapped(tw->key.laddr, a);
@@ -91,21 +92,65 @@ static void xtcp_tw_reply_ack(const struct xtcp_tw_state *tw,
 	r->ack = tw->rcv_nxt;
 }
 
+/* tcp_paws_reject(): a RST's old TSval is let pass after a minute */
+#define XTCP_TW_PAWS_RST_S	60
+
+/*
+ * PAWS (RFC 7323 §5.3 R1) for a segment to the entry, as
+ * tcp_timewait_state_process() applies tcp_paws_reject(): when the
+ * connection had timestamps and the segment carries them, a TSval older
+ * than TS.Recent marks an old duplicate, unless TS.Recent is 24 days old
+ * (xtcp_paws_reject()).  Unlike a synchronized connection's, a RST is
+ * rejected too, until TS.Recent is a minute old (the peer may have lost
+ * its clock since).
+ */
+static bool xtcp_tw_paws_reject(const struct xtcp_tw_state *tw,
+				const struct xtcp_seg *seg, u32 now_s)
+{
+	const struct xtcp_ts ts = {
+		.ok = tw->ts_ok, .recent = tw->ts_recent,
+		.recent_stamp = tw->ts_stamp,
+	};
+
+	if (!seg->opts.ts_ok ||
+	    !xtcp_paws_reject(&ts, seg->opts.tsval, false, now_s))
+		return false;
+	return !(seg->flags & XTCP_RST) ||
+	       (s32)(now_s - tw->ts_stamp) < XTCP_TW_PAWS_RST_S;
+}
+
+/* An acceptable segment at RCV.NXT: its TSval becomes TS.Recent. */
+static void xtcp_tw_ts_store(struct xtcp_tw_state *tw,
+			     const struct xtcp_seg *seg, u32 now_s)
+{
+	if (tw->ts_ok && seg->opts.ts_ok) {
+		tw->ts_recent = seg->opts.tsval;
+		tw->ts_stamp = now_s;
+	}
+}
+
 /**
  * xtcp_tw_decide - SEGMENT ARRIVES in TIME_WAIT (RFC 9293 §3.10.7.4)
- * @tw: the entry's numbers
+ * @tw: the entry's numbers; ts_recent and ts_stamp are updated when the
+ *	segment advances TS.Recent
  * @seg: the segment
  * @rfc1337: ignore RSTs (RFC 1337's fix for TIME-WAIT assassination)
+ * @now_s: xtcp_ts_clock_s()
  * @r: filled with the segment to send (flags 0: none)
  *
  * Linux's tcp_timewait_state_process() order, for TIME_WAIT proper:
+ *  0. With timestamps, PAWS (xtcp_tw_paws_reject()): an old duplicate is
+ *     ACKed and 2*MSL restarts, an old RST dropped; nothing else is done
+ *     with either (Linux counts PAWSEstab, XTCP PAWSTimewait).
  *  1. RST: with @rfc1337, ignored.  Without, RFC 5961 §3.2: SEQ = RCV.NXT
  *     deletes the entry, elsewhere in the window draws a challenge ACK,
  *     outside it is dropped.
  *  2. An empty segment at RCV.NXT (a bare ACK, the peer still hears us):
- *     dropped silently and 2*MSL restarts, as Linux does.
- *  3. A SYN without ACK above RCV.NXT: a new incarnation may open on the
- *     4-tuple (RFC 1122 §4.2.2.13, as Linux); if nothing listens, ACK.
+ *     dropped silently and 2*MSL restarts, as Linux does; its TSval
+ *     becomes TS.Recent (so does an ignored RST's at RCV.NXT).
+ *  3. A SYN without ACK above RCV.NXT, or with a TSval newer than
+ *     TS.Recent (RFC 6191): a new incarnation may open on the 4-tuple
+ *     (RFC 1122 §4.2.2.13, as Linux); if nothing listens, ACK.
  *  4. Anything else is a retransmission or out of the window: ACK it
  *     (§3.10.7.4 first: "send an acknowledgment ... unless RST").  If it
  *     carries ACK, or it is the peer's FIN again (the FIN occupied
@@ -113,17 +158,25 @@ static void xtcp_tw_reply_ack(const struct xtcp_tw_state *tw,
  *
  * Return: what to do with the entry.
  */
-enum xtcp_tw_action xtcp_tw_decide(const struct xtcp_tw_state *tw,
+enum xtcp_tw_action xtcp_tw_decide(struct xtcp_tw_state *tw,
 				   const struct xtcp_seg *seg, bool rfc1337,
-				   struct xtcp_reply *r)
+				   u32 now_s, struct xtcp_reply *r)
 {
 	u32 len = xtcp_seg_len(seg);
 	u32 wnd = (u32)tw->rcv_wnd << tw->rcv_wscale;
 
 	memset(r, 0, sizeof(*r));
+	if (xtcp_tw_paws_reject(tw, seg, now_s)) {
+		if (!(seg->flags & XTCP_RST))
+			xtcp_tw_reply_ack(tw, r);
+		return XTCP_TW_ACT_PAWS;
+	}
 	if (seg->flags & XTCP_RST) {
-		if (rfc1337)
+		if (rfc1337) {
+			if (seg->seq == tw->rcv_nxt)
+				xtcp_tw_ts_store(tw, seg, now_s);
 			return XTCP_TW_ACT_DROP;
+		}
 		if (seg->seq == tw->rcv_nxt)
 			return XTCP_TW_ACT_KILL;
 		if (xtcp_seq_in(seg->seq, tw->rcv_nxt, tw->rcv_nxt + wnd)) {
@@ -132,12 +185,16 @@ enum xtcp_tw_action xtcp_tw_decide(const struct xtcp_tw_state *tw,
 		}
 		return XTCP_TW_ACT_DROP;
 	}
-	if (seg->seq == tw->rcv_nxt && !len)
+	if (seg->seq == tw->rcv_nxt && !len) {
+		xtcp_tw_ts_store(tw, seg, now_s);
 		return XTCP_TW_ACT_RESTART;
+	}
 
 	xtcp_tw_reply_ack(tw, r);
 	if ((seg->flags & (XTCP_SYN | XTCP_ACK)) == XTCP_SYN &&
-	    xtcp_seq_after(seg->seq, tw->rcv_nxt))
+	    (xtcp_seq_after(seg->seq, tw->rcv_nxt) ||
+	     (tw->ts_ok && seg->opts.ts_ok &&
+	      (s32)(tw->ts_recent - seg->opts.tsval) < 0)))
 		return XTCP_TW_ACT_SYN;
 	if ((seg->flags & XTCP_ACK) ||
 	    ((seg->flags & XTCP_FIN) && seg->seq + len == tw->rcv_nxt))
@@ -145,6 +202,26 @@ enum xtcp_tw_action xtcp_tw_decide(const struct xtcp_tw_state *tw,
 	return XTCP_TW_ACT_ACK;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_decide);
+
+/**
+ * xtcp_tw_reuse_ts_ok - may connect() take the entry's 4-tuple over?
+ * @tw: the entry's numbers
+ * @now_s: xtcp_ts_clock_s()
+ *
+ * tcp_twsk_unique()'s rule, once tw_reuse allows it at all: the old
+ * connection had timestamps, so PAWS tells its old duplicates from the new
+ * connection's segments at the peer (the TSval clock goes on), and its
+ * TS.Recent was set in an earlier second than now.
+ *
+ * Return: true if it may.
+ */
+bool xtcp_tw_reuse_ts_ok(const struct xtcp_tw_state *tw, u32 now_s)
+{
+	u32 stamp = READ_ONCE(tw->ts_stamp);
+
+	return tw->ts_ok && stamp && (s32)(now_s - stamp) > 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_reuse_ts_ok);
 
 /* ---- ports ------------------------------------------------------------- */
 
@@ -299,7 +376,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_in_use6);
 
 static void xtcp_tw_free(struct xtcp_tw *tw)
 {
-	if (tw->st.v6)
+	if (tw->v6)
 		kmem_cache_free(xtcp_tw6_cachep, xtcp_tw6(tw));
 	else
 		kmem_cache_free(xtcp_tw_cachep, tw);
@@ -376,11 +453,11 @@ static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor)
 {
 	struct xtcp_net *xn = xtcp_pernet(tw->net);
 
-	if (tw->st.v6 && successor)
+	if (tw->v6 && successor)
 		WARN_ON_ONCE(rhashtable_replace_fast(&xn->twhash6, &tw->node,
 						     &successor->node,
 						     xtcp_tw6_params));
-	else if (tw->st.v6)
+	else if (tw->v6)
 		rhashtable_remove_fast(&xn->twhash6, &tw->node, xtcp_tw6_params);
 	else if (successor)
 		WARN_ON_ONCE(rhashtable_replace_fast(&xn->twhash, &tw->node,
@@ -389,7 +466,7 @@ static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor)
 	else
 		rhashtable_remove_fast(&xn->twhash, &tw->node, xtcp_tw_params);
 	xtcp_tw_port_release(xn, tw);
-	if (!successor && tw->st.v6)
+	if (!successor && tw->v6)
 		xtcp_trace_state6(&xtcp_tw6(tw)->key6, XTCP_TIME_WAIT,
 				  XTCP_CLOSED);
 	else if (!successor)
@@ -475,7 +552,11 @@ static int __xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 	tw->st.rcv_nxt = init->rcv_nxt;
 	tw->st.rcv_wnd = init->rcv_wnd;
 	tw->st.rcv_wscale = min_t(u8, init->rcv_wscale, XTCP_MAX_WSCALE);
-	tw->st.v6 = !!key6;
+	tw->st.ts_ok = init->ts_ok;
+	tw->st.ts_recent = init->ts_ok ? init->ts_recent : 0;
+	tw->st.ts_stamp = init->ts_ok ? init->ts_stamp : 0;
+	tw->st.ts_off = init->ts_ok ? init->ts_off : 0;
+	tw->v6 = !!key6;
 	tw->last_oow_ack = 0;
 
 	err = xtcp_tw_port_hold(xn, tw);
@@ -558,6 +639,10 @@ int xtcp_tw_enter(struct sock *sk)
 		.rcv_nxt	= tcb->rcv_nxt,
 		.rcv_wnd	= xtcp_tcb_window(tcb, XTCP_ACK),
 		.rcv_wscale	= tcb->rcv_wscale,
+		.ts_ok		= xs->ts.ok,
+		.ts_recent	= xs->ts.recent,
+		.ts_stamp	= xs->ts.recent_stamp,
+		.ts_off		= xs->ts.off,
 	};
 
 	if (WARN_ON_ONCE(tcb->state != XTCP_TIME_WAIT))
@@ -581,6 +666,26 @@ s64 xtcp_tw_remaining_ms(const struct xtcp_tw *tw)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_remaining_ms);
 
+/*
+ * Send TIME_WAIT's answer @r to @skb, with the window the connection last
+ * sent and, if it had timestamps, the option as tcp_v4_timewait_ack()
+ * sends it: TSval from the connection's clock, TSecr = TS.Recent.
+ */
+static void xtcp_tw_send(struct net *net, struct sk_buff *skb,
+			 const struct xtcp_tw_state *st,
+			 const struct xtcp_reply *r)
+{
+	struct xtcp_ctl_ts ts;
+
+	if (!st->ts_ok) {
+		xtcp_send_ctl_wnd(net, skb, r, st->rcv_wnd);
+		return;
+	}
+	ts.tsval = xtcp_ts_clock_ms() + st->ts_off;
+	ts.tsecr = st->ts_recent;
+	xtcp_send_ctl_ts(net, skb, r, st->rcv_wnd, &ts);
+}
+
 /**
  * xtcp_tw_rcv - give a segment to the TIME_WAIT entry of its 4-tuple
  * @net: namespace
@@ -596,7 +701,10 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct xtcp_net *xn = xtcp_pernet(net);
 	enum xtcp_tw_verdict v = XTCP_TW_DONE;
+	struct xtcp_tw_state st;
+	enum xtcp_tw_action a;
 	struct xtcp_reply r;
+	u32 recent, stamp;
 	struct xtcp_tw *tw;
 	struct sock *l;
 
@@ -617,13 +725,26 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 	}
 	if (!tw)
 		return XTCP_TW_NONE;
-	switch (xtcp_tw_decide(&tw->st, &XTCP_SKB_CB(skb)->seg,
-			       READ_ONCE(xn->tw_rfc1337), &r)) {
+	/* a copy: xtcp_tw_decide() may advance its TS.Recent */
+	st = tw->st;
+	st.ts_recent = READ_ONCE(tw->st.ts_recent);
+	st.ts_stamp = READ_ONCE(tw->st.ts_stamp);
+	recent = st.ts_recent;
+	stamp = st.ts_stamp;
+	a = xtcp_tw_decide(&st, &XTCP_SKB_CB(skb)->seg,
+			   READ_ONCE(xn->tw_rfc1337), xtcp_ts_clock_s(), &r);
+	if (st.ts_recent != recent || st.ts_stamp != stamp) {
+		WRITE_ONCE(tw->st.ts_recent, st.ts_recent);
+		WRITE_ONCE(tw->st.ts_stamp, st.ts_stamp);
+	}
+	switch (a) {
 	case XTCP_TW_ACT_DROP:
 		break;
-	case XTCP_TW_ACT_RESTART:
-		xtcp_tw_restart(tw);
-		break;
+	case XTCP_TW_ACT_PAWS:
+		xtcp_inc(net, XTCP_MIB_PAWS_TW);
+		if (!r.flags)
+			break;
+		fallthrough;
 	case XTCP_TW_ACT_ACK_RESTART:
 		xtcp_tw_restart(tw);
 		fallthrough;
@@ -632,11 +753,14 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 					     &tw->last_oow_ack,
 					     XTCP_MIB_ACK_SKIPPED_TW))
 			break;
-		xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
+		xtcp_tw_send(net, skb, &st, &r);
+		break;
+	case XTCP_TW_ACT_RESTART:
+		xtcp_tw_restart(tw);
 		break;
 	case XTCP_TW_ACT_CHALLENGE:
 		if (xtcp_challenge_allowed(net, &tw->last_oow_ack))
-			xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
+			xtcp_tw_send(net, skb, &st, &r);
 		break;
 	case XTCP_TW_ACT_KILL:
 		if (xtcp_tw_kill(tw))
@@ -649,7 +773,7 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 					  0) :
 		    xtcp_lookup_listener(net, ip_hdr(skb)->daddr, th->dest, 0);
 		if (!l) {
-			xtcp_send_ctl_wnd(net, skb, &r, tw->st.rcv_wnd);
+			xtcp_tw_send(net, skb, &st, &r);
 			break;
 		}
 		sock_put(l);
@@ -789,7 +913,7 @@ void xtcp_tw_seq_show(struct seq_file *f, const struct xtcp_tw *tw, int sl)
 {
 	unsigned long left = msecs_to_jiffies(xtcp_tw_remaining_ms(tw));
 
-	if (tw->st.v6) {
+	if (tw->v6) {
 		/* as get_timewait6_sock() */
 		const struct in6_addr *src = &xtcp_tw6(tw)->key6.laddr;
 		const struct in6_addr *dst = &xtcp_tw6(tw)->key6.raddr;

@@ -18,13 +18,24 @@
 
 struct seq_file;
 
-/* What TIME_WAIT keeps of the connection: enough to answer the peer. */
+/*
+ * What TIME_WAIT keeps of the connection: enough to answer the peer, and
+ * its timestamps (RFC 7323) when it had them, as tcp_timewait_sock's
+ * tw_ts_recent, tw_ts_recent_stamp and tw_ts_offset: PAWS goes on in
+ * TIME_WAIT, its ACKs carry the option, and a SYN with a newer TSval may
+ * reopen the 4-tuple (RFC 6191).  Only the ts_recent pair changes once
+ * hashed (READ_ONCE/WRITE_ONCE: several CPUs may answer one entry, as
+ * Linux's are updated unlocked); the rest is read-only.
+ */
 struct xtcp_tw_state {
 	u32	snd_nxt;	/* after our FIN */
 	u32	rcv_nxt;	/* after the peer's FIN */
+	u32	ts_recent;	/* TS.Recent */
+	u32	ts_stamp;	/* xtcp_ts_clock_s() when it was set */
+	u32	ts_off;		/* our TSval = xtcp_ts_clock_ms() + ts_off */
 	u16	rcv_wnd;	/* the window field as we last sent it (scaled) */
 	u8	rcv_wscale;	/* its shift: the window is rcv_wnd << rcv_wscale */
-	u8	v6;		/* an IPv6 connection's: a struct xtcp_tw6 */
+	u8	ts_ok;		/* the connection had timestamps */
 };
 
 /* The numbers xtcp_tw_create() takes from the connection. */
@@ -33,11 +44,21 @@ struct xtcp_tw_init {
 	u32	rcv_nxt;
 	u16	rcv_wnd;	/* window field, already scaled */
 	u8	rcv_wscale;
+	bool	ts_ok;		/* timestamps: the connection's struct xtcp_ts */
+	u32	ts_recent;
+	u32	ts_stamp;
+	u32	ts_off;
 };
 
 /*
  * A TIME_WAIT entry: 128 bytes on x86_64 (kunit/timewait_test.c checks).
  * It holds no reference on its namespace; namespace exit purges the table.
+ *
+ * @st shares its first 16 bytes with @rcu: @st is read only by holders of
+ * a reference (xtcp_tw_lookup()), and @rcu is written only when the last
+ * one is dropped.  What a reader without a reference may touch under RCU
+ * (the table's @node and @key; /proc's and diag's @timer, @refcnt, @v6)
+ * is outside the union, and so is @v6, which the RCU callback reads.
  */
 struct xtcp_tw {
 	struct hrtimer		timer;		/* 2*MSL, soft mode */
@@ -45,9 +66,12 @@ struct xtcp_tw {
 	struct net		*net;
 	struct xtcp_key		key;		/* as in ehash */
 	refcount_t		refcnt;
-	struct xtcp_tw_state	st;		/* read-only once hashed */
+	union {
+		struct xtcp_tw_state	st;
+		struct rcu_head		rcu;	/* after the last put */
+	};
 	u32			last_oow_ack;	/* jiffies: xtcp_oow_ratelimited() */
-	struct rcu_head		rcu;
+	u8			v6;		/* an IPv6 connection's: xtcp_tw6 */
 };
 
 /*
@@ -71,6 +95,9 @@ enum xtcp_tw_action {
 	XTCP_TW_ACT_SYN,	/* a new connection may take the 4-tuple; else
 				 * send the reply
 				 */
+	XTCP_TW_ACT_PAWS,	/* PAWS rejected it (RFC 7323 §5): count it;
+				 * with a reply, send it and restart the timer
+				 */
 };
 
 /* What xtcp_v4_rcv() does next (xtcp_tw_rcv()). */
@@ -80,9 +107,10 @@ enum xtcp_tw_verdict {
 	XTCP_TW_SYN,		/* entry gone: give the SYN to the listener */
 };
 
-enum xtcp_tw_action xtcp_tw_decide(const struct xtcp_tw_state *tw,
+enum xtcp_tw_action xtcp_tw_decide(struct xtcp_tw_state *tw,
 				   const struct xtcp_seg *seg, bool rfc1337,
-				   struct xtcp_reply *r);
+				   u32 now_s, struct xtcp_reply *r);
+bool xtcp_tw_reuse_ts_ok(const struct xtcp_tw_state *tw, u32 now_s);
 
 int xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 		   const struct xtcp_tw_init *init);

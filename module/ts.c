@@ -34,6 +34,7 @@ u32 xtcp_ts_clock_s(void)
 {
 	return (u32)ktime_get_seconds() + 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ts_clock_s);
 
 u32 xtcp_ts_off(__be32 saddr, __be32 daddr)
 {

@@ -629,6 +629,16 @@ void xtcp_send_ctl_wnd(struct net *net, struct sk_buff *in_skb,
 void xtcp_send_ctl_synack(struct net *net, struct sk_buff *in_skb,
 			  const struct xtcp_reply *r, u16 wnd, u16 user_mss);
 
+/* The timestamps option of an answer from no socket (TIME_WAIT's). */
+struct xtcp_ctl_ts {
+	u32	tsval;
+	u32	tsecr;
+};
+
+void xtcp_send_ctl_ts(struct net *net, struct sk_buff *in_skb,
+		      const struct xtcp_reply *r, u16 wnd,
+		      const struct xtcp_ctl_ts *ts);
+
 /* send.c: the sender */
 int xtcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
 void xtcp_push(struct sock *sk);

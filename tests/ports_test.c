@@ -2,8 +2,9 @@
 /*
  * XTCP ephemeral ports through real sockets: connections share a port
  * across remote ends, a connect/close loop outlives the port range
- * (TIME_WAIT entries of the same 4-tuple taken over on loopback, tw_reuse),
- * and with tw_reuse 0 the range does run out, with EADDRNOTAVAIL.  Each
+ * (TIME_WAIT entries of the same 4-tuple taken over on loopback, tw_reuse,
+ * under tcp_twsk_unique()'s timestamp rule), and with tw_reuse 0 the range
+ * does run out, with EADDRNOTAVAIL.  Each
  * test runs in a namespace of its own with a port range of 100 ports.
  * Needs xtcp.ko loaded; runs as root in a test guest.
  */
@@ -109,7 +110,7 @@ static void connect_loop_outlives_range(void)
 {
 	const int n = 10 * (RANGE_HI - RANGE_LO + 1);
 	long reused0;
-	int l, i, fails = 0;
+	int l, i, fails = 0, waits = 0;
 
 	NEED_OK(xt_private_netns());
 	NEED_OK(set_range(RANGE_LO, RANGE_HI));
@@ -119,13 +120,25 @@ static void connect_loop_outlives_range(void)
 	reused0 = xt_stat("TimeWaitReused");
 	NEED(reused0 >= 0);
 	for (i = 0; i < n; i++) {
-		if (connect_close(l, xt_port(0))) {
-			if (!fails++)
-				fprintf(stderr, "  connection %d: %s\n", i, strerror(errno));
+		int r, tries = 0;
+
+		/*
+		 * tcp_twsk_unique()'s rule: an entry is taken over only once
+		 * the second its TS.Recent was set in is past, so a loop
+		 * through 100 ports in less than a second waits, as TCP's would
+		 */
+		for (;;) {
+			r = connect_close(l, xt_port(0));
+			if (!r || errno != EADDRNOTAVAIL || ++tries > 30)
+				break;
+			waits++;
+			usleep(100 * 1000);
 		}
+		if (r && !fails++)
+			fprintf(stderr, "  connection %d: %s\n", i, strerror(errno));
 	}
-	printf("# %d connections through 100 ports: %d failed, %ld TIME_WAIT entries taken over\n",
-	       n, fails, xt_stat("TimeWaitReused") - reused0);
+	printf("# %d connections through 100 ports: %d failed, %ld TIME_WAIT entries taken over, %d waits of 100 ms for a second to pass\n",
+	       n, fails, xt_stat("TimeWaitReused") - reused0, waits);
 	CHECK(fails == 0);
 	CHECK(xt_stat("TimeWaitReused") - reused0 >= n - 100);
 }
@@ -180,6 +193,8 @@ static void bound_connect_meets_time_wait(void)
 	CHECK_ERRNO(xt_connect(c, "127.0.0.1", xt_port(0)), EADDRNOTAVAIL);
 	close(c);
 	CHECK_OK(xt_sysctl_set("tw_reuse", 2));
+	/* tcp_twsk_unique(): once the second of its TS.Recent is past */
+	usleep(1100 * 1000);
 	c = xt_socket();
 	NEED_OK(setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
 	NEED_OK(xt_bind(c, "127.0.0.1", p));
@@ -187,11 +202,42 @@ static void bound_connect_meets_time_wait(void)
 	CHECK(accept(l, NULL, NULL) >= 0);
 }
 
+/*
+ * tcp_twsk_unique()'s rule: without timestamps PAWS cannot tell the old
+ * connection's duplicates from the new one's segments, so tw_reuse does
+ * not take such an entry over, however old.
+ */
+static void tw_reuse_needs_timestamps(void)
+{
+	int l, c, one = 1;
+	unsigned short p;
+
+	NEED_OK(xt_private_netns());
+	NEED_OK(xt_sysctl_set("msl_ms", 600000));
+	NEED_OK(xt_sysctl_set("tw_reuse", 2));
+	NEED_OK(xt_sysctl_set("timestamps", 0));
+	l = listener(xt_port(0));
+	NEED(l >= 0);
+	c = xt_socket();
+	NEED_OK(xt_connect(c, "127.0.0.1", xt_port(0)));
+	p = xt_local_port(c);
+	close(c);
+	close(accept(l, NULL, NULL));
+	NEED(xt_proc_row(p, xt_port(0), NULL) == -1);	/* only TIME_WAIT is left */
+	usleep(1100 * 1000);
+	c = xt_socket();
+	NEED_OK(setsockopt(c, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	NEED_OK(xt_bind(c, "127.0.0.1", p));
+	CHECK_ERRNO(xt_connect(c, "127.0.0.1", xt_port(0)), EADDRNOTAVAIL);
+	close(c);
+}
+
 static const struct xt_test tests[] = {
 	TEST(ports_shared_across_remote_ends),
 	TEST_T(connect_loop_outlives_range, 240),
 	TEST(tw_reuse_off_runs_out),
 	TEST(bound_connect_meets_time_wait),
+	TEST(tw_reuse_needs_timestamps),
 };
 
 XT_MAIN("ports", tests)
