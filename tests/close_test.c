@@ -155,7 +155,12 @@ static void time_wait_lasts_2msl(void)
 		usleep(5000);
 	}
 	printf("# TIME_WAIT lasted %ld ms at msl_ms=500 (%d polls)\n", gone, seen);
-	CHECK(gone >= 900 && gone <= 1100);
+	/*
+	 * 2*MSL, never early; late by what a loaded guest's polling and
+	 * soft hrtimer may add (1220 ms seen at host load 7), well short of
+	 * twice the timer
+	 */
+	CHECK(gone >= 900 && gone <= 1450);
 	CHECK(xt_stat("TimeWaitActive") == 0);
 	close(l);
 }
