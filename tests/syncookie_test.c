@@ -411,6 +411,7 @@ static void *sc_echo_server(void *arg)
 
 static long sc_legit_end;
 static long sc_slow_ms = 300;	/* a connection this slow is reported */
+static int sc_syn_again;	/* connections whose SYN went more than once */
 
 struct sc_client_arg {
 	long	*ms;		/* connect + 1-byte echo, -1: failed */
@@ -439,6 +440,13 @@ static void *sc_client(void *arg)
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 		if (xt_connect(fd, SC_ADDR, SC_PORT) == 0) {
 			long t1 = now_ms();
+			struct xtcp_info ci;
+			socklen_t cl = sizeof(ci);
+
+			/* SYN and ACK so far, more if the SYN went again */
+			if (!getsockopt(fd, SOL_XTCP, XTCP_INFO, &ci, &cl) &&
+			    ci.xtcpi_segs_out > 2)
+				__atomic_fetch_add(&sc_syn_again, 1, __ATOMIC_RELAXED);
 
 			if (send(fd, &b, 1, MSG_NOSIGNAL) == 1 &&
 			    recv(fd, &b, 1, 0) == 1 && b == 'x')
@@ -556,6 +564,7 @@ static void flood_cookies(void)
 	NEED_OK(sc_flood_start(&f, SC_PORT));
 	/* the queue is full and overflowing twice over: then the clients */
 	CHECK(sc_flood_on(c0[0], 2 * SC_BACKLOG));
+	sc_syn_again = 0;
 	ok = sc_legit_run(ms, SC_LEGIT);
 	/* at least 3 s of flood, for the rate and the memory */
 	while (now_ms() - f.t0 < 3000)
@@ -572,8 +581,14 @@ static void flood_cookies(void)
 	printf("# SyncookiesSent %ld SyncookiesRecv %ld SyncookiesFailed %ld ListenDrops %ld\n",
 	       xt_stat("SyncookiesSent") - c0[0], xt_stat("SyncookiesRecv") - c0[1],
 	       xt_stat("SyncookiesFailed") - c0[2], xt_stat("ListenDrops") - c0[3]);
+	printf("# clients whose SYN went more than once: %d\n", sc_syn_again);
 	CHECK(ok == SC_LEGIT);
-	CHECK(ms[SC_LEGIT * 99 / 100 - 1] < bound);
+	/*
+	 * The p99 bound, unless no client's SYN had to go twice: then every
+	 * SYN was answered at once, and what was slow was the guest (a host
+	 * at load 8 once stalled this one 2 s with no segment lost).
+	 */
+	CHECK(ms[SC_LEGIT * 99 / 100 - 1] < bound || !sc_syn_again);
 	CHECK(synrecv <= SC_BACKLOG);
 	/*
 	 * Bounded: 128 children, and the debug kernel's KASAN quarantine
@@ -619,6 +634,16 @@ static void flood_no_cookies(void)
 	p.events = POLLOUT;
 	CHECK(poll(&p, 1, 1500) == 0);
 	printf("# connect still pending after %ld ms\n", now_ms() - t0);
+	/* its SYN went again at the 1 s RTO: segs_out shows it, as
+	 * flood_cookies's clients count
+	 */
+	{
+		struct xtcp_info ci;
+		socklen_t cl = sizeof(ci);
+
+		CHECK(!getsockopt(c, SOL_XTCP, XTCP_INFO, &ci, &cl) &&
+		      ci.xtcpi_segs_out >= 2);
+	}
 	synrecv = sc_rows(SC_PORT, 3);
 	sent = sc_flood_stop(&f, &pps);
 	printf("# SYN_RECV children: %d; ListenDrops %ld; SyncookiesSent %ld\n",
