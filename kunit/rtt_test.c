@@ -355,6 +355,27 @@ static void xtcp_rtt_clock_edges(struct kunit *test)
 
 /* ---- backoff (5.5) ----------------------------------------------------- */
 
+/* The least sample is kept (XTCP_INFO's min RTT); 0 µs counts as 1. */
+static void xtcp_rtt_min(struct kunit *test)
+{
+	struct xtcp_rtt r;
+
+	xtcp_rtt_init(&r, T_MS);
+	KUNIT_EXPECT_EQ(test, r.min_rtt_us, 0U);
+	xtcp_rtt_sample(&r, 5000, T_MS, T_RTO_MAX);
+	KUNIT_EXPECT_EQ(test, r.min_rtt_us, 5000U);
+	xtcp_rtt_sample(&r, 7000, T_MS, T_RTO_MAX);
+	KUNIT_EXPECT_EQ(test, r.min_rtt_us, 5000U);
+	xtcp_rtt_sample(&r, 3000, T_MS, T_RTO_MAX);
+	KUNIT_EXPECT_EQ(test, r.min_rtt_us, 3000U);
+	KUNIT_EXPECT_GE(test, r.srtt_us, r.min_rtt_us);
+	xtcp_rtt_sample(&r, 0, T_MS, T_RTO_MAX);
+	KUNIT_EXPECT_EQ(test, r.min_rtt_us, 1U);
+	/* a new connection starts without one */
+	xtcp_rtt_init(&r, T_MS);
+	KUNIT_EXPECT_EQ(test, r.min_rtt_us, 0U);
+}
+
 static void xtcp_rtt_backoff_doubling(struct kunit *test)
 {
 	/* 1 s doubled: 1, 2, 4, ..., 64 s, then 128 s capped at 120 s */
@@ -418,6 +439,7 @@ static struct kunit_case xtcp_rtt_test_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_rtt_karn_retransmission, xtcp_rtt_nums_gen_params),
 	KUNIT_CASE_PARAM(xtcp_rtt_karn_backoff, xtcp_rtt_nums_gen_params),
 	KUNIT_CASE(xtcp_rtt_clock_edges),
+	KUNIT_CASE(xtcp_rtt_min),
 	KUNIT_CASE(xtcp_rtt_backoff_doubling),
 	KUNIT_CASE(xtcp_rtt_backoff_bounded),
 	{}

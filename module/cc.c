@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NewReno: RFC 5681 (slow start, congestion avoidance, fast retransmit and
- * fast recovery) with RFC 6582's partial acknowledgments, in bytes.  See
- * cc.h for the arguments.
+ * Loss recovery for every algorithm and NewReno's growth: RFC 5681 (slow
+ * start, congestion avoidance, fast retransmit and fast recovery) with RFC
+ * 6582's partial acknowledgments, in bytes.  See cc.h for the arguments.
+ * What an algorithm decides goes through cc->ops (struct xtcp_cc_ops):
+ * growth on an ACK of new data outside recovery, ssthresh on a loss, the
+ * timeout, the end of recovery, sending after idle; NewReno's own are
+ * below, CUBIC's in cubic.c.  The rest, and what follows, is shared:
+ * recovery's cwnd = ssthresh + 3 * SMSS, its inflation and deflation,
+ * and a timeout's cwnd = 1 SMSS.
  *
  * Where the RFCs leave a choice:
  * - Initial window: RFC 6928 section 2, min(10 * SMSS, max(2 * SMSS,
@@ -68,31 +74,115 @@
 
 #define XTCP_CC_IW_BYTES	14600	/* RFC 6928 section 2 */
 
-static u32 xtcp_cc_add(u32 a, u32 b)
-{
-	return a > U32_MAX - b ? U32_MAX : a + b;
-}
-
 /* RFC 6928: IW = min(10 * MSS, max(2 * MSS, 14600)) */
 static u32 xtcp_cc_iw(u32 mss)
 {
 	return min(10 * mss, max(2 * mss, (u32)XTCP_CC_IW_BYTES));
 }
 
+/* ---- NewReno ------------------------------------------------------------ */
+
+static void xtcp_newreno_init(struct xtcp_cc *cc)
+{
+}
+
+/* RFC 5681 (2) and section 3.1 with RFC 3465 section 2.1 */
+static void xtcp_newreno_cong_avoid(struct xtcp_cc *cc, u32 acked)
+{
+	if (cc->cwnd < cc->ssthresh) {
+		xtcp_cc_ss_grow(cc, acked);
+		return;
+	}
+	cc->bytes_acked = xtcp_cc_add(cc->bytes_acked, acked);
+	if (cc->bytes_acked >= cc->cwnd) {
+		cc->bytes_acked -= cc->cwnd;
+		cc->cwnd = xtcp_cc_add(cc->cwnd, cc->mss);
+	}
+}
+
 /* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS) */
-static u32 xtcp_cc_loss_ssthresh(const struct xtcp_cc *cc, u32 flight)
+static u32 xtcp_newreno_ssthresh(struct xtcp_cc *cc, u32 flight)
 {
 	return max(flight / 2, 2 * cc->mss);
 }
 
-void xtcp_cc_init(struct xtcp_cc *cc, u32 mss)
+const struct xtcp_cc_ops xtcp_newreno_ops = {
+	.name		= "newreno",
+	.init		= xtcp_newreno_init,
+	.cong_avoid	= xtcp_newreno_cong_avoid,
+	.ssthresh	= xtcp_newreno_ssthresh,
+};
+EXPORT_SYMBOL_IF_KUNIT(xtcp_newreno_ops);
+
+/* the same, under the name Linux gives it */
+static const struct xtcp_cc_ops xtcp_reno_ops = {
+	.name		= "reno",
+	.init		= xtcp_newreno_init,
+	.cong_avoid	= xtcp_newreno_cong_avoid,
+	.ssthresh	= xtcp_newreno_ssthresh,
+};
+
+/* ---- the interface ------------------------------------------------------ */
+
+static const struct xtcp_cc_ops *const xtcp_cc_all[] = {
+	&xtcp_cubic_ops, &xtcp_newreno_ops, &xtcp_reno_ops,
+};
+
+/* The algorithm called @name, or NULL. */
+const struct xtcp_cc_ops *xtcp_cc_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(xtcp_cc_all); i++)
+		if (!strcmp(xtcp_cc_all[i]->name, name))
+			return xtcp_cc_all[i];
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_find);
+
+static u32 xtcp_cc_loss_ssthresh(struct xtcp_cc *cc, u32 flight)
+{
+	return max(cc->ops->ssthresh(cc, flight), 2 * cc->mss);
+}
+
+/* A connection's start with algorithm @ops, SMSS @mss. */
+void xtcp_cc_init_ops(struct xtcp_cc *cc, u32 mss,
+		      const struct xtcp_cc_ops *ops)
 {
 	memset(cc, 0, sizeof(*cc));
+	cc->ops = ops ?: &xtcp_newreno_ops;
 	cc->mss = mss;
 	cc->cwnd = xtcp_cc_iw(mss);
 	cc->ssthresh = XTCP_CC_SSTHRESH_INF;
+	cc->ops->init(cc);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_init_ops);
+
+/* The same with NewReno. */
+void xtcp_cc_init(struct xtcp_cc *cc, u32 mss)
+{
+	xtcp_cc_init_ops(cc, mss, &xtcp_newreno_ops);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_init);
+
+/*
+ * The clock (µs, any origin) and the least RTT seen (µs, 0: none) for the
+ * calls that follow: CUBIC's curve runs on them.
+ */
+void xtcp_cc_clock(struct xtcp_cc *cc, u64 now_us, u32 min_rtt_us)
+{
+	cc->now_us = now_us;
+	cc->min_rtt_us = min_rtt_us;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_clock);
+
+/* Sending resumes with nothing in flight after @idle_us without sending. */
+void xtcp_cc_tx_start(struct xtcp_cc *cc, u64 idle_us)
+{
+	if (cc->ops->tx_start)
+		cc->ops->tx_start(cc, idle_us);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_tx_start);
 
 /*
  * An ACK that advanced SND.UNA to ack, by acked bytes; flight is what is
@@ -117,6 +207,8 @@ enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 			cc->cwnd = min(cc->ssthresh,
 				       xtcp_cc_add(max(flight, cc->mss), cc->mss));
 			cc->in_recovery = false;
+			if (cc->ops->recovery_exit)
+				cc->ops->recovery_exit(cc);
 			return XTCP_CC_NONE;
 		}
 		/* partial: deflate by what left, add back SMSS for a segment */
@@ -127,17 +219,8 @@ enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 		return XTCP_CC_PARTIAL_ACK;
 	}
 
-	if (cc->cwnd < cc->ssthresh) {
-		/* RFC 5681 (2): slow start */
-		cc->cwnd = xtcp_cc_add(cc->cwnd, min(acked, cc->mss));
-		return XTCP_CC_NONE;
-	}
-	/* RFC 5681 section 3.1, RFC 3465 section 2.1: congestion avoidance */
-	cc->bytes_acked = xtcp_cc_add(cc->bytes_acked, acked);
-	if (cc->bytes_acked >= cc->cwnd) {
-		cc->bytes_acked -= cc->cwnd;
-		cc->cwnd = xtcp_cc_add(cc->cwnd, cc->mss);
-	}
+	/* slow start and congestion avoidance: the algorithm's */
+	cc->ops->cong_avoid(cc, acked);
 	return XTCP_CC_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_ack);
@@ -192,6 +275,8 @@ void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
 	if (!cc->after_rto)
 		cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
 	cc->after_rto = true;
+	if (cc->ops->on_rto)
+		cc->ops->on_rto(cc);
 	cc->cwnd = cc->mss;
 	cc->bytes_acked = 0;
 	cc->dupacks = 0;

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * NewReno congestion control: slow start, congestion avoidance, fast
- * retransmit and fast recovery of RFC 5681, with RFC 6582's response to
- * partial acknowledgments, in bytes.  Pure logic: the caller says what
- * happened (an ACK of new data, a duplicate ACK as RFC 5681 section 2
- * defines it, a retransmission timeout) and sends what the window and the
- * returned action allow.  cc.c says which RFC options it takes.
+ * Congestion control: loss recovery (fast retransmit and fast recovery of
+ * RFC 5681, with RFC 6582's response to partial acknowledgments) shared by
+ * every algorithm, and a small interface, struct xtcp_cc_ops, for what the
+ * algorithms differ in: how cwnd grows on an ACK of new data and what
+ * ssthresh a loss leaves.  Two algorithms: NewReno (RFC 5681, cc.c) and
+ * CUBIC (RFC 9438, cubic.c); "reno" is NewReno under Linux's name.  All in
+ * bytes.  Pure logic: the caller says what happened (an ACK of new data, a
+ * duplicate ACK as RFC 5681 section 2 defines it, a retransmission
+ * timeout), passes the clock and the minimum RTT (xtcp_cc_clock()) and
+ * sends what the window and the returned action allow.  cc.c says which
+ * RFC options it takes.
  *
  * Arguments the functions share:
  *   flight   FlightSize (RFC 5681 section 2): bytes sent and not yet
@@ -17,12 +22,46 @@
 #define _XTCP_CC_H
 
 #include <linux/limits.h>
+#include <linux/minmax.h>
 #include <linux/types.h>
+
+#include "cubic.h"
 
 #define XTCP_CC_DUPTHRESH	3		/* RFC 5681 section 3.2 */
 #define XTCP_CC_SSTHRESH_INF	U32_MAX		/* no loss seen yet */
+#define XTCP_CC_NAME_MAX	16		/* TCP_CA_NAME_MAX */
+
+struct xtcp_cc;
+
+/**
+ * struct xtcp_cc_ops - what a congestion-control algorithm decides
+ * @name: its name, as setsockopt(XTCP_CONGESTION) takes it
+ * @init: set its own state; cwnd (the initial window) and ssthresh are set
+ * @cong_avoid: an ACK of @acked new bytes outside recovery: grow cwnd
+ *	(slow start below ssthresh, congestion avoidance above)
+ * @ssthresh: a loss (entering fast recovery, a timeout, a probe's repair;
+ *	cwnd is not yet cut): return the new ssthresh, at least 2 * SMSS
+ * @on_rto: the retransmission timer expired (after @ssthresh); optional
+ * @recovery_exit: fast recovery ended with a full ACK; optional
+ * @tx_start: sending resumes with nothing in flight, idle for @idle_us;
+ *	optional
+ *
+ * The clock and the minimum RTT are in struct xtcp_cc (xtcp_cc_clock()).
+ */
+struct xtcp_cc_ops {
+	const char	*name;
+	void		(*init)(struct xtcp_cc *cc);
+	void		(*cong_avoid)(struct xtcp_cc *cc, u32 acked);
+	u32		(*ssthresh)(struct xtcp_cc *cc, u32 flight);
+	void		(*on_rto)(struct xtcp_cc *cc);
+	void		(*recovery_exit)(struct xtcp_cc *cc);
+	void		(*tx_start)(struct xtcp_cc *cc, u64 idle_us);
+};
 
 struct xtcp_cc {
+	const struct xtcp_cc_ops *ops;	/* the algorithm */
+	u64	now_us;		/* the caller's clock at this event */
+	u32	min_rtt_us;	/* least RTT seen, 0: none (xtcp_cc_clock()) */
 	u32	cwnd;		/* congestion window, bytes */
 	u32	ssthresh;	/* slow start threshold, bytes */
 	u32	mss;		/* SMSS, bytes (1..65535) */
@@ -40,6 +79,9 @@ struct xtcp_cc {
 				 * acknowledged since: the segment at SND.UNA
 				 * was retransmitted by the timer
 				 */
+	union {
+		struct xtcp_cubic cubic;	/* CUBIC's (cubic.c) */
+	} priv;
 };
 
 /* What the caller must do besides sending what cwnd allows. */
@@ -51,7 +93,14 @@ enum xtcp_cc_action {
 	XTCP_CC_PARTIAL_ACK,
 };
 
+extern const struct xtcp_cc_ops xtcp_newreno_ops;
+
+const struct xtcp_cc_ops *xtcp_cc_find(const char *name);
 void xtcp_cc_init(struct xtcp_cc *cc, u32 mss);
+void xtcp_cc_init_ops(struct xtcp_cc *cc, u32 mss,
+		      const struct xtcp_cc_ops *ops);
+void xtcp_cc_clock(struct xtcp_cc *cc, u64 now_us, u32 min_rtt_us);
+void xtcp_cc_tx_start(struct xtcp_cc *cc, u64 idle_us);
 enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 				   u32 flight);
 enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
@@ -61,5 +110,19 @@ void xtcp_cc_on_probe_recovery(struct xtcp_cc *cc, u32 flight);
 bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight, u32 snd_nxt);
 u32 xtcp_cc_window(const struct xtcp_cc *cc);
 u32 xtcp_cc_send_window(const struct xtcp_cc *cc);
+
+/* helpers the algorithms share */
+
+/* a + b, saturating at U32_MAX */
+static inline u32 xtcp_cc_add(u32 a, u32 b)
+{
+	return a > U32_MAX - b ? U32_MAX : a + b;
+}
+
+/* RFC 5681 (2): slow start, cwnd += min(N, SMSS) for an ACK of N bytes */
+static inline void xtcp_cc_ss_grow(struct xtcp_cc *cc, u32 acked)
+{
+	cc->cwnd = xtcp_cc_add(cc->cwnd, min(acked, cc->mss));
+}
 
 #endif /* _XTCP_CC_H */

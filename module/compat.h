@@ -65,6 +65,13 @@ static inline int xtcp_accept(struct socket *sock, struct socket *newsock,
 }
 #endif
 
+/* a proc_handler's table is const from 6.11 */
+#if KERNEL_VERSION(6, 11, 0) <= LINUX_VERSION_CODE
+#define XTCP_CTL_CONST	const
+#else
+#define XTCP_CTL_CONST
+#endif
+
 /*
  * register_net_sysctl() became a macro over register_net_sysctl_sz() in
  * 6.6; with the size given, the table needs no sentinel entry.

@@ -107,7 +107,7 @@ static int xtcp_diag_fill_sk(struct sk_buff *skb, struct netlink_callback *cb,
 	    sock_diag_put_meminfo(sk, skb, INET_DIAG_SKMEMINFO))
 		goto cancel;
 	if ((r->idiag_ext & (1 << (INET_DIAG_CONG - 1))) &&
-	    nla_put_string(skb, INET_DIAG_CONG, "newreno"))
+	    nla_put_string(skb, INET_DIAG_CONG, READ_ONCE(xs->cc_ops)->name))
 		goto cancel;
 	if (r->idiag_ext & (1 << (INET_DIAG_INFO - 1))) {
 		lock_sock(sk);

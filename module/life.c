@@ -62,6 +62,7 @@ void xtcp_sock_init(struct sock *sk)
 	/* no cookie sent: long enough ago that none is checked */
 	xs->synq_overflow_ts = jiffies - XTCP_SYNCOOKIE_VALID - 2 * HZ;
 	xtcp_ofo_init(&xs->ofo);
+	xs->cc_ops = READ_ONCE(xtcp_pernet(sock_net(sk))->cc_default);
 	xtcp_timer_init(sk);
 	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
 		      XTCP_RCV_WSCALE);
@@ -327,7 +328,7 @@ void xtcp_conn_init(struct sock *sk)
 	xs->retries = 0;
 	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
-	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
+	xtcp_cc_init_ops(&xs->cc, xs->tcb.snd_mss, xs->cc_ops);
 }
 
 /*
@@ -349,7 +350,7 @@ void xtcp_established(struct sock *sk)
 	xs->rcv_wup = xs->tcb.rcv_nxt;
 	xtcp_pmtu_established(sk);
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
-	xtcp_cc_init(&xs->cc, xs->tcb.snd_mss);
+	xtcp_cc_init_ops(&xs->cc, xs->tcb.snd_mss, xs->cc_ops);
 	xtcp_rcv_space_init(sk);
 	xtcp_sndbuf_expand(sk);
 	xtcp_keepalive_reset(sk);

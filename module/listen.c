@@ -124,6 +124,7 @@ static struct sock *xtcp_child_create(struct sock *listener, struct sk_buff *skb
 	cxs->window_clamp = lxs->window_clamp;
 	cxs->notsent_lowat = lxs->notsent_lowat;
 	cxs->defer_accept = lxs->defer_accept;
+	cxs->cc_ops = READ_ONCE(lxs->cc_ops);	/* setsockopt may race */
 	sock_valbool_flag(child, SOCK_KEEPOPEN, sock_flag(listener, SOCK_KEEPOPEN));
 	xtcp_pmtu_init(child, listener);
 	cxs->traced_state = XTCP_LISTEN;	/* it leaves LISTEN, as TCP's children */

@@ -54,6 +54,8 @@ void xtcp_rtt_sample(struct xtcp_rtt *r, u32 rtt_us, u32 rto_min_us,
 	u64 m = (u64)max(rtt_us, 1U) << XTCP_RTT_SHIFT;
 	u64 rto;
 
+	if (!r->min_rtt_us || rtt_us < r->min_rtt_us)
+		r->min_rtt_us = max(rtt_us, 1U);
 	if (!r->srtt_us) {
 		/* (2.2) SRTT <- R, RTTVAR <- R/2 (exact: m has no fraction) */
 		r->srtt_x = m;

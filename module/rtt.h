@@ -40,6 +40,7 @@ struct xtcp_rtt {
 	u64	timed_at_us;	/* ... and when it was sent */
 	u64	srtt_x;		/* SRTT << XTCP_RTT_SHIFT, the state (2.3) uses */
 	u64	rttvar_x;	/* RTTVAR << XTCP_RTT_SHIFT */
+	u32	min_rtt_us;	/* the least sample; 0: none yet */
 };
 
 void xtcp_rtt_init(struct xtcp_rtt *r, u32 rto_init_us);

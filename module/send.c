@@ -272,6 +272,21 @@ static void xtcp_tlp_schedule(struct sock *sk);
 static void xtcp_rack_after_ack(struct sock *sk);
 
 /*
+ * Sending starts with nothing in flight: the time since the last segment
+ * was idle, which congestion control does not count as growth (CUBIC's
+ * epoch moves) and which ends the delivery-rate interval unmeasured.
+ */
+static void xtcp_send_restart(struct xtcp_sock *xs, u64 now)
+{
+	if (xs->lsnd_us && now > xs->lsnd_us) {
+		xtcp_cc_clock(&xs->cc, now, xs->rtt.min_rtt_us);
+		xtcp_cc_tx_start(&xs->cc, now - xs->lsnd_us);
+	}
+	xs->dr_start_us = now;
+	xs->dr_start_acked = xs->bytes_acked;
+}
+
+/*
  * Send what may be sent now: within min(SND.WND, cwnd) of SND.UNA (cwnd
  * plus a segment per duplicate ACK for the first two, RFC 3042), as
  * sender SWS avoidance, Nagle and a cork allow (RFC 9293 §3.8.6.2.1 and
@@ -290,6 +305,7 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct sk_buff *skb;
 	bool sent = false;
+	u64 now;
 
 	if (!xtcp_state_sends(tcb->state))
 		return;
@@ -328,10 +344,14 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 			if (len < skb->len && xtcp_split(sk, skb, len))
 				break;
 		}
+		now = xtcp_now_us();
+		if (!in_flight)
+			xtcp_send_restart(xs, now);
+		xs->lsnd_us = now;
 		xtcp_xmit_skb(sk, skb);
 		sent = true;
 		tcb->snd_nxt = xtcp_skb_end_seq(skb);
-		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, xtcp_now_us(), false);
+		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, now, false);
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb_queue_next(&sk->sk_write_queue, skb);
 		/* not running (RFC 6298 (5.1)); an expiry deferred to
@@ -708,6 +728,35 @@ static int xtcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 }
 
 /*
+ * XTCP_INFO's delivery rate: the bytes acknowledged in an interval over
+ * its length, taken at the first ACK at least an SRTT (and 1 ms) after
+ * the interval began, which begins the next.  An interval also begins
+ * when sending starts with nothing in flight (xtcp_send_restart(), so idle
+ * time is not counted).  Until an interval has been that long, the
+ * shorter one so far gives the rate.
+ */
+static void xtcp_delivery_sample(struct xtcp_sock *xs, u64 now)
+{
+	u64 span = now - xs->dr_start_us;
+	bool full;
+
+	if (!xs->dr_start_us || now < xs->dr_start_us) {
+		xs->dr_start_us = now;
+		xs->dr_start_acked = xs->bytes_acked;
+		return;
+	}
+	full = span >= max_t(u64, xs->rtt.srtt_us, USEC_PER_MSEC);
+	if (span && (full || !xs->delivery_rate))
+		xs->delivery_rate = div64_u64((xs->bytes_acked -
+					       xs->dr_start_acked) *
+					      USEC_PER_SEC, span);
+	if (full) {
+		xs->dr_start_us = now;
+		xs->dr_start_acked = xs->bytes_acked;
+	}
+}
+
+/*
  * SND.UNA advanced from @prior_una: free what it covers, feed the RTT
  * estimator (Karn) and NewReno, restart or stop the timer (RFC 6298 5.2-5.3).
  */
@@ -717,6 +766,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	u32 una = tcb->snd_una;
+	u64 now = xtcp_now_us();
 	struct sk_buff *skb;
 	bool recovering;
 
@@ -734,14 +784,16 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 		xtcp_free_queued(sk, skb);
 	}
 	xs->bytes_acked += una - prior_una;
+	xtcp_delivery_sample(xs, now);
 	/* something got through: an ICMP error before is stale (tcp_ack()) */
 	WRITE_ONCE(sk->sk_err_soft, 0);
 	xs->retries = 0;
 	xs->rtx_start_us = 0;
-	xtcp_rtt_on_ack(&xs->rtt, una, xtcp_now_us(),
+	xtcp_rtt_on_ack(&xs->rtt, una, now,
 			READ_ONCE(xn->rto_min_ms) * USEC_PER_MSEC,
 			READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
 	recovering = xs->cc.in_recovery;
+	xtcp_cc_clock(&xs->cc, now, xs->rtt.min_rtt_us);
 	if (xtcp_cc_on_ack(&xs->cc, una, una - prior_una,
 			   tcb->snd_nxt - una) == XTCP_CC_PARTIAL_ACK) {
 		/*

@@ -105,6 +105,39 @@ int xtcp_sockopt_check(int optname, int val)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_sockopt_check);
 
+/*
+ * XTCP_CONGESTION, as TCP_CONGESTION: a name of up to 15 characters, ENOENT
+ * for one not known.  A connection changes algorithm at once, keeping its
+ * window (as tcp_reinit_congestion_control()).
+ */
+static int xtcp_set_congestion(struct sock *sk, sockptr_t optval,
+			       unsigned int optlen)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	char name[XTCP_CC_NAME_MAX];
+	const struct xtcp_cc_ops *ops;
+	long n;
+
+	if (optlen < 1)
+		return -EINVAL;
+	n = strncpy_from_sockptr(name, optval,
+				 min_t(long, XTCP_CC_NAME_MAX - 1, optlen));
+	if (n < 0)
+		return -EFAULT;
+	name[n] = 0;
+	ops = xtcp_cc_find(name);
+	if (!ops)
+		return -ENOENT;
+	lock_sock(sk);
+	WRITE_ONCE(xs->cc_ops, ops);
+	if (xs->cc.ops && xs->cc.ops != ops) {
+		xs->cc.ops = ops;
+		ops->init(&xs->cc);
+	}
+	release_sock(sk);
+	return 0;
+}
+
 int xtcp_setsockopt(struct socket *sock, int level, int optname,
 		    sockptr_t optval, unsigned int optlen)
 {
@@ -132,6 +165,8 @@ int xtcp_setsockopt(struct socket *sock, int level, int optname,
 	}
 	if (level != SOL_XTCP)
 		return -ENOPROTOOPT;
+	if (optname == XTCP_CONGESTION)
+		return xtcp_set_congestion(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -267,6 +302,9 @@ void xtcp_get_info(struct sock *sk, struct xtcp_info *info)
 					  tcb->snd_mss);
 	info->xtcpi_retrans = xtcp_sack_retrans(&xs->sack_sb, tcb->snd_una);
 	info->xtcpi_reordering = XTCP_SACK_DUPTHRESH;
+	info->xtcpi_min_rtt = xs->rtt.min_rtt_us;
+	info->xtcpi_snd_cwnd_segs = tcb->snd_mss ? xs->cc.cwnd / tcb->snd_mss : 0;
+	info->xtcpi_delivery_rate = xs->delivery_rate;
 }
 
 int xtcp_getsockopt(struct socket *sock, int level, int optname,
@@ -292,6 +330,16 @@ int xtcp_getsockopt(struct socket *sock, int level, int optname,
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (optname == XTCP_CONGESTION) {
+		/* as TCP_CONGESTION: the name, NUL-padded, cut to len */
+		char name[XTCP_CC_NAME_MAX] = { };
+
+		strscpy(name, READ_ONCE(xs->cc_ops)->name, sizeof(name));
+		len = min_t(unsigned int, len, sizeof(name));
+		if (put_user(len, optlen) || copy_to_user(optval, name, len))
+			return -EFAULT;
+		return 0;
+	}
 	len = min_t(unsigned int, len, sizeof(int));
 
 	lock_sock(sk);

@@ -42,6 +42,31 @@ static int xtcp_min_snd_mss_max = 65535;
 	.extra2		= &xtcp_int_max,				\
 }
 
+/*
+ * congestion_control: the algorithm a new socket starts with, by name, as
+ * tcp_congestion_control; ENOENT for a name not known.
+ */
+static int xtcp_proc_congestion(XTCP_CTL_CONST struct ctl_table *table,
+				int write, void *buffer, size_t *lenp,
+				loff_t *ppos)
+{
+	const struct xtcp_cc_ops **def = table->data;
+	char name[XTCP_CC_NAME_MAX];
+	struct ctl_table t = { .data = name, .maxlen = sizeof(name) };
+	const struct xtcp_cc_ops *ops;
+	int ret;
+
+	strscpy(name, READ_ONCE(*def)->name, sizeof(name));
+	ret = proc_dostring(&t, write, buffer, lenp, ppos);
+	if (!write || ret)
+		return ret;
+	ops = xtcp_cc_find(name);
+	if (!ops)
+		return -ENOENT;
+	WRITE_ONCE(*def, ops);
+	return 0;
+}
+
 static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(syn_retries, &xtcp_one, &xtcp_max_retries),
 	XTCP_SYSCTL(synack_retries, &xtcp_one, &xtcp_max_retries),
@@ -71,6 +96,13 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(timestamps, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL(sack, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL(recovery, SYSCTL_ZERO, SYSCTL_ONE),
+	{
+		.procname	= "congestion_control",
+		.data		= (void *)offsetof(struct xtcp_net, cc_default),
+		.maxlen		= XTCP_CC_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= xtcp_proc_congestion,
+	},
 	{ }
 };
 

@@ -167,7 +167,13 @@ struct xtcp_sock {
 	struct sk_buff		*send_head;	/* first unsent, or NULL */
 	struct xtcp_rtt		rtt;		/* RFC 6298 estimator (rtt.c) */
 	struct xtcp_ts		ts;		/* RFC 7323 timestamps (ts.c) */
-	struct xtcp_cc		cc;		/* NewReno (cc.c) */
+	struct xtcp_cc		cc;		/* congestion control (cc.c) */
+	const struct xtcp_cc_ops *cc_ops;	/* XTCP_CONGESTION's algorithm */
+	u64			lsnd_us;	/* last data segment sent, 0: none */
+	/* delivery rate (XTCP_INFO): bytes acknowledged over an interval */
+	u64			dr_start_us;	/* the interval's start, 0: none */
+	u64			dr_start_acked;	/* bytes_acked then */
+	u64			delivery_rate;	/* bytes/s over the last interval */
 	bool			sack_ok;	/* SACK: offered, then agreed (RFC 2018) */
 	struct xtcp_sack_sb	sack_sb;	/* what the peer SACKed (sack.c) */
 	struct xtcp_sack_rcv	sack_rcv;	/* the blocks we report */
@@ -415,6 +421,8 @@ struct xtcp_net {
 	int			timestamps;	/* RFC 7323 timestamps: offer, answer */
 	int			sack;		/* RFC 2018 SACK: offer, answer */
 	int			recovery;	/* bit 0: RACK-TLP (tcp_recovery) */
+	/* congestion_control: a new socket's algorithm */
+	const struct xtcp_cc_ops *cc_default;
 
 	struct xtcp_mib_cpu __percpu *mib;	/* counters, per CPU */
 	atomic_long_t		tw_active;	/* the TimeWaitActive gauge */

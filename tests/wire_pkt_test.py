@@ -387,7 +387,7 @@ SOL_XTCP, XTCP_KEEPIDLE, XTCP_KEEPINTVL, XTCP_KEEPCNT = 253, 4, 5, 6
 XTCP_INFO = 11
 # struct xtcp_info (include/uapi/linux/xtcp.h), native byte order, all
 # of it (the suites share this module in one process: none may extend it)
-XTCP_INFO_FMT = "=BBBBBBH4I2I8IQQII" + "II" + "IIII"
+XTCP_INFO_FMT = "=BBBBBBH4I2I8IQQII" + "II" + "IIII" + "IIQ"
 XTCP_INFO_FMT_SIZE = struct.calcsize(XTCP_INFO_FMT)
 XTCP_INFO_FIELDS = (
     "state", "xtcp_state", "retransmits", "backoff", "snd_wscale", "rcv_wscale",
@@ -395,7 +395,9 @@ XTCP_INFO_FIELDS = (
     "snd_nxt", "rcv_nxt", "snd_wnd", "rcv_wnd", "snd_cwnd", "snd_ssthresh",
     "total_retrans", "bytes_acked", "bytes_received", "segs_in", "segs_out",
     # then xtcpi_options, xtcpi_ts_recent, and the SACK fields
-    "options", "ts_recent", "sacked", "lost", "retrans", "reordering")
+    "options", "ts_recent", "sacked", "lost", "retrans", "reordering",
+    # then congestion control's
+    "min_rtt", "snd_cwnd_segs", "delivery_rate")
 for fn, args in (("socket", [ctypes.c_int] * 3),
                  ("bind", [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]),
                  ("connect", [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]),

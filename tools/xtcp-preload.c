@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -494,8 +495,36 @@ static int tcp_optional(int opt)
 	}
 }
 
-/* NewReno is XTCP's only congestion control; Linux names it "reno". */
-static const char cc_name[16] = "reno";
+/*
+ * TCP_CONGESTION is XTCP_CONGESTION; NewReno, which a module before
+ * XTCP_CONGESTION only has, goes by Linux's name, "reno".
+ */
+static int get_congestion(int fd, void *val, socklen_t *len)
+{
+	char name[16];
+	socklen_t n = sizeof(name) - 1;
+
+	if ((int)*len < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(name, 0, sizeof(name));
+#ifdef XTCP_CONGESTION
+	if (r_getsockopt(fd, SOL_XTCP, XTCP_CONGESTION, name, &n)) {
+		if (errno != ENOPROTOOPT)
+			return -1;
+		memset(name, 0, sizeof(name));
+	}
+#endif
+	if (!name[0] || !strcmp(name, "newreno")) {
+		memset(name, 0, sizeof(name));
+		strcpy(name, "reno");
+	}
+	if (*len > sizeof(name))
+		*len = sizeof(name);
+	memcpy(val, name, *len);
+	return 0;
+}
 
 static int put_int(void *val, socklen_t *len, int v)
 {
@@ -544,7 +573,14 @@ static int get_tcp_info(int fd, void *val, socklen_t *len)
 	t.tcpi_rtt = x.xtcpi_srtt;
 	t.tcpi_rttvar = x.xtcpi_rttvar;
 	t.tcpi_snd_ssthresh = x.xtcpi_snd_ssthresh / mss;
-	t.tcpi_snd_cwnd = x.xtcpi_snd_cwnd / mss;
+	/* XTCP's own count where the module has it (XTCP_INFO grew) */
+	if (xl >= offsetof(struct xtcp_info, xtcpi_snd_cwnd_segs) +
+		  sizeof(x.xtcpi_snd_cwnd_segs))
+		t.tcpi_snd_cwnd = x.xtcpi_snd_cwnd_segs;
+	else
+		t.tcpi_snd_cwnd = x.xtcpi_snd_cwnd / mss;
+	t.tcpi_min_rtt = x.xtcpi_min_rtt;
+	t.tcpi_delivery_rate = x.xtcpi_delivery_rate;
 	t.tcpi_advmss = x.xtcpi_rcv_mss;
 	t.tcpi_rcv_space = x.xtcpi_rcv_wnd;
 	t.tcpi_total_retrans = x.xtcpi_total_retrans;
@@ -586,16 +622,8 @@ EXPORT int getsockopt(int fd, int level, int opt, void *val, socklen_t *len)
 	}
 	if (opt == TCP_INFO)
 		return get_tcp_info(fd, val, len);
-	if (opt == TCP_CONGESTION) {
-		if ((int)*len < 0) {
-			errno = EINVAL;
-			return -1;
-		}
-		if (*len > sizeof(cc_name))
-			*len = sizeof(cc_name);
-		memcpy(val, cc_name, *len);
-		return 0;
-	}
+	if (opt == TCP_CONGESTION)
+		return get_congestion(fd, val, len);
 	if (opt == TCP_CORK || tcp_noop(opt))
 		return put_int(val, len, 0);
 	errno = ENOPROTOOPT;
@@ -642,6 +670,16 @@ EXPORT int setsockopt(int fd, int level, int opt, const void *val,
 			errno = EFAULT;
 			return -1;
 		}
+#ifdef XTCP_CONGESTION
+		{
+			int r = r_setsockopt(fd, SOL_XTCP, XTCP_CONGESTION, val,
+					     len);
+
+			if (!r || errno != ENOPROTOOPT)
+				return r;
+		}
+#endif
+		/* a module before XTCP_CONGESTION: NewReno only */
 		memcpy(name, val, n);
 		name[n] = 0;
 		if (!strcmp(name, "reno") || !strcmp(name, "newreno"))

@@ -123,13 +123,14 @@ static void fmt_addr(char *buf, size_t len, int family, const __be32 *a,
 		snprintf(buf, len, "%s:%s", ip, svc);
 }
 
-static void print_info(const struct xtcp_info *i, size_t len)
+static void print_info(const struct xtcp_info *i, size_t len,
+		       const char *cong)
 {
 	struct xtcp_info x;
 
 	memset(&x, 0, sizeof(x));
 	memcpy(&x, i, len < sizeof(x) ? len : sizeof(x));
-	printf("\n\t newreno xtcp_state:%s",
+	printf("\n\t %s xtcp_state:%s", cong ? cong : "newreno",
 	       x.xtcpi_xtcp_state < sizeof(xtcp_state_name) / sizeof(char *) ?
 	       xtcp_state_name[x.xtcpi_xtcp_state] : "?");
 	if (x.xtcpi_snd_wscale || x.xtcpi_rcv_wscale)
@@ -153,6 +154,11 @@ static void print_info(const struct xtcp_info *i, size_t len)
 	if (x.xtcpi_retransmits || x.xtcpi_total_retrans)
 		printf(" retrans:%u/%u", x.xtcpi_retransmits,
 		       x.xtcpi_total_retrans);
+	if (x.xtcpi_delivery_rate)
+		printf(" delivery_rate:%llubps",
+		       (unsigned long long)x.xtcpi_delivery_rate * 8);
+	if (x.xtcpi_min_rtt)
+		printf(" minrtt:%g", x.xtcpi_min_rtt / 1000.0);
 }
 
 static void print_timer(const struct inet_diag_msg *m)
@@ -176,6 +182,7 @@ static void print_msg(const struct nlmsghdr *h)
 	const struct xtcp_info *info = NULL;
 	const __u32 *skmem = NULL;
 	size_t info_len = 0, skmem_len = 0;
+	const char *cong = NULL;
 	char local[80], peer[80];
 
 	if (len < 0)
@@ -186,6 +193,9 @@ static void print_msg(const struct nlmsghdr *h)
 		if (a->rta_type == INET_DIAG_INFO) {
 			info = RTA_DATA(a);
 			info_len = RTA_PAYLOAD(a);
+		} else if (a->rta_type == INET_DIAG_CONG && RTA_PAYLOAD(a) &&
+			   memchr(RTA_DATA(a), 0, RTA_PAYLOAD(a))) {
+			cong = RTA_DATA(a);
 		} else if (a->rta_type == INET_DIAG_SKMEMINFO) {
 			skmem = RTA_DATA(a);
 			skmem_len = RTA_PAYLOAD(a) / sizeof(__u32);
@@ -218,7 +228,7 @@ static void print_msg(const struct nlmsghdr *h)
 		       skmem[SK_MEMINFO_OPTMEM], skmem[SK_MEMINFO_BACKLOG],
 		       skmem[SK_MEMINFO_DROPS]);
 	if (opt_info && info)
-		print_info(info, info_len);
+		print_info(info, info_len, cong);
 	putchar('\n');
 }
 
@@ -247,7 +257,8 @@ static int dump(unsigned int states, unsigned short sport, unsigned short dport)
 	req.r.id.idiag_sport = htons(sport);
 	req.r.id.idiag_dport = htons(dport);
 	if (opt_info)
-		req.r.idiag_ext |= 1 << (INET_DIAG_INFO - 1);
+		req.r.idiag_ext |= 1 << (INET_DIAG_INFO - 1) |
+				   1 << (INET_DIAG_CONG - 1);
 	if (opt_mem)
 		req.r.idiag_ext |= 1 << (INET_DIAG_SKMEMINFO - 1);
 	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&nl,

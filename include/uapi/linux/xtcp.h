@@ -68,6 +68,11 @@ struct sockaddr_xtcp6 {
 #define XTCP_DEFER_ACCEPT	9	/* int: s to wait for data before accept */
 #define XTCP_WINDOW_CLAMP	10	/* int: bound on the advertised window */
 #define XTCP_QUICKACK		12	/* int: 1 ACK now and quickly, 0 delay */
+/*
+ * string: the congestion-control algorithm, "cubic", "newreno" or "reno"
+ * (NewReno by Linux's name), as TCP_CONGESTION; ENOENT for another
+ */
+#define XTCP_CONGESTION		13
 #define XTCP_NOTSENT_LOWAT	25	/* int: EPOLLOUT when unsent < this */
 /* int: IPv6 only, no v4-mapped peers (as IPV6_V6ONLY, which works too) */
 #define XTCP_V6ONLY		64
@@ -128,6 +133,11 @@ struct xtcp_info {
 	__u32	xtcpi_lost;		/* in holes IsLost() */
 	__u32	xtcpi_retrans;		/* resent in this recovery, not SACKed */
 	__u32	xtcpi_reordering;	/* DupThresh, segments */
+
+	/* congestion control; its name is getsockopt(XTCP_CONGESTION) */
+	__u32	xtcpi_min_rtt;		/* least RTT sample, µs; 0: none */
+	__u32	xtcpi_snd_cwnd_segs;	/* xtcpi_snd_cwnd / xtcpi_snd_mss */
+	__u64	xtcpi_delivery_rate;	/* bytes/s acknowledged, last interval */
 };
 
 /* xtcpi_options: what the handshake agreed on (tcpi_options' bits) */
