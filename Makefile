@@ -135,6 +135,8 @@ uninstall:
 # TCP and under tools/xtcp-run in the stock guest, and XTCP's over TCP's.
 # PROGRAMS_MB sizes the transfers (curl's file; the others a quarter).
 PROGRAMS_MB ?= 16
+# PROGRAMS_RUNS: how many times each program runs over each (one guest)
+PROGRAMS_RUNS ?= 1
 # A benchmark, not a test: XTCP and TCP bulk goodput between two
 # namespaces under netem (20 ms, 1%, 5%, 10% loss), medians of 3, as
 # ratios (scripts/bench-loss.sh).  LOSS_MB sets the MiB per transfer.
@@ -145,7 +147,8 @@ bench-loss: stock tools
 
 bench-programs: stock tools
 	@scripts/vm-run.sh --kernel stock --name bench-programs --timeout $(BENCH_TIMEOUT) -- \
-		bash -c 'insmod $$XTCP_BUILD/xtcp.ko && XTCP_PRELOAD_MB=$(PROGRAMS_MB) tests/preload_test.sh --bench'
+		bash -c 'insmod $$XTCP_BUILD/xtcp.ko && for i in $$(seq $(PROGRAMS_RUNS)); do \
+			echo "== run $$i"; XTCP_PRELOAD_MB=$(PROGRAMS_MB) tests/preload_test.sh --bench || exit 1; done'
 
 clean:
 	rm -rf $(BUILD)
