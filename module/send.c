@@ -326,7 +326,8 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 			how |= XTCP_NAGLE_CORK;
 		if (!last)
 			how &= ~XTCP_NAGLE_CORK;
-		if (how & XTCP_NAGLE_PUSH)
+		/* nor Nagle nor a cork holds the FIN (tcp_nagle_test()) */
+		if ((how & XTCP_NAGLE_PUSH) || xtcp_skb_fin(skb))
 			how = XTCP_NAGLE_OFF;
 		if (skb->len &&
 		    !xtcp_snd_segment_ok(avail, usable, tcb->snd_mss,

@@ -25,8 +25,9 @@ esac
 filter=${1:-}
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PY=/usr/bin/python3
-# MiB for curl's file; socat, nc, iperf3 and rsync move a quarter, scp a
-# 64th (ssh's ciphers run at ~150 kB/s in TCG).  KASAN's guest: 2.
+# MB: socat, nc, iperf3 and rsync move a quarter of it, curl's file is 4
+# times it (64 MiB), scp's a 64th (ssh's ciphers run at ~150 kB/s in
+# TCG).  KASAN's guest: 2.
 if [ "${XTCP_KERNEL:-}" = debug ]; then
 	MB=${XTCP_PRELOAD_MB:-2}
 else
@@ -108,7 +109,7 @@ need_api() { :; }
 
 t_curl_http_server() {
 	local port pid
-	mkdir "$D/www" && head -c $((MB << 20)) /dev/urandom >"$D/www/blob" || return 1
+	mkdir "$D/www" && head -c $((MB << 22)) /dev/urandom >"$D/www/blob" || return 1
 	port=$(freeport)
 	$W $PY -m http.server --bind 127.0.0.1 --directory "$D/www" "$port" >"$D/srv.log" 2>&1 &
 	pid=$!
@@ -203,6 +204,11 @@ nginx_conf() {
 	error_log $D/error.log;
 	events { worker_connections 64; }
 	http {
+		# as Debian's default nginx.conf: sendfile, and TCP_CORK
+		# around it (tcp_nopush); keep-alive
+		sendfile on;
+		tcp_nopush on;
+		keepalive_timeout 65;
 		access_log off;
 		client_body_temp_path $D/tmp;
 		proxy_temp_path $D/tmp;

@@ -240,6 +240,32 @@ def cork_held_at_most_rto(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=y))
 
 
+def cork_fin_not_held(ctx):
+    """A FIN is never held by a cork (Linux's tcp_nagle_test(): "nor for
+    the final FIN"): corked 300 bytes and then shutdown(SHUT_WR) leave at
+    once, data and FIN in one segment, not when the persist timer's
+    override fires (here 3 s).  nginx with Debian's tcp_nopush and no
+    keep-alive shut down each response this way and waited 200 ms."""
+    lport, pport, x = 43307, 53307, 7700000
+    with w.Sysctls(rto_init_ms=3000):
+        a, s, y = w.established(ctx, lport, pport, x)
+        match = w.conn(lport, pport)
+        ctx.need(a.setint(w.SOL_XTCP, XTCP_CORK, 1) == 0, "setsockopt(XTCP_CORK)")
+        ctx.eq(a.send(bytes(300)), 300, "write 300")
+        ctx.expect_none(data_of(match), "data while corked", wait=0.3)
+        t0 = time.monotonic()
+        ctx.eq(w.libc.shutdown(a.fd, 1), 0, "shutdown(SHUT_WR)")
+        g = ctx.expect(lambda p: match(p) and (bool(p.payload) or p.flags & FIN),
+                       "the data and FIN", timeout=2.5)
+        ms = (g.t - t0) * 1000
+        ctx.note("after shutdown: %s%s after %.0f ms" %
+                 (segs_str([g], s), " FIN" if g.flags & FIN else "", ms))
+        ctx.eq(len(g.payload), 300, "the corked data")
+        ctx.check(g.flags & FIN, "no FIN with the corked data: %s" % g)
+        ctx.check(ms < 1000, "left %.0f ms after shutdown, want at once" % ms)
+        ctx.tun.send(w.build(pport, lport, RST, seq=y))
+
+
 def msg_more_holds(ctx):
     """#13.4: MSG_MORE holds a partial segment as a cork does, for that
     write: 300 bytes with MSG_MORE wait; 300 more without go with them
@@ -281,6 +307,7 @@ TESTS = [
     eor_not_coalesced,
     cork_full_segments,
     cork_held_at_most_rto,
+    cork_fin_not_held,
     msg_more_holds,
     nodelay_pushes,
 ]
