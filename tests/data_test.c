@@ -543,13 +543,18 @@ static void gso_gro_veth(void)
 			pthread_t t;
 			long t0;
 
+			/*
+			 * a port per round: the last round's server side
+			 * may still be in LAST_ACK on its port (netem drops
+			 * FINs too); and no accept() to wait for for ever
+			 */
 			NEED_OK(enter_netns("yb"));
 			l = xt_socket();
-			CHECK_OK(xt_bind(l, Y_B, xt_port(run)));
-			CHECK_OK(listen(l, 4));
+			NEED_OK(xt_bind(l, Y_B, xt_port(run * 4 + rounds)));
+			NEED_OK(listen(l, 4));
 			NEED_OK(enter_netns("ya"));
 			c = xt_socket();
-			CHECK_OK(xt_connect(c, Y_B, xt_port(run)));
+			NEED_OK(xt_connect(c, Y_B, xt_port(run * 4 + rounds)));
 			a = accept(l, NULL, NULL);
 			CHECK(a >= 0);
 			t0 = now_ms();
