@@ -362,7 +362,8 @@ autoload_installed() {
 # all of Debian's modules costs 90 s under TCG, at install and at remove.
 # The stock guest only: Debian's 6.1 headers are on the host's root, the
 # debug guest's 6.12 has no headers package.  The compile is the cost:
-# 788 s of the test's 866 s with two more guests on the host (load 5-6).
+# 788 s of the test's 866 s with two more guests on the host (load 5-6);
+# 881 s for the test in a full stock run at load 4-5.
 xtcp_snmp() {
 	awk -v k="$1" '$1 == "Xtcp:" { if (!c) { for (i = 2; i <= NF; i++) if ($i == k) c = i }
 		else { print $c; exit } }' /proc/net/xtcp_snmp
