@@ -15,7 +15,8 @@ W ?= 1
 MODULE_SRCS := Kbuild $(wildcard module/*.[ch] kunit/*.[ch] include/uapi/linux/*.h)
 
 .PHONY: all modules deps kernel stock debug tools check checkpatch kunit \
-	itest two-vm fuzz demo bench clean bench-programs bench-loss help install uninstall
+	itest two-vm fuzz demo bench clean bench-programs bench-loss help install uninstall \
+	dkms-src
 
 all: modules tools
 
@@ -131,6 +132,18 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBDIR) 2>/dev/null
 	$(DEPMOD)
 
+# DKMS's source tree: what dkms.conf builds (Kbuild, module/, kunit/, the
+# uapi header and dkms.conf itself), nothing else (no build/, no .git):
+#   make dkms-src && dkms install xtcp/VERSION
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' $(TOP)/dkms.conf)
+DKMS_SRC_FILES = dkms.conf Kbuild $(wildcard module/*.[ch] kunit/*.[ch] include/uapi/linux/*.h)
+DEST ?= /usr/src/xtcp-$(DKMS_VERSION)
+
+dkms-src:
+	@test -n "$(DKMS_VERSION)" || { echo "no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+	mkdir -p "$(DEST)"
+	cd $(TOP) && cp --parents $(DKMS_SRC_FILES) "$(DEST)/"
+
 # Real programs (tests/preload_test.sh --bench): each one's own figure over
 # TCP and under tools/xtcp-run in the stock guest, and XTCP's over TCP's.
 # PROGRAMS_MB sizes the transfers (curl's file; the others a quarter).
@@ -174,6 +187,8 @@ help:
 	@echo "make install    install xtcp.ko (updates/, depmod), the uapi header, xtcp-ss, xtcp.lua, man pages"
 	@echo "                (DESTDIR=, KVER=$$(uname -r), XTCP_KO=build/<kernel>/xtcp.ko, PREFIX=/usr)"
 	@echo "make uninstall  remove them again"
+	@echo "make dkms-src   copy the module's sources and dkms.conf to DEST=/usr/src/xtcp-$(DKMS_VERSION)"
+	@echo "                for DKMS: then dkms install xtcp/$(DKMS_VERSION)"
 	@echo "make bench-programs  curl, iperf3, redis, nginx, ssh, rsync... over TCP and over XTCP (tools/xtcp-run)"
 	@echo "                (PROGRAMS_MB=16: transfer size)"
 	@echo "make bench-loss XTCP vs TCP goodput over veth, netem 20 ms and 1%, 5%, 10% loss (LOSS_MB=4)"

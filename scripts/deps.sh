@@ -9,6 +9,11 @@ pkgs=(
 	# building the module and the 6.12 kernel
 	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio
 	xz-utils zstd rsync kmod sparse python3
+	# dkms_install (the stock guest): dkms.conf through DKMS.  Its depends
+	# are the build's (gcc, make, kmod, patch, dpkg-dev, lsb-release); its
+	# recommends (sudo, fakeroot, headers) stay out; installing it builds
+	# nothing (only a kernel package's hook does, for modules dkms added)
+	dkms
 	# the QEMU rig and what the guest uses from the host's root
 	qemu-system-x86 busybox-static iproute2 iputils-ping python3-scapy
 	# two-vm: NIC checksum offload on and off
