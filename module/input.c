@@ -332,8 +332,9 @@ static void xtcp_ack_cc_events(struct sock *sk)
 		return;
 	if (cc->events & XTCP_CC_EV_HYSTART_EXIT) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_HYSTART_DELAY_DETECT);
+		/* cwnd when it ended, before this ACK's growth */
 		xtcp_add(sock_net(sk), XTCP_MIB_HYSTART_DELAY_CWND,
-			 cc->cwnd / cc->mss);
+			 cc->ssthresh / cc->mss);
 	}
 	cc->events = 0;
 }
