@@ -29,6 +29,8 @@
 #define CC_NAME_MAX		16	/* TCP_CA_NAME_MAX */
 #define SYSCTL_CC		"/proc/sys/net/xtcp/congestion_control"
 #define SYSCTL_HYSTART		"/proc/sys/net/xtcp/hystart"
+#define SYSCTL_RTO_MIN		"/proc/sys/net/xtcp/rto_min_ms"
+#define SYSCTL_RECOVERY		"/proc/sys/net/xtcp/recovery"
 
 /* loopback, then the ya <-> yb veth pair (run-guest-tests.sh's netns_up) */
 static const char *const lo_ip[2] = { "127.0.0.1", "::1" };
@@ -457,16 +459,36 @@ static int vya_tso(int on)
 	return 0;
 }
 
-/* The current namespace's sysctl hystart: 0 or -1. */
-static int set_hystart(int on)
+/* An integer sysctl of the current namespace: write @v, 0 or -1. */
+static int set_int(const char *path, int v)
 {
-	int fd = open(SYSCTL_HYSTART, O_WRONLY);
-	int ok;
+	char line[16];
+	int fd = open(path, O_WRONLY), n, ok;
 
 	if (fd < 0)
 		return -1;
-	ok = write(fd, on ? "1\n" : "0\n", 2) == 2;
+	n = snprintf(line, sizeof(line), "%d\n", v);
+	ok = write(fd, line, n) == n;
 	return close(fd) || !ok ? -1 : 0;
+}
+
+/* ...and read it: the value, or -1. */
+static int get_int(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int set_hystart(int on)
+{
+	return set_int(SYSCTL_HYSTART, on);
 }
 
 /*
@@ -549,12 +571,17 @@ static void hystart_run(int f, int on, uint64_t bytes, struct xtcp_info *ci,
  * into enter the receiver's backlog on the CPU that sends them, so
  * sending from both CPUs can reorder them, and RACK then resends what
  * was only late (unpinned, one debug run resent 40 and 50 segments of
- * 1 MB through this queue that drops nothing; pinned, none since).
+ * 1 MB through this queue that drops nothing).  And in ya, for the test,
+ * rto_min_ms 2000 and recovery 0 (no RACK-TLP): a debug guest stalled
+ * longer than the RTO once, after the exit, and resent 23 segments the
+ * peer D-SACKed; with a queue that drops nothing only such stalls can
+ * time out or call for a probe.  The exit itself is counted only while
+ * ssthresh is still the initial one, so no loss response came before it.
  */
 static void hystart_exit(void)
 {
 	cpu_set_t all, one;
-	int f, rc;
+	int f, rc, rto_min, recovery;
 
 	/* a new qdisc: replace keeps some of an earlier netem's settings */
 	rc = system("ip netns exec yb tc qdisc del dev vyb root 2>/dev/null; "
@@ -568,6 +595,11 @@ static void hystart_exit(void)
 	NEED_OK(sched_setaffinity(0, sizeof(one), &one));
 	NEED_OK(enter_netns("ya"));
 	NEED_OK(vya_tso(0));
+	rto_min = get_int(SYSCTL_RTO_MIN);
+	recovery = get_int(SYSCTL_RECOVERY);
+	NEED(rto_min > 0 && recovery >= 0);
+	NEED_OK(set_int(SYSCTL_RTO_MIN, 2000));
+	NEED_OK(set_int(SYSCTL_RECOVERY, 0));
 	for (f = 0; f < 2; f++) {
 		struct xtcp_info ci;
 		long exits, cwnd;
@@ -586,6 +618,8 @@ static void hystart_exit(void)
 	}
 	NEED_OK(enter_netns("ya"));
 	CHECK_OK(set_hystart(1));
+	CHECK_OK(set_int(SYSCTL_RTO_MIN, rto_min));
+	CHECK_OK(set_int(SYSCTL_RECOVERY, recovery));
 	CHECK_OK(vya_tso(1));
 	rc = system("ip netns exec ya tc qdisc del dev vya root");
 	CHECK(rc == 0);
