@@ -13,9 +13,11 @@
 #include "fixture.h"
 
 /*
- * A write becomes segments of one MSS; the runt at its end waits while
- * data is in flight (Nagle, RFC 9293 §3.7.4) and goes when all of it is
- * acknowledged.
+ * A write becomes segments of one MSS, the runt at its end with them:
+ * only full segments are in flight (Nagle as Minshall's variant,
+ * tcp_minshall_check()).  A second runt waits while the first is
+ * unacknowledged (RFC 9293 §3.7.4), also past a partial ACK, and goes
+ * when the first is acknowledged.
  */
 static void xtcp_send_mss_segments(struct kunit *test)
 {
@@ -29,19 +31,23 @@ static void xtcp_send_mss_segments(struct kunit *test)
 	xtcp_kt_expect(test, XTCP_ACK, s, r, w, 1000);
 	xtcp_kt_expect(test, XTCP_ACK, s + 1000, r, w, 1000);
 	xtcp_kt_expect(test, XTCP_ACK, s + 2000, r, w, 1000);
-	xtcp_kt_expect_none(test);
-	KUNIT_EXPECT_EQ(test, xs->tcb.snd_nxt, s + 3000);
-	KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
-
-	/* a partial ACK: data still in flight, the runt still waits */
-	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 1000, 20000, 0);
-	xtcp_kt_expect_none(test);
-	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 3000, 20000, 0);
 	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s + 3000, r, w, 100);
 	xtcp_kt_expect_none(test);
-	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 3100, 20000, 0);
+	KUNIT_EXPECT_EQ(test, xs->tcb.snd_nxt, s + 3100);
+	KUNIT_EXPECT_EQ(test, xs->tcb.snd_sml, s + 3100);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
+
+	/* the first runt in flight: the second waits, past a partial ACK */
+	KUNIT_EXPECT_EQ(test, xtcp_kt_write(f, 100), 100);
 	xtcp_kt_expect_none(test);
-	KUNIT_EXPECT_EQ(test, xs->tcb.snd_una, s + 3100);
+	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 3000, 20000, 0);
+	xtcp_kt_expect_none(test);
+	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 3100, 20000, 0);
+	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s + 3100, r, w, 100);
+	xtcp_kt_expect_none(test);
+	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 3200, 20000, 0);
+	xtcp_kt_expect_none(test);
+	KUNIT_EXPECT_EQ(test, xs->tcb.snd_una, s + 3200);
 	KUNIT_EXPECT_TRUE(test, skb_queue_empty(&f->sk->sk_write_queue));
 	KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
 	xtcp_kt_end(f);
@@ -130,7 +136,8 @@ static void xtcp_send_rto(struct kunit *test)
 }
 
 /*
- * The pure decision: Nagle holds a runt while data is in flight, not
+ * The pure decision: Nagle holds a runt while a short segment is in
+ * flight (xtcp_small_outstanding()), not
  * before the tail (an EOR ends that skb) nor with XTCP_NODELAY; a cork
  * holds it even with nothing in flight, and nodelay does not undo a cork
  * (tcp_nagle_check()); XTCP_NAGLE_PUSH (setting XTCP_NODELAY) undoes both.

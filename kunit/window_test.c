@@ -454,6 +454,44 @@ static void xtcp_window_snd_nagle_writes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, queued, 0U);
 }
 
+/*
+ * Minshall's Nagle (tcp_minshall_update(), tcp_minshall_check()): only a
+ * send that is not whole segments moves SND.SML; a short segment is
+ * outstanding while SND.UNA < SND.SML <= SND.NXT, across the wrap.
+ */
+static void xtcp_window_minshall(struct kunit *test)
+{
+	const u32 base = 0xfffffc00;	/* 1024 before the wrap */
+	u32 sml = base;
+
+	/* nothing sent yet: SND.SML = SND.UNA = SND.NXT */
+	KUNIT_EXPECT_FALSE(test, xtcp_small_outstanding(sml, base, base));
+	/* two full segments do not count */
+	sml = xtcp_minshall_update(sml, base + 2000, 2000, 1000);
+	KUNIT_EXPECT_EQ(test, sml, base);
+	KUNIT_EXPECT_FALSE(test, xtcp_small_outstanding(sml, base, base + 2000));
+	/* a 2 MSS + 100 super-segment ends short: it counts, past the wrap */
+	sml = xtcp_minshall_update(sml, base + 4100, 2100, 1000);
+	KUNIT_EXPECT_EQ(test, sml, base + 4100);
+	KUNIT_EXPECT_TRUE(test, xtcp_small_outstanding(sml, base, base + 4100));
+	/* acknowledged up to its start, it is still out; up to its end, not */
+	KUNIT_EXPECT_TRUE(test, xtcp_small_outstanding(sml, base + 4000,
+						       base + 4100));
+	KUNIT_EXPECT_FALSE(test, xtcp_small_outstanding(sml, base + 4100,
+							base + 4100));
+	/* full segments after it leave it as it was */
+	KUNIT_EXPECT_EQ(test, xtcp_minshall_update(sml, base + 5100, 1000, 1000),
+			base + 4100);
+	KUNIT_EXPECT_FALSE(test, xtcp_small_outstanding(sml, base + 4100,
+							base + 5100));
+	/* a FIN alone (no payload) is no short segment */
+	KUNIT_EXPECT_EQ(test, xtcp_minshall_update(sml, base + 5101, 0, 1000),
+			base + 4100);
+	/* SND.NXT moved back (a timeout resends from SND.UNA): not out */
+	KUNIT_EXPECT_FALSE(test, xtcp_small_outstanding(sml, base + 1000,
+							base + 2000));
+}
+
 static struct kunit_case xtcp_window_cases[] = {
 	KUNIT_CASE(xtcp_window_field_vectors),
 	KUNIT_CASE(xtcp_window_rcv_scaling),
@@ -468,6 +506,7 @@ static struct kunit_case xtcp_window_cases[] = {
 	KUNIT_CASE(xtcp_window_snd_usable),
 	KUNIT_CASE(xtcp_window_snd_should_send),
 	KUNIT_CASE(xtcp_window_snd_nagle_writes),
+	KUNIT_CASE(xtcp_window_minshall),
 	{}
 };
 

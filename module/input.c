@@ -355,7 +355,8 @@ static bool xtcp_sack_ack(struct sock *sk, struct sk_buff *skb,
 	struct xtcp_sack_block b[XTCP_SACK_MAX_BLOCKS];
 	struct net *net = sock_net(sk);
 	u32 una = xs->tcb.snd_una;
-	int i, n = 0, first = 0;
+	bool dsack;
+	int i, n;
 
 	if (sb->n && xtcp_sack_sb_sacked(sb, una)) {
 		xtcp_inc(net, XTCP_MIB_SACK_RENEGING);
@@ -366,15 +367,15 @@ static bool xtcp_sack_ack(struct sock *sk, struct sk_buff *skb,
 		return false;
 	n = xtcp_sack_blocks((const u8 *)(tcp_hdr(skb) + 1) +
 			     seg->opts.sack_off, b);
-	if (xtcp_sack_is_dsack(b, n, seg->ack)) {
+	/* a D-SACK block is the first; the others follow it */
+	dsack = xtcp_sack_is_dsack(b, n, seg->ack);
+	if (dsack)
 		xtcp_inc(net, XTCP_MIB_DSACK_RECV);
-		first = 1;
-	}
-	for (i = first; i < n; i++)
+	for (i = dsack; i < n; i++)
 		if (!xtcp_sack_block_ok(&b[i], una, xs->tcb.snd_nxt))
 			xtcp_inc(net, XTCP_MIB_SACK_DISCARD);
-	xtcp_sack_sb_update(sb, b + first, n - first, una, xs->tcb.snd_nxt);
-	return first;
+	xtcp_sack_sb_update(sb, b + dsack, n - dsack, una, xs->tcb.snd_nxt);
+	return dsack;
 }
 
 /* Return: true if the receive path took @skb. */
@@ -388,7 +389,7 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	struct xtcp_reply r;
 	unsigned int ev;
-	bool taken, dsack = false;
+	bool taken, dupack, dsack = false;
 
 	/* A full accept queue: drop the ACK, the child retransmits SYN,ACK. */
 	if (xs->parent && xs->tcb.state == XTCP_SYN_RECEIVED &&
@@ -470,20 +471,19 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	    (seg->flags & XTCP_ACK) && !(ev & XTCP_EV_DROP) &&
 	    !(ev & XTCP_EV_ESTABLISHED))
 		dsack = xtcp_sack_ack(sk, skb, seg);
+	dupack = !ev && xtcp_state_sends(prior_state) &&
+		 xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd);
 	/* RACK-TLP (RFC 8985): before the ACKed segments are freed */
 	if (xs->sack_ok && xtcp_state_sends(prior_state) &&
 	    (ev & XTCP_EV_ACKED || !ev) && !(ev & XTCP_EV_ESTABLISHED))
-		xtcp_rack_ack(sk, prior_una, dsack,
-			      !ev && xtcp_is_dupack(&xs->tcb, seg, prior_una,
-						    prior_wnd));
+		xtcp_rack_ack(sk, prior_una, dsack, dupack);
 	if (ev & XTCP_EV_ACKED && xtcp_state_sends(prior_state) &&
 	    !(ev & XTCP_EV_ESTABLISHED)) {
 		xtcp_ts_rtt(sk, seg);
 		xtcp_ack_rtt_sample(sk);
 		xtcp_clean_acked(sk, prior_una);
 		xtcp_ack_cc_events(sk);
-	} else if (!ev && xtcp_state_sends(prior_state) &&
-		   xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd)) {
+	} else if (dupack) {
 		xtcp_dupack(sk);
 	}
 	/* our FIN acknowledged: FIN_WAIT_2, TIME_WAIT (CLOSING) or CLOSED */

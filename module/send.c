@@ -241,7 +241,8 @@ static u32 xtcp_goal(struct sock *sk)
  * @usable: the usable window (xtcp_snd_usable())
  * @mss: Eff.snd.MSS
  * @max_wnd: the largest window the peer offered
- * @in_flight: data is sent and not yet acknowledged
+ * @small_out: a short segment is sent and not yet acknowledged
+ *	(xtcp_small_outstanding(): Nagle as Linux does it, Minshall's)
  * @nagle: XTCP_NAGLE_* bits
  *
  * Sender SWS avoidance and Nagle (xtcp_snd_should_send()), Nagle off for
@@ -256,14 +257,14 @@ static u32 xtcp_goal(struct sock *sk)
  * Return: true to send a segment now.
  */
 bool xtcp_snd_segment_ok(u32 avail, u32 usable, u32 mss, u32 max_wnd,
-			 bool in_flight, unsigned int nagle)
+			 bool small_out, unsigned int nagle)
 {
 	if (nagle & XTCP_NAGLE_PUSH)
 		nagle = XTCP_NAGLE_OFF;
 	if ((nagle & XTCP_NAGLE_CORK) && min(avail, usable) < mss)
 		return false;
 	return xtcp_snd_should_send(avail, usable, mss, max_wnd,
-				    nagle & XTCP_NAGLE_OFF, in_flight,
+				    nagle & XTCP_NAGLE_OFF, small_out,
 				    !(nagle & XTCP_NAGLE_CORK));
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_snd_segment_ok);
@@ -291,7 +292,8 @@ static void xtcp_send_restart(struct xtcp_sock *xs, u64 now)
  * plus a segment per duplicate ACK for the first two, RFC 3042), as
  * sender SWS avoidance, Nagle and a cork allow (RFC 9293 §3.8.6.2.1 and
  * §3.7.4, xtcp_snd_segment_ok()): a full segment, or all that is queued
- * when nothing is outstanding (Nagle, unless XTCP_NODELAY), or half the
+ * when no short segment is outstanding (Nagle as Minshall's variant,
+ * unless XTCP_NODELAY), or half the
  * largest window the peer offered.  @force is the override timeout of
  * (4): with nothing in flight, send what fits.  @nagle adds XTCP_NAGLE_*
  * bits for this call (MSG_MORE, setting XTCP_NODELAY).  A FIN goes with
@@ -311,6 +313,8 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 		return;
 	while ((skb = xs->send_head)) {
 		u32 in_flight = tcb->snd_nxt - tcb->snd_una;
+		bool small = xtcp_small_outstanding(tcb->snd_sml, tcb->snd_una,
+						    tcb->snd_nxt);
 		u32 usable = xtcp_snd_usable(tcb->snd_una, tcb->snd_nxt,
 					     tcb->snd_wnd,
 					     xtcp_cc_send_window(&xs->cc));
@@ -331,14 +335,14 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 			how = XTCP_NAGLE_OFF;
 		if (skb->len &&
 		    !xtcp_snd_segment_ok(avail, usable, tcb->snd_mss,
-					 tcb->max_wnd, in_flight, how) &&
+					 tcb->max_wnd, small, how) &&
 		    !(force && !in_flight && usable))
 			break;
 		/* whole segments, up to the goal; a runt waits (Nagle, cork) */
 		if (skb->len) {
 			bool hold = last && !force &&
 				    ((how & XTCP_NAGLE_CORK) ||
-				     (in_flight && !(how & XTCP_NAGLE_OFF)));
+				     (small && !(how & XTCP_NAGLE_OFF)));
 			u32 len = xtcp_send_split(skb->len, usable, tcb->snd_mss,
 						  xtcp_goal(sk), hold);
 
@@ -352,6 +356,8 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 		xtcp_xmit_skb(sk, skb);
 		sent = true;
 		tcb->snd_nxt = xtcp_skb_end_seq(skb);
+		tcb->snd_sml = xtcp_minshall_update(tcb->snd_sml, tcb->snd_nxt,
+						    skb->len, tcb->snd_mss);
 		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, now, false);
 		xs->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				NULL : skb_queue_next(&sk->sk_write_queue, skb);
@@ -1056,6 +1062,8 @@ static void xtcp_send_loss_probe(struct sock *sk)
 	    (skb->len <= mss || !xtcp_split(sk, skb, mss))) {
 		xtcp_xmit_skb(sk, skb);
 		tcb->snd_nxt = xtcp_skb_end_seq(skb);
+		tcb->snd_sml = xtcp_minshall_update(tcb->snd_sml, tcb->snd_nxt,
+						    skb->len, mss);
 		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, xtcp_now_us(), false);
 		xs->send_head = skb_queue_is_last(q, skb) ? NULL :
 				skb_queue_next(q, skb);

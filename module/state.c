@@ -201,6 +201,7 @@ void xtcp_tcb_connect(struct xtcp_tcb *tcb, u32 iss, struct xtcp_reply *r)
 	tcb->snd_una = iss;
 	tcb->snd_nxt = iss + 1;		/* a SYN takes one sequence number */
 	tcb->write_seq = tcb->snd_nxt;	/* data follows the SYN */
+	tcb->snd_sml = tcb->snd_nxt;
 	xtcp_reply(r, XTCP_SYN, iss, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_connect);
@@ -243,6 +244,7 @@ void xtcp_tcb_accept_syn(struct xtcp_tcb *child, const struct xtcp_seg *syn,
 	child->snd_una = iss;
 	child->snd_nxt = iss + 1;
 	child->write_seq = child->snd_nxt;
+	child->snd_sml = child->snd_nxt;
 	xtcp_reply_synack(child, r);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tcb_accept_syn);

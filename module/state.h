@@ -57,6 +57,10 @@ struct xtcp_tcb {
 	bool		wscale_ok;	/* both sides sent the option */
 	u32		max_wnd;	/* largest window the peer offered */
 	u32		write_seq;	/* after the last byte SEND queued */
+	u32		snd_sml;	/* end of the last segment sent shorter
+					 * than its MSS multiple (Minshall's
+					 * Nagle, xtcp_small_outstanding())
+					 */
 	bool		fin_queued;	/* CLOSE: our FIN takes SEQ write_seq */
 };
 

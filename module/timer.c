@@ -95,8 +95,11 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		 * data, or our FIN, unacknowledged; closed in SYN_RECEIVED
 		 * (FIN_WAIT_1), the SYN,ACK goes again first
 		 */
-		if (xtcp_tcb_retransmit(&xs->tcb, &r))
+		if (xtcp_tcb_retransmit(&xs->tcb, &r)) {
+			xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+			xs->total_retrans++;
 			xtcp_send(sk, &r);
+		}
 		xtcp_data_timeout(sk);
 		return;
 	}
@@ -111,7 +114,9 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	xs->retries++;
 	xs->rto_ms = min_t(u32, xs->rto_ms * 2, READ_ONCE(xn->rto_max_ms));
 	if (xtcp_tcb_retransmit(&xs->tcb, &r)) {
+		/* counted as TCP counts them (tcp_retransmit_skb()) */
 		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+		xs->total_retrans++;
 		xtcp_trace_retransmit(sk, NULL);
 		xtcp_send(sk, &r);
 	}

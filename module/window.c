@@ -11,6 +11,7 @@
 #include <linux/minmax.h>
 
 #include "compat_pure.h"
+#include "seq.h"
 #include "window.h"
 #include "wire.h"
 
@@ -266,3 +267,44 @@ bool xtcp_snd_should_send(u32 avail, u32 usable_wnd, u32 mss, u32 max_sndwnd,
 	return 2 * (u64)sendable >= max_sndwnd;			/* (3) */
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_snd_should_send);
+
+/**
+ * xtcp_minshall_update() - SND.SML after sending a segment
+ * @snd_sml: the end of the last short segment sent so far
+ * @end_seq: the end of the segment (or super-segment) just sent
+ * @len: its payload
+ * @mss: Eff.snd.MSS
+ *
+ * A send of @len bytes that is not whole segments of @mss ends in a short
+ * one: it becomes the short segment Nagle waits for (tcp_minshall_update()).
+ *
+ * Return: the new SND.SML.
+ */
+u32 xtcp_minshall_update(u32 snd_sml, u32 end_seq, u32 len, u32 mss)
+{
+	return len && mss && len % mss ? end_seq : snd_sml;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_minshall_update);
+
+/**
+ * xtcp_small_outstanding() - is a short segment sent and not acknowledged?
+ * @snd_sml: the end of the last short segment sent (xtcp_minshall_update())
+ * @snd_una: SND.UNA
+ * @snd_nxt: SND.NXT
+ *
+ * Nagle as Minshall refined it (draft-minshall-nagle, tcp_minshall_check()),
+ * which is what XTCP passes to xtcp_snd_should_send() as outstanding data:
+ * a partial segment waits only while an earlier partial one is
+ * unacknowledged, not behind full-sized segments.  RFC 896's rule held a
+ * response's tail behind its own full segments until the peer's delayed
+ * ACK (40 ms a response for nginx with keep-alive); §3.7.4's purpose, at
+ * most one small segment in flight, is kept.
+ *
+ * Return: true while a short segment is in flight.
+ */
+bool xtcp_small_outstanding(u32 snd_sml, u32 snd_una, u32 snd_nxt)
+{
+	return xtcp_seq_after(snd_sml, snd_una) &&
+	       xtcp_seq_leq(snd_sml, snd_nxt);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_small_outstanding);

@@ -25,5 +25,7 @@ u32 xtcp_size_goal(u32 mss, u32 gso_max_size, u32 gso_max_segs, u32 max_wnd);
 u32 xtcp_send_split(u32 len, u32 usable, u32 mss, u32 goal, bool hold_runt);
 bool xtcp_snd_should_send(u32 avail, u32 usable_wnd, u32 mss, u32 max_sndwnd,
 			  bool nodelay, bool data_outstanding, bool push);
+u32 xtcp_minshall_update(u32 snd_sml, u32 end_seq, u32 len, u32 mss);
+bool xtcp_small_outstanding(u32 snd_sml, u32 snd_una, u32 snd_nxt);
 
 #endif /* _XTCP_WINDOW_H */

@@ -656,7 +656,7 @@ void xtcp_push(struct sock *sk);
 void xtcp_push_force(struct sock *sk);
 void xtcp_push_now(struct sock *sk);
 bool xtcp_snd_segment_ok(u32 avail, u32 usable, u32 mss, u32 max_wnd,
-			 bool in_flight, unsigned int nagle);
+			 bool small_out, unsigned int nagle);
 /* xtcp_snd_segment_ok()'s @nagle: what may hold a partial segment back */
 #define XTCP_NAGLE_OFF	BIT(0)	/* XTCP_NODELAY, or an skb before the tail */
 #define XTCP_NAGLE_CORK	BIT(1)	/* XTCP_CORK or MSG_MORE: hold partials */

@@ -286,18 +286,48 @@ def msg_more_holds(ctx):
 
 def nodelay_pushes(ctx):
     """#13.4: setting XTCP_NODELAY sends what Nagle holds at once
-    (__tcp_sock_set_nodelay(): tcp_push_pending_frames())."""
+    (__tcp_sock_set_nodelay(): tcp_push_pending_frames()): 100 bytes
+    in flight, 100 more held behind them, sent by XTCP_NODELAY."""
     lport, pport, x = 43306, 53306, 7600000
     with w.Sysctls(rto_init_ms=3000):
         a, s, y = w.established(ctx, lport, pport, x)
         match = data_of(w.conn(lport, pport))
-        ctx.eq(a.send(bytes(MSS)), MSS, "write one segment")
-        ctx.expect(match, "the first segment")
+        ctx.eq(a.send(bytes(100)), 100, "write a runt")
+        ctx.expect(match, "the first runt")
         ctx.eq(a.send(bytes(100)), 100, "write 100")
         ctx.expect_none(match, "the runt under Nagle", wait=0.5)
         ctx.eq(a.setint(w.SOL_XTCP, XTCP_NODELAY, 1), 0, "XTCP_NODELAY")
         g = ctx.expect(match, "the runt after XTCP_NODELAY", timeout=0.5)
         ctx.eq(len(g.payload), 100, "the runt")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y))
+
+
+def minshall_runt(ctx):
+    """Nagle as Linux does it (Minshall's variant, tcp_minshall_check()):
+    a runt waits only behind an unacknowledged runt, not behind full
+    segments.  A full segment and then 100 bytes: both go without an
+    ACK (RFC 896's rule held the 100 until the peer's delayed ACK: 40 ms
+    a response for nginx with keep-alive and tcp_nopush); 100 more wait,
+    also past an ACK of the full segment, and go when the first runt is
+    acknowledged."""
+    lport, pport, x = 43308, 53308, 7800000
+    with w.Sysctls(rto_init_ms=3000):
+        a, s, y = w.established(ctx, lport, pport, x)
+        match = data_of(w.conn(lport, pport))
+        ctx.eq(a.send(bytes(MSS)), MSS, "write one segment")
+        ctx.expect(match, "the full segment")
+        ctx.eq(a.send(b"a" * 100), 100, "write 100")
+        g = ctx.expect(match, "the runt behind a full segment", timeout=0.5)
+        ctx.eq(((g.seq - s) & M32, len(g.payload)), (MSS, 100), "the runt")
+        ctx.eq(a.send(b"b" * 100), 100, "write 100 more")
+        ctx.expect_none(match, "a second runt while the first is out", wait=0.5)
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y, ack=(s + MSS) & M32))
+        ctx.expect_none(match, "a second runt after the full segment's ACK",
+                        wait=0.5)
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y, ack=(s + MSS + 100) & M32))
+        g = ctx.expect(match, "the second runt after the first's ACK", timeout=0.5)
+        ctx.eq(((g.seq - s) & M32, len(g.payload)), (MSS + 100, 100),
+               "the second runt")
         ctx.tun.send(w.build(pport, lport, RST, seq=y))
 
 
@@ -310,6 +340,7 @@ TESTS = [
     cork_fin_not_held,
     msg_more_holds,
     nodelay_pushes,
+    minshall_runt,
 ]
 
 

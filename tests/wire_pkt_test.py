@@ -1086,6 +1086,44 @@ def syn_retransmit_timeout(ctx):
         c.close()
 
 
+def syn_retransmit_counted(ctx):
+    """A SYN or SYN|ACK the timer sent again counts in XTCP_INFO's
+    total_retrans, as TCP's tcpi_total_retrans (tcp_retransmit_skb() for
+    the SYN; a child starts with its request's num_retrans): each side
+    here resends once before the handshake completes and reads 1."""
+    with Sysctls(rto_init_ms=200):
+        # active: the SYN twice, then the peer's SYN|ACK
+        match = conn(42197, 51097)
+        c = XSock(ctx)
+        ctx.need(c.bind(LOCAL, 42197) == 0, "bind")
+        rc = c.connect(PEER, 51097)
+        ctx.need(rc == errno.EINPROGRESS, "connect: %s" % os.strerror(rc))
+        s1 = ctx.expect(match, "SYN")
+        s2 = ctx.expect(match, "SYN again", 2.0)
+        ctx.need(s2.flags == SYN and s2.seq == s1.seq, "not the SYN again: %s" % s2)
+        ctx.tun.send(build(51097, 42197, SYN | ACK, seq=300000,
+                           ack=(s1.seq + 1) & M32, options=MSS_WS))
+        ctx.expect(lambda g: match(g) and g.flags == ACK, "ACK of the SYN|ACK")
+        ctx.eq(c.info()["total_retrans"], 1, "the client's total_retrans")
+        ctx.tun.send(build(51097, 42197, RST, seq=300001))
+        c.close()
+        # passive: the SYN|ACK twice, then the peer's ACK
+        match = conn(42198, 51098)
+        l = ctx.listener(42198)
+        x = 310000
+        ctx.tun.send(build(51098, 42198, SYN, seq=x, options=MSS_WS))
+        a1 = ctx.expect(match, "SYN|ACK")
+        a2 = ctx.expect(match, "SYN|ACK again", 2.0)
+        ctx.need(a2.flags == SYN | ACK and a2.seq == a1.seq,
+                 "not the SYN|ACK again: %s" % a2)
+        ctx.tun.send(build(51098, 42198, ACK, seq=x + 1, ack=(a1.seq + 1) & M32))
+        a, _ = accept_one(ctx, l)
+        l.close()
+        ctx.eq(a.info()["total_retrans"], 1, "the child's total_retrans")
+        ctx.tun.send(build(51098, 42198, RST, seq=x + 1))
+        a.close()
+
+
 def syn_retransmitted_to_child(ctx):
     """A retransmitted SYN to a SYN_RECEIVED child gets the same SYN|ACK."""
     with Sysctls(rto_init_ms=5000):     # a reply within 1 s is no timer's
@@ -1648,6 +1686,7 @@ TESTS = [
     rst_synrecv_challenge,
     synack_retransmit,
     syn_retransmit_timeout,
+    syn_retransmit_counted,
     syn_retransmitted_to_child,
     fin_after_data,
     fin_retransmitted,
