@@ -60,6 +60,16 @@
  *   the recover rule kept from fast retransmitting (RFC 3042 speaks of the
  *   first two), nor after a timeout until new data is acknowledged (the
  *   peer holds what the timer resends again; Linux's Loss state neither).
+ * - Slow start may be HyStart++'s (RFC 9406, hystart.c) for an algorithm
+ *   that asks (ops->hystart: CUBIC), when the connection has it on
+ *   (xtcp_cc_hystart(), the sysctl hystart), and only while ssthresh is
+ *   still the initial one: the rounds are marked here on every ACK of new
+ *   data outside recovery, SND.NXT being SEG.ACK + FlightSize; the growth
+ *   and the RTT sample (xtcp_cc_rtt_sample(), before the ACK) are the
+ *   algorithm's xtcp_cc_hystart_grow().  When CSS's rounds are over,
+ *   ssthresh = cwnd (congestion avoidance from this ACK on), and
+ *   XTCP_CC_EV_HYSTART_EXIT tells the caller.  NewReno keeps RFC 5681's
+ *   slow start: its numbers are the ones the packet tests pin.
  * - Not here: sending new data during recovery is the caller's, within
  *   xtcp_cc_window(); the restart after idle of RFC 5681 section 4.1 is not
  *   implemented.
@@ -176,6 +186,47 @@ void xtcp_cc_clock(struct xtcp_cc *cc, u64 now_us, u32 min_rtt_us)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_clock);
 
+/* HyStart++ for this connection's first slow start, or not (@on). */
+void xtcp_cc_hystart(struct xtcp_cc *cc, bool on)
+{
+	xtcp_hystart_init(&cc->hs, on);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_hystart);
+
+/*
+ * HyStart++ is watching this slow start: the algorithm has it, it is on
+ * and not over, and no loss has set ssthresh (RFC 9406 section 4.2).
+ */
+bool xtcp_cc_hystart_active(const struct xtcp_cc *cc)
+{
+	return cc->ops->hystart && cc->hs.state != XTCP_HYSTART_OFF &&
+	       cc->ssthresh == XTCP_CC_SSTHRESH_INF;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_hystart_active);
+
+/* The RTT sample (µs, at least 1) of the ACK xtcp_cc_on_ack() takes next. */
+void xtcp_cc_rtt_sample(struct xtcp_cc *cc, u32 rtt_us)
+{
+	cc->rtt_us = rtt_us;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_rtt_sample);
+
+/*
+ * Slow start's growth for an ACK of @acked bytes: HyStart++'s (with the
+ * ACK's RTT sample) while it is active, else RFC 5681's.
+ */
+void xtcp_cc_hystart_grow(struct xtcp_cc *cc, u32 acked)
+{
+	if (!xtcp_cc_hystart_active(cc)) {
+		xtcp_cc_ss_grow(cc, acked);
+		return;
+	}
+	cc->cwnd = xtcp_cc_add(cc->cwnd, xtcp_hystart_grow(&cc->hs, acked,
+							   cc->mss,
+							   cc->rtt_us));
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_hystart_grow);
+
 /* Sending resumes with nothing in flight after @idle_us without sending. */
 void xtcp_cc_tx_start(struct xtcp_cc *cc, u64 idle_us)
 {
@@ -184,13 +235,8 @@ void xtcp_cc_tx_start(struct xtcp_cc *cc, u64 idle_us)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_tx_start);
 
-/*
- * An ACK that advanced SND.UNA to ack, by acked bytes; flight is what is
- * still outstanding after it.  Return: XTCP_CC_PARTIAL_ACK when the segment
- * at the new SND.UNA must be retransmitted.
- */
-enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
-				   u32 flight)
+static enum xtcp_cc_action xtcp_cc_ack(struct xtcp_cc *cc, u32 ack,
+				       u32 acked, u32 flight)
 {
 	if (!acked)
 		return XTCP_CC_NONE;
@@ -219,9 +265,30 @@ enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 		return XTCP_CC_PARTIAL_ACK;
 	}
 
+	/* HyStart++'s rounds end when SND.NXT at their start is acknowledged */
+	if (xtcp_cc_hystart_active(cc) &&
+	    xtcp_hystart_round(&cc->hs, ack, ack + flight)) {
+		cc->ssthresh = cc->cwnd;
+		cc->events |= XTCP_CC_EV_HYSTART_EXIT;
+	}
 	/* slow start and congestion avoidance: the algorithm's */
 	cc->ops->cong_avoid(cc, acked);
 	return XTCP_CC_NONE;
+}
+
+/*
+ * An ACK that advanced SND.UNA to ack, by acked bytes; flight is what is
+ * still outstanding after it.  The RTT sample given before it
+ * (xtcp_cc_rtt_sample()) is used up.  Return: XTCP_CC_PARTIAL_ACK when
+ * the segment at the new SND.UNA must be retransmitted.
+ */
+enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
+				   u32 flight)
+{
+	enum xtcp_cc_action a = xtcp_cc_ack(cc, ack, acked, flight);
+
+	cc->rtt_us = 0;
+	return a;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_ack);
 

@@ -21,11 +21,13 @@
 #ifndef _XTCP_CC_H
 #define _XTCP_CC_H
 
+#include <linux/bits.h>
 #include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
 
 #include "cubic.h"
+#include "hystart.h"
 
 #define XTCP_CC_DUPTHRESH	3		/* RFC 5681 section 3.2 */
 #define XTCP_CC_SSTHRESH_INF	U32_MAX		/* no loss seen yet */
@@ -45,6 +47,9 @@ struct xtcp_cc;
  * @recovery_exit: fast recovery ended with a full ACK; optional
  * @tx_start: sending resumes with nothing in flight, idle for @idle_us;
  *	optional
+ * @hystart: its slow start is HyStart++'s (RFC 9406) when the connection
+ *	has it on (xtcp_cc_hystart()): @cong_avoid grows with
+ *	xtcp_cc_hystart_grow() below ssthresh
  *
  * The clock and the minimum RTT are in struct xtcp_cc (xtcp_cc_clock()).
  */
@@ -56,6 +61,7 @@ struct xtcp_cc_ops {
 	void		(*on_rto)(struct xtcp_cc *cc);
 	void		(*recovery_exit)(struct xtcp_cc *cc);
 	void		(*tx_start)(struct xtcp_cc *cc, u64 idle_us);
+	bool		hystart;
 };
 
 struct xtcp_cc {
@@ -79,10 +85,18 @@ struct xtcp_cc {
 				 * acknowledged since: the segment at SND.UNA
 				 * was retransmitted by the timer
 				 */
+	u8	events;		/* XTCP_CC_EV_*, for the caller to take */
+	u32	rtt_us;		/* this ACK's RTT sample, 0: none
+				 * (xtcp_cc_rtt_sample())
+				 */
+	struct xtcp_hystart hs;	/* HyStart++ (hystart.c) */
 	union {
 		struct xtcp_cubic cubic;	/* CUBIC's (cubic.c) */
 	} priv;
 };
+
+/* What happened for the caller to count (cc->events; it clears them). */
+#define XTCP_CC_EV_HYSTART_EXIT	BIT(0)	/* HyStart++ ended slow start */
 
 /* What the caller must do besides sending what cwnd allows. */
 enum xtcp_cc_action {
@@ -101,6 +115,10 @@ void xtcp_cc_init_ops(struct xtcp_cc *cc, u32 mss,
 		      const struct xtcp_cc_ops *ops);
 void xtcp_cc_clock(struct xtcp_cc *cc, u64 now_us, u32 min_rtt_us);
 void xtcp_cc_tx_start(struct xtcp_cc *cc, u64 idle_us);
+void xtcp_cc_hystart(struct xtcp_cc *cc, bool on);
+bool xtcp_cc_hystart_active(const struct xtcp_cc *cc);
+void xtcp_cc_rtt_sample(struct xtcp_cc *cc, u32 rtt_us);
+void xtcp_cc_hystart_grow(struct xtcp_cc *cc, u32 acked);
 enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 				   u32 flight);
 enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,

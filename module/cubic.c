@@ -18,8 +18,11 @@
  * 0.4 * |t - K|^3 * SMSS fits 64 bits.
  *
  * Where the RFC leaves a choice:
- * - Slow start, below ssthresh, is NewReno's (cwnd += min(N, SMSS) per
- *   ACK); HyStart++ (RFC 9406) is not implemented.
+ * - Slow start, below ssthresh, is HyStart++'s (RFC 9406, hystart.c:
+ *   cwnd += min(N, SMSS) per ACK until the RTT grows, then a quarter of
+ *   that for at most 5 rounds, then ssthresh = cwnd) when the sysctl
+ *   hystart is on, as Linux's tcp_cubic.c runs HyStart; else, and after
+ *   a loss, NewReno's (cwnd += min(N, SMSS) per ACK).
  * - RTT in W_cubic(t + RTT) (section 4.4) is the least RTT seen (Linux's
  *   delay_min); none yet counts as 0.
  * - t_epoch is the first ACK of congestion avoidance after a loss (or the
@@ -168,7 +171,7 @@ static void xtcp_cubic_cong_avoid(struct xtcp_cc *cc, u32 acked)
 	u64 n, inc;
 
 	if (cc->cwnd < cc->ssthresh) {
-		xtcp_cc_ss_grow(cc, acked);
+		xtcp_cc_hystart_grow(cc, acked);
 		return;
 	}
 	if (!c->epoch_set)
@@ -231,5 +234,6 @@ const struct xtcp_cc_ops xtcp_cubic_ops = {
 	.ssthresh	= xtcp_cubic_ssthresh,
 	.on_rto		= xtcp_cubic_on_rto,
 	.tx_start	= xtcp_cubic_tx_start,
+	.hystart	= true,
 };
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cubic_ops);

@@ -329,6 +329,7 @@ void xtcp_conn_init(struct sock *sk)
 	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
 	xtcp_cc_init_ops(&xs->cc, xs->tcb.snd_mss, xs->cc_ops);
+	xtcp_cc_hystart(&xs->cc, READ_ONCE(xtcp_pernet(sock_net(sk))->hystart));
 }
 
 /*
@@ -351,6 +352,7 @@ void xtcp_established(struct sock *sk)
 	xtcp_pmtu_established(sk);
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
 	xtcp_cc_init_ops(&xs->cc, xs->tcb.snd_mss, xs->cc_ops);
+	xtcp_cc_hystart(&xs->cc, READ_ONCE(xtcp_pernet(sock_net(sk))->hystart));
 	xtcp_rcv_space_init(sk);
 	xtcp_sndbuf_expand(sk);
 	xtcp_keepalive_reset(sk);

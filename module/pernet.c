@@ -50,6 +50,7 @@ static void xtcp_net_defaults(struct xtcp_net *xn)
 	xn->timestamps = 1;		/* as tcp_timestamps */
 	xn->sack = 1;			/* as tcp_sack */
 	xn->recovery = 1;		/* RACK-TLP, as tcp_recovery's bit 0 */
+	xn->hystart = 1;		/* as tcp_cubic's hystart parameter */
 	/*
 	 * congestion_control: NewReno, not Linux's cubic, while the packet
 	 * tests pin NewReno's numbers (README, "Congestion control")

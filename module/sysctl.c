@@ -96,6 +96,7 @@ static struct ctl_table xtcp_sysctl_template[] = {
 	XTCP_SYSCTL(timestamps, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL(sack, SYSCTL_ZERO, SYSCTL_ONE),
 	XTCP_SYSCTL(recovery, SYSCTL_ZERO, SYSCTL_ONE),
+	XTCP_SYSCTL(hystart, SYSCTL_ZERO, SYSCTL_ONE),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct xtcp_net, cc_default),

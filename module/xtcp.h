@@ -339,6 +339,8 @@ enum xtcp_mib {
 	XTCP_MIB_LOSS_PROBES,		/* TLP probes sent (RFC 8985 §7) */
 	XTCP_MIB_LOSS_PROBE_RECOVERY,	/* ...that repaired a tail loss */
 	XTCP_MIB_LOST_RETRANSMIT,	/* a retransmission found lost by RACK */
+	XTCP_MIB_HYSTART_DELAY_DETECT,	/* HyStart++ ended slow start (RFC 9406) */
+	XTCP_MIB_HYSTART_DELAY_CWND,	/* ...the sum of cwnd then, in segments */
 	XTCP_MIB_MAX
 };
 
@@ -421,6 +423,7 @@ struct xtcp_net {
 	int			timestamps;	/* RFC 7323 timestamps: offer, answer */
 	int			sack;		/* RFC 2018 SACK: offer, answer */
 	int			recovery;	/* bit 0: RACK-TLP (tcp_recovery) */
+	int			hystart;	/* HyStart++ for CUBIC (RFC 9406) */
 	/* congestion_control: a new socket's algorithm */
 	const struct xtcp_cc_ops *cc_default;
 

@@ -5,14 +5,19 @@
  * the name back, settable before and after connect), a listener's children
  * taking its choice, the per-namespace sysctl congestion_control, data
  * under netem loss with CUBIC checked by SHA-256, and XTCP_INFO's
- * congestion-control fields (min RTT, delivery rate, cwnd in segments).
+ * congestion-control fields (min RTT, delivery rate, cwnd in segments),
+ * and HyStart++ ending CUBIC's slow start on a path whose queue grows.
  * Each test runs over IPv4 and IPv6 (an address with a colon is IPv6 to
  * the helpers whatever the run's family).
  */
 #include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 
 #include "harness.h"
 #include "stream.h"
@@ -23,6 +28,9 @@
 #endif
 #define CC_NAME_MAX		16	/* TCP_CA_NAME_MAX */
 #define SYSCTL_CC		"/proc/sys/net/xtcp/congestion_control"
+#define SYSCTL_HYSTART		"/proc/sys/net/xtcp/hystart"
+#define SYSCTL_RTO_MIN		"/proc/sys/net/xtcp/rto_min_ms"
+#define SYSCTL_RECOVERY		"/proc/sys/net/xtcp/recovery"
 
 /* loopback, then the ya <-> yb veth pair (run-guest-tests.sh's netns_up) */
 static const char *const lo_ip[2] = { "127.0.0.1", "::1" };
@@ -379,12 +387,252 @@ static void cubic_under_loss(void)
 	CHECK(rc == 0);
 }
 
+/*
+ * Turn the netdev feature @name of @dev in the current namespace on or
+ * off, as ethtool -K does (data_test.c's set_feature(): the bit from the
+ * ETH_SS_FEATURES strings, then ETHTOOL_SFEATURES).  0 or -1.
+ */
+static int set_feature(const char *dev, const char *name, int on)
+{
+	struct {
+		struct ethtool_sset_info hdr;
+		__u32 n;
+	} info = { .hdr = { .cmd = ETHTOOL_GSSET_INFO,
+			    .sset_mask = 1ULL << ETH_SS_FEATURES } };
+	struct ethtool_gstrings *gs = NULL;
+	struct ethtool_sfeatures *sf = NULL;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), r = -1;
+	unsigned int i, blocks;
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	ifr.ifr_data = (void *)&info;
+	if (fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr) || !info.hdr.sset_mask)
+		goto out;
+	gs = calloc(1, sizeof(*gs) + info.n * ETH_GSTRING_LEN);
+	if (!gs)
+		goto out;
+	gs->cmd = ETHTOOL_GSTRINGS;
+	gs->string_set = ETH_SS_FEATURES;
+	gs->len = info.n;
+	ifr.ifr_data = (void *)gs;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		goto out;
+	for (i = 0; i < info.n; i++)
+		if (!strncmp((char *)gs->data + i * ETH_GSTRING_LEN, name,
+			     ETH_GSTRING_LEN))
+			break;
+	if (i == info.n)
+		goto out;
+	blocks = (info.n + 31) / 32;
+	sf = calloc(1, sizeof(*sf) + blocks * sizeof(sf->features[0]));
+	if (!sf)
+		goto out;
+	sf->cmd = ETHTOOL_SFEATURES;
+	sf->size = blocks;
+	sf->features[i / 32].valid = 1U << (i % 32);
+	sf->features[i / 32].requested = on ? 1U << (i % 32) : 0;
+	ifr.ifr_data = (void *)sf;
+	r = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -1 : 0;
+out:
+	free(gs);
+	free(sf);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* vya's segmentation offloads: off, veth cannot pass a super-segment whole */
+static int vya_tso(int on)
+{
+	static const char *const names[] = {
+		"tx-tcp-segmentation", "tx-tcp-ecn-segmentation",
+		"tx-tcp-mangleid-segmentation", "tx-tcp6-segmentation",
+		"tx-sctp-segmentation",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (set_feature("vya", names[i], on))
+			return -1;
+	return 0;
+}
+
+/* An integer sysctl of the current namespace: write @v, 0 or -1. */
+static int set_int(const char *path, int v)
+{
+	char line[16];
+	int fd = open(path, O_WRONLY), n, ok;
+
+	if (fd < 0)
+		return -1;
+	n = snprintf(line, sizeof(line), "%d\n", v);
+	ok = write(fd, line, n) == n;
+	return close(fd) || !ok ? -1 : 0;
+}
+
+/* ...and read it: the value, or -1. */
+static int get_int(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int set_hystart(int on)
+{
+	return set_int(SYSCTL_HYSTART, on);
+}
+
+/*
+ * One CUBIC connection ya -> yb over family @f, with sysctl hystart
+ * @on in ya (the sender's namespace), moving @bytes: the sender's
+ * XTCP_INFO after it into @ci, and how much ya's TCPHystartDelayDetect
+ * and TCPHystartDelayCwnd grew.
+ */
+static void hystart_run(int f, int on, uint64_t bytes, struct xtcp_info *ci,
+			long *exits, long *cwnd)
+{
+	/* what a retransmission came from, printed */
+	static const char *const why[] = {
+		"TCPTimeouts", "TCPLossProbes", "TCPSackRecovery",
+		"TCPDSACKRecv",
+	};
+	long e0, w0, t0, n0[4];
+	unsigned int i;
+	int l, c, a;
+
+	NEED_OK(enter_netns("ya"));
+	NEED_OK(set_hystart(on));
+	e0 = xt_stat("TCPHystartDelayDetect");
+	w0 = xt_stat("TCPHystartDelayCwnd");
+	NEED(e0 >= 0 && w0 >= 0);
+	for (i = 0; i < 4; i++)
+		n0[i] = xt_stat(why[i]);
+	NEED_OK(enter_netns("yb"));
+	l = xt_socket();
+	NEED_OK(l);
+	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 },
+			    sizeof(int)));
+	CHECK_OK(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &(int){ 2 << 20 },
+			    sizeof(int)));
+	CHECK_OK(xt_bind(l, yb_ip[f], xt_port(f * 2 + on)));
+	CHECK_OK(listen(l, 4));
+	NEED_OK(enter_netns("ya"));
+	c = xt_socket();
+	NEED_OK(c);
+	CHECK_OK(set_cc(c, "cubic"));
+	CHECK_OK(setsockopt(c, SOL_SOCKET, SO_SNDBUF, &(int){ 2 << 20 },
+			    sizeof(int)));
+	CHECK_OK(xt_connect(c, yb_ip[f], xt_port(f * 2 + on)));
+	a = accept(l, NULL, NULL);
+	NEED_OK(a);
+	t0 = now_ms();
+	move(c, a, bytes, 41 + f * 2 + on);
+	usleep(200000);		/* the last ACK may be a delayed one */
+	CHECK_OK(get_info(c, ci));
+	*exits = xt_stat("TCPHystartDelayDetect") - e0;
+	*cwnd = xt_stat("TCPHystartDelayCwnd") - w0;
+	printf("# %s hystart=%d: %llu bytes in %ld ms, exits +%ld (cwnd +%ld segments), cwnd %u, ssthresh %u, min_rtt %u us, srtt %u us, retrans %u\n",
+	       yb_ip[f], on, (unsigned long long)bytes, now_ms() - t0, *exits,
+	       *cwnd, ci->xtcpi_snd_cwnd, ci->xtcpi_snd_ssthresh,
+	       ci->xtcpi_min_rtt, ci->xtcpi_srtt, ci->xtcpi_total_retrans);
+	for (i = 0; i < 4; i++)
+		printf("#   %s +%ld\n", why[i], xt_stat(why[i]) - n0[i]);
+	close(c);
+	close(a);
+	close(l);
+}
+
+/*
+ * HyStart++ (RFC 9406) through real sockets: CUBIC from ya to yb, where
+ * vya's netem holds the data to 2 Mbit/s (250 kB/s) after 20 ms, with a
+ * queue of 10000 packets that 1 MB does not fill: no loss, but once cwnd
+ * passes the path's 5 kB (20 ms at 250 kB/s; IW is 14.6 kB) every round
+ * adds to the queue, so the least RTT of a round grows by the round's
+ * growth / 250 kB/s, 20 ms and more for 3 segments or more, over
+ * RttThresh (4 ms to 16 ms).  The ACKs come every second segment (vya's
+ * segmentation offloads are off, so the receiver gets segments, not
+ * super-segments): from the third round on, at least 8 RTT samples a
+ * round.  With hystart on, slow start must end without a loss: ya's
+ * TCPHystartDelayDetect grows (TCPHystartDelayCwnd by at least IW's 10
+ * segments per exit, cwnd having only grown), ssthresh is finite, nothing
+ * was retransmitted.  With it off (256 kB), the counters stay, and
+ * ssthresh stays infinite if no loss (a spurious timeout on a queue
+ * that slow start doubles each round) set it.  Both families.  The test
+ * and its threads run on CPU 0 alone: the segments a super-segment is cut
+ * into enter the receiver's backlog on the CPU that sends them, so
+ * sending from both CPUs can reorder them, and RACK then resends what
+ * was only late (unpinned, one debug run resent 40 and 50 segments of
+ * 1 MB through this queue that drops nothing).  And in ya, for the test,
+ * rto_min_ms 2000 and recovery 0 (no RACK-TLP): a debug guest stalled
+ * longer than the RTO once, after the exit, and resent 23 segments the
+ * peer D-SACKed; with a queue that drops nothing only such stalls can
+ * time out or call for a probe.  The exit itself is counted only while
+ * ssthresh is still the initial one, so no loss response came before it.
+ */
+static void hystart_exit(void)
+{
+	cpu_set_t all, one;
+	int f, rc, rto_min, recovery;
+
+	/* a new qdisc: replace keeps some of an earlier netem's settings */
+	rc = system("ip netns exec yb tc qdisc del dev vyb root 2>/dev/null; "
+		    "ip netns exec ya tc qdisc del dev vya root 2>/dev/null; "
+		    "ip netns exec ya tc qdisc add dev vya root netem "
+		    "delay 20ms rate 2mbit limit 10000");
+	NEED(rc == 0);
+	NEED_OK(sched_getaffinity(0, sizeof(all), &all));
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	NEED_OK(sched_setaffinity(0, sizeof(one), &one));
+	NEED_OK(enter_netns("ya"));
+	NEED_OK(vya_tso(0));
+	rto_min = get_int(SYSCTL_RTO_MIN);
+	recovery = get_int(SYSCTL_RECOVERY);
+	NEED(rto_min > 0 && recovery >= 0);
+	NEED_OK(set_int(SYSCTL_RTO_MIN, 2000));
+	NEED_OK(set_int(SYSCTL_RECOVERY, 0));
+	for (f = 0; f < 2; f++) {
+		struct xtcp_info ci;
+		long exits, cwnd;
+
+		hystart_run(f, 1, 1 << 20, &ci, &exits, &cwnd);
+		CHECK(exits >= 1);
+		CHECK(cwnd >= 10 * exits);
+		CHECK(ci.xtcpi_snd_ssthresh < 0x7fffffff);
+		CHECK(ci.xtcpi_total_retrans == 0);
+
+		hystart_run(f, 0, 256 << 10, &ci, &exits, &cwnd);
+		CHECK(exits == 0);
+		CHECK(cwnd == 0);
+		if (!ci.xtcpi_total_retrans)
+			CHECK(ci.xtcpi_snd_ssthresh == 0xffffffff);
+	}
+	NEED_OK(enter_netns("ya"));
+	CHECK_OK(set_hystart(1));
+	CHECK_OK(set_int(SYSCTL_RTO_MIN, rto_min));
+	CHECK_OK(set_int(SYSCTL_RECOVERY, recovery));
+	CHECK_OK(vya_tso(1));
+	rc = system("ip netns exec ya tc qdisc del dev vya root");
+	CHECK(rc == 0);
+	CHECK_OK(sched_setaffinity(0, sizeof(all), &all));
+}
+
 static const struct xt_test tests[] = {
 	TEST(setsockopt_names),
 	TEST(children_inherit),
 	TEST(sysctl_per_netns),
 	TEST_T(info_fields, 120),
 	TEST_T(cubic_under_loss, 300),
+	TEST_T(hystart_exit, 300),
 };
 
 XT_MAIN("congestion", tests)
