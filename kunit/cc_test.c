@@ -7,7 +7,7 @@
  * said otherwise:
  *
  *   IW = min(10 * SMSS, max(2 * SMSS, 14600))           RFC 6928
- *   slow start: cwnd += min(N, SMSS)                    RFC 5681 (2)
+ *   slow start: cwnd += N, to ssthresh (Linux; RFC 3465 with no L)
  *   avoidance: +SMSS each time bytes_acked reaches cwnd RFC 5681 3.1
  *   loss: ssthresh = max(FlightSize / 2, 2 * SMSS)      RFC 5681 (4)
  *   3rd dupack: cwnd = ssthresh + 3 * SMSS, recover = highest sent
@@ -171,25 +171,37 @@ static void xtcp_cc_slow_start(struct kunit *test)
 
 	xtcp_t_init(&c, SMSS, 1000);
 	xtcp_t_send(&c, 30000);
-	/* 14600 + min(1460, 1460) */
+	/* 14600 + 1460 */
 	KUNIT_EXPECT_EQ(test, xtcp_t_ack(&c, 1460), XTCP_CC_NONE);
 	xtcp_expect_cc(test, &c.cc, 16060, INF, false);
-	/* a delayed ACK of two segments still adds one SMSS */
+	/* a delayed ACK of two segments adds both */
 	xtcp_t_ack(&c, 2920);
-	xtcp_expect_cc(test, &c.cc, 17520, INF, false);
+	xtcp_expect_cc(test, &c.cc, 18980, INF, false);
 	/* less than SMSS adds what it acknowledged */
 	xtcp_t_ack(&c, 500);
-	xtcp_expect_cc(test, &c.cc, 18020, INF, false);
-	/* a stretch ACK of ten segments: one SMSS */
-	xtcp_t_ack(&c, 14600);
 	xtcp_expect_cc(test, &c.cc, 19480, INF, false);
+	/* a stretch ACK of ten segments (a GSO super-segment's): all ten */
+	xtcp_t_send(&c, 14600);
+	xtcp_t_ack(&c, 14600);
+	xtcp_expect_cc(test, &c.cc, 34080, INF, false);
 	KUNIT_EXPECT_EQ(test, c.cc.bytes_acked, 0);
 
-	/* SMSS 536: IW 5360, + min(1072, 536) */
+	/* SMSS 536: IW 5360, + 1072 */
 	xtcp_t_init(&c, 536, 1000);
 	xtcp_t_send(&c, 5360);
 	xtcp_t_ack(&c, 1072);
-	xtcp_expect_cc(test, &c.cc, 5896, INF, false);
+	xtcp_expect_cc(test, &c.cc, 6432, INF, false);
+
+	/* a stretch ACK stops at ssthresh: 14600 + min(14600, 2000) */
+	xtcp_t_init(&c, SMSS, 1000);
+	xtcp_t_send(&c, 30000);
+	c.cc.ssthresh = 16600;
+	xtcp_t_ack(&c, 14600);
+	xtcp_expect_cc(test, &c.cc, 16600, 16600, false);
+	/* ...or goes one SMSS past cwnd when ssthresh is closer */
+	c.cc.cwnd = 16000;
+	xtcp_t_ack(&c, 14600);
+	xtcp_expect_cc(test, &c.cc, 17460, 16600, false);
 }
 
 /*
@@ -583,23 +595,25 @@ static void xtcp_cc_recover_after_timeout(struct kunit *test)
 	xtcp_t_timeout(&c);
 	recover = c.cc.recover;
 	xtcp_t_ack(&c, 2920);
-	xtcp_expect_cc(test, &c.cc, 2920, 7300, false);
+	xtcp_expect_cc(test, &c.cc, 4380, 7300, false);
 	xtcp_expect_dupacks(test, &c, 3, XTCP_CC_NONE);
-	xtcp_expect_cc(test, &c.cc, 2920, 7300, false);
+	xtcp_expect_cc(test, &c.cc, 4380, 7300, false);
 
-	/* up to recover + 1: everything sent before the timeout */
+	/* up to recover + 1: everything sent before the timeout; slow start
+	 * stops at ssthresh
+	 */
 	xtcp_t_ack(&c, 11680);
 	KUNIT_EXPECT_EQ(test, c.una, recover + 1);
-	xtcp_expect_cc(test, &c.cc, 4380, 7300, false);
+	xtcp_expect_cc(test, &c.cc, 7300, 7300, false);
 	KUNIT_EXPECT_TRUE(test, c.cc.recover_pending);
 	xtcp_t_send(&c, 5840);
 	xtcp_expect_dupacks(test, &c, 3, XTCP_CC_NONE);
-	xtcp_expect_cc(test, &c.cc, 4380, 7300, false);
+	xtcp_expect_cc(test, &c.cc, 7300, 7300, false);
 
-	/* beyond recover: 4380 + 1460 in slow start */
+	/* beyond recover: congestion avoidance counts 1460 */
 	xtcp_t_ack(&c, 1460);
 	KUNIT_EXPECT_FALSE(test, c.cc.recover_pending);
-	xtcp_expect_cc(test, &c.cc, 5840, 7300, false);
+	xtcp_expect_cc(test, &c.cc, 7300, 7300, false);
 	/* 4380 in flight: ssthresh max(2190, 2920), cwnd 2920 + 4380 */
 	xtcp_expect_fast_retransmit(test, &c);
 	xtcp_expect_cc(test, &c.cc, 7300, 2920, true);

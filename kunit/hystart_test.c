@@ -98,8 +98,8 @@ static void xtcp_hystart_rounds(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, xtcp_hystart_round(&h, 100, 5000));
 	KUNIT_EXPECT_TRUE(test, h.round_set);
 	KUNIT_EXPECT_EQ(test, h.window_end, 5000U);
-	xtcp_hystart_grow(&h, MSS, MSS, 30000);
-	xtcp_hystart_grow(&h, MSS, MSS, 20000);
+	xtcp_hystart_grow(&h, MSS, 30000);
+	xtcp_hystart_grow(&h, MSS, 20000);
 	KUNIT_EXPECT_EQ(test, h.cur_min_us, 20000U);
 	KUNIT_EXPECT_EQ(test, h.samples, (u8)2);
 	/* below windowEnd: the same round */
@@ -117,7 +117,7 @@ static void xtcp_hystart_rounds(struct kunit *test)
 	xtcp_hystart_init(&h, true);
 	xtcp_hystart_round(&h, 0xfffff000, 0x800);
 	KUNIT_EXPECT_EQ(test, h.window_end, 0x800U);
-	xtcp_hystart_grow(&h, MSS, MSS, 7000);
+	xtcp_hystart_grow(&h, MSS, 7000);
 	xtcp_hystart_round(&h, 0xfffffc00, 0x1000);
 	KUNIT_EXPECT_EQ(test, h.window_end, 0x800U);
 	xtcp_hystart_round(&h, 0x900, 0x1000);
@@ -182,9 +182,9 @@ static void xtcp_hystart_css_growth(struct kunit *test)
 	/* an ACK of half a segment: 500 / 4 */
 	xtcp_cc_on_ack(&t.cc, t.una + 500, 500, t.nxt - t.una - 500);
 	KUNIT_EXPECT_EQ(test, t.cc.cwnd, 52125U);
-	/* of three: at most SMSS counts (L = 1), / 4 */
+	/* of three: all three count (xtcp_cc_ss_inc()), / 4 */
 	xtcp_cc_on_ack(&t.cc, t.una + 3500, 3000, t.nxt - t.una - 3500);
-	KUNIT_EXPECT_EQ(test, t.cc.cwnd, 52375U);
+	KUNIT_EXPECT_EQ(test, t.cc.cwnd, 52875U);
 	KUNIT_EXPECT_EQ(test, t.cc.ssthresh, XTCP_CC_SSTHRESH_INF);
 }
 
@@ -265,10 +265,10 @@ static bool xtcp_t_hs_rise(u32 last, u32 cur)
 	xtcp_hystart_init(&h, true);
 	xtcp_hystart_round(&h, 0, 100);
 	for (i = 0; i < 8; i++)
-		xtcp_hystart_grow(&h, MSS, MSS, last);
+		xtcp_hystart_grow(&h, MSS, last);
 	xtcp_hystart_round(&h, 100, 200);
 	for (i = 0; i < 8; i++)
-		xtcp_hystart_grow(&h, MSS, MSS, cur);
+		xtcp_hystart_grow(&h, MSS, cur);
 	return h.state == XTCP_HYSTART_CSS;
 }
 
@@ -301,7 +301,7 @@ static void xtcp_hystart_thresh(struct kunit *test)
 		xtcp_hystart_round(&h, 0, 100);
 		xtcp_hystart_round(&h, 100, 200);
 		for (i = 0; i < 20; i++)
-			xtcp_hystart_grow(&h, MSS, MSS, 1000000);
+			xtcp_hystart_grow(&h, MSS, 1000000);
 		KUNIT_EXPECT_EQ(test, h.state, (u8)XTCP_HYSTART_SS);
 	}
 }
@@ -315,26 +315,26 @@ static void xtcp_hystart_few_samples(struct kunit *test)
 	xtcp_hystart_init(&h, true);
 	xtcp_hystart_round(&h, 0, 100);
 	for (i = 0; i < 8; i++)
-		xtcp_hystart_grow(&h, MSS, MSS, 10000);
+		xtcp_hystart_grow(&h, MSS, 10000);
 	xtcp_hystart_round(&h, 100, 200);
 	/* 7 samples and many ACKs without one */
 	for (i = 0; i < 7; i++)
-		KUNIT_EXPECT_EQ(test, xtcp_hystart_grow(&h, MSS, MSS, 900000),
+		KUNIT_EXPECT_EQ(test, xtcp_hystart_grow(&h, MSS, 900000),
 				(u32)MSS);
 	for (i = 0; i < 30; i++)
-		xtcp_hystart_grow(&h, MSS, MSS, 0);
+		xtcp_hystart_grow(&h, MSS, 0);
 	KUNIT_EXPECT_EQ(test, h.samples, (u8)7);
 	KUNIT_EXPECT_EQ(test, h.state, (u8)XTCP_HYSTART_SS);
 	/* the 8th */
-	xtcp_hystart_grow(&h, MSS, MSS, 900000);
+	xtcp_hystart_grow(&h, MSS, 900000);
 	KUNIT_EXPECT_EQ(test, h.state, (u8)XTCP_HYSTART_CSS);
 	/* in CSS, too: 7 low samples do not resume slow start */
 	xtcp_hystart_round(&h, 200, 300);
 	for (i = 0; i < 7; i++)
-		KUNIT_EXPECT_EQ(test, xtcp_hystart_grow(&h, MSS, MSS, 10000),
+		KUNIT_EXPECT_EQ(test, xtcp_hystart_grow(&h, MSS, 10000),
 				(u32)MSS / 4);
 	KUNIT_EXPECT_EQ(test, h.state, (u8)XTCP_HYSTART_CSS);
-	xtcp_hystart_grow(&h, MSS, MSS, 10000);
+	xtcp_hystart_grow(&h, MSS, 10000);
 	KUNIT_EXPECT_EQ(test, h.state, (u8)XTCP_HYSTART_SS);
 }
 

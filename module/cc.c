@@ -14,10 +14,12 @@
  * - Initial window: RFC 6928 section 2, min(10 * SMSS, max(2 * SMSS,
  *   14600)); ssthresh starts "arbitrarily high" (RFC 5681 section 3.1) as
  *   U32_MAX, which no computed ssthresh (at most 2^31) can equal.
- * - Slow start (cwnd < ssthresh): cwnd += min(N, SMSS) per ACK of N new
- *   bytes, RFC 5681 (2), that is L = 1 SMSS; RFC 3465's L = 2 SMSS is
- *   experimental.  Like RFC 5681, cwnd is not cut at ssthresh, so the last
- *   increment may overshoot it by less than SMSS.
+ * - Slow start (cwnd < ssthresh): cwnd += N per ACK of N new bytes, as
+ *   Linux counts every segment acknowledged (RFC 3465 byte counting with
+ *   no limit L; RFC 5681 (2)'s min(N, SMSS) is L = 1 SMSS, which behind
+ *   a receiver acknowledging GSO super-segments hardly grows cwnd at all),
+ *   up to ssthresh; like RFC 5681, the last increment may overshoot
+ *   ssthresh by less than SMSS (xtcp_cc_ss_inc()).
  * - cwnd == ssthresh: congestion avoidance (RFC 5681 allows either).
  * - Congestion avoidance: byte counting, RFC 5681 section 3.1's
  *   recommendation, in RFC 3465 section 2.1's order: bytes_acked += N, and
@@ -221,9 +223,10 @@ void xtcp_cc_hystart_grow(struct xtcp_cc *cc, u32 acked)
 		xtcp_cc_ss_grow(cc, acked);
 		return;
 	}
-	cc->cwnd = xtcp_cc_add(cc->cwnd, xtcp_hystart_grow(&cc->hs, acked,
-							   cc->mss,
-							   cc->rtt_us));
+	cc->cwnd = xtcp_cc_add(cc->cwnd,
+			       xtcp_hystart_grow(&cc->hs,
+						 xtcp_cc_ss_inc(cc, acked),
+						 cc->rtt_us));
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_hystart_grow);
 

@@ -137,10 +137,25 @@ static inline u32 xtcp_cc_add(u32 a, u32 b)
 	return a > U32_MAX - b ? U32_MAX : a + b;
 }
 
-/* RFC 5681 (2): slow start, cwnd += min(N, SMSS) for an ACK of N bytes */
+/*
+ * Slow start's growth for an ACK of N bytes: N, every segment it
+ * acknowledges (Linux's tcp_slow_start(), RFC 3465 with no limit L), but
+ * no further than ssthresh or one SMSS, whichever is more (RFC 5681's last
+ * step may overshoot ssthresh by less than SMSS).  RFC 5681 (2)'s
+ * min(N, SMSS) grows cwnd by one SMSS per ACK: behind a receiver that
+ * acknowledges each GSO super-segment (45 segments at MTU 1500) at once,
+ * that is 2% a round trip, not slow start at all.
+ */
+static inline u32 xtcp_cc_ss_inc(const struct xtcp_cc *cc, u32 acked)
+{
+	u32 room = cc->ssthresh > cc->cwnd ? cc->ssthresh - cc->cwnd : 0;
+
+	return min(acked, max(room, cc->mss));
+}
+
 static inline void xtcp_cc_ss_grow(struct xtcp_cc *cc, u32 acked)
 {
-	cc->cwnd = xtcp_cc_add(cc->cwnd, min(acked, cc->mss));
+	cc->cwnd = xtcp_cc_add(cc->cwnd, xtcp_cc_ss_inc(cc, acked));
 }
 
 #endif /* _XTCP_CC_H */

@@ -97,17 +97,14 @@ bool xtcp_hystart_round(struct xtcp_hystart *h, u32 ack, u32 snd_nxt)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_hystart_round);
 
 /*
- * An ACK of @acked new bytes in slow start, SMSS @mss, with the RTT
- * sample @rtt_us (0: none).  Return: what cwnd grows by, min(N, SMSS)
- * in slow start, a quarter of it in CSS (as the state was before this
+ * An ACK in slow start that would grow cwnd by @inc (xtcp_cc_ss_inc()),
+ * with the RTT sample @rtt_us (0: none).  Return: what cwnd grows by,
+ * @inc in slow start, a quarter of it in CSS (as the state was before this
  * ACK's sample); then the sample is taken and may move slow start to
  * CSS or CSS back to slow start (section 4.2).
  */
-u32 xtcp_hystart_grow(struct xtcp_hystart *h, u32 acked, u32 mss,
-		      u32 rtt_us)
+u32 xtcp_hystart_grow(struct xtcp_hystart *h, u32 inc, u32 rtt_us)
 {
-	u32 inc = min(acked, mss);
-
 	if (h->state == XTCP_HYSTART_OFF)
 		return inc;
 	if (h->state == XTCP_HYSTART_CSS)

@@ -43,7 +43,6 @@ struct xtcp_hystart {
 void xtcp_hystart_init(struct xtcp_hystart *h, bool on);
 u32 xtcp_hystart_rtt_thresh(u32 last_min_us);
 bool xtcp_hystart_round(struct xtcp_hystart *h, u32 ack, u32 snd_nxt);
-u32 xtcp_hystart_grow(struct xtcp_hystart *h, u32 acked, u32 mss,
-		      u32 rtt_us);
+u32 xtcp_hystart_grow(struct xtcp_hystart *h, u32 inc, u32 rtt_us);
 
 #endif /* _XTCP_HYSTART_H */
