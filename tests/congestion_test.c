@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <sys/ioctl.h>
 
+#include "ethtool_util.h"
 #include "harness.h"
 #include "stream.h"
 #include "xtcp_util.h"
@@ -387,62 +388,6 @@ static void cubic_under_loss(void)
 	CHECK(rc == 0);
 }
 
-/*
- * Turn the netdev feature @name of @dev in the current namespace on or
- * off, as ethtool -K does (data_test.c's set_feature(): the bit from the
- * ETH_SS_FEATURES strings, then ETHTOOL_SFEATURES).  0 or -1.
- */
-static int set_feature(const char *dev, const char *name, int on)
-{
-	struct {
-		struct ethtool_sset_info hdr;
-		__u32 n;
-	} info = { .hdr = { .cmd = ETHTOOL_GSSET_INFO,
-			    .sset_mask = 1ULL << ETH_SS_FEATURES } };
-	struct ethtool_gstrings *gs = NULL;
-	struct ethtool_sfeatures *sf = NULL;
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), r = -1;
-	unsigned int i, blocks;
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	ifr.ifr_data = (void *)&info;
-	if (fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr) || !info.hdr.sset_mask)
-		goto out;
-	gs = calloc(1, sizeof(*gs) + info.n * ETH_GSTRING_LEN);
-	if (!gs)
-		goto out;
-	gs->cmd = ETHTOOL_GSTRINGS;
-	gs->string_set = ETH_SS_FEATURES;
-	gs->len = info.n;
-	ifr.ifr_data = (void *)gs;
-	if (ioctl(fd, SIOCETHTOOL, &ifr))
-		goto out;
-	for (i = 0; i < info.n; i++)
-		if (!strncmp((char *)gs->data + i * ETH_GSTRING_LEN, name,
-			     ETH_GSTRING_LEN))
-			break;
-	if (i == info.n)
-		goto out;
-	blocks = (info.n + 31) / 32;
-	sf = calloc(1, sizeof(*sf) + blocks * sizeof(sf->features[0]));
-	if (!sf)
-		goto out;
-	sf->cmd = ETHTOOL_SFEATURES;
-	sf->size = blocks;
-	sf->features[i / 32].valid = 1U << (i % 32);
-	sf->features[i / 32].requested = on ? 1U << (i % 32) : 0;
-	ifr.ifr_data = (void *)sf;
-	r = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -1 : 0;
-out:
-	free(gs);
-	free(sf);
-	if (fd >= 0)
-		close(fd);
-	return r;
-}
-
 /* vya's segmentation offloads: off, veth cannot pass a super-segment whole */
 static int vya_tso(int on)
 {
@@ -451,12 +396,8 @@ static int vya_tso(int on)
 		"tx-tcp-mangleid-segmentation", "tx-tcp6-segmentation",
 		"tx-sctp-segmentation",
 	};
-	unsigned int i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (set_feature("vya", names[i], on))
-			return -1;
-	return 0;
+	return set_features("vya", names, sizeof(names) / sizeof(names[0]), on);
 }
 
 /* An integer sysctl of the current namespace: write @v, 0 or -1. */
