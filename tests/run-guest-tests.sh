@@ -300,9 +300,9 @@ netns_up() {
 }
 netns_down() { for ns in xa xb xc xd ya yb; do ip netns del $ns 2>/dev/null; done; }
 
-# Ephemeral ports from 50000 up in namespace $1 ("-": this one), above
-# make install with DESTDIR (the root is read-only): the layout, the
-# aliases depmod indexed, and make uninstall taking it all away again.
+# make install with DESTDIR (a tree of its own, though the guest's root is
+# a writable tmpfs overlay of the host's): the layout, the aliases depmod
+# indexed, and make uninstall taking it all away again.
 install_destdir=/tmp/xtcp-destdir
 install_layout() {
 	local d=$install_destdir rel=$(uname -r) f
@@ -410,6 +410,7 @@ dkms_install() {
 	return $rc
 }
 
+# Ephemeral ports from 50000 up in namespace $1 ("-": this one), above
 # every fixed port the tests bind: a client's TIME_WAIT entry holds its
 # port, and a bind() without SO_REUSEADDR to it fails, as on TCP.
 ephemeral_high() {
