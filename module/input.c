@@ -296,33 +296,6 @@ static void xtcp_ts_rtt(struct sock *sk, const struct xtcp_seg *seg)
 			   READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
 }
 
-/*
- * HyStart++ (RFC 9406) wants an RTT sample with every ACK of new data in
- * slow start: the ACK's last byte (SND.UNA - 1) is in the newest segment
- * it acknowledges, sent at that skb's xmit_us (RACK's per-segment time,
- * the same for every piece of a super-segment); none if that was sent
- * more than once (Karn).  Before xtcp_clean_acked() frees the skb.
- */
-static void xtcp_ack_rtt_sample(struct sock *sk)
-{
-	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 una = xs->tcb.snd_una, rtt;
-	struct sk_buff *skb, *last = NULL;
-
-	if (!xtcp_cc_hystart_active(&xs->cc))
-		return;
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		if (skb == xs->send_head || !xtcp_seq_before(xtcp_skb_seq(skb), una))
-			break;
-		last = skb;
-	}
-	if (!last || (XTCP_SKB_CB(last)->rack & XTCP_RACK_RETRANS))
-		return;
-	rtt = (u32)ktime_to_us(ktime_get()) - XTCP_SKB_CB(last)->xmit_us;
-	if ((s32)rtt >= 0)
-		xtcp_cc_rtt_sample(&xs->cc, max(rtt, 1U));
-}
-
 /* What congestion control reported for the ACK it took: the counters. */
 static void xtcp_ack_cc_events(struct sock *sk)
 {
@@ -480,7 +453,6 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	if (ev & XTCP_EV_ACKED && xtcp_state_sends(prior_state) &&
 	    !(ev & XTCP_EV_ESTABLISHED)) {
 		xtcp_ts_rtt(sk, seg);
-		xtcp_ack_rtt_sample(sk);
 		xtcp_clean_acked(sk, prior_una);
 		xtcp_ack_cc_events(sk);
 	} else if (dupack) {

@@ -775,21 +775,30 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	u32 una = tcb->snd_una;
 	u64 now = xtcp_now_us();
 	struct sk_buff *skb;
-	bool recovering;
+	bool recovering, timed = false;
+	u32 sent_us = 0;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != xs->send_head) {
-		if (xtcp_seq_after(xtcp_skb_end_seq(skb), una)) {
-			/* partly acknowledged: keep the rest (and the FIN) */
-			u32 done = una - xtcp_skb_seq(skb);
+		bool partial = xtcp_seq_after(xtcp_skb_end_seq(skb), una);
 
-			if (xtcp_seq_after(una, xtcp_skb_seq(skb)) &&
-			    !xtcp_trim_head(sk, skb, done))
+		if (partial && !xtcp_seq_after(una, xtcp_skb_seq(skb)))
+			break;
+		/* the newest segment acknowledged: its send time, Karn's rule */
+		sent_us = XTCP_SKB_CB(skb)->xmit_us;
+		timed = !(XTCP_SKB_CB(skb)->rack & XTCP_RACK_RETRANS);
+		if (partial) {
+			/* partly acknowledged: keep the rest (and the FIN) */
+			if (!xtcp_trim_head(sk, skb, una - xtcp_skb_seq(skb)))
 				XTCP_SKB_CB(skb)->seg.seq = una;
 			break;
 		}
 		__skb_unlink(skb, &sk->sk_write_queue);
 		xtcp_free_queued(sk, skb);
 	}
+	/* HyStart++ (RFC 9406) takes an RTT sample from every ACK */
+	if (timed && (s32)((u32)now - sent_us) >= 0 &&
+	    xtcp_cc_hystart_active(&xs->cc))
+		xtcp_cc_rtt_sample(&xs->cc, max((u32)now - sent_us, 1U));
 	xs->bytes_acked += una - prior_una;
 	xtcp_delivery_sample(xs, now);
 	/* something got through: an ICMP error before is stale (tcp_ack()) */
