@@ -379,7 +379,10 @@ static void cubic_under_loss(void)
 			close(c);
 			close(a);
 			close(l);
-		} while (++round < 5 && !ci.xtcpi_total_retrans);
+		/* until a loss was taken as one: a tail loss probe alone
+		 * resends without touching ssthresh
+		 */
+		} while (++round < 5 && ci.xtcpi_snd_ssthresh >= 0x7fffffff);
 		CHECK(ci.xtcpi_total_retrans > 0);
 		CHECK(ci.xtcpi_snd_ssthresh < 0x7fffffff);
 	}
