@@ -78,7 +78,7 @@ static enum xtcp_cc_action xtcp_t_ack(struct xtcp_t_conn *c, u32 bytes)
 
 static enum xtcp_cc_action xtcp_t_dupack(struct xtcp_t_conn *c)
 {
-	return xtcp_cc_on_dupack(&c->cc, xtcp_t_flight(c), c->nxt);
+	return xtcp_cc_on_dupack(&c->cc, xtcp_t_flight(c), c->nxt, true);
 }
 
 static void xtcp_t_timeout(struct xtcp_t_conn *c)
@@ -340,6 +340,34 @@ static void xtcp_cc_fast_retransmit(struct kunit *test)
 	}
 	xtcp_expect_cc(test, &c.cc, 21900, 7300, true);
 	KUNIT_EXPECT_EQ(test, c.cc.recover, p->iss + 14600);
+}
+
+/*
+ * With RACK deciding losses (@dupthresh false) no number of duplicate
+ * ACKs starts recovery: cwnd and ssthresh stay, the count still allows
+ * limited transmit; in a recovery RACK started, each still inflates cwnd.
+ */
+static void xtcp_cc_dupacks_without_dupthresh(struct kunit *test)
+{
+	struct xtcp_t_conn c;
+	int i;
+
+	xtcp_t_init(&c, SMSS, 1000);
+	xtcp_t_send(&c, 14600);
+	for (i = 1; i <= 10; i++)
+		KUNIT_EXPECT_EQ(test, xtcp_cc_on_dupack(&c.cc, xtcp_t_flight(&c),
+							c.nxt, false),
+				XTCP_CC_NONE);
+	xtcp_expect_cc(test, &c.cc, 14600, INF, false);
+	KUNIT_EXPECT_EQ(test, c.cc.dupacks, 10);
+	c.cc.dupacks = 1;
+	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), 14600 + 1460);
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_enter_recovery(&c.cc, xtcp_t_flight(&c),
+						       c.nxt));
+	xtcp_expect_cc(test, &c.cc, 11680, 7300, true);
+	KUNIT_EXPECT_EQ(test, xtcp_cc_on_dupack(&c.cc, xtcp_t_flight(&c), c.nxt,
+						false), XTCP_CC_NONE);
+	xtcp_expect_cc(test, &c.cc, 11680 + 1460, 7300, true);
 }
 
 /* ssthresh = max(FlightSize / 2, 2 * SMSS), cwnd = ssthresh + 3 * SMSS */
@@ -757,6 +785,7 @@ static struct kunit_case xtcp_cc_test_cases[] = {
 	KUNIT_CASE(xtcp_cc_avoidance_stretch),
 	KUNIT_CASE_PARAM(xtcp_cc_fast_retransmit, xtcp_cc_nums_gen_params),
 	KUNIT_CASE(xtcp_cc_fast_retransmit_ssthresh),
+	KUNIT_CASE(xtcp_cc_dupacks_without_dupthresh),
 	KUNIT_CASE(xtcp_cc_dupacks_reset),
 	KUNIT_CASE(xtcp_cc_avoidance_count_reset),
 	KUNIT_CASE_PARAM(xtcp_cc_partial_ack, xtcp_cc_nums_gen_params),

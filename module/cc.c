@@ -317,11 +317,15 @@ bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_enter_recovery);
 
 /*
- * A duplicate ACK.  Return: XTCP_CC_FAST_RETRANSMIT on the third when the
- * recover rule lets it start fast recovery.
+ * A duplicate ACK.  @dupthresh: counting them detects loss (RFC 5681);
+ * false when RACK does (RFC 8985 §3.4: RACK replaces DupThresh, as
+ * Linux's tcp_time_to_recover() with RACK on), and they only inflate
+ * cwnd in recovery and allow limited transmit.  Return:
+ * XTCP_CC_FAST_RETRANSMIT on the third when the recover rule lets it
+ * start fast recovery.
  */
 enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
-				      u32 snd_nxt)
+				      u32 snd_nxt, bool dupthresh)
 {
 	if (cc->dupacks < U8_MAX)
 		cc->dupacks++;
@@ -331,7 +335,8 @@ enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
 		return XTCP_CC_NONE;
 	}
 	/* RFC 6582 3.2 step 2: not while the ACK is within recover */
-	if (cc->dupacks != XTCP_CC_DUPTHRESH || cc->recover_pending)
+	if (!dupthresh || cc->dupacks != XTCP_CC_DUPTHRESH ||
+	    cc->recover_pending)
 		return XTCP_CC_NONE;
 	/* RFC 5681 3.2 steps 2 and 3 */
 	xtcp_cc_enter_recovery(cc, flight, snd_nxt);

@@ -122,7 +122,7 @@ void xtcp_cc_hystart_grow(struct xtcp_cc *cc, u32 acked);
 enum xtcp_cc_action xtcp_cc_on_ack(struct xtcp_cc *cc, u32 ack, u32 acked,
 				   u32 flight);
 enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
-				      u32 snd_nxt);
+				      u32 snd_nxt, bool dupthresh);
 void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt);
 void xtcp_cc_on_probe_recovery(struct xtcp_cc *cc, u32 flight);
 bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight, u32 snd_nxt);

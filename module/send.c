@@ -662,7 +662,10 @@ int xtcp_data_rto(struct sock *sk)
 /*
  * A duplicate ACK (RFC 5681 §2): the third starts fast retransmit and
  * NewReno's fast recovery (RFC 6582); later ones inflate cwnd, which may
- * let new data go (the caller pushes).
+ * let new data go (the caller pushes).  With RACK on, RACK alone marks
+ * losses and starts recovery (RFC 8985 §3.4, Linux's tcp_time_to_recover()
+ * and tcp_identify_packet_loss()): counting duplicate ACKs would take
+ * each reordering of three segments for a loss.
  */
 void xtcp_dupack(struct sock *sk)
 {
@@ -670,6 +673,12 @@ void xtcp_dupack(struct sock *sk)
 	struct xtcp_tcb *tcb = &xs->tcb;
 	bool recovering = xs->cc.in_recovery;
 
+	if (xtcp_rack_on(sk)) {
+		xtcp_cc_on_dupack(&xs->cc, tcb->snd_nxt - tcb->snd_una,
+				  tcb->snd_nxt, false);
+		xtcp_rack_after_ack(sk);
+		return;
+	}
 	/*
 	 * RFC 6675 §5: with SACK, recovery also starts when the scoreboard
 	 * says SND.UNA IsLost(), before the third duplicate ACK: this one
@@ -680,7 +689,7 @@ void xtcp_dupack(struct sock *sk)
 	    xtcp_sack_is_lost(&xs->sack_sb, tcb->snd_una, tcb->snd_mss))
 		xs->cc.dupacks = XTCP_CC_DUPTHRESH - 1;
 	if (xtcp_cc_on_dupack(&xs->cc, tcb->snd_nxt - tcb->snd_una,
-			      tcb->snd_nxt) == XTCP_CC_FAST_RETRANSMIT) {
+			      tcb->snd_nxt, true) == XTCP_CC_FAST_RETRANSMIT) {
 		if (!xs->sack_ok) {
 			xtcp_retransmit_una(sk);
 			return;
@@ -811,11 +820,12 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	recovering = xs->cc.in_recovery;
 	xtcp_cc_clock(&xs->cc, now, xs->rtt.min_rtt_us);
 	if (xtcp_cc_on_ack(&xs->cc, una, una - prior_una,
-			   tcb->snd_nxt - una) == XTCP_CC_PARTIAL_ACK) {
+			   tcb->snd_nxt - una) == XTCP_CC_PARTIAL_ACK &&
+	    !xtcp_rack_on(sk)) {
 		/*
 		 * With SACK the holes the scoreboard calls lost; SND.UNA's
 		 * segment as NewReno would only if none is and it was not
-		 * resent in this recovery yet
+		 * resent in this recovery yet.  (With RACK, what it marks.)
 		 */
 		if (!xs->sack_ok)
 			xtcp_retransmit_una(sk);

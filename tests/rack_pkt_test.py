@@ -15,6 +15,7 @@ the tests whose "rack: NAME" contains it; "--list [FILTER]" prints
 """
 import errno
 import sys
+import time
 
 import wire_pkt_test as w
 from wire_pkt_test import ACK, RST, SYN, LOCAL, PEER
@@ -245,9 +246,55 @@ def rack_lost_retransmit(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
 
 
+def rack_reordering_waits(ctx):
+    """Once reordering was seen (RFC 8985 §6.2 step 3), three duplicate
+    ACKs SACKing 3-5 do not make 2 lost at once: RACK waits min_RTT / 4
+    more (§6.2 step 4), where duplicate-ACK counting (RFC 6675) resends at
+    the third; the ACK of all that follows at once says 2 was only late.
+    The peer answers 0.8 s late (so the wait is 200 ms).  Flight 0, one
+    segment, gives the RTT.  Flight 1: 3 SACKed, then all ACKed (2 came
+    after 3: reordering seen).  Flight 2: 1 ACKed, three duplicate ACKs
+    SACK 3, 3-4, 3-5, then all ACKed.  Nothing goes again, no recovery is
+    counted.  The module that counted duplicate ACKs beside RACK resent 2
+    at the third."""
+    lport, pport, y = 46312, 56312, 6000000
+    rtt = 0.8
+    match = w.conn(lport, pport)
+    with w.Sysctls(**SLOW_RTO):
+        before = w.stats()
+        c, iss1 = opened(ctx, lport, pport, y)
+        for flight, segs, sacks in ((0, 1, 0), (1, 5, 1), (2, 5, 3)):
+            ctx.eq(c.send(bytes(segs * 1000)), segs * 1000,
+                   "send flight %d" % flight)
+            d = data_segs(ctx, match, segs, "flight %d" % flight)
+            end = [(g.seq + len(g.payload)) & M32 for g in d]
+            time.sleep(rtt)
+            acks = [w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
+                            window=65535)]
+            for k in range(sacks):
+                acks.append(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
+                                    window=65535,
+                                    options=sack_opt([(d[2].seq, end[2 + k])])))
+            acks.append(w.build(pport, lport, ACK, seq=y + 1, ack=end[-1],
+                                window=65535))
+            for a in acks:
+                ctx.tun.send(a)
+            got = [g for g in ctx.tun.collect(match, 0.5) if g.payload]
+            i = c.info()
+            ctx.note("after flight %d: srtt %d us, min_rtt %d us" %
+                     (flight, i["srtt"], i["min_rtt"]))
+            ctx.check(not got, "flight %d: want nothing resent, got %s" %
+                      (flight, show(got, iss1)))
+        after = w.stats()
+        for name in ("TCPSackRecovery", "TCPFastRetrans", "TCPLossProbes"):
+            ctx.eq(delta(before, after, name), 0, name)
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
 TESTS = [
     rack_one_sack_marks_lost,
     rack_lost_retransmit,
+    rack_reordering_waits,
     tlp_tail_drop_probe,
     tlp_new_data_probe,
     tlp_off,
