@@ -94,6 +94,14 @@ static void xtcp_rack_reo_wnd_case(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd(&r, true, true, 25000), 5000u);
 	/* at most SRTT */
 	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd(&r, false, false, 3000), 3000u);
+	/* a D-SACK is reordering seen too */
+	r.reo_seen = false;
+	xtcp_rack_dsack(&r, s, s + 10 * MSS);
+	KUNIT_EXPECT_TRUE(test, r.reo_seen);
+	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd(&r, true, true, 25000), 10000u);
+	xtcp_rack_init(&r);
+	xtcp_rack_update(&r, t, s + MSS, false, t + 20000);
+	r.reo_seen = true;
 	/* a D-SACK widens it once per round */
 	xtcp_rack_dsack(&r, s, s + 10 * MSS);
 	KUNIT_EXPECT_EQ(test, xtcp_rack_reo_wnd(&r, false, false, 25000), 10000u);

@@ -68,10 +68,16 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_rack_update);
  * RFC 8985 §6.2 step 4: a D-SACK says a retransmission was spurious, the
  * window too small: widen it by min_RTT/4, once per round trip (until
  * SND.UNA passes what was SND.NXT at the last widening), and keep it for
- * XTCP_RACK_REO_PERSIST recoveries.
+ * XTCP_RACK_REO_PERSIST recoveries.  It is also reordering seen (step
+ * 3): the original arrived, after the sender gave up on it.  Without
+ * that, a late original that RACK had already resent never sets
+ * reo_seen (step 3 skips retransmitted segments), and the window stays 0
+ * in recovery however many D-SACKs come; Linux's tcp_sacktag_one() takes
+ * a D-SACKed retransmission as reordering in the same way.
  */
 void xtcp_rack_dsack(struct xtcp_rack *r, u32 una, u32 snd_nxt)
 {
+	r->reo_seen = true;
 	if (r->dsack_round_set && xtcp_seq_before(una, r->dsack_round))
 		return;
 	if (r->reo_mult < U8_MAX)
