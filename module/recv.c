@@ -356,8 +356,13 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb, unsigned int *fin_ev)
 	xs->bytes_received += tcb->rcv_nxt - before;
 	xtcp_rcv_rtt_measure(sk);
 	xs->ack_pending += tcb->rcv_nxt - before;
+	/*
+	 * at once: every second full segment, or data that filled all
+	 * (the queue drained) or part of a gap (out-of-order data is still
+	 * held), RFC 5681 §4.2, as __tcp_ack_snd_check()
+	 */
 	now = xs->ack_pending >= min(2 * xtcp_rcv_mss(xs), tcb->rcv_wnd / 2) ||
-	      tcb->rcv_nxt - before != seg->len;
+	      tcb->rcv_nxt - before != seg->len || !xtcp_ofo_empty(&xs->ofo);
 	/* XTCP_QUICKACK: the next segments are ACKed at once */
 	if (xs->quickack && !now) {
 		xs->quickack--;

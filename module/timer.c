@@ -168,8 +168,10 @@ static void xtcp_persist_timeout(struct sock *sk)
 static void xtcp_delack_timeout(struct sock *sk)
 {
 	if (xtcp_sk(sk)->ack_pending &&
-	    xtcp_state_acks_later(xtcp_sk(sk)->tcb.state))
+	    xtcp_state_acks_later(xtcp_sk(sk)->tcb.state)) {
+		xtcp_inc(sock_net(sk), XTCP_MIB_DELAYED_ACKS);
 		xtcp_send_ack(sk);
+	}
 }
 
 /*

@@ -341,6 +341,7 @@ enum xtcp_mib {
 	XTCP_MIB_LOST_RETRANSMIT,	/* a retransmission found lost by RACK */
 	XTCP_MIB_HYSTART_DELAY_DETECT,	/* HyStart++ ended slow start (RFC 9406) */
 	XTCP_MIB_HYSTART_DELAY_CWND,	/* ...the sum of cwnd then, in segments */
+	XTCP_MIB_DELAYED_ACKS,		/* ACKs the delayed-ACK timer sent */
 	XTCP_MIB_MAX
 };
 

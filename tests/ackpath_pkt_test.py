@@ -340,6 +340,46 @@ def wscale_as_linux(ctx):
             f.write("%d\n" % rmax)
 
 
+def ack_partial_gap_fill(ctx):
+    """RFC 5681 §4.2: a segment that fills part of a gap is ACKed at
+    once, not after the delayed-ACK timer (Linux ACKs every segment while
+    out-of-order data is held, __tcp_ack_snd_check()).  One segment in
+    order: its ACK comes from the timer (DelayedACKs counts it, which
+    shows the counter works); then 4 (out of order, ACKed at once), 2
+    (part of the gap: the old module held its ACK for the timer), 3 (the
+    rest): each ACKed at once, DelayedACKs unchanged."""
+    lport, pport, x = 43609, 52609, 9000000
+    match = w.conn(lport, pport)
+    with w.Sysctls(rto_init_ms=5000):
+        a, iss = passive(ctx, lport, pport, x)
+        ctx.tun.drain()
+        before = w.stats()
+
+        def seg(k):
+            return w.build(pport, lport, ACK, seq=x + 1 + k * 1000,
+                           ack=(iss + 1) & M32,
+                           payload=bytes([k]) * 1000)
+
+        ctx.tun.send(seg(0))
+        k = ctx.expect(match, "the delayed ACK of segment 1", timeout=1.0)
+        ctx.eq(k.ack, (x + 1001) & M32, "its ack")
+        ctx.expect_none(match, "a second ACK of segment 1", wait=0.2)
+        ctx.eq(w.stats().get("DelayedACKs", 0) - before.get("DelayedACKs", 0),
+               1, "DelayedACKs after segment 1")
+        for k, ack in ((3, 1001), (1, 2001), (2, 4001)):
+            ctx.tun.send(seg(k))
+            g = ctx.expect(match, "the ACK of segment %d" % (k + 1), timeout=1.0)
+            ctx.eq(g.ack, (x + ack) & M32, "segment %d's ack" % (k + 1))
+            ctx.expect_none(match, "a second ACK of segment %d" % (k + 1),
+                            wait=0.2)
+            ctx.eq(w.stats().get("DelayedACKs", 0) -
+                   before.get("DelayedACKs", 0), 1,
+                   "DelayedACKs after segment %d" % (k + 1))
+        ctx.eq(read_all(a, 4000), b"".join(bytes([k]) * 1000 for k in range(4)),
+               "read() of the four")
+        ctx.tun.send(w.build(pport, lport, RST, seq=x + 4001))
+
+
 TESTS = [
     shut_rd_data_acked,
     no_spurious_acks,
@@ -347,6 +387,7 @@ TESTS = [
     limited_transmit,
     slow_start_per_ack,
     wscale_as_linux,
+    ack_partial_gap_fill,
 ]
 
 
