@@ -825,7 +825,8 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 		/*
 		 * With SACK the holes the scoreboard calls lost; SND.UNA's
 		 * segment as NewReno would only if none is and it was not
-		 * resent in this recovery yet.  (With RACK, what it marks.)
+		 * resent in this recovery yet.  With RACK on, nothing here:
+		 * RACK resends what it marks (xtcp_rack_after_ack() below).
 		 */
 		if (!xs->sack_ok)
 			xtcp_retransmit_una(sk);

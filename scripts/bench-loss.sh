@@ -62,7 +62,9 @@ for loss in $losses; do
 	esac
 	# shellcheck disable=SC2086 # no jitter: no word
 	tc qdisc replace dev vlc root netem delay 20ms $jitter loss "$loss"%
-	runs=${LOSS_RUNS:-$((loss < 5 ? 7 : 3))}
+	# (netem takes "0.5"; the shell compares the whole part)
+	whole=${loss%%.*}
+	runs=${LOSS_RUNS:-$((${whole:-0} < 5 ? 7 : 3))}
 	echo "== $what, medians of $runs"
 	tcp_counters >"$cdir/t0"
 	xtcp_counters >"$cdir/x0"
