@@ -118,7 +118,13 @@ xtcp_register_net_sysctl(struct net *net, const char *path,
  * sequence): up to 6.9 inet_gro_receive() left them in
  * NAPI_GRO_CB(p)->flush and ->flush_id for the transport to add; from 6.10
  * on the transport calls gro_receive_network_flush().  The control block's
- * fields are no macros to test, so the version decides.
+ * fields are no macros to test, so the version decides.  Up to 6.9 the
+ * transport also made the choice tcp_gro_receive() makes at the second
+ * packet: a DF ("atomic") packet's flush_id is the raw IP ID difference,
+ * so 1 there means IDs that increment, and the flow goes on as such
+ * (is_atomic cleared, flush_id from then on XORed with the count);
+ * without it every DF packet with the next IP ID, what ip_queue_xmit()
+ * and GSO give a connected socket, ended the merge.
  */
 static inline int xtcp_gro_network_flush(const void *th, const void *th2,
 					 struct sk_buff *p)
@@ -126,7 +132,14 @@ static inline int xtcp_gro_network_flush(const void *th, const void *th2,
 #if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
 	return gro_receive_network_flush(th, th2, p);
 #else
-	return NAPI_GRO_CB(p)->flush | NAPI_GRO_CB(p)->flush_id;
+	int flush = NAPI_GRO_CB(p)->flush;
+
+	if (NAPI_GRO_CB(p)->flush_id != 1 || NAPI_GRO_CB(p)->count != 1 ||
+	    !NAPI_GRO_CB(p)->is_atomic)
+		flush |= NAPI_GRO_CB(p)->flush_id;
+	else
+		NAPI_GRO_CB(p)->is_atomic = false;
+	return flush;
 #endif
 }
 

@@ -429,14 +429,22 @@ static long yb_stat(const char *name)
  * super-segment (RetransSplits).  Then with vya unable to take them
  * (segmentation offloads off: the device segments them in software,
  * GsoSegmented) and vyb merging what arrives (rx-gro on: veth runs NAPI,
- * GroMerged), repeating until GRO has merged (pieces meet in one NAPI
- * poll or not: timing; a stock run once merged none in 2 MiB).  Last the same with vya's checksum offload off as well
+ * GroMerged), repeating until GRO has merged GRO_MERGED_MIN packets
+ * (pieces meet in one NAPI poll or not: timing).  Last the same with vya's checksum offload off as well
  * (ethtool -K vya tx off): the pieces' checksums are computed in software
  * (xtcp_gso_segment()) and GRO checks them in software, which counts a bad
  * one in InCsumErrors once the segment reaches XTCP.  OutGsoSkbs must grow
  * in all three: with GSO silently off this test fails.  Both families:
  * IPv6's offload is offload.c's too (inet6_add_offload()).
  */
+/*
+ * Merged packets a run must see: both families on both kernels merge 37
+ * or more in its first 2 MiB; IPv4 on 6.1 merged 0 to 4 while the module
+ * ended every merge at a DF packet with the next IP ID (compat.h,
+ * xtcp_gro_network_flush()).
+ */
+#define GRO_MERGED_MIN	16
+
 static void gso_gro_veth(void)
 {
 	/* tc qdisc replace keeps what it is not told: corrupt 0% said */
@@ -508,7 +516,7 @@ static void gso_gro_veth(void)
 			close(a);
 			close(l);
 		} while (++rounds < 4 &&
-			 (run ? yb_stat("GroMerged") == gro0 :
+			 (run ? yb_stat("GroMerged") < gro0 + GRO_MERGED_MIN :
 			  xt_stat("RetransSplits") == split0));
 		printf("# OutGsoSkbs +%ld, GsoSegmented +%ld, RetransSplits +%ld\n",
 		       xt_stat("OutGsoSkbs") - gso0, xt_stat("GsoSegmented") - seg0,
@@ -527,7 +535,7 @@ static void gso_gro_veth(void)
 			       xt_stat("GroMerged") - gro0,
 			       xt_stat("InCsumErrors") - bad0);
 			/* merged only once GRO found the checksums good */
-			CHECK(xt_stat("GroMerged") > gro0);
+			CHECK(xt_stat("GroMerged") >= gro0 + GRO_MERGED_MIN);
 			/* netem only drops here: every checksum must be right */
 			CHECK(xt_stat("InCsumErrors") == bad0);
 			CHECK_OK(set_feature("vyb", "rx-gro", 0));
