@@ -72,6 +72,14 @@
  *   ssthresh = cwnd (congestion avoidance from this ACK on), and
  *   XTCP_CC_EV_HYSTART_EXIT tells the caller.  NewReno keeps RFC 5681's
  *   slow start: its numbers are the ones the packet tests pin.
+ * - Recovery's cwnd may instead be PRR's (RFC 6937, prr.c): with RACK on,
+ *   as Linux does, the caller enters recovery with
+ *   xtcp_cc_enter_recovery_prr() and gives every ACK's delivered bytes and
+ *   pipe to xtcp_cc_prr_ack(), which sets cwnd = pipe + what PRR allows;
+ *   cwnd is neither inflated by duplicate ACKs nor deflated by partial
+ *   ones, and the full ACK leaves cwnd = ssthresh (RFC 6937 §3,
+ *   tcp_end_cwnd_reduction()): PRR has brought pipe to about ssthresh, the
+ *   burst option (2) above guards against is not there.
  * - Not here: sending new data during recovery is the caller's, within
  *   xtcp_cc_window(); the restart after idle of RFC 5681 section 4.1 is not
  *   implemented.
@@ -252,15 +260,23 @@ static enum xtcp_cc_action xtcp_cc_ack(struct xtcp_cc *cc, u32 ack,
 	if (cc->in_recovery) {
 		/* RFC 6582 3.2 step 3: all data up to and including recover? */
 		if (xtcp_seq_geq(ack - 1, cc->recover)) {
-			/* full: option (1), leave fast recovery */
-			cc->cwnd = min(cc->ssthresh,
-				       xtcp_cc_add(max(flight, cc->mss), cc->mss));
+			/* full: option (1), or PRR's ssthresh; leave */
+			if (cc->prr_on)
+				cc->cwnd = cc->ssthresh;
+			else
+				cc->cwnd = min(cc->ssthresh,
+					       xtcp_cc_add(max(flight, cc->mss),
+							   cc->mss));
 			cc->in_recovery = false;
+			cc->prr_on = false;
 			if (cc->ops->recovery_exit)
 				cc->ops->recovery_exit(cc);
 			return XTCP_CC_NONE;
 		}
-		/* partial: deflate by what left, add back SMSS for a segment */
+		/* partial: PRR's ACK sets cwnd (xtcp_cc_prr_ack()) */
+		if (cc->prr_on)
+			return XTCP_CC_PARTIAL_ACK;
+		/* else deflate by what left, add back SMSS for a segment */
 		cc->cwnd = cc->cwnd > acked ? cc->cwnd - acked : 0;
 		if (acked >= cc->mss)
 			cc->cwnd = xtcp_cc_add(cc->cwnd, cc->mss);
@@ -311,10 +327,58 @@ bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
 	cc->recover = snd_nxt - 1;
 	cc->recover_pending = true;
 	cc->in_recovery = true;
+	cc->prr_on = false;
 	cc->bytes_acked = 0;
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_enter_recovery);
+
+/*
+ * The same with PRR (RFC 6937) setting cwnd from here on: ssthresh and
+ * recover as above, cwnd as it was until the ACK's xtcp_cc_prr_ack()
+ * (Linux's tcp_init_cwnd_reduction()).
+ * Return: false if already in recovery.
+ */
+bool xtcp_cc_enter_recovery_prr(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
+{
+	u32 cwnd = cc->cwnd;
+
+	if (!xtcp_cc_enter_recovery(cc, flight, snd_nxt))
+		return false;
+	cc->cwnd = cwnd;
+	cc->prr_on = true;
+	xtcp_prr_init(&cc->prr, cwnd);
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_enter_recovery_prr);
+
+/*
+ * An ACK in a PRR recovery that delivered @delivered bytes (cumulatively
+ * or by SACK), leaving @pipe bytes in the network (RFC 6675's pipe, after
+ * the ACK's loss marking); @una_advanced: it moved SND.UNA; @newly_lost:
+ * it made segments lost.  cwnd becomes what PRR lets be in the network,
+ * at least one SMSS; outside such a recovery, or with nothing delivered,
+ * nothing changes.
+ */
+void xtcp_cc_prr_ack(struct xtcp_cc *cc, u32 delivered, u32 pipe,
+		     bool una_advanced, bool newly_lost)
+{
+	if (!cc->in_recovery || !cc->prr_on || !delivered)
+		return;
+	/* at least one SMSS: with nothing in the network, one may go */
+	cc->cwnd = max(xtcp_prr_cwnd(&cc->prr, delivered, pipe, cc->ssthresh,
+				     cc->mss, una_advanced, newly_lost),
+		       cc->mss);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_prr_ack);
+
+/* @bytes of data went out, new or again: PRR's prr_out while it runs. */
+void xtcp_cc_sent(struct xtcp_cc *cc, u32 bytes)
+{
+	if (cc->in_recovery && cc->prr_on)
+		xtcp_prr_sent(&cc->prr, bytes);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_sent);
 
 /*
  * A duplicate ACK.  @dupthresh: counting them detects loss (RFC 5681);
@@ -330,6 +394,9 @@ enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
 	if (cc->dupacks < U8_MAX)
 		cc->dupacks++;
 	if (cc->in_recovery) {
+		/* PRR's ACK sets cwnd (xtcp_cc_prr_ack()) */
+		if (cc->prr_on)
+			return XTCP_CC_NONE;
 		/* RFC 5681 3.2 step 4: a segment has left the network */
 		cc->cwnd = xtcp_cc_add(cc->cwnd, cc->mss);
 		return XTCP_CC_NONE;
@@ -356,6 +423,7 @@ void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
 	cc->bytes_acked = 0;
 	cc->dupacks = 0;
 	cc->in_recovery = false;
+	cc->prr_on = false;
 	cc->recover = snd_nxt - 1;
 	cc->recover_pending = true;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Congestion control: loss recovery (fast retransmit and fast recovery of
- * RFC 5681, with RFC 6582's response to partial acknowledgments) shared by
+ * RFC 5681, with RFC 6582's response to partial acknowledgments, or with
+ * RFC 6937's PRR setting cwnd: prr.c) shared by
  * every algorithm, and a small interface, struct xtcp_cc_ops, for what the
  * algorithms differ in: how cwnd grows on an ACK of new data and what
  * ssthresh a loss leaves.  Two algorithms: NewReno (RFC 5681, cc.c) and
@@ -28,6 +29,7 @@
 
 #include "cubic.h"
 #include "hystart.h"
+#include "prr.h"
 
 #define XTCP_CC_DUPTHRESH	3		/* RFC 5681 section 3.2 */
 #define XTCP_CC_SSTHRESH_INF	U32_MAX		/* no loss seen yet */
@@ -77,6 +79,9 @@ struct xtcp_cc {
 	u32	bytes_acked;	/* congestion avoidance byte count (RFC 3465) */
 	u8	dupacks;	/* duplicate ACKs in a row (saturates) */
 	bool	in_recovery;	/* in fast recovery (RFC 6582) */
+	bool	prr_on;		/* ...and PRR sets its cwnd (RFC 6937,
+				 * xtcp_cc_enter_recovery_prr())
+				 */
 	bool	recover_pending; /* no cumulative ACK has covered more than
 				  * recover since it was set: a third
 				  * duplicate ACK may not fast retransmit
@@ -90,6 +95,7 @@ struct xtcp_cc {
 				 * (xtcp_cc_rtt_sample())
 				 */
 	struct xtcp_hystart hs;	/* HyStart++ (hystart.c) */
+	struct xtcp_prr prr;	/* PRR's (prr.c), while @prr_on */
 	union {
 		struct xtcp_cubic cubic;	/* CUBIC's (cubic.c) */
 	} priv;
@@ -126,6 +132,10 @@ enum xtcp_cc_action xtcp_cc_on_dupack(struct xtcp_cc *cc, u32 flight,
 void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt);
 void xtcp_cc_on_probe_recovery(struct xtcp_cc *cc, u32 flight);
 bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight, u32 snd_nxt);
+bool xtcp_cc_enter_recovery_prr(struct xtcp_cc *cc, u32 flight, u32 snd_nxt);
+void xtcp_cc_prr_ack(struct xtcp_cc *cc, u32 delivered, u32 pipe,
+		     bool una_advanced, bool newly_lost);
+void xtcp_cc_sent(struct xtcp_cc *cc, u32 bytes);
 u32 xtcp_cc_window(const struct xtcp_cc *cc);
 u32 xtcp_cc_send_window(const struct xtcp_cc *cc);
 

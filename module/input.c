@@ -357,7 +357,7 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	const struct xtcp_seg *seg = &XTCP_SKB_CB(skb)->seg;
 	u32 prior_una = xs->tcb.snd_una, prior_wnd = xs->tcb.snd_wnd;
-	u32 prior_wup = xs->rcv_wup;
+	u32 prior_wup = xs->rcv_wup, prior_sacked = xs->sack_sb.sacked;
 	enum xtcp_state prior_state = xs->tcb.state;
 	struct net *net = sock_net(sk);
 	struct xtcp_reply r;
@@ -444,6 +444,13 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	    (seg->flags & XTCP_ACK) && !(ev & XTCP_EV_DROP) &&
 	    !(ev & XTCP_EV_ESTABLISHED))
 		dsack = xtcp_sack_ack(sk, skb, seg);
+	/*
+	 * RFC 6937's DeliveredData: SND.UNA's advance plus the change in
+	 * bytes SACKed (what SND.UNA passed was counted in both); less than
+	 * nothing after reneging
+	 */
+	xs->ack_delivered = max_t(s64, 0, (s64)(xs->tcb.snd_una - prior_una) +
+					  xs->sack_sb.sacked - prior_sacked);
 	dupack = !ev && xtcp_state_sends(prior_state) &&
 		 xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd);
 	/* RACK-TLP (RFC 8985): before the ACKed segments are freed */

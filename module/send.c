@@ -113,6 +113,8 @@ static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb)
 	cb->rack &= ~XTCP_RACK_LOST;
 	if (xtcp_seq_before(cb->seg.seq, xs->tcb.snd_nxt))
 		cb->rack |= XTCP_RACK_RETRANS;
+	/* PRR counts what recovery sends (prr_out) */
+	xtcp_cc_sent(&xs->cc, skb->len);
 
 	if (skb->len)
 		flags |= XTCP_SKB_CB(skb)->seg.flags & XTCP_PSH;
@@ -270,7 +272,8 @@ bool xtcp_snd_segment_ok(u32 avail, u32 usable, u32 mss, u32 max_wnd,
 EXPORT_SYMBOL_IF_KUNIT(xtcp_snd_segment_ok);
 
 static void xtcp_tlp_schedule(struct sock *sk);
-static void xtcp_rack_after_ack(struct sock *sk);
+static void xtcp_rack_after_ack(struct sock *sk, bool una_advanced);
+static u32 xtcp_rack_pipe(struct sock *sk);
 
 /*
  * Sending starts with nothing in flight: the time since the last segment
@@ -307,17 +310,29 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct sk_buff *skb;
 	bool sent = false;
+	u32 cwnd;
 	u64 now;
 
 	if (!xtcp_state_sends(tcb->state))
 		return;
+	/*
+	 * With RACK on, cwnd bounds the pipe (RFC 6675 §5, Linux's
+	 * tcp_cwnd_test()), not the flight: what is SACKed or lost and not
+	 * resent has left the network.  Duplicate ACKs then need no limited
+	 * transmit of their own (RFC 3042): each SACKs what it lets go.
+	 */
+	if (xtcp_rack_on(sk))
+		cwnd = xtcp_cc_add(xtcp_cc_window(&xs->cc),
+				   tcb->snd_nxt - tcb->snd_una -
+				   xtcp_rack_pipe(sk));
+	else
+		cwnd = xtcp_cc_send_window(&xs->cc);
 	while ((skb = xs->send_head)) {
 		u32 in_flight = tcb->snd_nxt - tcb->snd_una;
 		bool small = xtcp_small_outstanding(tcb->snd_sml, tcb->snd_una,
 						    tcb->snd_nxt);
 		u32 usable = xtcp_snd_usable(tcb->snd_una, tcb->snd_nxt,
-					     tcb->snd_wnd,
-					     xtcp_cc_send_window(&xs->cc));
+					     tcb->snd_wnd, cwnd);
 		/* unsent data, not counting a FIN still to go */
 		u32 avail = tcb->write_seq - tcb->snd_nxt;
 
@@ -676,7 +691,7 @@ void xtcp_dupack(struct sock *sk)
 	if (xtcp_rack_on(sk)) {
 		xtcp_cc_on_dupack(&xs->cc, tcb->snd_nxt - tcb->snd_una,
 				  tcb->snd_nxt, false);
-		xtcp_rack_after_ack(sk);
+		xtcp_rack_after_ack(sk, false);
 		return;
 	}
 	/*
@@ -701,7 +716,7 @@ void xtcp_dupack(struct sock *sk)
 	} else if (xs->sack_ok && recovering) {
 		xtcp_sack_retransmit(sk, false);
 	}
-	xtcp_rack_after_ack(sk);
+	xtcp_rack_after_ack(sk, false);
 }
 
 /*
@@ -850,7 +865,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 		xs->sack_sb.rxt_set = false;
 	if (recovering && !xs->cc.in_recovery)
 		xtcp_rack_recovery_done(&xs->rack);
-	xtcp_rack_after_ack(sk);
+	xtcp_rack_after_ack(sk, true);
 	xtcp_set_rto(sk);
 	if (tcb->snd_nxt != una) {
 		xtcp_rtx_arm(sk);	/* RFC 6298 (5.3) */
@@ -1175,10 +1190,44 @@ static u32 xtcp_rack_detect(struct sock *sk)
 	return lost;
 }
 
+/* Bytes RACK marked lost and not sent again. */
+static u32 xtcp_rack_lost_bytes(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	struct sk_buff *skb;
+	u32 lost = 0;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == xs->send_head)
+			break;
+		if (XTCP_SKB_CB(skb)->rack & XTCP_RACK_LOST)
+			lost += xtcp_skb_end_seq(skb) - xtcp_skb_seq(skb);
+	}
+	return lost;
+}
+
+/*
+ * RFC 6675 §4's pipe with RACK's marks (Linux's tcp_packets_in_flight()):
+ * the flight less what the scoreboard holds SACKed and what RACK marked
+ * lost and was not sent again (a retransmission is in the pipe once).
+ * Nothing is either while nothing is SACKed and no loss is being
+ * repaired: then the flight, without a walk.
+ */
+static u32 xtcp_rack_pipe(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	u32 flight = xs->tcb.snd_nxt - xs->tcb.snd_una, out;
+
+	if (!xs->sack_sb.n && !xs->cc.in_recovery && !xs->rto_recovery)
+		return flight;
+	out = xs->sack_sb.sacked + xtcp_rack_lost_bytes(sk);
+	return flight > out ? flight - out : 0;
+}
+
 /*
  * Resend what RACK marked lost, oldest sequence first, a segment at a
- * time while the pipe (RFC 6675's, with RACK's lost segments out of it)
- * leaves room in cwnd (ssthresh in recovery, RFC 6675 (4.2)); @first,
+ * time while the pipe leaves room in cwnd (PRR's in recovery; RFC 6675
+ * (4.2)'s ssthresh in a recovery entered before RACK was on); @first,
  * entering recovery: the first whatever the pipe ((4.3)).  HighRxt
  * follows, so that NextSeg() does not send the same again.
  */
@@ -1187,20 +1236,14 @@ static void xtcp_rack_retransmit(struct sock *sk, bool first)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct sk_buff_head *q = &sk->sk_write_queue;
-	u32 mss = tcb->snd_mss, lost = 0, pipe, allowed, end, sent;
+	u32 mss = tcb->snd_mss, pipe, allowed, len, end, sent;
 	struct sk_buff *skb;
 
-	skb_queue_walk(q, skb) {
-		if (skb == xs->send_head)
-			break;
-		if (XTCP_SKB_CB(skb)->rack & XTCP_RACK_LOST)
-			lost += xtcp_skb_end_seq(skb) - xtcp_skb_seq(skb);
-	}
-	if (!lost)
+	if (!xtcp_rack_lost_bytes(sk))
 		return;
-	pipe = tcb->snd_nxt - tcb->snd_una;
-	pipe -= min(pipe, xs->sack_sb.sacked + lost);
-	allowed = xs->cc.in_recovery ? xs->cc.ssthresh : xtcp_cc_window(&xs->cc);
+	pipe = xtcp_rack_pipe(sk);
+	allowed = xs->cc.in_recovery && !xs->cc.prr_on ? xs->cc.ssthresh :
+		  xtcp_cc_window(&xs->cc);
 	for (skb = skb_peek(q); skb && skb != xs->send_head;
 	     skb = skb_queue_is_last(q, skb) ? NULL : skb_queue_next(q, skb)) {
 		struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
@@ -1208,10 +1251,11 @@ static void xtcp_rack_retransmit(struct sock *sk, bool first)
 
 		if (!(cb->rack & XTCP_RACK_LOST))
 			continue;
-		if (pipe + mss > allowed && !first)
+		len = min_t(u32, skb->len ?: 1, mss);
+		if (pipe + len > allowed && !first)
 			break;
 		first = false;
-		end = xtcp_skb_seq(skb) + min_t(u32, skb->len ?: 1, mss);
+		end = xtcp_skb_seq(skb) + len;
 		sent = xtcp_retransmit_range(sk, xtcp_skb_seq(skb), end);
 		if (sent == xtcp_skb_seq(skb))
 			break;
@@ -1227,24 +1271,33 @@ static void xtcp_rack_retransmit(struct sock *sk, bool first)
 }
 
 /*
- * RACK found segments lost (now or at its timer): outside recovery and a
- * timeout's resending, that starts fast recovery (RFC 8985 §6.3 with RFC
- * 6675's response); the lost ones go as cwnd allows.
+ * RACK found @lost bytes lost (at an ACK that delivered @delivered bytes
+ * and moved SND.UNA or not, or at its timer): outside recovery and a
+ * timeout's resending, that starts fast recovery (RFC 8985 §6.3) with
+ * PRR's response (RFC 6937, as Linux); in it, PRR sets cwnd for the
+ * ACK; the lost ones go as cwnd allows, new data after them (the caller
+ * pushes).
  */
-static void xtcp_rack_repair(struct sock *sk, u32 lost)
+static void xtcp_rack_repair(struct sock *sk, u32 lost, u32 delivered,
+			     bool una_advanced)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	bool entered = false;
 
 	if (lost && !xs->cc.in_recovery && !xs->rto_recovery &&
-	    xtcp_cc_enter_recovery(&xs->cc, tcb->snd_nxt - tcb->snd_una,
-				   tcb->snd_nxt)) {
+	    xtcp_cc_enter_recovery_prr(&xs->cc, tcb->snd_nxt - tcb->snd_una,
+				       tcb->snd_nxt)) {
 		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERY);
 		xs->sack_sb.rxt_set = false;
 		xs->rack.tlp_set = false;
 		entered = true;
+		/* at the timer, as one segment delivered (tcp_rack_reo_timeout()) */
+		if (!delivered)
+			delivered = tcb->snd_mss;
 	}
+	xtcp_cc_prr_ack(&xs->cc, delivered, xtcp_rack_pipe(sk), una_advanced,
+			lost);
 	xtcp_rack_retransmit(sk, entered);
 }
 
@@ -1260,7 +1313,7 @@ void xtcp_rack_timer(struct sock *sk)
 		return;
 	}
 	xs->rack_reo_timer = false;
-	xtcp_rack_repair(sk, xtcp_rack_detect(sk));
+	xtcp_rack_repair(sk, xtcp_rack_detect(sk), 0, false);
 	xtcp_push(sk);
 }
 
@@ -1329,11 +1382,12 @@ void xtcp_rack_ack(struct sock *sk, u32 prior_una, bool dsack, bool dupack)
 }
 
 /*
- * After congestion control took the ACK (xtcp_clean_acked(),
- * xtcp_dupack()): recovery for what xtcp_rack_ack() found lost, and the
- * resending of it.
+ * After congestion control took the ACK (xtcp_clean_acked(), which moved
+ * SND.UNA: @una_advanced, or xtcp_dupack()): recovery for what
+ * xtcp_rack_ack() found lost, PRR's cwnd for what the ACK delivered
+ * (xs->ack_delivered, input.c), and the resending.
  */
-static void xtcp_rack_after_ack(struct sock *sk)
+static void xtcp_rack_after_ack(struct sock *sk, bool una_advanced)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 lost = xs->rack_lost;
@@ -1341,5 +1395,5 @@ static void xtcp_rack_after_ack(struct sock *sk)
 	if (!xtcp_rack_on(sk))
 		return;
 	xs->rack_lost = 0;
-	xtcp_rack_repair(sk, lost);
+	xtcp_rack_repair(sk, lost, xs->ack_delivered, una_advanced);
 }

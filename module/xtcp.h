@@ -181,6 +181,9 @@ struct xtcp_sock {
 	bool			rack_reo_timer;	/* XTCP_TIMER_RACK is RACK's, not TLP's */
 	u32			rack_lost;	/* bytes RACK marked lost, not acted on */
 	bool			rack_sacked;	/* a queued skb has XTCP_RACK_SACKED */
+	u32			ack_delivered;	/* bytes the ACK being taken newly
+						 * acknowledged or SACKed (PRR)
+						 */
 	u32			rto_high;	/* SND.NXT at the last timeout */
 	u64			rtx_start_us;	/* first timeout of this episode, 0: none */
 	bool			rto_recovery;	/* resending holes below rto_high */

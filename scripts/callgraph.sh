@@ -34,7 +34,7 @@ objs=$(grep '/module/[a-z_0-9]*\.o$' "$build/xtcp.mod" 2>/dev/null) ||
 
 # The layers, bottom first: a file calls its own layer and those below.
 LAYERS='
-core: wire state isn window rtt cc cubic hystart ofo ts sack rack
+core: wire state isn window rtt cc cubic hystart prr ofo ts sack rack
 base: addr table trace memory buffer
 output: output timewait bind syncookie offload ipv6
 data: send recv timer keepalive

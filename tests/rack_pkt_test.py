@@ -291,10 +291,59 @@ def rack_reordering_waits(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
 
 
+def prr_sack_burst(ctx):
+    """PRR (RFC 6937) and the pipe (RFC 6675 §4), as Linux recovers with
+    RACK on.  NewReno, MSS 1000, ten segments out (cwnd 10000).  ACK 1
+    SACKs 2-4: 1 is lost, recovery starts with ssthresh 5000; pipe is
+    6000 and PRR lets ceil(3000 * 5000 / 10000) = 1500 go: 1 again and
+    nothing more.  ACK 2 SACKs 2-10 at once (an ACK standing for six
+    segments): pipe is 1000 (the retransmission), and PRR's slow-start
+    bound lets ssthresh - pipe = 4000 go: four new segments, 11-14.  ACK
+    3 covers 1-10: recovery ends with cwnd = ssthresh = 5000, four in
+    flight, so one more, 15.  The sender that inflated cwnd by one SMSS
+    per duplicate ACK and held new data to cwnd - FlightSize sent nothing
+    at ACK 2 (cwnd 9000, flight 10000) and two at ACK 3."""
+    lport, pport, y = 46313, 56313, 7000000
+    match = w.conn(lport, pport)
+    with w.Sysctls(**SLOW_RTO):
+        before = w.stats()
+        c, iss1 = opened(ctx, lport, pport, y)
+        ctx.eq(c.send(bytes(20000)), 20000, "send")
+        d = data_segs(ctx, match, 10, "the flight")
+        end = [(g.seq + len(g.payload)) & M32 for g in d]
+
+        def ack(n, sack_end=None):
+            opts = sack_opt([(d[1].seq, sack_end)]) if sack_end else []
+            ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=n,
+                                 window=65535, options=opts))
+            got = [g for g in ctx.tun.collect(match, 0.5) if g.payload]
+            return [((g.seq - iss1) & M32, len(g.payload)) for g in got]
+
+        got = ack(iss1, end[3])
+        ctx.need(delta(before, w.stats(), "TCPLossProbes") == 0,
+                 "no loss probe before the peer answered (PTO 1 s)")
+        ctx.check(got == [(0, 1000)],
+                  "ACK 1 (SACK 2-4): want 1 alone again, got %s" % got)
+        got = ack(iss1, end[9])
+        ctx.check(got == [(k * 1000, 1000) for k in range(10, 14)],
+                  "ACK 2 (SACK 2-10): want 11-14 new, got %s" % got)
+        got = ack(end[9])
+        ctx.check(got == [(14000, 1000)],
+                  "ACK 3 (all of 1-10): want 15 alone, got %s" % got)
+        i = c.info()
+        ctx.eq(i["snd_ssthresh"], 5000, "ssthresh")
+        ctx.eq(i["snd_cwnd"], 5000, "cwnd after recovery")
+        after = w.stats()
+        ctx.eq(delta(before, after, "TCPSackRecovery"), 1, "TCPSackRecovery")
+        ctx.eq(delta(before, after, "TCPFastRetrans"), 1, "TCPFastRetrans")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
 TESTS = [
     rack_one_sack_marks_lost,
     rack_lost_retransmit,
     rack_reordering_waits,
+    prr_sack_burst,
     tlp_tail_drop_probe,
     tlp_new_data_probe,
     tlp_off,
