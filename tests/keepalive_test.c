@@ -103,14 +103,23 @@ static int ka_pair(const char *srv, const char *cli, const char *ip,
 	return *a < 0 ? -1 : 0;
 }
 
-/* Set netem loss on the egress of ya's (vya) or yb's (vyb) veth. */
+/*
+ * Set netem loss on the egress of ya's (vya) or yb's (vyb) veth.  A path
+ * made whole again also forgets its neighbour entries: resolution that
+ * ran out while the path was silent (IPv6's entry goes FAILED, or is
+ * INCOMPLETE with its last probe left) would drop the next test's SYN
+ * with an "address unreachable" of its own, and connect() fails with
+ * EHOSTUNREACH (seen once in keepalive6: keepalive_peer_reset).
+ */
 static int loss(const char *ns, int pct)
 {
-	char cmd[128];
+	char cmd[256];
 
 	snprintf(cmd, sizeof(cmd),
-		 "ip netns exec %s tc qdisc replace dev v%s root netem loss %d%%",
-		 ns, ns, pct);
+		 "ip netns exec %s tc qdisc replace dev v%s root netem loss %d%%%s",
+		 ns, ns, pct,
+		 pct ? "" : " && ip -n ya neigh flush dev vya && "
+			    "ip -n yb neigh flush dev vyb");
 	return system(cmd) == 0 ? 0 : -1;
 }
 

@@ -62,6 +62,14 @@ def data_segs(ctx, match, want, what):
     return got
 
 
+def flight(ctx, c, match, write, segs, what="the flight"):
+    """WRITE bytes written on C, the first SEGS data segments that
+    leave: (the segments, the sequence number after each)."""
+    ctx.eq(c.send(bytes(write)), write, "send")
+    d = data_segs(ctx, match, segs, what)
+    return d, [(g.seq + len(g.payload)) & M32 for g in d]
+
+
 def show(segs, base):
     return ", ".join("seq=%d len=%d" % ((g.seq - base) & M32, len(g.payload))
                      for g in segs)
@@ -98,9 +106,7 @@ def tlp_tail_drop_probe(ctx):
     with w.Sysctls(**SLOW_RTO):
         before = w.stats()
         c, iss1 = opened(ctx, lport, pport, y)
-        ctx.eq(c.send(bytes(5000)), 5000, "send")
-        d = data_segs(ctx, match, 5, "the flight")
-        end = [(g.seq + len(g.payload)) & M32 for g in d]
+        d, end = flight(ctx, c, match, 5000, 5)
         ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[2],
                              window=65535))
         g = ctx.tun.recv(lambda s: match(s) and s.payload, 4.0)
@@ -161,9 +167,7 @@ def tlp_off(ctx):
         with w.Sysctls(**kv):
             before = w.stats()
             c, iss1 = opened(ctx, lport, pport, y, opts=opts)
-            ctx.eq(c.send(bytes(5000)), 5000, "send")
-            d = data_segs(ctx, match, 5, "the flight")
-            end = [(g.seq + len(g.payload)) & M32 for g in d]
+            d, end = flight(ctx, c, match, 5000, 5)
             ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[2],
                                  window=65535))
             got = [g for g in ctx.tun.collect(match, 0.6) if g.payload]
@@ -186,9 +190,7 @@ def rack_one_sack_marks_lost(ctx):
     with w.Sysctls(**SLOW_RTO):
         before = w.stats()
         c, iss1 = opened(ctx, lport, pport, y)
-        ctx.eq(c.send(bytes(5000)), 5000, "send")
-        d = data_segs(ctx, match, 5, "the flight")
-        end = [(g.seq + len(g.payload)) & M32 for g in d]
+        d, end = flight(ctx, c, match, 5000, 5)
         # one ACK: 1 acknowledged, 3 SACKed
         ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
                              window=65535,
@@ -216,9 +218,7 @@ def rack_lost_retransmit(ctx):
     with w.Sysctls(**SLOW_RTO):
         before = w.stats()
         c, iss1 = opened(ctx, lport, pport, y)
-        ctx.eq(c.send(bytes(5000)), 5000, "send")
-        d = data_segs(ctx, match, 5, "the flight")
-        end = [(g.seq + len(g.payload)) & M32 for g in d]
+        d, end = flight(ctx, c, match, 5000, 5)
         ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
                              window=65535,
                              options=sack_opt([(d[2].seq, end[4])])))
@@ -308,9 +308,7 @@ def prr_sack_burst(ctx):
     with w.Sysctls(**SLOW_RTO):
         before = w.stats()
         c, iss1 = opened(ctx, lport, pport, y)
-        ctx.eq(c.send(bytes(20000)), 20000, "send")
-        d = data_segs(ctx, match, 10, "the flight")
-        end = [(g.seq + len(g.payload)) & M32 for g in d]
+        d, end = flight(ctx, c, match, 20000, 10)
 
         def ack(n, sack_end=None):
             opts = sack_opt([(d[1].seq, sack_end)]) if sack_end else []
