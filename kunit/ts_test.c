@@ -117,6 +117,37 @@ static void xtcp_ts_paws_wrap(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, xtcp_paws_reject(&ts, 0x8000000f, false, T_NOW));
 }
 
+/*
+ * A synchronized connection's data gets XTCP_PAWS_WINDOW ticks of slack
+ * (tcp_paws_discard()); TIME_WAIT's rule (xtcp_paws_reject()) none.
+ */
+static void xtcp_ts_paws_window(struct kunit *test)
+{
+	struct xtcp_ts ts = { .ok = true, .recent = 1000,
+			      .recent_stamp = T_NOW - 5 };
+
+	KUNIT_EXPECT_EQ(test, XTCP_PAWS_WINDOW, 1);
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_discard(&ts, 1000, false, T_NOW));
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_discard(&ts, 999, false, T_NOW));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_reject(&ts, 999, false, T_NOW));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_discard(&ts, 998, false, T_NOW));
+	/* across the wrap */
+	ts.recent = 0;
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_discard(&ts, 0xffffffff, false,
+						   T_NOW));
+	KUNIT_EXPECT_TRUE(test, xtcp_paws_discard(&ts, 0xfffffffe, false,
+						  T_NOW));
+	/* the rest as xtcp_paws_reject(): a RST, no TS.Recent, 24 days */
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_discard(&ts, 0xfffffffe, true,
+						   T_NOW));
+	ts.recent_stamp = T_NOW - XTCP_PAWS_IDLE_S - 1;
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_discard(&ts, 0xfffffffe, false,
+						   T_NOW));
+	ts.recent_stamp = 0;
+	KUNIT_EXPECT_FALSE(test, xtcp_paws_discard(&ts, 0xfffffffe, false,
+						   T_NOW));
+}
+
 /* §5.5: a TS.Recent idle for more than 24 days no longer rejects. */
 static void xtcp_ts_paws_24_days(struct kunit *test)
 {
@@ -256,6 +287,7 @@ static struct kunit_case xtcp_ts_test_cases[] = {
 	KUNIT_CASE(xtcp_ts_parse_linux_and_bad),
 	KUNIT_CASE(xtcp_ts_paws),
 	KUNIT_CASE(xtcp_ts_paws_wrap),
+	KUNIT_CASE(xtcp_ts_paws_window),
 	KUNIT_CASE(xtcp_ts_paws_24_days),
 	KUNIT_CASE(xtcp_ts_echo_rule),
 	KUNIT_CASE(xtcp_ts_rtt),

@@ -226,10 +226,15 @@ static bool xtcp_is_dupack(const struct xtcp_tcb *tcb, const struct xtcp_seg *se
 
 /*
  * RFC 7323 §5.3 R1, as tcp_validate_incoming(): a segment whose TSval is
- * older than TS.Recent is an old duplicate, dropped and acknowledged (the
- * ACK rate-limited as any out-of-window one's, data always answered).  A
- * RST passes (§5.2); so does a segment without the option, as Linux lets
- * it (§3.2 only says SHOULD drop).  Return: true if @seg was dropped.
+ * older than TS.Recent (by more than XTCP_PAWS_WINDOW) is an old
+ * duplicate, dropped and acknowledged (the ACK rate-limited as any
+ * out-of-window one's, data always answered).  Data below RCV.NXT is a
+ * duplicate indeed, most often the original of a retransmission that
+ * overtook it: the ACK reports it as a D-SACK (RFC 2883, as
+ * tcp_send_dupack()), so that the sender learns the retransmission was
+ * spurious (its reordering window, RFC 8985 §6.2 step 4).  A RST passes
+ * (§5.2); so does a segment without the option, as Linux lets it (§3.2
+ * only says SHOULD drop).  Return: true if @seg was dropped.
  */
 static bool xtcp_paws_drop(struct sock *sk, const struct xtcp_seg *seg)
 {
@@ -242,10 +247,16 @@ static bool xtcp_paws_drop(struct sock *sk, const struct xtcp_seg *seg)
 	};
 
 	if (!seg->opts.ts_ok || xs->tcb.state == XTCP_SYN_SENT ||
-	    !xtcp_paws_reject(&xs->ts, seg->opts.tsval, seg->flags & XTCP_RST,
-			      xtcp_ts_clock_s()))
+	    !xtcp_paws_discard(&xs->ts, seg->opts.tsval, seg->flags & XTCP_RST,
+			       xtcp_ts_clock_s()))
 		return false;
 	xtcp_inc(net, XTCP_MIB_PAWS_ESTAB);
+	if (seg->len && xtcp_seq_before(seg->seq, r.ack) &&
+	    xtcp_state_receives(xs->tcb.state))
+		xtcp_dsack_set(sk, seg->seq,
+			       xtcp_seq_before(seg->seq + seg->len, r.ack) ?
+			       seg->seq + seg->len : r.ack,
+			       XTCP_MIB_DSACK_OLD_SENT);
 	if (!xtcp_oow_seg_ratelimited(net, seg, &xs->last_oow_ack,
 				      XTCP_MIB_ACK_SKIPPED_SEQ))
 		xtcp_send(sk, &r);

@@ -82,6 +82,29 @@ bool xtcp_paws_reject(const struct xtcp_ts *ts, u32 tsval, bool rst,
 EXPORT_SYMBOL_IF_KUNIT(xtcp_paws_reject);
 
 /**
+ * xtcp_paws_discard - does PAWS drop a synchronized connection's segment?
+ * @ts: the connection's timestamps
+ * @tsval: the segment's TSval
+ * @rst: the segment has RST
+ * @now_s: xtcp_ts_clock_s()
+ *
+ * xtcp_paws_reject() with XTCP_PAWS_WINDOW ticks of slack, as Linux's
+ * tcp_paws_discard() (the TIME_WAIT and SYN rules take none): a
+ * retransmission that filled the hole at RCV.NXT renewed TS.Recent, and
+ * the next original, sent in the same or the previous tick but overtaken
+ * on the way, is new data.  RFC 7323 §5.3 R1 would drop it, and the
+ * sender would have to send it again.
+ *
+ * Return: true to drop the segment (and ACK it).
+ */
+bool xtcp_paws_discard(const struct xtcp_ts *ts, u32 tsval, bool rst,
+		       u32 now_s)
+{
+	return xtcp_paws_reject(ts, tsval + XTCP_PAWS_WINDOW, rst, now_s);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_paws_discard);
+
+/**
  * xtcp_ts_may_update - may an acceptable segment's TSval become TS.Recent?
  * @ts: the connection's timestamps
  * @tsval: the segment's TSval

@@ -13,6 +13,12 @@ struct in6_addr;
 
 /* RFC 7323 §5.5: TS.Recent older than 24 days is invalid (seconds). */
 #define XTCP_PAWS_IDLE_S	(60 * 60 * 24 * 24)
+/*
+ * Ticks a synchronized connection's data may be older than TS.Recent and
+ * pass (Linux's TCP_PAWS_WINDOW): an original sent in the tick before a
+ * retransmission that overtook it (xtcp_paws_discard()).
+ */
+#define XTCP_PAWS_WINDOW	1
 /* milliseconds: TSval ticks once a ms, as Linux's tcp_clock_ts() */
 #define XTCP_TS_HZ		1000
 
@@ -38,6 +44,8 @@ u32 xtcp_ts_off6(const struct in6_addr *saddr, const struct in6_addr *daddr);
 
 bool xtcp_paws_reject(const struct xtcp_ts *ts, u32 tsval, bool rst,
 		      u32 now_s);
+bool xtcp_paws_discard(const struct xtcp_ts *ts, u32 tsval, bool rst,
+		       u32 now_s);
 bool xtcp_ts_may_update(const struct xtcp_ts *ts, u32 tsval, u32 seq, u32 end,
 			u32 last_ack_sent, u32 now_s);
 void xtcp_ts_store(struct xtcp_ts *ts, u32 tsval, u32 now_s);

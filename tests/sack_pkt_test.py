@@ -199,6 +199,68 @@ def sack_dsack(ctx):
     ctx.eq(a.recv(1000), b"d" * 100, "data")
 
 
+def sack_paws_dsack(ctx):
+    """Timestamps beside SACK.  The original of a segment the peer resent
+    arrives after the retransmission, with the older TSval: PAWS drops it
+    (RFC 7323 §5.3), and its duplicate ACK carries a D-SACK for it (RFC
+    2883; Linux's tcp_send_dupack()), or the sender never learns that its
+    retransmission was spurious.  A TSval one tick older than TS.Recent
+    passes (Linux's TCP_PAWS_WINDOW): an original sent in the tick before
+    a retransmission that overtook it is new data, not an old duplicate."""
+    x = 31000
+    lport, pport = 45113, 55113
+    l = ctx.listener(lport)
+    sa = w.syn_synack(ctx, lport, pport, x, MSS_WS + SACK_OK + ts_opts(1000))
+    tsv = sa.opt("Timestamp")[0]
+    una = (sa.seq + 1) & M32
+    r = x + 1
+    ctx.tun.send(w.build(pport, lport, ACK, seq=r, ack=una,
+                         options=ts_opts(1001, tsv)))
+    a, _ = w.accept_one(ctx, l)
+    l.close()
+
+    def seg(off, n, tsval):
+        ctx.tun.send(w.build(pport, lport, ACK | PSH, seq=(r + off) & M32,
+                             ack=una, options=ts_opts(tsval, tsv),
+                             payload=bytes([0x61 + off // 100]) * n))
+
+    match = w.conn(lport, pport)
+    before = w.stats()
+    # [100, 200) (TSval 1010) past a hole, then the hole's retransmission
+    # [0, 100) (TSval 1020): RCV.NXT 200, TS.Recent 1020
+    seg(100, 100, 1010)
+    s = ctx.expect(match, "ACK of [100, 200)")
+    ctx.eq(rel(blocks(s), r), [(100, 200)], "block")
+    seg(0, 100, 1020)
+    s = ctx.expect(lambda s: match(s) and s.ack == (r + 200) & M32,
+                   "ACK of the filled hole", timeout=2.0)
+    # the original of [0, 100), TSval 1005: PAWS drops it, the ACK says
+    # D-SACK [0, 100)
+    seg(0, 100, 1005)
+    s = ctx.expect(match, "ACK of the stale duplicate")
+    ctx.eq(s.ack, (r + 200) & M32, "ack")
+    ctx.eq(rel(blocks(s), r), [(0, 100)], "D-SACK of the PAWS-dropped duplicate")
+    ctx.eq(s.opt("Timestamp") and s.opt("Timestamp")[1], 1020, "TSecr")
+    after = w.stats()
+    ctx.eq(after.get("PAWSEstab", 0) - before.get("PAWSEstab", 0), 1,
+           "PAWSEstab")
+    ctx.eq(after.get("TCPDSACKOldSent", 0) - before.get("TCPDSACKOldSent", 0),
+           1, "TCPDSACKOldSent")
+    # new data [200, 300) sent a tick before the retransmission (TSval
+    # 1019): taken
+    seg(200, 100, 1019)
+    s = ctx.expect(lambda s: match(s) and s.ack == (r + 300) & M32,
+                   "ACK of [200, 300) (TSval one tick old)", timeout=2.0)
+    # two ticks (TSval 1018): an old duplicate, dropped (no D-SACK: the
+    # data is new)
+    seg(300, 100, 1018)
+    s = ctx.expect(match, "ACK of [300, 400) (TSval two ticks old)")
+    ctx.eq(s.ack, (r + 300) & M32, "ack (nothing taken)")
+    ctx.eq(blocks(s), [], "blocks")
+    ctx.eq(a.recv(1000), b"a" * 100 + b"b" * 100 + b"c" * 100, "data")
+    ctx.tun.send(w.build(pport, lport, RST, seq=(r + 300) & M32))
+
+
 def flight(ctx, lport, pport, y, segs, mss=1000, opts=SACK_OK):
     """An active open to a peer with MSS MSS, SACK-permitted, a large
     window, NODELAY, and SEGS full segments written: (socket, the data
@@ -343,6 +405,7 @@ TESTS = [
     sack_blocks_out_of_order,
     sack_blocks_with_timestamps,
     sack_dsack,
+    sack_paws_dsack,
     sack_only_hole_resent,
     sack_reneging,
     sack_without_sack_newreno,
