@@ -497,10 +497,37 @@ bool xtcp_retransmit_head(struct sock *sk)
 }
 
 /*
- * Resend [@start, @end) of the flight (a hole the scoreboard chose): the
- * queued skb holding @start is cut so that a segment begins there and
- * ends at @end at the latest.  Return: the sequence number after what
- * went, or @start if nothing did.
+ * The last transmission of queued @skb has not left this host: its
+ * transmit clone (xtcp_clone_segment(), the fast clone's companion) is
+ * still alive below us, in a qdisc, a netem delay, a driver's ring or a
+ * local receiver's backlog.  What has not left cannot have been lost on
+ * the way; a second copy would only trail the first, and its duplicate
+ * would cost the peer a D-SACK and us a reordering window that grew for
+ * nothing.  Linux's skb_still_in_host_queue() asks the same (its clone
+ * is owned until it leaves; ours is not, xtcp_xmit(), so a clone a local
+ * peer queued counts too: SACKed or ACKed, it is not asked about).  A
+ * queued skb cut after its transmission (xtcp_split()) has a fresh
+ * companion and says no: it is resent as before.
+ */
+static bool xtcp_still_in_host(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct sk_buff_fclones *fclones;
+
+	if (skb->fclone != SKB_FCLONE_ORIG)
+		return false;
+	fclones = container_of(skb, struct sk_buff_fclones, skb1);
+	if (refcount_read(&fclones->fclone_ref) == 1)
+		return false;
+	xtcp_inc(sock_net(sk), XTCP_MIB_SPURIOUS_RTX_HOSTQ);
+	return true;
+}
+
+/*
+ * Resend [@start, @end) of the flight (a hole the scoreboard chose, or
+ * RACK marked lost): the queued skb holding @start is cut so that a
+ * segment begins there and ends at @end at the latest; not while the
+ * last copy is still in this host (xtcp_still_in_host()).  Return: the
+ * sequence number after what went, or @start if nothing did.
  */
 static u32 xtcp_retransmit_range(struct sock *sk, u32 start, u32 end)
 {
@@ -515,7 +542,8 @@ static u32 xtcp_retransmit_range(struct sock *sk, u32 start, u32 end)
 			break;
 	}
 	if (skb == (struct sk_buff *)q || skb == xs->send_head ||
-	    xtcp_seq_after(xtcp_skb_seq(skb), start))
+	    xtcp_seq_after(xtcp_skb_seq(skb), start) ||
+	    xtcp_still_in_host(sk, skb))
 		return start;
 	if (xtcp_skb_seq(skb) != start) {
 		if (xtcp_split(sk, skb, start - xtcp_skb_seq(skb)))
@@ -1254,6 +1282,15 @@ static void xtcp_rack_retransmit(struct sock *sk, bool first)
 		len = min_t(u32, skb->len ?: 1, mss);
 		if (pipe + len > allowed && !first)
 			break;
+		/*
+		 * Marked lost, not yet gone from this host: the reordering
+		 * window was too small, as a D-SACK of its needless copy
+		 * would have said a round trip later (§6.2 step 4)
+		 */
+		if (xtcp_still_in_host(sk, skb)) {
+			xtcp_rack_dsack(&xs->rack, tcb->snd_una, tcb->snd_nxt);
+			break;
+		}
 		first = false;
 		end = xtcp_skb_seq(skb) + len;
 		sent = xtcp_retransmit_range(sk, xtcp_skb_seq(skb), end);

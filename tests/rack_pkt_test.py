@@ -337,11 +337,53 @@ def prr_sack_burst(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
 
 
+def rack_host_queue(ctx):
+    """A segment RACK calls lost whose last transmission has not left the
+    host (here: it waits in the tun's queue, unread) is not sent again:
+    it cannot have been lost, and a second copy would only trail the
+    first, as Linux's skb_still_in_host_queue() holds it back
+    (TCPSpuriousRtxHostQueues).  Five segments out, one write each,
+    nothing read; 1 ACKed, 3-5 SACKed: the tun then yields 1-5 once
+    each.  The same ACK again, the queue read: now 2 goes again."""
+    lport, pport, y = 46314, 56314, 8000000
+    match = w.conn(lport, pport)
+    with w.Sysctls(**SLOW_RTO):
+        before = w.stats()
+        c, iss1 = opened(ctx, lport, pport, y)
+        for _ in range(5):
+            ctx.eq(c.send(bytes(1000)), 1000, "send")
+        deadline = time.monotonic() + 2
+        while (c.info()["snd_nxt"] != (iss1 + 5000) & M32 and
+               time.monotonic() < deadline):
+            time.sleep(0.01)
+        ctx.need(c.info()["snd_nxt"] == (iss1 + 5000) & M32,
+                 "5 segments sent (SND.NXT %d)" % ((c.info()["snd_nxt"] - iss1) & M32))
+        sack = sack_opt([((iss1 + 2000) & M32, (iss1 + 5000) & M32)])
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1,
+                             ack=(iss1 + 1000) & M32, window=65535,
+                             options=sack))
+        time.sleep(0.2)
+        got = [g for g in ctx.tun.collect(match, 0.5) if g.payload]
+        ctx.check([(g.seq - iss1) & M32 for g in got] ==
+                  [k * 1000 for k in range(5)],
+                  "want 1-5 once each, got %s" % show(got, iss1))
+        ctx.check(delta(before, w.stats(), "TCPSpuriousRtxHostQueues") >= 1,
+                  "TCPSpuriousRtxHostQueues not counted")
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1,
+                             ack=(iss1 + 1000) & M32, window=65535,
+                             options=sack))
+        got, ok = resent(ctx, match, (iss1 + 1000) & M32)
+        ctx.check(ok, "2 not resent once its first copy left: %s" %
+                  show(got, iss1))
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
 TESTS = [
     rack_one_sack_marks_lost,
     rack_lost_retransmit,
     rack_reordering_waits,
     prr_sack_burst,
+    rack_host_queue,
     tlp_tail_drop_probe,
     tlp_new_data_probe,
     tlp_off,
