@@ -777,6 +777,100 @@ static void xtcp_cc_limited_transmit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xtcp_cc_send_window(&c.cc), c.cc.cwnd + SMSS);
 }
 
+/* ---- undo (RFC 2883 §5, Linux's tcp_try_undo_dsack()) ------------------ */
+
+/*
+ * Slow start to cwnd 12 SMSS with 10 in flight, then a recovery (PRR's
+ * entry: cwnd kept, ssthresh 5 SMSS) that resends @resent segments.
+ */
+static void xtcp_t_undo_setup(struct xtcp_t_conn *c, u32 iss, u32 resent)
+{
+	xtcp_t_init(c, SMSS, iss);
+	xtcp_t_send(c, 12 * SMSS);
+	xtcp_t_ack(c, 2 * SMSS);
+	xtcp_cc_enter_recovery_prr(&c->cc, xtcp_t_flight(c), c->nxt);
+	while (resent--)
+		xtcp_cc_retransmitted(&c->cc, 1);
+}
+
+static void xtcp_cc_dsack_undo(struct kunit *test)
+{
+	const struct xtcp_cc_nums *p = test->param_value;
+	struct xtcp_t_conn c;
+	u32 m;
+
+	xtcp_t_undo_setup(&c, p->iss, 2);
+	m = c.una;	/* where the recovery began */
+	xtcp_expect_cc(test, &c.cc, 12 * SMSS, 5 * SMSS, true);
+	/* a D-SACK at or below where it began: not its retransmission */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&c.cc, m, 1));
+	/* one of two shown needless: nothing yet */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&c.cc, m + SMSS, 1));
+	xtcp_expect_cc(test, &c.cc, 12 * SMSS, 5 * SMSS, true);
+	/* both: cwnd and ssthresh back (ssthresh was INF), recovery over */
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_dsack(&c.cc, m + 2 * SMSS, 1));
+	xtcp_expect_cc(test, &c.cc, 12 * SMSS, INF, false);
+	KUNIT_EXPECT_FALSE(test, c.cc.prr_on);
+	/* once */
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&c.cc, m + 3 * SMSS, 1));
+
+	/* one D-SACK block for two segments undoes as two */
+	xtcp_t_undo_setup(&c, p->iss, 2);
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_dsack(&c.cc, c.una + 2 * SMSS, 2));
+
+	/* after the full ACK (cwnd = ssthresh) a late D-SACK still undoes */
+	xtcp_t_undo_setup(&c, p->iss, 1);
+	m = c.una;
+	xtcp_t_ack(&c, xtcp_t_flight(&c));
+	xtcp_expect_cc(test, &c.cc, 5 * SMSS, 5 * SMSS, false);
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_dsack(&c.cc, m + SMSS, 1));
+	xtcp_expect_cc(test, &c.cc, 12 * SMSS, INF, false);
+}
+
+/* What may not be undone. */
+static void xtcp_cc_dsack_no_undo(struct kunit *test)
+{
+	const struct xtcp_cc_nums *p = test->param_value;
+	struct xtcp_t_conn c;
+
+	/* nothing was resent (as Linux's undo_retrans -1): no undo */
+	xtcp_t_undo_setup(&c, p->iss, 0);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&c.cc, c.una + SMSS, 1));
+	xtcp_expect_cc(test, &c.cc, 12 * SMSS, 5 * SMSS, true);
+	/* a timeout's cut stays */
+	xtcp_t_undo_setup(&c, p->iss, 1);
+	xtcp_t_timeout(&c);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&c.cc, c.una + SMSS, 1));
+	KUNIT_EXPECT_EQ(test, c.cc.cwnd, SMSS);
+	/* as does a tail loss probe's */
+	xtcp_t_undo_setup(&c, p->iss, 1);
+	xtcp_t_ack(&c, xtcp_t_flight(&c));
+	xtcp_cc_on_probe_recovery(&c.cc, 4 * SMSS);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&c.cc, c.una, 1));
+	xtcp_expect_cc(test, &c.cc, 2 * SMSS, 2 * SMSS, false);
+	/* with no recovery yet, nothing to undo */
+	xtcp_t_init(&c, SMSS, p->iss);
+	xtcp_t_send(&c, 4 * SMSS);
+	xtcp_cc_retransmitted(&c.cc, 1);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&c.cc, c.una + SMSS, 1));
+}
+
+/* A finite ssthresh comes back as max(ssthresh, 3/4 cwnd) at entry. */
+static void xtcp_cc_dsack_undo_ssthresh(struct kunit *test)
+{
+	struct xtcp_t_conn c;
+
+	xtcp_t_init(&c, SMSS, 1000);
+	c.cc.ssthresh = 4 * SMSS;
+	c.cc.cwnd = 8 * SMSS;
+	xtcp_t_send(&c, 8 * SMSS);
+	xtcp_cc_enter_recovery_prr(&c.cc, xtcp_t_flight(&c), c.nxt);
+	xtcp_expect_cc(test, &c.cc, 8 * SMSS, 4 * SMSS, true);
+	xtcp_cc_retransmitted(&c.cc, 1);
+	KUNIT_EXPECT_TRUE(test, xtcp_cc_dsack(&c.cc, c.una + SMSS, 1));
+	xtcp_expect_cc(test, &c.cc, 8 * SMSS, 6 * SMSS, false);
+}
+
 static struct kunit_case xtcp_cc_test_cases[] = {
 	KUNIT_CASE_PARAM(xtcp_cc_initial_window, xtcp_cc_iw_cases_gen_params),
 	KUNIT_CASE(xtcp_cc_slow_start),
@@ -801,6 +895,9 @@ static struct kunit_case xtcp_cc_test_cases[] = {
 	KUNIT_CASE(xtcp_cc_saturation),
 	KUNIT_CASE(xtcp_cc_ack_nothing),
 	KUNIT_CASE(xtcp_cc_limited_transmit),
+	KUNIT_CASE_PARAM(xtcp_cc_dsack_undo, xtcp_cc_nums_gen_params),
+	KUNIT_CASE_PARAM(xtcp_cc_dsack_no_undo, xtcp_cc_nums_gen_params),
+	KUNIT_CASE(xtcp_cc_dsack_undo_ssthresh),
 	{}
 };
 

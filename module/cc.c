@@ -322,6 +322,12 @@ bool xtcp_cc_enter_recovery(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
 {
 	if (cc->in_recovery)
 		return false;
+	/* what an undo restores (tcp_init_undo(), tcp_current_ssthresh()) */
+	cc->undo_set = true;
+	cc->undo_marker = snd_nxt - flight;
+	cc->undo_retrans = -1;
+	cc->prior_cwnd = cc->cwnd;
+	cc->prior_ssthresh = max(cc->ssthresh, cc->cwnd / 2 + cc->cwnd / 4);
 	cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
 	cc->cwnd = xtcp_cc_add(cc->ssthresh, 3 * cc->mss);
 	cc->recover = snd_nxt - 1;
@@ -381,6 +387,50 @@ void xtcp_cc_sent(struct xtcp_cc *cc, u32 bytes)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_sent);
 
 /*
+ * @segs segments were sent again (a fast retransmission, RACK's, a
+ * timeout's): while the last recovery may be undone, each must be shown
+ * needless by a D-SACK first (tcp_retransmit_skb()'s undo_retrans).
+ */
+void xtcp_cc_retransmitted(struct xtcp_cc *cc, u32 segs)
+{
+	if (!cc->undo_set)
+		return;
+	cc->undo_retrans = max(cc->undo_retrans, 0) +
+			   (s32)min_t(u32, segs, S32_MAX / 2);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_retransmitted);
+
+/*
+ * An ACK's D-SACK block ending at @end_seq says @segs segments arrived
+ * twice (RFC 2883).  Past where the last recovery began, they were
+ * retransmissions since, needless (tcp_sacktag_one() and
+ * tcp_check_dsack() count them so).  Once every retransmission since is
+ * accounted so,
+ * the recovery answered no loss at all: undo its cut (RFC 2883 §5,
+ * Linux's tcp_try_undo_dsack(), in recovery or after it): cwnd and
+ * ssthresh back to at least what they were, recovery over.  Reno's undo
+ * (tcp_reno_undo_cwnd()) serves CUBIC too, as in Linux.
+ * Return: true if the cut was undone (TCPDSACKUndo).
+ */
+bool xtcp_cc_dsack(struct xtcp_cc *cc, u32 end_seq, u32 segs)
+{
+	if (!cc->undo_set || cc->undo_retrans <= 0 ||
+	    !xtcp_seq_after(end_seq, cc->undo_marker))
+		return false;
+	cc->undo_retrans -= min_t(u32, segs, cc->undo_retrans);
+	if (cc->undo_retrans)
+		return false;
+	cc->cwnd = max(cc->cwnd, cc->prior_cwnd);
+	cc->ssthresh = max(cc->ssthresh, cc->prior_ssthresh);
+	cc->undo_set = false;
+	cc->in_recovery = false;
+	cc->prr_on = false;
+	cc->bytes_acked = 0;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_dsack);
+
+/*
  * A duplicate ACK.  @dupthresh: counting them detects loss (RFC 5681);
  * false when RACK does (RFC 8985 §3.4: RACK replaces DupThresh, as
  * Linux's tcp_time_to_recover() with RACK on), and they only inflate
@@ -417,6 +467,8 @@ void xtcp_cc_on_timeout(struct xtcp_cc *cc, u32 flight, u32 snd_nxt)
 	if (!cc->after_rto)
 		cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
 	cc->after_rto = true;
+	/* a timeout's cut is not undone by D-SACKs (no F-RTO here) */
+	cc->undo_set = false;
 	if (cc->ops->on_rto)
 		cc->ops->on_rto(cc);
 	cc->cwnd = cc->mss;
@@ -439,6 +491,7 @@ void xtcp_cc_on_probe_recovery(struct xtcp_cc *cc, u32 flight)
 	cc->ssthresh = xtcp_cc_loss_ssthresh(cc, flight);
 	cc->cwnd = min(cc->cwnd, cc->ssthresh);
 	cc->bytes_acked = 0;
+	cc->undo_set = false;	/* an undo would lift this cut too */
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_on_probe_recovery);
 

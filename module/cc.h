@@ -90,6 +90,14 @@ struct xtcp_cc {
 				 * acknowledged since: the segment at SND.UNA
 				 * was retransmitted by the timer
 				 */
+	/* undo of a needless recovery (Linux's undo_marker and friends) */
+	u32	undo_marker;	/* SND.UNA when it began, while @undo_set */
+	u32	prior_cwnd;	/* cwnd before its cut */
+	u32	prior_ssthresh;	/* ssthresh before it */
+	s32	undo_retrans;	/* segments resent since, not D-SACKed;
+				 * -1: none resent
+				 */
+	bool	undo_set;	/* the last recovery may still be undone */
 	u8	events;		/* XTCP_CC_EV_*, for the caller to take */
 	u32	rtt_us;		/* this ACK's RTT sample, 0: none
 				 * (xtcp_cc_rtt_sample())
@@ -136,6 +144,8 @@ bool xtcp_cc_enter_recovery_prr(struct xtcp_cc *cc, u32 flight, u32 snd_nxt);
 void xtcp_cc_prr_ack(struct xtcp_cc *cc, u32 delivered, u32 pipe,
 		     bool una_advanced, bool newly_lost);
 void xtcp_cc_sent(struct xtcp_cc *cc, u32 bytes);
+void xtcp_cc_retransmitted(struct xtcp_cc *cc, u32 segs);
+bool xtcp_cc_dsack(struct xtcp_cc *cc, u32 end_seq, u32 segs);
 u32 xtcp_cc_window(const struct xtcp_cc *cc);
 u32 xtcp_cc_send_window(const struct xtcp_cc *cc);
 

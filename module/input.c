@@ -353,8 +353,14 @@ static bool xtcp_sack_ack(struct sock *sk, struct sk_buff *skb,
 			     seg->opts.sack_off, b);
 	/* a D-SACK block is the first; the others follow it */
 	dsack = xtcp_sack_is_dsack(b, n, seg->ack);
-	if (dsack)
+	if (dsack) {
 		xtcp_inc(net, XTCP_MIB_DSACK_RECV);
+		/* every retransmission of the last recovery needless: undo */
+		if (xtcp_cc_dsack(&xs->cc, b[0].end,
+				  DIV_ROUND_UP(b[0].end - b[0].start,
+					       xs->tcb.snd_mss)))
+			xtcp_inc(net, XTCP_MIB_DSACK_UNDO);
+	}
 	for (i = dsack; i < n; i++)
 		if (!xtcp_sack_block_ok(&b[i], una, xs->tcb.snd_nxt))
 			xtcp_inc(net, XTCP_MIB_SACK_DISCARD);

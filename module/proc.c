@@ -242,6 +242,7 @@ static const char *const xtcp_mib_names[XTCP_MIB_MAX] = {
 	[XTCP_MIB_HYSTART_DELAY_CWND]	= "TCPHystartDelayCwnd",
 	[XTCP_MIB_DELAYED_ACKS]		= "DelayedACKs",
 	[XTCP_MIB_SPURIOUS_RTX_HOSTQ]	= "TCPSpuriousRtxHostQueues",
+	[XTCP_MIB_DSACK_UNDO]		= "TCPDSACKUndo",
 };
 
 /* A counter's value: the sum of every CPU's share; the gauge as it is. */

@@ -462,6 +462,17 @@ void xtcp_send_probe(struct sock *sk)
 	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL);
 }
 
+/* Count a retransmission of @skb (also for undo: xtcp_cc_dsack()). */
+static void xtcp_retransmitted(struct sock *sk, const struct sk_buff *skb)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	xs->total_retrans++;
+	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+	xtcp_cc_retransmitted(&xs->cc,
+			      max(DIV_ROUND_UP(skb->len, xs->tcb.snd_mss), 1U));
+}
+
 /* Send @skb of the flight again: timed as Karn says, counted, traced. */
 static void xtcp_resend_skb(struct sock *sk, struct sk_buff *skb)
 {
@@ -471,8 +482,7 @@ static void xtcp_resend_skb(struct sock *sk, struct sk_buff *skb)
 	xtcp_xmit_skb(sk, skb);
 	/* Karn: an ACK from now on may answer either copy */
 	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(), true);
-	xs->total_retrans++;
-	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+	xtcp_retransmitted(sk, skb);
 }
 
 /* Resend the oldest unacknowledged segment; false if there is none. */
@@ -1141,8 +1151,7 @@ static void xtcp_send_loss_probe(struct sock *sk)
 		xtcp_xmit_skb(sk, skb);
 		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(),
 				 true);
-		xs->total_retrans++;
-		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+		xtcp_retransmitted(sk, skb);
 		xs->rack.tlp_retrans = true;
 	}
 	xs->rack.tlp_set = true;

@@ -346,6 +346,7 @@ enum xtcp_mib {
 	XTCP_MIB_HYSTART_DELAY_CWND,	/* ...the sum of cwnd then, in segments */
 	XTCP_MIB_DELAYED_ACKS,		/* ACKs the delayed-ACK timer sent */
 	XTCP_MIB_SPURIOUS_RTX_HOSTQ,	/* a resend held: the copy is still here */
+	XTCP_MIB_DSACK_UNDO,		/* D-SACKs undid a needless recovery */
 	XTCP_MIB_MAX
 };
 

@@ -378,12 +378,49 @@ def rack_host_queue(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
 
 
+def rack_dsack_undo(ctx):
+    """A recovery whose every retransmission the peer reports as a
+    duplicate (D-SACK, RFC 2883) answered no loss: its cut is undone
+    (Linux's tcp_try_undo_dsack(), TCPDSACKUndo).  Five segments out
+    (cwnd 10 x MSS 1000), 1 ACKed, 3-5 SACKed: RACK resends 2, recovery
+    sets ssthresh 2000.  Then the peer ACKs 1-5 with a D-SACK of 2 (its
+    original came late): cwnd is back to 10000 and more (slow start
+    again, ssthresh unset), not 2000."""
+    lport, pport, y = 46315, 56315, 9000000
+    match = w.conn(lport, pport)
+    with w.Sysctls(**SLOW_RTO):
+        before = w.stats()
+        c, iss1 = opened(ctx, lport, pport, y)
+        d, end = flight(ctx, c, match, 5000, 5)
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
+                             window=65535,
+                             options=sack_opt([(d[2].seq, end[4])])))
+        got, ok = resent(ctx, match, d[1].seq)
+        ctx.need(ok, "segment 2 resent (got %s)" % show(got, iss1))
+        ctx.need(c.info()["snd_ssthresh"] == 2000,
+                 "ssthresh %d in recovery" % c.info()["snd_ssthresh"])
+        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[4],
+                             window=65535,
+                             options=sack_opt([(d[1].seq, end[1])])))
+        time.sleep(0.2)
+        i = c.info()
+        ctx.check(i["snd_cwnd"] >= 10000,
+                  "cwnd %d after the D-SACK, want 10000 or more" % i["snd_cwnd"])
+        ctx.check(i["snd_ssthresh"] > 10000,
+                  "ssthresh %d after the D-SACK, want unset" % i["snd_ssthresh"])
+        after = w.stats()
+        ctx.eq(delta(before, after, "TCPDSACKRecv"), 1, "TCPDSACKRecv")
+        ctx.eq(delta(before, after, "TCPDSACKUndo"), 1, "TCPDSACKUndo")
+        ctx.tun.send(w.build(pport, lport, RST, seq=y + 1))
+
+
 TESTS = [
     rack_one_sack_marks_lost,
     rack_lost_retransmit,
     rack_reordering_waits,
     prr_sack_burst,
     rack_host_queue,
+    rack_dsack_undo,
     tlp_tail_drop_probe,
     tlp_new_data_probe,
     tlp_off,
