@@ -80,6 +80,12 @@
  *   ones, and the full ACK leaves cwnd = ssthresh (RFC 6937 §3,
  *   tcp_end_cwnd_reduction()): PRR has brought pipe to about ssthresh, the
  *   burst option (2) above guards against is not there.
+ * - Undo (RFC 2883 section 5, Linux's tcp_try_undo_dsack()): when D-SACKs
+ *   account for every retransmission since the last fast recovery began
+ *   (xtcp_cc_retransmitted(), xtcp_cc_dsack()), it answered no loss: cwnd
+ *   and ssthresh return to at least what they were, recovery ends.  Not
+ *   for a recovery that resent nothing, nor after a timeout or a probe's
+ *   cut; no timestamp-based (Eifel, RFC 3522) undo.
  * - Not here: sending new data during recovery is the caller's, within
  *   xtcp_cc_window(); the restart after idle of RFC 5681 section 4.1 is not
  *   implemented.

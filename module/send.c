@@ -1246,19 +1246,27 @@ static u32 xtcp_rack_lost_bytes(struct sock *sk)
 /*
  * RFC 6675 §4's pipe with RACK's marks (Linux's tcp_packets_in_flight()):
  * the flight less what the scoreboard holds SACKed and what RACK marked
- * lost and was not sent again (a retransmission is in the pipe once).
+ * lost and was not sent again (a retransmission is in the pipe once):
+ * @lost, xtcp_rack_lost_bytes() if the caller has it, else U32_MAX.
  * Nothing is either while nothing is SACKed and no loss is being
  * repaired: then the flight, without a walk.
  */
-static u32 xtcp_rack_pipe(struct sock *sk)
+static u32 xtcp_rack_pipe_lost(struct sock *sk, u32 lost)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 flight = xs->tcb.snd_nxt - xs->tcb.snd_una, out;
 
 	if (!xs->sack_sb.n && !xs->cc.in_recovery && !xs->rto_recovery)
 		return flight;
-	out = xs->sack_sb.sacked + xtcp_rack_lost_bytes(sk);
+	if (lost == U32_MAX)
+		lost = xtcp_rack_lost_bytes(sk);
+	out = xs->sack_sb.sacked + lost;
 	return flight > out ? flight - out : 0;
+}
+
+static u32 xtcp_rack_pipe(struct sock *sk)
+{
+	return xtcp_rack_pipe_lost(sk, U32_MAX);
 }
 
 /*
@@ -1273,12 +1281,13 @@ static void xtcp_rack_retransmit(struct sock *sk, bool first)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct sk_buff_head *q = &sk->sk_write_queue;
-	u32 mss = tcb->snd_mss, pipe, allowed, len, end, sent;
+	u32 mss = tcb->snd_mss, lost, pipe, allowed, len, end, sent;
 	struct sk_buff *skb;
 
-	if (!xtcp_rack_lost_bytes(sk))
+	lost = xtcp_rack_lost_bytes(sk);
+	if (!lost)
 		return;
-	pipe = xtcp_rack_pipe(sk);
+	pipe = xtcp_rack_pipe_lost(sk, lost);
 	allowed = xs->cc.in_recovery && !xs->cc.prr_on ? xs->cc.ssthresh :
 		  xtcp_cc_window(&xs->cc);
 	for (skb = skb_peek(q); skb && skb != xs->send_head;
@@ -1342,8 +1351,10 @@ static void xtcp_rack_repair(struct sock *sk, u32 lost, u32 delivered,
 		if (!delivered)
 			delivered = tcb->snd_mss;
 	}
-	xtcp_cc_prr_ack(&xs->cc, delivered, xtcp_rack_pipe(sk), una_advanced,
-			lost);
+	/* the pipe is a walk: only for an ACK PRR takes (xtcp_cc_prr_ack()) */
+	if (xs->cc.in_recovery && xs->cc.prr_on && delivered)
+		xtcp_cc_prr_ack(&xs->cc, delivered, xtcp_rack_pipe(sk),
+				una_advanced, lost);
 	xtcp_rack_retransmit(sk, entered);
 }
 

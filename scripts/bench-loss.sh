@@ -10,8 +10,10 @@
 # (xtcp-bench -r; TCP and XTCP interleaved), printed as
 # MB/s and the XTCP/TCP ratio.  Arguments: the MiB per transfer (default
 # 4), then the loss percentages (default "1 5 10 1r"; "Nr" adds reordering).  After each loss level, the
-# sender's recovery counters over that level's runs: kernel TCP's
-# (/proc/net/netstat, /proc/net/snmp) and XTCP's (/proc/net/xtcp_stats).
+# sender's recovery counters over that level's runs and the receiver's
+# (its duplicates: D-SACKs sent, PAWS drops): kernel TCP's
+# (/proc/net/netstat, /proc/net/snmp) and XTCP's (/proc/net/xtcp_stats),
+# those SWANT and RWANT name (empty: every counter that moved).
 set -eu
 cd "$(dirname "$0")/.."
 mib=${1:-4}
@@ -47,10 +49,12 @@ delta() {
 	sort "$2" >"$2.s"
 	join "$1.s" "$2.s" | awk -v want="$3" '
 		BEGIN { split(want, w, " "); for (i in w) k[w[i]] = 1 }
-		($1 in k) && $3 - $2 { printf " %s=%d", $1, $3 - $2 }'
+		(want == "" || $1 in k) && $3 - $2 { printf " %s=%d", $1, $3 - $2 }'
 	echo
 }
-want="OutSegs RetransSegs TCPTimeouts TCPFastRetrans TCPLossProbes TCPLossProbeRecovery TCPSackRecovery TCPSACKReneging TCPDSACKRecv TCPLostRetransmit TCPSpuriousRTOs TCPLossUndo TCPSackRecoveryFail TCPRenoRecovery TCPDSACKOldSent TCPDSACKOfoSent"
+want="${SWANT-OutSegs RetransSegs TCPTimeouts TCPFastRetrans TCPLossProbes TCPLossProbeRecovery TCPSackRecovery TCPSACKReneging TCPDSACKRecv TCPLostRetransmit TCPSpuriousRTOs TCPLossUndo TCPSackRecoveryFail TCPRenoRecovery TCPDSACKUndo TCPSpuriousRtxHostQueues}"
+# the receiver's: duplicates it saw (each one a segment resent in vain)
+rwant="${RWANT-InSegs OutSegs PAWSEstab TCPDSACKOldSent TCPDSACKOfoSent}"
 cdir=$(mktemp -d)
 echo "# bulk $mib MiB over veth (gso_max_segs 1), 20 ms delay, $(nproc) vCPU"
 echo "# sack=$(cat /proc/sys/net/xtcp/sack) timestamps=$(cat /proc/sys/net/xtcp/timestamps)"
@@ -69,12 +73,18 @@ for loss in $losses; do
 	echo "== $what, medians of $runs"
 	tcp_counters >"$cdir/t0"
 	xtcp_counters >"$cdir/x0"
+	ip netns exec lsrv bash -c "$(declare -f tcp_counters xtcp_counters); tcp_counters >$cdir/rt0; xtcp_counters >$cdir/rx0"
 	tools/xtcp-bench -a 198.51.100.2 -s lsrv -w bulk -m "$mib" -r "$runs"
 	tcp_counters >"$cdir/t1"
 	xtcp_counters >"$cdir/x1"
+	ip netns exec lsrv bash -c "$(declare -f tcp_counters xtcp_counters); tcp_counters >$cdir/rt1; xtcp_counters >$cdir/rx1"
 	echo -n "TCP sender: "
 	delta "$cdir/t0" "$cdir/t1" "$want"
 	echo -n "XTCP sender:"
 	delta "$cdir/x0" "$cdir/x1" "$want"
+	echo -n "TCP receiver: "
+	delta "$cdir/rt0" "$cdir/rt1" "$rwant"
+	echo -n "XTCP receiver:"
+	delta "$cdir/rx0" "$cdir/rx1" "$rwant"
 done
 tc qdisc del dev vlc root
