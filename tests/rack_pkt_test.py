@@ -92,6 +92,18 @@ def resent(ctx, match, seq):
     return got, any(g.seq == seq for g in got)
 
 
+def sack_from_3(ctx, c, match, lport, pport, y, last):
+    """Five segments written on C and sent; one ACK of 1 that SACKs 3 to
+    LAST (1-based): (the segments, their ends, what went again, whether
+    2 was among it)."""
+    d, end = flight(ctx, c, match, 5000, 5)
+    ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
+                         window=65535,
+                         options=sack_opt([(d[2].seq, end[last - 1])])))
+    got, ok = resent(ctx, match, d[1].seq)
+    return d, end, got, ok
+
+
 # ---------------------------------------------------------------- tests
 
 def tlp_tail_drop_probe(ctx):
@@ -190,12 +202,8 @@ def rack_one_sack_marks_lost(ctx):
     with w.Sysctls(**SLOW_RTO):
         before = w.stats()
         c, iss1 = opened(ctx, lport, pport, y)
-        d, end = flight(ctx, c, match, 5000, 5)
         # one ACK: 1 acknowledged, 3 SACKed
-        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
-                             window=65535,
-                             options=sack_opt([(d[2].seq, end[2])])))
-        got, _ = resent(ctx, match, d[1].seq)
+        d, end, got, _ = sack_from_3(ctx, c, match, lport, pport, y, 3)
         ctx.note("after the SACK of 3: %s" % show(got, iss1))
         # (a probe of 5 may have gone before the ACK: PTO 1 s, no sample)
         ctx.check([g.seq for g in got if g.seq != d[4].seq] == [d[1].seq],
@@ -218,11 +226,7 @@ def rack_lost_retransmit(ctx):
     with w.Sysctls(**SLOW_RTO):
         before = w.stats()
         c, iss1 = opened(ctx, lport, pport, y)
-        d, end = flight(ctx, c, match, 5000, 5)
-        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
-                             window=65535,
-                             options=sack_opt([(d[2].seq, end[4])])))
-        got, ok = resent(ctx, match, d[1].seq)
+        d, end, got, ok = sack_from_3(ctx, c, match, lport, pport, y, 5)
         ctx.note("after the SACK of 3-5: %s" % show(got, iss1))
         ctx.need(ok, "segment 2 resent once (got %s)" % show(got, iss1))
         ctx.eq(delta(before, w.stats(), "TCPLostRetransmit"), 0,
@@ -391,11 +395,7 @@ def rack_dsack_undo(ctx):
     with w.Sysctls(**SLOW_RTO):
         before = w.stats()
         c, iss1 = opened(ctx, lport, pport, y)
-        d, end = flight(ctx, c, match, 5000, 5)
-        ctx.tun.send(w.build(pport, lport, ACK, seq=y + 1, ack=end[0],
-                             window=65535,
-                             options=sack_opt([(d[2].seq, end[4])])))
-        got, ok = resent(ctx, match, d[1].seq)
+        d, end, got, ok = sack_from_3(ctx, c, match, lport, pport, y, 5)
         ctx.need(ok, "segment 2 resent (got %s)" % show(got, iss1))
         ctx.need(c.info()["snd_ssthresh"] == 2000,
                  "ssthresh %d in recovery" % c.info()["snd_ssthresh"])

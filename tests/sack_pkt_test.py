@@ -58,6 +58,21 @@ def passive(ctx, lport, pport, x, options):
     return a, sa
 
 
+def passive_ts(ctx, lport, pport, x, tsval):
+    """As passive(), the SYN with SACK-permitted and timestamps (TSval
+    TSVAL, the ACK's TSVAL + 1): (accepted socket, the SYN|ACK's TSval,
+    our ISS + 1, the peer's first sequence number)."""
+    l = ctx.listener(lport)
+    sa = w.syn_synack(ctx, lport, pport, x, MSS_WS + SACK_OK + ts_opts(tsval))
+    tsv = sa.opt("Timestamp")[0]
+    una = (sa.seq + 1) & M32
+    ctx.tun.send(w.build(pport, lport, ACK, seq=x + 1, ack=una,
+                         options=ts_opts(tsval + 1, tsv)))
+    a, _ = w.accept_one(ctx, l)
+    l.close()
+    return a, tsv, una, x + 1
+
+
 def data(ctx, lport, pport, seq, ack, off, n, rcv):
     """N bytes at RCV + OFF from the peer: the ACK they draw."""
     ctx.tun.send(w.build(pport, lport, ACK | PSH, seq=(rcv + off) & M32,
@@ -148,16 +163,8 @@ def sack_blocks_out_of_order(ctx):
 
 def sack_blocks_with_timestamps(ctx):
     """Beside timestamps 3 blocks at most (40 bytes of options)."""
-    x = 20000
     lport, pport = 45111, 55111
-    l = ctx.listener(lport)
-    sa = w.syn_synack(ctx, lport, pport, x, MSS_WS + SACK_OK + ts_opts(100))
-    tsv = sa.opt("Timestamp")[0]
-    una = (sa.seq + 1) & M32
-    r = x + 1
-    ctx.tun.send(w.build(pport, lport, ACK, seq=r, ack=una,
-                         options=ts_opts(101, tsv)))
-    w.accept_one(ctx, l)
+    _, tsv, una, r = passive_ts(ctx, lport, pport, 20000, 100)
     s = None
     for k, off in enumerate((200, 400, 600, 800)):
         ctx.tun.send(w.build(pport, lport, ACK | PSH, seq=r + off, ack=una,
@@ -207,17 +214,8 @@ def sack_paws_dsack(ctx):
     retransmission was spurious.  A TSval one tick older than TS.Recent
     passes (Linux's TCP_PAWS_WINDOW): an original sent in the tick before
     a retransmission that overtook it is new data, not an old duplicate."""
-    x = 31000
     lport, pport = 45113, 55113
-    l = ctx.listener(lport)
-    sa = w.syn_synack(ctx, lport, pport, x, MSS_WS + SACK_OK + ts_opts(1000))
-    tsv = sa.opt("Timestamp")[0]
-    una = (sa.seq + 1) & M32
-    r = x + 1
-    ctx.tun.send(w.build(pport, lport, ACK, seq=r, ack=una,
-                         options=ts_opts(1001, tsv)))
-    a, _ = w.accept_one(ctx, l)
-    l.close()
+    a, tsv, una, r = passive_ts(ctx, lport, pport, 31000, 1000)
 
     def seg(off, n, tsval):
         ctx.tun.send(w.build(pport, lport, ACK | PSH, seq=(r + off) & M32,
