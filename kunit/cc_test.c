@@ -848,6 +848,11 @@ static void xtcp_cc_dsack_no_undo(struct kunit *test)
 	xtcp_cc_on_probe_recovery(&c.cc, 4 * SMSS);
 	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&c.cc, c.una, 1));
 	xtcp_expect_cc(test, &c.cc, 2 * SMSS, 2 * SMSS, false);
+	/* the count saturates: one D-SACK cannot cancel S32_MAX */
+	xtcp_t_undo_setup(&c, p->iss, 1);
+	xtcp_cc_retransmitted(&c.cc, U32_MAX);
+	KUNIT_EXPECT_EQ(test, c.cc.undo_retrans, S32_MAX);
+	KUNIT_EXPECT_FALSE(test, xtcp_cc_dsack(&c.cc, c.una + SMSS, 1));
 	/* with no recovery yet, nothing to undo */
 	xtcp_t_init(&c, SMSS, p->iss);
 	xtcp_t_send(&c, 4 * SMSS);

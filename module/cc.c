@@ -401,8 +401,8 @@ void xtcp_cc_retransmitted(struct xtcp_cc *cc, u32 segs)
 {
 	if (!cc->undo_set)
 		return;
-	cc->undo_retrans = max(cc->undo_retrans, 0) +
-			   (s32)min_t(u32, segs, S32_MAX / 2);
+	cc->undo_retrans = min_t(s64, (s64)max(cc->undo_retrans, 0) + segs,
+				 S32_MAX);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_retransmitted);
 
@@ -411,11 +411,10 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_cc_retransmitted);
  * twice (RFC 2883).  Past where the last recovery began, they were
  * retransmissions since, needless (tcp_sacktag_one() and
  * tcp_check_dsack() count them so).  Once every retransmission since is
- * accounted so,
- * the recovery answered no loss at all: undo its cut (RFC 2883 §5,
- * Linux's tcp_try_undo_dsack(), in recovery or after it): cwnd and
- * ssthresh back to at least what they were, recovery over.  Reno's undo
- * (tcp_reno_undo_cwnd()) serves CUBIC too, as in Linux.
+ * accounted so, the recovery answered no loss at all: undo its cut (RFC
+ * 2883 §5, Linux's tcp_try_undo_dsack(), in recovery or after it): cwnd
+ * and ssthresh back to at least what they were, recovery over.  Reno's
+ * undo (tcp_reno_undo_cwnd()) serves CUBIC too, as in Linux.
  * Return: true if the cut was undone (TCPDSACKUndo).
  */
 bool xtcp_cc_dsack(struct xtcp_cc *cc, u32 end_seq, u32 segs)
