@@ -492,6 +492,45 @@ static void xtcp_window_minshall(struct kunit *test)
 							base + 2000));
 }
 
+/*
+ * What a read does with a delayed ACK (__tcp_cleanup_rbuf()): the bits a
+ * segment sets (tcp_measure_rcv_mss()), then the decision.
+ */
+static void xtcp_window_ack_after_read(struct kunit *test)
+{
+	const u8 P = XTCP_ACK_PUSHED, P2 = XTCP_ACK_PUSHED2;
+	u8 bits;
+
+	/* a full segment without PSH pushes nothing; with PSH, once */
+	KUNIT_EXPECT_EQ(test, xtcp_ack_pushed(0, 1000, 1000, false), 0);
+	KUNIT_EXPECT_EQ(test, xtcp_ack_pushed(0, 1000, 1000, true), P);
+	KUNIT_EXPECT_EQ(test, xtcp_ack_pushed(P, 1000, 1000, true), P);
+	/* a short one pushes, PSH or not; a second short one twice */
+	bits = xtcp_ack_pushed(0, 40, 1000, false);
+	KUNIT_EXPECT_EQ(test, bits, P);
+	KUNIT_EXPECT_EQ(test, xtcp_ack_pushed(bits, 1, 1000, true), P | P2);
+	KUNIT_EXPECT_EQ(test, xtcp_ack_pushed(P | P2, 1000, 1000, false),
+			P | P2);
+
+	/* nothing waits: nothing goes, whatever else holds */
+	KUNIT_EXPECT_FALSE(test, xtcp_ack_after_read(0, 1000, P | P2, false,
+						     true));
+	/* more than one full segment waits: it goes, drained or not */
+	KUNIT_EXPECT_TRUE(test, xtcp_ack_after_read(1001, 1000, 0, true,
+						    false));
+	KUNIT_EXPECT_FALSE(test, xtcp_ack_after_read(1000, 1000, 0, false,
+						     true));
+	/* a write's end (a full segment and a runt), drained: it goes */
+	KUNIT_EXPECT_TRUE(test, xtcp_ack_after_read(40, 1000, P, false, true));
+	/* not drained: the rest of the queue is read first */
+	KUNIT_EXPECT_FALSE(test, xtcp_ack_after_read(40, 1000, P, false,
+						     false));
+	/* interactive: the reply carries it, unless two pushes wait */
+	KUNIT_EXPECT_FALSE(test, xtcp_ack_after_read(40, 1000, P, true, true));
+	KUNIT_EXPECT_TRUE(test, xtcp_ack_after_read(41, 1000, P | P2, true,
+						    true));
+}
+
 static struct kunit_case xtcp_window_cases[] = {
 	KUNIT_CASE(xtcp_window_field_vectors),
 	KUNIT_CASE(xtcp_window_rcv_scaling),
@@ -507,6 +546,7 @@ static struct kunit_case xtcp_window_cases[] = {
 	KUNIT_CASE(xtcp_window_snd_should_send),
 	KUNIT_CASE(xtcp_window_snd_nagle_writes),
 	KUNIT_CASE(xtcp_window_minshall),
+	KUNIT_CASE(xtcp_window_ack_after_read),
 	{}
 };
 

@@ -302,6 +302,7 @@ void xtcp_conn_forget(struct sock *sk)
 		      XTCP_RCV_WSCALE);
 	xtcp_sync_state(sk);
 	xs->ack_pending = 0;
+	xs->ack_pushed = 0;
 	xs->probes_out = 0;
 	xs->persist_backoff = 0;
 	xs->rto_recovery = false;

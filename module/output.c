@@ -567,6 +567,7 @@ void xtcp_ack_sent(struct sock *sk)
 	xs->rcv_wup = xs->tcb.rcv_nxt;
 	if (xs->ack_pending) {
 		xs->ack_pending = 0;
+		xs->ack_pushed = 0;
 		xtcp_timer_idle(xs, XTCP_TIMER_DELACK);
 	}
 }

@@ -356,6 +356,9 @@ bool xtcp_data_rcv(struct sock *sk, struct sk_buff *skb, unsigned int *fin_ev)
 	xs->bytes_received += tcb->rcv_nxt - before;
 	xtcp_rcv_rtt_measure(sk);
 	xs->ack_pending += tcb->rcv_nxt - before;
+	xs->ack_pushed = xtcp_ack_pushed(xs->ack_pushed, seg->len,
+					 xtcp_rcv_mss(xs), seg->flags & XTCP_PSH);
+	xs->lrcvtime = jiffies;
 	/*
 	 * at once: every second full segment, or data that filled all
 	 * (the queue drained) or part of a gap (out-of-order data is still
@@ -383,11 +386,12 @@ ack:
 }
 
 /*
- * After the user read @copied bytes (as __tcp_cleanup_rbuf()): a window
- * update goes out only when the read freed a lot, that is when what the
- * peer may still send is at most half of what the buffer holds and the
- * window we can offer now (receiver SWS avoidance applied, window.c) is at
- * least twice that.  A read that took nothing (an empty queue) sends
+ * After the user read @copied bytes (as __tcp_cleanup_rbuf()): a delayed
+ * ACK goes now if xtcp_ack_after_read() says the peer is waiting for it;
+ * else a window update goes out only when the read freed a lot, that is
+ * when what the peer may still send is at most half of what the buffer
+ * holds and the window we can offer now (receiver SWS avoidance applied,
+ * window.c) is at least twice that.  A read that took nothing (an empty queue) sends
  * nothing, nor does one after the peer's FIN.
  */
 static void xtcp_cleanup_rbuf(struct sock *sk, size_t copied)
@@ -400,6 +404,12 @@ static void xtcp_cleanup_rbuf(struct sock *sk, size_t copied)
 	if (!copied || (sk->sk_shutdown & RCV_SHUTDOWN) ||
 	    !xtcp_state_receives(tcb->state))
 		return;
+	if (xtcp_ack_after_read(xs->ack_pending, xtcp_rcv_mss(xs),
+				xs->ack_pushed, xs->pingpong,
+				!atomic_read(&sk->sk_rmem_alloc))) {
+		xtcp_send_ack(sk);
+		return;
+	}
 	if (xtcp_seq_before(xs->rcv_wup + tcb->rcv_wnd, tcb->rcv_nxt))
 		left = 0;
 	if (2ULL * left > xtcp_win_from_space(READ_ONCE(sk->sk_rcvbuf),

@@ -116,8 +116,17 @@ static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb)
 	/* PRR counts what recovery sends (prr_out) */
 	xtcp_cc_sent(&xs->cc, skb->len);
 
-	if (skb->len)
+	if (skb->len) {
 		flags |= XTCP_SKB_CB(skb)->seg.flags & XTCP_PSH;
+		/*
+		 * data within the delayed-ACK time of data received: a reply,
+		 * the connection is interactive (tcp_event_data_sent())
+		 */
+		if (xs->bytes_received &&
+		    time_before(jiffies, xs->lrcvtime +
+					 msecs_to_jiffies(XTCP_DELACK_MS)))
+			xs->pingpong = true;
+	}
 	xtcp_xmit(sk, flags, xtcp_skb_seq(skb), xs->tcb.rcv_nxt, skb);
 }
 

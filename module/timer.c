@@ -167,8 +167,11 @@ static void xtcp_persist_timeout(struct sock *sk)
 /* The delayed ACK is due (RFC 9293 §3.8.6.3: within 500 ms; we use 40). */
 static void xtcp_delack_timeout(struct sock *sk)
 {
-	if (xtcp_sk(sk)->ack_pending &&
-	    xtcp_state_acks_later(xtcp_sk(sk)->tcb.state)) {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	if (xs->ack_pending && xtcp_state_acks_later(xs->tcb.state)) {
+		/* no reply carried it: not interactive after all (TCP's way) */
+		xs->pingpong = false;
 		xtcp_inc(sock_net(sk), XTCP_MIB_DELAYED_ACKS);
 		xtcp_send_ack(sk);
 	}

@@ -308,3 +308,54 @@ bool xtcp_small_outstanding(u32 snd_sml, u32 snd_una, u32 snd_nxt)
 	       xtcp_seq_leq(snd_sml, snd_nxt);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_small_outstanding);
+
+/**
+ * xtcp_ack_pushed() - note a segment of in-order data for the delayed ACK
+ * @pushed: the XTCP_ACK_PUSHED* bits since our last ACK
+ * @len: the segment's payload length
+ * @rcv_mss: the peer's segment size (xtcp_rcv_mss())
+ * @psh: the segment carried PSH
+ *
+ * A segment shorter than the peer's MSS ends what the peer had to send for
+ * now, as does a full one with PSH (the end of a write): the peer may be
+ * waiting for our ACK to send more (tcp_measure_rcv_mss()'s
+ * ICSK_ACK_PUSHED; a second short one sets ICSK_ACK_PUSHED2).
+ *
+ * Return: the new bits.
+ */
+u8 xtcp_ack_pushed(u8 pushed, u32 len, u32 rcv_mss, bool psh)
+{
+	if (len >= rcv_mss)
+		return psh ? pushed | XTCP_ACK_PUSHED : pushed;
+	if (pushed & XTCP_ACK_PUSHED)
+		pushed |= XTCP_ACK_PUSHED2;
+	return pushed | XTCP_ACK_PUSHED;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ack_pushed);
+
+/**
+ * xtcp_ack_after_read() - does a read that took data send the delayed ACK?
+ * @unacked: bytes received since our last ACK (0: no ACK is waiting)
+ * @rcv_mss: the peer's segment size (xtcp_rcv_mss())
+ * @pushed: the XTCP_ACK_PUSHED* bits since our last ACK
+ * @pingpong: the connection is interactive: our reply will carry the ACK
+ * @drained: the read emptied the receive buffer
+ *
+ * As __tcp_cleanup_rbuf(): yes when more than one full segment waits (the
+ * ACK RFC 9293 §3.8.6.3 owes every second segment was not sent because
+ * the second was short), or when the reader drained what a push brought
+ * and no reply is expected to carry the ACK (two pushes: even then).
+ * Without it a sender whose writes end in a short segment waits for the
+ * delayed-ACK timer, or for its next write, to free what it queued.
+ */
+bool xtcp_ack_after_read(u32 unacked, u32 rcv_mss, u8 pushed, bool pingpong,
+			 bool drained)
+{
+	if (!unacked)
+		return false;
+	if (unacked > rcv_mss)
+		return true;
+	return drained && ((pushed & XTCP_ACK_PUSHED2) ||
+			   ((pushed & XTCP_ACK_PUSHED) && !pingpong));
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ack_after_read);

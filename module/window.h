@@ -11,6 +11,10 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
+/* what came since our last ACK, for the delayed ACK (xtcp_ack_pushed()) */
+#define XTCP_ACK_PUSHED		BIT(0)	/* a short segment, or PSH */
+#define XTCP_ACK_PUSHED2	BIT(1)	/* a second short segment */
+
 /* xtcp_rcv_ratio() is in 1/65536ths; this one half stands in before a sample */
 #define XTCP_RATIO_DEFAULT	BIT(15)
 
@@ -27,5 +31,8 @@ bool xtcp_snd_should_send(u32 avail, u32 usable_wnd, u32 mss, u32 max_sndwnd,
 			  bool nodelay, bool data_outstanding, bool push);
 u32 xtcp_minshall_update(u32 snd_sml, u32 end_seq, u32 len, u32 mss);
 bool xtcp_small_outstanding(u32 snd_sml, u32 snd_una, u32 snd_nxt);
+u8 xtcp_ack_pushed(u8 pushed, u32 len, u32 rcv_mss, bool psh);
+bool xtcp_ack_after_read(u32 unacked, u32 rcv_mss, u8 pushed, bool pingpong,
+			 bool drained);
 
 #endif /* _XTCP_WINDOW_H */

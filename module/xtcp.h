@@ -198,6 +198,8 @@ struct xtcp_sock {
 	u32			rcv_wup;	/* RCV.NXT when the window was sent */
 	u16			rcv_ratio;	/* payload/truesize, xtcp_rcv_ratio() */
 	u16			rcv_mss;	/* largest segment received */
+	u8			ack_pushed;	/* XTCP_ACK_PUSHED* since our last ACK */
+	unsigned long		lrcvtime;	/* jiffies at the last data received */
 	u64			bytes_received;
 	/* receive-buffer autotuning (buffer.c) */
 	u32			rcvq_space;	/* bytes the reader drained in an RTT */
@@ -223,7 +225,11 @@ struct xtcp_sock {
 	u32			notsent_lowat;	/* unsent bytes for EPOLLOUT, 0: any */
 	u8			defer_accept;	/* SYN,ACK tries a bare ACK waits */
 	u8			quickack;	/* segments still ACKed at once */
-	bool			pingpong;	/* XTCP_QUICKACK 0: ACKs may wait */
+	/*
+	 * interactive: a read leaves the delayed ACK to the reply (TCP's
+	 * pingpong mode; XTCP_QUICKACK 0 sets it, 1 clears it)
+	 */
+	bool			pingpong;
 
 	/* keepalive (keepalive.c) */
 	unsigned long		ka_rcv;		/* jiffies at the peer's last segment */

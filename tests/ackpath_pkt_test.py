@@ -26,6 +26,7 @@ from wire_pkt_test import ACK, FIN, PSH, RST, SYN, LOCAL, PEER
 
 SHUT_RD = 0
 XTCP_NODELAY, XTCP_MAXSEG = 1, 2
+XTCP_QUICKACK = 12
 SO_SNDBUF, SO_RCVBUF = 7, 8
 w.libc.shutdown.argtypes = [ctypes.c_int, ctypes.c_int]
 w.libc.shutdown.restype = ctypes.c_int
@@ -380,6 +381,87 @@ def ack_partial_gap_fill(ctx):
         ctx.tun.send(w.build(pport, lport, RST, seq=x + 4001))
 
 
+def delacks():
+    return w.stats().get("DelayedACKs", 0)
+
+
+def ack_after_read(ctx):
+    """A read that drains what a push brought sends the delayed ACK at
+    once when no reply is coming (__tcp_cleanup_rbuf()): a sender whose
+    writes end in a short segment is not left waiting for the timer (or
+    its next write) to free what it queued.  Each round the peer sends a
+    full segment and a 40-byte tail (one write as a sender splits it:
+    less than two full segments, so no ACK on arrival), the application
+    reads both, and the ACK must follow with DelayedACKs unchanged.  A
+    round the timer beat the read (a slow guest) decides nothing; three
+    rounds must decide.  The old module left every one to the timer."""
+    lport, pport, x = 43610, 52610, 9100000
+    match = w.conn(lport, pport)
+    with w.Sysctls(rto_init_ms=5000):
+        a, iss = passive(ctx, lport, pport, x)
+        ctx.tun.drain()
+        seq, decided = x + 1, 0
+        for _ in range(8):
+            before = delacks()
+            ctx.tun.send(w.build(pport, lport, ACK, seq=seq,
+                                 ack=(iss + 1) & M32, payload=b"f" * 1000))
+            ctx.tun.send(w.build(pport, lport, ACK | PSH, seq=seq + 1000,
+                                 ack=(iss + 1) & M32, payload=b"t" * 40))
+            got = read_all(a, 1040)
+            ctx.need(got == b"f" * 1000 + b"t" * 40,
+                     "read %d bytes, want 1040" % len(got))
+            k = ctx.expect(match, "the ACK of the write", timeout=1.0)
+            ctx.eq(k.ack, (seq + 1040) & M32, "its ack")
+            ctx.expect_none(match, "a second ACK", wait=0.1)
+            seq += 1040
+            if delacks() == before:
+                decided += 1
+                if decided == 3:
+                    break
+        ctx.check(decided == 3, "ACKed by the read in %d rounds of 8, want "
+                  "3 (the rest went when the delayed-ACK timer fired)" %
+                  decided)
+        ctx.tun.send(w.build(pport, lport, RST, seq=seq))
+
+
+def reply_carries_ack(ctx):
+    """Request and response: once the application has answered within
+    the delayed-ACK time (TCP's pingpong mode, tcp_event_data_sent()),
+    the read of the next request sends no pure ACK; the reply carries it,
+    one segment per request.  A delayed-ACK timeout ends the mode (the
+    reply did not come), as TCP's does; such a round decides nothing."""
+    lport, pport, x = 43611, 52611, 9200000
+    match = w.conn(lport, pport)
+    with w.Sysctls(rto_init_ms=5000):
+        a, iss = passive(ctx, lport, pport, x)
+        ctx.need(a.setint(w.SOL_XTCP, XTCP_NODELAY, 1) == 0, "XTCP_NODELAY")
+        ctx.tun.drain()
+        seq, una, decided = x + 1, iss + 1, 0
+        for r in range(8):
+            before = delacks()
+            # XTCP_QUICKACK reads 0 in the mode, as TCP_QUICKACK does
+            interactive = getint(a, w.SOL_XTCP, XTCP_QUICKACK) == 0
+            ctx.tun.send(w.build(pport, lport, ACK | PSH, seq=seq,
+                                 ack=una & M32, payload=b"q" * 10))
+            ctx.need(read_all(a, 10) == b"q" * 10, "the request")
+            ctx.need(a.send(b"r" * 20) == 20, "the reply")
+            got = ctx.tun.collect(match, 0.2)
+            seq += 10
+            una += 20
+            ctx.tun.send(w.build(pport, lport, ACK, seq=seq, ack=una & M32))
+            if not interactive or delacks() != before:
+                continue   # the first reply starts the mode; or it ended
+            decided += 1
+            ctx.check(len(got) == 1 and len(got[0].payload) == 20 and
+                      got[0].ack == seq & M32,
+                      "round %d: want the reply alone carrying the ACK, "
+                      "got %s" % (r, ", ".join(str(g) for g in got)))
+            if decided == 3:
+                break
+        ctx.check(decided == 3, "%d rounds decided of 8, want 3" % decided)
+        ctx.tun.send(w.build(pport, lport, RST, seq=seq))
+
+
 TESTS = [
     shut_rd_data_acked,
     no_spurious_acks,
@@ -388,6 +470,8 @@ TESTS = [
     slow_start_per_ack,
     wscale_as_linux,
     ack_partial_gap_fill,
+    ack_after_read,
+    reply_carries_ack,
 ]
 
 
