@@ -922,7 +922,15 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 		xtcp_timer_idle(xs, XTCP_TIMER_RACK);
 	}
 	xtcp_sndbuf_expand(sk);
-	sk->sk_write_space(sk);
+	/*
+	 * wake a writer only if one waited for room (tcp_check_space()):
+	 * the queue's other sleeper, a reader, must not be woken for nothing
+	 * on every ACK; pairs with the set_bit and recheck in xtcp_poll() and
+	 * before sk_stream_wait_memory()
+	 */
+	smp_mb();
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		sk->sk_write_space(sk);
 }
 
 /* The tail skb if new data can still go into it, else NULL. */
