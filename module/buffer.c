@@ -22,7 +22,7 @@
 /* A new socket's buffers: the sysctls' defaults. */
 void xtcp_buffers_init(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 
 	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(xn->wmem[1]));
 	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(xn->rmem[1]));
@@ -48,7 +48,7 @@ void xtcp_sndbuf_expand(struct sock *sk)
 		return;
 	per_mss = roundup_pow_of_two(SKB_TRUESIZE(mss + XTCP_MAX_HEADER));
 	sndmem = 2 * per_mss * segs;
-	max = READ_ONCE(xtcp_pernet(sock_net(sk))->wmem[2]);
+	max = READ_ONCE(xtcp_sk_pernet(sk)->wmem[2]);
 	if (sndmem > max)
 		sndmem = max;
 	if (sndmem > READ_ONCE(sk->sk_sndbuf))
@@ -115,7 +115,7 @@ void xtcp_rcv_space_adjust(struct sock *sk)
 			u64 win = 2ULL * copied + 16ULL * xtcp_rcv_mss(xs);
 			u16 ratio = xs->rcv_ratio ?: XTCP_RATIO_DEFAULT;
 			u64 space = div_u64(win << 16, ratio);
-			int max = READ_ONCE(xtcp_pernet(sock_net(sk))->rmem[2]);
+			int max = READ_ONCE(xtcp_sk_pernet(sk)->rmem[2]);
 
 			if (space > max)
 				space = max;

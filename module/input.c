@@ -296,7 +296,7 @@ static void xtcp_ts_rcv(struct sock *sk, const struct xtcp_seg *seg,
  */
 static void xtcp_ts_rtt(struct sock *sk, const struct xtcp_seg *seg)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!xs->ts.ok || !seg->opts.ts_ok)
@@ -315,10 +315,10 @@ static void xtcp_ack_cc_events(struct sock *sk)
 	if (likely(!cc->events))
 		return;
 	if (cc->events & XTCP_CC_EV_HYSTART_EXIT) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_HYSTART_DELAY_DETECT);
+		xtcp_sk_inc(sk, XTCP_MIB_HYSTART_DELAY_DETECT);
 		/* cwnd when it ended, before this ACK's growth */
-		xtcp_add(sock_net(sk), XTCP_MIB_HYSTART_DELAY_CWND,
-			 cc->ssthresh / cc->mss);
+		xtcp_sk_add(sk, XTCP_MIB_HYSTART_DELAY_CWND,
+			    cc->ssthresh / cc->mss);
 	}
 	cc->events = 0;
 }

@@ -69,7 +69,7 @@ static bool xtcp_keepalive_on(struct sock *sk)
 
 static void xtcp_keepalive_params(struct sock *sk, struct xtcp_ka_params *p)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	p->idle_ms = (xs->keepidle ?: READ_ONCE(xn->keepalive_time_s)) *

@@ -45,6 +45,7 @@ void xtcp_sock_init(struct sock *sk)
 	/* as inet_create(): segments a user held back go to input.c */
 	sk->sk_backlog_rcv = sk->sk_prot->backlog_rcv;
 	xs->af = &xtcp_ipv4_ops;
+	xs->xn = xtcp_pernet(sock_net(sk));
 	xs->family = AF_INET;
 	xtcp_v6_sock_init(sk);
 	sk->sk_write_space = xtcp_write_space;
@@ -62,7 +63,7 @@ void xtcp_sock_init(struct sock *sk)
 	/* no cookie sent: long enough ago that none is checked */
 	xs->synq_overflow_ts = jiffies - XTCP_SYNCOOKIE_VALID - 2 * HZ;
 	xtcp_ofo_init(&xs->ofo);
-	xs->cc_ops = READ_ONCE(xtcp_pernet(sock_net(sk))->cc_default);
+	xs->cc_ops = READ_ONCE(xs->xn->cc_default);
 	xtcp_timer_init(sk);
 	xtcp_tcb_init(&xs->tcb, XTCP_DEFAULT_MSS, XTCP_INIT_RCV_WND,
 		      XTCP_RCV_WSCALE);
@@ -87,7 +88,7 @@ void xtcp_sock_init(struct sock *sk)
  */
 static void xtcp_orphan_destroy(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 
 	spin_lock_bh(&xn->all_lock);
 	list_del_init(&xtcp_sk(sk)->orphan_node);
@@ -153,7 +154,7 @@ void xtcp_abort(struct sock *sk, int err)
  */
 void xtcp_orphan(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 
 	sock_owned_by_me(sk);
 	set_bit(XTCP_ORPHANED, &xtcp_sk(sk)->flags);
@@ -247,7 +248,7 @@ void xtcp_orphan_reap(struct work_struct *work)
  */
 int xtcp_orphan_retries(struct sock *sk, bool alive)
 {
-	int retries = READ_ONCE(xtcp_pernet(sock_net(sk))->orphan_retries);
+	int retries = READ_ONCE(xtcp_sk_pernet(sk)->orphan_retries);
 
 	if (READ_ONCE(sk->sk_err_soft) && !alive)
 		retries = 0;
@@ -327,10 +328,10 @@ void xtcp_conn_init(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->retries = 0;
-	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
+	xs->rto_ms = READ_ONCE(xtcp_sk_pernet(sk)->rto_init_ms);
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
 	xtcp_cc_init_ops(&xs->cc, xs->tcb.snd_mss, xs->cc_ops);
-	xtcp_cc_hystart(&xs->cc, READ_ONCE(xtcp_pernet(sock_net(sk))->hystart));
+	xtcp_cc_hystart(&xs->cc, READ_ONCE(xtcp_sk_pernet(sk)->hystart));
 }
 
 /*
@@ -344,7 +345,7 @@ void xtcp_established(struct sock *sk)
 
 	xtcp_rtx_stop(sk);
 	xs->retries = 0;
-	xs->rto_ms = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_init_ms);
+	xs->rto_ms = READ_ONCE(xtcp_sk_pernet(sk)->rto_init_ms);
 	/* our SYN was acknowledged: an ICMP error before it is stale */
 	WRITE_ONCE(sk->sk_err_soft, 0);
 	/* the data path starts after the SYNs */
@@ -353,7 +354,7 @@ void xtcp_established(struct sock *sk)
 	xtcp_pmtu_established(sk);
 	xtcp_rtt_init(&xs->rtt, xs->rto_ms * USEC_PER_MSEC);
 	xtcp_cc_init_ops(&xs->cc, xs->tcb.snd_mss, xs->cc_ops);
-	xtcp_cc_hystart(&xs->cc, READ_ONCE(xtcp_pernet(sock_net(sk))->hystart));
+	xtcp_cc_hystart(&xs->cc, READ_ONCE(xtcp_sk_pernet(sk)->hystart));
 	xtcp_rcv_space_init(sk);
 	xtcp_sndbuf_expand(sk);
 	xtcp_keepalive_reset(sk);

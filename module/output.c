@@ -104,7 +104,7 @@ static void xtcp_set_gso(struct sock *sk, struct sk_buff *skb, u32 mss)
 	shinfo->gso_size = mss;
 	shinfo->gso_segs = DIV_ROUND_UP(skb->len, mss);
 	shinfo->gso_type = sk->sk_gso_type;
-	xtcp_inc(sock_net(sk), XTCP_MIB_OUT_GSO_SKBS);
+	xtcp_sk_inc(sk, XTCP_MIB_OUT_GSO_SKBS);
 }
 
 /*
@@ -231,11 +231,11 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	 * skb->sk is NULL below IP, as for the control socket's replies.
 	 */
 	/* a super-segment counts as the segments it becomes, as TCP's do */
-	xtcp_add(sock_net(sk), XTCP_MIB_OUT_SEGS,
-		 max_t(u16, skb_shinfo(skb)->gso_segs, 1));
+	xtcp_sk_add(sk, XTCP_MIB_OUT_SEGS,
+		    max_t(u16, skb_shinfo(skb)->gso_segs, 1));
 	xs->segs_out += max_t(u16, skb_shinfo(skb)->gso_segs, 1);
 	if (flags & XTCP_RST)
-		xtcp_inc(sock_net(sk), XTCP_MIB_OUT_RSTS);
+		xtcp_sk_inc(sk, XTCP_MIB_OUT_RSTS);
 	if (flags & XTCP_ACK)
 		xtcp_ack_sent(sk);
 	return xtcp_ip_xmit(sk, skb);

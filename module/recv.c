@@ -63,7 +63,7 @@ void xtcp_rcv_window_update(struct sock *sk)
 static u8 xtcp_rcv_wscale(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 space = max_t(u32, READ_ONCE(xtcp_pernet(sock_net(sk))->rmem[2]),
+	u32 space = max_t(u32, READ_ONCE(xtcp_sk_pernet(sk)->rmem[2]),
 			  READ_ONCE(sysctl_rmem_max));
 
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
@@ -183,7 +183,7 @@ static bool xtcp_rcv_room(struct sock *sk, struct sk_buff *skb, bool in_order)
 			room = sk_rmem_schedule(sk, skb, skb->truesize);
 		}
 		if (!room)
-			xtcp_inc(sock_net(sk), XTCP_MIB_RCV_MEM_DROPS);
+			xtcp_sk_inc(sk, XTCP_MIB_RCV_MEM_DROPS);
 	}
 	if (!room)
 		atomic_inc(&sk->sk_drops);	/* SO_MEMINFO shows it */
@@ -201,7 +201,7 @@ void xtcp_dsack_set(struct sock *sk, u32 start, u32 end, enum xtcp_mib mib)
 	if (!xs->sack_ok || start == end)
 		return;
 	xtcp_sack_rcv_dsack(&xs->sack_rcv, start, end);
-	xtcp_inc(sock_net(sk), mib);
+	xtcp_sk_inc(sk, mib);
 }
 
 void xtcp_send_ack(struct sock *sk)

@@ -31,13 +31,13 @@ static u32 xtcp_rack_now_us(void)
 static bool xtcp_rack_on(struct sock *sk)
 {
 	return xtcp_sk(sk)->sack_ok &&
-	       (READ_ONCE(xtcp_pernet(sock_net(sk))->recovery) & 1);
+	       (READ_ONCE(xtcp_sk_pernet(sk)->recovery) & 1);
 }
 
 /* The RTO to arm next, from the estimator, in ms (at least 1). */
 static void xtcp_set_rto(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	u32 us = xtcp_rtt_timeout_us(&xs->rtt,
 				     READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
@@ -477,7 +477,7 @@ static void xtcp_retransmitted(struct sock *sk, const struct sk_buff *skb)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->total_retrans++;
-	xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+	xtcp_sk_inc(sk, XTCP_MIB_RETRANS_SEGS);
 	xtcp_cc_retransmitted(&xs->cc,
 			      max(DIV_ROUND_UP(skb->len, xs->tcb.snd_mss), 1U));
 }
@@ -510,7 +510,7 @@ bool xtcp_retransmit_head(struct sock *sk)
 	 */
 	if (skb->len > xs->tcb.snd_mss &&
 	    !xtcp_split(sk, skb, xs->tcb.snd_mss))
-		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
+		xtcp_sk_inc(sk, XTCP_MIB_RETRANS_SPLITS);
 	xtcp_resend_skb(sk, skb);
 	return true;
 }
@@ -537,7 +537,7 @@ static bool xtcp_still_in_host(struct sock *sk, const struct sk_buff *skb)
 	fclones = container_of(skb, struct sk_buff_fclones, skb1);
 	if (refcount_read(&fclones->fclone_ref) == 1)
 		return false;
-	xtcp_inc(sock_net(sk), XTCP_MIB_SPURIOUS_RTX_HOSTQ);
+	xtcp_sk_inc(sk, XTCP_MIB_SPURIOUS_RTX_HOSTQ);
 	return true;
 }
 
@@ -567,11 +567,11 @@ static u32 xtcp_retransmit_range(struct sock *sk, u32 start, u32 end)
 	if (xtcp_skb_seq(skb) != start) {
 		if (xtcp_split(sk, skb, start - xtcp_skb_seq(skb)))
 			return start;
-		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
+		xtcp_sk_inc(sk, XTCP_MIB_RETRANS_SPLITS);
 		skb = skb_queue_next(q, skb);
 	}
 	if (skb->len > end - start && !xtcp_split(sk, skb, end - start))
-		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
+		xtcp_sk_inc(sk, XTCP_MIB_RETRANS_SPLITS);
 	xtcp_resend_skb(sk, skb);
 	return xtcp_skb_end_seq(skb);
 }
@@ -599,7 +599,7 @@ static bool xtcp_sack_retransmit(struct sock *sk, bool first)
 		sent_end = xtcp_retransmit_range(sk, start, end);
 		if (sent_end == start)
 			break;
-		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+		xtcp_sk_inc(sk, XTCP_MIB_FAST_RETRANS);
 		sb->high_rxt = sent_end;
 		sb->rxt_set = true;
 		pipe += sent_end - start;
@@ -620,7 +620,7 @@ static void xtcp_retransmit_una(struct sock *sk)
 
 	if (!xtcp_retransmit_head(sk))
 		return;
-	xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+	xtcp_sk_inc(sk, XTCP_MIB_FAST_RETRANS);
 	if (!xs->sack_ok)
 		return;
 	xs->sack_sb.high_rxt = xtcp_skb_end_seq(skb);
@@ -691,7 +691,7 @@ int xtcp_data_rto(struct sock *sk)
 		xtcp_sack_sb_reset(&xs->sack_sb);
 	if (!xtcp_retransmit_head(sk))
 		return 0;
-	xtcp_inc(sock_net(sk), XTCP_MIB_TIMEOUTS);
+	xtcp_sk_inc(sk, XTCP_MIB_TIMEOUTS);
 	/* no probe outlives a timeout (tcp_retransmit_timer()) */
 	xs->rack.tlp_set = false;
 	xtcp_timer_stop(sk, XTCP_TIMER_RACK);
@@ -756,7 +756,7 @@ void xtcp_dupack(struct sock *sk)
 			xtcp_retransmit_una(sk);
 			return;
 		}
-		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERY);
+		xtcp_sk_inc(sk, XTCP_MIB_SACK_RECOVERY);
 		xs->sack_sb.rxt_set = false;
 		if (!xtcp_sack_retransmit(sk, true))
 			xtcp_retransmit_una(sk);
@@ -840,7 +840,7 @@ static void xtcp_delivery_sample(struct xtcp_sock *xs, u64 now)
  */
 void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	u32 una = tcb->snd_una;
@@ -1162,7 +1162,7 @@ static void xtcp_send_loss_probe(struct sock *sk)
 		/* the last segment sent: the tail of the skb before send_head */
 		skb = skb ? skb_queue_prev(q, skb) : skb_peek_tail(q);
 		if (skb->len > mss && !xtcp_split(sk, skb, skb->len - mss)) {
-			xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SPLITS);
+			xtcp_sk_inc(sk, XTCP_MIB_RETRANS_SPLITS);
 			skb = skb_queue_next(q, skb);
 		}
 		xtcp_xmit_skb(sk, skb);
@@ -1173,7 +1173,7 @@ static void xtcp_send_loss_probe(struct sock *sk)
 	}
 	xs->rack.tlp_set = true;
 	xs->rack.tlp_end_seq = tcb->snd_nxt;
-	xtcp_inc(sock_net(sk), XTCP_MIB_LOSS_PROBES);
+	xtcp_sk_inc(sk, XTCP_MIB_LOSS_PROBES);
 	xtcp_set_rto(sk);
 	xtcp_rtx_arm(sk);
 }
@@ -1331,9 +1331,9 @@ static void xtcp_rack_retransmit(struct sock *sk, bool first)
 		sent = xtcp_retransmit_range(sk, xtcp_skb_seq(skb), end);
 		if (sent == xtcp_skb_seq(skb))
 			break;
-		xtcp_inc(sock_net(sk), XTCP_MIB_FAST_RETRANS);
+		xtcp_sk_inc(sk, XTCP_MIB_FAST_RETRANS);
 		if (again)
-			xtcp_inc(sock_net(sk), XTCP_MIB_LOST_RETRANSMIT);
+			xtcp_sk_inc(sk, XTCP_MIB_LOST_RETRANSMIT);
 		pipe += sent - xtcp_skb_seq(skb);
 		if (!xs->sack_sb.rxt_set ||
 		    xtcp_seq_after(sent, xs->sack_sb.high_rxt))
@@ -1360,7 +1360,7 @@ static void xtcp_rack_repair(struct sock *sk, u32 lost, u32 delivered,
 	if (lost && !xs->cc.in_recovery && !xs->rto_recovery &&
 	    xtcp_cc_enter_recovery_prr(&xs->cc, tcb->snd_nxt - tcb->snd_una,
 				       tcb->snd_nxt)) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_SACK_RECOVERY);
+		xtcp_sk_inc(sk, XTCP_MIB_SACK_RECOVERY);
 		xs->sack_sb.rxt_set = false;
 		xs->rack.tlp_set = false;
 		entered = true;
@@ -1448,7 +1448,7 @@ void xtcp_rack_ack(struct sock *sk, u32 prior_una, bool dsack, bool dupack)
 		xtcp_rack_dsack(&xs->rack, una, tcb->snd_nxt);
 	if (xtcp_tlp_on_ack(&xs->rack, una, una != prior_una, dsack,
 			    dupack) == XTCP_TLP_RECOVERED) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_LOSS_PROBE_RECOVERY);
+		xtcp_sk_inc(sk, XTCP_MIB_LOSS_PROBE_RECOVERY);
 		xtcp_cc_on_probe_recovery(&xs->cc, tcb->snd_nxt - una);
 	}
 	if (advanced && (sb->n || xs->cc.in_recovery || xs->rto_recovery))

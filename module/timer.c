@@ -31,7 +31,7 @@
  */
 static void xtcp_data_timeout(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int err;
 
@@ -41,7 +41,7 @@ static void xtcp_data_timeout(struct sock *sk)
 	if (test_bit(XTCP_ORPHANED, &xs->flags) &&
 	    xs->retries >= xtcp_orphan_retries(sk, xs->rto_ms <
 					       READ_ONCE(xn->rto_max_ms))) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_ORPHAN_TIMEOUTS);
+		xtcp_sk_inc(sk, XTCP_MIB_ORPHAN_TIMEOUTS);
 		xtcp_abort(sk, 0);
 		return;
 	}
@@ -63,7 +63,7 @@ static void xtcp_data_timeout(struct sock *sk)
 static bool xtcp_orphan_probes_done(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 max = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms);
+	u32 max = READ_ONCE(xtcp_sk_pernet(sk)->rto_max_ms);
 	bool alive = xtcp_persist_interval(xs->rto_ms, xs->persist_backoff,
 					   max) < max;
 	int limit = xtcp_orphan_retries(sk, alive);
@@ -74,7 +74,7 @@ static bool xtcp_orphan_probes_done(struct sock *sk)
 
 static void xtcp_rtx_timeout(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_reply r;
 	int limit;
@@ -96,7 +96,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		 * (FIN_WAIT_1), the SYN,ACK goes again first
 		 */
 		if (xtcp_tcb_retransmit(&xs->tcb, &r)) {
-			xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+			xtcp_sk_inc(sk, XTCP_MIB_RETRANS_SEGS);
 			xs->total_retrans++;
 			xtcp_send(sk, &r);
 		}
@@ -104,7 +104,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 		return;
 	}
 	if (xs->retries >= limit) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_SYN_TIMEOUTS);
+		xtcp_sk_inc(sk, XTCP_MIB_SYN_TIMEOUTS);
 		if (xs->parent)
 			xtcp_child_drop(sk);
 		else
@@ -115,7 +115,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
 	xs->rto_ms = min_t(u32, xs->rto_ms * 2, READ_ONCE(xn->rto_max_ms));
 	if (xtcp_tcb_retransmit(&xs->tcb, &r)) {
 		/* counted as TCP counts them (tcp_retransmit_skb()) */
-		xtcp_inc(sock_net(sk), XTCP_MIB_RETRANS_SEGS);
+		xtcp_sk_inc(sk, XTCP_MIB_RETRANS_SEGS);
 		xs->total_retrans++;
 		xtcp_trace_retransmit(sk, NULL);
 		xtcp_send(sk, &r);
@@ -135,7 +135,7 @@ static void xtcp_rtx_timeout(struct sock *sk)
  */
 static void xtcp_persist_timeout(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	if (!xs->send_head || xs->tcb.snd_nxt != xs->tcb.snd_una ||
@@ -148,7 +148,7 @@ static void xtcp_persist_timeout(struct sock *sk)
 	}
 	if (test_bit(XTCP_ORPHANED, &xs->flags) &&
 	    xtcp_orphan_probes_done(sk)) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_ORPHAN_TIMEOUTS);
+		xtcp_sk_inc(sk, XTCP_MIB_ORPHAN_TIMEOUTS);
 		xtcp_abort(sk, 0);
 		return;
 	}
@@ -156,7 +156,7 @@ static void xtcp_persist_timeout(struct sock *sk)
 		xtcp_done(sk, xtcp_timeout_errno(sk));
 		return;
 	}
-	xtcp_inc(sock_net(sk), XTCP_MIB_WIN_PROBES);
+	xtcp_sk_inc(sk, XTCP_MIB_WIN_PROBES);
 	xtcp_send_probe(sk);
 	xs->probes_out++;
 	if (xs->persist_backoff < 16)
@@ -172,7 +172,7 @@ static void xtcp_delack_timeout(struct sock *sk)
 	if (xs->ack_pending && xtcp_state_acks_later(xs->tcb.state)) {
 		/* no reply carried it: not interactive after all (TCP's way) */
 		xs->pingpong = false;
-		xtcp_inc(sock_net(sk), XTCP_MIB_DELAYED_ACKS);
+		xtcp_sk_inc(sk, XTCP_MIB_DELAYED_ACKS);
 		xtcp_send_ack(sk);
 	}
 }
@@ -187,7 +187,7 @@ static void xtcp_fin_wait2_timeout(struct sock *sk)
 
 	if (xs->tcb.state == XTCP_FIN_WAIT_2 &&
 	    test_bit(XTCP_ORPHANED, &xs->flags)) {
-		xtcp_inc(sock_net(sk), XTCP_MIB_FIN_WAIT2_TIMEOUTS);
+		xtcp_sk_inc(sk, XTCP_MIB_FIN_WAIT2_TIMEOUTS);
 		xtcp_abort(sk, 0);
 	}
 }
@@ -455,7 +455,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_stop);
  */
 void xtcp_rtx_revert(struct sock *sk)
 {
-	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
+	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	ktime_t sent = ktime_sub_ms(xs->timers[XTCP_TIMER_RTX].due, xs->rto_ms);
 	u32 us;
@@ -500,7 +500,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_persist_interval);
 void xtcp_persist_arm(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 max = READ_ONCE(xtcp_pernet(sock_net(sk))->rto_max_ms);
+	u32 max = READ_ONCE(xtcp_sk_pernet(sk)->rto_max_ms);
 
 	xtcp_timer_arm(sk, XTCP_TIMER_PERSIST,
 		       xtcp_persist_interval(xs->rto_ms, xs->persist_backoff,
@@ -517,7 +517,7 @@ void xtcp_fin_wait2_arm(struct sock *sk)
 
 	/* XTCP_LINGER2 (tp->linger2): its own time; < 0 resets at once */
 	if (!linger2)
-		linger2 = READ_ONCE(xtcp_pernet(sock_net(sk))->fin_timeout_ms);
+		linger2 = READ_ONCE(xtcp_sk_pernet(sk)->fin_timeout_ms);
 	xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2, max(linger2, 0));
 }
 

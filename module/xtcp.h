@@ -117,10 +117,13 @@ struct xtcp_timer {
  * path (ip_queue_xmit) can treat an XTCP socket as an inet socket; the local
  * address and port live in inet_rcv_saddr/inet_saddr and inet_num/inet_sport.
  */
+struct xtcp_net;
+
 struct xtcp_sock {
 	struct inet_sock	inet;
 	struct xtcp_tcb		tcb;
 	const struct xtcp_af_ops *af;		/* the IP it runs over (addr.c) */
+	struct xtcp_net		*xn;	/* its namespace's, xtcp_sk_pernet() */
 	u8			family;	/* the user's: AF_INET or AF_INET6 */
 
 	/* tables (table.c) */
@@ -463,6 +466,28 @@ static inline void xtcp_inc(struct net *net, enum xtcp_mib m)
 static inline void xtcp_add(struct net *net, enum xtcp_mib m, unsigned long n)
 {
 	this_cpu_add(xtcp_pernet(net)->mib->v[m], n);
+}
+
+/*
+ * The same for a socket's namespace, from the pointer the socket keeps
+ * (xtcp_sock_init()): net_generic() is an RCU read-side section, two calls
+ * on a preemptible-RCU kernel, and the data path counted 13 a transaction.
+ * The block it points to lives as long as the namespace the socket holds.
+ */
+static inline struct xtcp_net *xtcp_sk_pernet(const struct sock *sk)
+{
+	return xtcp_sk(sk)->xn;
+}
+
+static inline void xtcp_sk_inc(const struct sock *sk, enum xtcp_mib m)
+{
+	this_cpu_inc(xtcp_sk_pernet(sk)->mib->v[m]);
+}
+
+static inline void xtcp_sk_add(const struct sock *sk, enum xtcp_mib m,
+			       unsigned long n)
+{
+	this_cpu_add(xtcp_sk_pernet(sk)->mib->v[m], n);
 }
 
 unsigned long xtcp_mib_get(struct net *net, enum xtcp_mib m);	/* proc.c */
