@@ -236,7 +236,8 @@ static bool xtcp_is_dupack(const struct xtcp_tcb *tcb, const struct xtcp_seg *se
  * (§5.2); so does a segment without the option, as Linux lets it (§3.2
  * only says SHOULD drop).  Return: true if @seg was dropped.
  */
-static bool xtcp_paws_drop(struct sock *sk, const struct xtcp_seg *seg)
+static bool xtcp_paws_drop(struct sock *sk, const struct xtcp_seg *seg,
+			   u32 now_s)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct net *net = sock_net(sk);
@@ -248,7 +249,7 @@ static bool xtcp_paws_drop(struct sock *sk, const struct xtcp_seg *seg)
 
 	if (!seg->opts.ts_ok || xs->tcb.state == XTCP_SYN_SENT ||
 	    !xtcp_paws_discard(&xs->ts, seg->opts.tsval, seg->flags & XTCP_RST,
-			       xtcp_ts_clock_s()))
+			       now_s))
 		return false;
 	xtcp_inc(net, XTCP_MIB_PAWS_ESTAB);
 	if (seg->len && xtcp_seq_before(seg->seq, r.ack) &&
@@ -267,13 +268,12 @@ static bool xtcp_paws_drop(struct sock *sk, const struct xtcp_seg *seg)
  * Timestamps after the state machine took @seg, before its answer goes
  * (which echoes TS.Recent): the SYN or SYN,ACK that answered ours settles
  * them (xtcp_ts_syn_rcvd()); a later segment that reached Last.ACK.sent
- * (@prior_wup) and passed PAWS renews TS.Recent (§4.3).
+ * (@prior_wup) and passed PAWS renews TS.Recent (§4.3), stamped @now_s.
  */
 static void xtcp_ts_rcv(struct sock *sk, const struct xtcp_seg *seg,
-			enum xtcp_state prior_state, u32 prior_wup)
+			enum xtcp_state prior_state, u32 prior_wup, u32 now_s)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u32 now_s;
 
 	if (prior_state == XTCP_SYN_SENT) {
 		if ((seg->flags & (XTCP_SYN | XTCP_RST)) == XTCP_SYN &&
@@ -283,7 +283,8 @@ static void xtcp_ts_rcv(struct sock *sk, const struct xtcp_seg *seg,
 	}
 	if (!seg->opts.ts_ok || (seg->flags & XTCP_RST))
 		return;
-	now_s = xtcp_ts_clock_s();
+	if (!now_s)	/* timestamps agreed by this segment */
+		now_s = xtcp_ts_clock_s();
 	if (xtcp_ts_may_update(&xs->ts, seg->opts.tsval, seg->seq,
 			       seg->seq + xtcp_seg_len(seg), prior_wup, now_s))
 		xtcp_ts_store(&xs->ts, seg->opts.tsval, now_s);
@@ -379,6 +380,7 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	struct xtcp_reply r;
 	unsigned int ev;
+	u32 now_s = 0;
 	bool taken, dupack, dsack = false;
 
 	/* A full accept queue: drop the ACK, the child retransmits SYN,ACK. */
@@ -401,13 +403,16 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 
 	if (xs->tcb.state == XTCP_ESTABLISHED)
 		xtcp_trace_probe(sk, skb);
-	if (xs->ts.ok && xtcp_paws_drop(sk, seg))
+	/* one clock read for PAWS and TS.Recent's stamp */
+	if (xs->ts.ok)
+		now_s = xtcp_ts_clock_s();
+	if (xs->ts.ok && xtcp_paws_drop(sk, seg, now_s))
 		return false;
 	xtcp_keepalive_rcv(sk);
 	ev = xtcp_tcb_input(&xs->tcb, &XTCP_SKB_CB(skb)->seg, &r);
 	xtcp_sync_state(sk);
 	if (xs->ts.ok)
-		xtcp_ts_rcv(sk, seg, prior_state, prior_wup);
+		xtcp_ts_rcv(sk, seg, prior_state, prior_wup, now_s);
 	/* RFC 2018 §2: SACK only if the SYN,ACK (or SYN) permitted it too */
 	if (prior_state == XTCP_SYN_SENT && (seg->flags & XTCP_SYN) &&
 	    xs->tcb.state != XTCP_SYN_SENT && !seg->opts.sack_perm)

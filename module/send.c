@@ -21,6 +21,12 @@ static u64 xtcp_now_us(void)
 	return ktime_to_us(ktime_get());
 }
 
+/* xtcp_now_us()'s reading as the ktime the timers take */
+static ktime_t xtcp_us_ktime(u64 us)
+{
+	return ns_to_ktime(us * NSEC_PER_USEC);
+}
+
 /* RACK's clock: microseconds, modulo 2^32 (rack.h) */
 static u32 xtcp_rack_now_us(void)
 {
@@ -98,18 +104,19 @@ void xtcp_send_queue_purge(struct sock *sk)
 }
 
 /*
- * Send one queued segment, new or again: PSH where the sender marked a
- * push point (xtcp_mark_push()), as tcp_transmit_skb() sends the flags
- * TCP_SKB_CB() holds.
+ * Send one queued segment, new or again, at @now (xtcp_now_us(), read
+ * once for the event): PSH where the sender marked a push point
+ * (xtcp_mark_push()), as tcp_transmit_skb() sends the flags TCP_SKB_CB()
+ * holds.
  */
-static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb)
+static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb, u64 now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_skb_cb *cb = XTCP_SKB_CB(skb);
 	u8 flags = XTCP_ACK | (xtcp_skb_fin(skb) ? XTCP_FIN : 0);
 
 	/* RFC 8985 §6.1: each segment's last transmit time, and if resent */
-	cb->xmit_us = xtcp_rack_now_us();
+	cb->xmit_us = (u32)now;
 	cb->rack &= ~XTCP_RACK_LOST;
 	if (xtcp_seq_before(cb->seg.seq, xs->tcb.snd_nxt))
 		cb->rack |= XTCP_RACK_RETRANS;
@@ -280,7 +287,7 @@ bool xtcp_snd_segment_ok(u32 avail, u32 usable, u32 mss, u32 max_wnd,
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_snd_segment_ok);
 
-static void xtcp_tlp_schedule(struct sock *sk);
+static void xtcp_tlp_schedule(struct sock *sk, u64 now);
 static void xtcp_rack_after_ack(struct sock *sk, bool una_advanced);
 static u32 xtcp_rack_pipe(struct sock *sk);
 
@@ -319,8 +326,8 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct sk_buff *skb;
 	bool sent = false;
+	u64 now = 0;
 	u32 cwnd;
-	u64 now;
 
 	if (!xtcp_state_sends(tcb->state))
 		return;
@@ -373,11 +380,13 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 			if (len < skb->len && xtcp_split(sk, skb, len))
 				break;
 		}
-		now = xtcp_now_us();
+		/* one clock read for the push, as tcp_write_xmit()'s */
+		if (!now)
+			now = xtcp_now_us();
 		if (!in_flight)
 			xtcp_send_restart(xs, now);
 		xs->lsnd_us = now;
-		xtcp_xmit_skb(sk, skb);
+		xtcp_xmit_skb(sk, skb, now);
 		sent = true;
 		tcb->snd_nxt = xtcp_skb_end_seq(skb);
 		tcb->snd_sml = xtcp_minshall_update(tcb->snd_sml, tcb->snd_nxt,
@@ -390,14 +399,14 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 		 */
 		if (!xtcp_timer_armed(xs, XTCP_TIMER_RTX)) {
 			xtcp_set_rto(sk);
-			xtcp_rtx_arm(sk);
+			xtcp_rtx_arm_at(sk, xtcp_us_ktime(now));
 		}
 	}
 	if (sent) {
 		/* the window is open again */
 		xs->persist_backoff = 0;
 		xtcp_timer_stop(sk, XTCP_TIMER_PERSIST);
-		xtcp_tlp_schedule(sk);
+		xtcp_tlp_schedule(sk, now);
 	}
 	/* Data waits with nothing in flight: no ACK will come to move it. */
 	if (xs->send_head && tcb->snd_nxt == tcb->snd_una &&
@@ -410,15 +419,15 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
  * RFC 8985 §7.2 (tcp_schedule_loss_probe()): with new data sent or an ACK
  * in, and no loss being repaired (not in recovery, no SACKed data, no
  * timeout's resending, no probe outstanding), arm the probe timer PTO
- * from now, unless the RTO comes first.  Linux's conditions: SACK, and
- * the Open state.
+ * from @now (xtcp_now_us(), the event's), unless the RTO comes first.
+ * Linux's conditions: SACK, and the Open state.
  */
-static void xtcp_tlp_schedule(struct sock *sk)
+static void xtcp_tlp_schedule(struct sock *sk, u64 now)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	u32 flight = tcb->snd_nxt - tcb->snd_una;
-	ktime_t rto_due = xs->timers[XTCP_TIMER_RTX].due;
+	ktime_t rto_due = xs->timers[XTCP_TIMER_RTX].due, due;
 	u32 pto_ms;
 
 	if (!xtcp_rack_on(sk) || !flight || xs->cc.in_recovery ||
@@ -429,11 +438,11 @@ static void xtcp_tlp_schedule(struct sock *sk)
 	pto_ms = DIV_ROUND_UP(xtcp_tlp_pto_us(xs->rtt.srtt_us,
 					      DIV_ROUND_UP(flight, tcb->snd_mss)),
 			      USEC_PER_MSEC);
-	if (rto_due != KTIME_MAX &&
-	    !ktime_before(ktime_add_ms(ktime_get(), pto_ms), rto_due))
+	due = ktime_add_ms(xtcp_us_ktime(now), pto_ms);
+	if (rto_due != KTIME_MAX && !ktime_before(due, rto_due))
 		return;
 	xs->rack_reo_timer = false;
-	xtcp_timer_arm(sk, XTCP_TIMER_RACK, pto_ms);
+	xtcp_timer_arm_at(sk, XTCP_TIMER_RACK, due);
 }
 
 void xtcp_push(struct sock *sk)
@@ -486,11 +495,12 @@ static void xtcp_retransmitted(struct sock *sk, const struct sk_buff *skb)
 static void xtcp_resend_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
+	u64 now = xtcp_now_us();
 
 	xtcp_trace_retransmit(sk, skb);
-	xtcp_xmit_skb(sk, skb);
+	xtcp_xmit_skb(sk, skb, now);
 	/* Karn: an ACK from now on may answer either copy */
-	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(), true);
+	xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), now, true);
 	xtcp_retransmitted(sk, skb);
 }
 
@@ -915,8 +925,8 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	xtcp_rack_after_ack(sk, true);
 	xtcp_set_rto(sk);
 	if (tcb->snd_nxt != una) {
-		xtcp_rtx_arm(sk);	/* RFC 6298 (5.3) */
-		xtcp_tlp_schedule(sk);
+		xtcp_rtx_arm_at(sk, xtcp_us_ktime(now));	/* RFC 6298 (5.3) */
+		xtcp_tlp_schedule(sk, now);
 	} else {
 		xtcp_timer_idle(xs, XTCP_TIMER_RTX);	/* (5.2) */
 		xtcp_timer_idle(xs, XTCP_TIMER_RACK);
@@ -1143,6 +1153,7 @@ static void xtcp_send_loss_probe(struct sock *sk)
 	struct sk_buff_head *q = &sk->sk_write_queue;
 	struct sk_buff *skb = xs->send_head;
 	u32 mss = tcb->snd_mss;
+	u64 now;
 
 	if (tcb->snd_nxt == tcb->snd_una || xs->cc.in_recovery ||
 	    xs->rto_recovery || xs->rack.tlp_set)
@@ -1150,11 +1161,12 @@ static void xtcp_send_loss_probe(struct sock *sk)
 	if (skb && !xtcp_seq_after(xtcp_skb_seq(skb) + min(skb->len, mss),
 				   tcb->snd_una + tcb->snd_wnd) &&
 	    (skb->len <= mss || !xtcp_split(sk, skb, mss))) {
-		xtcp_xmit_skb(sk, skb);
+		now = xtcp_now_us();
+		xtcp_xmit_skb(sk, skb, now);
 		tcb->snd_nxt = xtcp_skb_end_seq(skb);
 		tcb->snd_sml = xtcp_minshall_update(tcb->snd_sml, tcb->snd_nxt,
 						    skb->len, mss);
-		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, xtcp_now_us(), false);
+		xtcp_rtt_on_send(&xs->rtt, tcb->snd_nxt, now, false);
 		xs->send_head = skb_queue_is_last(q, skb) ? NULL :
 				skb_queue_next(q, skb);
 		xs->rack.tlp_retrans = false;
@@ -1165,9 +1177,9 @@ static void xtcp_send_loss_probe(struct sock *sk)
 			xtcp_sk_inc(sk, XTCP_MIB_RETRANS_SPLITS);
 			skb = skb_queue_next(q, skb);
 		}
-		xtcp_xmit_skb(sk, skb);
-		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), xtcp_now_us(),
-				 true);
+		now = xtcp_now_us();
+		xtcp_xmit_skb(sk, skb, now);
+		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), now, true);
 		xtcp_retransmitted(sk, skb);
 		xs->rack.tlp_retrans = true;
 	}

@@ -374,15 +374,24 @@ void xtcp_timer_init(struct sock *sk)
  */
 void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_id id, u32 ms)
 {
+	xtcp_timer_arm_at(sk, id, ktime_add_ms(ktime_get(), ms));
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_arm);
+
+/*
+ * The same for a deadline the caller has: one clock read serves the
+ * whole event (a push, an ACK), as TCP's tcp_mstamp does.
+ */
+void xtcp_timer_arm_at(struct sock *sk, enum xtcp_timer_id id, ktime_t due)
+{
 	struct xtcp_timer *t = &xtcp_sk(sk)->timers[id];
 
-	t->due = ktime_add_ms(ktime_get(), ms);
+	t->due = due;
 	if (hrtimer_is_queued(&t->hrt) &&
 	    !ktime_after(hrtimer_get_softexpires(&t->hrt), t->due))
 		return;
 	xtcp_timer_start(sk, t);
 }
-EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_arm);
 
 /*
  * Stop without waiting: any context.  A running callback drops its own
@@ -438,6 +447,13 @@ void xtcp_rtx_arm(struct sock *sk)
 	xtcp_timer_arm(sk, XTCP_TIMER_RTX, xtcp_sk(sk)->rto_ms);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_rtx_arm);
+
+/* The same from @now, a clock the caller read for this event. */
+void xtcp_rtx_arm_at(struct sock *sk, ktime_t now)
+{
+	xtcp_timer_arm_at(sk, XTCP_TIMER_RTX,
+			  ktime_add_ms(now, xtcp_sk(sk)->rto_ms));
+}
 
 void xtcp_rtx_stop(struct sock *sk)
 {

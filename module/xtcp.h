@@ -724,11 +724,13 @@ u32 xtcp_inq(struct sock *sk);
 /* timer.c: one mechanism for all of a socket's timers */
 void xtcp_timer_init(struct sock *sk);
 void xtcp_timer_arm(struct sock *sk, enum xtcp_timer_id id, u32 ms);
+void xtcp_timer_arm_at(struct sock *sk, enum xtcp_timer_id id, ktime_t due);
 void xtcp_timer_stop(struct sock *sk, enum xtcp_timer_id id);
 void xtcp_timers_stop(struct sock *sk);
 void xtcp_timers_stop_sync(struct sock *sk);
 bool xtcp_timer_deferred(struct sock *sk, enum xtcp_timer_id id);
 void xtcp_rtx_arm(struct sock *sk);
+void xtcp_rtx_arm_at(struct sock *sk, ktime_t now);
 void xtcp_rtx_stop(struct sock *sk);
 void xtcp_rtx_revert(struct sock *sk);
 void xtcp_delack_arm(struct sock *sk);
