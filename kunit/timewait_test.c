@@ -1016,24 +1016,76 @@ static void xtcp_tw_port_rules(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, any, 47100));
 }
 
+/*
+ * One port held by entries on three local addresses (the bucket keeps the
+ * first address's count in itself, the others' in a list): each address
+ * is held while its own entries last, whichever goes first, and the
+ * wildcard while any does; the last entry takes the bucket with it.
+ */
+static void xtcp_tw_port_addrs(struct kunit *test)
+{
+	static const u32 laddr[] = { TW_LO1, TW_LO2, TW_LO3 };
+	struct xtcp_key k[ARRAY_SIZE(laddr)][2];
+	unsigned int base = xtcp_bind_ports(&init_net);
+	__be32 any = htonl(INADDR_ANY);
+	int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(laddr); i++)
+		for (j = 0; j < 2; j++) {
+			k[i][j] = tw_key(laddr[i], 47120, TW_R1, 50120 + j);
+			KUNIT_ASSERT_EQ(test, 0, xtcp_tw_create(&init_net,
+								&k[i][j],
+								&tw_init));
+		}
+	KUNIT_EXPECT_EQ(test, base + 1, xtcp_bind_ports(&init_net));
+	for (i = 0; i < ARRAY_SIZE(laddr); i++)
+		KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use(&init_net,
+							    htonl(laddr[i]),
+							    47120));
+	/* the first address goes: the others stay held, it does not */
+	KUNIT_EXPECT_TRUE(test, tw_remove(&k[0][0]));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO1),
+						    47120));
+	KUNIT_EXPECT_TRUE(test, tw_remove(&k[0][1]));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO1),
+						     47120));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO2),
+						    47120));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO3),
+						    47120));
+	/* it comes back into the free slot, counted once */
+	KUNIT_ASSERT_EQ(test, 0, xtcp_tw_create(&init_net, &k[0][0], &tw_init));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO1),
+						    47120));
+	KUNIT_EXPECT_TRUE(test, tw_remove(&k[1][0]));
+	KUNIT_EXPECT_TRUE(test, tw_remove(&k[1][1]));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO2),
+						     47120));
+	KUNIT_EXPECT_TRUE(test, tw_remove(&k[2][0]));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use(&init_net, any, 47120));
+	KUNIT_EXPECT_TRUE(test, tw_remove(&k[2][1]));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO3),
+						     47120));
+	KUNIT_EXPECT_TRUE(test, xtcp_tw_port_in_use(&init_net, htonl(TW_LO1),
+						    47120));
+	KUNIT_EXPECT_EQ(test, base + 1, xtcp_bind_ports(&init_net));
+	KUNIT_EXPECT_TRUE(test, tw_remove(&k[0][0]));
+	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, any, 47120));
+	KUNIT_EXPECT_EQ(test, base, xtcp_bind_ports(&init_net));
+}
+
 #define TW_MANY_PORTS	1000
 #define TW_MANY_BASE	20000
 
-static unsigned int tw_port_nodes(void)
-{
-	return atomic_read(&xtcp_pernet(&init_net)->tw_ports.nelems);
-}
-
 /*
- * Entries on 1,000 ports, alternately on two addresses: the port counts
- * grow from a few buckets to hold them (two nodes a port: the address's
- * and any address's), each port answers for its own address only, and
- * everything goes when the entries do.
+ * Entries on 1,000 ports, alternately on two addresses: they count in the
+ * ports' bind buckets (one a port, made for them), each port answers for
+ * its own address only, and the buckets go when the entries do.
  */
 static void xtcp_tw_port_many(struct kunit *test)
 {
 	__be32 any = htonl(INADDR_ANY);
-	unsigned int base = tw_port_nodes();
+	unsigned int base = xtcp_bind_ports(&init_net);
 	int i, wrong = 0;
 
 	for (i = 0; i < TW_MANY_PORTS; i++) {
@@ -1043,7 +1095,7 @@ static void xtcp_tw_port_many(struct kunit *test)
 		KUNIT_ASSERT_EQ_MSG(test, 0, xtcp_tw_create(&init_net, &k, &tw_init),
 				    "entry %d", i);
 	}
-	KUNIT_EXPECT_EQ(test, base + 2 * TW_MANY_PORTS, tw_port_nodes());
+	KUNIT_EXPECT_EQ(test, base + TW_MANY_PORTS, xtcp_bind_ports(&init_net));
 	for (i = 0; i < TW_MANY_PORTS && wrong < 10; i++) {
 		u16 port = TW_MANY_BASE + i;
 		u32 mine = i & 1 ? TW_LO2 : TW_LO1;
@@ -1066,7 +1118,7 @@ static void xtcp_tw_port_many(struct kunit *test)
 
 		KUNIT_EXPECT_TRUE(test, tw_remove(&k));
 	}
-	KUNIT_EXPECT_EQ(test, base, tw_port_nodes());
+	KUNIT_EXPECT_EQ(test, base, xtcp_bind_ports(&init_net));
 	for (i = 0; i < TW_MANY_PORTS; i += 97)
 		KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, any,
 							     TW_MANY_BASE + i));
@@ -1424,6 +1476,7 @@ static struct kunit_case xtcp_tw_cases[] = {
 	KUNIT_CASE(xtcp_tw_rcv_ts),
 	KUNIT_CASE(xtcp_tw_rcv_races),
 	KUNIT_CASE(xtcp_tw_port_rules),
+	KUNIT_CASE(xtcp_tw_port_addrs),
 	KUNIT_CASE_SLOW(xtcp_tw_port_many),
 	KUNIT_CASE(xtcp_tw_port_bind),
 	KUNIT_CASE(xtcp_tw_port_ephemeral),

@@ -119,8 +119,21 @@ u16 xtcp_ephemeral_candidate(u32 lo, u32 hi, u32 offset, u32 i)
 EXPORT_SYMBOL_IF_KUNIT(xtcp_ephemeral_candidate);
 
 /*
- * The sockets holding one local port, as TCP's inet_bind_bucket: one per
- * port in use, in the namespace's bind_table, a resizable hash (an
+ * How many TIME_WAIT entries hold a port on one local address (entries
+ * always have a specific one).  A bucket keeps its first address's count
+ * in itself and the others' in a list: a port's entries seldom have more
+ * than one local address, so an entry usually costs no allocation.
+ */
+struct xtcp_tw_addr {
+	struct hlist_node	node;		/* in tw_more; unused in tw_first */
+	struct in6_addr		addr;		/* IPv4 v4-mapped */
+	u32			count;		/* 0: the slot is free */
+};
+
+/*
+ * The sockets holding one local port, as TCP's inet_bind_bucket, and the
+ * TIME_WAIT entries holding it (as TCP's keep theirs): one per port in use,
+ * in the namespace's bind_table, a resizable hash (an
  * rhashtable keyed by port) that grows and shrinks with the number of
  * ports in use, so that finding a port's holders costs the same with ten
  * sockets or a million.  Everything here is under xn->bind_lock; the table
@@ -132,6 +145,9 @@ struct xtcp_bind_bucket {
 	u32			owners;		/* sockets on @head */
 	u32			fixed;		/* ...of them not bound by connect() */
 	struct hlist_head	head;		/* the sockets, by bind_node */
+	u32			tw;		/* TIME_WAIT entries on the port */
+	struct xtcp_tw_addr	tw_first;	/* ...per local address: one here */
+	struct hlist_head	tw_more;	/* ...the others' here */
 	struct rcu_head		rcu;
 };
 
@@ -149,7 +165,10 @@ int xtcp_bind_init(struct xtcp_net *xn)
 	return rhashtable_init(&xn->bind_table, &xtcp_bind_params);
 }
 
-/* Every socket holds its namespace, so no port is held here. */
+/*
+ * Every socket holds its namespace, and TIME_WAIT entries go before this
+ * (xtcp_tw_net_exit()), so no port is held here.
+ */
 void xtcp_bind_destroy(struct xtcp_net *xn)
 {
 	WARN_ON_ONCE(atomic_read(&xn->bind_table.nelems));
@@ -157,7 +176,7 @@ void xtcp_bind_destroy(struct xtcp_net *xn)
 }
 
 /**
- * xtcp_bind_ports - how many local ports sockets hold in @net
+ * xtcp_bind_ports - how many local ports sockets or TIME_WAIT entries hold
  * @net: namespace
  *
  * Return: the number of bind buckets (for the tests).
@@ -187,12 +206,23 @@ static struct xtcp_bind_bucket *xtcp_bb_get(struct xtcp_net *xn, u16 port)
 		return NULL;
 	bb->port = port;
 	INIT_HLIST_HEAD(&bb->head);
+	INIT_HLIST_HEAD(&bb->tw_more);
 	if (rhashtable_insert_fast(&xn->bind_table, &bb->node,
 				   xtcp_bind_params)) {
 		kfree(bb);
 		return NULL;
 	}
 	return bb;
+}
+
+/* Caller holds xn->bind_lock: a bucket nothing holds goes. */
+static void xtcp_bb_put(struct xtcp_net *xn, struct xtcp_bind_bucket *bb)
+{
+	if (bb->owners || bb->tw)
+		return;
+	WARN_ON_ONCE(!hlist_empty(&bb->tw_more));
+	rhashtable_remove_fast(&xn->bind_table, &bb->node, xtcp_bind_params);
+	kfree_rcu(bb, rcu);
 }
 
 /* Caller holds xn->bind_lock: @sk holds @bb's port from now on. */
@@ -222,12 +252,156 @@ static void xtcp_bb_del(struct xtcp_net *xn, struct sock *sk)
 	xs->bind_bucket = NULL;
 	xs->bound = false;
 	xs->connect_bound = false;
-	if (!bb->owners) {
-		rhashtable_remove_fast(&xn->bind_table, &bb->node,
-				       xtcp_bind_params);
-		kfree_rcu(bb, rcu);
-	}
+	xtcp_bb_put(xn, bb);
 }
+
+/* ---- TIME_WAIT's hold on ports ------------------------------------------ */
+
+/* Caller holds xn->bind_lock.  Return: @addr's count in @bb, if it has one. */
+static struct xtcp_tw_addr *xtcp_bb_tw_addr(struct xtcp_bind_bucket *bb,
+					    const struct in6_addr *addr)
+{
+	struct xtcp_tw_addr *a;
+
+	if (bb->tw_first.count && ipv6_addr_equal(&bb->tw_first.addr, addr))
+		return &bb->tw_first;
+	hlist_for_each_entry(a, &bb->tw_more, node)
+		if (ipv6_addr_equal(&a->addr, addr))
+			return a;
+	return NULL;
+}
+
+/*
+ * Caller holds xn->bind_lock.  Do entries hold @bb's port on @addr?  Any
+ * does for 0.0.0.0 and ::, as an IPv6 wildcard bind may take IPv4 too.
+ */
+static bool xtcp_bb_tw_in_use(struct xtcp_bind_bucket *bb,
+			      const struct in6_addr *addr)
+{
+	if (ipv6_addr_any(addr) ||
+	    (ipv6_addr_v4mapped(addr) && !addr->s6_addr32[3]))
+		return bb->tw;
+	return xtcp_bb_tw_addr(bb, addr);
+}
+
+/**
+ * xtcp_bind_tw_hold - a TIME_WAIT entry holds a local port
+ * @net: namespace
+ * @addr: the entry's local address, IPv4 v4-mapped
+ * @port: its local port, host order
+ *
+ * The port stays in use, for bind(2) and for ephemeral ports, until
+ * xtcp_bind_tw_release(): the entry counts in the port's bind bucket.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xtcp_bind_tw_hold(struct net *net, const struct in6_addr *addr, u16 port)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_bind_bucket *bb;
+	struct xtcp_tw_addr *a;
+	int err = 0;
+
+	spin_lock_bh(&xn->bind_lock);
+	bb = xtcp_bb_get(xn, port);
+	if (!bb) {
+		err = -ENOMEM;
+		goto out;
+	}
+	a = xtcp_bb_tw_addr(bb, addr);
+	if (!a && !bb->tw_first.count) {
+		a = &bb->tw_first;
+		a->addr = *addr;
+	} else if (!a) {
+		a = kzalloc(sizeof(*a), GFP_ATOMIC);
+		if (!a) {
+			xtcp_bb_put(xn, bb);
+			err = -ENOMEM;
+			goto out;
+		}
+		a->addr = *addr;
+		hlist_add_head(&a->node, &bb->tw_more);
+	}
+	a->count++;
+	bb->tw++;
+out:
+	spin_unlock_bh(&xn->bind_lock);
+	return err;
+}
+
+/* xtcp_bind_tw_release() with xn->bind_lock held. */
+void __xtcp_bind_tw_release(struct net *net, const struct in6_addr *addr,
+			    u16 port)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_bind_bucket *bb = xtcp_bb_find(xn, port);
+	struct xtcp_tw_addr *a = bb ? xtcp_bb_tw_addr(bb, addr) : NULL;
+
+	if (WARN_ON_ONCE(!a))
+		return;
+	if (!--a->count && a != &bb->tw_first) {
+		hlist_del(&a->node);
+		kfree(a);
+	}
+	bb->tw--;
+	xtcp_bb_put(xn, bb);
+}
+
+/**
+ * xtcp_bind_tw_release - a TIME_WAIT entry lets its local port go
+ * @net: namespace
+ * @addr: as given to xtcp_bind_tw_hold()
+ * @port: the same
+ */
+void xtcp_bind_tw_release(struct net *net, const struct in6_addr *addr,
+			  u16 port)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+
+	spin_lock_bh(&xn->bind_lock);
+	__xtcp_bind_tw_release(net, addr, port);
+	spin_unlock_bh(&xn->bind_lock);
+}
+
+/**
+ * xtcp_tw_port_in_use6 - do TIME_WAIT entries hold a local port?
+ * @net: namespace
+ * @addr: local address (IPv4 v4-mapped); 0.0.0.0 and :: ask about every
+ *	address
+ * @port: local port, host order
+ *
+ * Entries always have a specific local address, so one on @port conflicts
+ * with a bind to that address or to the wildcard.
+ *
+ * Return: true if any entry on @port has local address @addr (any, for
+ * the wildcards).
+ */
+bool xtcp_tw_port_in_use6(struct net *net, const struct in6_addr *addr,
+			  u16 port)
+{
+	struct xtcp_net *xn = xtcp_pernet(net);
+	struct xtcp_bind_bucket *bb;
+	bool used;
+
+	spin_lock_bh(&xn->bind_lock);
+	bb = xtcp_bb_find(xn, port);
+	used = bb && xtcp_bb_tw_in_use(bb, addr);
+	spin_unlock_bh(&xn->bind_lock);
+	return used;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_in_use6);
+
+/* The same for an IPv4 address (INADDR_ANY for every address). */
+bool xtcp_tw_port_in_use(struct net *net, __be32 addr, u16 port)
+{
+	struct in6_addr a;
+
+	ipv6_addr_set_v4mapped(addr, &a);
+	return xtcp_tw_port_in_use6(net, &a, port);
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_in_use);
+
+/* ---- conflicts and ephemeral ports -------------------------------------- */
 
 /* Caller holds xn->bind_lock. */
 static bool xtcp_port_conflicts(struct xtcp_net *xn, struct sock *sk,
@@ -256,10 +430,8 @@ static bool xtcp_port_conflicts(struct xtcp_net *xn, struct sock *sk,
 	 * server restarting (TCP's entries keep the option; ours do not
 	 * record it, so any entry gives way).
 	 */
-	if (any_holder)
-		return xtcp_tw_port_in_use6(sock_net(sk), &in6addr_any, port);
-	return !sk->sk_reuse && !sk->sk_reuseport &&
-	       xtcp_tw_port_in_use6(sock_net(sk), addr, port);
+	return bb && !sk->sk_reuse && !sk->sk_reuseport &&
+	       xtcp_bb_tw_in_use(bb, addr);
 }
 
 /* Caller holds xn->bind_lock.  Return: a free port, or 0 if none is. */
@@ -300,9 +472,12 @@ static bool xtcp_tw_reusable(struct net *net, bool loopback)
 	}
 }
 
-/* xtcp_tw_take() once the entry, if any, is found (its reference ours). */
+/*
+ * xtcp_tw_take() once the entry, if any, is found (its reference ours);
+ * @bind_locked: the caller holds bind_lock (connect()'s port search).
+ */
 static int xtcp_tw_take_entry(struct net *net, struct xtcp_tw *tw,
-			      bool loopback, u32 *isn)
+			      bool loopback, u32 *isn, bool bind_locked)
 {
 	if (!tw)
 		return 0;
@@ -312,10 +487,30 @@ static int xtcp_tw_take_entry(struct net *net, struct xtcp_tw *tw,
 		return -EADDRNOTAVAIL;
 	}
 	*isn = tw->st.snd_nxt + 65535 + 2 ?: 1;
-	xtcp_tw_kill(tw);
+	if (bind_locked)
+		xtcp_tw_kill_bound(tw);
+	else
+		xtcp_tw_kill(tw);
 	xtcp_inc(net, XTCP_MIB_TW_REUSED);
 	xtcp_tw_put(tw);
 	return 1;
+}
+
+static int xtcp_tw_take_key(struct net *net, const struct xtcp_key *key,
+			    u32 *isn, bool bind_locked)
+{
+	return xtcp_tw_take_entry(net, xtcp_tw_lookup(net, key),
+				  ipv4_is_loopback(key->laddr) ||
+				  ipv4_is_loopback(key->raddr), isn, bind_locked);
+}
+
+static int xtcp_tw_take_key6(struct net *net, const struct xtcp_key6 *key,
+			     u32 *isn, bool bind_locked)
+{
+	return xtcp_tw_take_entry(net, xtcp_tw_lookup6(net, key),
+				  ipv6_addr_loopback(&key->laddr) ||
+				  ipv6_addr_loopback(&key->raddr), isn,
+				  bind_locked);
 }
 
 /**
@@ -336,17 +531,13 @@ static int xtcp_tw_take_entry(struct net *net, struct xtcp_tw *tw,
  */
 int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn)
 {
-	return xtcp_tw_take_entry(net, xtcp_tw_lookup(net, key),
-				  ipv4_is_loopback(key->laddr) ||
-				  ipv4_is_loopback(key->raddr), isn);
+	return xtcp_tw_take_key(net, key, isn, false);
 }
 
 /* The same for an IPv6 4-tuple. */
 int xtcp_tw_take6(struct net *net, const struct xtcp_key6 *key, u32 *isn)
 {
-	return xtcp_tw_take_entry(net, xtcp_tw_lookup6(net, key),
-				  ipv6_addr_loopback(&key->laddr) ||
-				  ipv6_addr_loopback(&key->raddr), isn);
+	return xtcp_tw_take_key6(net, key, isn, false);
 }
 
 /*
@@ -380,7 +571,7 @@ static int xtcp_tuple_free(struct sock *sk, __be32 saddr, __be32 daddr,
 
 		if (xtcp_conn_hashed6(net, &key6))
 			return -EADDRNOTAVAIL;
-		return xtcp_tw_take6(net, &key6, isn);
+		return xtcp_tw_take_key6(net, &key6, isn, true);
 	}
 	key.laddr = saddr;
 	key.lport = htons(port);
@@ -388,7 +579,7 @@ static int xtcp_tuple_free(struct sock *sk, __be32 saddr, __be32 daddr,
 	key.rport = dport;
 	if (xtcp_conn_hashed(net, &key))
 		return -EADDRNOTAVAIL;
-	return xtcp_tw_take(net, &key, isn);
+	return xtcp_tw_take_key(net, &key, isn, true);
 }
 
 static int __xtcp_bind_connect(struct sock *sk, u64 hash, __be32 saddr,

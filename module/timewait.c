@@ -29,9 +29,9 @@
  *    its last step, is 0; module exit waits in rcu_barrier() for the
  *    frees before the cache goes.  No timer fires into freed memory or
  *    code.
- *  - xtcp_net.tw_port_lock (BH) guards the per-port counts; it nests
- *    inside bind_lock and takes nothing but the tw_ports table's own
- *    bucket locks.
+ *  - An entry's hold on its port is a count in the port's bind bucket,
+ *    under bind_lock; a retire from connect()'s port search, which holds
+ *    that lock, says so (xtcp_tw_kill_bound()).
  */
 #include <linux/delay.h>
 #include <linux/jiffies.h>
@@ -226,151 +226,29 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_reuse_ts_ok);
 /* ---- ports ------------------------------------------------------------- */
 
 /*
- * How many entries hold each (local address, local port), and each port
- * on any address (a node with address 0: entries always have a specific
- * one): one node per pair in the namespace's tw_ports, a resizable hash,
- * so that a question costs one lookup whatever the number of entries.  A
- * server's entries share one node; a client's use one per ephemeral port
- * and address.  Nodes change under tw_port_lock and are looked up only
- * under it.
+ * An entry holds its local port in the port's bind bucket (bind.c), as
+ * TCP's timewait sockets stay in theirs: bind(2) and the ephemeral port
+ * search see it there, at no allocation of its own.
  */
-struct xtcp_tw_port_key {
-	struct in6_addr	addr;	/* IPv4 v4-mapped; :: for any address */
-	u16		port;
-	u16		zero;
-};
-
-struct xtcp_tw_port {
-	struct rhash_head	node;
-	struct xtcp_tw_port_key	key;
-	u32			count;
-	struct rcu_head		rcu;
-};
-
-static const struct rhashtable_params xtcp_tw_port_params = {
-	.head_offset		= offsetof(struct xtcp_tw_port, node),
-	.key_offset		= offsetof(struct xtcp_tw_port, key),
-	.key_len		= sizeof(struct xtcp_tw_port_key),
-	.automatic_shrinking	= true,
-	.min_size		= XTCP_HASH_MIN_SIZE,
-};
-
-/* Caller holds tw_port_lock. */
-static struct xtcp_tw_port *xtcp_tw_port_find(struct xtcp_net *xn,
-					      const struct in6_addr *addr,
-					      u16 port)
+static int xtcp_tw_port_hold(const struct xtcp_tw *tw)
 {
-	struct xtcp_tw_port_key k = { .addr = *addr, .port = port };
-
-	lockdep_assert_held(&xn->tw_port_lock);
-	return rhashtable_lookup_fast(&xn->tw_ports, &k, xtcp_tw_port_params);
-}
-
-/* Caller holds tw_port_lock: one entry less on (@addr, @port). */
-static void xtcp_tw_port_put(struct xtcp_net *xn, const struct in6_addr *addr,
-			     u16 port)
-{
-	struct xtcp_tw_port *p = xtcp_tw_port_find(xn, addr, port);
-
-	if (WARN_ON_ONCE(!p) || --p->count)
-		return;
-	rhashtable_remove_fast(&xn->tw_ports, &p->node, xtcp_tw_port_params);
-	kfree_rcu(p, rcu);
-}
-
-/* Caller holds tw_port_lock: one entry more on (@addr, @port). */
-static int xtcp_tw_port_get(struct xtcp_net *xn, const struct in6_addr *addr,
-			    u16 port)
-{
-	struct xtcp_tw_port *p = xtcp_tw_port_find(xn, addr, port);
-
-	if (p) {
-		p->count++;
-		return 0;
-	}
-	p = kzalloc(sizeof(*p), GFP_ATOMIC);
-	if (!p)
-		return -ENOMEM;
-	p->key.addr = *addr;
-	p->key.port = port;
-	p->count = 1;
-	if (rhashtable_insert_fast(&xn->tw_ports, &p->node,
-				   xtcp_tw_port_params)) {
-		kfree(p);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int xtcp_tw_port_hold(struct xtcp_net *xn, const struct xtcp_tw *tw)
-{
-	u16 port = ntohs(tw->key.lport);
-	struct in6_addr addr;
-	int err;
-
-	xtcp_tw_laddr(tw, &addr);
-	spin_lock_bh(&xn->tw_port_lock);
-	err = xtcp_tw_port_get(xn, &addr, port);
-	if (!err) {
-		err = xtcp_tw_port_get(xn, &in6addr_any, port);
-		if (err)
-			xtcp_tw_port_put(xn, &addr, port);
-	}
-	spin_unlock_bh(&xn->tw_port_lock);
-	return err;
-}
-
-static void xtcp_tw_port_release(struct xtcp_net *xn, const struct xtcp_tw *tw)
-{
-	u16 port = ntohs(tw->key.lport);
 	struct in6_addr addr;
 
 	xtcp_tw_laddr(tw, &addr);
-	spin_lock_bh(&xn->tw_port_lock);
-	xtcp_tw_port_put(xn, &addr, port);
-	xtcp_tw_port_put(xn, &in6addr_any, port);
-	spin_unlock_bh(&xn->tw_port_lock);
+	return xtcp_bind_tw_hold(tw->net, &addr, ntohs(tw->key.lport));
 }
 
-/**
- * xtcp_tw_port_in_use - do TIME_WAIT entries hold a local port?
- * @net: namespace
- * @addr: local address; INADDR_ANY asks about every address
- * @port: local port, host order
- *
- * Entries always have a specific local address, so one on @port conflicts
- * with a bind to that address or to the wildcard.
- *
- * Return: true if any entry on @port has local address @addr (any, for
- * INADDR_ANY).
- */
-bool xtcp_tw_port_in_use(struct net *net, __be32 addr, u16 port)
+/* @bind_locked: the caller holds bind_lock (xtcp_tw_kill_bound()). */
+static void xtcp_tw_port_release(const struct xtcp_tw *tw, bool bind_locked)
 {
-	struct in6_addr a;
+	struct in6_addr addr;
 
-	ipv6_addr_set_v4mapped(addr, &a);
-	return xtcp_tw_port_in_use6(net, &a, port);
+	xtcp_tw_laddr(tw, &addr);
+	if (bind_locked)
+		__xtcp_bind_tw_release(tw->net, &addr, ntohs(tw->key.lport));
+	else
+		xtcp_bind_tw_release(tw->net, &addr, ntohs(tw->key.lport));
 }
-EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_in_use);
-
-/*
- * The same for an address of either family (IPv4 v4-mapped): 0.0.0.0 and
- * :: ask about every address, as an IPv6 wildcard bind may take IPv4 too.
- */
-bool xtcp_tw_port_in_use6(struct net *net, const struct in6_addr *addr,
-			  u16 port)
-{
-	struct xtcp_net *xn = xtcp_pernet(net);
-	bool used;
-
-	if (ipv6_addr_v4mapped(addr) && !addr->s6_addr32[3])
-		addr = &in6addr_any;
-	spin_lock_bh(&xn->tw_port_lock);
-	used = xtcp_tw_port_find(xn, addr, port);
-	spin_unlock_bh(&xn->tw_port_lock);
-	return used;
-}
-EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_port_in_use6);
 
 /* ---- entries ----------------------------------------------------------- */
 
@@ -449,7 +327,8 @@ bool xtcp_tw_exists6(struct net *net, const struct xtcp_key6 *key)
  * does, no retire still touches the namespace and rcu_barrier() covers
  * every free.
  */
-static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor)
+static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor,
+			   bool bind_locked)
 {
 	struct xtcp_net *xn = xtcp_pernet(tw->net);
 
@@ -465,7 +344,7 @@ static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor)
 						     xtcp_tw_params));
 	else
 		rhashtable_remove_fast(&xn->twhash, &tw->node, xtcp_tw_params);
-	xtcp_tw_port_release(xn, tw);
+	xtcp_tw_port_release(tw, bind_locked);
 	if (!successor && tw->v6)
 		xtcp_trace_state6(&xtcp_tw6(tw)->key6, XTCP_TIME_WAIT,
 				  XTCP_CLOSED);
@@ -485,7 +364,7 @@ static void xtcp_tw_arm(struct xtcp_tw *tw)
 
 static enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer)
 {
-	xtcp_tw_retire(container_of(timer, struct xtcp_tw, timer), NULL);
+	xtcp_tw_retire(container_of(timer, struct xtcp_tw, timer), NULL, false);
 	return HRTIMER_NORESTART;
 }
 
@@ -509,10 +388,19 @@ bool xtcp_tw_kill(struct xtcp_tw *tw)
 {
 	if (hrtimer_try_to_cancel(&tw->timer) != 1)
 		return false;
-	xtcp_tw_retire(tw, NULL);
+	xtcp_tw_retire(tw, NULL, false);
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_kill);
+
+/* The same from under bind_lock (connect()'s port search, bind.c). */
+bool xtcp_tw_kill_bound(struct xtcp_tw *tw)
+{
+	if (hrtimer_try_to_cancel(&tw->timer) != 1)
+		return false;
+	xtcp_tw_retire(tw, NULL, true);
+	return true;
+}
 
 static int __xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 			    const struct xtcp_key6 *key6,
@@ -559,7 +447,7 @@ static int __xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 	tw->v6 = !!key6;
 	tw->last_oow_ack = 0;
 
-	err = xtcp_tw_port_hold(xn, tw);
+	err = xtcp_tw_port_hold(tw);
 	if (err)
 		goto out_free;
 
@@ -567,7 +455,7 @@ static int __xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 	local_bh_disable();
 	old = key6 ? xtcp_tw_lookup6(net, key6) : xtcp_tw_lookup(net, key);
 	if (old && hrtimer_try_to_cancel(&old->timer) == 1) {
-		xtcp_tw_retire(old, tw);
+		xtcp_tw_retire(old, tw, false);
 	} else if (key6) {
 		err = rhashtable_insert_fast(&xn->twhash6, &tw->node,
 					     xtcp_tw6_params);
@@ -589,7 +477,7 @@ static int __xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 		xtcp_tw_put(old);
 	if (!err)
 		return 0;
-	xtcp_tw_port_release(xn, tw);
+	xtcp_tw_port_release(tw, false);
 out_free:
 	/* never hashed: nobody can have seen it */
 	xtcp_tw_free(tw);
@@ -803,7 +691,7 @@ static void xtcp_tw_purge_table(struct rhashtable *ht)
 			continue;
 		rhashtable_walk_stop(&iter);
 		if (hrtimer_cancel(&tw->timer))
-			xtcp_tw_retire(tw, NULL);
+			xtcp_tw_retire(tw, NULL, false);
 		xtcp_tw_put(tw);
 		cond_resched();
 		rhashtable_walk_start(&iter);
@@ -942,21 +830,12 @@ int xtcp_tw_net_init(struct xtcp_net *xn)
 {
 	int err;
 
-	spin_lock_init(&xn->tw_port_lock);
-	err = rhashtable_init(&xn->tw_ports, &xtcp_tw_port_params);
-	if (err)
-		return err;
 	err = rhashtable_init(&xn->twhash, &xtcp_tw_params);
 	if (err)
-		goto out_ports;
+		return err;
 	err = rhashtable_init(&xn->twhash6, &xtcp_tw6_params);
 	if (err)
-		goto out_tw;
-	return 0;
-out_tw:
-	rhashtable_destroy(&xn->twhash);
-out_ports:
-	rhashtable_destroy(&xn->tw_ports);
+		rhashtable_destroy(&xn->twhash);
 	return err;
 }
 
@@ -967,8 +846,6 @@ void xtcp_tw_net_exit(struct net *net)
 	xtcp_tw_purge(net);
 	rhashtable_destroy(&xn->twhash6);
 	rhashtable_destroy(&xn->twhash);
-	WARN_ON_ONCE(atomic_read(&xn->tw_ports.nelems));
-	rhashtable_destroy(&xn->tw_ports);
 }
 
 int xtcp_tw_cache_init(void)

@@ -124,6 +124,7 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb);
 struct xtcp_tw *xtcp_tw_lookup(struct net *net, const struct xtcp_key *key);
 void xtcp_tw_put(struct xtcp_tw *tw);
 bool xtcp_tw_kill(struct xtcp_tw *tw);
+bool xtcp_tw_kill_bound(struct xtcp_tw *tw);
 s64 xtcp_tw_remaining_ms(const struct xtcp_tw *tw);
 bool xtcp_tw_port_in_use(struct net *net, __be32 addr, u16 port);
 void xtcp_tw_purge(struct net *net);

@@ -366,7 +366,7 @@ struct xtcp_mib_cpu {
 
 /*
  * The smallest size of the per-netns hash tables (ehash, twhash,
- * bind_table, tw_ports): below it they do not shrink, so that a
+ * bind_table): below it they do not shrink, so that a
  * namespace whose few connections come and go does not resize its tables
  * back and forth with each one (an rhashtable grows above 75% load and
  * shrinks below 30%).  512 bytes a table.
@@ -383,7 +383,9 @@ struct xtcp_ratelimit {
 /* Per network namespace state (pernet.c). */
 struct xtcp_net {
 	spinlock_t		bind_lock;	/* guards bind_table's buckets */
-	struct rhashtable	bind_table;	/* a bucket per port in use (bind.c) */
+	struct rhashtable	bind_table;	/* a bucket per port in use (bind.c):
+						 * its sockets, TIME_WAIT's count
+						 */
 
 	struct rhashtable	ehash;		/* connections, by 4-tuple */
 	struct rhashtable	lhash;		/* listeners, by (addr, port) */
@@ -400,8 +402,6 @@ struct xtcp_net {
 	/* TIME_WAIT entries (timewait.c) */
 	struct rhashtable	twhash;		/* by 4-tuple, as ehash */
 	struct rhashtable	twhash6;	/* ...and as ehash6 */
-	spinlock_t		tw_port_lock;	/* guards tw_ports' counts */
-	struct rhashtable	tw_ports;	/* entries per (address, port) */
 
 	struct sock		*ctl_sk;	/* raw socket for RSTs */
 	struct sock		*ctl_sk6;	/* ...over IPv6 */
@@ -555,6 +555,11 @@ int xtcp_bind_connect(struct sock *sk, __be32 saddr, __be32 daddr,
 int xtcp_bind_connect6(struct sock *sk, __be16 dport, u32 *isn);
 int xtcp_tw_take(struct net *net, const struct xtcp_key *key, u32 *isn);
 int xtcp_tw_take6(struct net *net, const struct xtcp_key6 *key, u32 *isn);
+int xtcp_bind_tw_hold(struct net *net, const struct in6_addr *addr, u16 port);
+void xtcp_bind_tw_release(struct net *net, const struct in6_addr *addr,
+			  u16 port);
+void __xtcp_bind_tw_release(struct net *net, const struct in6_addr *addr,
+			    u16 port);
 int xtcp_bind_recheck(struct sock *sk);
 void xtcp_bind_set_addr(struct sock *sk, __be32 addr);
 void xtcp_bind_set_addr6(struct sock *sk, const struct in6_addr *addr);

@@ -47,7 +47,7 @@ load: af_xtcp pernet sysctl proc diag
 # ("Layers and the call graph").
 ALLOWED='
 timer->send timer->recv timer->keepalive timer->icmp timer->life
-timer->listen keepalive->life
+timer->listen keepalive->life timewait->bind
 '
 
 for o in $objs; do
