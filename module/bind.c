@@ -278,8 +278,7 @@ static struct xtcp_tw_addr *xtcp_bb_tw_addr(struct xtcp_bind_bucket *bb,
 static bool xtcp_bb_tw_in_use(struct xtcp_bind_bucket *bb,
 			      const struct in6_addr *addr)
 {
-	if (ipv6_addr_any(addr) ||
-	    (ipv6_addr_v4mapped(addr) && !addr->s6_addr32[3]))
+	if (xtcp_addr_wildcard(addr))
 		return bb->tw;
 	return xtcp_bb_tw_addr(bb, addr);
 }

@@ -404,10 +404,11 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	if (xs->tcb.state == XTCP_ESTABLISHED)
 		xtcp_trace_probe(sk, skb);
 	/* one clock read for PAWS and TS.Recent's stamp */
-	if (xs->ts.ok)
+	if (xs->ts.ok) {
 		now_s = xtcp_ts_clock_s();
-	if (xs->ts.ok && xtcp_paws_drop(sk, seg, now_s))
-		return false;
+		if (xtcp_paws_drop(sk, seg, now_s))
+			return false;
+	}
 	xtcp_keepalive_rcv(sk);
 	ev = xtcp_tcb_input(&xs->tcb, &XTCP_SKB_CB(skb)->seg, &r);
 	xtcp_sync_state(sk);

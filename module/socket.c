@@ -289,8 +289,7 @@ static int xtcp_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
 	if (err)
 		goto out;
 	xtcp_sk(sk)->family = a.v6 ? AF_INET6 : AF_INET;
-	if (!ipv6_addr_any(&a.addr) &&
-	    !(ipv6_addr_v4mapped(&a.addr) && !a.addr.s6_addr32[3]))
+	if (!xtcp_addr_wildcard(&a.addr))
 		sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
 	if (port)
 		sk->sk_userlocks |= SOCK_BINDPORT_LOCK;

@@ -13,6 +13,7 @@
 #include <linux/tcp.h>
 #include <linux/types.h>
 #include <net/inet_sock.h>
+#include <net/ipv6.h>
 #include <net/netns/generic.h>
 #include <uapi/linux/xtcp.h>
 
@@ -520,6 +521,12 @@ void xtcp_sync_mss(struct sock *sk, u32 pmtu);
 void xtcp_pmtu_established(struct sock *sk);
 void xtcp_ts_conn_init(struct sock *sk, bool ok);
 void xtcp_ts_syn_rcvd(struct sock *sk, const struct xtcp_seg *syn);
+/* Is @a (IPv4 v4-mapped) a wildcard, 0.0.0.0 or ::? */
+static inline bool xtcp_addr_wildcard(const struct in6_addr *a)
+{
+	return ipv6_addr_any(a) || (ipv6_addr_v4mapped(a) && !a->s6_addr32[3]);
+}
+
 bool xtcp_addr_overlap(const struct in6_addr *a, bool a_v6only,
 		       const struct in6_addr *b, bool b_v6only);
 void xtcp_sk_addr6(const struct sock *sk, bool peer, struct in6_addr *a);
