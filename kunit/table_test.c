@@ -575,6 +575,8 @@ static unsigned int xtcp_tt_wait_size(bool grow, unsigned int bound)
 /* A reader in another thread, looking up two entries that never move. */
 struct xtcp_tt_reader {
 	struct completion	started;
+	struct task_struct	*task;
+	struct socket		*sock_c, *sock_l;
 	struct sock		*conn;		/* XTCP_TT_L2:48061 <- R1:5061 */
 	struct sock		*listener;	/* XTCP_TT_L2:48061 */
 	unsigned long		lookups;
@@ -607,38 +609,60 @@ static void xtcp_tt_reader_stop(void *task)
 }
 
 /*
+ * The two sentinels hashed (a connection XTCP_TT_L2:48061 <- R1:5061 and a
+ * listener on XTCP_TT_L2:48061) and a reader of them running until
+ * xtcp_tt_reader_end() or the test's end.
+ */
+static struct xtcp_tt_reader *xtcp_tt_reader_start(struct kunit *test)
+{
+	struct xtcp_tt_reader *r;
+	int err;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->sock_c = xtcp_tt_socket(test);
+	r->sock_l = xtcp_tt_socket(test);
+	KUNIT_ASSERT_EQ(test, 0, xtcp_tt_hash_conn(r->sock_c, XTCP_TT_L2, 48061,
+						   XTCP_TT_R1, 5061));
+	KUNIT_ASSERT_EQ(test, 0, xtcp_tt_hash_listener(r->sock_l, XTCP_TT_L2,
+						       48061));
+	init_completion(&r->started);
+	r->conn = r->sock_c->sk;
+	r->listener = r->sock_l->sk;
+	r->task = kthread_run(xtcp_tt_reader_fn, r, "xtcp_tt_reader");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r->task));
+	err = kunit_add_action_or_reset(test, xtcp_tt_reader_stop, r->task);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	KUNIT_ASSERT_NE(test, 0ul, wait_for_completion_timeout(&r->started, 10 * HZ));
+	return r;
+}
+
+/* Stop @r's reader: it never missed the sentinels, still there. */
+static void xtcp_tt_reader_end(struct kunit *test, struct xtcp_tt_reader *r)
+{
+	kunit_release_action(test, xtcp_tt_reader_stop, r->task);
+	KUNIT_EXPECT_GT(test, r->lookups, 0ul);
+	KUNIT_EXPECT_EQ_MSG(test, 0ul, r->misses, "in %lu lookups", r->lookups);
+	XTCP_EXPECT_CONN(test, r->sock_c, XTCP_TT_L2, 48061, XTCP_TT_R1, 5061);
+	XTCP_EXPECT_LISTENER(test, r->sock_l, XTCP_TT_L2, 48061);
+}
+
+/*
  * 2,000 connections on one local port: each found as itself, then none.
  * Enough to make the rhashtable grow from its 64 buckets and shrink back,
  * while a second thread keeps finding two entries that never move.
  */
 static void xtcp_table_many(struct kunit *test)
 {
-	struct socket **s, *sentinel_c, *sentinel_l;
 	struct xtcp_tt_reader *r;
-	struct task_struct *task;
 	unsigned int base, grown, shrunk;
+	struct socket **s;
 	int i, err, wrong;
 
 	s = kunit_kcalloc(test, XTCP_TT_MANY, sizeof(*s), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, r);
-
-	sentinel_c = xtcp_tt_socket(test);
-	sentinel_l = xtcp_tt_socket(test);
-	KUNIT_ASSERT_EQ(test, 0, xtcp_tt_hash_conn(sentinel_c, XTCP_TT_L2, 48061,
-						   XTCP_TT_R1, 5061));
-	KUNIT_ASSERT_EQ(test, 0, xtcp_tt_hash_listener(sentinel_l, XTCP_TT_L2, 48061));
+	r = xtcp_tt_reader_start(test);
 	base = xtcp_tt_ehash_nelems();
-
-	init_completion(&r->started);
-	r->conn = sentinel_c->sk;
-	r->listener = sentinel_l->sk;
-	task = kthread_run(xtcp_tt_reader_fn, r, "xtcp_tt_reader");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	err = kunit_add_action_or_reset(test, xtcp_tt_reader_stop, task);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	KUNIT_ASSERT_NE(test, 0ul, wait_for_completion_timeout(&r->started, 10 * HZ));
 
 	for (i = 0; i < XTCP_TT_MANY; i++) {
 		s[i] = xtcp_tt_socket(test);
@@ -705,11 +729,85 @@ static void xtcp_table_many(struct kunit *test)
 		   grown, XTCP_TT_MANY, shrunk);
 
 	/* the reader never missed the entries that stayed */
-	kunit_release_action(test, xtcp_tt_reader_stop, task);
-	KUNIT_EXPECT_GT(test, r->lookups, 0ul);
-	KUNIT_EXPECT_EQ_MSG(test, 0ul, r->misses, "in %lu lookups", r->lookups);
-	XTCP_EXPECT_CONN(test, sentinel_c, XTCP_TT_L2, 48061, XTCP_TT_R1, 5061);
-	XTCP_EXPECT_LISTENER(test, sentinel_l, XTCP_TT_L2, 48061);
+	xtcp_tt_reader_end(test, r);
+}
+
+/*
+ * A connection goes back to its SLAB_TYPESAFE_BY_RCU slab at once, a
+ * listener a grace period after its last reader (table.c's head comment).
+ */
+static void xtcp_table_free_kinds(struct kunit *test)
+{
+	struct socket *l = xtcp_tt_socket(test), *c = xtcp_tt_socket(test);
+
+	KUNIT_EXPECT_TRUE(test, c->sk->sk_prot_creator->slab_flags &
+			  SLAB_TYPESAFE_BY_RCU);
+	KUNIT_ASSERT_EQ(test, 0, xtcp_tt_hash_listener(l, XTCP_TT_L1, 48070));
+	KUNIT_EXPECT_TRUE(test, sock_flag(l->sk, SOCK_RCU_FREE));
+	KUNIT_ASSERT_EQ(test, 0, xtcp_tt_hash_conn(c, XTCP_TT_L1, 48071,
+						   XTCP_TT_R1, 5071));
+	KUNIT_EXPECT_FALSE(test, sock_flag(c->sk, SOCK_RCU_FREE));
+}
+
+/* A reader of two entries that stay, while sockets die and are reborn. */
+#define XTCP_TT_REUSE		200
+
+/*
+ * Connections on the sentinel's port are made, hashed, unhashed and
+ * freed in turn, each in the memory of the last one (KASAN's
+ * SLUB_RCU_DEBUG frees such memory a grace period later and its
+ * quarantine holds it; shrinking the cache empties the quarantine), while
+ * a second thread looks up the sentinel connection and listener: it never
+ * misses them nor gets another socket; every socket is found as itself,
+ * never as the one before it in the same memory; and a new socket keeps
+ * the table's node word, sk_node.next, which sk_alloc() does not clear, so
+ * that a reader still walking a chain through that memory follows what was
+ * there, never a NULL.
+ */
+static void xtcp_table_reuse(struct kunit *test)
+{
+	struct xtcp_tt_reader *r = xtcp_tt_reader_start(test);
+	struct kmem_cache *slab = r->conn->sk_prot_creator->slab;
+	/* odd: what a reader would take for the end of a chain */
+	struct hlist_node *mark = (struct hlist_node *)0x5a5a5a5a5a5a5a5bUL;
+	struct sock *prev = NULL;
+	int i, err, reused = 0;
+
+	for (i = 0; i < XTCP_TT_REUSE; i++) {
+		struct socket *s = xtcp_tt_socket(test);
+		u16 rport = 6000 + i;
+		struct sock *got;
+
+		if (s->sk == prev) {
+			reused++;
+			KUNIT_EXPECT_PTR_EQ_MSG(test, mark,
+						READ_ONCE(s->sk->sk_node.next),
+						"socket %d", i);
+		}
+		err = xtcp_tt_hash_conn(s, XTCP_TT_L2, 48061, XTCP_TT_R1, rport);
+		KUNIT_ASSERT_EQ_MSG(test, 0, err, "socket %d", i);
+		got = xtcp_tt_conn(XTCP_TT_L2, 48061, XTCP_TT_R1, rport);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, s->sk, got, "socket %d", i);
+		if (got)
+			sock_put(got);
+		if (i) {
+			got = xtcp_tt_conn(XTCP_TT_L2, 48061, XTCP_TT_R1, rport - 1);
+			KUNIT_EXPECT_NULL_MSG(test, got, "socket %d's predecessor", i);
+			if (got)
+				sock_put(got);
+		}
+		prev = s->sk;
+		xtcp_tt_unhash(s);
+		WRITE_ONCE(prev->sk_node.next, mark);
+		xtcp_tt_close(test, s);
+		rcu_barrier();
+		kmem_cache_shrink(slab);
+	}
+	xtcp_tt_reader_end(test, r);
+	kunit_info(test, "%d of %d sockets in their predecessor's memory, %lu lookups\n",
+		   reused, XTCP_TT_REUSE, r->lookups);
+	/* else the case tested nothing new */
+	KUNIT_EXPECT_GT(test, reused, XTCP_TT_REUSE / 2);
 }
 
 static struct kunit_case xtcp_table_cases[] = {
@@ -725,6 +823,8 @@ static struct kunit_case xtcp_table_cases[] = {
 	KUNIT_CASE(xtcp_table_unhash_listener),
 	KUNIT_CASE(xtcp_table_kinds_apart),
 	KUNIT_CASE_SLOW(xtcp_table_many),
+	KUNIT_CASE(xtcp_table_free_kinds),
+	KUNIT_CASE_SLOW(xtcp_table_reuse),
 	{}
 };
 

@@ -50,7 +50,6 @@ void xtcp_sock_init(struct sock *sk)
 	xtcp_v6_sock_init(sk);
 	sk->sk_write_space = xtcp_write_space;
 	sk->sk_destruct = xtcp_destruct;
-	sock_set_flag(sk, SOCK_RCU_FREE);
 	inet->uc_ttl = -1;
 	inet->mc_ttl = 1;
 	INIT_HLIST_NODE(&xs->bind_node);

@@ -28,6 +28,12 @@ static struct proto xtcp_prot = {
 	.name		= "XTCP",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct xtcp_sock),
+	/*
+	 * As TCP's: a connection's memory goes back to the slab at once and
+	 * stays an XTCP socket for readers under RCU (table.c).  Such a slab
+	 * is not zeroed by init_on_alloc (Debian's default): sk_alloc() does.
+	 */
+	.slab_flags	= SLAB_TYPESAFE_BY_RCU,
 	.release_cb	= xtcp_release_cb,
 	.backlog_rcv	= xtcp_do_rcv,
 	.keepalive	= xtcp_keepalive_set,
@@ -811,16 +817,6 @@ int xtcp_socket_init(void)
 
 	xtcp_family_ops.family = xtcp_family;
 
-	/*
-	 * With init_on_alloc (Debian's default) the slab would zero a new
-	 * socket and sk_alloc() zero it again: a SLAB_TYPESAFE_BY_RCU slab,
-	 * as TCP's, is not zeroed by the allocator.  Sockets are SOCK_RCU_FREE
-	 * either way, so a socket found under RCU is not reused before its
-	 * readers are done (table.c).  Without init_on_alloc (the debug
-	 * kernel) the slab stays ordinary, so KASAN watches freed sockets.
-	 */
-	if (want_init_on_alloc(GFP_KERNEL))
-		xtcp_prot.slab_flags = SLAB_TYPESAFE_BY_RCU;
 	err = proto_register(&xtcp_prot, 1);
 	if (err)
 		return err;

@@ -4,8 +4,17 @@
  * (local address, local port) with a wildcard fallback, connections by
  * 4-tuple.  Both are rhashtables; lookups run lock-free under RCU in the
  * receive softirq and take a reference with refcount_inc_not_zero().
- * Sockets are SOCK_RCU_FREE, so a socket found under RCU stays valid memory
- * until the grace period ends even if it is being closed.
+ *
+ * As TCP's established sockets, connections are freed at once into a
+ * SLAB_TYPESAFE_BY_RCU slab (socket.c): memory a reader reaches under RCU
+ * stays an XTCP socket, but may be a new one.  So the table's node is the
+ * word sk_alloc() keeps, sk_node.next (sk_prot_clear_nulls()), so that a
+ * reader on a socket freed and reused follows a pointer, never a NULL, and
+ * the rhashtable's nulls marker sends it back to its own chain; and a
+ * lookup checks the 4-tuple and namespace again once it holds the
+ * reference (xtcp_get(), as TCP's __inet_lookup_established()).  Listeners
+ * stay SOCK_RCU_FREE (xtcp_hash_listener(): reuseport groups hand them out
+ * without a key to check), so listener chains need no second look.
  */
 #include <linux/rhashtable.h>
 #include <linux/siphash.h>
@@ -15,8 +24,18 @@
 
 #include "xtcp.h"
 
+/* a socket's node in its table: the word of struct sock sk_alloc() keeps */
+#define XTCP_HNODE_OFFSET	offsetof(struct xtcp_sock, inet.sk.sk_node.next)
+
+static struct rhash_head *xtcp_hnode(struct xtcp_sock *xs)
+{
+	BUILD_BUG_ON(sizeof(struct rhash_head) !=
+		     sizeof(xs->inet.sk.sk_node.next));
+	return (struct rhash_head *)&xs->inet.sk.sk_node.next;
+}
+
 static const struct rhashtable_params xtcp_ehash_params = {
-	.head_offset		= offsetof(struct xtcp_sock, hnode),
+	.head_offset		= XTCP_HNODE_OFFSET,
 	.key_offset		= offsetof(struct xtcp_sock, key),
 	.key_len		= sizeof(struct xtcp_key),
 	.automatic_shrinking	= true,
@@ -24,7 +43,7 @@ static const struct rhashtable_params xtcp_ehash_params = {
 };
 
 static const struct rhashtable_params xtcp_lhash_params = {
-	.head_offset		= offsetof(struct xtcp_sock, hnode),
+	.head_offset		= XTCP_HNODE_OFFSET,
 	.key_offset		= offsetof(struct xtcp_sock, key),
 	.key_len		= offsetof(struct xtcp_key, rport),
 	.automatic_shrinking	= true,
@@ -32,14 +51,14 @@ static const struct rhashtable_params xtcp_lhash_params = {
 
 /* The same over IPv6: a socket is in one of the four at most. */
 static const struct rhashtable_params xtcp_ehash6_params = {
-	.head_offset		= offsetof(struct xtcp_sock, hnode),
+	.head_offset		= XTCP_HNODE_OFFSET,
 	.key_offset		= offsetof(struct xtcp_sock, key6),
 	.key_len		= sizeof(struct xtcp_key6),
 	.automatic_shrinking	= true,
 };
 
 static const struct rhashtable_params xtcp_lhash6_params = {
-	.head_offset		= offsetof(struct xtcp_sock, hnode),
+	.head_offset		= XTCP_HNODE_OFFSET,
 	.key_offset		= offsetof(struct xtcp_sock, key6),
 	.key_len		= offsetof(struct xtcp_key6, rport),
 	.automatic_shrinking	= true,
@@ -107,13 +126,21 @@ void xtcp_key_set(struct sock *sk)
 	k->rport = inet->inet_dport;
 }
 
-/* @sk is hashed (in a table, or a spare of a reuseport group): list it. */
-static void xtcp_hashed_add(struct sock *sk, enum xtcp_hashed kind)
+/*
+ * @sk is about to be hashed as @kind (in a table, or a spare of a reuseport
+ * group): say so before lookups can find it (xtcp_get_listener() checks).
+ */
+static void xtcp_hashed_set(struct sock *sk, enum xtcp_hashed kind)
+{
+	WRITE_ONCE(xtcp_sk(sk)->hashed, kind);
+}
+
+/* @sk is hashed: list it. */
+static void xtcp_hashed_add(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->hashed = kind;
 	spin_lock_bh(&xn->all_lock);
 	list_add_tail(&xs->all_node, &xn->all);
 	spin_unlock_bh(&xn->all_lock);
@@ -125,7 +152,7 @@ static void xtcp_unlist(struct sock *sk)
 	struct xtcp_net *xn = xtcp_pernet(sock_net(sk));
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xs->hashed = XTCP_UNHASHED;
+	xtcp_hashed_set(sk, XTCP_UNHASHED);
 	spin_lock_bh(&xn->all_lock);
 	list_del_init(&xs->all_node);
 	spin_unlock_bh(&xn->all_lock);
@@ -142,10 +169,13 @@ static int xtcp_hash(struct sock *sk, struct rhashtable *ht,
 	if (WARN_ON_ONCE(xs->hashed != XTCP_UNHASHED))
 		return -EINVAL;
 	xtcp_key_set(sk);
-	err = rhashtable_lookup_insert_fast(ht, &xs->hnode, params);
-	if (err)
+	xtcp_hashed_set(sk, kind);
+	err = rhashtable_lookup_insert_fast(ht, xtcp_hnode(xs), params);
+	if (err) {
+		xtcp_hashed_set(sk, XTCP_UNHASHED);
 		return err == -EEXIST ? in_use : err;
-	xtcp_hashed_add(sk, kind);
+	}
+	xtcp_hashed_add(sk);
 	return 0;
 }
 
@@ -175,11 +205,14 @@ static int xtcp_reuseport_join(struct sock *sk, struct sock *head,
 	    head->sk_bound_dev_if != sk->sk_bound_dev_if ||
 	    !uid_eq(sock_i_uid(head), sock_i_uid(sk)))
 		return -EADDRINUSE;
+	xtcp_hashed_set(sk, kind);
 	err = reuseport_add_sock(sk, head, xtcp_bound_any(sk));
-	if (err)
+	if (err) {
+		xtcp_hashed_set(sk, XTCP_UNHASHED);
 		return err;
+	}
 	xtcp_sk(sk)->rp_spare = true;
-	xtcp_hashed_add(sk, kind);
+	xtcp_hashed_add(sk);
 	return 0;
 }
 
@@ -197,7 +230,7 @@ static int xtcp_hash_listener_locked(struct sock *sk, struct rhashtable *ht,
 		/* the group's first: a group of one (inet_reuseport_add_sock()) */
 		err = reuseport_alloc(sk, xtcp_bound_any(sk));
 		if (err) {
-			rhashtable_remove_fast(ht, &xtcp_sk(sk)->hnode, params);
+			rhashtable_remove_fast(ht, xtcp_hnode(xtcp_sk(sk)), params);
 			xtcp_unlist(sk);
 		}
 		return err;
@@ -225,6 +258,8 @@ int xtcp_hash_listener(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int err;
 
+	/* freed a grace period after the last reader (the head comment) */
+	sock_set_flag(sk, SOCK_RCU_FREE);
 	spin_lock_bh(&xn->lhash_lock);
 	if (xs->af->family == AF_INET6)
 		err = xtcp_hash_listener_locked(sk, &xn->lhash6,
@@ -283,10 +318,10 @@ static void xtcp_unhash_listener(struct sock *sk, struct rhashtable *ht,
 	rcu_read_unlock();
 	if (heir) {
 		xtcp_sk(heir)->rp_spare = false;
-		rhashtable_replace_fast(ht, &xs->hnode, &xtcp_sk(heir)->hnode,
+		rhashtable_replace_fast(ht, xtcp_hnode(xs), xtcp_hnode(xtcp_sk(heir)),
 					params);
 	} else if (!xs->rp_spare) {
-		rhashtable_remove_fast(ht, &xs->hnode, params);
+		rhashtable_remove_fast(ht, xtcp_hnode(xs), params);
 	}
 	xs->rp_spare = false;
 	if (reuse)
@@ -306,7 +341,7 @@ void xtcp_unhash(struct sock *sk)
 		spin_unlock_bh(&xn->lhash_lock);
 		break;
 	case XTCP_HASHED_CONN:
-		rhashtable_remove_fast(&xn->ehash, &xs->hnode, xtcp_ehash_params);
+		rhashtable_remove_fast(&xn->ehash, xtcp_hnode(xs), xtcp_ehash_params);
 		break;
 	case XTCP_HASHED_LISTEN6:
 		spin_lock_bh(&xn->lhash_lock);
@@ -314,7 +349,7 @@ void xtcp_unhash(struct sock *sk)
 		spin_unlock_bh(&xn->lhash_lock);
 		break;
 	case XTCP_HASHED_CONN6:
-		rhashtable_remove_fast(&xn->ehash6, &xs->hnode,
+		rhashtable_remove_fast(&xn->ehash6, xtcp_hnode(xs),
 				       xtcp_ehash6_params);
 		break;
 	case XTCP_UNHASHED:
@@ -324,12 +359,33 @@ void xtcp_unhash(struct sock *sk)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_unhash);
 
-/* Under RCU: take a reference unless the socket is already being freed. */
-static struct sock *xtcp_get(struct xtcp_sock *xs)
+/*
+ * The connection of @key in @ht, with a reference.  Its memory may be a
+ * new socket by the time the reference is taken (the head comment): then
+ * the key or namespace differs, and the lookup starts again (as
+ * __inet_lookup_established()).  A count of zero is a socket being freed.
+ */
+static __always_inline struct sock *
+xtcp_get(struct rhashtable *ht, const struct net *net, const void *key,
+	 const struct rhashtable_params params)
 {
-	struct sock *sk = xs ? xtcp_to_sk(xs) : NULL;
+	struct xtcp_sock *xs;
+	struct sock *sk;
 
-	return sk && refcount_inc_not_zero(&sk->sk_refcnt) ? sk : NULL;
+	rcu_read_lock();
+again:
+	xs = rhashtable_lookup(ht, key, params);
+	sk = xs ? xtcp_to_sk(xs) : NULL;
+	if (sk && !refcount_inc_not_zero(&sk->sk_refcnt)) {
+		sk = NULL;
+	} else if (sk && unlikely(!net_eq(sock_net(sk), net) ||
+				  memcmp((const u8 *)xs + params.key_offset,
+					 key, params.key_len))) {
+		sock_put(sk);
+		goto again;
+	}
+	rcu_read_unlock();
+	return sk;
 }
 
 /*
@@ -347,7 +403,17 @@ static struct sock *xtcp_get_listener(struct xtcp_sock *xs, u32 hash)
 		if (sel)
 			sk = sel;
 	}
-	return sk && refcount_inc_not_zero(&sk->sk_refcnt) ? sk : NULL;
+	if (!sk || !refcount_inc_not_zero(&sk->sk_refcnt))
+		return NULL;
+	/* not a listener: one that left lhash for ehash (turned active) */
+	switch (READ_ONCE(xtcp_sk(sk)->hashed)) {
+	case XTCP_HASHED_LISTEN:
+	case XTCP_HASHED_LISTEN6:
+		return sk;
+	default:
+		sock_put(sk);
+		return NULL;
+	}
 }
 
 static siphash_aligned_key_t xtcp_rp_secret;
@@ -394,12 +460,8 @@ struct sock *xtcp_lookup_connection(struct net *net, __be32 laddr, __be16 lport,
 	struct xtcp_key k = {
 		.laddr = laddr, .lport = lport, .raddr = raddr, .rport = rport,
 	};
-	struct sock *sk;
 
-	rcu_read_lock();
-	sk = xtcp_get(rhashtable_lookup(&xn->ehash, &k, xtcp_ehash_params));
-	rcu_read_unlock();
-	return sk;
+	return xtcp_get(&xn->ehash, net, &k, xtcp_ehash_params);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_lookup_connection);
 
@@ -474,12 +536,8 @@ struct sock *xtcp_lookup_connection6(struct net *net,
 	struct xtcp_key6 k = {
 		.laddr = *laddr, .lport = lport, .raddr = *raddr, .rport = rport,
 	};
-	struct sock *sk;
 
-	rcu_read_lock();
-	sk = xtcp_get(rhashtable_lookup(&xn->ehash6, &k, xtcp_ehash6_params));
-	rcu_read_unlock();
-	return sk;
+	return xtcp_get(&xn->ehash6, net, &k, xtcp_ehash6_params);
 }
 
 /* xtcp_conn_hashed() over IPv6. */

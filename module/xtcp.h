@@ -130,7 +130,6 @@ struct xtcp_sock {
 	/* tables (table.c) */
 	struct xtcp_key		key;
 	struct xtcp_key6	key6;		/* the key over IPv6 */
-	struct rhash_head	hnode;		/* in lhash or ehash */
 	struct list_head	all_node;	/* in xtcp_net.all, for /proc */
 	struct list_head	orphan_node;	/* in xtcp_net.orphans, oldest first */
 	u32			last_oow_ack;	/* jiffies: xtcp_oow_ratelimited() */
