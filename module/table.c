@@ -13,8 +13,8 @@
  * the rhashtable's nulls marker sends it back to its own chain; and a
  * lookup checks the 4-tuple and namespace again once it holds the
  * reference (xtcp_get(), as TCP's __inet_lookup_established()).  Listeners
- * stay SOCK_RCU_FREE (xtcp_hash_listener(): reuseport groups hand them out
- * without a key to check), so listener chains need no second look.
+ * stay SOCK_RCU_FREE (reuseport groups hand them out with no key to check):
+ * a listener lookup only checks it still has a listener (xtcp_get_listener()).
  */
 #include <linux/rhashtable.h>
 #include <linux/siphash.h>
