@@ -71,7 +71,8 @@ void xtcp_rcv_space_init(struct sock *sk)
 /*
  * The receiver's own round-trip estimate, for a side that only receives
  * (tcp_rcv_rtt_measure()): the time RCV.NXT takes to cross a window
- * offered, an upper bound of the RTT, smoothed.  One clock read a window.
+ * offered, an upper bound of the RTT, smoothed, at the clock the input
+ * read for the segment (xtcp_conn_rcv()).
  */
 void xtcp_rcv_rtt_measure(struct sock *sk)
 {
@@ -81,7 +82,7 @@ void xtcp_rcv_rtt_measure(struct sock *sk)
 
 	if (xtcp_seq_before(tcb->rcv_nxt, xs->rcv_rtt_seq))
 		return;
-	now = ktime_to_us(ktime_get());
+	now = xs->rcv_mstamp_us;
 	if (xs->rcv_rtt_time_us) {
 		u32 sample = min_t(u64, now - xs->rcv_rtt_time_us, U32_MAX);
 

@@ -303,7 +303,8 @@ static void xtcp_ts_rtt(struct sock *sk, const struct xtcp_seg *seg)
 	if (!xs->ts.ok || !seg->opts.ts_ok)
 		return;
 	xtcp_rtt_on_ack_ts(&xs->rtt, xs->tcb.snd_una,
-			   xtcp_ts_rtt_us(xtcp_ts_now(&xs->ts), seg->opts.tsecr),
+			   xtcp_ts_rtt_us(xtcp_ts_at(&xs->ts, xs->rcv_mstamp_us),
+					  seg->opts.tsecr),
 			   READ_ONCE(xn->rto_min_ms) * USEC_PER_MSEC,
 			   READ_ONCE(xn->rto_max_ms) * USEC_PER_MSEC);
 }
@@ -390,6 +391,12 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_inc(net, XTCP_MIB_LISTEN_DROPS);
 		return false;
 	}
+	/*
+	 * One clock read for the segment (tcp_rcv_established()'s
+	 * tcp_mstamp_refresh()): its ACK's RACK, RTT samples and timers, its
+	 * data's delayed ACK and receiver RTT
+	 */
+	xs->rcv_mstamp_us = xtcp_clock_us();
 
 	/*
 	 * XTCP_DEFER_ACCEPT (tcp_check_req()): a bare ACK does not make the

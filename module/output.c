@@ -162,13 +162,15 @@ static int xtcp_sack_options(struct xtcp_sock *xs, u8 *opt, int room,
  * @seq: its sequence number
  * @ack: the acknowledgment number, if @flags has XTCP_ACK
  * @data: a write-queue segment whose payload goes whole, or NULL
+ * @now_us: the clock its push read (xtcp_clock_us()), for TSval as
+ *	    tcp_skb_timestamp_ts() takes it from the skb's stamp; 0: read it
  *
  * The queued original stays as it is, to be sent again.
  *
  * Return: 0 or a negative errno from the IP layer.
  */
 int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
-	      struct sk_buff *data)
+	      struct sk_buff *data, u64 now_us)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
@@ -198,7 +200,9 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 	 * and a SYN,ACK's echoes the SYN's TSval.
 	 */
 	if (xs->ts.ok && !(flags & XTCP_RST))
-		olen += xtcp_write_ts_option(opts + olen, xtcp_ts_now(&xs->ts),
+		olen += xtcp_write_ts_option(opts + olen, now_us ?
+					     xtcp_ts_at(&xs->ts, now_us) :
+					     xtcp_ts_now(&xs->ts),
 					     flags & XTCP_ACK ?
 					     xs->ts.recent : 0);
 	if (xs->sack_ok && (flags & (XTCP_ACK | XTCP_SYN | XTCP_RST)) == XTCP_ACK)
@@ -244,7 +248,7 @@ int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
 /* Send what the state machine asked for (no payload). */
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r)
 {
-	return xtcp_xmit(sk, r->flags, r->seq, r->ack, NULL);
+	return xtcp_xmit(sk, r->flags, r->seq, r->ack, NULL, 0);
 }
 
 /**

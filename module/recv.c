@@ -209,7 +209,7 @@ void xtcp_send_ack(struct sock *sk)
 	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
 
 	xtcp_rcv_window_update(sk);
-	xtcp_xmit(sk, XTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt, NULL);
+	xtcp_xmit(sk, XTCP_ACK, tcb->snd_nxt, tcb->rcv_nxt, NULL, 0);
 }
 
 /* Bytes received and not yet read (tcp_inq()): the peer's FIN is not one. */

@@ -16,21 +16,10 @@
 #include "window.h"
 #include "xtcp.h"
 
-static u64 xtcp_now_us(void)
-{
-	return ktime_to_us(ktime_get());
-}
-
-/* xtcp_now_us()'s reading as the ktime the timers take */
-static ktime_t xtcp_us_ktime(u64 us)
-{
-	return ns_to_ktime(us * NSEC_PER_USEC);
-}
-
 /* RACK's clock: microseconds, modulo 2^32 (rack.h) */
 static u32 xtcp_rack_now_us(void)
 {
-	return (u32)xtcp_now_us();
+	return (u32)xtcp_clock_us();
 }
 
 /* RACK-TLP for this connection: sysctl recovery bit 0, and SACK */
@@ -104,7 +93,7 @@ void xtcp_send_queue_purge(struct sock *sk)
 }
 
 /*
- * Send one queued segment, new or again, at @now (xtcp_now_us(), read
+ * Send one queued segment, new or again, at @now (xtcp_clock_us(), read
  * once for the event): PSH where the sender marked a push point
  * (xtcp_mark_push()), as tcp_transmit_skb() sends the flags TCP_SKB_CB()
  * holds.
@@ -134,7 +123,7 @@ static void xtcp_xmit_skb(struct sock *sk, struct sk_buff *skb, u64 now)
 					 msecs_to_jiffies(XTCP_DELACK_MS)))
 			xs->pingpong = true;
 	}
-	xtcp_xmit(sk, flags, xtcp_skb_seq(skb), xs->tcb.rcv_nxt, skb);
+	xtcp_xmit(sk, flags, xtcp_skb_seq(skb), xs->tcb.rcv_nxt, skb, now);
 }
 
 /*
@@ -382,7 +371,7 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 		}
 		/* one clock read for the push, as tcp_write_xmit()'s */
 		if (!now)
-			now = xtcp_now_us();
+			now = xtcp_clock_us();
 		if (!in_flight)
 			xtcp_send_restart(xs, now);
 		xs->lsnd_us = now;
@@ -419,7 +408,7 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
  * RFC 8985 §7.2 (tcp_schedule_loss_probe()): with new data sent or an ACK
  * in, and no loss being repaired (not in recovery, no SACKed data, no
  * timeout's resending, no probe outstanding), arm the probe timer PTO
- * from @now (xtcp_now_us(), the event's), unless the RTO comes first.
+ * from @now (xtcp_clock_us(), the event's), unless the RTO comes first.
  * Linux's conditions: SACK, and the Open state.
  */
 static void xtcp_tlp_schedule(struct sock *sk, u64 now)
@@ -477,7 +466,7 @@ void xtcp_send_probe(struct sock *sk)
 {
 	struct xtcp_tcb *tcb = &xtcp_sk(sk)->tcb;
 
-	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL);
+	xtcp_xmit(sk, XTCP_ACK, tcb->snd_una - 1, tcb->rcv_nxt, NULL, 0);
 }
 
 /* Count a retransmission of @skb (also for undo: xtcp_cc_dsack()). */
@@ -495,7 +484,7 @@ static void xtcp_retransmitted(struct sock *sk, const struct sk_buff *skb)
 static void xtcp_resend_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	u64 now = xtcp_now_us();
+	u64 now = xtcp_clock_us();
 
 	xtcp_trace_retransmit(sk, skb);
 	xtcp_xmit_skb(sk, skb, now);
@@ -682,7 +671,7 @@ int xtcp_data_rto(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
-	u64 now = xtcp_now_us();
+	u64 now = xtcp_clock_us();
 	struct sk_buff *skb;
 
 	/*
@@ -854,7 +843,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	u32 una = tcb->snd_una;
-	u64 now = xtcp_now_us();
+	u64 now = xs->rcv_mstamp_us;
 	struct sk_buff *skb;
 	bool recovering, timed = false;
 	u32 sent_us = 0;
@@ -1161,7 +1150,7 @@ static void xtcp_send_loss_probe(struct sock *sk)
 	if (skb && !xtcp_seq_after(xtcp_skb_seq(skb) + min(skb->len, mss),
 				   tcb->snd_una + tcb->snd_wnd) &&
 	    (skb->len <= mss || !xtcp_split(sk, skb, mss))) {
-		now = xtcp_now_us();
+		now = xtcp_clock_us();
 		xtcp_xmit_skb(sk, skb, now);
 		tcb->snd_nxt = xtcp_skb_end_seq(skb);
 		tcb->snd_sml = xtcp_minshall_update(tcb->snd_sml, tcb->snd_nxt,
@@ -1177,7 +1166,7 @@ static void xtcp_send_loss_probe(struct sock *sk)
 			xtcp_sk_inc(sk, XTCP_MIB_RETRANS_SPLITS);
 			skb = skb_queue_next(q, skb);
 		}
-		now = xtcp_now_us();
+		now = xtcp_clock_us();
 		xtcp_xmit_skb(sk, skb, now);
 		xtcp_rtt_on_send(&xs->rtt, xtcp_skb_end_seq(skb), now, true);
 		xtcp_retransmitted(sk, skb);
@@ -1415,7 +1404,7 @@ void xtcp_rack_ack(struct sock *sk, u32 prior_una, bool dsack, bool dupack)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	struct xtcp_sack_sb *sb = &xs->sack_sb;
-	u32 now = xtcp_rack_now_us(), una = tcb->snd_una;
+	u32 now = (u32)xs->rcv_mstamp_us, una = tcb->snd_una;
 	struct sk_buff *skb;
 	bool advanced = false;
 

@@ -488,12 +488,20 @@ void xtcp_rtx_revert(struct sock *sk)
 		xtcp_rtx_timeout(sk);
 }
 
-/* An ACK is held back: it goes in XTCP_DELACK_MS unless one goes first. */
+/*
+ * An ACK is held back: it goes in XTCP_DELACK_MS unless one goes first.
+ * Only the input holds one back: its deadline runs from the segment's
+ * clock (xtcp_conn_rcv()).
+ */
 void xtcp_delack_arm(struct sock *sk)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
 	/* the first held-back byte sets the deadline */
-	if (!xtcp_timer_armed(xtcp_sk(sk), XTCP_TIMER_DELACK))
-		xtcp_timer_arm(sk, XTCP_TIMER_DELACK, XTCP_DELACK_MS);
+	if (!xtcp_timer_armed(xs, XTCP_TIMER_DELACK))
+		xtcp_timer_arm_at(sk, XTCP_TIMER_DELACK,
+				  ktime_add_ms(xtcp_us_ktime(xs->rcv_mstamp_us),
+					       XTCP_DELACK_MS));
 }
 
 /**

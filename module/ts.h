@@ -7,6 +7,8 @@
 #ifndef _XTCP_TS_H
 #define _XTCP_TS_H
 
+#include <linux/math64.h>
+#include <linux/time64.h>
 #include <linux/types.h>
 
 struct in6_addr;
@@ -37,6 +39,12 @@ u32 xtcp_ts_clock_s(void);
 static inline u32 xtcp_ts_now(const struct xtcp_ts *ts)
 {
 	return xtcp_ts_clock_ms() + ts->off;
+}
+
+/* TSval at @now_us, a ktime_get() reading in microseconds: the same clock */
+static inline u32 xtcp_ts_at(const struct xtcp_ts *ts, u64 now_us)
+{
+	return (u32)div_u64(now_us, USEC_PER_SEC / XTCP_TS_HZ) + ts->off;
 }
 
 u32 xtcp_ts_off(__be32 saddr, __be32 daddr);

@@ -203,6 +203,10 @@ struct xtcp_sock {
 	u16			rcv_mss;	/* largest segment received */
 	u8			ack_pushed;	/* XTCP_ACK_PUSHED* since our last ACK */
 	unsigned long		lrcvtime;	/* jiffies at the last data received */
+	u64			rcv_mstamp_us;	/* xtcp_conn_rcv()'s clock, as TCP's
+						 * tcp_mstamp: for its segment's
+						 * RACK, RTT, timers and delayed ACK
+						 */
 	u64			bytes_received;
 	/* receive-buffer autotuning (buffer.c) */
 	u32			rcvq_space;	/* bytes the reader drained in an RTT */
@@ -252,6 +256,18 @@ struct xtcp_sock {
  * far larger than what the peer sends (64 KiB on loopback, against a peer
  * with XTCP_MAXSEG), and ACKs and window updates must not wait for that.
  */
+/* A clock read for a whole event (µs of ktime_get()), as tcp_clock_us() */
+static inline u64 xtcp_clock_us(void)
+{
+	return ktime_to_us(ktime_get());
+}
+
+/* xtcp_clock_us()'s reading as the ktime the timers take */
+static inline ktime_t xtcp_us_ktime(u64 us)
+{
+	return ns_to_ktime(us * NSEC_PER_USEC);
+}
+
 static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
 {
 	return min_t(u32, xs->tcb.mss, xs->rcv_mss ?: XTCP_DEFAULT_MSS);
@@ -673,7 +689,7 @@ void xtcp_fill_header(struct tcphdr *th, unsigned int hlen, __be16 sport,
 
 int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb);
 int xtcp_xmit(struct sock *sk, u8 flags, u32 seq, u32 ack,
-	      struct sk_buff *data);
+	      struct sk_buff *data, u64 now_us);
 int xtcp_send(struct sock *sk, const struct xtcp_reply *r);
 void xtcp_ack_sent(struct sock *sk);
 bool xtcp_ratelimit(struct xtcp_ratelimit *rl, unsigned long now, int limit);
