@@ -102,11 +102,14 @@ void xtcp_icmp_release(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int err;
 
-	if (test_and_clear_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->flags)) {
+	/* tested first: an atomic operation only when set (under our lock) */
+	if (test_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->flags) &&
+	    test_and_clear_bit(XTCP_MTU_REDUCED_DEFERRED, &xs->flags)) {
 		xtcp_mtu_reduced(sk);
 		__sock_put(sk);
 	}
-	if (test_and_clear_bit(XTCP_ICMP_ERR_DEFERRED, &xs->flags)) {
+	if (test_bit(XTCP_ICMP_ERR_DEFERRED, &xs->flags) &&
+	    test_and_clear_bit(XTCP_ICMP_ERR_DEFERRED, &xs->flags)) {
 		err = READ_ONCE(sk->sk_err_soft);
 		if (err && (xs->tcb.state == XTCP_SYN_SENT ||
 			    (xs->tcb.state == XTCP_SYN_RECEIVED &&

@@ -332,7 +332,12 @@ void xtcp_release_cb(struct sock *sk)
 	struct xtcp_timer *t;
 	int id;
 
-	for (id = 0; id < XTCP_NR_TIMERS; id++) {
+	/*
+	 * an atomic operation only for a bit that is set (tcp_release_cb()):
+	 * they are set under the spinlock held here
+	 */
+	for (id = 0; READ_ONCE(xs->timers_deferred) && id < XTCP_NR_TIMERS;
+	     id++) {
 		if (!test_and_clear_bit(id, &xs->timers_deferred))
 			continue;
 		t = &xs->timers[id];
