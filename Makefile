@@ -81,13 +81,20 @@ demo: stock tools
 # BENCH_ARGS go to xtcp-bench (-w churn,many,tw for the scale workloads);
 # PROFILE=1 writes each workload's top symbols to build/vm/bench-smpN/;
 # BENCH_MEM (MiB) sizes the guest, BENCH_TIMEOUT (s) bounds each run.
+# ICOUNT=1: one 1-vCPU guest whose clock counts the instructions it runs
+# (QEMU -icount shift=0: a nanosecond each), so that the figures are the
+# guest's work, free of the host's noise and of TCG's cost per instruction.
 BENCH_MEM ?= 1536
 BENCH_TIMEOUT ?= 1800
+BENCH_SMP = $(if $(filter 1,$(ICOUNT)),1,1 2)
+BENCH_QEMU = $(if $(filter 1,$(ICOUNT)),--qemu -icount --qemu shift=0$(,)sleep=off)
+, := ,
 bench: stock tools
-	@for n in 1 2; do \
-		scripts/vm-run.sh --kernel stock --smp $$n --name bench-smp$$n \
-			--mem $(BENCH_MEM) --timeout $(BENCH_TIMEOUT) -- \
-			scripts/bench.sh $(if $(filter 1,$(PROFILE)),--profile) \
+	@for n in $(BENCH_SMP); do \
+		scripts/vm-run.sh --kernel stock --smp $$n --name bench-smp$$n$(if $(filter 1,$(ICOUNT)),-icount) \
+			--mem $(BENCH_MEM) --timeout $(BENCH_TIMEOUT) $(BENCH_QEMU) -- \
+			scripts/bench.sh $(if $(filter 1,$(ICOUNT)),--icount) \
+			$(if $(filter 1,$(PROFILE)),--profile) \
 			$(BENCH_ARGS) || exit 1; \
 	done
 
