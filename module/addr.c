@@ -161,7 +161,7 @@ u32 xtcp_skb_isn(const struct sk_buff *skb)
 
 /* ---- IPv4 (and v4-mapped connections of IPv6 sockets) ----------------- */
 
-static int xtcp_v4_queue_xmit(struct sock *sk, struct sk_buff *skb)
+int xtcp_v4_queue_xmit(struct sock *sk, struct sk_buff *skb)
 {
 	return ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
 }
@@ -174,7 +174,7 @@ static int xtcp_v4_queue_xmit(struct sock *sk, struct sk_buff *skb)
  * device's own features decide.  The dst checked is the one
  * ip_queue_xmit() is about to use; a stale one means software.
  */
-static bool xtcp_v4_csum_offload(struct sock *sk)
+bool xtcp_v4_csum_offload(struct sock *sk)
 {
 	struct dst_entry *dst = __sk_dst_check(sk, 0);
 
@@ -182,8 +182,8 @@ static bool xtcp_v4_csum_offload(struct sock *sk)
 }
 
 /* The checksum over the IPv4 pseudo-header (RFC 9293 §3.1). */
-static void xtcp_v4_send_check(struct sock *sk, struct sk_buff *skb,
-			       struct tcphdr *th, bool partial)
+void xtcp_v4_send_check(struct sock *sk, struct sk_buff *skb,
+			struct tcphdr *th, bool partial)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
@@ -198,7 +198,7 @@ static void xtcp_v4_send_check(struct sock *sk, struct sk_buff *skb,
 					      skb_checksum(skb, 0, skb->len, 0));
 }
 
-static bool xtcp_v4_skb_matches(const struct sock *sk, const struct sk_buff *skb)
+bool xtcp_v4_skb_matches(const struct sock *sk, const struct sk_buff *skb)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 

@@ -91,6 +91,7 @@
  *   implemented.
  * Every addition to cwnd saturates at U32_MAX.
  */
+#include <linux/indirect_call_wrapper.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
@@ -296,8 +297,10 @@ static enum xtcp_cc_action xtcp_cc_ack(struct xtcp_cc *cc, u32 ack,
 		cc->ssthresh = cc->cwnd;
 		cc->events |= XTCP_CC_EV_HYSTART_EXIT;
 	}
-	/* slow start and congestion avoidance: the algorithm's */
-	cc->ops->cong_avoid(cc, acked);
+	/* slow start and congestion avoidance: the algorithm's (the default's
+	 * by a direct call, not a retpoline)
+	 */
+	INDIRECT_CALL_1(cc->ops->cong_avoid, xtcp_newreno_cong_avoid, cc, acked);
 	return XTCP_CC_NONE;
 }
 

@@ -8,6 +8,7 @@
  * socket draws a RST (RFC 9293 §3.10.7.1).
  */
 #include <linux/filter.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/sizes.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
@@ -605,7 +606,9 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	default:
 		/* the socket may have changed connection since the lookup */
-		if (xtcp_sk(sk)->af->skb_matches(sk, skb))
+		if (INDIRECT_CALL_2(xtcp_sk(sk)->af->skb_matches,
+				    xtcp_v4_skb_matches, xtcp_v6_skb_matches,
+				    sk, skb))
 			taken = xtcp_conn_rcv(sk, skb);
 		else
 			xtcp_reset_no_conn(sock_net(sk), skb);

@@ -25,7 +25,7 @@
 #include "xtcp.h"
 
 /* inet6_csk_xmit() routes with the socket's addresses and flow label */
-static int xtcp_v6_queue_xmit(struct sock *sk, struct sk_buff *skb)
+int xtcp_v6_queue_xmit(struct sock *sk, struct sk_buff *skb)
 {
 	return inet6_csk_xmit(sk, skb, NULL);
 }
@@ -34,7 +34,7 @@ static int xtcp_v6_queue_xmit(struct sock *sk, struct sk_buff *skb)
  * As xtcp_v4_csum_offload(); the route's cookie is IPv6's, so the cached
  * dst is read, not checked (inet6_csk_xmit() checks it right after).
  */
-static bool xtcp_v6_csum_offload(struct sock *sk)
+bool xtcp_v6_csum_offload(struct sock *sk)
 {
 	struct dst_entry *dst;
 	bool hw;
@@ -47,8 +47,8 @@ static bool xtcp_v6_csum_offload(struct sock *sk)
 }
 
 /* The checksum over the IPv6 pseudo-header (RFC 8200 §8.1). */
-static void xtcp_v6_send_check(struct sock *sk, struct sk_buff *skb,
-			       struct tcphdr *th, bool partial)
+void xtcp_v6_send_check(struct sock *sk, struct sk_buff *skb,
+			struct tcphdr *th, bool partial)
 {
 	const struct in6_addr *saddr = &inet6_sk(sk)->saddr;
 
@@ -61,7 +61,7 @@ static void xtcp_v6_send_check(struct sock *sk, struct sk_buff *skb,
 					    skb_checksum(skb, 0, skb->len, 0));
 }
 
-static bool xtcp_v6_skb_matches(const struct sock *sk, const struct sk_buff *skb)
+bool xtcp_v6_skb_matches(const struct sock *sk, const struct sk_buff *skb)
 {
 	return skb->protocol == htons(ETH_P_IPV6) &&
 	       ipv6_addr_equal(&sk->sk_v6_daddr, &ipv6_hdr(skb)->saddr) &&

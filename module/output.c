@@ -5,6 +5,7 @@
  * behind them (RST to a closed port, RST from LISTEN) go out through the
  * namespace's raw control socket, which does not pin the module.
  */
+#include <linux/indirect_call_wrapper.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
@@ -50,15 +51,20 @@ static void xtcp_set_csum(struct sock *sk, struct sk_buff *skb,
 	 * xtcp_gso_segment() for a device without NETIF_F_HW_CSUM, sums
 	 * each piece.
 	 */
-	if (skb_is_gso(skb) || xtcp_sk(sk)->af->csum_offload(sk)) {
+	const struct xtcp_af_ops *af = xtcp_sk(sk)->af;
+	bool partial = skb_is_gso(skb) ||
+		       INDIRECT_CALL_2(af->csum_offload, xtcp_v4_csum_offload,
+				       xtcp_v6_csum_offload, sk);
+
+	if (partial) {
 		skb->ip_summed = CHECKSUM_PARTIAL;
 		skb->csum_start = skb_transport_header(skb) - skb->head;
 		skb->csum_offset = offsetof(struct tcphdr, check);
-		xtcp_sk(sk)->af->send_check(sk, skb, th, true);
-		return;
+	} else {
+		skb->ip_summed = CHECKSUM_NONE;
 	}
-	skb->ip_summed = CHECKSUM_NONE;
-	xtcp_sk(sk)->af->send_check(sk, skb, th, false);
+	INDIRECT_CALL_2(af->send_check, xtcp_v4_send_check, xtcp_v6_send_check,
+			sk, skb, th, partial);
 }
 
 /*
@@ -115,7 +121,8 @@ static void xtcp_set_gso(struct sock *sk, struct sk_buff *skb, u32 mss)
 int xtcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 {
 	KUNIT_STATIC_STUB_REDIRECT(xtcp_ip_xmit, sk, skb);
-	return xtcp_sk(sk)->af->queue_xmit(sk, skb);
+	return INDIRECT_CALL_2(xtcp_sk(sk)->af->queue_xmit, xtcp_v4_queue_xmit,
+			       xtcp_v6_queue_xmit, sk, skb);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_ip_xmit);
 

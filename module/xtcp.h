@@ -73,6 +73,21 @@ struct xtcp_af_ops {
 extern const struct xtcp_af_ops xtcp_ipv4_ops;
 extern const struct xtcp_af_ops xtcp_ipv6_ops;
 
+/*
+ * The operations themselves, for INDIRECT_CALL_2() on the data path (as
+ * INDIRECT_CALL_INET() spares TCP's): a direct call, not a retpoline
+ */
+int xtcp_v4_queue_xmit(struct sock *sk, struct sk_buff *skb);
+int xtcp_v6_queue_xmit(struct sock *sk, struct sk_buff *skb);
+void xtcp_v4_send_check(struct sock *sk, struct sk_buff *skb,
+			struct tcphdr *th, bool partial);
+void xtcp_v6_send_check(struct sock *sk, struct sk_buff *skb,
+			struct tcphdr *th, bool partial);
+bool xtcp_v4_csum_offload(struct sock *sk);
+bool xtcp_v6_csum_offload(struct sock *sk);
+bool xtcp_v4_skb_matches(const struct sock *sk, const struct sk_buff *skb);
+bool xtcp_v6_skb_matches(const struct sock *sk, const struct sk_buff *skb);
+
 enum xtcp_hashed {
 	XTCP_UNHASHED,
 	XTCP_HASHED_LISTEN,	/* in xtcp_net.lhash */
