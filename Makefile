@@ -189,7 +189,7 @@ help:
 	@echo "make fuzz       the packet and system call fuzzers for long in the debug guest"
 	@echo "                (FUZZ_SECONDS=3600, FUZZ_SEGMENTS=10000000, FUZZ_OPS=2000000, FUZZ_SEED=)"
 	@echo "make demo       boot the stock guest and run the demo program"
-	@echo "make bench      TCP vs XTCP on loopback in the stock guest: bulk, 1-byte RR, connect rate"
+	@echo "make bench      TCP vs XTCP on loopback in the stock guest: bulk, 1-byte RR, connect rate (ICOUNT=1: in guest instructions)"
 	@echo "                (BENCH_ARGS='-w churn,many,tw -N 100000', PROFILE=1, BENCH_MEM=MiB: see Documentation/performance.md)"
 	@echo "make install    install xtcp.ko (updates/, depmod), the uapi header, xtcp-ss, xtcp.lua, man pages"
 	@echo "                (DESTDIR=, KVER=$$(uname -r), XTCP_KO=build/<kernel>/xtcp.ko, PREFIX=/usr)"

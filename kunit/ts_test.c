@@ -281,6 +281,35 @@ static void xtcp_ts_offset(struct kunit *test)
 	KUNIT_EXPECT_NE(test, xtcp_ts_off6(&a, &b), xtcp_ts_off6(&b, &a));
 }
 
+/*
+ * A push's TSval is xtcp_ts_at() of the clock the push read: the ms
+ * clock's reading of that moment plus the offset (modulo 2^32), never
+ * behind a TSval read before it nor ahead of one read after it, so that
+ * the push's segments never carry a later time than an ACK sent after
+ * them (the peer's PAWS would drop them).
+ */
+static void xtcp_ts_at_clock(struct kunit *test)
+{
+	struct xtcp_ts ts = { .off = 0xfffffff0 };
+	u32 before, at, after;
+	int i;
+
+	KUNIT_EXPECT_EQ(test, xtcp_ts_at(&ts, 0), 0xfffffff0U);
+	KUNIT_EXPECT_EQ(test, xtcp_ts_at(&ts, 999), 0xfffffff0U);
+	KUNIT_EXPECT_EQ(test, xtcp_ts_at(&ts, 1000), 0xfffffff1U);
+	KUNIT_EXPECT_EQ(test, xtcp_ts_at(&ts, 16000), 0U);
+	KUNIT_EXPECT_EQ(test, xtcp_ts_at(&ts, 16000ULL + 1000ULL * U32_MAX), 0xffffffffU);
+	for (i = 0; i < 1000; i++) {
+		before = xtcp_ts_now(&ts);
+		at = xtcp_ts_at(&ts, ktime_to_us(ktime_get()));
+		after = xtcp_ts_now(&ts);
+		KUNIT_EXPECT_GE(test, (s32)(at - before), 0);
+		KUNIT_EXPECT_GE(test, (s32)(after - at), 0);
+		/* the same clock: a loop turn takes far less than 100 ms */
+		KUNIT_EXPECT_LT(test, (s32)(after - before), 100);
+	}
+}
+
 static struct kunit_case xtcp_ts_test_cases[] = {
 	KUNIT_CASE(xtcp_ts_option_round_trip),
 	KUNIT_CASE(xtcp_ts_syn_options),
@@ -294,6 +323,7 @@ static struct kunit_case xtcp_ts_test_cases[] = {
 	KUNIT_CASE(xtcp_ts_rtt_karn),
 	KUNIT_CASE(xtcp_ts_rtt_prefers_timed),
 	KUNIT_CASE(xtcp_ts_offset),
+	KUNIT_CASE(xtcp_ts_at_clock),
 	{}
 };
 

@@ -28,6 +28,7 @@ u32 xtcp_ts_clock_ms(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_SEC / XTCP_TS_HZ);
 }
+EXPORT_SYMBOL_IF_KUNIT(xtcp_ts_clock_ms);
 
 /* Never 0: 0 in recent_stamp means "no TS.Recent". */
 u32 xtcp_ts_clock_s(void)
