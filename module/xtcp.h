@@ -264,13 +264,6 @@ struct xtcp_sock {
 	struct ipv6_pinfo	inet6;
 };
 
-/*
- * The peer's segment size, as RFC 9293 §3.8.6.2.2 and §3.8.6.3 mean "MSS"
- * on the receiving side: the largest segment seen, at most the MSS we
- * advertised; 536 (§3.7.1) until one arrives.  The MSS we advertised may be
- * far larger than what the peer sends (64 KiB on loopback, against a peer
- * with XTCP_MAXSEG), and ACKs and window updates must not wait for that.
- */
 /* A clock read for a whole event (µs of ktime_get()), as tcp_clock_us() */
 static inline u64 xtcp_clock_us(void)
 {
@@ -283,6 +276,13 @@ static inline ktime_t xtcp_us_ktime(u64 us)
 	return ns_to_ktime(us * NSEC_PER_USEC);
 }
 
+/*
+ * The peer's segment size, as RFC 9293 §3.8.6.2.2 and §3.8.6.3 mean "MSS"
+ * on the receiving side: the largest segment seen, at most the MSS we
+ * advertised; 536 (§3.7.1) until one arrives.  The MSS we advertised may be
+ * far larger than what the peer sends (64 KiB on loopback, against a peer
+ * with XTCP_MAXSEG), and ACKs and window updates must not wait for that.
+ */
 static inline u32 xtcp_rcv_mss(const struct xtcp_sock *xs)
 {
 	return min_t(u32, xs->tcb.mss, xs->rcv_mss ?: XTCP_DEFAULT_MSS);
