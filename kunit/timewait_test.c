@@ -643,7 +643,8 @@ static void xtcp_tw_purge_all(struct kunit *test)
  * 2*MSL at msl_ms = 100: the entry lives 200 ms, never less (an hrtimer
  * does not fire early), and is gone within TW_EXPIRY_SLACK_MS more (the
  * soft hrtimer's latency in the debug guest under TCG: 0-40 ms measured);
- * half or double the lifetime fails.  Its port is free again after.
+ * half or double the lifetime fails.  Its port is free again within 1 s
+ * after (the release follows the unhash, perhaps on another CPU).
  */
 #define TW_EXPIRY_SLACK_MS	150
 
@@ -671,6 +672,16 @@ static void xtcp_tw_expiry(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, tw_present(&k));
 	KUNIT_EXPECT_GE(test, lived, 200);
 	KUNIT_EXPECT_LE(test, lived, 200 + TW_EXPIRY_SLACK_MS);
+	/*
+	 * The expiry unhashes the entry, then releases its port and lowers
+	 * TimeWaitActive: on another CPU, the test may look in between.
+	 * Both must follow within a bounded time.
+	 */
+	t0 = ktime_get();
+	while ((xtcp_tw_port_in_use(&init_net, k.laddr, 40020) ||
+		tw_mib(XTCP_MIB_TW_ACTIVE) != active + 1) &&
+	       ktime_ms_delta(ktime_get(), t0) < 1000)
+		usleep_range(1000, 2000);
 	KUNIT_EXPECT_FALSE(test, xtcp_tw_port_in_use(&init_net, k.laddr, 40020));
 	KUNIT_EXPECT_TRUE(test, tw_present(&slow));
 	KUNIT_EXPECT_GT(test, tw_left(&slow), 9000);
