@@ -616,6 +616,8 @@ int xtcp_do_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!taken)
 		consume_skb(skb);
+	/* what the ACK freed and the data did not take (xtcp_free_acked()) */
+	sk_mem_reclaim(sk);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_do_rcv);

@@ -83,6 +83,21 @@ static void xtcp_free_queued(struct sock *sk, struct sk_buff *skb)
 	consume_skb(skb);
 }
 
+/*
+ * The same for a segment an ACK took, but without sk_mem_uncharge()'s
+ * reclaim: the forward allocation stays until xtcp_do_rcv() is done with
+ * the segment, so the data it carries (and what xtcp_push() queues) is
+ * charged from it, not granted anew, and one reclaim returns the rest
+ * (as the fast path of tcp_rcv_established() queues data before
+ * tcp_ack() frees).
+ */
+static void xtcp_free_acked(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	WRITE_ONCE(sk->sk_forward_alloc, sk->sk_forward_alloc + skb->truesize);
+	consume_skb(skb);
+}
+
 void xtcp_send_queue_purge(struct sock *sk)
 {
 	struct sk_buff *skb;
@@ -863,7 +878,7 @@ void xtcp_clean_acked(struct sock *sk, u32 prior_una)
 			break;
 		}
 		__skb_unlink(skb, &sk->sk_write_queue);
-		xtcp_free_queued(sk, skb);
+		xtcp_free_acked(sk, skb);
 	}
 	/* HyStart++ (RFC 9406) takes an RTT sample from every ACK */
 	if (timed && (s32)((u32)now - sent_us) >= 0 &&

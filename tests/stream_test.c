@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP as a byte stream under load: 100 MB checked by SHA-256, small
- * receive buffers, a many-connection edge-triggered epoll echo server,
- * ETIMEDOUT when the peer vanishes (RFC 6298 backoff, retries2), and
- * sendfile(2)/splice(2) into a socket.
+ * XTCP as a byte stream under load: 100 MB checked by SHA-256, memory
+ * given back once the data is acknowledged and read, small receive
+ * buffers, a many-connection edge-triggered epoll echo server, ETIMEDOUT
+ * when the peer vanishes (RFC 6298 backoff, retries2), and sendfile(2)/
+ * splice(2) into a socket.
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -149,6 +150,79 @@ static void stream_100mb_sha256(void)
 	printf("# sender: %u retransmits, %u segments out; receiver: %ld drops\n",
 	       ci.xtcpi_total_retrans, ci.xtcpi_segs_out, get_drops(a));
 	CHECK(get_drops(a) == 0);
+	close(c);
+	close(a);
+}
+
+/* ---- memory held between segments -------------------------------------- */
+
+/* SO_MEMINFO's forward allocation and send queue of @fd; -1 on error. */
+static int get_fwd(int fd, long *fwd, long *wqueued)
+{
+	__u32 mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) ||
+	    len < (SK_MEMINFO_WMEM_QUEUED + 1) * sizeof(__u32))
+		return -1;
+	*fwd = (int)mem[SK_MEMINFO_FWD_ALLOC];
+	*wqueued = mem[SK_MEMINFO_WMEM_QUEUED];
+	return 0;
+}
+
+/*
+ * An ACK's freed segments stay in the socket's forward allocation only
+ * while the segment is processed (the data it carries is charged from it),
+ * then go back to the protocol: once everything sent is acknowledged and
+ * read, each end holds less than a page, after 1-byte request/response
+ * and after 4 MB one way, as sk_mem_reclaim() leaves TCP's sockets.
+ */
+static void stream_forward_alloc_returned(void)
+{
+	const uint64_t total = 4u << 20;
+	struct xfer w = { .seed = 21, .bytes = total, .max_chunk = 1 << 16 };
+	struct xfer r = { .seed = 21, .bytes = total };
+	long page = sysconf(_SC_PAGESIZE), fc = -1, fa = -1, qc = -1, qa = -1;
+	long t0;
+	char b = 'q';
+	pthread_t t;
+	int c, a, i;
+
+	NEED_OK(xt_pair_opts("127.0.0.1", xt_port(0), 0, 0, &c, &a));
+	for (i = 0; i < 200; i++) {
+		CHECK(send(c, &b, 1, 0) == 1);
+		CHECK(recv(a, &b, 1, 0) == 1);
+		CHECK(send(a, &b, 1, 0) == 1);
+		CHECK(recv(c, &b, 1, 0) == 1);
+	}
+	/* the last response's ACK may be a delayed one */
+	t0 = now_ms();
+	do {
+		CHECK_OK(get_fwd(c, &fc, &qc));
+		CHECK_OK(get_fwd(a, &fa, &qa));
+	} while ((qc || qa) && now_ms() - t0 < 2000 && !usleep(10000));
+	printf("# after 200 exchanges: forward alloc %ld and %ld, queued %ld and %ld\n",
+	       fc, fa, qc, qa);
+	CHECK(qc == 0 && qa == 0);
+	CHECK(fc >= 0 && fc < page);
+	CHECK(fa >= 0 && fa < page);
+
+	w.fd = c;
+	r.fd = a;
+	pthread_create(&t, NULL, xfer_send, &w);
+	xfer_recv(&r);
+	pthread_join(t, NULL);
+	CHECK(w.err == 0 && r.err == 0 && r.bytes == total && r.bad == 0);
+	t0 = now_ms();
+	do {
+		CHECK_OK(get_fwd(c, &fc, &qc));
+		CHECK_OK(get_fwd(a, &fa, &qa));
+	} while (qc && now_ms() - t0 < 2000 && !usleep(10000));
+	printf("# after 4 MB: forward alloc %ld and %ld, queued %ld and %ld\n",
+	       fc, fa, qc, qa);
+	CHECK(qc == 0 && qa == 0);
+	CHECK(fc >= 0 && fc < page);
+	CHECK(fa >= 0 && fa < page);
 	close(c);
 	close(a);
 }
@@ -922,6 +996,7 @@ static void stream_splice(void)
 static const struct xt_test tests[] = {
 	TEST(stream_sha256_known_answers),
 	TEST_T(stream_100mb_sha256, 420),
+	TEST(stream_forward_alloc_returned),
 	TEST(stream_rcvbuf_16k_mss1000),
 	TEST(stream_rcvbuf_4k_mss536),
 	TEST(stream_rcvbuf_8k_mss1460),
