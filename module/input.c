@@ -383,7 +383,7 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	struct xtcp_reply r;
 	unsigned int ev;
 	u32 now_s = 0;
-	bool taken, dupack, dsack = false;
+	bool taken, dupack, acks_sent, dsack = false;
 
 	/* A full accept queue: drop the ACK, the child retransmits SYN,ACK. */
 	if (xs->parent && xs->tcb.state == XTCP_SYN_RECEIVED &&
@@ -471,9 +471,11 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 		xtcp_inc(net, XTCP_MIB_ATTEMPT_FAILS);
 		xtcp_child_drop(sk);
 	}
-	if (xs->sack_ok && xtcp_state_sends(prior_state) &&
-	    (seg->flags & XTCP_ACK) && !(ev & XTCP_EV_DROP) &&
-	    !(ev & XTCP_EV_ESTABLISHED))
+	/* the ACK is for a send path that was running before it (§3.10.7.4) */
+	acks_sent = xtcp_state_sends(prior_state) &&
+		    !(ev & XTCP_EV_ESTABLISHED);
+	if (xs->sack_ok && acks_sent && (seg->flags & XTCP_ACK) &&
+	    !(ev & XTCP_EV_DROP))
 		dsack = xtcp_sack_ack(sk, skb, seg);
 	/*
 	 * RFC 6937's DeliveredData: SND.UNA's advance plus the change in
@@ -482,14 +484,12 @@ static bool xtcp_conn_rcv(struct sock *sk, struct sk_buff *skb)
 	 */
 	xs->ack_delivered = max_t(s64, 0, (s64)(xs->tcb.snd_una - prior_una) +
 					  xs->sack_sb.sacked - prior_sacked);
-	dupack = !ev && xtcp_state_sends(prior_state) &&
+	dupack = !ev && acks_sent &&
 		 xtcp_is_dupack(&xs->tcb, seg, prior_una, prior_wnd);
 	/* RACK-TLP (RFC 8985): before the ACKed segments are freed */
-	if (xs->sack_ok && xtcp_state_sends(prior_state) &&
-	    (ev & XTCP_EV_ACKED || !ev) && !(ev & XTCP_EV_ESTABLISHED))
+	if (xs->sack_ok && acks_sent && (ev & XTCP_EV_ACKED || !ev))
 		xtcp_rack_ack(sk, prior_una, dsack, dupack);
-	if (ev & XTCP_EV_ACKED && xtcp_state_sends(prior_state) &&
-	    !(ev & XTCP_EV_ESTABLISHED)) {
+	if (ev & XTCP_EV_ACKED && acks_sent) {
 		xtcp_ts_rtt(sk, seg);
 		xtcp_clean_acked(sk, prior_una);
 		xtcp_ack_cc_events(sk);
