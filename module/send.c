@@ -76,16 +76,9 @@ void xtcp_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
-static void xtcp_free_queued(struct sock *sk, struct sk_buff *skb)
-{
-	sk_wmem_queued_add(sk, -skb->truesize);
-	sk_mem_uncharge(sk, skb->truesize);
-	consume_skb(skb);
-}
-
 /*
- * The same for a segment an ACK took, but without sk_mem_uncharge()'s
- * reclaim: the forward allocation stays until xtcp_do_rcv() is done with
+ * Free a segment an ACK took into the forward allocation, without
+ * sk_mem_uncharge()'s reclaim: it stays until xtcp_do_rcv() is done with
  * the segment, so the data it carries (and what xtcp_push() queues) is
  * charged from it, not granted anew, and one reclaim returns the rest
  * (as the fast path of tcp_rcv_established() queues data before
@@ -96,6 +89,13 @@ static void xtcp_free_acked(struct sock *sk, struct sk_buff *skb)
 	sk_wmem_queued_add(sk, -skb->truesize);
 	WRITE_ONCE(sk->sk_forward_alloc, sk->sk_forward_alloc + skb->truesize);
 	consume_skb(skb);
+}
+
+/* Any other queued segment: sk_mem_uncharge(), reclaim included. */
+static void xtcp_free_queued(struct sock *sk, struct sk_buff *skb)
+{
+	xtcp_free_acked(sk, skb);
+	sk_mem_reclaim(sk);
 }
 
 void xtcp_send_queue_purge(struct sock *sk)
