@@ -608,9 +608,18 @@ static int __xtcp_bind_connect(struct sock *sk, u64 hash, __be32 saddr,
 		/* a port bind() holds, or a listener's, is never shared */
 		if (bb && bb->fixed)
 			continue;
+		/*
+		 * Held while a TIME_WAIT entry of the port goes: the bucket
+		 * is ours next, not freed and made again (__inet_hash_connect()
+		 * binds before it unhashes the entry).
+		 */
+		if (bb)
+			bb->owners++;
 		ret = xtcp_tuple_free(sk, saddr, daddr, port, dport, isn);
+		if (bb)
+			bb->owners--;
 		if (ret < 0)
-			continue;
+			continue;	/* nothing went: @bb still has a holder */
 		if (!v6) {
 			inet->inet_rcv_saddr = saddr;
 			inet->inet_saddr = saddr;
@@ -634,6 +643,10 @@ static int __xtcp_bind_connect(struct sock *sk, u64 hash, __be32 saddr,
 		if (!v6)
 			inet->inet_daddr = 0;
 		inet->inet_dport = 0;
+		/* a TIME_WAIT entry may have gone with nothing in its place */
+		bb = xtcp_bb_find(xn, port);
+		if (bb)
+			xtcp_bb_put(xn, bb);
 		ret = err;
 		/* a bound socket's connect took the 4-tuple meanwhile */
 		if (err != -EADDRNOTAVAIL)
