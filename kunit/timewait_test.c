@@ -690,6 +690,24 @@ static void xtcp_tw_expiry(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, active, tw_mib(XTCP_MIB_TW_ACTIVE));
 }
 
+/*
+ * How late an entry may go: a 64th of 2*MSL, at most 250 ms, so that
+ * entries due close together share a timer interrupt (as TCP's wheel,
+ * which lets a 60 s TIME_WAIT run an eighth late); never a negative or
+ * unbounded slack.
+ */
+static void xtcp_tw_slack(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, 0ULL, xtcp_tw_slack_ns(0));
+	KUNIT_EXPECT_EQ(test, 0ULL, xtcp_tw_slack_ns(63));
+	KUNIT_EXPECT_EQ(test, 1ULL * NSEC_PER_MSEC, xtcp_tw_slack_ns(64));
+	KUNIT_EXPECT_EQ(test, 15ULL * NSEC_PER_MSEC, xtcp_tw_slack_ns(1000));
+	KUNIT_EXPECT_EQ(test, 250ULL * NSEC_PER_MSEC, xtcp_tw_slack_ns(16000));
+	KUNIT_EXPECT_EQ(test, 250ULL * NSEC_PER_MSEC, xtcp_tw_slack_ns(60000));
+	KUNIT_EXPECT_EQ(test, (u64)XTCP_TW_SLACK_MAX_MS * NSEC_PER_MSEC,
+			xtcp_tw_slack_ns(U32_MAX));
+}
+
 /* Many entries expiring at once, while more are being made. */
 static void xtcp_tw_mass_expiry(struct kunit *test)
 {
@@ -1480,6 +1498,7 @@ static struct kunit_case xtcp_tw_cases[] = {
 	KUNIT_CASE(xtcp_tw_replace),
 	KUNIT_CASE(xtcp_tw_purge_all),
 	KUNIT_CASE(xtcp_tw_expiry),
+	KUNIT_CASE(xtcp_tw_slack),
 	KUNIT_CASE(xtcp_tw_mass_expiry),
 	KUNIT_CASE(xtcp_tw_rcv_restart),
 	KUNIT_CASE(xtcp_tw_rcv_rst),

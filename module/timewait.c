@@ -354,12 +354,33 @@ static void xtcp_tw_retire(struct xtcp_tw *tw, struct xtcp_tw *successor,
 	atomic_long_dec(&xn->tw_active);
 }
 
-/* 2*MSL from now, MSL as the namespace has it now (Linux's is a constant). */
+/**
+ * xtcp_tw_slack_ns - how late past 2*MSL a TIME_WAIT entry may expire
+ * @ms: its 2*MSL
+ *
+ * RFC 9293 asks for at least 2*MSL; TCP's timer wheel lets its 60 s run
+ * up to an eighth late.  An entry here waits at most a 64th more, and no
+ * more than XTCP_TW_SLACK_MAX_MS.
+ *
+ * Return: the slack, in nanoseconds.
+ */
+u64 xtcp_tw_slack_ns(u32 ms)
+{
+	return (u64)min_t(u32, ms / 64, XTCP_TW_SLACK_MAX_MS) * NSEC_PER_MSEC;
+}
+EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_slack_ns);
+
+/*
+ * 2*MSL from now, MSL as the namespace has it now (Linux's is a constant),
+ * and up to xtcp_tw_slack_ns() later: entries due close together expire
+ * in one timer interrupt, not one each.
+ */
 static void xtcp_tw_arm(struct xtcp_tw *tw)
 {
 	u32 ms = 2 * (u32)READ_ONCE(xtcp_pernet(tw->net)->msl_ms);
 
-	hrtimer_start(&tw->timer, ms_to_ktime(ms), HRTIMER_MODE_REL_SOFT);
+	hrtimer_start_range_ns(&tw->timer, ms_to_ktime(ms), xtcp_tw_slack_ns(ms),
+			       HRTIMER_MODE_REL_SOFT);
 }
 
 static enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer)
@@ -548,7 +569,9 @@ int xtcp_tw_enter(struct sock *sk)
  */
 s64 xtcp_tw_remaining_ms(const struct xtcp_tw *tw)
 {
-	s64 left = ktime_to_ms(hrtimer_get_remaining(&tw->timer));
+	/* to the earliest it may go, 2*MSL after it began, not the slack's end */
+	s64 left = ktime_ms_delta(hrtimer_get_softexpires(&tw->timer),
+				  ktime_get());
 
 	return max_t(s64, left, 0);
 }

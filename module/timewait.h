@@ -84,6 +84,9 @@ struct xtcp_tw6 {
 	struct xtcp_key6	key6;		/* as in ehash6 */
 };
 
+/* the most an entry's expiry waits past 2*MSL (xtcp_tw_slack_ns()) */
+#define XTCP_TW_SLACK_MAX_MS	250
+
 /* What the TIME_WAIT rules say about a segment (xtcp_tw_decide()). */
 enum xtcp_tw_action {
 	XTCP_TW_ACT_DROP,	/* nothing to do */
@@ -126,6 +129,7 @@ void xtcp_tw_put(struct xtcp_tw *tw);
 bool xtcp_tw_kill(struct xtcp_tw *tw);
 bool xtcp_tw_kill_bound(struct xtcp_tw *tw);
 s64 xtcp_tw_remaining_ms(const struct xtcp_tw *tw);
+u64 xtcp_tw_slack_ns(u32 ms);
 bool xtcp_tw_port_in_use(struct net *net, __be32 addr, u16 port);
 void xtcp_tw_purge(struct net *net);
 
