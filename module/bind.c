@@ -643,8 +643,11 @@ static int __xtcp_bind_connect(struct sock *sk, u64 hash, __be32 saddr,
 		if (!v6)
 			inet->inet_daddr = 0;
 		inet->inet_dport = 0;
-		/* a TIME_WAIT entry may have gone with nothing in its place */
-		bb = xtcp_bb_find(xn, port);
+		/*
+		 * a TIME_WAIT entry may have gone with nothing in its place;
+		 * @bb is the bucket the lookup above found, or NULL when the
+		 * port had none (and xtcp_bb_get() could make none)
+		 */
 		if (bb)
 			xtcp_bb_put(xn, bb);
 		ret = err;
