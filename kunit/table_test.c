@@ -770,8 +770,10 @@ static void xtcp_table_reuse(struct kunit *test)
 	struct kmem_cache *slab = r->conn->sk_prot_creator->slab;
 	/* odd: what a reader would take for the end of a chain */
 	struct hlist_node *mark = (struct hlist_node *)0x5a5a5a5a5a5a5a5bUL;
+	struct percpu_counter *live = r->conn->sk_prot->sockets_allocated;
 	struct sock *prev = NULL;
 	int i, err, reused = 0;
+	s64 live_before = percpu_counter_sum(live);
 
 	for (i = 0; i < XTCP_TT_REUSE; i++) {
 		struct socket *s = xtcp_tt_socket(test);
@@ -806,8 +808,26 @@ static void xtcp_table_reuse(struct kunit *test)
 	xtcp_tt_reader_end(test, r);
 	kunit_info(test, "%d of %d sockets in their predecessor's memory, %lu lookups\n",
 		   reused, XTCP_TT_REUSE, r->lookups);
-	/* else the case tested nothing new */
-	KUNIT_EXPECT_GT(test, reused, XTCP_TT_REUSE / 2);
+	/*
+	 * Memory not reused because sockets were never freed is a failure.
+	 * (Earlier cases' RCU-freed listeners may go meanwhile, so a leak
+	 * of one socket could hide; this case's 200 could not.  An
+	 * rcu_barrier() first would close that gap, but it leaves the slab
+	 * so that no socket here lands in its predecessor's memory.)
+	 */
+	KUNIT_EXPECT_LE_MSG(test, percpu_counter_sum(live), live_before,
+			    "sockets of this case still allocated");
+	/*
+	 * Where the slab puts a new socket is its own choice: in most runs
+	 * 197-199 of 200 land in their predecessor's memory, but once in a
+	 * full KUnit run (after the other suites) none did.  Then the case
+	 * tested nothing new: a counted skip, not a pass, and never in place
+	 * of a failure above (a skip would overwrite it).
+	 */
+	if (reused <= XTCP_TT_REUSE / 2 &&
+	    READ_ONCE(test->status) != KUNIT_FAILURE)
+		kunit_skip(test, "%d of %d sockets reused a predecessor: nothing tested",
+			   reused, XTCP_TT_REUSE);
 }
 
 static struct kunit_case xtcp_table_cases[] = {
