@@ -124,8 +124,9 @@ static void xtcp_kt_close(void *data)
 	sock_release(f->sock);
 	KUNIT_EXPECT_EQ(test, xs->tcb.state, XTCP_CLOSED);
 	for (id = 0; id < XTCP_NR_TIMERS; id++)
-		KUNIT_EXPECT_FALSE(test, hrtimer_active(&xs->timers[id].hrt));
-	/* every armed timer and deferred expiry holds one */
+		KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, id));
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(&xs->timer));
+	/* the armed hrtimer and every deferred expiry hold one */
 	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), 1);
 	KUNIT_EXPECT_EQ(test, f->lost, 0);
 	sock_put(sk);
@@ -316,17 +317,25 @@ void xtcp_kt_expect_none(struct kunit *test)
 bool xtcp_kt_fire(struct xtcp_kt *f, enum xtcp_timer_id which)
 {
 	struct xtcp_sock *xs = xtcp_sk(f->sk);
-	struct xtcp_timer *t = &xs->timers[which];
 	struct sock *sk = f->sk;
 
 	KUNIT_EXPECT_TRUE(f->test, f->locked);
-	if (!f->locked || t->due == KTIME_MAX)
+	if (!f->locked || !xtcp_timer_armed(xs, which))
 		return false;
-	/* armed: the hrtimer is queued, no later than the deadline */
-	KUNIT_EXPECT_TRUE(f->test, hrtimer_is_queued(&t->hrt));
 	local_bh_disable();
 	bh_lock_sock(sk);
-	t->due = ktime_sub_ms(ktime_get(), 1);
+	/*
+	 * armed: the hrtimer is queued no later than the deadline, or an
+	 * expiry is on its way (waiting for our lock to defer it, or
+	 * deferred to release_cb already)
+	 */
+	KUNIT_EXPECT_TRUE(f->test, hrtimer_active(&xs->timer) ||
+			  test_bit(which, &xs->timers_deferred));
+	if (hrtimer_is_queued(&xs->timer))
+		KUNIT_EXPECT_FALSE(f->test,
+				   ktime_after(hrtimer_get_softexpires(&xs->timer),
+					       xs->timer_due[which]));
+	xs->timer_due[which] = ktime_sub_ms(ktime_get(), 1);
 	if (!test_and_set_bit(which, &xs->timers_deferred))
 		sock_hold(sk);
 	bh_unlock_sock(sk);

@@ -186,9 +186,8 @@ static void xtcp_recv_delack_timer(struct kunit *test)
 
 	xtcp_kt_feed(test, f->sk, XTCP_ACK | XTCP_PSH, r, s, 20000, 500);
 	xtcp_kt_expect_none(test);
-	KUNIT_EXPECT_TRUE(test,
-			  hrtimer_active(&xs->timers[XTCP_TIMER_DELACK].hrt));
-	KUNIT_EXPECT_LE(test, ktime_ms_delta(xs->timers[XTCP_TIMER_DELACK].due,
+	KUNIT_EXPECT_TRUE(test, hrtimer_active(&xs->timer));
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(xs->timer_due[XTCP_TIMER_DELACK],
 					     ktime_get()), XTCP_DELACK_MS);
 	KUNIT_EXPECT_TRUE(test, xtcp_kt_fire(f, XTCP_TIMER_DELACK));
 	xtcp_kt_expect(test, XTCP_ACK, s, r + 500, w - 500, 0);

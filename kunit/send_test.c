@@ -81,7 +81,7 @@ static void xtcp_send_persist(struct kunit *test)
 	xtcp_kt_expect_none(test);
 	/* the interval doubles each time: the RTO times 4 now */
 	KUNIT_EXPECT_EQ(test, xs->persist_backoff, 2);
-	left = ktime_ms_delta(xs->timers[XTCP_TIMER_PERSIST].due, ktime_get());
+	left = ktime_ms_delta(xs->timer_due[XTCP_TIMER_PERSIST], ktime_get());
 	KUNIT_EXPECT_GT(test, left, 3 * cfg.rto_ms);
 	KUNIT_EXPECT_LE(test, left, 4 * cfg.rto_ms);
 
@@ -93,8 +93,9 @@ static void xtcp_send_persist(struct kunit *test)
 	xtcp_kt_expect(test, XTCP_ACK | XTCP_PSH, s, r, w, 1000);
 	xtcp_kt_expect_none(test);
 	KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, XTCP_TIMER_PERSIST));
-	KUNIT_EXPECT_FALSE(test,
-			   hrtimer_active(&xs->timers[XTCP_TIMER_PERSIST].hrt));
+	/* data in flight: the retransmission timer has the hrtimer now */
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(&xs->timer));
 	xtcp_kt_feed(test, f->sk, XTCP_ACK, r, s + 1000, 20000, 0);
 	xtcp_kt_expect_none(test);
 	xtcp_kt_end(f);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for XTCP's timers: the arithmetic (the persist interval, the
- * timer /proc shows), and on a real socket, that each of the five hrtimers
- * finds its own socket and index, and that an expiry that finds the socket
- * owned by a user is deferred to release_cb and runs there only if it is
- * still due (an ACK from the backlog may have stopped or restarted the
- * timer meanwhile).
+ * timer /proc shows), and on a real socket, that the six timers share one
+ * hrtimer queued at the earliest deadline, that an expiry runs only what
+ * is due and sleeps again until the next deadline, and that an expiry
+ * that finds the socket owned by a user is deferred to release_cb and
+ * runs there only if it is still due (an ACK from the backlog may have
+ * stopped or restarted the timer meanwhile).
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -142,9 +143,9 @@ static void xtcp_timer_proc_tr(struct kunit *test)
 }
 
 /*
- * Every timer, armed for 1 ms while we own the socket, defers its own bit
- * (the one callback found its index) with a reference; stopped before
- * release_sock(), none runs, and every reference comes back.
+ * Every timer, armed for 1 ms while we own the socket, is deferred with a
+ * bit and a reference of its own; stopped before release_sock(), none
+ * runs, and every reference comes back.
  */
 static void xtcp_timer_each_defers(struct kunit *test)
 {
@@ -161,25 +162,31 @@ static void xtcp_timer_each_defers(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, err);
 	sk = sock->sk;
 	xs = xtcp_sk(sk);
-	hrt = &xs->timers[XTCP_TIMER_DELACK].hrt;
+	hrt = &xs->timer;
 	refs = refcount_read(&sk->sk_refcnt);
 
 	lock_sock(sk);
 	for (id = 0; id < XTCP_NR_TIMERS; id++) {
-		KUNIT_EXPECT_PTR_EQ(test, &xs->timers[id], &xs->timers[0] + id);
 		xtcp_timer_arm(sk, id, 1);
 		KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, id));
 	}
-	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt),
-			refs + XTCP_NR_TIMERS);
 	for (i = 0; i < 100 && READ_ONCE(xs->timers_deferred) != all; i++)
 		msleep(20);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(xs->timers_deferred), all);
+	/* one expiry deferred them all: the later ones' deadlines come too */
+	msleep(20);
 	for (id = 0; id < XTCP_NR_TIMERS; id++)
 		KUNIT_EXPECT_TRUE(test, xtcp_timer_deferred(sk, id));
 	/* deferred, not queued: a reference each for the deferral */
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(hrt));
 	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt),
 			refs + XTCP_NR_TIMERS);
+	/*
+	 * an arm meanwhile leaves the hrtimer to release_cb: queued for the
+	 * deferred deadlines, long past, it would only fire to defer again
+	 */
+	xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 60000);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(hrt));
 	xtcp_timers_stop(sk);
 	for (id = 0; id < XTCP_NR_TIMERS; id++) {
 		KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, id));
@@ -193,14 +200,14 @@ static void xtcp_timer_each_defers(struct kunit *test)
 	/*
 	 * Re-armed later than a queued expiry: the early one sleeps again.
 	 * Should the 1 ms expiry come between the two calls (a loaded
-	 * host), it is deferred with a reference of its own and the second
-	 * call queues the timer again.
+	 * host), it is deferred with a reference of its own, the hrtimer's
+	 * goes, and release_cb queues the hrtimer again: one reference
+	 * either way.
 	 */
 	lock_sock(sk);
 	xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 1);
 	xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 60000);
-	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt),
-			refs + 1 + test_bit(XTCP_TIMER_DELACK, &xs->timers_deferred));
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs + 1);
 	release_sock(sk);
 	msleep(50);
 	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(hrt));
@@ -257,7 +264,7 @@ static void xtcp_timer_restart_race(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, err);
 	sk = sock->sk;
 	xs = xtcp_sk(sk);
-	hrt = &xs->timers[XTCP_TIMER_DELACK].hrt;
+	hrt = &xs->timer;
 	refs = refcount_read(&sk->sk_refcnt);
 	xtcp_tmt_race.fn = hrt->function;
 	xtcp_tmt_race.sk = sk;
@@ -293,10 +300,72 @@ static void xtcp_timer_restart_race(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs);
 }
 
+/*
+ * The timers share one hrtimer, queued at the earliest deadline with one
+ * reference.  A later deadline leaves it; stopping the earliest leaves
+ * it too (it comes early, for nothing, and sleeps again); an expiry runs
+ * what is due, clearing its deadline first, and sleeps again until the
+ * next; stopping the last running timer cancels it.
+ */
+static void xtcp_timer_shared(struct kunit *test)
+{
+	struct xtcp_sock *xs;
+	struct hrtimer *hrt;
+	struct socket *sock;
+	struct sock *sk;
+	ktime_t due;
+	int err, i, refs;
+
+	err = sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, &sock);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	err = kunit_add_action_or_reset(test, xtcp_tmt_sock_release, sock);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	sk = sock->sk;
+	xs = xtcp_sk(sk);
+	hrt = &xs->timer;
+	refs = refcount_read(&sk->sk_refcnt);
+
+	lock_sock(sk);
+	xtcp_timer_arm(sk, XTCP_TIMER_KEEPALIVE, 90000);
+	xtcp_timer_arm(sk, XTCP_TIMER_RTX, 60000);
+	due = xs->timer_due[XTCP_TIMER_RTX];
+	xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2, 120000);
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(hrt));
+	KUNIT_EXPECT_EQ(test, hrtimer_get_softexpires(hrt), due);
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs + 1);
+	/* the earliest goes: the hrtimer stays, early */
+	xtcp_timer_stop(sk, XTCP_TIMER_RTX);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, XTCP_TIMER_RTX));
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(hrt));
+	KUNIT_EXPECT_EQ(test, hrtimer_get_softexpires(hrt), due);
+	/* the delayed ACK for 1 ms: it runs, the rest sleeps until 90 s */
+	xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 1);
+	KUNIT_EXPECT_EQ(test, hrtimer_get_softexpires(hrt),
+			xs->timer_due[XTCP_TIMER_DELACK]);
+	release_sock(sk);
+	for (i = 0; i < 100 && xtcp_timer_armed(xs, XTCP_TIMER_DELACK); i++)
+		msleep(20);
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, XTCP_TIMER_DELACK));
+	lock_sock(sk);
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, XTCP_TIMER_KEEPALIVE));
+	KUNIT_EXPECT_TRUE(test, xtcp_timer_armed(xs, XTCP_TIMER_FIN_WAIT2));
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(hrt));
+	KUNIT_EXPECT_EQ(test, hrtimer_get_softexpires(hrt),
+			xs->timer_due[XTCP_TIMER_KEEPALIVE]);
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs + 1);
+	xtcp_timer_stop(sk, XTCP_TIMER_KEEPALIVE);
+	KUNIT_EXPECT_TRUE(test, hrtimer_is_queued(hrt));
+	xtcp_timer_stop(sk, XTCP_TIMER_FIN_WAIT2);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(hrt));
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs);
+	release_sock(sk);
+}
+
 static struct kunit_case xtcp_timer_cases[] = {
 	KUNIT_CASE(xtcp_timer_persist_interval),
 	KUNIT_CASE(xtcp_timer_proc_tr),
 	KUNIT_CASE(xtcp_timer_each_defers),
+	KUNIT_CASE(xtcp_timer_shared),
 	KUNIT_CASE(xtcp_timer_deferred_due),
 	KUNIT_CASE(xtcp_timer_restart_race),
 	{}

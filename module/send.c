@@ -414,8 +414,7 @@ static void __xtcp_push(struct sock *sk, bool force, unsigned int nagle)
 	}
 	/* Data waits with nothing in flight: no ACK will come to move it. */
 	if (xs->send_head && tcb->snd_nxt == tcb->snd_una &&
-	    !hrtimer_is_queued(&xs->timers[XTCP_TIMER_PERSIST].hrt) &&
-	    !xtcp_timer_deferred(sk, XTCP_TIMER_PERSIST))
+	    !xtcp_timer_armed(xs, XTCP_TIMER_PERSIST))
 		xtcp_persist_arm(sk);
 }
 
@@ -431,7 +430,7 @@ static void xtcp_tlp_schedule(struct sock *sk, u64 now)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	struct xtcp_tcb *tcb = &xs->tcb;
 	u32 flight = tcb->snd_nxt - tcb->snd_una;
-	ktime_t rto_due = xs->timers[XTCP_TIMER_RTX].due, due;
+	ktime_t rto_due = xs->timer_due[XTCP_TIMER_RTX], due;
 	u32 pto_ms;
 
 	if (!xtcp_rack_on(sk) || !flight || xs->cc.in_recovery ||

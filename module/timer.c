@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * XTCP timers: one mechanism for a socket's five (enum xtcp_timer_id), an
- * array of soft-mode hrtimers (the callback runs in softirq, where
- * bh_lock_sock() is legal) with one callback, one arm and one stop.  Every
- * armed timer holds a socket reference.  When the socket is owned by a
- * user, the callback defers the expiry to release_cb, a bit per timer
- * (TCP's pattern, tcp_write_timer()).
+ * XTCP timers: a socket's six (enum xtcp_timer_id) share one soft-mode
+ * hrtimer (the callback runs in softirq, where bh_lock_sock() is legal),
+ * each with its own deadline, as TCP's icsk_pending and icsk_timeout
+ * share icsk_retransmit_timer among four purposes.  The hrtimer is queued
+ * no later than the earliest deadline and holds a socket reference; its
+ * one callback runs whatever is due and sleeps again until the next.
+ * When the socket is owned by a user, the callback defers the running
+ * timers to release_cb, a bit per timer (TCP's pattern,
+ * tcp_write_timer()).  One hrtimer instead of six: 368 bytes less to
+ * zero in every socket, and a connection's life queues and removes it
+ * about half as often (Documentation/performance.md).
  *
  * The retransmission timer resends SYN and SYN,ACK (initial RTO
  * rto_init_ms, RFC 6298: 1 s, doubling up to rto_max_ms, at most
@@ -209,47 +214,57 @@ static void (*const xtcp_timeouts[XTCP_NR_TIMERS])(struct sock *sk) = {
 	[XTCP_TIMER_RACK]	= xtcp_rack_timeout,
 };
 
-/* The socket whose timers[] holds @t. */
-static struct xtcp_sock *xtcp_timer_sock(struct xtcp_timer *t)
+/* Has the deadline @due (KTIME_MAX: stopped) come by @now? */
+static bool xtcp_timer_due_by(ktime_t due, ktime_t now)
 {
-	return container_of(t - t->id, struct xtcp_sock, timers[0]);
-}
-
-/* Has the deadline @due (KTIME_MAX: stopped) come? */
-static bool xtcp_timer_due(ktime_t due)
-{
-	return !ktime_before(ktime_get(), due);
+	return !ktime_before(now, due);
 }
 
 /*
- * Every armed hrtimer holds a socket reference, and its bit in timers_ref
- * says so: one reference per timer, however many calls arm it.  A queued
- * one's reference passes to the new expiry.  While the callback runs
+ * The earliest deadline of @xs's timers but those in @skip (a mask of
+ * timers deferred to release_cb, which queues the hrtimer for them),
+ * KTIME_MAX if no other is running.
+ */
+static ktime_t xtcp_timer_next(const struct xtcp_sock *xs, unsigned long skip)
+{
+	ktime_t next = KTIME_MAX;
+	int id;
+
+	for (id = 0; id < XTCP_NR_TIMERS; id++)
+		if (!(skip & BIT(id)) && ktime_before(xs->timer_due[id], next))
+			next = xs->timer_due[id];
+	return next;
+}
+
+/*
+ * The armed hrtimer holds a socket reference, and bit 0 of timers_ref
+ * says so: one reference however many calls arm it.  A queued one's
+ * reference passes to the new expiry.  While the callback runs
  * (hrtimer_try_to_cancel() says -1) nobody can tell whether it will put
  * its reference or keep it for an expiry it queues again (an early one
  * sleeps again with HRTIMER_RESTART): the bit decides.  Counting a new
- * reference there, as this did, kept one for good each time an early
- * expiry's restart met an arm (a socket that never died, and rmmod
- * refused: the stock guest of the two-machine test over IPv6).
+ * reference there kept one for good each time an early expiry's restart
+ * met an arm (a socket that never died, and rmmod refused: the stock
+ * guest of the two-machine test over IPv6).
  */
-static void xtcp_timer_start(struct sock *sk, struct xtcp_timer *t)
+static void xtcp_timer_start(struct sock *sk, ktime_t when)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	switch (hrtimer_try_to_cancel(&t->hrt)) {
+	switch (hrtimer_try_to_cancel(&xs->timer)) {
 	case 1:		/* was queued: its reference is the new expiry's */
 		break;
 	case 0:		/* idle: the callback is done with the bit */
-		set_bit(t->id, &xs->timers_ref);
+		set_bit(0, &xs->timers_ref);
 		sock_hold(sk);
 		break;
 	default:	/* running: queue first, then see whose reference */
-		hrtimer_start(&t->hrt, t->due, HRTIMER_MODE_ABS_SOFT);
-		if (!test_and_set_bit(t->id, &xs->timers_ref))
+		hrtimer_start(&xs->timer, when, HRTIMER_MODE_ABS_SOFT);
+		if (!test_and_set_bit(0, &xs->timers_ref))
 			sock_hold(sk);
 		return;
 	}
-	hrtimer_start(&t->hrt, t->due, HRTIMER_MODE_ABS_SOFT);
+	hrtimer_start(&xs->timer, when, HRTIMER_MODE_ABS_SOFT);
 }
 
 /*
@@ -258,55 +273,81 @@ static void xtcp_timer_start(struct sock *sk, struct xtcp_timer *t)
  * (xtcp_timer_start() queues before it tests the bit, so one of the two
  * sees the other).
  */
-static void xtcp_timer_put(struct sock *sk, struct xtcp_timer *t)
+static void xtcp_timer_put(struct sock *sk)
 {
-	unsigned long *ref = &xtcp_sk(sk)->timers_ref;
+	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	clear_bit(t->id, ref);
+	clear_bit(0, &xs->timers_ref);
 	/* pairs with the test_and_set_bit() after xtcp_timer_start()'s queueing */
 	smp_mb__after_atomic();
-	if (hrtimer_is_queued(&t->hrt) && !test_and_set_bit(t->id, ref))
+	if (hrtimer_is_queued(&xs->timer) && !test_and_set_bit(0, &xs->timers_ref))
 		return;
 	sock_put(sk);
 }
 
 /*
+ * Run every timer whose deadline has come by @now, in enum order (a
+ * retransmission first: it stops the probe timer).  Each deadline is
+ * cleared before its handler runs, so that a handler that does not arm
+ * its timer again leaves it stopped.  The socket is ours.
+ */
+static void xtcp_timers_run(struct sock *sk, ktime_t now)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	int id;
+
+	for (id = 0; id < XTCP_NR_TIMERS; id++) {
+		if (!xtcp_timer_due_by(xs->timer_due[id], now))
+			continue;
+		xs->timer_due[id] = KTIME_MAX;
+		xtcp_check_state(sk);
+		xtcp_timeouts[id](sk);
+	}
+}
+
+/*
  * The one callback.  Timers are armed lazily, as TCP keeps
- * icsk_retransmit_timer armed: moving a deadline later touches no hrtimer
- * while one is queued to fire no later.  So an expiry may come early: it
- * sleeps again until the deadline (never while a user owns the socket,
- * whose process may move the deadline: release_cb decides then); one for
- * a stopped timer does nothing.  When a user owns the socket, the expiry
- * is deferred to release_cb with a bit per timer, and a reference
- * (tcp_write_timer()).
+ * icsk_retransmit_timer armed: moving a deadline later, or stopping one,
+ * touches no hrtimer while it is queued to fire no later than the
+ * earliest deadline.  So an expiry may come early or for nothing: it runs
+ * what is due and sleeps again until the next deadline, if any (never
+ * while a user owns the socket, whose process may move the deadlines:
+ * release_cb decides then).  When a user owns the socket, every running
+ * timer is deferred to release_cb with a bit each, and a reference
+ * (tcp_write_timer()).  While the handlers run, their arms only set
+ * deadlines (timer_in_cb): the hrtimer is queued once, after them.
  */
 static enum hrtimer_restart xtcp_timer_fn(struct hrtimer *hrt)
 {
-	struct xtcp_timer *t = container_of(hrt, struct xtcp_timer, hrt);
-	struct xtcp_sock *xs = xtcp_timer_sock(t);
+	struct xtcp_sock *xs = container_of(hrt, struct xtcp_sock, timer);
 	struct sock *sk = xtcp_to_sk(xs);
 	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	ktime_t next;
+	int id;
 
 	bh_lock_sock(sk);
 	/* re-armed while we waited for the lock: xtcp_timer_put() sees it */
-	if (hrtimer_is_queued(hrt) || t->due == KTIME_MAX)
+	if (hrtimer_is_queued(hrt))
 		goto out;
 	if (sock_owned_by_user(sk)) {
-		if (!test_and_set_bit(t->id, &xs->timers_deferred))
-			sock_hold(sk);
+		for (id = 0; id < XTCP_NR_TIMERS; id++)
+			if (xs->timer_due[id] != KTIME_MAX &&
+			    !test_and_set_bit(id, &xs->timers_deferred))
+				sock_hold(sk);
 		goto out;
 	}
-	if (!xtcp_timer_due(t->due)) {
-		hrtimer_set_expires(hrt, t->due);
+	xs->timer_in_cb = true;
+	xtcp_timers_run(sk, ktime_get());
+	xs->timer_in_cb = false;
+	next = xtcp_timer_next(xs, 0);
+	if (next != KTIME_MAX && !hrtimer_is_queued(hrt)) {
+		hrtimer_set_expires(hrt, next);
 		ret = HRTIMER_RESTART;	/* keeping the armed reference */
-		goto out;
 	}
-	xtcp_check_state(sk);
-	xtcp_timeouts[t->id](sk);
 out:
 	bh_unlock_sock(sk);
 	if (ret == HRTIMER_NORESTART)
-		xtcp_timer_put(sk, t);	/* the armed timer's reference */
+		xtcp_timer_put(sk);	/* the armed timer's reference */
 	return ret;
 }
 
@@ -316,38 +357,37 @@ bool xtcp_timer_deferred(struct sock *sk, enum xtcp_timer_id id)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	return test_bit(id, &xs->timers_deferred) &&
-	       xtcp_timer_due(xs->timers[id].due);
+	       xtcp_timer_due_by(xs->timer_due[id], ktime_get());
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_deferred);
 
 /*
- * Runs from release_sock() with the socket's spinlock held, BH off.  Each
- * deferred expiry runs if its deadline has come (an ACK from the backlog
- * may have stopped or moved it meanwhile: tcp_write_timer_handler()
- * checks icsk_timeout the same way), or sleeps again until a later one.
+ * Runs from release_sock() with the socket's spinlock held, BH off.  The
+ * deferred timers whose deadline has come run (an ACK from the backlog
+ * may have stopped or moved one meanwhile: tcp_write_timer_handler()
+ * checks icsk_timeout the same way); the hrtimer sleeps again until the
+ * earliest deadline left.
  */
 void xtcp_release_cb(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	struct xtcp_timer *t;
+	unsigned long deferred;
+	ktime_t next;
 	int id;
 
 	/*
-	 * an atomic operation only for a bit that is set (tcp_release_cb()):
+	 * an atomic operation only when a bit is set (tcp_release_cb()):
 	 * they are set under the spinlock held here
 	 */
-	for (id = 0; READ_ONCE(xs->timers_deferred) && id < XTCP_NR_TIMERS;
-	     id++) {
-		if (!test_and_clear_bit(id, &xs->timers_deferred))
-			continue;
-		t = &xs->timers[id];
-		if (t->due == KTIME_MAX)
-			;	/* stopped meanwhile */
-		else if (xtcp_timer_due(t->due))
-			xtcp_timeouts[id](sk);
-		else if (!hrtimer_is_queued(&t->hrt))
-			xtcp_timer_start(sk, t);
-		__sock_put(sk);	/* the deferral's reference */
+	if (READ_ONCE(xs->timers_deferred)) {
+		deferred = xchg(&xs->timers_deferred, 0);
+		xtcp_timers_run(sk, ktime_get());
+		next = xtcp_timer_next(xs, 0);
+		if (next != KTIME_MAX && !hrtimer_is_queued(&xs->timer))
+			xtcp_timer_start(sk, next);
+		/* the deferrals' references */
+		for_each_set_bit(id, &deferred, XTCP_NR_TIMERS)
+			__sock_put(sk);
 	}
 	xtcp_icmp_release(sk);
 }
@@ -357,14 +397,13 @@ void xtcp_timer_init(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int id;
 
-	for (id = 0; id < XTCP_NR_TIMERS; id++) {
-		xs->timers[id].id = id;
-		xs->timers[id].due = KTIME_MAX;
-		xtcp_hrtimer_setup(&xs->timers[id].hrt, xtcp_timer_fn,
-				   CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	}
+	for (id = 0; id < XTCP_NR_TIMERS; id++)
+		xs->timer_due[id] = KTIME_MAX;
+	xtcp_hrtimer_setup(&xs->timer, xtcp_timer_fn, CLOCK_MONOTONIC,
+			   HRTIMER_MODE_ABS_SOFT);
 	xs->timers_deferred = 0;
 	xs->timers_ref = 0;
+	xs->timer_in_cb = false;
 	xtcp_keepalive_init(sk);
 }
 
@@ -389,26 +428,42 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_arm);
  */
 void xtcp_timer_arm_at(struct sock *sk, enum xtcp_timer_id id, ktime_t due)
 {
-	struct xtcp_timer *t = &xtcp_sk(sk)->timers[id];
+	struct xtcp_sock *xs = xtcp_sk(sk);
+	ktime_t next;
 
-	t->due = due;
-	if (hrtimer_is_queued(&t->hrt) &&
-	    !ktime_after(hrtimer_get_softexpires(&t->hrt), t->due))
+	xs->timer_due[id] = due;
+	if (xs->timer_in_cb)
+		return;		/* xtcp_timer_fn() queues it after the handlers */
+	if (hrtimer_is_queued(&xs->timer)) {
+		/* queued no later than every other deadline: only @due may be earlier */
+		if (!ktime_after(hrtimer_get_softexpires(&xs->timer), due))
+			return;
+		xtcp_timer_start(sk, due);
 		return;
-	xtcp_timer_start(sk, t);
+	}
+	/*
+	 * Not queued: deferred expiries wait for release_cb, which queues the
+	 * hrtimer for what is left; the rest need it now.
+	 */
+	next = xtcp_timer_next(xs, READ_ONCE(xs->timers_deferred));
+	if (next != KTIME_MAX)
+		xtcp_timer_start(sk, next);
 }
 
 /*
- * Stop without waiting: any context.  A running callback drops its own
- * reference; an expiry deferred to release_cb is no longer due.
+ * Stop without waiting: any context.  The hrtimer is cancelled when no
+ * other timer runs; otherwise it is left to expire early, for nothing.
+ * An expiry deferred to release_cb is no longer due.
  */
 void xtcp_timer_stop(struct sock *sk, enum xtcp_timer_id id)
 {
-	struct xtcp_timer *t = &xtcp_sk(sk)->timers[id];
+	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	t->due = KTIME_MAX;
-	if (hrtimer_try_to_cancel(&t->hrt) == 1) {
-		clear_bit(id, &xtcp_sk(sk)->timers_ref);
+	xs->timer_due[id] = KTIME_MAX;
+	if (xtcp_timer_next(xs, 0) != KTIME_MAX)
+		return;
+	if (hrtimer_try_to_cancel(&xs->timer) == 1) {
+		clear_bit(0, &xs->timers_ref);
 		__sock_put(sk);
 	}
 }
@@ -417,10 +472,15 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_stop);
 /* All of them, without waiting (the connection is over: xtcp_done()). */
 void xtcp_timers_stop(struct sock *sk)
 {
+	struct xtcp_sock *xs = xtcp_sk(sk);
 	int id;
 
 	for (id = 0; id < XTCP_NR_TIMERS; id++)
-		xtcp_timer_stop(sk, id);
+		xs->timer_due[id] = KTIME_MAX;
+	if (hrtimer_try_to_cancel(&xs->timer) == 1) {
+		clear_bit(0, &xs->timers_ref);
+		__sock_put(sk);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_timers_stop);
 
@@ -428,8 +488,8 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_timers_stop);
  * All of them, waiting for a running callback: process context, never
  * under the socket's spinlock (a callback spinning on it would never
  * finish).  Under lock_sock() it is safe: the callback sees the owner and
- * defers (the deferral's reference goes in release_cb, which finds the
- * timer stopped).  The socket's teardown calls this: nothing is armed
+ * defers (the deferrals' references go in release_cb, which finds the
+ * timers stopped).  The socket's teardown calls this: nothing is armed
  * after close, nor after rmmod (xtcp_orphans_kill()).
  */
 void xtcp_timers_stop_sync(struct sock *sk)
@@ -437,12 +497,11 @@ void xtcp_timers_stop_sync(struct sock *sk)
 	struct xtcp_sock *xs = xtcp_sk(sk);
 	int id;
 
-	for (id = 0; id < XTCP_NR_TIMERS; id++) {
-		xs->timers[id].due = KTIME_MAX;
-		if (hrtimer_cancel(&xs->timers[id].hrt)) {
-			clear_bit(id, &xs->timers_ref);
-			__sock_put(sk);
-		}
+	for (id = 0; id < XTCP_NR_TIMERS; id++)
+		xs->timer_due[id] = KTIME_MAX;
+	if (hrtimer_cancel(&xs->timer)) {
+		clear_bit(0, &xs->timers_ref);
+		__sock_put(sk);
 	}
 }
 
@@ -478,7 +537,7 @@ void xtcp_rtx_revert(struct sock *sk)
 {
 	struct xtcp_net *xn = xtcp_sk_pernet(sk);
 	struct xtcp_sock *xs = xtcp_sk(sk);
-	ktime_t sent = ktime_sub_ms(xs->timers[XTCP_TIMER_RTX].due, xs->rto_ms);
+	ktime_t sent = ktime_sub_ms(xs->timer_due[XTCP_TIMER_RTX], xs->rto_ms);
 	u32 us;
 	s64 left;
 
@@ -592,7 +651,7 @@ int xtcp_timer_pending(struct sock *sk, s64 *left_ms)
 	int tr;
 
 	for (id = 0; id < XTCP_NR_TIMERS; id++)
-		due[id] = READ_ONCE(xs->timers[id].due);
+		due[id] = READ_ONCE(xs->timer_due[id]);
 	tr = xtcp_timer_proc(due, &id);
 	*left_ms = tr ? max_t(s64, ktime_ms_delta(due[id], ktime_get()), 0) : 0;
 	return tr;

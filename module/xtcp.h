@@ -106,7 +106,7 @@ enum {
 
 #define XTCP_DELACK_MS	40
 
-/* A socket's timers (timer.c), each an index into xtcp_sock.timers. */
+/* A socket's timers (timer.c), each an index into xtcp_sock.timer_due. */
 enum xtcp_timer_id {
 	XTCP_TIMER_RTX,		/* retransmission (RFC 6298) */
 	XTCP_TIMER_DELACK,	/* delayed ACK (RFC 9293 §3.8.6.3) */
@@ -115,17 +115,6 @@ enum xtcp_timer_id {
 	XTCP_TIMER_FIN_WAIT2,	/* an orphan's FIN_WAIT_2 (fin_timeout_ms) */
 	XTCP_TIMER_RACK,	/* TLP's probe or RACK's reordering timeout */
 	XTCP_NR_TIMERS
-};
-
-/*
- * One soft hrtimer and its deadline.  The hrtimer may be queued earlier
- * than @due (it is armed lazily, timer.c) or linger after a stop; @due
- * says what is meant.  @id finds the socket from the hrtimer.
- */
-struct xtcp_timer {
-	struct hrtimer	hrt;
-	ktime_t		due;	/* KTIME_MAX: stopped */
-	u8		id;	/* enum xtcp_timer_id: our index in timers[] */
 };
 
 /*
@@ -168,9 +157,11 @@ struct xtcp_sock {
 	struct sock		*parent;	/* referenced while queued */
 
 	/* timers (timer.c) */
-	struct xtcp_timer	timers[XTCP_NR_TIMERS];
+	struct hrtimer		timer;		/* the earliest deadline's, or earlier */
+	ktime_t			timer_due[XTCP_NR_TIMERS]; /* KTIME_MAX: stopped */
 	unsigned long		timers_deferred; /* bit per timer: to release_cb */
-	unsigned long		timers_ref;	/* bit per timer: holds a reference */
+	unsigned long		timers_ref;	/* bit 0: the hrtimer holds one */
+	bool			timer_in_cb;	/* handlers running: arms wait */
 	u8			probes_out;	/* unanswered in a row */
 	u8			persist_backoff;
 	u32			ack_pending;	/* bytes received, not yet ACKed */
@@ -805,7 +796,7 @@ static inline void xtcp_sack_conn_init(struct xtcp_sock *xs, bool ok)
 static inline bool xtcp_timer_armed(const struct xtcp_sock *xs,
 				    enum xtcp_timer_id id)
 {
-	return xs->timers[id].due != KTIME_MAX;
+	return xs->timer_due[id] != KTIME_MAX;
 }
 
 /*
@@ -814,7 +805,7 @@ static inline bool xtcp_timer_armed(const struct xtcp_sock *xs,
  */
 static inline void xtcp_timer_idle(struct xtcp_sock *xs, enum xtcp_timer_id id)
 {
-	xs->timers[id].due = KTIME_MAX;
+	xs->timer_due[id] = KTIME_MAX;
 }
 
 /* keepalive.c */
