@@ -361,6 +361,70 @@ static void xtcp_timer_shared(struct kunit *test)
 	release_sock(sk);
 }
 
+/*
+ * The same window met by the connection's end: an early expiry (the
+ * retransmission deadline gone) decides to sleep until FIN_WAIT_2's 60 s,
+ * and xtcp_done() stops every timer before the hrtimer core queues it
+ * again (hrtimer_try_to_cancel() says -1).  The hrtimer must not stay
+ * queued for 60 s with the socket's reference (a dead orphan's module
+ * reference with it: rmmod refused in the stock guest's
+ * rmmod_with_timers_armed): it comes at once and drops it.
+ */
+static enum hrtimer_restart xtcp_tmt_stop_fn(struct hrtimer *hrt)
+{
+	enum hrtimer_restart ret = xtcp_tmt_race.fn(hrt);
+	struct sock *sk = xtcp_tmt_race.sk;
+
+	if (ret == HRTIMER_RESTART && !xtcp_tmt_race.raced) {
+		bh_lock_sock(sk);
+		xtcp_timers_stop(sk);
+		bh_unlock_sock(sk);
+		WRITE_ONCE(xtcp_tmt_race.raced, 1);
+	}
+	return ret;
+}
+
+static void xtcp_timer_stop_race(struct kunit *test)
+{
+	struct xtcp_sock *xs;
+	struct hrtimer *hrt;
+	struct socket *sock;
+	struct sock *sk;
+	int err, i, refs;
+
+	err = sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, &sock);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	err = kunit_add_action_or_reset(test, xtcp_tmt_sock_release, sock);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	sk = sock->sk;
+	xs = xtcp_sk(sk);
+	hrt = &xs->timer;
+	refs = refcount_read(&sk->sk_refcnt);
+	xtcp_tmt_race.fn = hrt->function;
+	xtcp_tmt_race.sk = sk;
+	xtcp_tmt_race.raced = 0;
+	hrt->function = xtcp_tmt_stop_fn;	/* not armed: safe to change */
+
+	local_bh_disable();
+	bh_lock_sock(sk);
+	xtcp_timer_arm(sk, XTCP_TIMER_FIN_WAIT2, 60000);
+	xtcp_timer_arm(sk, XTCP_TIMER_RTX, 1);
+	xtcp_timer_idle(xs, XTCP_TIMER_RTX);
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	for (i = 0; i < 50 && !READ_ONCE(xtcp_tmt_race.raced); i++)
+		msleep(20);
+	KUNIT_ASSERT_TRUE(test, READ_ONCE(xtcp_tmt_race.raced));
+	for (i = 0; i < 50 && hrtimer_active(hrt); i++)
+		msleep(20);
+	KUNIT_EXPECT_FALSE(test, hrtimer_active(hrt));
+	KUNIT_EXPECT_FALSE(test, xtcp_timer_armed(xs, XTCP_TIMER_FIN_WAIT2));
+	KUNIT_EXPECT_EQ(test, refcount_read(&sk->sk_refcnt), refs);
+	/* still queued (a failure): the wrapper stays, until close stops it */
+	if (!hrtimer_active(hrt))
+		hrt->function = xtcp_tmt_race.fn;
+}
+
 static struct kunit_case xtcp_timer_cases[] = {
 	KUNIT_CASE(xtcp_timer_persist_interval),
 	KUNIT_CASE(xtcp_timer_proc_tr),
@@ -368,6 +432,7 @@ static struct kunit_case xtcp_timer_cases[] = {
 	KUNIT_CASE(xtcp_timer_shared),
 	KUNIT_CASE(xtcp_timer_deferred_due),
 	KUNIT_CASE(xtcp_timer_restart_race),
+	KUNIT_CASE(xtcp_timer_stop_race),
 	{}
 };
 

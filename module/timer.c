@@ -451,21 +451,43 @@ void xtcp_timer_arm_at(struct sock *sk, enum xtcp_timer_id id, ktime_t due)
 }
 
 /*
- * Stop without waiting: any context.  The hrtimer is cancelled when no
- * other timer runs; otherwise it is left to expire early, for nothing.
- * An expiry deferred to release_cb is no longer due.
+ * Every deadline is gone: the hrtimer goes too, without waiting.  Should
+ * its callback be running, hrtimer_try_to_cancel() cannot stop it, and it
+ * may queue the hrtimer again for a deadline it read before ours went (an
+ * early expiry sleeping until the next one, FIN_WAIT_2's 60 s say),
+ * keeping the socket, and a dead orphan's module reference, until then.
+ * So it is queued for now instead: that expiry comes at once, finds
+ * nothing and drops its reference.  From the callback's own handlers
+ * nothing is needed: it looks at the deadlines after them.
+ */
+static void xtcp_timer_cancel(struct sock *sk)
+{
+	struct xtcp_sock *xs = xtcp_sk(sk);
+
+	switch (hrtimer_try_to_cancel(&xs->timer)) {
+	case 1:
+		clear_bit(0, &xs->timers_ref);
+		__sock_put(sk);
+		break;
+	case -1:
+		if (!xs->timer_in_cb)
+			xtcp_timer_start(sk, ktime_get());
+		break;
+	}
+}
+
+/*
+ * Stop without waiting: the socket locked or BH-locked.  The hrtimer is
+ * cancelled when no other timer runs; otherwise it is left to expire
+ * early, for nothing.  An expiry deferred to release_cb is no longer due.
  */
 void xtcp_timer_stop(struct sock *sk, enum xtcp_timer_id id)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
 	xs->timer_due[id] = KTIME_MAX;
-	if (xtcp_timer_next(xs, 0) != KTIME_MAX)
-		return;
-	if (hrtimer_try_to_cancel(&xs->timer) == 1) {
-		clear_bit(0, &xs->timers_ref);
-		__sock_put(sk);
-	}
+	if (xtcp_timer_next(xs, 0) == KTIME_MAX)
+		xtcp_timer_cancel(sk);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_timer_stop);
 
@@ -477,10 +499,7 @@ void xtcp_timers_stop(struct sock *sk)
 
 	for (id = 0; id < XTCP_NR_TIMERS; id++)
 		xs->timer_due[id] = KTIME_MAX;
-	if (hrtimer_try_to_cancel(&xs->timer) == 1) {
-		clear_bit(0, &xs->timers_ref);
-		__sock_put(sk);
-	}
+	xtcp_timer_cancel(sk);
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_timers_stop);
 
