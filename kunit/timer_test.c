@@ -18,6 +18,19 @@
 
 KUNIT_DEFINE_ACTION_WRAPPER(xtcp_tmt_sock_release, sock_release, struct socket *);
 
+/* An unconnected XTCP socket, released when the case ends. */
+static struct sock *xtcp_tmt_sock(struct kunit *test)
+{
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, &sock);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	err = kunit_add_action_or_reset(test, xtcp_tmt_sock_release, sock);
+	KUNIT_ASSERT_EQ(test, 0, err);
+	return sock->sk;
+}
+
 /* Arm the retransmission timer for 1 ms and let it fire while we own @sk. */
 static void xtcp_tmt_fire_owned(struct kunit *test, struct sock *sk)
 {
@@ -35,16 +48,10 @@ static void xtcp_timer_deferred_due(struct kunit *test)
 {
 	struct xtcp_seg syn = { .seq = 1000, .flags = XTCP_SYN };
 	struct xtcp_reply r;
-	struct socket *sock;
 	struct xtcp_sock *xs;
 	struct sock *sk;
-	int err;
 
-	err = sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, &sock);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	err = kunit_add_action_or_reset(test, xtcp_tmt_sock_release, sock);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	sk = sock->sk;
+	sk = xtcp_tmt_sock(test);
 	xs = xtcp_sk(sk);
 
 	/*
@@ -152,15 +159,10 @@ static void xtcp_timer_each_defers(struct kunit *test)
 	unsigned long all = GENMASK(XTCP_NR_TIMERS - 1, 0);
 	struct hrtimer *hrt;
 	struct xtcp_sock *xs;
-	struct socket *sock;
 	struct sock *sk;
-	int err, id, i, refs;
+	int id, i, refs;
 
-	err = sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, &sock);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	err = kunit_add_action_or_reset(test, xtcp_tmt_sock_release, sock);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	sk = sock->sk;
+	sk = xtcp_tmt_sock(test);
 	xs = xtcp_sk(sk);
 	hrt = &xs->timer;
 	refs = refcount_read(&sk->sk_refcnt);
@@ -232,6 +234,7 @@ static void xtcp_timer_each_defers(struct kunit *test)
  */
 static struct {
 	enum hrtimer_restart (*fn)(struct hrtimer *hrt);
+	void (*act)(struct sock *sk);	/* what the window meets */
 	struct sock *sk;
 	int raced;
 } xtcp_tmt_race;
@@ -243,33 +246,42 @@ static enum hrtimer_restart xtcp_tmt_race_fn(struct hrtimer *hrt)
 
 	if (ret == HRTIMER_RESTART && !xtcp_tmt_race.raced) {
 		bh_lock_sock(sk);
-		xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 60000);
+		xtcp_tmt_race.act(sk);
 		bh_unlock_sock(sk);
 		WRITE_ONCE(xtcp_tmt_race.raced, 1);
 	}
 	return ret;
 }
 
+/* Wrap @sk's callback (not armed: safe to change) to run @act in the window. */
+static void xtcp_tmt_race_wrap(struct sock *sk, void (*act)(struct sock *sk))
+{
+	struct hrtimer *hrt = &xtcp_sk(sk)->timer;
+
+	xtcp_tmt_race.fn = hrt->function;
+	xtcp_tmt_race.act = act;
+	xtcp_tmt_race.sk = sk;
+	xtcp_tmt_race.raced = 0;
+	hrt->function = xtcp_tmt_race_fn;
+}
+
+static void xtcp_tmt_arm_delack(struct sock *sk)
+{
+	xtcp_timer_arm(sk, XTCP_TIMER_DELACK, 60000);
+}
+
 static void xtcp_timer_restart_race(struct kunit *test)
 {
 	struct xtcp_sock *xs;
 	struct hrtimer *hrt;
-	struct socket *sock;
 	struct sock *sk;
-	int err, i, try, refs;
+	int i, try, refs;
 
-	err = sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, &sock);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	err = kunit_add_action_or_reset(test, xtcp_tmt_sock_release, sock);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	sk = sock->sk;
+	sk = xtcp_tmt_sock(test);
 	xs = xtcp_sk(sk);
 	hrt = &xs->timer;
 	refs = refcount_read(&sk->sk_refcnt);
-	xtcp_tmt_race.fn = hrt->function;
-	xtcp_tmt_race.sk = sk;
-	xtcp_tmt_race.raced = 0;
-	hrt->function = xtcp_tmt_race_fn;	/* not armed: safe to change */
+	xtcp_tmt_race_wrap(sk, xtcp_tmt_arm_delack);
 
 	/*
 	 * Queued for 1 ms, then moved to 300 ms (lazily: the 1 ms expiry
@@ -311,16 +323,11 @@ static void xtcp_timer_shared(struct kunit *test)
 {
 	struct xtcp_sock *xs;
 	struct hrtimer *hrt;
-	struct socket *sock;
 	struct sock *sk;
 	ktime_t due;
-	int err, i, refs;
+	int i, refs;
 
-	err = sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, &sock);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	err = kunit_add_action_or_reset(test, xtcp_tmt_sock_release, sock);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	sk = sock->sk;
+	sk = xtcp_tmt_sock(test);
 	xs = xtcp_sk(sk);
 	hrt = &xs->timer;
 	refs = refcount_read(&sk->sk_refcnt);
@@ -362,48 +369,26 @@ static void xtcp_timer_shared(struct kunit *test)
 }
 
 /*
- * The same window met by the connection's end: an early expiry (the
- * retransmission deadline gone) decides to sleep until FIN_WAIT_2's 60 s,
- * and xtcp_done() stops every timer before the hrtimer core queues it
- * again (hrtimer_try_to_cancel() says -1).  The hrtimer must not stay
+ * xtcp_timer_restart_race's window met by the connection's end: an
+ * early expiry (the retransmission deadline gone) decides to sleep until
+ * FIN_WAIT_2's 60 s, and xtcp_done() stops every timer before the
+ * hrtimer core queues it again (hrtimer_try_to_cancel() says -1).  The hrtimer must not stay
  * queued for 60 s with the socket's reference (a dead orphan's module
  * reference with it: rmmod refused in the stock guest's
  * rmmod_with_timers_armed): it comes at once and drops it.
  */
-static enum hrtimer_restart xtcp_tmt_stop_fn(struct hrtimer *hrt)
-{
-	enum hrtimer_restart ret = xtcp_tmt_race.fn(hrt);
-	struct sock *sk = xtcp_tmt_race.sk;
-
-	if (ret == HRTIMER_RESTART && !xtcp_tmt_race.raced) {
-		bh_lock_sock(sk);
-		xtcp_timers_stop(sk);
-		bh_unlock_sock(sk);
-		WRITE_ONCE(xtcp_tmt_race.raced, 1);
-	}
-	return ret;
-}
-
 static void xtcp_timer_stop_race(struct kunit *test)
 {
 	struct xtcp_sock *xs;
 	struct hrtimer *hrt;
-	struct socket *sock;
 	struct sock *sk;
-	int err, i, refs;
+	int i, refs;
 
-	err = sock_create_kern(&init_net, xtcp_family, SOCK_STREAM, 0, &sock);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	err = kunit_add_action_or_reset(test, xtcp_tmt_sock_release, sock);
-	KUNIT_ASSERT_EQ(test, 0, err);
-	sk = sock->sk;
+	sk = xtcp_tmt_sock(test);
 	xs = xtcp_sk(sk);
 	hrt = &xs->timer;
 	refs = refcount_read(&sk->sk_refcnt);
-	xtcp_tmt_race.fn = hrt->function;
-	xtcp_tmt_race.sk = sk;
-	xtcp_tmt_race.raced = 0;
-	hrt->function = xtcp_tmt_stop_fn;	/* not armed: safe to change */
+	xtcp_tmt_race_wrap(sk, xtcp_timers_stop);
 
 	local_bh_disable();
 	bh_lock_sock(sk);
