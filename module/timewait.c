@@ -11,24 +11,29 @@
  *  - Lookups run under RCU and take a reference with
  *    refcount_inc_not_zero().  The table holds one reference while the
  *    entry is hashed; the last put frees it after a grace period.
+ *  - An entry has no timer of its own.  While armed it is on its
+ *    namespace's expiry queue, tw_queue, soonest first; one soft hrtimer
+ *    a namespace, tw_timer, is queued for the first entry's expiry (or
+ *    earlier) whenever the queue is not empty.  Its callback takes the
+ *    entries that are due off the queue and retires them.  Arming costs
+ *    a list insert near the tail, not an rbtree insert among every
+ *    entry's hrtimer, and 24 bytes, not 64.
  *  - Exactly one party may retire an entry (unhash it, release its port,
- *    drop the table's reference) or re-arm its timer: the one that holds
- *    the timer.  That is the expiry callback itself, or whoever stopped
- *    the pending timer, i.e. got 1 from hrtimer_try_to_cancel() or
- *    hrtimer_cancel(); the creator holds it until it first arms the timer.
- *    A holder either retires the entry or re-arms the timer, which hands
- *    the timer back.  Anyone else (try_to_cancel gives 0 or -1) leaves the
- *    entry alone: it is being retired or restarted by its holder.
- *  - So a retransmitted FIN restarts 2*MSL only if its try_to_cancel
- *    won, a RST or SYN kills only if it won, and a retired entry's timer
- *    is never armed again.  The callback returns HRTIMER_NORESTART after
- *    retiring; softirq is an RCU reader, so the memory outlives it.
- *  - Namespace exit (and so module exit) cancels every timer with
- *    hrtimer_cancel(), which waits for a running callback, and retires
- *    what it stopped, until TimeWaitActive, which each retire lowers as
- *    its last step, is 0; module exit waits in rcu_barrier() for the
- *    frees before the cache goes.  No timer fires into freed memory or
- *    code.
+ *    drop the table's reference) or arm it again: the one that took it
+ *    off the queue, under tw_lock (list_del_init()).  That is the expiry
+ *    callback, or a RST, SYN or connect() that found it still queued;
+ *    the creator holds it until it first queues it.  Anyone who finds it
+ *    off the queue leaves it alone: its holder is retiring it.  A
+ *    restart (a retransmitted FIN) moves a queued entry to its new place
+ *    in one hold of the lock, and does nothing to an entry off the queue.
+ *  - So a retired entry is never queued again, and the queue never holds
+ *    a freed entry.  Only tw_lock's holders start tw_timer; the callback
+ *    starts it again itself (HRTIMER_NORESTART then leaves it queued).
+ *  - Namespace exit (and so module exit) takes every entry off the
+ *    queue and retires it, until TimeWaitActive, which each retire lowers
+ *    as its last step, is 0; then cancels tw_timer, waiting for a running
+ *    callback.  Module exit waits in rcu_barrier() for the frees before
+ *    the cache goes.  No timer fires into freed memory or code.
  *  - An entry's hold on its port is a count in the port's bind bucket,
  *    under bind_lock; a retire from connect()'s port search, which holds
  *    that lock, says so (xtcp_tw_kill_bound()).
@@ -321,9 +326,9 @@ bool xtcp_tw_exists6(struct net *net, const struct xtcp_key6 *key)
 
 /*
  * Take @tw out of the table (putting @successor, with the same key, in its
- * place if given) and drop the table's reference.  The caller holds the
- * timer (see the top of the file).  TimeWaitActive goes down last, after
- * the free is queued: xtcp_tw_purge() waits for it to reach 0, so once it
+ * place if given) and drop the table's reference.  The caller took it
+ * off the expiry queue (see the top of the file).  TimeWaitActive goes
+ * down last, after the free is queued: xtcp_tw_purge() waits for it to reach 0, so once it
  * does, no retire still touches the namespace and rcu_barrier() covers
  * every free.
  */
@@ -370,44 +375,149 @@ u64 xtcp_tw_slack_ns(u32 ms)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_slack_ns);
 
-/*
- * 2*MSL from now, MSL as the namespace has it now (Linux's is a constant),
- * and up to xtcp_tw_slack_ns() later: entries due close together expire
- * in one timer interrupt, not one each.
- */
-static void xtcp_tw_arm(struct xtcp_tw *tw)
+/* Queue tw_timer for @due, the first entry's expiry, up to the slack later. */
+static void xtcp_tw_timer_start(struct xtcp_net *xn, ktime_t due)
 {
-	u32 ms = 2 * (u32)READ_ONCE(xtcp_pernet(tw->net)->msl_ms);
+	u32 ms = 2 * (u32)READ_ONCE(xn->msl_ms);
 
-	hrtimer_start_range_ns(&tw->timer, ms_to_ktime(ms), xtcp_tw_slack_ns(ms),
-			       HRTIMER_MODE_REL_SOFT);
+	hrtimer_start_range_ns(&xn->tw_timer, due, xtcp_tw_slack_ns(ms),
+			       HRTIMER_MODE_ABS_SOFT);
 }
 
+/*
+ * Queue @tw, off the queue and held, for 2*MSL from now, MSL as the
+ * namespace has it now (Linux's is a constant).  Under tw_lock.
+ *
+ * Entries mostly arrive in expiry order, so the place is looked for from
+ * the tail, at most XTCP_TW_QUEUE_WALK entries back: only after msl_ms is
+ * lowered do new entries belong far in front of old ones, and then they
+ * wait behind the last entry looked at (late, never early: the callback
+ * takes only due entries from the front).  A new first entry brings
+ * tw_timer forward; a timer already queued for an earlier first stays.
+ */
+static void xtcp_tw_enqueue(struct xtcp_net *xn, struct xtcp_tw *tw)
+{
+	u32 ms = 2 * (u32)READ_ONCE(xn->msl_ms);
+	struct xtcp_tw *pos;
+	int n = 0;
+
+	lockdep_assert_held(&xn->tw_lock);
+	WRITE_ONCE(tw->expires, ktime_add_ms(ktime_get(), ms));
+	list_for_each_entry_reverse(pos, &xn->tw_queue, qnode)
+		if (ktime_compare(pos->expires, tw->expires) <= 0 ||
+		    ++n >= XTCP_TW_QUEUE_WALK)
+			break;
+	/* after @pos; the list head itself if the walk went past the front */
+	list_add(&tw->qnode, &pos->qnode);
+	if (xn->tw_queue.next != &tw->qnode)
+		return;
+	if (!hrtimer_is_queued(&xn->tw_timer) ||
+	    ktime_before(tw->expires, hrtimer_get_softexpires(&xn->tw_timer)))
+		xtcp_tw_timer_start(xn, tw->expires);
+}
+
+/* Arm a new entry, which its creator holds. */
+static void xtcp_tw_arm(struct xtcp_tw *tw)
+{
+	struct xtcp_net *xn = xtcp_pernet(tw->net);
+
+	spin_lock_bh(&xn->tw_lock);
+	xtcp_tw_enqueue(xn, tw);
+	spin_unlock_bh(&xn->tw_lock);
+}
+
+/* Take @tw off the queue: true if this call did, and so now holds it. */
+static bool xtcp_tw_dequeue(struct xtcp_tw *tw)
+{
+	struct xtcp_net *xn = xtcp_pernet(tw->net);
+	bool won;
+
+	spin_lock_bh(&xn->tw_lock);
+	won = !list_empty(&tw->qnode);
+	if (won)
+		list_del_init(&tw->qnode);
+	spin_unlock_bh(&xn->tw_lock);
+	return won;
+}
+
+/*
+ * Take up to @max entries off the front of the queue into @batch, only
+ * those due by @now (KTIME_MAX: all); the caller then holds them.
+ */
+static int xtcp_tw_dequeue_due(struct xtcp_net *xn, ktime_t now,
+			       struct xtcp_tw **batch, int max)
+{
+	struct xtcp_tw *tw;
+	int n = 0;
+
+	spin_lock_bh(&xn->tw_lock);
+	while (n < max &&
+	       (tw = list_first_entry_or_null(&xn->tw_queue, struct xtcp_tw,
+					      qnode)) &&
+	       ktime_compare(tw->expires, now) <= 0) {
+		list_del_init(&tw->qnode);
+		batch[n++] = tw;
+	}
+	spin_unlock_bh(&xn->tw_lock);
+	return n;
+}
+
+/*
+ * tw_timer: retire the entries that are due, up to XTCP_TW_EXPIRE_BUDGET
+ * (a million due at once must not hold the CPU in one softirq), in
+ * batches taken off the queue under the lock and retired outside it; then
+ * queue the timer for the next entry, or in a millisecond if the budget
+ * ran out first.
+ */
 static enum hrtimer_restart xtcp_tw_expire(struct hrtimer *timer)
 {
-	xtcp_tw_retire(container_of(timer, struct xtcp_tw, timer), NULL, false);
+	struct xtcp_net *xn = container_of(timer, struct xtcp_net, tw_timer);
+	struct xtcp_tw *batch[32], *tw;
+	ktime_t now = ktime_get();
+	int done = 0, n, i;
+
+	do {
+		n = xtcp_tw_dequeue_due(xn, now, batch, ARRAY_SIZE(batch));
+		for (i = 0; i < n; i++)
+			xtcp_tw_retire(batch[i], NULL, false);
+		done += n;
+	} while (n == ARRAY_SIZE(batch) && done < XTCP_TW_EXPIRE_BUDGET);
+
+	spin_lock(&xn->tw_lock);
+	tw = list_first_entry_or_null(&xn->tw_queue, struct xtcp_tw, qnode);
+	if (tw && ktime_compare(tw->expires, now) <= 0)
+		xtcp_tw_timer_start(xn, ktime_add_ms(now, 1));
+	else if (tw)
+		xtcp_tw_timer_start(xn, tw->expires);
+	spin_unlock(&xn->tw_lock);
 	return HRTIMER_NORESTART;
 }
 
 /* A new 2*MSL from now, unless the entry is already on its way out. */
 static void xtcp_tw_restart(struct xtcp_tw *tw)
 {
-	if (hrtimer_try_to_cancel(&tw->timer) == 1)
-		xtcp_tw_arm(tw);
+	struct xtcp_net *xn = xtcp_pernet(tw->net);
+
+	spin_lock_bh(&xn->tw_lock);
+	if (!list_empty(&tw->qnode)) {
+		list_del(&tw->qnode);
+		xtcp_tw_enqueue(xn, tw);
+	}
+	spin_unlock_bh(&xn->tw_lock);
 }
 
 /**
  * xtcp_tw_kill - delete a TIME_WAIT entry now
  * @tw: an entry the caller holds a reference on
  *
- * Safe against the entry's timer and against other killers: only the one
- * that stops the pending timer retires the entry.
+ * Safe against the expiry and against other killers: only the one that
+ * takes the entry off the expiry queue retires it.
  *
  * Return: true if this call deleted it.
  */
 bool xtcp_tw_kill(struct xtcp_tw *tw)
 {
-	if (hrtimer_try_to_cancel(&tw->timer) != 1)
+	if (!xtcp_tw_dequeue(tw))
 		return false;
 	xtcp_tw_retire(tw, NULL, false);
 	return true;
@@ -417,7 +527,7 @@ EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_kill);
 /* The same from under bind_lock (connect()'s port search, bind.c). */
 bool xtcp_tw_kill_bound(struct xtcp_tw *tw)
 {
-	if (hrtimer_try_to_cancel(&tw->timer) != 1)
+	if (!xtcp_tw_dequeue(tw))
 		return false;
 	xtcp_tw_retire(tw, NULL, true);
 	return true;
@@ -453,8 +563,8 @@ static int __xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 			return -ENOMEM;
 		tw->key = *key;
 	}
-	xtcp_hrtimer_setup(&tw->timer, xtcp_tw_expire, CLOCK_MONOTONIC,
-			   HRTIMER_MODE_REL_SOFT);
+	INIT_LIST_HEAD(&tw->qnode);
+	tw->expires = 0;
 	tw->net = net;
 	refcount_set(&tw->refcnt, 1);		/* the table's */
 	tw->st.snd_nxt = init->snd_nxt;
@@ -475,7 +585,7 @@ static int __xtcp_tw_create(struct net *net, const struct xtcp_key *key,
 	/* No softirq on this CPU between hashing and arming. */
 	local_bh_disable();
 	old = key6 ? xtcp_tw_lookup6(net, key6) : xtcp_tw_lookup(net, key);
-	if (old && hrtimer_try_to_cancel(&old->timer) == 1) {
+	if (old && xtcp_tw_dequeue(old)) {
 		xtcp_tw_retire(old, tw, false);
 	} else if (key6) {
 		err = rhashtable_insert_fast(&xn->twhash6, &tw->node,
@@ -511,7 +621,7 @@ out_free:
  * @key: the connection's 4-tuple
  * @init: its sequence numbers and window
  *
- * Any context.  The timer is msl_ms * 2 as the sysctl is now; an entry
+ * Any context.  It lasts msl_ms * 2 as the sysctl is now; an entry
  * already there for @key is replaced.
  *
  * Return: 0, or -ENOMEM (the caller then just closes, as Linux does when
@@ -570,8 +680,7 @@ int xtcp_tw_enter(struct sock *sk)
 s64 xtcp_tw_remaining_ms(const struct xtcp_tw *tw)
 {
 	/* to the earliest it may go, 2*MSL after it began, not the slack's end */
-	s64 left = ktime_ms_delta(hrtimer_get_softexpires(&tw->timer),
-				  ktime_get());
+	s64 left = ktime_ms_delta(READ_ONCE(tw->expires), ktime_get());
 
 	return max_t(s64, left, 0);
 }
@@ -698,53 +807,34 @@ enum xtcp_tw_verdict xtcp_tw_rcv(struct net *net, struct sk_buff *skb)
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_rcv);
 
-/* One pass of xtcp_tw_purge() over @ht (twhash or twhash6). */
-static void xtcp_tw_purge_table(struct rhashtable *ht)
-{
-	struct rhashtable_iter iter;
-	struct xtcp_tw *tw;
-
-	rhashtable_walk_enter(ht, &iter);
-	rhashtable_walk_start(&iter);
-	/* a struct xtcp_tw6 starts with its struct xtcp_tw */
-	while ((tw = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(tw))		/* -EAGAIN: resized, go on */
-			continue;
-		if (!refcount_inc_not_zero(&tw->refcnt))
-			continue;
-		rhashtable_walk_stop(&iter);
-		if (hrtimer_cancel(&tw->timer))
-			xtcp_tw_retire(tw, NULL, false);
-		xtcp_tw_put(tw);
-		cond_resched();
-		rhashtable_walk_start(&iter);
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
-}
-
 /**
  * xtcp_tw_purge - delete every TIME_WAIT entry of a namespace
  * @net: the namespace, being dismantled (or a KUnit test's)
  *
- * Process context.  Cancels each timer synchronously; when it returns, no
- * entry is hashed and no callback runs.  The memory goes after an RCU grace
- * period (module exit waits with rcu_barrier()).
+ * Process context.  Takes every entry off the expiry queue and retires
+ * it; when it returns, no entry is hashed, none is being retired, and
+ * tw_timer has nothing to do (xtcp_tw_net_exit() cancels it).  The memory
+ * goes after an RCU grace period (module exit waits with rcu_barrier()).
  */
 void xtcp_tw_purge(struct net *net)
 {
 	struct xtcp_net *xn = xtcp_pernet(net);
-	int pass;
+	struct xtcp_tw *batch[32];
+	int pass, n, i;
 
-	for (pass = 0; atomic_long_read(&xn->tw_active) > 0;
-	     pass++) {
+	for (pass = 0; atomic_long_read(&xn->tw_active) > 0; pass++) {
 		/* an entry whose holder never lets go would be a bug */
 		if (WARN_ON_ONCE(pass == 100))
 			break;
-		xtcp_tw_purge_table(&xn->twhash);
-		xtcp_tw_purge_table(&xn->twhash6);
+		do {
+			n = xtcp_tw_dequeue_due(xn, KTIME_MAX, batch,
+						ARRAY_SIZE(batch));
+			for (i = 0; i < n; i++)
+				xtcp_tw_retire(batch[i], NULL, false);
+			cond_resched();
+		} while (n);
 		if (atomic_long_read(&xn->tw_active) > 0)
-			usleep_range(1000, 2000); /* a holder is re-arming */
+			usleep_range(1000, 2000); /* a holder is retiring */
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(xtcp_tw_purge);
@@ -853,6 +943,10 @@ int xtcp_tw_net_init(struct xtcp_net *xn)
 {
 	int err;
 
+	spin_lock_init(&xn->tw_lock);
+	INIT_LIST_HEAD(&xn->tw_queue);
+	xtcp_hrtimer_setup(&xn->tw_timer, xtcp_tw_expire, CLOCK_MONOTONIC,
+			   HRTIMER_MODE_ABS_SOFT);
 	err = rhashtable_init(&xn->twhash, &xtcp_tw_params);
 	if (err)
 		return err;
@@ -867,6 +961,8 @@ void xtcp_tw_net_exit(struct net *net)
 	struct xtcp_net *xn = xtcp_pernet(net);
 
 	xtcp_tw_purge(net);
+	/* the queue is empty and stays so: the callback cannot queue it again */
+	hrtimer_cancel(&xn->tw_timer);
 	rhashtable_destroy(&xn->twhash6);
 	rhashtable_destroy(&xn->twhash);
 }

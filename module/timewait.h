@@ -51,17 +51,21 @@ struct xtcp_tw_init {
 };
 
 /*
- * A TIME_WAIT entry: 128 bytes on x86_64 (kunit/timewait_test.c checks).
- * It holds no reference on its namespace; namespace exit purges the table.
+ * A TIME_WAIT entry: 88 bytes on x86_64 (kunit/timewait_test.c checks the
+ * issue's budget, 128).  It holds no reference on its namespace; namespace
+ * exit purges the table.  Its 2*MSL is a place on the namespace's expiry
+ * queue (xtcp_net.tw_queue), not a timer of its own: one hrtimer a
+ * namespace serves them all (timewait.c).
  *
  * @st shares its first 16 bytes with @rcu: @st is read only by holders of
  * a reference (xtcp_tw_lookup()), and @rcu is written only when the last
  * one is dropped.  What a reader without a reference may touch under RCU
- * (the table's @node and @key; /proc's and diag's @timer, @refcnt, @v6)
+ * (the table's @node and @key; /proc's and diag's @expires, @refcnt, @v6)
  * is outside the union, and so is @v6, which the RCU callback reads.
  */
 struct xtcp_tw {
-	struct hrtimer		timer;		/* 2*MSL, soft mode */
+	struct list_head	qnode;		/* in tw_queue: armed; else empty */
+	ktime_t			expires;	/* 2*MSL ends (under tw_lock) */
 	struct rhash_head	node;		/* in xtcp_net.twhash */
 	struct net		*net;
 	struct xtcp_key		key;		/* as in ehash */
@@ -86,6 +90,10 @@ struct xtcp_tw6 {
 
 /* the most an entry's expiry waits past 2*MSL (xtcp_tw_slack_ns()) */
 #define XTCP_TW_SLACK_MAX_MS	250
+/* the most entries one expiry of the queue's hrtimer retires */
+#define XTCP_TW_EXPIRE_BUDGET	1024
+/* how far back from the queue's tail an entry's place is looked for */
+#define XTCP_TW_QUEUE_WALK	64
 
 /* What the TIME_WAIT rules say about a segment (xtcp_tw_decide()). */
 enum xtcp_tw_action {

@@ -424,6 +424,9 @@ struct xtcp_net {
 	/* TIME_WAIT entries (timewait.c) */
 	struct rhashtable	twhash;		/* by 4-tuple, as ehash */
 	struct rhashtable	twhash6;	/* ...and as ehash6 */
+	spinlock_t		tw_lock;	/* guards tw_queue, tw_timer's start */
+	struct list_head	tw_queue;	/* armed entries, soonest first */
+	struct hrtimer		tw_timer;	/* the first's expiry, soft mode */
 
 	struct sock		*ctl_sk;	/* raw socket for RSTs */
 	struct sock		*ctl_sk6;	/* ...over IPv6 */
