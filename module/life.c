@@ -342,7 +342,14 @@ void xtcp_established(struct sock *sk)
 {
 	struct xtcp_sock *xs = xtcp_sk(sk);
 
-	xtcp_rtx_stop(sk);
+	/*
+	 * The SYN's retransmission is over.  Its deadline goes; the hrtimer
+	 * stays queued until the next deadline moves it or it expires with
+	 * nothing due, as tcp_ack() clears ICSK_TIME_RETRANS and leaves the
+	 * timer: a cancel here and a start for the first data or FIN cost
+	 * two rbtree operations with interrupts off on every connection.
+	 */
+	xtcp_timer_idle(xs, XTCP_TIMER_RTX);
 	xs->retries = 0;
 	xs->rto_ms = READ_ONCE(xtcp_sk_pernet(sk)->rto_init_ms);
 	/* our SYN was acknowledged: an ICMP error before it is stale */
