@@ -56,6 +56,11 @@
 /* The budget: 128 bytes an entry on 64-bit kernels. */
 static_assert(!IS_ENABLED(CONFIG_64BIT) || sizeof(struct xtcp_tw) <= 128);
 
+/* the most entries one expiry of the queue's hrtimer retires */
+#define XTCP_TW_EXPIRE_BUDGET	1024
+/* how far back from the queue's tail an entry's place is looked for */
+#define XTCP_TW_QUEUE_WALK	64
+
 static struct kmem_cache *xtcp_tw_cachep __read_mostly;
 static struct kmem_cache *xtcp_tw6_cachep __read_mostly;
 

@@ -51,9 +51,9 @@ struct xtcp_tw_init {
 };
 
 /*
- * A TIME_WAIT entry: 88 bytes on x86_64 (kunit/timewait_test.c checks the
- * issue's budget, 128).  It holds no reference on its namespace; namespace
- * exit purges the table.  Its 2*MSL is a place on the namespace's expiry
+ * A TIME_WAIT entry: 88 bytes on x86_64 (kunit/timewait_test.c checks;
+ * the issue's budget is 128).  It holds no reference on its namespace;
+ * namespace exit purges the table.  Its 2*MSL is a place on the namespace's expiry
  * queue (xtcp_net.tw_queue), not a timer of its own: one hrtimer a
  * namespace serves them all (timewait.c).
  *
@@ -90,10 +90,6 @@ struct xtcp_tw6 {
 
 /* the most an entry's expiry waits past 2*MSL (xtcp_tw_slack_ns()) */
 #define XTCP_TW_SLACK_MAX_MS	250
-/* the most entries one expiry of the queue's hrtimer retires */
-#define XTCP_TW_EXPIRE_BUDGET	1024
-/* how far back from the queue's tail an entry's place is looked for */
-#define XTCP_TW_QUEUE_WALK	64
 
 /* What the TIME_WAIT rules say about a segment (xtcp_tw_decide()). */
 enum xtcp_tw_action {
